@@ -1,0 +1,132 @@
+package dev.loomcache;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A thread-safe cache whose reads may load, with at most one load per key running at a time.
+ *
+ * <p>Every method may be called from any platform or virtual thread. Loaders run on the calling
+ * thread, outside every lock of the cache; callers that ask for a key while another caller loads it
+ * park until that load completes and receive its outcome. The guarantees (single flight,
+ * generations, interrupts, re-entrancy) are described in {@code CONCURRENCY.md}.
+ *
+ * <p>Build one with {@link Loomcache#newBuilder()}. Close it when done: {@link #close()} stops
+ * background work and closes the tiers; any later call throws {@link IllegalStateException}.
+ *
+ * @param <K> the key type; keys are compared with {@code equals} and {@code hashCode}
+ * @param <V> the value type
+ */
+public interface Cache<K, V> extends AutoCloseable {
+
+  /**
+   * Returns the value for {@code key}, loading it with {@code loader} if absent, and stores a loaded
+   * value with the cache's default TTL.
+   *
+   * <p>At most one load per key runs at a time: concurrent callers for the same key wait for that
+   * load and all receive its value (or its failure). May park the calling thread until the load it
+   * waits for completes. A loader that returns {@code null} makes this method return {@code null}
+   * and caches nothing.
+   *
+   * @throws NullPointerException if {@code key} or {@code loader} is null
+   * @throws CacheLoadException if the load failed with a checked exception, or if this thread was
+   *     interrupted while waiting for another caller's load (its interrupt status is restored and the
+   *     cause is an {@link InterruptedException})
+   * @throws IllegalStateException if the loader asks this cache for the same key on the same thread,
+   *     or if the cache is closed
+   */
+  @Nullable V get(K key, Callable<? extends V> loader);
+
+  /**
+   * Returns the value for {@code key}, loading it with {@code loader} if absent and storing it for
+   * {@code ttl}; otherwise as {@link #get(Object, Callable)}.
+   *
+   * <p>{@link Duration#ZERO} returns the loaded value (and shares it with concurrent waiters) without
+   * storing it. A TTL of {@link Loomcache#NO_EXPIRY} (or any duration too long to count in
+   * nanoseconds) stores the value with no expiry.
+   *
+   * @throws NullPointerException if {@code key}, {@code loader} or {@code ttl} is null
+   * @throws IllegalArgumentException if {@code ttl} is negative
+   * @throws CacheLoadException as for {@link #get(Object, Callable)}
+   * @throws IllegalStateException as for {@link #get(Object, Callable)}
+   */
+  @Nullable V get(K key, Callable<? extends V> loader, Duration ttl);
+
+  /**
+   * Returns the value stored for {@code key}, or {@code null}; never loads and never blocks on a
+   * load in flight.
+   *
+   * @throws NullPointerException if {@code key} is null
+   * @throws IllegalStateException if the cache is closed
+   */
+  @Nullable V getIfPresent(K key);
+
+  /**
+   * Stores {@code value} for {@code key} with the default TTL, replacing any present value. A load
+   * already in flight for this key will not overwrite it. Never blocks on a load.
+   *
+   * @throws NullPointerException if {@code key} or {@code value} is null
+   * @throws IllegalStateException if the cache is closed
+   */
+  void put(K key, V value);
+
+  /**
+   * Stores {@code value} for {@code key} for {@code ttl}; otherwise as {@link #put(Object, Object)}.
+   * {@link Duration#ZERO} stores nothing and leaves any present value alone.
+   *
+   * @throws NullPointerException if {@code key}, {@code value} or {@code ttl} is null
+   * @throws IllegalArgumentException if {@code ttl} is negative
+   * @throws IllegalStateException if the cache is closed
+   */
+  void put(K key, V value, Duration ttl);
+
+  /**
+   * Removes {@code key}. After this returns, no load that began before it will store its value;
+   * callers already waiting for such a load still receive it. A no-op for an absent key.
+   *
+   * @throws NullPointerException if {@code key} is null
+   * @throws IllegalStateException if the cache is closed
+   */
+  void invalidate(K key);
+
+  /**
+   * Removes each of {@code keys}, with the guarantee of {@link #invalidate(Object)} for each.
+   *
+   * @throws NullPointerException if {@code keys} or any of its elements is null
+   * @throws IllegalStateException if the cache is closed
+   */
+  void invalidateAll(Collection<? extends K> keys);
+
+  /**
+   * Removes every entry. After this returns, no load that began before it will store its value.
+   * Statistics are kept: clearing is not resetting.
+   *
+   * @throws IllegalStateException if the cache is closed
+   */
+  void invalidateAll();
+
+  /**
+   * Returns a snapshot of the statistics; never blocks.
+   *
+   * @throws IllegalStateException if the cache is closed
+   */
+  CacheStats stats();
+
+  /**
+   * Returns the approximate number of entries in L1; never blocks. Entries that expired or were
+   * evicted may still be counted until the next maintenance.
+   *
+   * @throws IllegalStateException if the cache is closed
+   */
+  long estimatedSize();
+
+  /**
+   * Flushes pending tier writes, stops background work and closes the tiers. Idempotent; every other
+   * method throws {@link IllegalStateException} afterwards. Loads already running finish and are
+   * handed to their waiters.
+   */
+  @Override
+  void close();
+}

@@ -1,0 +1,89 @@
+package dev.loomcache;
+
+import dev.loomcache.internal.FlightTable;
+import dev.loomcache.internal.L1Store;
+import dev.loomcache.internal.StatsCounter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.cache.CacheMeterBinder;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Micrometer meters for one cache: the standard cache names ({@code cache.gets}, {@code cache.puts},
+ * {@code cache.evictions}, {@code cache.size}, tag {@code cache}) so that existing dashboards work,
+ * plus {@code cache.loads}, {@code cache.loads.coalesced}, {@code cache.load.duration} and
+ * {@code cache.loads.inflight}. Meters read the counters directly, so they keep working (frozen)
+ * after the cache is closed.
+ */
+final class CacheMetrics extends CacheMeterBinder<Cache<?, ?>> {
+  private final StatsCounter stats;
+  private final L1Store<?, ?> l1;
+  private final FlightTable<?, ?> flights;
+
+  CacheMetrics(
+      Cache<?, ?> cache, String name, StatsCounter stats, L1Store<?, ?> l1, FlightTable<?, ?> flights) {
+    super(cache, name, Tags.empty());
+    this.stats = stats;
+    this.l1 = l1;
+    this.flights = flights;
+  }
+
+  @Override
+  protected Long size() {
+    return l1.estimatedSize();
+  }
+
+  @Override
+  protected long hitCount() {
+    return stats.hitCount();
+  }
+
+  @Override
+  protected Long missCount() {
+    return stats.missCount();
+  }
+
+  @Override
+  protected Long evictionCount() {
+    return stats.evictionCount();
+  }
+
+  @Override
+  protected long putCount() {
+    return stats.putCount();
+  }
+
+  @Override
+  protected void bindImplementationSpecificMetrics(MeterRegistry registry) {
+    FunctionCounter.builder("cache.loads", stats, StatsCounter::loadSuccessCount)
+        .tags(getTagsWithCacheName())
+        .tag("result", "success")
+        .description("Loader calls that returned")
+        .register(registry);
+    FunctionCounter.builder("cache.loads", stats, StatsCounter::loadFailureCount)
+        .tags(getTagsWithCacheName())
+        .tag("result", "failure")
+        .description("Loader calls that threw")
+        .register(registry);
+    FunctionCounter.builder("cache.loads.coalesced", stats, StatsCounter::coalescedCount)
+        .tags(getTagsWithCacheName())
+        .description("Callers served by another caller's load instead of loading themselves")
+        .register(registry);
+    FunctionTimer.builder(
+            "cache.load.duration",
+            stats,
+            s -> s.loadSuccessCount() + s.loadFailureCount(),
+            StatsCounter::totalLoadTimeNanos,
+            TimeUnit.NANOSECONDS)
+        .tags(getTagsWithCacheName())
+        .description("Time spent in loaders")
+        .register(registry);
+    Gauge.builder("cache.loads.inflight", flights, FlightTable::inFlightCount)
+        .tags(getTagsWithCacheName())
+        .description("Loads in progress")
+        .register(registry);
+  }
+}

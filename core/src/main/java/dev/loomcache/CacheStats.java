@@ -1,0 +1,130 @@
+package dev.loomcache;
+
+import java.util.Objects;
+
+/**
+ * An immutable snapshot of a cache's statistics. Counts only grow: {@link Cache#invalidateAll()}
+ * does not reset them.
+ *
+ * <p>A read that finds no value in L1 counts one miss, whether it then loads, waits for another
+ * caller's load, or (for {@link Cache#getIfPresent}) returns {@code null}. Among the misses of
+ * {@code get}, each either ran a load ({@link #loadCount()}) or was served by another caller's load
+ * ({@link #coalescedCount()}), unless it was interrupted while waiting or rejected as re-entrant.
+ */
+public final class CacheStats {
+  private final long hitCount;
+  private final long missCount;
+  private final long loadSuccessCount;
+  private final long loadFailureCount;
+  private final long coalescedCount;
+  private final long evictionCount;
+  private final long putCount;
+  private final long totalLoadTimeNanos;
+
+  CacheStats(
+      long hitCount,
+      long missCount,
+      long loadSuccessCount,
+      long loadFailureCount,
+      long coalescedCount,
+      long evictionCount,
+      long putCount,
+      long totalLoadTimeNanos) {
+    this.hitCount = hitCount;
+    this.missCount = missCount;
+    this.loadSuccessCount = loadSuccessCount;
+    this.loadFailureCount = loadFailureCount;
+    this.coalescedCount = coalescedCount;
+    this.evictionCount = evictionCount;
+    this.putCount = putCount;
+    this.totalLoadTimeNanos = totalLoadTimeNanos;
+  }
+
+  /** Reads that found a value in L1. */
+  public long hitCount() {
+    return hitCount;
+  }
+
+  /** Reads that found no value in L1. */
+  public long missCount() {
+    return missCount;
+  }
+
+  /** Hits plus misses. */
+  public long requestCount() {
+    return hitCount + missCount;
+  }
+
+  /** Hits divided by requests, or {@code 0.0} when there were no requests. */
+  public double hitRate() {
+    long requests = requestCount();
+    return requests == 0 ? 0.0 : (double) hitCount / requests;
+  }
+
+  /** Loader calls made, successful or not. */
+  public long loadCount() {
+    return loadSuccessCount + loadFailureCount;
+  }
+
+  /** Loader calls that returned (a {@code null} result counts as a success). */
+  public long loadSuccessCount() {
+    return loadSuccessCount;
+  }
+
+  /** Loader calls that threw. */
+  public long loadFailureCount() {
+    return loadFailureCount;
+  }
+
+  /** Callers that missed and were served by another caller's load instead of loading themselves. */
+  public long coalescedCount() {
+    return coalescedCount;
+  }
+
+  /** Entries removed by the size bound or by expiry (not by invalidation). */
+  public long evictionCount() {
+    return evictionCount;
+  }
+
+  /** Values stored in L1: {@code put} calls and loaded values that were kept. */
+  public long putCount() {
+    return putCount;
+  }
+
+  /** Nanoseconds spent in loaders, successful or not. */
+  public long totalLoadTimeNanos() {
+    return totalLoadTimeNanos;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof CacheStats other
+        && hitCount == other.hitCount
+        && missCount == other.missCount
+        && loadSuccessCount == other.loadSuccessCount
+        && loadFailureCount == other.loadFailureCount
+        && coalescedCount == other.coalescedCount
+        && evictionCount == other.evictionCount
+        && putCount == other.putCount
+        && totalLoadTimeNanos == other.totalLoadTimeNanos;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+        hitCount, missCount, loadSuccessCount, loadFailureCount, coalescedCount, evictionCount,
+        putCount, totalLoadTimeNanos);
+  }
+
+  @Override
+  public String toString() {
+    return "CacheStats{hitCount=" + hitCount
+        + ", missCount=" + missCount
+        + ", loadSuccessCount=" + loadSuccessCount
+        + ", loadFailureCount=" + loadFailureCount
+        + ", coalescedCount=" + coalescedCount
+        + ", evictionCount=" + evictionCount
+        + ", putCount=" + putCount
+        + ", totalLoadTimeNanos=" + totalLoadTimeNanos + '}';
+  }
+}

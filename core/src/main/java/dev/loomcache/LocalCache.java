@@ -1,0 +1,184 @@
+package dev.loomcache;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.loomcache.internal.FlightTable;
+import dev.loomcache.internal.L1Store;
+import dev.loomcache.internal.StatsCounter;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@link Cache} users hold: argument checks, the closed state and the hit path; misses and
+ * writes go to the {@link FlightTable}.
+ */
+final class LocalCache<K, V> implements Cache<K, V> {
+  private static final Duration LONGEST_FINITE_TTL = Duration.ofNanos(Long.MAX_VALUE - 1);
+
+  private final String name;
+  private final long defaultTtlNanos;
+  private final L1Store<K, V> l1;
+  private final FlightTable<K, V> flights;
+  private final StatsCounter stats;
+  private volatile boolean closed;
+
+  LocalCache(Loomcache<?, ?> builder) {
+    this.name = builder.name();
+    this.defaultTtlNanos = builder.defaultTtlNanos();
+    this.stats = new StatsCounter();
+    this.l1 = new L1Store<>(builder.maximumSize(), builder.ticker(), stats);
+    this.flights = new FlightTable<>(l1, stats, builder.ticker());
+    var registry = builder.meterRegistry();
+    if (registry != null) {
+      new CacheMetrics(this, name, stats, l1, flights).bindTo(registry);
+    }
+  }
+
+  @Override
+  public @Nullable V get(K key, Callable<? extends V> loader) {
+    requireNonNull(key, "key must not be null");
+    requireNonNull(loader, "loader must not be null");
+    return read(key, loader, defaultTtlNanos);
+  }
+
+  @Override
+  public @Nullable V get(K key, Callable<? extends V> loader, Duration ttl) {
+    requireNonNull(key, "key must not be null");
+    requireNonNull(loader, "loader must not be null");
+    return read(key, loader, toNanos(ttl, "ttl"));
+  }
+
+  private @Nullable V read(K key, Callable<? extends V> loader, long ttlNanos) {
+    checkOpen();
+    V value = l1.getIfPresent(key);
+    if (value != null) {
+      stats.recordHit();
+      return value;
+    }
+    stats.recordMiss();
+    return flights.load(key, loader, ttlNanos);
+  }
+
+  @Override
+  public @Nullable V getIfPresent(K key) {
+    requireNonNull(key, "key must not be null");
+    checkOpen();
+    V value = l1.getIfPresent(key);
+    if (value == null) {
+      stats.recordMiss();
+    } else {
+      stats.recordHit();
+    }
+    return value;
+  }
+
+  @Override
+  public void put(K key, V value) {
+    requireNonNull(key, "key must not be null");
+    requireNonNull(value, "value must not be null");
+    checkOpen();
+    flights.put(key, value, defaultTtlNanos);
+  }
+
+  @Override
+  public void put(K key, V value, Duration ttl) {
+    requireNonNull(key, "key must not be null");
+    requireNonNull(value, "value must not be null");
+    long ttlNanos = toNanos(ttl, "ttl");
+    checkOpen();
+    if (ttlNanos > 0) {
+      flights.put(key, value, ttlNanos);
+    }
+  }
+
+  @Override
+  public void invalidate(K key) {
+    requireNonNull(key, "key must not be null");
+    checkOpen();
+    flights.invalidate(key);
+  }
+
+  @Override
+  public void invalidateAll(Collection<? extends K> keys) {
+    requireNonNull(keys, "keys must not be null");
+    for (K key : keys) {
+      requireNonNull(key, "keys must not contain null");
+    }
+    checkOpen();
+    for (K key : keys) {
+      flights.invalidate(key);
+    }
+  }
+
+  @Override
+  public void invalidateAll() {
+    checkOpen();
+    flights.invalidateAll();
+  }
+
+  @Override
+  public CacheStats stats() {
+    checkOpen();
+    return new CacheStats(
+        stats.hitCount(),
+        stats.missCount(),
+        stats.loadSuccessCount(),
+        stats.loadFailureCount(),
+        stats.coalescedCount(),
+        stats.evictionCount(),
+        stats.putCount(),
+        stats.totalLoadTimeNanos());
+  }
+
+  @Override
+  public long estimatedSize() {
+    checkOpen();
+    return l1.estimatedSize();
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    // Loads still running finish and hand their values to their waiters; storing them is harmless
+    // because nothing can read this cache any more.
+    flights.invalidateAll();
+  }
+
+  @Override
+  public String toString() {
+    return "Cache{name=" + name + ", estimatedSize=" + l1.estimatedSize() + ", closed=" + closed + '}';
+  }
+
+  /** The number of callers parked on the load of {@code key}; for tests. */
+  int parkedCount(K key) {
+    return flights.parkedCount(key);
+  }
+
+  /** Runs pending L1 maintenance now (evictions, expiry); for tests and benchmarks. */
+  void cleanUp() {
+    l1.cleanUp();
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("Cache '" + name + "' is closed");
+    }
+  }
+
+  /**
+   * Converts a TTL to nanoseconds: {@link L1Store#NEVER} for durations too long to count, 0 for
+   * {@link Duration#ZERO}.
+   */
+  static long toNanos(Duration ttl, String parameter) {
+    requireNonNull(ttl, () -> parameter + " must not be null");
+    if (ttl.isNegative()) {
+      throw new IllegalArgumentException(parameter + " must not be negative, but was " + ttl);
+    }
+    return ttl.compareTo(LONGEST_FINITE_TTL) > 0 ? L1Store.NEVER : ttl.toNanos();
+  }
+}

@@ -1,0 +1,256 @@
+package dev.loomcache.internal;
+
+import dev.loomcache.CacheLoadException;
+import dev.loomcache.Ticker;
+import dev.loomcache.internal.Flight.Abandoned;
+import dev.loomcache.internal.Flight.Failed;
+import dev.loomcache.internal.Flight.Loaded;
+import dev.loomcache.internal.Flight.Outcome;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Single-flight loading over an {@link L1Store}: at most one load per key at a time, never under a
+ * lock, never undone-invalidation-resurrecting.
+ *
+ * <p>Design note. The table maps each key being loaded to a {@link Flight}. The first caller to
+ * {@code putIfAbsent} a flight owns the load and runs the loader on its own thread, outside every
+ * lock and outside any {@code compute}; later callers park on the flight. Three rules keep it correct
+ * (CONCURRENCY.md has the long form):
+ *
+ * <ol>
+ *   <li><b>One lock orders every L1 write of a key.</b> {@code put}, {@code invalidate} and the
+ *       owner's install all run inside {@code flights.compute(key, ...)}, i.e. under this table's bin
+ *       lock for the key, and do only in-memory work there. So a write either happens before a
+ *       flight exists (the owner's re-read of L1 then sees it), or it marks the running flight
+ *       {@linkplain Flight#superseded superseded}, or it happens after the install and replaces it.
+ *   <li><b>Generations.</b> {@code invalidateAll} advances {@link #epoch} and supersedes every running
+ *       flight before clearing L1; a flight installs only if its epoch is still current and it was not
+ *       superseded. A load that began before an invalidation can therefore never store its value
+ *       after that invalidation returned, though its waiters still receive it.
+ *   <li><b>Every flight completes.</b> The owner removes its flight and completes it in a
+ *       {@code finally}, whatever the loader did. An owner interrupted during a failing load
+ *       {@linkplain Abandoned abandons} the flight instead: the failure is its own, and the waiters
+ *       return to the table, where the first of them to install a new flight runs its own loader.
+ * </ol>
+ */
+public final class FlightTable<K, V> {
+  private static final Logger logger = LoggerFactory.getLogger(FlightTable.class);
+
+  private final ConcurrentHashMap<K, Flight> flights = new ConcurrentHashMap<>();
+  private final AtomicLong epoch = new AtomicLong();
+  private final L1Store<K, V> l1;
+  private final StatsCounter stats;
+  private final Ticker ticker;
+
+  public FlightTable(L1Store<K, V> l1, StatsCounter stats, Ticker ticker) {
+    this.l1 = l1;
+    this.stats = stats;
+    this.ticker = ticker;
+  }
+
+  /**
+   * Loads {@code key} after an L1 miss (already counted by the caller): joins the flight in
+   * progress, or becomes its owner and runs {@code loader}. May park the calling thread until the
+   * flight it joined completes.
+   *
+   * @param ttlNanos how long to store the value: 0 means do not store, {@link L1Store#NEVER} no expiry
+   */
+  public @Nullable V load(K key, Callable<? extends V> loader, long ttlNanos) {
+    Thread current = Thread.currentThread();
+    for (;;) {
+      Flight flight = flights.get(key);
+      if (flight == null) {
+        Flight mine = new Flight(current, epoch.get());
+        flight = flights.putIfAbsent(key, mine);
+        if (flight == null) {
+          return own(key, mine, loader, ttlNanos);
+        }
+      }
+      if (flight.owner == current) {
+        throw new IllegalStateException(
+            "Recursive load: the loader of key '" + key + "' asked for the same key on the same"
+                + " thread; a loader must not read its own key");
+      }
+      Outcome outcome = awaitAsWaiter(key, flight);
+      if (outcome == Abandoned.INSTANCE) {
+        continue; // the owner was interrupted; race the other waiters to take the load over
+      }
+      stats.recordCoalesced();
+      return unwrap(key, outcome);
+    }
+  }
+
+  /** Stores {@code value} and keeps any load in flight for {@code key} from overwriting it. */
+  public void put(K key, V value, long ttlNanos) {
+    flights.compute(
+        key,
+        (k, flight) -> {
+          if (flight != null) {
+            flight.superseded = true;
+          }
+          l1.put(k, value, ttlNanos);
+          return flight;
+        });
+    stats.recordPut();
+  }
+
+  /** Removes {@code key} and keeps any load in flight for it from storing its value. */
+  public void invalidate(K key) {
+    flights.compute(
+        key,
+        (k, flight) -> {
+          if (flight != null) {
+            flight.superseded = true;
+          }
+          l1.invalidate(k);
+          return flight;
+        });
+  }
+
+  /** Removes every key and keeps every load that began before this call from storing its value. */
+  public void invalidateAll() {
+    // Flights that begin after this increment may store; those that read the old epoch may not.
+    epoch.incrementAndGet();
+    // A running flight may have read the old epoch and be about to install: supersede it under its
+    // bin lock, so that its install either happened already (and the clear below removes it) or
+    // will see the mark.
+    for (K key : flights.keySet()) {
+      flights.computeIfPresent(
+          key,
+          (k, flight) -> {
+            flight.superseded = true;
+            return flight;
+          });
+    }
+    l1.invalidateAll();
+  }
+
+  /** For tests: whether the calling thread holds the lock of any flight in the table. */
+  boolean holdsAnyFlightLock() {
+    return flights.values().stream().anyMatch(Flight::isLockHeldByCurrentThread);
+  }
+
+  /** The number of callers parked waiting for the load of {@code key} right now. */
+  public int parkedCount(K key) {
+    Flight flight = flights.get(key);
+    return flight == null ? 0 : flight.parkedCount();
+  }
+
+  /** For tests and metrics: the number of loads in progress. */
+  public int inFlightCount() {
+    return flights.size();
+  }
+
+  private @Nullable V own(K key, Flight mine, Callable<? extends V> loader, long ttlNanos) {
+    // A load may have completed between the caller's L1 miss and our putIfAbsent; its install
+    // happened before its flight left the table, so this read sees it.
+    V present = l1.getIfPresent(key);
+    if (present != null) {
+      publish(key, mine, new Loaded(present), 0);
+      stats.recordCoalesced();
+      return present;
+    }
+    if (logger.isDebugEnabled()) {
+      logger.debug("Loading key '{}'", key);
+    }
+    Outcome outcome = Abandoned.INSTANCE; // replaced below unless something beyond Throwable happens
+    long start = ticker.read();
+    try {
+      V value = loader.call();
+      stats.recordLoadSuccess(ticker.read() - start);
+      outcome = new Loaded(value);
+      return value;
+    } catch (Throwable failure) {
+      stats.recordLoadFailure(ticker.read() - start);
+      if (failure instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
+        // The interrupt was meant for this thread: the failure is the owner's alone, and one
+        // waiter takes the load over with its own loader.
+        outcome = Abandoned.INSTANCE;
+        throw ownersFailure(key, failure);
+      }
+      outcome = new Failed(failure);
+      throw rethrow(key, failure);
+    } finally {
+      publish(key, mine, outcome, ttlNanos);
+    }
+  }
+
+  /**
+   * Removes the flight, storing the value first if it is still current, then completes it. Runs in
+   * the owner's {@code finally}: the flight completes whatever happens here.
+   */
+  private void publish(K key, Flight flight, Outcome outcome, long ttlNanos) {
+    try {
+      flights.compute(
+          key,
+          (k, current) -> {
+            if (current != flight) {
+              return current;
+            }
+            if (ttlNanos > 0
+                && outcome instanceof Loaded(Object loaded)
+                && loaded != null
+                && !flight.superseded
+                && flight.epoch == epoch.get()) {
+              @SuppressWarnings("unchecked")
+              V value = (V) loaded;
+              l1.put(k, value, ttlNanos);
+              stats.recordPut();
+            }
+            return null;
+          });
+    } catch (Throwable t) {
+      flights.remove(key, flight);
+      throw t;
+    } finally {
+      flight.complete(outcome);
+    }
+  }
+
+  private Outcome awaitAsWaiter(K key, Flight flight) {
+    try {
+      return flight.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CacheLoadException(
+          "Interrupted while waiting for the load of key '" + key + "'; the load goes on for the"
+              + " other callers", e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private @Nullable V unwrap(K key, Outcome outcome) {
+    return switch (outcome) {
+      case Loaded(Object value) -> (V) value;
+      case Failed(Throwable failure) -> throw rethrow(key, failure);
+      case Abandoned abandoned -> throw new AssertionError("abandoned flights are retried");
+    };
+  }
+
+  /** The owner's own failure after an interrupt: its interrupt status is restored. */
+  private static RuntimeException ownersFailure(Object key, Throwable failure) {
+    Thread.currentThread().interrupt();
+    if (failure instanceof InterruptedException) {
+      return new CacheLoadException(
+          "Interrupted while loading key '" + key + "'; a waiting caller takes the load over",
+          failure);
+    }
+    return rethrow(key, failure);
+  }
+
+  /** Unchecked exceptions and errors as they are; checked ones wrapped, with the cause kept. */
+  static RuntimeException rethrow(Object key, Throwable failure) {
+    if (failure instanceof RuntimeException unchecked) {
+      throw unchecked;
+    }
+    if (failure instanceof Error error) {
+      throw error;
+    }
+    return new CacheLoadException("The loader of key '" + key + "' failed: " + failure, failure);
+  }
+}

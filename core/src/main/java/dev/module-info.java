@@ -1,0 +1,9 @@
+/** Loomcache core: the cache, single-flight loads, statistics and the Micrometer binding. */
+module dev.loomcache {
+  requires transitive micrometer.core;
+  requires com.github.benmanes.caffeine;
+  requires org.slf4j;
+  requires static transitive org.jspecify;
+
+  exports dev.loomcache;
+}

@@ -1,0 +1,69 @@
+package dev.loomcache.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.loomcache.Ticker;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** No user code under a lock: the loader runs outside every lock and every map compute. */
+class FlightTableLockTest {
+  private final StatsCounter stats = new StatsCounter();
+  private final L1Store<String, String> l1 = new L1Store<>(1_000, Ticker.systemTicker(), stats);
+  private final FlightTable<String, String> table =
+      new FlightTable<>(l1, stats, Ticker.systemTicker());
+
+  @Test
+  void load_loaderRunsWithoutHoldingAnyLockOfOurs() throws Exception {
+    var waiterParked = new CountDownLatch(1);
+    var violations = new AtomicReference<String>();
+    Thread waiter = Thread.ofVirtual().unstarted(() -> table.load("k", () -> "unused", L1Store.NEVER));
+
+    String value = table.load("k", () -> {
+      // Make the flight's lock live: a waiter parks on it while we load.
+      waiter.start();
+      while (table.parkedCount("k") != 1) {
+        Thread.onSpinWait();
+      }
+      waiterParked.countDown();
+      if (table.holdsAnyFlightLock()) {
+        violations.set("the loader holds a flight lock");
+      }
+      if (Thread.holdsLock(table) || Thread.holdsLock(l1)) {
+        violations.set("the loader holds a monitor of the cache");
+      }
+      // If the loader ran inside flights.compute (or any lock covering the key), these writes
+      // from another thread would block on it until the loader returned: a deadlock here.
+      var writes = CompletableFuture.runAsync(() -> {
+        table.invalidate("k");
+        table.put("k2", "other", L1Store.NEVER);
+        table.invalidateAll();
+      }, r -> Thread.ofVirtual().start(r));
+      writes.get(10, TimeUnit.SECONDS);
+      return "v";
+    }, L1Store.NEVER);
+
+    waiter.join(Duration.ofSeconds(10));
+    assertThat(violations.get()).isNull();
+    assertThat(value).isEqualTo("v");
+    assertThat(waiterParked.getCount()).isZero();
+  }
+
+  @Test
+  void load_flightLeavesTheTableWhateverTheLoaderDid() {
+    try {
+      table.load("k", () -> {
+        throw new OutOfMemoryError("simulated");
+      }, L1Store.NEVER);
+    } catch (OutOfMemoryError expected) {
+      // the failure is the caller's
+    }
+    assertThat(table.inFlightCount()).isZero();
+    assertThat(table.load("k", () -> "ok", L1Store.NEVER)).isEqualTo("ok");
+    assertThat(table.inFlightCount()).isZero();
+  }
+}
