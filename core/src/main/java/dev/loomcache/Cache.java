@@ -2,6 +2,7 @@ package dev.loomcache;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 
@@ -64,6 +65,58 @@ public interface Cache<K, V> extends AutoCloseable {
   @Nullable V getIfPresent(K key);
 
   /**
+   * Returns the values of {@code keys}: present ones from the cache, missing ones loaded with
+   * {@code loader} in as few calls as the maximum batch size allows (several batches run
+   * concurrently on virtual threads; a single batch runs on the calling thread). Keys already being
+   * loaded by another caller are waited for, not loaded twice. Keys the loader leaves out are absent
+   * from the result and not cached. The map iterates in the order of {@code keys}; duplicates are
+   * read once. May park the calling thread until every load it needs completes.
+   *
+   * <p>Fail-fast: if a batch fails, the batches still running are cancelled (their keys' other
+   * waiters take the loads over) and the failure is thrown as for {@link #get(Object, Callable)};
+   * values of batches that completed stay cached.
+   *
+   * @throws NullPointerException if {@code keys}, any key, or {@code loader} is null
+   * @throws CacheLoadException if a batch failed with a checked exception (or returned a null map),
+   *     or if this thread was interrupted while waiting
+   * @throws IllegalStateException if the cache is closed, or a batch loader asks for a key of its own
+   *     batch on the same thread
+   */
+  Map<K, V> getAll(Collection<? extends K> keys, BatchLoader<K, V> loader);
+
+  /**
+   * Returns a DataLoader-style {@link Batcher} over this cache using the cache's batch window and
+   * maximum batch size; equivalent to {@code batcher(loader, BatchOptions.defaults())}.
+   *
+   * @throws NullPointerException if {@code loader} is null
+   * @throws IllegalStateException if the cache is closed
+   */
+  Batcher<K, V> batcher(BatchLoader<K, V> loader);
+
+  /**
+   * Returns a DataLoader-style {@link Batcher} over this cache: misses from many threads within one
+   * window become one {@code loader} call whose results are stored in this cache. Batching is per
+   * batcher object: share one. The batcher closes with the cache.
+   *
+   * @throws NullPointerException if {@code loader} or {@code options} is null
+   * @throws IllegalStateException if the cache is closed
+   */
+  Batcher<K, V> batcher(BatchLoader<K, V> loader, BatchOptions options);
+
+  /**
+   * Loads the absent keys of {@code loaders} concurrently, each with its own loader, at most the
+   * builder's {@code maxConcurrentBatches} at once. Never overwrites a present value (a key present
+   * or loaded by another caller meanwhile is skipped); one failure does not stop the others. Parks
+   * the calling thread until every load has finished.
+   *
+   * @throws NullPointerException if {@code loaders}, any key or any loader is null
+   * @throws CacheLoadException if this thread is interrupted while waiting (the remaining loads are
+   *     cancelled first)
+   * @throws IllegalStateException if the cache is closed
+   */
+  WarmupResult<K> warmup(Map<K, ? extends Callable<? extends V>> loaders);
+
+  /**
    * Stores {@code value} for {@code key} with the default TTL, replacing any present value. A load
    * already in flight for this key will not overwrite it. Never blocks on a load.
    *
@@ -123,9 +176,11 @@ public interface Cache<K, V> extends AutoCloseable {
   long estimatedSize();
 
   /**
-   * Flushes pending tier writes, stops background work and closes the tiers. Idempotent; every other
-   * method throws {@link IllegalStateException} afterwards. Loads already running finish and are
-   * handed to their waiters.
+   * Flushes pending tier writes, dispatches the batchers' open windows, stops background work and
+   * closes the tiers. Idempotent; every other method throws {@link IllegalStateException}
+   * afterwards. Loads already running finish and are handed to their waiters; this method parks
+   * until running batch loaders return (if interrupted meanwhile, it stops waiting and restores the
+   * interrupt status).
    */
   @Override
   void close();

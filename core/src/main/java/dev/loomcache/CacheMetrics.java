@@ -3,6 +3,7 @@ package dev.loomcache;
 import dev.loomcache.internal.FlightTable;
 import dev.loomcache.internal.L1Store;
 import dev.loomcache.internal.StatsCounter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
@@ -81,6 +82,32 @@ final class CacheMetrics extends CacheMeterBinder<Cache<?, ?>> {
         .tags(getTagsWithCacheName())
         .description("Time spent in loaders")
         .register(registry);
+    FunctionCounter.builder("cache.batches", stats,
+            s -> s.batchCount() - s.batchFailureCount())
+        .tags(getTagsWithCacheName())
+        .tag("result", "success")
+        .description("Batch loader calls that returned")
+        .register(registry);
+    FunctionCounter.builder("cache.batches", stats, StatsCounter::batchFailureCount)
+        .tags(getTagsWithCacheName())
+        .tag("result", "failure")
+        .description("Batch loader calls that threw")
+        .register(registry);
+    FunctionTimer.builder(
+            "cache.batch.duration",
+            stats,
+            StatsCounter::batchCount,
+            StatsCounter::totalBatchTimeNanos,
+            TimeUnit.NANOSECONDS)
+        .tags(getTagsWithCacheName())
+        .description("Time spent in batch loaders")
+        .register(registry);
+    DistributionSummary batchSizes = DistributionSummary.builder("cache.batch.size")
+        .tags(getTagsWithCacheName())
+        .baseUnit("keys")
+        .description("Keys per batch loader call")
+        .register(registry);
+    stats.reportBatchSizesTo(batchSizes::record);
     Gauge.builder("cache.loads.inflight", flights, FlightTable::inFlightCount)
         .tags(getTagsWithCacheName())
         .description("Loads in progress")

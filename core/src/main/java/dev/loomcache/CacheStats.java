@@ -10,6 +10,7 @@ import java.util.Objects;
  * caller's load, or (for {@link Cache#getIfPresent}) returns {@code null}. Among the misses of
  * {@code get}, each either ran a load ({@link #loadCount()}) or was served by another caller's load
  * ({@link #coalescedCount()}), unless it was interrupted while waiting or rejected as re-entrant.
+ * Batch loader calls ({@code getAll}, batchers) are counted apart, as batches: one call, many keys.
  */
 public final class CacheStats {
   private final long hitCount;
@@ -20,6 +21,11 @@ public final class CacheStats {
   private final long evictionCount;
   private final long putCount;
   private final long totalLoadTimeNanos;
+  private final long batchCount;
+  private final long batchFailureCount;
+  private final long batchedKeyCount;
+  private final long largestBatchSize;
+  private final long totalBatchTimeNanos;
 
   CacheStats(
       long hitCount,
@@ -29,7 +35,12 @@ public final class CacheStats {
       long coalescedCount,
       long evictionCount,
       long putCount,
-      long totalLoadTimeNanos) {
+      long totalLoadTimeNanos,
+      long batchCount,
+      long batchFailureCount,
+      long batchedKeyCount,
+      long largestBatchSize,
+      long totalBatchTimeNanos) {
     this.hitCount = hitCount;
     this.missCount = missCount;
     this.loadSuccessCount = loadSuccessCount;
@@ -38,6 +49,11 @@ public final class CacheStats {
     this.evictionCount = evictionCount;
     this.putCount = putCount;
     this.totalLoadTimeNanos = totalLoadTimeNanos;
+    this.batchCount = batchCount;
+    this.batchFailureCount = batchFailureCount;
+    this.batchedKeyCount = batchedKeyCount;
+    this.largestBatchSize = largestBatchSize;
+    this.totalBatchTimeNanos = totalBatchTimeNanos;
   }
 
   /** Reads that found a value in L1. */
@@ -96,6 +112,36 @@ public final class CacheStats {
     return totalLoadTimeNanos;
   }
 
+  /** Batch loader calls made (by {@code getAll} and batchers), successful or not. */
+  public long batchCount() {
+    return batchCount;
+  }
+
+  /** Batch loader calls that threw. */
+  public long batchFailureCount() {
+    return batchFailureCount;
+  }
+
+  /** Keys passed to batch loaders, over all batches. */
+  public long batchedKeyCount() {
+    return batchedKeyCount;
+  }
+
+  /** The most keys any one batch held. */
+  public long largestBatchSize() {
+    return largestBatchSize;
+  }
+
+  /** Keys per batch on average, or {@code 0.0} when no batch ran. */
+  public double averageBatchSize() {
+    return batchCount == 0 ? 0.0 : (double) batchedKeyCount / batchCount;
+  }
+
+  /** Nanoseconds spent in batch loaders. */
+  public long totalBatchTimeNanos() {
+    return totalBatchTimeNanos;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof CacheStats other
@@ -106,14 +152,20 @@ public final class CacheStats {
         && coalescedCount == other.coalescedCount
         && evictionCount == other.evictionCount
         && putCount == other.putCount
-        && totalLoadTimeNanos == other.totalLoadTimeNanos;
+        && totalLoadTimeNanos == other.totalLoadTimeNanos
+        && batchCount == other.batchCount
+        && batchFailureCount == other.batchFailureCount
+        && batchedKeyCount == other.batchedKeyCount
+        && largestBatchSize == other.largestBatchSize
+        && totalBatchTimeNanos == other.totalBatchTimeNanos;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
         hitCount, missCount, loadSuccessCount, loadFailureCount, coalescedCount, evictionCount,
-        putCount, totalLoadTimeNanos);
+        putCount, totalLoadTimeNanos, batchCount, batchFailureCount, batchedKeyCount,
+        largestBatchSize, totalBatchTimeNanos);
   }
 
   @Override
@@ -125,6 +177,11 @@ public final class CacheStats {
         + ", coalescedCount=" + coalescedCount
         + ", evictionCount=" + evictionCount
         + ", putCount=" + putCount
-        + ", totalLoadTimeNanos=" + totalLoadTimeNanos + '}';
+        + ", totalLoadTimeNanos=" + totalLoadTimeNanos
+        + ", batchCount=" + batchCount
+        + ", batchFailureCount=" + batchFailureCount
+        + ", batchedKeyCount=" + batchedKeyCount
+        + ", largestBatchSize=" + largestBatchSize
+        + ", totalBatchTimeNanos=" + totalBatchTimeNanos + '}';
   }
 }

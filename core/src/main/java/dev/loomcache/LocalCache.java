@@ -2,19 +2,26 @@ package dev.loomcache;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.loomcache.internal.BatchDispatcher;
+import dev.loomcache.internal.BulkLoads;
+import dev.loomcache.internal.FanOut;
 import dev.loomcache.internal.FlightTable;
 import dev.loomcache.internal.L1Store;
 import dev.loomcache.internal.StatsCounter;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link Cache} users hold: argument checks, the closed state and the hit path; misses and
  * writes go to the {@link FlightTable}.
  */
-final class LocalCache<K, V> implements Cache<K, V> {
+final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K, V> {
   private static final Duration LONGEST_FINITE_TTL = Duration.ofNanos(Long.MAX_VALUE - 1);
 
   private final String name;
@@ -22,6 +29,11 @@ final class LocalCache<K, V> implements Cache<K, V> {
   private final L1Store<K, V> l1;
   private final FlightTable<K, V> flights;
   private final StatsCounter stats;
+  private final BulkLoads<K, V> bulk;
+  private final Duration batchWindow;
+  private final int maxBatchSize;
+  private final Semaphore batchPermits;
+  private final Queue<BatchDispatcher<K, V>> batchers = new ConcurrentLinkedQueue<>();
   private volatile boolean closed;
 
   LocalCache(Loomcache<?, ?> builder) {
@@ -30,6 +42,11 @@ final class LocalCache<K, V> implements Cache<K, V> {
     this.stats = new StatsCounter();
     this.l1 = new L1Store<>(builder.maximumSize(), builder.ticker(), stats);
     this.flights = new FlightTable<>(l1, stats, builder.ticker());
+    this.batchWindow = builder.batchWindow();
+    this.maxBatchSize = builder.maxBatchSize();
+    this.batchPermits = new Semaphore(builder.maxConcurrentBatches());
+    this.bulk = new BulkLoads<>(this, flights, FanOut.get(), maxBatchSize,
+        builder.maxConcurrentBatches());
     var registry = builder.meterRegistry();
     if (registry != null) {
       new CacheMetrics(this, name, stats, l1, flights).bindTo(registry);
@@ -65,6 +82,12 @@ final class LocalCache<K, V> implements Cache<K, V> {
   public @Nullable V getIfPresent(K key) {
     requireNonNull(key, "key must not be null");
     checkOpen();
+    return lookUp(key);
+  }
+
+  /** Reads L1, counting a hit or a miss; never loads. */
+  @Override
+  public @Nullable V lookUp(K key) {
     V value = l1.getIfPresent(key);
     if (value == null) {
       stats.recordMiss();
@@ -72,6 +95,39 @@ final class LocalCache<K, V> implements Cache<K, V> {
       stats.recordHit();
     }
     return value;
+  }
+
+  @Override
+  public Map<K, V> getAll(Collection<? extends K> keys, BatchLoader<K, V> loader) {
+    return bulk.getAll(keys, loader, defaultTtlNanos);
+  }
+
+  @Override
+  public Batcher<K, V> batcher(BatchLoader<K, V> loader) {
+    return batcher(loader, BatchOptions.defaults());
+  }
+
+  @Override
+  public Batcher<K, V> batcher(BatchLoader<K, V> loader, BatchOptions options) {
+    requireNonNull(loader, "loader must not be null");
+    requireNonNull(options, "options must not be null");
+    checkOpen();
+    Duration window = options.window() == null ? batchWindow : options.window();
+    int size = options.maxBatchSize() == 0 ? maxBatchSize : options.maxBatchSize();
+    var batcher = new BatchDispatcher<>(
+        this, flights, loader, window, size, defaultTtlNanos, batchPermits, name);
+    batchers.add(batcher);
+    if (closed) { // close() raced us: make sure this batcher is closed too
+      batcher.close();
+      checkOpen();
+    }
+    return batcher;
+  }
+
+  @Override
+  public WarmupResult<K> warmup(Map<K, ? extends Callable<? extends V>> loaders) {
+    var outcome = bulk.warmup(loaders, defaultTtlNanos);
+    return new WarmupResult<>(outcome.loaded, outcome.skipped, outcome.failed);
   }
 
   @Override
@@ -129,7 +185,12 @@ final class LocalCache<K, V> implements Cache<K, V> {
         stats.coalescedCount(),
         stats.evictionCount(),
         stats.putCount(),
-        stats.totalLoadTimeNanos());
+        stats.totalLoadTimeNanos(),
+        stats.batchCount(),
+        stats.batchFailureCount(),
+        stats.batchedKeyCount(),
+        stats.largestBatchSize(),
+        stats.totalBatchTimeNanos());
   }
 
   @Override
@@ -144,6 +205,9 @@ final class LocalCache<K, V> implements Cache<K, V> {
       return;
     }
     closed = true;
+    for (BatchDispatcher<K, V> batcher : batchers) {
+      batcher.close();
+    }
     // Loads still running finish and hand their values to their waiters; storing them is harmless
     // because nothing can read this cache any more.
     flights.invalidateAll();
@@ -164,7 +228,8 @@ final class LocalCache<K, V> implements Cache<K, V> {
     l1.cleanUp();
   }
 
-  private void checkOpen() {
+  @Override
+  public void checkOpen() {
     if (closed) {
       throw new IllegalStateException("Cache '" + name + "' is closed");
     }

@@ -34,12 +34,18 @@ public final class Loomcache<K, V> {
 
   static final String DEFAULT_NAME = "default";
   static final long DEFAULT_MAXIMUM_SIZE = 10_000;
+  static final Duration DEFAULT_BATCH_WINDOW = Duration.ofMillis(5);
+  static final int DEFAULT_MAX_BATCH_SIZE = 100;
+  static final int DEFAULT_MAX_CONCURRENT_BATCHES = 16;
 
   private @Nullable String name;
   private long maximumSize = -1;
   private @Nullable Duration defaultTtl;
   private @Nullable Ticker ticker;
   private @Nullable MeterRegistry meterRegistry;
+  private @Nullable Duration batchWindow;
+  private int maxBatchSize;
+  private int maxConcurrentBatches;
 
   private Loomcache() {}
 
@@ -114,6 +120,54 @@ public final class Loomcache<K, V> {
     return this;
   }
 
+  /**
+   * Sets how long a batcher's window stays open after its first key is queued; default 5 ms. Zero
+   * dispatches every queued key at once (batching only what arrives together).
+   *
+   * @throws IllegalArgumentException if {@code window} is negative
+   */
+  public Loomcache<K, V> batchWindow(Duration window) {
+    requireNonNull(window, "window must not be null");
+    if (window.isNegative()) {
+      throw new IllegalArgumentException("batchWindow must not be negative, but was " + window);
+    }
+    checkUnset("batchWindow", this.batchWindow);
+    this.batchWindow = window;
+    return this;
+  }
+
+  /**
+   * Sets the most keys one batch loader call receives, for batchers and {@code getAll}; default
+   * 100. A batcher's window closes as soon as it holds this many keys.
+   *
+   * @throws IllegalArgumentException if {@code maxBatchSize} is less than 1
+   */
+  public Loomcache<K, V> maxBatchSize(int maxBatchSize) {
+    if (maxBatchSize < 1) {
+      throw new IllegalArgumentException("maxBatchSize must be at least 1, but was " + maxBatchSize);
+    }
+    checkUnset("maxBatchSize", this.maxBatchSize == 0 ? null : this.maxBatchSize);
+    this.maxBatchSize = maxBatchSize;
+    return this;
+  }
+
+  /**
+   * Sets the most batch loader calls running at once (over all batchers of the cache, and within
+   * one {@code getAll}), and the most loaders one {@code warmup} runs at once; default 16.
+   *
+   * @throws IllegalArgumentException if {@code maxConcurrentBatches} is less than 1
+   */
+  public Loomcache<K, V> maxConcurrentBatches(int maxConcurrentBatches) {
+    if (maxConcurrentBatches < 1) {
+      throw new IllegalArgumentException(
+          "maxConcurrentBatches must be at least 1, but was " + maxConcurrentBatches);
+    }
+    checkUnset("maxConcurrentBatches",
+        this.maxConcurrentBatches == 0 ? null : this.maxConcurrentBatches);
+    this.maxConcurrentBatches = maxConcurrentBatches;
+    return this;
+  }
+
   /** Builds a cache with this configuration; the builder may be used again afterwards. */
   @SuppressWarnings("unchecked")
   public <K1 extends K, V1 extends V> Cache<K1, V1> build() {
@@ -138,6 +192,18 @@ public final class Loomcache<K, V> {
 
   @Nullable MeterRegistry meterRegistry() {
     return meterRegistry;
+  }
+
+  Duration batchWindow() {
+    return batchWindow == null ? DEFAULT_BATCH_WINDOW : batchWindow;
+  }
+
+  int maxBatchSize() {
+    return maxBatchSize == 0 ? DEFAULT_MAX_BATCH_SIZE : maxBatchSize;
+  }
+
+  int maxConcurrentBatches() {
+    return maxConcurrentBatches == 0 ? DEFAULT_MAX_CONCURRENT_BATCHES : maxConcurrentBatches;
   }
 
   private static void checkUnset(String option, @Nullable Object current) {

@@ -15,8 +15,12 @@ import org.jspecify.annotations.Nullable;
  * waiter's interrupt can never affect the load or the other waiters.
  */
 public final class Flight {
-  /** The thread that runs the loader; a request from this thread for the same key is re-entrant. */
-  final Thread owner;
+  /**
+   * The thread that runs the loader; a request from this thread for the same key is re-entrant.
+   * Starts as the claiming thread; a batch or fan-out task that loads the key on another thread
+   * takes it over before calling the loader.
+   */
+  volatile Thread owner;
 
   /** The {@link FlightTable} epoch when this flight began; {@code invalidateAll} advances it. */
   final long epoch;
@@ -26,6 +30,9 @@ public final class Flight {
    * table's lock for the key): the loaded value must not be stored.
    */
   volatile boolean superseded;
+
+  /** The owner's own failure when it abandoned the flight after an interrupt; owner-only. */
+  @Nullable Throwable ownersFailure;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition completed = lock.newCondition();
@@ -65,15 +72,24 @@ public final class Flight {
     }
   }
 
-  /** Publishes the outcome and wakes every waiter; called exactly once, by the owner. */
+  /**
+   * Publishes the outcome and wakes every waiter. The first outcome wins: completing a completed
+   * flight does nothing, so a clean-up path may complete defensively.
+   */
   void complete(Outcome result) {
     lock.lock();
     try {
-      outcome = result;
-      completed.signalAll();
+      if (outcome == null) {
+        outcome = result;
+        completed.signalAll();
+      }
     } finally {
       lock.unlock();
     }
+  }
+
+  boolean isDone() {
+    return outcome != null;
   }
 
   /** The number of callers parked on this flight right now. */

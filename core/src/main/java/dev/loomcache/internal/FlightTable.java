@@ -1,14 +1,23 @@
 package dev.loomcache.internal;
 
+import dev.loomcache.BatchLoader;
 import dev.loomcache.CacheLoadException;
 import dev.loomcache.Ticker;
 import dev.loomcache.internal.Flight.Abandoned;
 import dev.loomcache.internal.Flight.Failed;
 import dev.loomcache.internal.Flight.Loaded;
 import dev.loomcache.internal.Flight.Outcome;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,22 +70,16 @@ public final class FlightTable<K, V> {
    * @param ttlNanos how long to store the value: 0 means do not store, {@link L1Store#NEVER} no expiry
    */
   public @Nullable V load(K key, Callable<? extends V> loader, long ttlNanos) {
-    Thread current = Thread.currentThread();
     for (;;) {
-      Flight flight = flights.get(key);
-      if (flight == null) {
-        Flight mine = new Flight(current, epoch.get());
-        flight = flights.putIfAbsent(key, mine);
-        if (flight == null) {
-          return own(key, mine, loader, ttlNanos);
+      Claim claim = claim(key);
+      if (claim.owned()) {
+        Outcome outcome = runLoader(key, claim.flight(), loader, ttlNanos);
+        if (outcome == Abandoned.INSTANCE) {
+          throw ownersFailure(key, claim.flight().ownersFailure);
         }
+        return unwrap(key, outcome);
       }
-      if (flight.owner == current) {
-        throw new IllegalStateException(
-            "Recursive load: the loader of key '" + key + "' asked for the same key on the same"
-                + " thread; a loader must not read its own key");
-      }
-      Outcome outcome = awaitAsWaiter(key, flight);
+      Outcome outcome = await(key, claim.flight());
       if (outcome == Abandoned.INSTANCE) {
         continue; // the owner was interrupted; race the other waiters to take the load over
       }
@@ -84,6 +87,205 @@ public final class FlightTable<K, V> {
       return unwrap(key, outcome);
     }
   }
+
+  /**
+   * Claims {@code key}: returns a new flight that the caller owns and must complete (with
+   * {@link #runLoader}, {@link #loadBatch} or {@link #abandon}), or the flight of another caller to
+   * {@link #await}. A flight claimed when L1 already holds a value comes back completed with it.
+   *
+   * @throws IllegalStateException if the calling thread owns the flight in progress for this key
+   */
+  public Claim claim(K key) {
+    Thread current = Thread.currentThread();
+    Flight flight = flights.get(key);
+    if (flight == null) {
+      Flight mine = new Flight(current, epoch.get());
+      flight = flights.putIfAbsent(key, mine);
+      if (flight == null) {
+        // A load may have completed between the caller's L1 miss and our putIfAbsent; its value
+        // was stored before its flight left the table, so this read sees it.
+        V present = l1.getIfPresent(key);
+        if (present == null) {
+          return new Claim(mine, true);
+        }
+        publish(key, mine, new Loaded(present), 0);
+        return new Claim(mine, false);
+      }
+    }
+    if (flight.owner == current) {
+      throw new IllegalStateException(
+          "Recursive load: the loader of key '" + key + "' asked for the same key on the same"
+              + " thread; a loader must not read its own key");
+    }
+    return new Claim(flight, false);
+  }
+
+  /**
+   * Runs {@code loader} for a flight the caller claimed, on the calling thread (which becomes the
+   * flight's owner), then stores and publishes the outcome. Never throws for the loader's failure:
+   * it is returned as the outcome. An {@link Abandoned} outcome means the calling thread was
+   * interrupted and the loader failed; the failure is then kept in {@link Flight#ownersFailure}.
+   */
+  Outcome runLoader(K key, Flight flight, Callable<? extends V> loader, long ttlNanos) {
+    flight.owner = Thread.currentThread();
+    if (logger.isDebugEnabled()) {
+      logger.debug("Loading key '{}'", key);
+    }
+    Outcome outcome = Abandoned.INSTANCE; // replaced below unless something beyond Throwable happens
+    long start = ticker.read();
+    try {
+      V value = loader.call();
+      stats.recordLoadSuccess(ticker.read() - start);
+      outcome = new Loaded(value);
+    } catch (Throwable failure) {
+      stats.recordLoadFailure(ticker.read() - start);
+      if (failure instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
+        // The interrupt was meant for this thread: the failure is the owner's alone, and one
+        // waiter takes the load over with its own loader.
+        flight.ownersFailure = failure;
+        outcome = Abandoned.INSTANCE;
+      } else {
+        outcome = new Failed(failure);
+      }
+    } finally {
+      publish(key, flight, outcome, ttlNanos);
+    }
+    return outcome;
+  }
+
+  /**
+   * Runs one batch load on the calling thread for flights the caller claimed: one
+   * {@link BatchLoader#load} call for all their keys, then every flight is completed. A key the
+   * loader leaves out completes with {@code null} and is not stored; a failure fails every key of
+   * the batch; an interrupt of this thread abandons them (their waiters take the loads over).
+   *
+   * @return the batch loader's failure, or null if it returned
+   */
+  @Nullable Throwable loadBatch(List<Pending<K>> batch, BatchLoader<K, V> loader, long ttlNanos) {
+    Thread current = Thread.currentThread();
+    Set<K> keys = LinkedHashSet.newLinkedHashSet(batch.size());
+    for (Pending<K> pending : batch) {
+      pending.flight().owner = current;
+      keys.add(pending.key());
+    }
+    Map<K, V> loaded = Map.of();
+    @Nullable Throwable failure = null;
+    boolean abandoned = false;
+    long start = ticker.read();
+    try {
+      Map<K, V> result = loader.load(Collections.unmodifiableSet(keys));
+      if (result == null) {
+        throw new NullPointerException("The batch loader returned null instead of a map");
+      }
+      loaded = result;
+    } catch (Throwable t) {
+      failure = t;
+      abandoned = t instanceof InterruptedException || current.isInterrupted();
+    } finally {
+      long elapsed = ticker.read() - start;
+      stats.recordBatch(keys.size(), elapsed, failure != null);
+      for (Pending<K> pending : batch) {
+        Outcome outcome;
+        if (failure == null) {
+          outcome = new Loaded(loaded.get(pending.key()));
+        } else if (abandoned) {
+          outcome = Abandoned.INSTANCE;
+        } else {
+          outcome = new Failed(failure);
+        }
+        try {
+          publish(pending.key(), pending.flight(), outcome, ttlNanos);
+        } catch (Throwable t) {
+          logger.warn("Could not store the batch-loaded value of key '{}'", pending.key(), t);
+        }
+      }
+    }
+    return failure;
+  }
+
+  /**
+   * Completes a claimed flight without loading: its waiters go back to the table. Does nothing to
+   * a flight already completed, so clean-up paths may call it for every flight they claimed.
+   */
+  void abandon(K key, Flight flight) {
+    if (!flight.isDone()) {
+      publish(key, flight, Abandoned.INSTANCE, 0);
+    }
+  }
+
+  /** Completes a claimed flight with a failure that is not the loader's (e.g. a closed batcher). */
+  void fail(K key, Flight flight, Throwable failure) {
+    publish(key, flight, new Failed(failure), 0);
+  }
+
+  /**
+   * Parks until {@code flight} completes and returns its outcome.
+   *
+   * @throws CacheLoadException if the calling thread is interrupted while parked; its interrupt
+   *     status is restored and the flight is unaffected
+   */
+  Outcome await(K key, Flight flight) {
+    try {
+      return flight.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CacheLoadException(
+          "Interrupted while waiting for the load of key '" + key + "'; the load goes on for the"
+              + " other callers", e);
+    }
+  }
+
+  /**
+   * Loads keys that missed L1 (already counted): claims each, hands the ones the caller owns to
+   * {@code loadOwned} (which must complete their flights, e.g. with {@link #loadBatch} or by
+   * queueing them for a batch), then waits for every key. Keys whose loader was interrupted are
+   * claimed again. Keys loaded as absent are left out of the result.
+   *
+   * @throws CacheLoadException or the loader's unchecked failure, as {@link #unwrap} does
+   */
+  public Map<K, V> loadMany(List<K> keys, Consumer<List<Pending<K>>> loadOwned) {
+    var result = new HashMap<K, V>();
+    List<K> pendingKeys = keys;
+    while (!pendingKeys.isEmpty()) {
+      var claims = new ArrayList<Claim>(pendingKeys.size());
+      var mine = new ArrayList<Pending<K>>();
+      for (K key : pendingKeys) {
+        Claim claim = claim(key);
+        claims.add(claim);
+        if (claim.owned()) {
+          mine.add(new Pending<>(key, claim.flight()));
+        }
+      }
+      if (!mine.isEmpty()) {
+        loadOwned.accept(mine);
+      }
+      var retry = new ArrayList<K>();
+      for (int i = 0; i < claims.size(); i++) {
+        K key = pendingKeys.get(i);
+        Claim claim = claims.get(i);
+        Outcome outcome = await(key, claim.flight());
+        if (outcome == Abandoned.INSTANCE) {
+          retry.add(key); // its loader was interrupted: claim it again
+          continue;
+        }
+        if (!claim.owned()) {
+          stats.recordCoalesced();
+        }
+        V value = unwrap(key, outcome); // throws the failure of the key's load
+        if (value != null) {
+          result.put(key, value);
+        }
+      }
+      pendingKeys = retry;
+    }
+    return result;
+  }
+
+  /** A claimed flight and whether the caller owns it. */
+  public record Claim(Flight flight, boolean owned) {}
+
+  /** A key with the flight its loader must complete. */
+  public record Pending<K>(K key, Flight flight) {}
 
   /** Stores {@code value} and keeps any load in flight for {@code key} from overwriting it. */
   public void put(K key, V value, long ttlNanos) {
@@ -130,6 +332,10 @@ public final class FlightTable<K, V> {
     l1.invalidateAll();
   }
 
+  StatsCounter stats() {
+    return stats;
+  }
+
   /** For tests: whether the calling thread holds the lock of any flight in the table. */
   boolean holdsAnyFlightLock() {
     return flights.values().stream().anyMatch(Flight::isLockHeldByCurrentThread);
@@ -144,40 +350,6 @@ public final class FlightTable<K, V> {
   /** For tests and metrics: the number of loads in progress. */
   public int inFlightCount() {
     return flights.size();
-  }
-
-  private @Nullable V own(K key, Flight mine, Callable<? extends V> loader, long ttlNanos) {
-    // A load may have completed between the caller's L1 miss and our putIfAbsent; its install
-    // happened before its flight left the table, so this read sees it.
-    V present = l1.getIfPresent(key);
-    if (present != null) {
-      publish(key, mine, new Loaded(present), 0);
-      stats.recordCoalesced();
-      return present;
-    }
-    if (logger.isDebugEnabled()) {
-      logger.debug("Loading key '{}'", key);
-    }
-    Outcome outcome = Abandoned.INSTANCE; // replaced below unless something beyond Throwable happens
-    long start = ticker.read();
-    try {
-      V value = loader.call();
-      stats.recordLoadSuccess(ticker.read() - start);
-      outcome = new Loaded(value);
-      return value;
-    } catch (Throwable failure) {
-      stats.recordLoadFailure(ticker.read() - start);
-      if (failure instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
-        // The interrupt was meant for this thread: the failure is the owner's alone, and one
-        // waiter takes the load over with its own loader.
-        outcome = Abandoned.INSTANCE;
-        throw ownersFailure(key, failure);
-      }
-      outcome = new Failed(failure);
-      throw rethrow(key, failure);
-    } finally {
-      publish(key, mine, outcome, ttlNanos);
-    }
   }
 
   /**
@@ -212,19 +384,9 @@ public final class FlightTable<K, V> {
     }
   }
 
-  private Outcome awaitAsWaiter(K key, Flight flight) {
-    try {
-      return flight.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CacheLoadException(
-          "Interrupted while waiting for the load of key '" + key + "'; the load goes on for the"
-              + " other callers", e);
-    }
-  }
-
+  /** Returns the value of a loaded outcome, or throws its failure as {@link #rethrow} does. */
   @SuppressWarnings("unchecked")
-  private @Nullable V unwrap(K key, Outcome outcome) {
+  @Nullable V unwrap(K key, Outcome outcome) {
     return switch (outcome) {
       case Loaded(Object value) -> (V) value;
       case Failed(Throwable failure) -> throw rethrow(key, failure);
@@ -233,7 +395,10 @@ public final class FlightTable<K, V> {
   }
 
   /** The owner's own failure after an interrupt: its interrupt status is restored. */
-  private static RuntimeException ownersFailure(Object key, Throwable failure) {
+  static RuntimeException ownersFailure(Object key, @Nullable Throwable failure) {
+    if (failure == null) {
+      failure = new InterruptedException("the load was abandoned");
+    }
     Thread.currentThread().interrupt();
     if (failure instanceof InterruptedException) {
       return new CacheLoadException(

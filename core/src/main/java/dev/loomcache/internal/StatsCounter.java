@@ -1,6 +1,8 @@
 package dev.loomcache.internal;
 
+import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 
 /** The cache's counters: striped adders, cheap to increment from many threads at once. */
 public final class StatsCounter {
@@ -12,6 +14,12 @@ public final class StatsCounter {
   private final LongAdder evictions = new LongAdder();
   private final LongAdder puts = new LongAdder();
   private final LongAdder loadTimeNanos = new LongAdder();
+  private final LongAdder batches = new LongAdder();
+  private final LongAdder batchFailures = new LongAdder();
+  private final LongAdder batchedKeys = new LongAdder();
+  private final LongAdder batchTimeNanos = new LongAdder();
+  private final LongAccumulator largestBatch = new LongAccumulator(Math::max, 0);
+  private volatile LongConsumer batchSizeSink = size -> {};
 
   public void recordHit() {
     hits.increment();
@@ -41,6 +49,22 @@ public final class StatsCounter {
 
   void recordPut() {
     puts.increment();
+  }
+
+  void recordBatch(int size, long nanos, boolean failed) {
+    batches.increment();
+    if (failed) {
+      batchFailures.increment();
+    }
+    batchedKeys.add(size);
+    batchTimeNanos.add(nanos);
+    largestBatch.accumulate(size);
+    batchSizeSink.accept(size);
+  }
+
+  /** Also reports each batch's size to {@code sink} (a Micrometer distribution summary). */
+  public void reportBatchSizesTo(LongConsumer sink) {
+    this.batchSizeSink = sink;
   }
 
   public long hitCount() {
@@ -73,5 +97,25 @@ public final class StatsCounter {
 
   public long totalLoadTimeNanos() {
     return loadTimeNanos.sum();
+  }
+
+  public long batchCount() {
+    return batches.sum();
+  }
+
+  public long batchFailureCount() {
+    return batchFailures.sum();
+  }
+
+  public long batchedKeyCount() {
+    return batchedKeys.sum();
+  }
+
+  public long totalBatchTimeNanos() {
+    return batchTimeNanos.sum();
+  }
+
+  public long largestBatchSize() {
+    return largestBatch.get();
   }
 }
