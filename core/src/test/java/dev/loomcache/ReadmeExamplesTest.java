@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -48,5 +49,53 @@ class ReadmeExamplesTest {
     assertThat(stats.missCount()).isEqualTo(2);
     assertThat(registry.get("cache.gets").tag("cache", "users").tag("result", "hit")
         .functionCounter().count()).isEqualTo(1);
+  }
+
+  /** Stands in for a repository with a bulk query. */
+  static final class Users {
+    final java.util.List<java.util.Set<Long>> queries = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    java.util.Map<Long, User> findAllById(java.util.Set<Long> ids) {
+      queries.add(ids);
+      var found = new java.util.HashMap<Long, User>();
+      for (Long id : ids) {
+        if (id != 404) {
+          found.put(id, new User(String.valueOf(id), "User " + id));
+        }
+      }
+      return found;
+    }
+  }
+
+  @Test
+  void batching() throws Exception {
+    var repository = new Users();
+    var requests = java.util.List.of(1L, 2L, 3L, 404L);
+
+    // README: batching
+    Cache<Long, User> users = Loomcache.newBuilder()
+        .batchWindow(Duration.ofMillis(5))   // a window opens with the first queued key...
+        .maxBatchSize(100)                   // ...and closes early when 100 keys are queued
+        .build();
+    Batcher<Long, User> batcher = users.batcher(repository::findAllById);
+
+    try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (long id : requests) {                    // four request threads, one key each:
+        executor.submit(() -> batcher.get(id));     // one findAllById call for all four
+      }
+    }
+    User cached = users.getIfPresent(1L);            // batched values are cached
+    User absent = batcher.get(404L);                 // left out by the loader: null, not cached
+
+    Map<Long, User> some = users.getAll(java.util.List.of(1L, 5L, 6L), repository::findAllById);
+    // 1 is a hit; only 5 and 6 go to findAllById
+    // README: end
+    users.close();
+
+    assertThat(cached).isNotNull();
+    assertThat(absent).isNull();
+    assertThat(some).containsOnlyKeys(1L, 5L, 6L);
+    assertThat(repository.queries.getLast()).containsExactlyInAnyOrder(5L, 6L);
+    assertThat(repository.queries.stream().flatMap(java.util.Set::stream).filter(id -> id == 2L)).hasSize(1);
   }
 }
