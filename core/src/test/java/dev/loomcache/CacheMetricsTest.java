@@ -48,6 +48,34 @@ class CacheMetricsTest {
   }
 
   @Test
+  void batchMeters_countBatchesAndRecordTheirSizes() {
+    try (Cache<Integer, String> cache = Loomcache.newBuilder()
+        .name("users").meterRegistry(registry).maxBatchSize(3).build()) {
+      cache.getAll(java.util.List.of(1, 2, 3, 4), keys -> {
+        var values = new java.util.HashMap<Integer, String>();
+        keys.forEach(k -> values.put(k, "v" + k));
+        return values;
+      });
+      try {
+        cache.getAll(java.util.List.of(9), keys -> {
+          throw new IllegalStateException("boom");
+        });
+      } catch (IllegalStateException expected) {
+        // counted as a failed batch
+      }
+
+      assertThat(counter("cache.batches", "result", "success")).isEqualTo(2);
+      assertThat(counter("cache.batches", "result", "failure")).isEqualTo(1);
+      var sizes = registry.get("cache.batch.size").tag("cache", "users").summary();
+      assertThat(sizes.count()).isEqualTo(3);
+      assertThat(sizes.totalAmount()).isEqualTo(5);
+      assertThat(sizes.max()).isEqualTo(3);
+      assertThat(registry.get("cache.batch.duration").tag("cache", "users").functionTimer().count())
+          .isEqualTo(3);
+    }
+  }
+
+  @Test
   void meters_stayReadableAfterClose() {
     Cache<String, String> cache = Loomcache.newBuilder().name("users").meterRegistry(registry).build();
     cache.get("a", () -> "1");
