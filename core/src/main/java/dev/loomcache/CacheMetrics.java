@@ -3,6 +3,7 @@ package dev.loomcache;
 import dev.loomcache.internal.FlightTable;
 import dev.loomcache.internal.L1Store;
 import dev.loomcache.internal.StatsCounter;
+import dev.loomcache.internal.TierStack;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
@@ -11,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.cache.CacheMeterBinder;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Micrometer meters for one cache: the standard cache names ({@code cache.gets}, {@code cache.puts},
@@ -23,13 +25,15 @@ final class CacheMetrics extends CacheMeterBinder<Cache<?, ?>> {
   private final StatsCounter stats;
   private final L1Store<?, ?> l1;
   private final FlightTable<?, ?> flights;
+  private final @Nullable TierStack<?, ?> tiers;
 
-  CacheMetrics(
-      Cache<?, ?> cache, String name, StatsCounter stats, L1Store<?, ?> l1, FlightTable<?, ?> flights) {
+  CacheMetrics(Cache<?, ?> cache, String name, StatsCounter stats, L1Store<?, ?> l1,
+      FlightTable<?, ?> flights, @Nullable TierStack<?, ?> tiers) {
     super(cache, name, Tags.empty());
     this.stats = stats;
     this.l1 = l1;
     this.flights = flights;
+    this.tiers = tiers;
   }
 
   @Override
@@ -108,6 +112,26 @@ final class CacheMetrics extends CacheMeterBinder<Cache<?, ?>> {
         .description("Keys per batch loader call")
         .register(registry);
     stats.reportBatchSizesTo(batchSizes::record);
+    if (tiers != null) {
+      for (TierStack.Counters tier : tiers.counters()) {
+        FunctionCounter.builder("cache.tier.gets", tier, TierStack.Counters::hitCount)
+            .tags(getTagsWithCacheName()).tag("tier", tier.tier()).tag("result", "hit")
+            .description("L1 misses answered by this tier")
+            .register(registry);
+        FunctionCounter.builder("cache.tier.gets", tier, TierStack.Counters::missCount)
+            .tags(getTagsWithCacheName()).tag("tier", tier.tier()).tag("result", "miss")
+            .description("L1 misses this tier had no live value for")
+            .register(registry);
+        FunctionCounter.builder("cache.tier.errors", tier, TierStack.Counters::errorCount)
+            .tags(getTagsWithCacheName()).tag("tier", tier.tier())
+            .description("Tier failures and undecodable values, never seen by callers")
+            .register(registry);
+        FunctionCounter.builder("cache.tier.writes", tier, TierStack.Counters::writeCount)
+            .tags(getTagsWithCacheName()).tag("tier", tier.tier())
+            .description("Values written to this tier")
+            .register(registry);
+      }
+    }
     Gauge.builder("cache.loads.inflight", flights, FlightTable::inFlightCount)
         .tags(getTagsWithCacheName())
         .description("Loads in progress")

@@ -1,5 +1,6 @@
 package dev.loomcache;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -26,6 +27,7 @@ public final class CacheStats {
   private final long batchedKeyCount;
   private final long largestBatchSize;
   private final long totalBatchTimeNanos;
+  private final List<TierStats> tierStats;
 
   CacheStats(
       long hitCount,
@@ -40,7 +42,8 @@ public final class CacheStats {
       long batchFailureCount,
       long batchedKeyCount,
       long largestBatchSize,
-      long totalBatchTimeNanos) {
+      long totalBatchTimeNanos,
+      List<TierStats> tierStats) {
     this.hitCount = hitCount;
     this.missCount = missCount;
     this.loadSuccessCount = loadSuccessCount;
@@ -54,6 +57,7 @@ public final class CacheStats {
     this.batchedKeyCount = batchedKeyCount;
     this.largestBatchSize = largestBatchSize;
     this.totalBatchTimeNanos = totalBatchTimeNanos;
+    this.tierStats = List.copyOf(tierStats);
   }
 
   /** Reads that found a value in L1. */
@@ -142,6 +146,11 @@ public final class CacheStats {
     return totalBatchTimeNanos;
   }
 
+  /** Per-tier hits, misses, errors and writes, in the order the tiers are read; empty without tiers. */
+  public List<TierStats> tierStats() {
+    return tierStats;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof CacheStats other
@@ -157,7 +166,8 @@ public final class CacheStats {
         && batchFailureCount == other.batchFailureCount
         && batchedKeyCount == other.batchedKeyCount
         && largestBatchSize == other.largestBatchSize
-        && totalBatchTimeNanos == other.totalBatchTimeNanos;
+        && totalBatchTimeNanos == other.totalBatchTimeNanos
+        && tierStats.equals(other.tierStats);
   }
 
   @Override
@@ -165,7 +175,7 @@ public final class CacheStats {
     return Objects.hash(
         hitCount, missCount, loadSuccessCount, loadFailureCount, coalescedCount, evictionCount,
         putCount, totalLoadTimeNanos, batchCount, batchFailureCount, batchedKeyCount,
-        largestBatchSize, totalBatchTimeNanos);
+        largestBatchSize, totalBatchTimeNanos, tierStats);
   }
 
   @Override
@@ -182,6 +192,7 @@ public final class CacheStats {
         + ", batchFailureCount=" + batchFailureCount
         + ", batchedKeyCount=" + batchedKeyCount
         + ", largestBatchSize=" + largestBatchSize
-        + ", totalBatchTimeNanos=" + totalBatchTimeNanos + '}';
+        + ", totalBatchTimeNanos=" + totalBatchTimeNanos
+        + ", tierStats=" + tierStats + '}';
   }
 }

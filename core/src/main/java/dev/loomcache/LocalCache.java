@@ -8,8 +8,13 @@ import dev.loomcache.internal.FanOut;
 import dev.loomcache.internal.FlightTable;
 import dev.loomcache.internal.L1Store;
 import dev.loomcache.internal.StatsCounter;
+import dev.loomcache.internal.TierStack;
+import dev.loomcache.spi.KeyCodec;
+import dev.loomcache.spi.TierListener;
+import dev.loomcache.spi.ValueCodec;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.Callable;
@@ -29,6 +34,7 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
   private final L1Store<K, V> l1;
   private final FlightTable<K, V> flights;
   private final StatsCounter stats;
+  private final @Nullable TierStack<K, V> tiers;
   private final BulkLoads<K, V> bulk;
   private final Duration batchWindow;
   private final int maxBatchSize;
@@ -41,15 +47,46 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     this.defaultTtlNanos = builder.defaultTtlNanos();
     this.stats = new StatsCounter();
     this.l1 = new L1Store<>(builder.maximumSize(), builder.ticker(), stats);
-    this.flights = new FlightTable<>(l1, stats, builder.ticker());
+    this.tiers = tierStack(builder);
+    this.flights = new FlightTable<>(l1, stats, builder.ticker(), tiers);
     this.batchWindow = builder.batchWindow();
     this.maxBatchSize = builder.maxBatchSize();
     this.batchPermits = new Semaphore(builder.maxConcurrentBatches());
     this.bulk = new BulkLoads<>(this, flights, FanOut.get(), maxBatchSize,
         builder.maxConcurrentBatches());
+    if (tiers != null) {
+      tiers.subscribe(new RemoteInvalidations());
+    }
     var registry = builder.meterRegistry();
     if (registry != null) {
-      new CacheMetrics(this, name, stats, l1, flights).bindTo(registry);
+      new CacheMetrics(this, name, stats, l1, flights, tiers).bindTo(registry);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <K, V> @Nullable TierStack<K, V> tierStack(Loomcache<?, ?> builder) {
+    if (builder.tiers().isEmpty()) {
+      return null;
+    }
+    return new TierStack<>(builder.tiers(), (KeyCodec<K>) builder.keyCodec(),
+        (ValueCodec<V>) builder.valueCodec(), builder.ticker());
+  }
+
+  /** Drops L1 copies that another instance changed through a shared tier. */
+  private final class RemoteInvalidations implements TierListener {
+    @Override
+    public void invalidated(String key) {
+      K decoded = tiers.decodeKey(key);
+      if (decoded == null) {
+        flights.invalidateAllLocal(); // cannot tell which key: drop everything, to be safe
+      } else {
+        flights.invalidateLocal(decoded);
+      }
+    }
+
+    @Override
+    public void invalidatedAll() {
+      flights.invalidateAllLocal();
     }
   }
 
@@ -82,7 +119,8 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
   public @Nullable V getIfPresent(K key) {
     requireNonNull(key, "key must not be null");
     checkOpen();
-    return lookUp(key);
+    V value = lookUp(key);
+    return value != null || tiers == null ? value : flights.readThroughTiers(key);
   }
 
   /** Reads L1, counting a hit or a miss; never loads. */
@@ -190,7 +228,11 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
         stats.batchFailureCount(),
         stats.batchedKeyCount(),
         stats.largestBatchSize(),
-        stats.totalBatchTimeNanos());
+        stats.totalBatchTimeNanos(),
+        tiers == null ? List.of() : tiers.counters().stream()
+            .map(c -> new TierStats(c.tier(), c.hitCount(), c.missCount(), c.errorCount(),
+                c.writeCount()))
+            .toList());
   }
 
   @Override
@@ -209,8 +251,11 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
       batcher.close();
     }
     // Loads still running finish and hand their values to their waiters; storing them is harmless
-    // because nothing can read this cache any more.
-    flights.invalidateAll();
+    // because nothing can read this cache any more. The tiers keep their data: only L1 is dropped.
+    flights.invalidateAllLocal();
+    if (tiers != null) {
+      tiers.close();
+    }
   }
 
   @Override

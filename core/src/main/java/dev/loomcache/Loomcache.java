@@ -3,9 +3,14 @@ package dev.loomcache;
 import static java.util.Objects.requireNonNull;
 
 import dev.loomcache.internal.L1Store;
+import dev.loomcache.spi.CacheTier;
+import dev.loomcache.spi.KeyCodec;
+import dev.loomcache.spi.ValueCodec;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -46,6 +51,9 @@ public final class Loomcache<K, V> {
   private @Nullable Duration batchWindow;
   private int maxBatchSize;
   private int maxConcurrentBatches;
+  private @Nullable KeyCodec<?> keyCodec;
+  private @Nullable ValueCodec<?> valueCodec;
+  private final List<CacheTier> tiers = new ArrayList<>();
 
   private Loomcache() {}
 
@@ -168,9 +176,55 @@ public final class Loomcache<K, V> {
     return this;
   }
 
+  /**
+   * Sets how keys become the stable strings that tiers store them under; needed only with tiers.
+   * Narrows the builder's key type.
+   */
+  @SuppressWarnings("unchecked")
+  public <K1 extends K> Loomcache<K1, V> keyCodec(KeyCodec<K1> codec) {
+    requireNonNull(codec, "codec must not be null");
+    checkUnset("keyCodec", this.keyCodec);
+    this.keyCodec = codec;
+    return (Loomcache<K1, V>) this;
+  }
+
+  /**
+   * Sets how values become the bytes that tiers store; needed only with tiers. Fixed for the
+   * cache: stored bytes never choose their decoder. Narrows the builder's value type.
+   */
+  @SuppressWarnings("unchecked")
+  public <V1 extends V> Loomcache<K, V1> valueCodec(ValueCodec<V1> codec) {
+    requireNonNull(codec, "codec must not be null");
+    checkUnset("valueCodec", this.valueCodec);
+    this.valueCodec = codec;
+    return (Loomcache<K, V1>) this;
+  }
+
+  /**
+   * Adds a tier below L1. Tiers are read in the order they are added, on an L1 miss and before the
+   * loader; every store and invalidation goes to all of them. May be called once per tier; the
+   * cache closes its tiers when it is closed.
+   *
+   * @throws IllegalStateException if this tier (or another with the same name) was already added
+   */
+  public Loomcache<K, V> tier(CacheTier tier) {
+    requireNonNull(tier, "tier must not be null");
+    for (CacheTier added : tiers) {
+      if (added == tier || added.name().equals(tier.name())) {
+        throw new IllegalStateException("tier '" + tier.name() + "' was already added");
+      }
+    }
+    tiers.add(tier);
+    return this;
+  }
+
   /** Builds a cache with this configuration; the builder may be used again afterwards. */
   @SuppressWarnings("unchecked")
   public <K1 extends K, V1 extends V> Cache<K1, V1> build() {
+    if (!tiers.isEmpty() && (keyCodec == null || valueCodec == null)) {
+      throw new IllegalStateException("A cache with tiers needs a keyCodec and a valueCodec; missing "
+          + (keyCodec == null ? (valueCodec == null ? "both" : "keyCodec") : "valueCodec"));
+    }
     return (Cache<K1, V1>) new LocalCache<K, V>(this);
   }
 
@@ -200,6 +254,18 @@ public final class Loomcache<K, V> {
 
   int maxBatchSize() {
     return maxBatchSize == 0 ? DEFAULT_MAX_BATCH_SIZE : maxBatchSize;
+  }
+
+  List<CacheTier> tiers() {
+    return List.copyOf(tiers);
+  }
+
+  @Nullable KeyCodec<?> keyCodec() {
+    return keyCodec;
+  }
+
+  @Nullable ValueCodec<?> valueCodec() {
+    return valueCodec;
   }
 
   int maxConcurrentBatches() {

@@ -92,6 +92,11 @@ public final class Flight {
     return outcome != null;
   }
 
+  /** The outcome if the flight has completed, else null; never parks. */
+  @Nullable Outcome outcomeNow() {
+    return outcome;
+  }
+
   /** The number of callers parked on this flight right now. */
   int parkedCount() {
     return parkedCount;

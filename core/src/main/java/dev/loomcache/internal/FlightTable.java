@@ -55,11 +55,18 @@ public final class FlightTable<K, V> {
   private final L1Store<K, V> l1;
   private final StatsCounter stats;
   private final Ticker ticker;
+  private final @Nullable TierStack<K, V> tiers;
 
   public FlightTable(L1Store<K, V> l1, StatsCounter stats, Ticker ticker) {
+    this(l1, stats, ticker, null);
+  }
+
+  public FlightTable(L1Store<K, V> l1, StatsCounter stats, Ticker ticker,
+      @Nullable TierStack<K, V> tiers) {
     this.l1 = l1;
     this.stats = stats;
     this.ticker = ticker;
+    this.tiers = tiers;
   }
 
   /**
@@ -75,7 +82,7 @@ public final class FlightTable<K, V> {
       if (claim.owned()) {
         Outcome outcome = runLoader(key, claim.flight(), loader, ttlNanos);
         if (outcome == Abandoned.INSTANCE) {
-          throw ownersFailure(key, claim.flight().ownersFailure);
+          throw Failures.ownersFailure(key, claim.flight().ownersFailure);
         }
         return unwrap(key, outcome);
       }
@@ -128,6 +135,12 @@ public final class FlightTable<K, V> {
    */
   Outcome runLoader(K key, Flight flight, Callable<? extends V> loader, long ttlNanos) {
     flight.owner = Thread.currentThread();
+    if (tiers != null) {
+      Outcome fromTier = readTiers(key, flight);
+      if (fromTier != null) {
+        return fromTier;
+      }
+    }
     if (logger.isDebugEnabled()) {
       logger.debug("Loading key '{}'", key);
     }
@@ -151,6 +164,50 @@ public final class FlightTable<K, V> {
       publish(key, flight, outcome, ttlNanos);
     }
     return outcome;
+  }
+
+  /**
+   * Reads the tiers for a flight the caller owns; on a hit, promotes the value to L1 with its
+   * remaining TTL (not written back to the tiers) and completes the flight.
+   */
+  private @Nullable Outcome readTiers(K key, Flight flight) {
+    TierStack.Promoted<V> found;
+    try {
+      found = tiers.read(key);
+    } catch (Throwable t) {
+      // A codec or tier broke beyond a runtime failure: fall through to the loader.
+      logger.warn("Could not read the tiers for key '{}'", key, t);
+      found = null;
+    }
+    if (found == null) {
+      return null;
+    }
+    Outcome outcome = new Loaded(found.value());
+    publish(key, flight, outcome, found.ttlNanos(), false);
+    return outcome;
+  }
+
+  /**
+   * Reads L1 and then the tiers without loading, for {@code getIfPresent}; never parks on a load in
+   * flight (returns null instead).
+   */
+  public @Nullable V readThroughTiers(K key) {
+    if (tiers == null) {
+      return null;
+    }
+    Claim claim = claim(key);
+    if (!claim.owned()) {
+      // Completed already only if L1 held the value after all; otherwise someone is loading.
+      @SuppressWarnings("unchecked")
+      V present = claim.flight().outcomeNow() instanceof Loaded(Object value) ? (V) value : null;
+      return present;
+    }
+    Outcome outcome = readTiers(key, claim.flight());
+    if (outcome == null) {
+      abandon(key, claim.flight()); // nothing found: waiters, if any, load it themselves
+      return null;
+    }
+    return unwrap(key, outcome);
   }
 
   /**
@@ -287,8 +344,25 @@ public final class FlightTable<K, V> {
   /** A key with the flight its loader must complete. */
   public record Pending<K>(K key, Flight flight) {}
 
-  /** Stores {@code value} and keeps any load in flight for {@code key} from overwriting it. */
+  /**
+   * Stores {@code value} in L1 and the tiers and keeps any load in flight for {@code key} from
+   * overwriting it. With tiers, may park while another write of the same key finishes.
+   */
   public void put(K key, V value, long ttlNanos) {
+    if (tiers == null) {
+      putLocal(key, value, ttlNanos);
+      return;
+    }
+    KeyLanes.Lane lane = tiers.lanes.enter(key);
+    try {
+      putLocal(key, value, ttlNanos);
+      tiers.write(key, value, ttlNanos);
+    } finally {
+      tiers.lanes.leave(key, lane);
+    }
+  }
+
+  private void putLocal(K key, V value, long ttlNanos) {
     flights.compute(
         key,
         (k, flight) -> {
@@ -301,8 +375,26 @@ public final class FlightTable<K, V> {
     stats.recordPut();
   }
 
-  /** Removes {@code key} and keeps any load in flight for it from storing its value. */
+  /**
+   * Removes {@code key} from L1 and the tiers and keeps any load in flight for it from storing its
+   * value. With tiers, may park while another write of the same key finishes.
+   */
   public void invalidate(K key) {
+    if (tiers == null) {
+      invalidateLocal(key);
+      return;
+    }
+    KeyLanes.Lane lane = tiers.lanes.enter(key);
+    try {
+      invalidateLocal(key);
+      tiers.delete(key);
+    } finally {
+      tiers.lanes.leave(key, lane);
+    }
+  }
+
+  /** Removes {@code key} from L1 only (another instance changed it in a shared tier). */
+  public void invalidateLocal(K key) {
     flights.compute(
         key,
         (k, flight) -> {
@@ -314,8 +406,16 @@ public final class FlightTable<K, V> {
         });
   }
 
-  /** Removes every key and keeps every load that began before this call from storing its value. */
+  /** Removes every key from L1 and the tiers; no load that began before this call stores. */
   public void invalidateAll() {
+    invalidateAllLocal();
+    if (tiers != null) {
+      tiers.clear();
+    }
+  }
+
+  /** Removes every key from L1 only; no load that began before this call stores its value. */
+  public void invalidateAllLocal() {
     // Flights that begin after this increment may store; those that read the old epoch may not.
     epoch.incrementAndGet();
     // A running flight may have read the old epoch and be about to install: supersede it under its
@@ -352,30 +452,40 @@ public final class FlightTable<K, V> {
     return flights.size();
   }
 
-  /**
-   * Removes the flight, storing the value first if it is still current, then completes it. Runs in
-   * the owner's {@code finally}: the flight completes whatever happens here.
-   */
   private void publish(K key, Flight flight, Outcome outcome, long ttlNanos) {
+    publish(key, flight, outcome, ttlNanos, true);
+  }
+
+  /**
+   * Removes the flight, storing the value first (in L1 and, unless it came from them, the tiers) if
+   * it is still current, then completes it. Runs in the owner's {@code finally}: the flight completes
+   * whatever happens here.
+   *
+   * <p>With tiers, the store runs in the key's write lane, so that a put or an invalidation of the
+   * same key cannot interleave between the tier write and the L1 install; an {@code invalidateAll}
+   * that slips in between is undone by deleting what was just written.
+   */
+  private void publish(K key, Flight flight, Outcome outcome, long ttlNanos, boolean writeTiers) {
     try {
-      flights.compute(
-          key,
-          (k, current) -> {
-            if (current != flight) {
-              return current;
-            }
-            if (ttlNanos > 0
-                && outcome instanceof Loaded(Object loaded)
-                && loaded != null
-                && !flight.superseded
-                && flight.epoch == epoch.get()) {
-              @SuppressWarnings("unchecked")
-              V value = (V) loaded;
-              l1.put(k, value, ttlNanos);
-              stats.recordPut();
-            }
-            return null;
-          });
+      @SuppressWarnings("unchecked")
+      V value = outcome instanceof Loaded(Object loaded) ? (V) loaded : null;
+      boolean storable = value != null && ttlNanos > 0;
+      if (storable && writeTiers && tiers != null) {
+        KeyLanes.Lane lane = tiers.lanes.enter(key);
+        try {
+          boolean written = isCurrent(flight);
+          if (written) {
+            tiers.write(key, value, ttlNanos);
+          }
+          if (!removeAndInstall(key, flight, value, ttlNanos) && written) {
+            tiers.delete(key);
+          }
+        } finally {
+          tiers.lanes.leave(key, lane);
+        }
+      } else {
+        removeAndInstall(key, flight, storable ? value : null, ttlNanos);
+      }
     } catch (Throwable t) {
       flights.remove(key, flight);
       throw t;
@@ -384,38 +494,41 @@ public final class FlightTable<K, V> {
     }
   }
 
-  /** Returns the value of a loaded outcome, or throws its failure as {@link #rethrow} does. */
+  private boolean isCurrent(Flight flight) {
+    return !flight.superseded && flight.epoch == epoch.get();
+  }
+
+  /**
+   * Removes {@code flight} from the table and, if {@code value} is non-null and the flight still
+   * current, stores it in L1, atomically with respect to every other write of the key.
+   *
+   * @return whether the value was stored
+   */
+  private boolean removeAndInstall(K key, Flight flight, @Nullable V value, long ttlNanos) {
+    var installed = new boolean[1];
+    flights.compute(
+        key,
+        (k, current) -> {
+          if (current != flight) {
+            return current;
+          }
+          if (value != null && isCurrent(flight)) {
+            l1.put(k, value, ttlNanos);
+            stats.recordPut();
+            installed[0] = true;
+          }
+          return null;
+        });
+    return installed[0];
+  }
+
+  /** Returns the value of a loaded outcome, or throws its failure as {@link Failures#rethrow}. */
   @SuppressWarnings("unchecked")
   @Nullable V unwrap(K key, Outcome outcome) {
     return switch (outcome) {
       case Loaded(Object value) -> (V) value;
-      case Failed(Throwable failure) -> throw rethrow(key, failure);
+      case Failed(Throwable failure) -> throw Failures.rethrow(key, failure);
       case Abandoned abandoned -> throw new AssertionError("abandoned flights are retried");
     };
-  }
-
-  /** The owner's own failure after an interrupt: its interrupt status is restored. */
-  static RuntimeException ownersFailure(Object key, @Nullable Throwable failure) {
-    if (failure == null) {
-      failure = new InterruptedException("the load was abandoned");
-    }
-    Thread.currentThread().interrupt();
-    if (failure instanceof InterruptedException) {
-      return new CacheLoadException(
-          "Interrupted while loading key '" + key + "'; a waiting caller takes the load over",
-          failure);
-    }
-    return rethrow(key, failure);
-  }
-
-  /** Unchecked exceptions and errors as they are; checked ones wrapped, with the cause kept. */
-  static RuntimeException rethrow(Object key, Throwable failure) {
-    if (failure instanceof RuntimeException unchecked) {
-      throw unchecked;
-    }
-    if (failure instanceof Error error) {
-      throw error;
-    }
-    return new CacheLoadException("The loader of key '" + key + "' failed: " + failure, failure);
   }
 }

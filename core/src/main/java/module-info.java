@@ -6,4 +6,5 @@ module dev.loomcache {
   requires static transitive org.jspecify;
 
   exports dev.loomcache;
+  exports dev.loomcache.spi;
 }

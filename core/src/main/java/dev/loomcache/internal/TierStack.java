@@ -1,0 +1,217 @@
+package dev.loomcache.internal;
+
+import dev.loomcache.Ticker;
+import dev.loomcache.spi.CacheTier;
+import dev.loomcache.spi.KeyCodec;
+import dev.loomcache.spi.StoredValue;
+import dev.loomcache.spi.TierListener;
+import dev.loomcache.spi.ValueCodec;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The configured tiers below L1, with the codecs: reads in order on an L1 miss, writes and deletes
+ * to every tier. A tier failure is counted and logged (at most one warning per tier every 10
+ * seconds) and never reaches the caller.
+ *
+ * <p>Expiry crosses processes, so tiers store it as absolute epoch milliseconds. Time comes from the
+ * cache's ticker: the wall clock when the cache was built plus the ticker's elapsed time, so a fake
+ * ticker in tests moves tier expiry as it moves L1 expiry.
+ */
+public final class TierStack<K, V> {
+  private static final Logger logger = LoggerFactory.getLogger(TierStack.class);
+  private static final long WARN_INTERVAL_MILLIS = 10_000;
+
+  private final List<CacheTier> tiers;
+  private final List<Counters> counters;
+  private final KeyCodec<K> keyCodec;
+  private final ValueCodec<V> valueCodec;
+  private final Ticker ticker;
+  private final long originMillis;
+  private final long originNanos;
+  final KeyLanes<K> lanes = new KeyLanes<>();
+
+  public TierStack(List<CacheTier> tiers, KeyCodec<K> keyCodec, ValueCodec<V> valueCodec,
+      Ticker ticker) {
+    this.tiers = List.copyOf(tiers);
+    this.counters = this.tiers.stream().map(t -> new Counters(t.name())).toList();
+    this.keyCodec = keyCodec;
+    this.valueCodec = valueCodec;
+    this.ticker = ticker;
+    this.originMillis = System.currentTimeMillis();
+    this.originNanos = ticker.read();
+  }
+
+  /** A value found in a tier, with the TTL it has left. */
+  record Promoted<V>(V value, long ttlNanos) {}
+
+  /** Per-tier counters, readable for statistics and meters. */
+  public static final class Counters {
+    private final String tier;
+    final LongAdder hits = new LongAdder();
+    final LongAdder misses = new LongAdder();
+    final LongAdder errors = new LongAdder();
+    final LongAdder writes = new LongAdder();
+    private final AtomicLong lastWarning = new AtomicLong(Long.MIN_VALUE / 2);
+    private final LongAdder unreported = new LongAdder();
+
+    Counters(String tier) {
+      this.tier = tier;
+    }
+
+    public String tier() {
+      return tier;
+    }
+
+    public long hitCount() {
+      return hits.sum();
+    }
+
+    public long missCount() {
+      return misses.sum();
+    }
+
+    public long errorCount() {
+      return errors.sum();
+    }
+
+    public long writeCount() {
+      return writes.sum();
+    }
+  }
+
+  public List<Counters> counters() {
+    return counters;
+  }
+
+  long nowMillis() {
+    return originMillis + (ticker.read() - originNanos) / 1_000_000;
+  }
+
+  /** Reads the tiers in order; the first live value wins. Never throws for a tier's failure. */
+  @Nullable Promoted<V> read(K key) {
+    String encoded = keyCodec.encode(key);
+    long now = nowMillis();
+    for (int i = 0; i < tiers.size(); i++) {
+      Counters tally = counters.get(i);
+      StoredValue stored;
+      try {
+        stored = tiers.get(i).read(encoded);
+      } catch (RuntimeException e) {
+        failed(tally, "read", encoded, e);
+        continue;
+      }
+      if (stored == null || stored.isExpiredAt(now)) {
+        tally.misses.increment();
+        continue;
+      }
+      V value;
+      try {
+        value = valueCodec.decode(stored.bytes());
+      } catch (RuntimeException e) {
+        failed(tally, "decode", encoded, e); // a tampered or corrupt value is a miss
+        continue;
+      }
+      tally.hits.increment();
+      return new Promoted<>(value, remainingNanos(stored.expiresAtEpochMillis(), now));
+    }
+    return null;
+  }
+
+  /** Writes {@code value} to every tier with an absolute expiry {@code ttlNanos} from now. */
+  void write(K key, V value, long ttlNanos) {
+    String encoded = keyCodec.encode(key);
+    StoredValue stored = StoredValue.of(valueCodec.encode(value), expiresAt(ttlNanos));
+    for (int i = 0; i < tiers.size(); i++) {
+      try {
+        tiers.get(i).write(encoded, stored);
+        counters.get(i).writes.increment();
+      } catch (RuntimeException e) {
+        failed(counters.get(i), "write", encoded, e);
+      }
+    }
+  }
+
+  void delete(K key) {
+    String encoded = keyCodec.encode(key);
+    for (int i = 0; i < tiers.size(); i++) {
+      try {
+        tiers.get(i).delete(encoded);
+      } catch (RuntimeException e) {
+        failed(counters.get(i), "delete", encoded, e);
+      }
+    }
+  }
+
+  void clear() {
+    for (int i = 0; i < tiers.size(); i++) {
+      try {
+        tiers.get(i).clear();
+      } catch (RuntimeException e) {
+        failed(counters.get(i), "clear", "*", e);
+      }
+    }
+  }
+
+  /** Subscribes {@code listener} to every tier's remote invalidations. */
+  public void subscribe(TierListener listener) {
+    for (CacheTier tier : tiers) {
+      tier.subscribe(listener);
+    }
+  }
+
+  /** Decodes a key received from another instance, or null if it is not one of ours. */
+  public @Nullable K decodeKey(String encoded) {
+    try {
+      return keyCodec.decode(encoded);
+    } catch (RuntimeException e) {
+      logger.debug("Ignoring an invalidation of an undecodable key '{}'", encoded, e);
+      return null;
+    }
+  }
+
+  /** Closes every tier; a tier that fails to close does not keep the others open. */
+  public void close() {
+    for (int i = 0; i < tiers.size(); i++) {
+      try {
+        tiers.get(i).close();
+      } catch (RuntimeException e) {
+        failed(counters.get(i), "close", "-", e);
+      }
+    }
+  }
+
+  private long expiresAt(long ttlNanos) {
+    if (ttlNanos == L1Store.NEVER) {
+      return StoredValue.NEVER_EXPIRES;
+    }
+    long ttlMillis = Math.max(1, (ttlNanos + 999_999) / 1_000_000);
+    long expiresAt = nowMillis() + ttlMillis;
+    return expiresAt < 0 || expiresAt == StoredValue.NEVER_EXPIRES ? StoredValue.NEVER_EXPIRES - 1 : expiresAt;
+  }
+
+  private static long remainingNanos(long expiresAtMillis, long nowMillis) {
+    if (expiresAtMillis == StoredValue.NEVER_EXPIRES) {
+      return L1Store.NEVER;
+    }
+    long millis = expiresAtMillis - nowMillis;
+    return millis >= Long.MAX_VALUE / 1_000_000 ? L1Store.NEVER - 1 : millis * 1_000_000;
+  }
+
+  private void failed(Counters tally, String operation, String key, RuntimeException e) {
+    tally.errors.increment();
+    long now = System.currentTimeMillis();
+    long last = tally.lastWarning.get();
+    if (now - last >= WARN_INTERVAL_MILLIS && tally.lastWarning.compareAndSet(last, now)) {
+      long suppressed = tally.unreported.sumThenReset();
+      logger.warn("Tier '{}' failed to {} key '{}' ({} similar failures since the last warning);"
+          + " carrying on without it", tally.tier(), operation, key, suppressed, e);
+    } else {
+      tally.unreported.increment();
+    }
+  }
+}

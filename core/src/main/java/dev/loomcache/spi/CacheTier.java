@@ -1,0 +1,39 @@
+package dev.loomcache.spi;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A lower cache tier below L1, read on an L1 miss before the loader runs, in the order the tiers were
+ * configured. Implementations must be thread-safe. Each call may block on I/O: the cache calls tiers
+ * only outside its locks, from the caller's (or its own) virtual threads.
+ *
+ * <p>Failures: a tier may throw any runtime exception; the cache counts it, logs it (rate-limited)
+ * and carries on without the tier for that call. A failing tier never fails a cache read.
+ */
+public interface CacheTier extends AutoCloseable {
+
+  /** A short name for statistics, meters and logs, e.g. {@code "chronicle"} or {@code "redis"}. */
+  String name();
+
+  /** Returns the value stored under {@code key}, or null; may return an expired value. */
+  @Nullable StoredValue read(String key);
+
+  /** Stores {@code value} under {@code key}, replacing any value. */
+  void write(String key, StoredValue value);
+
+  /** Removes {@code key}; a no-op if absent. */
+  void delete(String key);
+
+  /** Removes every key of this cache (never keys that belong to anything else). */
+  void clear();
+
+  /**
+   * Registers the cache to hear of invalidations made by other instances sharing this tier; called
+   * once, when the cache is built. Tiers that are not shared ignore it.
+   */
+  default void subscribe(TierListener listener) {}
+
+  /** Flushes pending writes and releases resources. Called once, by the cache's close. */
+  @Override
+  void close();
+}

@@ -1,0 +1,65 @@
+package dev.loomcache.spi;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Arrays;
+
+/**
+ * A value as a tier stores it: the encoded bytes and the absolute expiry in epoch milliseconds, so
+ * that a restarted process or another instance keeps the right remaining TTL.
+ */
+public final class StoredValue {
+  /** The expiry of a value that never expires. */
+  public static final long NEVER_EXPIRES = Long.MAX_VALUE;
+
+  private final byte[] bytes;
+  private final long expiresAtEpochMillis;
+
+  private StoredValue(byte[] bytes, long expiresAtEpochMillis) {
+    this.bytes = bytes;
+    this.expiresAtEpochMillis = expiresAtEpochMillis;
+  }
+
+  /**
+   * Returns a stored value; {@code bytes} is not copied (tiers and codecs must not modify it).
+   *
+   * @param expiresAtEpochMillis the expiry, or {@link #NEVER_EXPIRES}
+   */
+  public static StoredValue of(byte[] bytes, long expiresAtEpochMillis) {
+    requireNonNull(bytes, "bytes must not be null");
+    return new StoredValue(bytes, expiresAtEpochMillis);
+  }
+
+  /** The encoded value; not a copy, do not modify. */
+  public byte[] bytes() {
+    return bytes;
+  }
+
+  /** The absolute expiry in epoch milliseconds, or {@link #NEVER_EXPIRES}. */
+  public long expiresAtEpochMillis() {
+    return expiresAtEpochMillis;
+  }
+
+  /** Whether the value has expired at {@code nowEpochMillis}. */
+  public boolean isExpiredAt(long nowEpochMillis) {
+    return expiresAtEpochMillis != NEVER_EXPIRES && expiresAtEpochMillis <= nowEpochMillis;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof StoredValue other
+        && expiresAtEpochMillis == other.expiresAtEpochMillis
+        && Arrays.equals(bytes, other.bytes);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * Arrays.hashCode(bytes) + Long.hashCode(expiresAtEpochMillis);
+  }
+
+  @Override
+  public String toString() {
+    return "StoredValue{" + bytes.length + " bytes, expiresAtEpochMillis="
+        + (expiresAtEpochMillis == NEVER_EXPIRES ? "never" : expiresAtEpochMillis) + '}';
+  }
+}
