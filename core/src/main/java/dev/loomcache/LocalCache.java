@@ -9,6 +9,7 @@ import dev.loomcache.internal.FlightTable;
 import dev.loomcache.internal.L1Store;
 import dev.loomcache.internal.StatsCounter;
 import dev.loomcache.internal.TierStack;
+import dev.loomcache.internal.WritePath;
 import dev.loomcache.spi.KeyCodec;
 import dev.loomcache.spi.TierListener;
 import dev.loomcache.spi.ValueCodec;
@@ -33,6 +34,7 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
   private final long defaultTtlNanos;
   private final L1Store<K, V> l1;
   private final FlightTable<K, V> flights;
+  private final WritePath<K, V> writes;
   private final StatsCounter stats;
   private final @Nullable TierStack<K, V> tiers;
   private final BulkLoads<K, V> bulk;
@@ -49,6 +51,7 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     this.l1 = new L1Store<>(builder.maximumSize(), builder.ticker(), stats);
     this.tiers = tierStack(builder);
     this.flights = new FlightTable<>(l1, stats, builder.ticker(), tiers);
+    this.writes = new WritePath<>(flights, l1, stats, tiers);
     this.batchWindow = builder.batchWindow();
     this.maxBatchSize = builder.maxBatchSize();
     this.batchPermits = new Semaphore(builder.maxConcurrentBatches());
@@ -78,15 +81,15 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     public void invalidated(String key) {
       K decoded = tiers.decodeKey(key);
       if (decoded == null) {
-        flights.invalidateAllLocal(); // cannot tell which key: drop everything, to be safe
+        writes.invalidateAllLocal(); // cannot tell which key: drop everything, to be safe
       } else {
-        flights.invalidateLocal(decoded);
+        writes.invalidateLocal(decoded);
       }
     }
 
     @Override
     public void invalidatedAll() {
-      flights.invalidateAllLocal();
+      writes.invalidateAllLocal();
     }
   }
 
@@ -173,7 +176,7 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     requireNonNull(key, "key must not be null");
     requireNonNull(value, "value must not be null");
     checkOpen();
-    flights.put(key, value, defaultTtlNanos);
+    writes.put(key, value, defaultTtlNanos);
   }
 
   @Override
@@ -183,7 +186,7 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     long ttlNanos = toNanos(ttl, "ttl");
     checkOpen();
     if (ttlNanos > 0) {
-      flights.put(key, value, ttlNanos);
+      writes.put(key, value, ttlNanos);
     }
   }
 
@@ -191,7 +194,7 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
   public void invalidate(K key) {
     requireNonNull(key, "key must not be null");
     checkOpen();
-    flights.invalidate(key);
+    writes.invalidate(key);
   }
 
   @Override
@@ -202,14 +205,14 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     }
     checkOpen();
     for (K key : keys) {
-      flights.invalidate(key);
+      writes.invalidate(key);
     }
   }
 
   @Override
   public void invalidateAll() {
     checkOpen();
-    flights.invalidateAll();
+    writes.invalidateAll();
   }
 
   @Override
@@ -252,7 +255,7 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     }
     // Loads still running finish and hand their values to their waiters; storing them is harmless
     // because nothing can read this cache any more. The tiers keep their data: only L1 is dropped.
-    flights.invalidateAllLocal();
+    writes.invalidateAllLocal();
     if (tiers != null) {
       tiers.close();
     }

@@ -228,6 +228,30 @@ class CacheTierTest {
   }
 
   @Test
+  void getAllAndBatcher_readTheTiersFirst_onlyTheRestGoToTheBatchLoader() {
+    var tier = new MapTier("t");
+    tier.store().put("a", StoredValue.of("A from tier".getBytes(), StoredValue.NEVER_EXPIRES));
+    tier.store().put("b", StoredValue.of("B from tier".getBytes(), StoredValue.NEVER_EXPIRES));
+    try (Cache<String, String> cache = cacheOver(tier)) {
+      var asked = new java.util.concurrent.CopyOnWriteArrayList<java.util.Set<String>>();
+      BatchLoader<String, String> loader = keys -> {
+        asked.add(java.util.Set.copyOf(keys));
+        var values = new java.util.HashMap<String, String>();
+        keys.forEach(k -> values.put(k, k.toUpperCase() + " loaded"));
+        return values;
+      };
+
+      assertThat(cache.getAll(List.of("a", "c"), loader))
+          .containsEntry("a", "A from tier").containsEntry("c", "C loaded");
+      Batcher<String, String> batcher = cache.batcher(loader, BatchOptions.defaults().window(Duration.ZERO));
+      assertThat(batcher.get("b")).isEqualTo("B from tier");
+
+      assertThat(asked).containsExactly(java.util.Set.of("c"));
+      assertThat(new String(tier.store().get("c").bytes())).isEqualTo("C loaded");
+    }
+  }
+
+  @Test
   void build_withTiersButNoCodecs_failsNamingWhatIsMissing() {
     assertThatThrownBy(() -> Loomcache.newBuilder().tier(new MapTier("t")).build())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("missing both");

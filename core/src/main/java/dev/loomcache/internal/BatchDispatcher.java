@@ -70,7 +70,7 @@ public final class BatchDispatcher<K, V> implements Batcher<K, V> {
     Objects.requireNonNull(key, "key must not be null");
     cache.checkOpen();
     V value = cache.lookUp(key);
-    return value != null ? value : flights.loadMany(List.of(key), this::enqueue).get(key);
+    return value != null ? value : BulkLoads.loadMany(flights, List.of(key), this::enqueue).get(key);
   }
 
   @Override
@@ -164,7 +164,7 @@ public final class BatchDispatcher<K, V> implements Batcher<K, V> {
         return;
       }
       try {
-        flights.loadBatch(batch, loader, ttlNanos);
+        BulkLoads.loadBatch(flights, batch, loader, ttlNanos);
       } finally {
         permits.release();
       }

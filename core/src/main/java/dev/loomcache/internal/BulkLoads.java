@@ -11,6 +11,7 @@ import dev.loomcache.internal.FlightTable.Claim;
 import dev.loomcache.internal.FlightTable.Pending;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -22,6 +23,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code getAll} and {@code warmup}: many keys claimed in the shared {@link FlightTable}, loaded
@@ -29,6 +32,7 @@ import org.jspecify.annotations.Nullable;
  * asked for it, and no task outlives the call.
  */
 public final class BulkLoads<K, V> {
+  private static final Logger logger = LoggerFactory.getLogger(BulkLoads.class);
   private final ReadPath<K, V> cache;
   private final FlightTable<K, V> flights;
   private final FanOut fanOut;
@@ -57,7 +61,7 @@ public final class BulkLoads<K, V> {
 
   /**
    * Returns the values of {@code keys}, in their order, from L1 or through
-   * {@link FlightTable#loadMany}; what {@code Cache.getAll} and {@code Batcher.getAll} share.
+   * {@link #loadMany}; what {@code Cache.getAll} and {@code Batcher.getAll} share.
    */
   static <K, V> Map<K, V> readThrough(ReadPath<K, V> cache, FlightTable<K, V> flights,
       Collection<? extends K> keys, Consumer<List<Pending<K>>> loadOwned) {
@@ -73,7 +77,7 @@ public final class BulkLoads<K, V> {
         missing.add(key);
       }
     }
-    Map<K, V> loaded = missing.isEmpty() ? Map.of() : flights.loadMany(missing, loadOwned);
+    Map<K, V> loaded = missing.isEmpty() ? Map.of() : loadMany(flights, missing, loadOwned);
     var result = new LinkedHashMap<K, V>();
     for (K key : unique) {
       V value = present.containsKey(key) ? present.get(key) : loaded.get(key);
@@ -89,14 +93,14 @@ public final class BulkLoads<K, V> {
       return;
     }
     if (mine.size() <= maxBatchSize) {
-      flights.loadBatch(mine, loader, ttlNanos); // one batch: on the calling thread
+      loadBatch(flights, mine, loader, ttlNanos); // one batch: on the calling thread
       return;
     }
     var tasks = new ArrayList<Callable<Void>>();
     for (int from = 0; from < mine.size(); from += maxBatchSize) {
       List<Pending<K>> batch = mine.subList(from, Math.min(from + maxBatchSize, mine.size()));
       tasks.add(() -> {
-        Throwable failure = flights.loadBatch(batch, loader, ttlNanos);
+        Throwable failure = loadBatch(flights, batch, loader, ttlNanos);
         if (failure != null) {
           throw new BatchFailedException(failure); // fail fast: cancel the other batches
         }
@@ -180,6 +184,118 @@ public final class BulkLoads<K, V> {
       }
     }
     return outcome;
+  }
+
+  /**
+   * Loads keys that missed L1 (already counted): claims each, hands the ones the caller owns to
+   * {@code loadOwned} (which must complete their flights, e.g. with {@link #loadBatch} or by
+   * queueing them for a batch), then waits for every key. Keys whose loader was interrupted are
+   * claimed again. Keys loaded as absent are left out of the result.
+   *
+   * @throws CacheLoadException or the loader's unchecked failure, as {@link FlightTable#unwrap} does
+   */
+  static <K, V> Map<K, V> loadMany(FlightTable<K, V> flights, List<K> keys,
+      Consumer<List<Pending<K>>> loadOwned) {
+    var result = new HashMap<K, V>();
+    List<K> pendingKeys = keys;
+    while (!pendingKeys.isEmpty()) {
+      var claims = new ArrayList<Claim>(pendingKeys.size());
+      var mine = new ArrayList<Pending<K>>();
+      for (K key : pendingKeys) {
+        Claim claim = flights.claim(key);
+        claims.add(claim);
+        if (claim.owned()) {
+          mine.add(new Pending<>(key, claim.flight()));
+        }
+      }
+      if (!mine.isEmpty()) {
+        loadOwned.accept(mine);
+      }
+      var retry = new ArrayList<K>();
+      for (int i = 0; i < claims.size(); i++) {
+        K key = pendingKeys.get(i);
+        Claim claim = claims.get(i);
+        Outcome outcome = flights.await(key, claim.flight());
+        if (outcome == Abandoned.INSTANCE) {
+          retry.add(key); // its loader was interrupted: claim it again
+          continue;
+        }
+        if (!claim.owned()) {
+          flights.stats().recordCoalesced();
+        }
+        V value = flights.unwrap(key, outcome); // throws the failure of the key's load
+        if (value != null) {
+          result.put(key, value);
+        }
+      }
+      pendingKeys = retry;
+    }
+    return result;
+  }
+
+  /**
+   * Runs one batch load on the calling thread for flights the caller claimed: one
+   * {@link BatchLoader#load} call for all their keys, then every flight is completed. A key the
+   * loader leaves out completes with {@code null} and is not stored; a failure fails every key of
+   * the batch; an interrupt of this thread abandons them (their waiters take the loads over).
+   *
+   * @return the batch loader's failure, or null if it returned
+   */
+  static <K, V> @Nullable Throwable loadBatch(FlightTable<K, V> flights, List<Pending<K>> claimed,
+      BatchLoader<K, V> loader, long ttlNanos) {
+    Thread current = Thread.currentThread();
+    List<Pending<K>> batch = claimed;
+    if (flights.hasTiers()) {
+      // Keys the tiers hold are promoted from there; only the rest go to the batch loader.
+      batch = new ArrayList<>(claimed.size());
+      for (Pending<K> pending : claimed) {
+        pending.flight().owner = current;
+        if (flights.readTiers(pending.key(), pending.flight()) == null) {
+          batch.add(pending);
+        }
+      }
+      if (batch.isEmpty()) {
+        return null;
+      }
+    }
+    Set<K> keys = LinkedHashSet.newLinkedHashSet(batch.size());
+    for (Pending<K> pending : batch) {
+      pending.flight().owner = current;
+      keys.add(pending.key());
+    }
+    Map<K, V> loaded = Map.of();
+    @Nullable Throwable failure = null;
+    boolean abandoned = false;
+    long start = flights.ticker().read();
+    try {
+      Map<K, V> result = loader.load(Collections.unmodifiableSet(keys));
+      if (result == null) {
+        throw new NullPointerException("The batch loader returned null instead of a map");
+      }
+      loaded = result;
+    } catch (Throwable t) {
+      failure = t;
+      abandoned = t instanceof InterruptedException || current.isInterrupted();
+    } finally {
+      long elapsed = flights.ticker().read() - start;
+      flights.stats().recordBatch(keys.size(), elapsed, failure != null);
+      for (Pending<K> pending : batch) {
+        Outcome outcome;
+        if (failure == null) {
+          outcome = new Loaded(loaded.get(pending.key()));
+        } else if (abandoned) {
+          outcome = Abandoned.INSTANCE;
+        } else {
+          outcome = new Failed(failure);
+        }
+        try {
+          flights.publish(pending.key(), pending.flight(), outcome, ttlNanos);
+        } catch (Throwable t) {
+          logger.warn("Could not store the batch-loaded value of key '{}'", pending.key(), t);
+        }
+      }
+    }
+    return failure;
   }
 
   /** The three sets a warmup reports. */

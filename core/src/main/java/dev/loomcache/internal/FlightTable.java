@@ -170,7 +170,7 @@ public final class FlightTable<K, V> {
    * Reads the tiers for a flight the caller owns; on a hit, promotes the value to L1 with its
    * remaining TTL (not written back to the tiers) and completes the flight.
    */
-  private @Nullable Outcome readTiers(K key, Flight flight) {
+  @Nullable Outcome readTiers(K key, Flight flight) {
     TierStack.Promoted<V> found;
     try {
       found = tiers.read(key);
@@ -211,56 +211,6 @@ public final class FlightTable<K, V> {
   }
 
   /**
-   * Runs one batch load on the calling thread for flights the caller claimed: one
-   * {@link BatchLoader#load} call for all their keys, then every flight is completed. A key the
-   * loader leaves out completes with {@code null} and is not stored; a failure fails every key of
-   * the batch; an interrupt of this thread abandons them (their waiters take the loads over).
-   *
-   * @return the batch loader's failure, or null if it returned
-   */
-  @Nullable Throwable loadBatch(List<Pending<K>> batch, BatchLoader<K, V> loader, long ttlNanos) {
-    Thread current = Thread.currentThread();
-    Set<K> keys = LinkedHashSet.newLinkedHashSet(batch.size());
-    for (Pending<K> pending : batch) {
-      pending.flight().owner = current;
-      keys.add(pending.key());
-    }
-    Map<K, V> loaded = Map.of();
-    @Nullable Throwable failure = null;
-    boolean abandoned = false;
-    long start = ticker.read();
-    try {
-      Map<K, V> result = loader.load(Collections.unmodifiableSet(keys));
-      if (result == null) {
-        throw new NullPointerException("The batch loader returned null instead of a map");
-      }
-      loaded = result;
-    } catch (Throwable t) {
-      failure = t;
-      abandoned = t instanceof InterruptedException || current.isInterrupted();
-    } finally {
-      long elapsed = ticker.read() - start;
-      stats.recordBatch(keys.size(), elapsed, failure != null);
-      for (Pending<K> pending : batch) {
-        Outcome outcome;
-        if (failure == null) {
-          outcome = new Loaded(loaded.get(pending.key()));
-        } else if (abandoned) {
-          outcome = Abandoned.INSTANCE;
-        } else {
-          outcome = new Failed(failure);
-        }
-        try {
-          publish(pending.key(), pending.flight(), outcome, ttlNanos);
-        } catch (Throwable t) {
-          logger.warn("Could not store the batch-loaded value of key '{}'", pending.key(), t);
-        }
-      }
-    }
-    return failure;
-  }
-
-  /**
    * Completes a claimed flight without loading: its waiters go back to the table. Does nothing to
    * a flight already completed, so clean-up paths may call it for every flight they claimed.
    */
@@ -292,52 +242,6 @@ public final class FlightTable<K, V> {
     }
   }
 
-  /**
-   * Loads keys that missed L1 (already counted): claims each, hands the ones the caller owns to
-   * {@code loadOwned} (which must complete their flights, e.g. with {@link #loadBatch} or by
-   * queueing them for a batch), then waits for every key. Keys whose loader was interrupted are
-   * claimed again. Keys loaded as absent are left out of the result.
-   *
-   * @throws CacheLoadException or the loader's unchecked failure, as {@link #unwrap} does
-   */
-  public Map<K, V> loadMany(List<K> keys, Consumer<List<Pending<K>>> loadOwned) {
-    var result = new HashMap<K, V>();
-    List<K> pendingKeys = keys;
-    while (!pendingKeys.isEmpty()) {
-      var claims = new ArrayList<Claim>(pendingKeys.size());
-      var mine = new ArrayList<Pending<K>>();
-      for (K key : pendingKeys) {
-        Claim claim = claim(key);
-        claims.add(claim);
-        if (claim.owned()) {
-          mine.add(new Pending<>(key, claim.flight()));
-        }
-      }
-      if (!mine.isEmpty()) {
-        loadOwned.accept(mine);
-      }
-      var retry = new ArrayList<K>();
-      for (int i = 0; i < claims.size(); i++) {
-        K key = pendingKeys.get(i);
-        Claim claim = claims.get(i);
-        Outcome outcome = await(key, claim.flight());
-        if (outcome == Abandoned.INSTANCE) {
-          retry.add(key); // its loader was interrupted: claim it again
-          continue;
-        }
-        if (!claim.owned()) {
-          stats.recordCoalesced();
-        }
-        V value = unwrap(key, outcome); // throws the failure of the key's load
-        if (value != null) {
-          result.put(key, value);
-        }
-      }
-      pendingKeys = retry;
-    }
-    return result;
-  }
-
   /** A claimed flight and whether the caller owns it. */
   public record Claim(Flight flight, boolean owned) {}
 
@@ -345,81 +249,30 @@ public final class FlightTable<K, V> {
   public record Pending<K>(K key, Flight flight) {}
 
   /**
-   * Stores {@code value} in L1 and the tiers and keeps any load in flight for {@code key} from
-   * overwriting it. With tiers, may park while another write of the same key finishes.
+   * Runs {@code l1Write} for {@code key} under the key's bin lock, after marking the flight in
+   * progress for it (if any) superseded: the flight will not store its value over the write.
    */
-  public void put(K key, V value, long ttlNanos) {
-    if (tiers == null) {
-      putLocal(key, value, ttlNanos);
-      return;
-    }
-    KeyLanes.Lane lane = tiers.lanes.enter(key);
-    try {
-      putLocal(key, value, ttlNanos);
-      tiers.write(key, value, ttlNanos);
-    } finally {
-      tiers.lanes.leave(key, lane);
-    }
-  }
-
-  private void putLocal(K key, V value, long ttlNanos) {
+  void supersedeAnd(K key, Consumer<K> l1Write) {
     flights.compute(
         key,
         (k, flight) -> {
           if (flight != null) {
             flight.superseded = true;
           }
-          l1.put(k, value, ttlNanos);
+          l1Write.accept(k);
           return flight;
         });
-    stats.recordPut();
   }
 
   /**
-   * Removes {@code key} from L1 and the tiers and keeps any load in flight for it from storing its
-   * value. With tiers, may park while another write of the same key finishes.
+   * Advances the epoch and supersedes every flight in progress, so that no load that began before
+   * this call stores its value; the caller then clears L1.
    */
-  public void invalidate(K key) {
-    if (tiers == null) {
-      invalidateLocal(key);
-      return;
-    }
-    KeyLanes.Lane lane = tiers.lanes.enter(key);
-    try {
-      invalidateLocal(key);
-      tiers.delete(key);
-    } finally {
-      tiers.lanes.leave(key, lane);
-    }
-  }
-
-  /** Removes {@code key} from L1 only (another instance changed it in a shared tier). */
-  public void invalidateLocal(K key) {
-    flights.compute(
-        key,
-        (k, flight) -> {
-          if (flight != null) {
-            flight.superseded = true;
-          }
-          l1.invalidate(k);
-          return flight;
-        });
-  }
-
-  /** Removes every key from L1 and the tiers; no load that began before this call stores. */
-  public void invalidateAll() {
-    invalidateAllLocal();
-    if (tiers != null) {
-      tiers.clear();
-    }
-  }
-
-  /** Removes every key from L1 only; no load that began before this call stores its value. */
-  public void invalidateAllLocal() {
+  void supersedeAll() {
     // Flights that begin after this increment may store; those that read the old epoch may not.
     epoch.incrementAndGet();
     // A running flight may have read the old epoch and be about to install: supersede it under its
-    // bin lock, so that its install either happened already (and the clear below removes it) or
+    // bin lock, so that its install either happened already (and the caller's clear removes it) or
     // will see the mark.
     for (K key : flights.keySet()) {
       flights.computeIfPresent(
@@ -429,7 +282,6 @@ public final class FlightTable<K, V> {
             return flight;
           });
     }
-    l1.invalidateAll();
   }
 
   StatsCounter stats() {
@@ -452,7 +304,7 @@ public final class FlightTable<K, V> {
     return flights.size();
   }
 
-  private void publish(K key, Flight flight, Outcome outcome, long ttlNanos) {
+  void publish(K key, Flight flight, Outcome outcome, long ttlNanos) {
     publish(key, flight, outcome, ttlNanos, true);
   }
 
@@ -520,6 +372,14 @@ public final class FlightTable<K, V> {
           return null;
         });
     return installed[0];
+  }
+
+  boolean hasTiers() {
+    return tiers != null;
+  }
+
+  Ticker ticker() {
+    return ticker;
   }
 
   /** Returns the value of a loaded outcome, or throws its failure as {@link Failures#rethrow}. */

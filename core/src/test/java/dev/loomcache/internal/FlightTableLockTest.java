@@ -16,6 +16,7 @@ class FlightTableLockTest {
   private final L1Store<String, String> l1 = new L1Store<>(1_000, Ticker.systemTicker(), stats);
   private final FlightTable<String, String> table =
       new FlightTable<>(l1, stats, Ticker.systemTicker());
+  private final WritePath<String, String> writes = new WritePath<>(table, l1, stats, null);
 
   @Test
   void load_loaderRunsWithoutHoldingAnyLockOfOurs() throws Exception {
@@ -38,12 +39,12 @@ class FlightTableLockTest {
       }
       // If the loader ran inside flights.compute (or any lock covering the key), these writes
       // from another thread would block on it until the loader returned: a deadlock here.
-      var writes = CompletableFuture.runAsync(() -> {
-        table.invalidate("k");
-        table.put("k2", "other", L1Store.NEVER);
-        table.invalidateAll();
+      var fromAnotherThread = CompletableFuture.runAsync(() -> {
+        writes.invalidate("k");
+        writes.put("k2", "other", L1Store.NEVER);
+        writes.invalidateAll();
       }, r -> Thread.ofVirtual().start(r));
-      writes.get(10, TimeUnit.SECONDS);
+      fromAnotherThread.get(10, TimeUnit.SECONDS);
       return "v";
     }, L1Store.NEVER);
 
