@@ -7,6 +7,7 @@ import dev.loomcache.spi.StoredValue;
 import dev.loomcache.spi.TierListener;
 import dev.loomcache.spi.ValueCodec;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
@@ -126,33 +127,28 @@ public final class TierStack<K, V> {
   void write(K key, V value, long ttlNanos) {
     String encoded = keyCodec.encode(key);
     StoredValue stored = StoredValue.of(valueCodec.encode(value), expiresAt(ttlNanos));
-    for (int i = 0; i < tiers.size(); i++) {
-      try {
-        tiers.get(i).write(encoded, stored);
-        counters.get(i).writes.increment();
-      } catch (RuntimeException e) {
-        failed(counters.get(i), "write", encoded, e);
-      }
-    }
+    eachTier("write", encoded, (tier, tally) -> {
+      tier.write(encoded, stored);
+      tally.writes.increment();
+    });
   }
 
   void delete(K key) {
     String encoded = keyCodec.encode(key);
-    for (int i = 0; i < tiers.size(); i++) {
-      try {
-        tiers.get(i).delete(encoded);
-      } catch (RuntimeException e) {
-        failed(counters.get(i), "delete", encoded, e);
-      }
-    }
+    eachTier("delete", encoded, (tier, tally) -> tier.delete(encoded));
   }
 
   void clear() {
+    eachTier("clear", "*", (tier, tally) -> tier.clear());
+  }
+
+  /** Runs {@code action} on every tier; a tier's failure is counted and the next tier still runs. */
+  private void eachTier(String operation, String key, BiConsumer<CacheTier, Counters> action) {
     for (int i = 0; i < tiers.size(); i++) {
       try {
-        tiers.get(i).clear();
+        action.accept(tiers.get(i), counters.get(i));
       } catch (RuntimeException e) {
-        failed(counters.get(i), "clear", "*", e);
+        failed(counters.get(i), operation, key, e);
       }
     }
   }
@@ -176,13 +172,7 @@ public final class TierStack<K, V> {
 
   /** Closes every tier; a tier that fails to close does not keep the others open. */
   public void close() {
-    for (int i = 0; i < tiers.size(); i++) {
-      try {
-        tiers.get(i).close();
-      } catch (RuntimeException e) {
-        failed(counters.get(i), "close", "-", e);
-      }
-    }
+    eachTier("close", "-", (tier, tally) -> tier.close());
   }
 
   private long expiresAt(long ttlNanos) {
