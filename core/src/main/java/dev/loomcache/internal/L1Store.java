@@ -31,7 +31,10 @@ public final class L1Store<K, V> {
         Caffeine.newBuilder()
             .maximumSize(maximumSize)
             .expireAfter(new PerEntryExpiry<K, V>())
-            .ticker(ticker::read)
+            // Read on every hit (variable expiry): avoid an indirection for the system ticker.
+            .ticker(ticker == Ticker.systemTicker()
+                ? com.github.benmanes.caffeine.cache.Ticker.systemTicker()
+                : ticker::read)
             .executor(Runnable::run)
             .evictionListener(
                 (@Nullable K key, @Nullable V value, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
