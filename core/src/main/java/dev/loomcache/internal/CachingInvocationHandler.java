@@ -16,7 +16,7 @@ public final class CachingInvocationHandler implements InvocationHandler {
   private final Class<?> iface;
   private final Object target;
   private final Map<Method, MethodRoute> routes;
-  private final Map<String, Cache<Object, Object>> cachesByName;
+  private final Map<String, Cache<Object, Object>> cachesByName; // in name order, for messages
 
   CachingInvocationHandler(
       Class<?> iface,

@@ -18,6 +18,7 @@ import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,7 +73,8 @@ public final class ProxyPlanner {
     planner.plan();
     Map<String, Cache<Object, Object>> caches = new LinkedHashMap<>();
     planner.cachedByName.forEach((name, call) -> caches.put(name, call.cache()));
-    return new CachingInvocationHandler(iface, target, planner.routes, Map.copyOf(caches));
+    return new CachingInvocationHandler(
+        iface, target, planner.routes, Collections.unmodifiableMap(caches));
   }
 
   private void plan() {
@@ -222,9 +224,9 @@ public final class ProxyPlanner {
       Class<?> given = boxed(parameters[position].getType());
       Class<?> expected = boxed(cachedParameters[cachedKeys[k]].getType());
       if (!expected.isAssignableFrom(given)) {
-        throw misconfigured(method, where + ": parameter '" + keys[k] + "' is a "
+        throw misconfigured(method, where + ": parameter '" + keys[k] + "' has type "
             + parameters[position].getType().getSimpleName() + ", but key parameter " + (k + 1)
-            + " of " + describe(cached.method()) + " is a "
+            + " of " + describe(cached.method()) + " has type "
             + cachedParameters[cachedKeys[k]].getType().getSimpleName()
             + ", so they can never be equal keys");
       }
