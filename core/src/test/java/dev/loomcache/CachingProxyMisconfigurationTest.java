@@ -9,117 +9,24 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every misconfiguration fails when the proxy is built, with a message naming the method; none
- * waits for the first call.
+ * waits for the first call. This file: {@link Cached}, and what a proxy cannot implement;
+ * {@link CachingProxyInvalidatesMisconfigurationTest}: {@link Invalidates} and parameters.
  */
 class CachingProxyMisconfigurationTest {
 
   /** A target for any interface: every method returns null. */
   @SuppressWarnings("unchecked")
-  private static <T> T anyTarget(Class<T> iface) {
+  static <T> T anyTarget(Class<T> iface) {
     return (T) Proxy.newProxyInstance(
         iface.getClassLoader(), new Class<?>[] {iface}, (proxy, method, args) -> null);
   }
 
-  private static AbstractThrowableAssert<?, ? extends Throwable> assertRejected(Class<?> iface) {
+  static AbstractThrowableAssert<?, ? extends Throwable> assertRejected(Class<?> iface) {
     return assertThatThrownBy(() -> build(iface)).isInstanceOf(IllegalArgumentException.class);
   }
 
-  private static <T> T build(Class<T> iface) {
+  static <T> T build(Class<T> iface) {
     return CachingProxy.of(iface, anyTarget(iface));
-  }
-
-  interface UnknownCachedMethod {
-    @Cached
-    String findUser(long id);
-
-    @Invalidates("findUsr")
-    void rename(long id, String name);
-  }
-
-  @Test
-  void invalidatesAnUnknownMethod() {
-    assertRejected(UnknownCachedMethod.class).hasMessage(
-        "UnknownCachedMethod.rename(long, String): @Invalidates(value = \"findUsr\"):"
-            + " UnknownCachedMethod has no @Cached method named 'findUsr'; cached methods:"
-            + " [findUser]");
-  }
-
-  interface InvalidatesAnUncachedMethod {
-    String findUser(long id);
-
-    @Invalidates("findUser")
-    void rename(long id, String name);
-  }
-
-  @Test
-  void invalidatesAMethodThatIsNotCached() {
-    assertRejected(InvalidatesAnUncachedMethod.class)
-        .hasMessageStartingWith("InvalidatesAnUncachedMethod.rename(long, String):")
-        .hasMessageEndingWith("has no @Cached method named 'findUser'; cached methods: []");
-  }
-
-  interface UnknownParameter {
-    @Cached
-    String findUser(long id);
-
-    @Invalidates(value = "findUser", keys = "userId")
-    void rename(long id, String name);
-  }
-
-  @Test
-  void invalidatesWithAParameterNameThatDoesNotExist() {
-    assertRejected(UnknownParameter.class).hasMessage(
-        "UnknownParameter.rename(long, String): @Invalidates(value = \"findUser\", keys ="
-            + " \"userId\"): no parameter named 'userId'; parameters: (id, name)");
-  }
-
-  interface WrongKeyCount {
-    @Cached
-    String price(String sku, @KeyIgnore Object session, String currency);
-
-    @Invalidates(value = "price", keys = "sku")
-    void setPrice(String sku, String currency, long cents);
-  }
-
-  @Test
-  void invalidatesWithFewerKeysThanTheCachedMethodHas() {
-    assertRejected(WrongKeyCount.class).hasMessage(
-        "WrongKeyCount.setPrice(String, String, long): @Invalidates(value = \"price\", keys ="
-            + " \"sku\"): the key of WrongKeyCount.price(String, Object, String) has 2"
-            + " parameter(s) (sku, currency), but keys names 1");
-  }
-
-  interface WrongKeyType {
-    @Cached
-    String findUser(long id);
-
-    @Invalidates(value = "findUser", keys = "id")
-    void rename(int id, String name);
-  }
-
-  @Test
-  void invalidatesWithAParameterThatCanNeverEqualTheKey() {
-    assertRejected(WrongKeyType.class).hasMessage(
-        "WrongKeyType.rename(int, String): @Invalidates(value = \"findUser\", keys = \"id\"):"
-            + " parameter 'id' has type int, but key parameter 1 of WrongKeyType.findUser(long)"
-            + " has type long, so they can never be equal keys");
-  }
-
-  interface CompatibleKeyTypes {
-    @Cached
-    String describe(Object value);
-
-    @Cached
-    String findUser(long id);
-
-    @Invalidates(value = "describe", keys = "id")
-    @Invalidates(value = "findUser", keys = "id")
-    void touch(Long id);
-  }
-
-  @Test
-  void invalidatesWithABoxedOrNarrowerParameter_isAccepted() {
-    assertThat(build(CompatibleKeyTypes.class)).isNotNull();
   }
 
   interface BadTtl {
@@ -250,37 +157,6 @@ class CachingProxyMisconfigurationTest {
     assertThat(CachingProxy.stats(proxy, "findByName").hitCount()).isEqualTo(1);
   }
 
-  interface KeyIgnoreOutsideCached {
-    @Cached
-    String findUser(long id);
-
-    @Invalidates("findUser")
-    void rename(long id, @KeyIgnore String name);
-  }
-
-  @Test
-  void keyIgnoreOnAMethodThatIsNotCached() {
-    assertRejected(KeyIgnoreOutsideCached.class).hasMessage(
-        "KeyIgnoreOutsideCached.rename(long, String): @KeyIgnore on parameter 'name', but only"
-            + " parameters of @Cached methods can be left out of a key");
-  }
-
-  interface CachedAndInvalidates {
-    @Cached
-    String findUser(long id);
-
-    @Cached
-    @Invalidates("findUser")
-    String findAndForget(long id);
-  }
-
-  @Test
-  void cachedAndInvalidatesOnOneMethod() {
-    assertRejected(CachedAndInvalidates.class).hasMessage(
-        "CachedAndInvalidates.findAndForget(long): @Cached and @Invalidates on one method: a"
-            + " method either reads through its cache or invalidates one, not both");
-  }
-
   interface AnnotatedStatic {
     @Cached
     static String helper(long id) {
@@ -342,28 +218,27 @@ class CachingProxyMisconfigurationTest {
             + " always go to the target");
   }
 
-  interface BlankParamName {
-    @Cached
-    String findUser(long id);
+  record Hidden(String value) {}
 
-    @Invalidates(value = "findUser", keys = "id")
-    void rename(@ParamName(" ") long id);
+  public interface PublicWithHiddenTypes {
+    @Cached
+    Hidden find(long id);
   }
 
-  interface DuplicateParamName {
+  interface PackagePrivateWithHiddenTypes {
     @Cached
-    String findUser(long id);
-
-    @Invalidates(value = "findUser", keys = "id")
-    void rename(long id, @ParamName("id") long other);
+    Hidden find(long id);
   }
 
   @Test
-  void paramNameBlankOrDuplicate() {
-    assertRejected(BlankParamName.class)
-        .hasMessage("BlankParamName.rename(long): @ParamName on parameter 1 is blank");
-    assertRejected(DuplicateParamName.class).hasMessage(
-        "DuplicateParamName.rename(long, long): parameters 1 and 2 are both named 'id'");
+  void publicInterfaceWithAPackagePrivateTypeInASignature() {
+    assertRejected(PublicWithHiddenTypes.class).hasMessage(
+        "PublicWithHiddenTypes.find(long): uses dev.loomcache.CachingProxyMisconfigurationTest$Hidden,"
+            + " which is not public, but the proxy class of a public interface can only reach"
+            + " public types; make Hidden public, or PublicWithHiddenTypes package-private");
+    PackagePrivateWithHiddenTypes proxy = CachingProxy.of(PackagePrivateWithHiddenTypes.class,
+        id -> new Hidden("h" + id));
+    assertThat(proxy.find(1)).isSameAs(proxy.find(1)).isEqualTo(new Hidden("h1"));
   }
 
   sealed interface Shape permits Circle {
@@ -396,7 +271,7 @@ class CachingProxyMisconfigurationTest {
   @Test
   @SuppressWarnings({"unchecked", "rawtypes"})
   void aTargetThatDoesNotImplementTheInterface() {
-    Class raw = UnknownParameter.class;
+    Class raw = VoidCached.class;
     assertThatThrownBy(() -> CachingProxy.of(raw, "not a service"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("The target, a java.lang.String, does not implement");

@@ -86,6 +86,7 @@ public final class ProxyPlanner {
         continue;
       }
       makeAccessible(method);
+      checkReachableFromProxy(method);
       if (method.isBridge()) {
         bridges.add(method);
       } else {
@@ -114,7 +115,7 @@ public final class ProxyPlanner {
   }
 
   private MethodRoute routeOf(Method method) {
-    checkParameterNames(method);
+    ParameterNames.checkUnique(method);
     Invalidates[] invalidates = method.getAnnotationsByType(Invalidates.class);
     if (method.isAnnotationPresent(Cached.class)) {
       if (invalidates.length > 0) {
@@ -125,7 +126,7 @@ public final class ProxyPlanner {
     }
     for (Parameter parameter : method.getParameters()) {
       if (parameter.isAnnotationPresent(KeyIgnore.class)) {
-        throw misconfigured(method, "@KeyIgnore on parameter '" + parameter.getName()
+        throw misconfigured(method, "@KeyIgnore on parameter '" + ParameterNames.of(parameter)
             + "', but only parameters of @Cached methods can be left out of a key");
       }
     }
@@ -210,16 +211,16 @@ public final class ProxyPlanner {
     Parameter[] cachedParameters = cached.method().getParameters();
     if (keys.length != cachedKeys.length) {
       throw misconfigured(method, where + ": the key of " + describe(cached.method()) + " has "
-          + cachedKeys.length + " parameter(s) " + namesAt(cachedParameters, cachedKeys)
+          + cachedKeys.length + " parameter(s) " + ParameterNames.of(cachedParameters, cachedKeys)
           + ", but keys names " + keys.length);
     }
     Parameter[] parameters = method.getParameters();
     var positions = new int[keys.length];
     for (int k = 0; k < keys.length; k++) {
-      int position = positionOf(parameters, keys[k]);
+      int position = ParameterNames.positionOf(parameters, keys[k]);
       if (position < 0) {
         throw misconfigured(method, where + ": no parameter named '" + keys[k] + "'; parameters: "
-            + namesAt(parameters, null) + namesHint(parameters));
+            + ParameterNames.of(parameters, null) + ParameterNames.hint(parameters));
       }
       Class<?> given = boxed(parameters[position].getType());
       Class<?> expected = boxed(cachedParameters[cachedKeys[k]].getType());
@@ -293,22 +294,6 @@ public final class ProxyPlanner {
     return bridged == null ? new Forward(bridge) : routes.get(bridged);
   }
 
-  private void checkParameterNames(Method method) {
-    var seen = new HashMap<String, Integer>();
-    Parameter[] parameters = method.getParameters();
-    for (int i = 0; i < parameters.length; i++) {
-      ParamName name = parameters[i].getAnnotation(ParamName.class);
-      if (name != null && name.value().isBlank()) {
-        throw misconfigured(method, "@ParamName on parameter " + (i + 1) + " is blank");
-      }
-      Integer other = seen.put(nameOf(parameters[i]), i);
-      if (other != null) {
-        throw misconfigured(method, "parameters " + (other + 1) + " and " + (i + 1)
-            + " are both named '" + nameOf(parameters[i]) + "'");
-      }
-    }
-  }
-
   private void makeAccessible(Method method) {
     if (!method.trySetAccessible()) {
       throw new IllegalArgumentException(iface.getName() + " is not accessible to Loomcache: make"
@@ -317,44 +302,34 @@ public final class ProxyPlanner {
     }
   }
 
+  /**
+   * The proxy class of a public interface lives in a module of its own and can reach only public
+   * types: with a package-private type in a signature, every call would fail with an
+   * IllegalAccessError. Finding it here turns that into a build-time error.
+   */
+  private void checkReachableFromProxy(Method method) {
+    if (!Modifier.isPublic(iface.getModifiers())) {
+      return; // the proxy class then lives in the interface's own package
+    }
+    var types = new ArrayList<Class<?>>();
+    types.add(method.getReturnType());
+    types.addAll(Arrays.asList(method.getParameterTypes()));
+    types.addAll(Arrays.asList(method.getExceptionTypes()));
+    for (Class<?> type : types) {
+      while (type.isArray()) {
+        type = type.getComponentType();
+      }
+      if (!type.isPrimitive() && !Modifier.isPublic(type.getModifiers())) {
+        throw misconfigured(method, "uses " + type.getName() + ", which is not public, but the"
+            + " proxy class of a public interface can only reach public types; make "
+            + type.getSimpleName() + " public, or " + iface.getSimpleName() + " package-private");
+      }
+    }
+  }
+
   private static String cacheName(Method method) {
     String name = method.getAnnotation(Cached.class).name();
     return name.isEmpty() ? method.getName() : name;
-  }
-
-  private static int positionOf(Parameter[] parameters, String name) {
-    for (int i = 0; i < parameters.length; i++) {
-      if (nameOf(parameters[i]).equals(name)) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  private static String nameOf(Parameter parameter) {
-    ParamName name = parameter.getAnnotation(ParamName.class);
-    return name == null ? parameter.getName() : name.value();
-  }
-
-  private static String namesAt(Parameter[] parameters, int @Nullable [] positions) {
-    var names = new ArrayList<String>();
-    for (int i = 0; i < parameters.length; i++) {
-      int position = i;
-      if (positions == null || Arrays.stream(positions).anyMatch(p -> p == position)) {
-        names.add(nameOf(parameters[i]));
-      }
-    }
-    return "(" + String.join(", ", names) + ")";
-  }
-
-  private static String namesHint(Parameter[] parameters) {
-    for (Parameter parameter : parameters) {
-      if (!parameter.isNamePresent() && !parameter.isAnnotationPresent(ParamName.class)) {
-        return " (the interface was compiled without -parameters: compile it with -parameters, or"
-            + " name the parameter with @ParamName)";
-      }
-    }
-    return "";
   }
 
   private static boolean isAnnotated(Method method) {
@@ -413,7 +388,7 @@ public final class ProxyPlanner {
             .collect(Collectors.joining(", ", "(", ")"));
   }
 
-  private static IllegalArgumentException misconfigured(Method method, String problem) {
+  static IllegalArgumentException misconfigured(Method method, String problem) {
     return new IllegalArgumentException(describe(method) + ": " + problem);
   }
 }
