@@ -3,6 +3,7 @@ package dev.loomcache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.reflect.Proxy;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
@@ -216,6 +217,25 @@ class CachingProxyMisconfigurationTest {
     assertRejected(CachedToString.class).hasMessage(
         "CachedToString.toString(): @Cached on an Object method: equals, hashCode and toString"
             + " always go to the target");
+  }
+
+  interface CachedThenBroken {
+    @Cached
+    String findUser(long id);
+
+    @Invalidates("nothing")
+    void rename(long id, String name);
+  }
+
+  @Test
+  void rejectedProxy_leavesNoMetersBehind() {
+    var registry = new SimpleMeterRegistry();
+    var builder = CachingProxy.newBuilder(CachedThenBroken.class, anyTarget(CachedThenBroken.class))
+        .meterRegistry(registry);
+
+    assertThatThrownBy(builder::build).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no @Cached method named 'nothing'");
+    assertThat(registry.getMeters()).isEmpty();
   }
 
   record Hidden(String value) {}

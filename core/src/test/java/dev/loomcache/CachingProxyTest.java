@@ -129,12 +129,17 @@ class CachingProxyTest {
     users.findUser(1);
     var failure = new IOException("database down");
     target.renameFailure = failure;
-    target.duringRename = () -> target.names.put(1L, "half-written");
+    var seenDuring = new AtomicReference<String>();
+    target.duringRename = () -> {
+      seenDuring.set(users.findUser(1)); // a miss: the entry went before the mutation ran
+      target.names.put(1L, "half-written");
+    };
 
     assertThatThrownBy(() -> users.rename(1, "grace")).isSameAs(failure);
 
+    assertThat(seenDuring).hasValue("ada");
     assertThat(users.findUser(1)).isEqualTo("half-written");
-    assertThat(target.calls("findUser")).isEqualTo(2);
+    assertThat(target.calls("findUser")).isEqualTo(3);
   }
 
   @Test

@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -67,7 +71,7 @@ class FunctionCachingReadmeTest {
   // README: end
 
   // README: service implementation
-  static final class DatabaseUserService implements UserService {
+  final class DatabaseUserService implements UserService {
     private final Database database;
 
     DatabaseUserService(Database database) {
@@ -173,6 +177,27 @@ class FunctionCachingReadmeTest {
 
     assertThatThrownBy(() -> users.rename(42, " ")).isInstanceOf(IOException.class)
         .hasMessage("a name must not be blank");
+  }
+
+  @Test
+  void document_everyCodeBlock_isCodeOfThisTest() throws IOException {
+    String document = Files.readString(Path.of("..", "docs", "function-caching.md"));
+    List<String> source = lines(Files.readString(
+        Path.of("src", "test", "java", "dev", "loomcache", "FunctionCachingReadmeTest.java")));
+    var blocks = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL).matcher(document)
+        .results().map(m -> m.group(1)).toList();
+
+    assertThat(blocks).hasSize(7);
+    for (String block : blocks) {
+      assertThat(Collections.indexOfSubList(source, lines(block)))
+          .as("this block of docs/function-caching.md is in FunctionCachingReadmeTest:%n%s", block)
+          .isNotNegative();
+    }
+  }
+
+  /** The non-blank lines of {@code text}, without indentation. */
+  private static List<String> lines(String text) {
+    return text.lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
   }
 
   interface Broken {

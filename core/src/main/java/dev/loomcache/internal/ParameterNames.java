@@ -1,6 +1,6 @@
 package dev.loomcache.internal;
 
-import static dev.loomcache.internal.ProxyPlanner.misconfigured;
+import static dev.loomcache.internal.InterfaceChecks.misconfigured;
 
 import dev.loomcache.ParamName;
 import java.lang.reflect.Method;

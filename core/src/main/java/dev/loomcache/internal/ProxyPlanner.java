@@ -5,7 +5,6 @@ import dev.loomcache.Cached;
 import dev.loomcache.Invalidates;
 import dev.loomcache.KeyIgnore;
 import dev.loomcache.Loomcache;
-import dev.loomcache.ParamName;
 import dev.loomcache.Ticker;
 import dev.loomcache.internal.MethodRoute.CachedCall;
 import dev.loomcache.internal.MethodRoute.Forward;
@@ -42,8 +41,15 @@ public final class ProxyPlanner {
   private final Class<?> iface;
   private final @Nullable Ticker ticker;
   private final @Nullable MeterRegistry registry;
-  private final Map<String, CachedCall> cachedByName = new TreeMap<>();
+  private final Map<String, CachedSpec> cachedByName = new TreeMap<>();
   private final Map<Method, MethodRoute> routes = new HashMap<>();
+
+  /** A checked {@code @Cached} method whose cache is not built yet. */
+  private record CachedSpec(
+      Method method, String name, Loomcache<Object, Object> builder, int[] keyPositions) {}
+
+  /** A checked {@code @Invalidates}: {@code keyPositions} null means every entry. */
+  private record InvalidationSpec(String cacheName, int @Nullable [] keyPositions) {}
 
   private ProxyPlanner(Class<?> iface, @Nullable Ticker ticker, @Nullable MeterRegistry registry) {
     this.iface = iface;
@@ -58,35 +64,27 @@ public final class ProxyPlanner {
    */
   public static CachingInvocationHandler plan(
       Class<?> iface, Object target, @Nullable Ticker ticker, @Nullable MeterRegistry registry) {
-    if (!iface.isInterface() || iface.isAnnotation()) {
-      throw new IllegalArgumentException(iface.getName() + " is not an interface");
-    }
-    if (iface.isSealed()) {
-      throw new IllegalArgumentException(
-          iface.getName() + " is sealed, so no proxy class can implement it");
-    }
-    if (!iface.isInstance(target)) {
-      throw new IllegalArgumentException("The target, a " + target.getClass().getName()
-          + ", does not implement " + iface.getName());
-    }
+    InterfaceChecks.checkProxyable(iface, target);
     var planner = new ProxyPlanner(iface, ticker, registry);
-    planner.plan();
-    Map<String, Cache<Object, Object>> caches = new LinkedHashMap<>();
-    planner.cachedByName.forEach((name, call) -> caches.put(name, call.cache()));
+    Map<String, Cache<Object, Object>> caches = planner.plan();
     return new CachingInvocationHandler(
         iface, target, planner.routes, Collections.unmodifiableMap(caches));
   }
 
-  private void plan() {
-    rejectAnnotatedUnreachableMethods();
+  /**
+   * Checks every method, then builds the caches (binding their meters) and the routes: nothing is
+   * built for a proxy that is rejected. Returns the caches by name, in name order.
+   */
+  private Map<String, Cache<Object, Object>> plan() {
+    InterfaceChecks.rejectAnnotatedUnreachableMethods(iface);
     Map<List<Object>, List<Method>> bySignature = new LinkedHashMap<>();
     var bridges = new ArrayList<Method>();
     for (Method method : iface.getMethods()) {
       if (Modifier.isStatic(method.getModifiers())) {
         continue;
       }
-      makeAccessible(method);
-      checkReachableFromProxy(method);
+      InterfaceChecks.makeAccessible(iface, method);
+      InterfaceChecks.checkReachableFromProxy(iface, method);
       if (method.isBridge()) {
         bridges.add(method);
       } else {
@@ -100,11 +98,23 @@ public final class ProxyPlanner {
     // Cached methods first: @Invalidates refers to them by name.
     for (Method method : primaries) {
       if (method.isAnnotationPresent(Cached.class)) {
-        planCached(method);
+        checkCached(method);
       }
     }
+    Map<Method, List<InvalidationSpec>> invalidations = new HashMap<>();
     for (Method method : primaries) {
-      MethodRoute route = routeOf(method);
+      invalidations.put(method, checkInvalidations(method));
+    }
+
+    Map<String, CachedCall> calls = new LinkedHashMap<>();
+    Map<String, Cache<Object, Object>> caches = new LinkedHashMap<>();
+    cachedByName.forEach((name, spec) -> {
+      Cache<Object, Object> cache = spec.builder().build();
+      calls.put(name, new CachedCall(spec.method(), name, cache, spec.keyPositions()));
+      caches.put(name, cache);
+    });
+    for (Method method : primaries) {
+      MethodRoute route = routeOf(method, invalidations.get(method), calls);
       for (Method member : bySignature.get(signature(method))) {
         routes.put(member, route);
       }
@@ -112,51 +122,63 @@ public final class ProxyPlanner {
     for (Method bridge : bridges) {
       routes.put(bridge, bridgedRoute(bridge, primaries));
     }
+    return caches;
   }
 
-  private MethodRoute routeOf(Method method) {
+  private static MethodRoute routeOf(
+      Method method, List<InvalidationSpec> invalidations, Map<String, CachedCall> calls) {
+    if (method.isAnnotationPresent(Cached.class)) {
+      return calls.get(cacheName(method));
+    }
+    if (invalidations.isEmpty()) {
+      return new Forward(method);
+    }
+    return new InvalidatingCall(method, invalidations.stream()
+        .map(i -> new Invalidation(calls.get(i.cacheName()).cache(), i.keyPositions()))
+        .toList());
+  }
+
+  /** Checks the parameters and {@code @Invalidates} of {@code method}; none for most methods. */
+  private List<InvalidationSpec> checkInvalidations(Method method) {
     ParameterNames.checkUnique(method);
     Invalidates[] invalidates = method.getAnnotationsByType(Invalidates.class);
     if (method.isAnnotationPresent(Cached.class)) {
       if (invalidates.length > 0) {
-        throw misconfigured(method, "@Cached and @Invalidates on one method: a method either reads"
+        throw InterfaceChecks.misconfigured(method, "@Cached and @Invalidates on one method: a method either reads"
             + " through its cache or invalidates one, not both");
       }
-      return cachedByName.get(cacheName(method));
+      return List.of();
     }
     for (Parameter parameter : method.getParameters()) {
       if (parameter.isAnnotationPresent(KeyIgnore.class)) {
-        throw misconfigured(method, "@KeyIgnore on parameter '" + ParameterNames.of(parameter)
+        throw InterfaceChecks.misconfigured(method, "@KeyIgnore on parameter '" + ParameterNames.of(parameter)
             + "', but only parameters of @Cached methods can be left out of a key");
       }
     }
-    if (invalidates.length == 0) {
-      return new Forward(method);
-    }
-    var invalidations = new ArrayList<Invalidation>();
+    var specs = new ArrayList<InvalidationSpec>();
     for (Invalidates invalidate : invalidates) {
-      invalidations.add(planInvalidation(method, invalidate));
+      specs.add(checkInvalidation(method, invalidate));
     }
-    return new InvalidatingCall(method, List.copyOf(invalidations));
+    return specs;
   }
 
-  private void planCached(Method method) {
+  private void checkCached(Method method) {
     Cached cached = method.getAnnotation(Cached.class);
     if (isObjectMethod(method)) {
-      throw misconfigured(method, "@Cached on an Object method: equals, hashCode and toString"
+      throw InterfaceChecks.misconfigured(method, "@Cached on an Object method: equals, hashCode and toString"
           + " always go to the target");
     }
     Class<?> returns = method.getReturnType();
     if (returns == void.class || returns == Void.class) {
-      throw misconfigured(method, "@Cached on a method that returns " + returns.getSimpleName()
+      throw InterfaceChecks.misconfigured(method, "@Cached on a method that returns " + returns.getSimpleName()
           + ": there is no result to cache");
     }
     if (!cached.name().isEmpty() && cached.name().isBlank()) {
-      throw misconfigured(method, "@Cached(name = \"" + cached.name() + "\"): a name must not be"
+      throw InterfaceChecks.misconfigured(method, "@Cached(name = \"" + cached.name() + "\"): a name must not be"
           + " blank (leave it out to use the method name)");
     }
     if (cached.maximumSize() < 0) {
-      throw misconfigured(method, "@Cached(maximumSize = " + cached.maximumSize()
+      throw InterfaceChecks.misconfigured(method, "@Cached(maximumSize = " + cached.maximumSize()
           + "): must not be negative");
     }
     var builder = Loomcache.newBuilder().name(cacheName(method)).maximumSize(cached.maximumSize());
@@ -164,7 +186,7 @@ public final class ProxyPlanner {
       try {
         builder.defaultTtl(DurationText.parsePositive(cached.ttl()));
       } catch (IllegalArgumentException e) {
-        throw misconfigured(method, "@Cached(ttl = \"" + cached.ttl() + "\"): " + e.getMessage());
+        throw InterfaceChecks.misconfigured(method, "@Cached(ttl = \"" + cached.ttl() + "\"): " + e.getMessage());
       }
     }
     if (ticker != null) {
@@ -181,36 +203,35 @@ public final class ProxyPlanner {
       }
     }
     String name = cacheName(method);
-    CachedCall same = cachedByName.get(name);
+    CachedSpec same = cachedByName.get(name);
     if (same != null) {
-      throw misconfigured(method, "@Cached name '" + name + "' is also the name of "
-          + describe(same.method()) + "; give each cached method a distinct @Cached(name = ...)");
+      throw InterfaceChecks.misconfigured(method, "@Cached name '" + name + "' is also the name of "
+          + InterfaceChecks.describe(same.method()) + "; give each cached method a distinct @Cached(name = ...)");
     }
-    Cache<Object, Object> cache = builder.build();
-    cachedByName.put(name, new CachedCall(method, name, cache, toArray(keyPositions)));
+    cachedByName.put(name, new CachedSpec(method, name, builder, toArray(keyPositions)));
   }
 
-  private Invalidation planInvalidation(Method method, Invalidates invalidates) {
+  private InvalidationSpec checkInvalidation(Method method, Invalidates invalidates) {
     String where = "@Invalidates(value = \"" + invalidates.value() + "\""
         + (invalidates.keys().length == 0 ? "" : ", keys = " + quoted(invalidates.keys())) + ")";
     if (isObjectMethod(method)) {
-      throw misconfigured(method, where + " on an Object method: equals, hashCode and toString"
+      throw InterfaceChecks.misconfigured(method, where + " on an Object method: equals, hashCode and toString"
           + " always go to the target");
     }
-    CachedCall cached = cachedByName.get(invalidates.value());
+    CachedSpec cached = cachedByName.get(invalidates.value());
     if (cached == null) {
-      throw misconfigured(method, where + ": " + iface.getSimpleName()
+      throw InterfaceChecks.misconfigured(method, where + ": " + iface.getSimpleName()
           + " has no @Cached method named '" + invalidates.value() + "'; cached methods: "
           + cachedByName.keySet());
     }
     String[] keys = invalidates.keys();
     if (keys.length == 0) {
-      return new Invalidation(cached.cache(), null);
+      return new InvalidationSpec(cached.name(), null);
     }
     int[] cachedKeys = cached.keyPositions();
     Parameter[] cachedParameters = cached.method().getParameters();
     if (keys.length != cachedKeys.length) {
-      throw misconfigured(method, where + ": the key of " + describe(cached.method()) + " has "
+      throw InterfaceChecks.misconfigured(method, where + ": the key of " + InterfaceChecks.describe(cached.method()) + " has "
           + cachedKeys.length + " parameter(s) " + ParameterNames.of(cachedParameters, cachedKeys)
           + ", but keys names " + keys.length);
     }
@@ -219,42 +240,21 @@ public final class ProxyPlanner {
     for (int k = 0; k < keys.length; k++) {
       int position = ParameterNames.positionOf(parameters, keys[k]);
       if (position < 0) {
-        throw misconfigured(method, where + ": no parameter named '" + keys[k] + "'; parameters: "
+        throw InterfaceChecks.misconfigured(method, where + ": no parameter named '" + keys[k] + "'; parameters: "
             + ParameterNames.of(parameters, null) + ParameterNames.hint(parameters));
       }
       Class<?> given = boxed(parameters[position].getType());
       Class<?> expected = boxed(cachedParameters[cachedKeys[k]].getType());
       if (!expected.isAssignableFrom(given)) {
-        throw misconfigured(method, where + ": parameter '" + keys[k] + "' has type "
+        throw InterfaceChecks.misconfigured(method, where + ": parameter '" + keys[k] + "' has type "
             + parameters[position].getType().getSimpleName() + ", but key parameter " + (k + 1)
-            + " of " + describe(cached.method()) + " has type "
+            + " of " + InterfaceChecks.describe(cached.method()) + " has type "
             + cachedParameters[cachedKeys[k]].getType().getSimpleName()
             + ", so they can never be equal keys");
       }
       positions[k] = position;
     }
-    return new Invalidation(cached.cache(), positions);
-  }
-
-  /**
-   * Static and private interface methods never reach a proxy; an annotation on one would be
-   * silently ignored.
-   */
-  private void rejectAnnotatedUnreachableMethods() {
-    var types = new ArrayList<Class<?>>();
-    types.add(iface);
-    for (int i = 0; i < types.size(); i++) {
-      types.addAll(Arrays.asList(types.get(i).getInterfaces()));
-    }
-    for (Class<?> type : types) {
-      for (Method method : type.getDeclaredMethods()) {
-        int modifiers = method.getModifiers();
-        if ((Modifier.isStatic(modifiers) || Modifier.isPrivate(modifiers)) && isAnnotated(method)) {
-          throw misconfigured(method, "annotated, but " + (Modifier.isStatic(modifiers)
-              ? "static" : "private") + " methods are never called through a proxy");
-        }
-      }
-    }
+    return new InvalidationSpec(cached.name(), positions);
   }
 
   /**
@@ -262,8 +262,8 @@ public final class ProxyPlanner {
    * A group of several declarations may not carry annotations: which one would apply is unclear.
    */
   private Method primaryOf(List<Method> group) {
-    if (group.size() > 1 && group.stream().anyMatch(ProxyPlanner::isAnnotated)) {
-      throw misconfigured(group.getFirst(), "declared in "
+    if (group.size() > 1 && group.stream().anyMatch(InterfaceChecks::isAnnotated)) {
+      throw InterfaceChecks.misconfigured(group.getFirst(), "declared in "
           + group.stream().map(m -> m.getDeclaringClass().getSimpleName())
               .collect(Collectors.joining(" and "))
           + " with annotations; redeclare it in " + iface.getSimpleName()
@@ -294,56 +294,9 @@ public final class ProxyPlanner {
     return bridged == null ? new Forward(bridge) : routes.get(bridged);
   }
 
-  private void makeAccessible(Method method) {
-    if (!method.trySetAccessible()) {
-      throw new IllegalArgumentException(iface.getName() + " is not accessible to Loomcache: make"
-          + " it public in an exported package, or open its package to module dev.loomcache"
-          + " (calling " + describe(method) + " was refused)");
-    }
-  }
-
-  /**
-   * The proxy class of a public interface lives in a module of its own and can reach only public
-   * types: with a package-private type in a signature, every call would fail with an
-   * IllegalAccessError. Finding it here turns that into a build-time error.
-   */
-  private void checkReachableFromProxy(Method method) {
-    if (!Modifier.isPublic(iface.getModifiers())) {
-      return; // the proxy class then lives in the interface's own package
-    }
-    var types = new ArrayList<Class<?>>();
-    types.add(method.getReturnType());
-    types.addAll(Arrays.asList(method.getParameterTypes()));
-    types.addAll(Arrays.asList(method.getExceptionTypes()));
-    for (Class<?> type : types) {
-      while (type.isArray()) {
-        type = type.getComponentType();
-      }
-      if (!type.isPrimitive() && !Modifier.isPublic(type.getModifiers())) {
-        throw misconfigured(method, "uses " + type.getName() + ", which is not public, but the"
-            + " proxy class of a public interface can only reach public types; make "
-            + type.getSimpleName() + " public, or " + iface.getSimpleName() + " package-private");
-      }
-    }
-  }
-
   private static String cacheName(Method method) {
     String name = method.getAnnotation(Cached.class).name();
     return name.isEmpty() ? method.getName() : name;
-  }
-
-  private static boolean isAnnotated(Method method) {
-    if (method.isAnnotationPresent(Cached.class)
-        || method.getAnnotationsByType(Invalidates.class).length > 0) {
-      return true;
-    }
-    for (Parameter parameter : method.getParameters()) {
-      if (parameter.isAnnotationPresent(KeyIgnore.class)
-          || parameter.isAnnotationPresent(ParamName.class)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static boolean isObjectMethod(Method method) {
@@ -379,16 +332,5 @@ public final class ProxyPlanner {
   private static String quoted(String[] names) {
     return Arrays.stream(names).map(n -> "\"" + n + "\"")
         .collect(Collectors.joining(", ", names.length == 1 ? "" : "{", names.length == 1 ? "" : "}"));
-  }
-
-  /** {@code UserService.rename(long, String)}: how messages name a method. */
-  static String describe(Method method) {
-    return method.getDeclaringClass().getSimpleName() + "." + method.getName()
-        + Arrays.stream(method.getParameterTypes()).map(Class::getSimpleName)
-            .collect(Collectors.joining(", ", "(", ")"));
-  }
-
-  static IllegalArgumentException misconfigured(Method method, String problem) {
-    return new IllegalArgumentException(describe(method) + ": " + problem);
   }
 }
