@@ -228,6 +228,26 @@ public final class Loomcache<K, V> {
     return (Cache<K1, V1>) new LocalCache<K, V>(this);
   }
 
+  /**
+   * Builds a function that caches the results of {@code fn} per argument, in a cache with this
+   * configuration; the builder may be used again afterwards.
+   *
+   * <pre>{@code
+   * CachedFunction<Long, User> findUser =
+   *     Loomcache.newBuilder().maximumSize(128).buildFunction(repository::loadUser);
+   * }</pre>
+   *
+   * <p>Concurrent calls with equal arguments run {@code fn} once; see {@link CachedFunction} for
+   * how arguments become keys.
+   *
+   * @throws NullPointerException if {@code fn} is null
+   */
+  public <A extends @Nullable K, R extends @Nullable V> CachedFunction<A, R> buildFunction(
+      CacheableFunction<? super A, ? extends R> fn) {
+    requireNonNull(fn, "fn must not be null");
+    return new LocalCachedFunction<A, R>(new LocalCache<>(this), fn);
+  }
+
   String name() {
     return name == null ? DEFAULT_NAME : name;
   }

@@ -1,0 +1,41 @@
+package dev.loomcache;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Caches the results of an interface method behind a {@link CachingProxy}, in a cache of its own.
+ *
+ * <p>The key is built from the method's arguments, minus those annotated {@link KeyIgnore}, with the
+ * rules of {@link CachingProxy}. Concurrent calls with equal keys run the target once. A
+ * {@code null} result is returned and not cached; exceptions are never cached.
+ *
+ * <p>Checked when the proxy is built: the method must return a value, the TTL must parse, the size
+ * must not be negative, and no two cached methods of an interface may share a name.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.METHOD)
+public @interface Cached {
+
+  /**
+   * The cache's name: the {@code cache} tag of its metrics, and how {@link Invalidates} and
+   * {@link CachingProxy#stats} refer to it. Default: the method's name. Overloaded cached methods
+   * need distinct names.
+   */
+  String name() default "";
+
+  /** The maximum number of entries kept; default 10,000. Zero keeps nothing. */
+  long maximumSize() default 10_000;
+
+  /**
+   * How long a result lives: an ISO-8601 duration ({@code "PT30S"}, {@code "P1D"}) or a positive
+   * whole number with one unit, {@code ms}, {@code s}, {@code m}, {@code h} or {@code d}
+   * ({@code "500ms"}, {@code "30s"}, {@code "5m"}, {@code "2h"}, {@code "1d"}). Default: results
+   * never expire.
+   */
+  String ttl() default "";
+}

@@ -1,0 +1,151 @@
+package dev.loomcache.internal;
+
+import dev.loomcache.Cache;
+import dev.loomcache.CacheLoadException;
+import java.io.Serial;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a caching proxy does with a call to one interface method: forward it, read it through a
+ * cache, or invalidate around it. Built and checked once by {@link ProxyPlanner}.
+ *
+ * <p>Design note. The target's exceptions must reach the caller as the target threw them. Forwarded
+ * calls unwrap {@link InvocationTargetException}. Cached calls go through {@link Cache#get}, which
+ * passes unchecked exceptions as they are but wraps checked ones in {@link CacheLoadException},
+ * exactly as it wraps its own interrupt failures; so the loader marks the target's checked
+ * exceptions with {@link TargetFailure} and the route unwraps only those. An
+ * {@link InterruptedException} is left unmarked so that the cache sees it and applies its interrupt
+ * rules (an interrupted owner's failure is its own).
+ */
+public sealed interface MethodRoute {
+
+  /** Runs the call on {@code target}; throws what the target threw. */
+  @Nullable Object call(Object target, @Nullable Object @Nullable [] arguments) throws Throwable;
+
+  /** Calls {@code method} on {@code target} as if the proxy were not there. */
+  record Forward(Method method) implements MethodRoute {
+    @Override
+    public @Nullable Object call(Object target, @Nullable Object @Nullable [] arguments)
+        throws Throwable {
+      return invoke(method, target, arguments);
+    }
+  }
+
+  /** Reads through a cache keyed by the arguments at {@code keyPositions}. */
+  record CachedCall(Method method, String name, Cache<Object, Object> cache, int[] keyPositions)
+      implements MethodRoute {
+
+    @Override
+    public @Nullable Object call(Object target, @Nullable Object @Nullable [] arguments)
+        throws Throwable {
+      Object key = ArgumentKeys.of(arguments, keyPositions);
+      try {
+        return cache.get(key, () -> load(target, arguments));
+      } catch (CacheLoadException e) {
+        throw unwrap(e);
+      }
+    }
+
+    private @Nullable Object load(Object target, @Nullable Object @Nullable [] arguments)
+        throws Exception {
+      try {
+        return method.invoke(target, arguments);
+      } catch (InvocationTargetException e) {
+        Throwable failure = e.getCause();
+        switch (failure) {
+          case RuntimeException unchecked -> throw unchecked;
+          case Error error -> throw error;
+          case InterruptedException interrupted -> throw interrupted;
+          default -> throw new TargetFailure(failure);
+        }
+      } catch (IllegalAccessException e) {
+        throw inaccessible(method, e);
+      }
+    }
+
+    private Throwable unwrap(CacheLoadException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof TargetFailure marked) {
+        return marked.getCause();
+      }
+      if (cause instanceof InterruptedException && declares(InterruptedException.class)) {
+        // The cache restored the interrupt status; a thrown InterruptedException stands for it.
+        Thread.interrupted();
+        return cause;
+      }
+      return e;
+    }
+
+    private boolean declares(Class<? extends Throwable> type) {
+      for (Class<?> declared : method.getExceptionTypes()) {
+        if (declared.isAssignableFrom(type)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /**
+   * Invalidates before the call and again after it returns or throws; a {@code null}
+   * {@code keyPositions} in an invalidation means every entry.
+   */
+  record InvalidatingCall(Method method, List<Invalidation> invalidations) implements MethodRoute {
+
+    @Override
+    public @Nullable Object call(Object target, @Nullable Object @Nullable [] arguments)
+        throws Throwable {
+      invalidate(arguments);
+      try {
+        return invoke(method, target, arguments);
+      } finally {
+        invalidate(arguments);
+      }
+    }
+
+    private void invalidate(@Nullable Object @Nullable [] arguments) {
+      for (Invalidation invalidation : invalidations) {
+        invalidation.apply(arguments);
+      }
+    }
+  }
+
+  /** One {@code @Invalidates}: all entries of {@code cache}, or the one keyed by some arguments. */
+  record Invalidation(Cache<Object, Object> cache, int @Nullable [] keyPositions) {
+    void apply(@Nullable Object @Nullable [] arguments) {
+      if (keyPositions == null) {
+        cache.invalidateAll();
+      } else {
+        cache.invalidate(ArgumentKeys.of(arguments, keyPositions));
+      }
+    }
+  }
+
+  private static @Nullable Object invoke(
+      Method method, Object target, @Nullable Object @Nullable [] arguments) throws Throwable {
+    try {
+      return method.invoke(target, arguments);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    } catch (IllegalAccessException e) {
+      throw inaccessible(method, e);
+    }
+  }
+
+  private static IllegalStateException inaccessible(Method method, IllegalAccessException e) {
+    // ProxyPlanner made every routed method accessible, so this means the JVM changed its mind.
+    return new IllegalStateException("Cannot call " + method + " on the target", e);
+  }
+
+  /** Marks a checked exception thrown by the target, so that it can be told from the cache's own. */
+  final class TargetFailure extends Exception {
+    @Serial private static final long serialVersionUID = 1L;
+
+    TargetFailure(Throwable failure) {
+      super(failure.toString(), failure, false, false);
+    }
+  }
+}

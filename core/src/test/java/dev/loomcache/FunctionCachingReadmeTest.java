@@ -1,0 +1,216 @@
+package dev.loomcache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The examples of {@code docs/function-caching.md}, compiled and run so that they cannot rot. Keep
+ * the two in step: each block between "README:" comments appears in the document.
+ */
+class FunctionCachingReadmeTest {
+
+  public record User(long id, String name) {}
+
+  public record RequestContext(String traceId) {}
+
+  /** Stands in for the database of the examples; counts its queries. */
+  static final class Database {
+    final Map<Long, String> names = new ConcurrentHashMap<>(Map.of(42L, "Ada", 7L, "Alan"));
+    final AtomicInteger queries = new AtomicInteger();
+
+    User loadUser(long id) throws IOException {
+      queries.incrementAndGet();
+      String name = names.get(id);
+      if (name == null) {
+        throw new IOException("no user " + id);
+      }
+      return new User(id, name);
+    }
+
+    List<User> loadUsers() {
+      queries.incrementAndGet();
+      return new TreeMap<>(names).entrySet().stream()
+          .map(e -> new User(e.getKey(), e.getValue())).toList();
+    }
+
+    void updateName(long id, String name) throws IOException {
+      if (name.isBlank()) {
+        throw new IOException("a name must not be blank");
+      }
+      names.put(id, name);
+    }
+  }
+
+  private final Database database = new Database();
+
+  // README: service interface
+  public interface UserService {
+    @Cached(maximumSize = 1_000, ttl = "5m")
+    User findUser(long id, @KeyIgnore RequestContext context) throws IOException;
+
+    @Cached(ttl = "30s")
+    List<User> listUsers();
+
+    @Invalidates(value = "findUser", keys = "id")
+    @Invalidates("listUsers")
+    void rename(long id, String name) throws IOException;
+  }
+  // README: end
+
+  // README: service implementation
+  final class DatabaseUserService implements UserService {
+    private final Database database;
+
+    DatabaseUserService(Database database) {
+      this.database = database;
+    }
+
+    @Override
+    public User findUser(long id, RequestContext context) throws IOException {
+      return database.loadUser(id);
+    }
+
+    @Override
+    public List<User> listUsers() {
+      return database.loadUsers();
+    }
+
+    @Override
+    public void rename(long id, String name) throws IOException {
+      database.updateName(id, name);
+    }
+  }
+  // README: end
+
+  @Test
+  void cachedFunction() {
+    // README: cached function
+    CachedFunction<Long, User> findUser = Loomcache.newBuilder()
+        .maximumSize(128)
+        .defaultTtl(Duration.ofMinutes(5))
+        .buildFunction(database::loadUser);
+
+    User ada = findUser.apply(42L);      // runs database.loadUser(42)
+    User again = findUser.apply(42L);    // served from the cache
+    findUser.invalidate(42L);            // the next apply(42L) runs again
+    findUser.invalidateAll();            // forget every result
+    CacheStats stats = findUser.stats(); // hits 1, misses 1
+    // README: end
+
+    assertThat(ada).isEqualTo(new User(42, "Ada")).isSameAs(again);
+    assertThat(stats.hitCount()).isEqualTo(1);
+    assertThat(stats.missCount()).isEqualTo(1);
+    assertThat(database.queries).hasValue(1);
+  }
+
+  @Test
+  void cachedFunction_checkedFailure() {
+    CachedFunction<Long, User> findUser = Loomcache.newBuilder().buildFunction(database::loadUser);
+
+    // README: cached function failure
+    try {
+      findUser.apply(99L);
+    } catch (CacheLoadException e) {
+      // e.getCause() is the IOException database.loadUser threw; nothing was cached
+    }
+    // README: end
+
+    assertThatThrownBy(() -> findUser.apply(99L))
+        .isInstanceOf(CacheLoadException.class).hasCauseInstanceOf(IOException.class);
+    assertThat(database.queries).hasValue(2);
+  }
+
+  @Test
+  void cachingProxy() throws IOException {
+    // README: proxy
+    UserService users = CachingProxy.of(UserService.class, new DatabaseUserService(database));
+
+    User ada = users.findUser(42, new RequestContext("trace-1"));  // runs the query
+    users.findUser(42, new RequestContext("trace-2"));             // a hit: the context is ignored
+    users.rename(42, "Ada Lovelace");      // invalidates findUser(42) and listUsers, before and after
+    User renamed = users.findUser(42, new RequestContext("trace-3"));  // runs the query again
+
+    CacheStats stats = CachingProxy.stats(users, "findUser");      // hits 1, misses 2
+    // README: end
+
+    assertThat(ada.name()).isEqualTo("Ada");
+    assertThat(renamed.name()).isEqualTo("Ada Lovelace");
+    assertThat(stats.hitCount()).isEqualTo(1);
+    assertThat(stats.missCount()).isEqualTo(2);
+    assertThat(database.queries).hasValue(2);
+  }
+
+  @Test
+  void cachingProxy_failuresAndBuilder() {
+    var ticker = new FakeTicker();
+    // README: proxy builder
+    UserService users = CachingProxy.newBuilder(UserService.class, new DatabaseUserService(database))
+        .ticker(ticker)                   // a fake clock in tests
+        .build();
+    // README: end
+
+    users.listUsers();
+    ticker.advance(Duration.ofSeconds(31));
+    users.listUsers();
+    assertThat(database.queries).hasValue(2);
+
+    // README: proxy failure
+    try {
+      users.rename(42, " ");
+    } catch (IOException e) {
+      // the IOException the target threw, not wrapped; findUser(42) was still invalidated
+    }
+    // README: end
+
+    assertThatThrownBy(() -> users.rename(42, " ")).isInstanceOf(IOException.class)
+        .hasMessage("a name must not be blank");
+  }
+
+  @Test
+  void document_everyCodeBlock_isCodeOfThisTest() throws IOException {
+    String document = Files.readString(Path.of("..", "docs", "function-caching.md"));
+    List<String> source = lines(Files.readString(
+        Path.of("src", "test", "java", "dev", "loomcache", "FunctionCachingReadmeTest.java")));
+    var blocks = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL).matcher(document)
+        .results().map(m -> m.group(1)).toList();
+
+    assertThat(blocks).hasSize(7);
+    for (String block : blocks) {
+      assertThat(Collections.indexOfSubList(source, lines(block)))
+          .as("this block of docs/function-caching.md is in FunctionCachingReadmeTest:%n%s", block)
+          .isNotNegative();
+    }
+  }
+
+  /** The non-blank lines of {@code text}, without indentation. */
+  private static List<String> lines(String text) {
+    return text.lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
+  }
+
+  interface Broken {
+    @Cached(ttl = "5 minutes")
+    String find(long id);
+  }
+
+  @Test
+  void misconfiguration() {
+    assertThatThrownBy(() -> CachingProxy.of(Broken.class, id -> "x"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("Broken.find(long): @Cached(ttl = \"5 minutes\"): \"5 minutes\" is"
+            + " not a duration; use an ISO-8601 duration (PT30S, P1D) or a whole number with one"
+            + " unit of ms, s, m, h, d (500ms, 30s, 5m, 2h, 1d)");
+  }
+}
