@@ -21,6 +21,8 @@ public final class MapTier implements CacheTier {
     final ConcurrentHashMap<String, StoredValue> entries = new ConcurrentHashMap<>();
     final List<MapTier> members = new CopyOnWriteArrayList<>();
 
+    public Store() {}
+
     public @Nullable StoredValue get(String key) {
       return entries.get(key);
     }

@@ -98,4 +98,57 @@ class ReadmeExamplesTest {
     assertThat(repository.queries.getLast()).containsExactlyInAnyOrder(5L, 6L);
     assertThat(repository.queries.stream().flatMap(java.util.Set::stream).filter(id -> id == 2L)).hasSize(1);
   }
+
+  record RequestContext(String traceId) {}
+
+  /** The README's service interface. */
+  public interface UserService {
+    @Cached(ttl = "5m") User find(long id, @KeyIgnore RequestContext context);
+    @Invalidates(value = "find", keys = "id") void rename(long id, String name);
+  }
+
+  static final class RealUserService implements UserService {
+    final AtomicInteger finds = new AtomicInteger();
+    final java.util.Map<Long, String> names = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public User find(long id, RequestContext context) {
+      finds.incrementAndGet();
+      return new User(String.valueOf(id), names.getOrDefault(id, "User " + id));
+    }
+
+    @Override
+    public void rename(long id, String name) {
+      names.put(id, name);
+    }
+  }
+
+  static final class LongRepository {
+    final AtomicInteger loads = new AtomicInteger();
+
+    User load(Long id) {
+      loads.incrementAndGet();
+      return new User(String.valueOf(id), "User " + id);
+    }
+  }
+
+  @Test
+  void functionAndInterfaceCaching() {
+    var repository = new LongRepository();
+    var realService = new RealUserService();
+
+    // README: functions
+    CachedFunction<Long, User> byId = Loomcache.newBuilder().maximumSize(128).buildFunction(repository::load);
+    User user = byId.apply(42L);                  // runs once per distinct argument, concurrent calls once
+    UserService service = CachingProxy.of(UserService.class, realService);
+    // README: end
+
+    assertThat(byId.apply(42L)).isSameAs(user);
+    assertThat(repository.loads).hasValue(1);
+    service.find(7, new RequestContext("a"));
+    service.find(7, new RequestContext("b")); // the context is not part of the key
+    assertThat(realService.finds).hasValue(1);
+    service.rename(7, "Renamed");
+    assertThat(service.find(7, new RequestContext("c")).name()).isEqualTo("Renamed");
+  }
 }
