@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /** The code shown in README.md, compiled and run so that it cannot rot. Keep the two in step. */
 class ReadmeExamplesTest {
-  record User(String id, String name) {}
+  public record User(String id, String name) {}
 
   /** Stands in for the database of the README example. */
   static final class UserRepository {
@@ -99,7 +99,7 @@ class ReadmeExamplesTest {
     assertThat(repository.queries.stream().flatMap(java.util.Set::stream).filter(id -> id == 2L)).hasSize(1);
   }
 
-  record RequestContext(String traceId) {}
+  public record RequestContext(String traceId) {}
 
   /** The README's service interface. */
   public interface UserService {
