@@ -10,7 +10,8 @@ import java.util.Objects;
  * <p>A read that finds no value in L1 counts one miss, whether it then loads, waits for another
  * caller's load, or (for {@link Cache#getIfPresent}) returns {@code null}. Among the misses of
  * {@code get}, each either ran a load ({@link #loadCount()}) or was served by another caller's load
- * ({@link #coalescedCount()}), unless it was interrupted while waiting or rejected as re-entrant.
+ * ({@link #coalescedCount()}), or was answered by a tier ({@link TierStats#hitCount()}), unless it
+ * was interrupted while waiting or rejected as re-entrant.
  * Batch loader calls ({@code getAll}, batchers) are counted apart, as batches: one call, many keys.
  */
 public final class CacheStats {

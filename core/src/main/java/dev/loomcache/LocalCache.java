@@ -21,6 +21,7 @@ import java.util.Queue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,7 +43,7 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
   private final int maxBatchSize;
   private final Semaphore batchPermits;
   private final Queue<BatchDispatcher<K, V>> batchers = new ConcurrentLinkedQueue<>();
-  private volatile boolean closed;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   LocalCache(Loomcache<?, ?> builder) {
     this.name = builder.name();
@@ -158,7 +159,7 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     var batcher = new BatchDispatcher<>(
         this, flights, loader, window, size, defaultTtlNanos, batchPermits, name);
     batchers.add(batcher);
-    if (closed) { // close() raced us: make sure this batcher is closed too
+    if (closed.get()) { // close() raced us: make sure this batcher is closed too
       batcher.close();
       checkOpen();
     }
@@ -246,10 +247,9 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
 
   @Override
   public void close() {
-    if (closed) {
+    if (!closed.compareAndSet(false, true)) {
       return;
     }
-    closed = true;
     for (BatchDispatcher<K, V> batcher : batchers) {
       batcher.close();
     }
@@ -263,7 +263,7 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
 
   @Override
   public String toString() {
-    return "Cache{name=" + name + ", estimatedSize=" + l1.estimatedSize() + ", closed=" + closed + '}';
+    return "Cache{name=" + name + ", estimatedSize=" + l1.estimatedSize() + ", closed=" + closed.get() + '}';
   }
 
   /** The number of callers parked on the load of {@code key}; for tests. */
@@ -278,7 +278,7 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
 
   @Override
   public void checkOpen() {
-    if (closed) {
+    if (closed.get()) {
       throw new IllegalStateException("Cache '" + name + "' is closed");
     }
   }

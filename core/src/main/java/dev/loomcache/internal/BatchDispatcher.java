@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
@@ -22,11 +23,13 @@ import org.jspecify.annotations.Nullable;
  * <p>Design note. A caller that misses claims the key's flight in the shared {@link FlightTable}
  * (so {@code get}, {@code getAll} and other batches wait for it instead of loading it again), queues
  * the key in the open window, and parks on its flight like any waiter. The window lock guards only
- * the queue: no loader, no thread start and no I/O happens under it. A window closes when its timer
- * (a virtual thread sleeping for the window) fires or as soon as it holds {@code maxBatchSize} keys;
- * a closed window's batch takes a permit from the cache-wide semaphore, so at most
- * {@code maxConcurrentBatches} batches load at once. A waiter that is interrupted leaves; its key
- * stays in the batch, which completes for everyone else.
+ * the queue and the count of active batches: no loader and no I/O runs under it (only the start of
+ * a window's timer). A window closes when its timer (a virtual thread sleeping for the window) fires
+ * or as soon as it holds {@code maxBatchSize} keys; a closed window's batch takes a permit from the
+ * cache-wide semaphore, so at most {@code maxConcurrentBatches} batches load at once. A batch queued
+ * from inside a batch loader (nested batchers) runs without a permit, since the enclosing batch
+ * holds one and waits for it. A waiter that is interrupted leaves; its key stays in the batch, which
+ * completes for everyone else.
  */
 public final class BatchDispatcher<K, V> implements Batcher<K, V> {
   private final ReadPath<K, V> cache;
@@ -38,10 +41,14 @@ public final class BatchDispatcher<K, V> implements Batcher<K, V> {
   private final Semaphore permits;
   private final String threadName;
 
+  /** Bound on batch threads to this cache's permits: marks keys queued from inside a batch loader. */
+  private static final ScopedValue<Semaphore> IN_BATCH = ScopedValue.newInstance();
+
   private final ReentrantLock lock = new ReentrantLock();
+  private final Condition idle = lock.newCondition();
   private @Nullable Window<K> open; // guarded by lock
   private boolean closed; // guarded by lock
-  private final Set<Thread> threads = ConcurrentHashMap.newKeySet(); // timers and batches
+  private int activeBatches; // guarded by lock: batches taken from a window and not yet finished
   private final Set<Thread> timers = ConcurrentHashMap.newKeySet();
 
   public BatchDispatcher(ReadPath<K, V> cache, FlightTable<K, V> flights, BatchLoader<K, V> loader,
@@ -80,26 +87,33 @@ public final class BatchDispatcher<K, V> implements Batcher<K, V> {
 
   /** Queues claimed keys; dispatches the windows they fill and starts the timer of a new one. */
   private void enqueue(List<Pending<K>> pending) {
-    if (pending.isEmpty()) {
-      return;
-    }
-    var full = new ArrayList<List<Pending<K>>>();
-    @Nullable Window<K> opened = null;
+    // A key queued from inside a batch loader of this cache: its batch must not wait for a permit
+    // that the enclosing batch holds (nested batchers, as in GraphQL users -> orgs).
+    boolean nested = IN_BATCH.isBound() && IN_BATCH.get() == permits;
+    var closedWindows = new ArrayList<Window<K>>();
     boolean rejected;
     lock.lock();
     try {
       rejected = closed;
       if (!rejected) {
         for (Pending<K> p : pending) {
+          // The batch thread becomes the owner; the caller is only a waiter, so an interrupted
+          // caller that asks again is not mistaken for a re-entrant loader.
+          p.flight().owner = null;
           if (open == null) {
             open = new Window<>(maxBatchSize);
-            opened = open;
+            if (windowNanos > 0) {
+              startTimer(open);
+            }
           }
           open.entries.add(p);
+          open.nested |= nested;
           if (open.entries.size() >= maxBatchSize) {
-            full.add(open.entries);
-            open = null;
+            closedWindows.add(takeOpenWindow());
           }
+        }
+        if (windowNanos == 0 && open != null) {
+          closedWindows.add(takeOpenWindow());
         }
       }
     } finally {
@@ -112,118 +126,147 @@ public final class BatchDispatcher<K, V> implements Batcher<K, V> {
       }
       return;
     }
-    for (List<Pending<K>> batch : full) {
-      dispatch(batch);
-    }
-    if (opened != null) {
-      if (windowNanos > 0) {
-        startTimer(opened); // if a size flush took the window, the timer finds nothing to do
-      } else {
-        flush(opened);
-      }
+    for (Window<K> window : closedWindows) {
+      dispatch(window);
     }
   }
 
+  /** Closes the open window and counts its batch as active; caller holds the lock. */
+  private Window<K> takeOpenWindow() {
+    Window<K> window = open;
+    open = null;
+    activeBatches++;
+    return window;
+  }
+
+  /**
+   * Starts the timer of a new window; caller holds the lock, so that {@link #close()} sees every
+   * timer (starting a virtual thread is cheap CPU work: no I/O, no user code).
+   */
   private void startTimer(Window<K> window) {
-    start(true, () -> {
+    Thread timer = Thread.ofVirtual().name(threadName + "-window").unstarted(() -> {
       try {
         Thread.sleep(Duration.ofNanos(windowNanos));
+        flush(window);
       } catch (InterruptedException e) {
-        // close() interrupts timers after it flushed the open window itself
-        return;
+        // close() interrupts timers after it took the open window itself
+      } finally {
+        timers.remove(Thread.currentThread());
       }
-      flush(window);
     });
+    timers.add(timer);
+    timer.start();
   }
 
   /** Dispatches {@code window} if it is still the open one (a size flush may have taken it). */
   private void flush(Window<K> window) {
-    List<Pending<K>> batch = null;
+    Window<K> taken = null;
     lock.lock();
     try {
       if (open == window) {
-        batch = window.entries;
-        open = null;
+        taken = takeOpenWindow();
       }
     } finally {
       lock.unlock();
     }
-    if (batch != null) {
-      dispatch(batch);
+    if (taken != null) {
+      dispatch(taken);
     }
   }
 
-  private void dispatch(List<Pending<K>> batch) {
-    start(false, () -> {
+  private void dispatch(Window<K> window) {
+    try {
+      Thread.ofVirtual().name(threadName).start(() -> runBatch(window));
+    } catch (Throwable t) {
+      for (Pending<K> p : window.entries) {
+        flights.fail(p.key(), p.flight(), t);
+      }
+      batchDone();
+      throw t;
+    }
+  }
+
+  /** On the batch's own virtual thread: take a permit (unless nested), load, complete, count down. */
+  private void runBatch(Window<K> window) {
+    try {
+      if (!window.nested) {
+        permits.acquireUninterruptibly(); // batch threads are never interrupted by the cache
+      }
       try {
-        permits.acquire();
-      } catch (InterruptedException e) {
-        for (Pending<K> p : batch) {
-          flights.abandon(p.key(), p.flight());
+        ScopedValue.where(IN_BATCH, permits)
+            .run(() -> BulkLoads.loadBatch(flights, window.entries, loader, ttlNanos));
+      } finally {
+        if (!window.nested) {
+          permits.release();
         }
-        return;
       }
-      try {
-        BulkLoads.loadBatch(flights, batch, loader, ttlNanos);
-      } finally {
-        permits.release();
-      }
-    });
+    } finally {
+      batchDone();
+    }
   }
 
-  /** Starts a virtual thread owned by this dispatcher: {@link #close()} waits for it. */
-  private void start(boolean timer, Runnable task) {
-    Thread thread = Thread.ofVirtual().name(threadName).unstarted(() -> {
-      try {
-        task.run();
-      } finally {
-        timers.remove(Thread.currentThread());
-        threads.remove(Thread.currentThread());
+  private void batchDone() {
+    lock.lock();
+    try {
+      if (--activeBatches == 0) {
+        idle.signalAll();
       }
-    });
-    threads.add(thread);
-    if (timer) {
-      timers.add(thread);
+    } finally {
+      lock.unlock();
     }
-    thread.start();
   }
 
   /**
-   * Dispatches the open window at once, stops the timers and waits for every batch to finish, so
-   * that no thread of this batcher outlives the call. Later keys fail with
+   * Dispatches the open window at once, stops the timers and waits for every batch taken from a
+   * window to finish, so that no thread of this batcher outlives the call. Later keys fail with
    * {@link IllegalStateException}. May park the calling thread until the running batch loaders
    * return; if interrupted meanwhile, it stops waiting and restores the interrupt status.
    */
   public void close() {
-    Window<K> last;
+    Window<K> last = null;
     lock.lock();
     try {
       if (closed) {
         return;
       }
       closed = true;
-      last = open;
+      if (open != null) {
+        last = takeOpenWindow();
+      }
     } finally {
       lock.unlock();
     }
     if (last != null) {
-      flush(last);
+      dispatch(last);
     }
-    for (Thread timer : timers) {
-      timer.interrupt(); // its window is flushed already; batch loaders are never interrupted
+    boolean interrupted = false;
+    for (Thread timer : List.copyOf(timers)) {
+      timer.interrupt(); // its window is taken already; batch loaders are never interrupted
     }
     try {
-      for (Thread thread : List.copyOf(threads)) {
-        thread.join();
+      for (Thread timer : List.copyOf(timers)) {
+        timer.join();
+      }
+      lock.lock();
+      try {
+        while (activeBatches > 0) {
+          idle.await();
+        }
+      } finally {
+        lock.unlock();
       }
     } catch (InterruptedException e) {
+      interrupted = true;
+    }
+    if (interrupted) {
       Thread.currentThread().interrupt();
     }
   }
 
-  /** The keys queued in one window. */
+  /** The keys queued in one window, and whether one was queued from inside a batch loader. */
   private static final class Window<K> {
     final List<Pending<K>> entries;
+    boolean nested; // guarded by the dispatcher's lock until dispatched
 
     Window(int capacity) {
       this.entries = new ArrayList<>(Math.min(capacity, 1024));

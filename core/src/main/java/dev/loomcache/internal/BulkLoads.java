@@ -93,7 +93,11 @@ public final class BulkLoads<K, V> {
       return;
     }
     if (mine.size() <= maxBatchSize) {
-      loadBatch(flights, mine, loader, ttlNanos); // one batch: on the calling thread
+      // One batch, on the calling thread: an interrupt of this thread is the caller's alone.
+      Throwable failure = loadBatch(flights, mine, loader, ttlNanos);
+      if (failure != null && Failures.isOwnInterrupt(failure)) {
+        throw Failures.ownersFailure(mine.getFirst().key(), failure);
+      }
       return;
     }
     var tasks = new ArrayList<Callable<Void>>();
@@ -115,9 +119,7 @@ public final class BulkLoads<K, V> {
     } finally {
       // A batch cancelled before it started never completed its flights: abandon them, so their
       // waiters take the loads over.
-      for (Pending<K> pending : mine) {
-        flights.abandon(pending.key(), pending.flight());
-      }
+      abandonAll(flights, mine);
     }
   }
 
@@ -133,19 +135,44 @@ public final class BulkLoads<K, V> {
     });
     cache.checkOpen();
     var outcome = new WarmupOutcome<K>();
-    var joined = new LinkedHashMap<K, Flight>();
-    var mine = new ArrayList<Pending<K>>();
-    for (K key : loaders.keySet()) {
-      if (cache.lookUp(key) != null) {
-        outcome.skipped.add(key);
-        continue;
+    List<K> pendingKeys = new ArrayList<>(loaders.keySet());
+    while (!pendingKeys.isEmpty()) {
+      var unclaimed = new ArrayList<K>();
+      for (K key : pendingKeys) {
+        if (cache.lookUp(key) != null) {
+          outcome.skipped.add(key);
+        } else {
+          unclaimed.add(key);
+        }
       }
-      Claim claim = flights.claim(key);
-      if (claim.owned()) {
-        mine.add(new Pending<>(key, claim.flight()));
-      } else {
-        joined.put(key, claim.flight());
+      var claims = new ArrayList<Claim>(unclaimed.size());
+      var mine = new ArrayList<Pending<K>>();
+      claimAll(flights, unclaimed, claims, mine);
+      runOwnLoads(mine, loaders, ttlNanos, outcome);
+      var retry = new ArrayList<K>();
+      for (int i = 0; i < claims.size(); i++) {
+        if (claims.get(i).owned()) {
+          continue;
+        }
+        // Another caller is loading it: wait, and load it again only if that load left the key
+        // absent (its owner was interrupted, or its loader found nothing).
+        K key = unclaimed.get(i);
+        switch (flights.await(key, claims.get(i).flight())) {
+          case Loaded(Object value) when value != null -> outcome.skipped.add(key);
+          case Failed(Throwable failure) -> outcome.failed.put(key, failure);
+          default -> retry.add(key);
+        }
       }
+      pendingKeys = retry;
+    }
+    return outcome;
+  }
+
+  /** Runs the loaders of the keys this warmup claimed, fanned out, and records what they did. */
+  private void runOwnLoads(List<Pending<K>> mine, Map<K, ? extends Callable<? extends V>> loaders,
+      long ttlNanos, WarmupOutcome<K> outcome) {
+    if (mine.isEmpty()) {
+      return;
     }
     var tasks = new ArrayList<Callable<Outcome>>(mine.size());
     for (Pending<K> pending : mine) {
@@ -159,9 +186,7 @@ public final class BulkLoads<K, V> {
       Thread.currentThread().interrupt();
       throw new CacheLoadException("Interrupted during warmup", e);
     } finally {
-      for (Pending<K> pending : mine) {
-        flights.abandon(pending.key(), pending.flight());
-      }
+      abandonAll(flights, mine);
     }
     for (int i = 0; i < mine.size(); i++) {
       K key = mine.get(i).key();
@@ -174,16 +199,6 @@ public final class BulkLoads<K, V> {
             : new CancellationException("the load of key '" + key + "' was cancelled"));
       }
     }
-    for (Map.Entry<K, Flight> entry : joined.entrySet()) {
-      // Another caller is loading it: wait, and do not load it again.
-      Outcome other = flights.await(entry.getKey(), entry.getValue());
-      if (other instanceof Failed(Throwable failure)) {
-        outcome.failed.put(entry.getKey(), failure);
-      } else {
-        outcome.skipped.add(entry.getKey());
-      }
-    }
-    return outcome;
   }
 
   /**
@@ -201,13 +216,7 @@ public final class BulkLoads<K, V> {
     while (!pendingKeys.isEmpty()) {
       var claims = new ArrayList<Claim>(pendingKeys.size());
       var mine = new ArrayList<Pending<K>>();
-      for (K key : pendingKeys) {
-        Claim claim = flights.claim(key);
-        claims.add(claim);
-        if (claim.owned()) {
-          mine.add(new Pending<>(key, claim.flight()));
-        }
-      }
+      claimAll(flights, pendingKeys, claims, mine);
       if (!mine.isEmpty()) {
         loadOwned.accept(mine);
       }
@@ -248,11 +257,16 @@ public final class BulkLoads<K, V> {
     if (flights.hasTiers()) {
       // Keys the tiers hold are promoted from there; only the rest go to the batch loader.
       batch = new ArrayList<>(claimed.size());
-      for (Pending<K> pending : claimed) {
-        pending.flight().owner = current;
-        if (flights.readTiers(pending.key(), pending.flight()) == null) {
-          batch.add(pending);
+      try {
+        for (Pending<K> pending : claimed) {
+          pending.flight().owner = current;
+          if (flights.readTiers(pending.key(), pending.flight()) == null) {
+            batch.add(pending);
+          }
         }
+      } catch (RuntimeException | Error e) {
+        abandonAll(flights, claimed); // flights completed from the tiers stay as they are
+        throw e;
       }
       if (batch.isEmpty()) {
         return null;
@@ -275,7 +289,7 @@ public final class BulkLoads<K, V> {
       loaded = result;
     } catch (Throwable t) {
       failure = t;
-      abandoned = t instanceof InterruptedException || current.isInterrupted();
+      abandoned = Failures.isOwnInterrupt(t);
     } finally {
       long elapsed = flights.ticker().read() - start;
       flights.stats().recordBatch(keys.size(), elapsed, failure != null);
@@ -296,6 +310,32 @@ public final class BulkLoads<K, V> {
       }
     }
     return failure;
+  }
+
+  /**
+   * Claims every key, collecting the claims and the flights the caller owns. If a claim throws (a
+   * re-entrant key), the flights already owned are abandoned first, so none is left in the table.
+   */
+  static <K> void claimAll(FlightTable<K, ?> flights, List<K> keys, List<Claim> claims,
+      List<Pending<K>> mine) {
+    try {
+      for (K key : keys) {
+        Claim claim = flights.claim(key);
+        claims.add(claim);
+        if (claim.owned()) {
+          mine.add(new Pending<>(key, claim.flight()));
+        }
+      }
+    } catch (RuntimeException | Error e) {
+      abandonAll(flights, mine);
+      throw e;
+    }
+  }
+
+  private static <K> void abandonAll(FlightTable<K, ?> flights, List<Pending<K>> pending) {
+    for (Pending<K> p : pending) {
+      flights.abandon(p.key(), p.flight());
+    }
   }
 
   /** The three sets a warmup reports. */

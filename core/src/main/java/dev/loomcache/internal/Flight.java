@@ -18,9 +18,9 @@ public final class Flight {
   /**
    * The thread that runs the loader; a request from this thread for the same key is re-entrant.
    * Starts as the claiming thread; a batch or fan-out task that loads the key on another thread
-   * takes it over before calling the loader.
+   * takes it over before calling the loader. Null while the key waits in a batch window.
    */
-  volatile Thread owner;
+  volatile @Nullable Thread owner;
 
   /** The {@link FlightTable} epoch when this flight began; {@code invalidateAll} advances it. */
   final long epoch;
@@ -40,7 +40,7 @@ public final class Flight {
   private volatile int parkedCount; // written only under the lock
 
 
-  Flight(Thread owner, long epoch) {
+  Flight(@Nullable Thread owner, long epoch) {
     this.owner = owner;
     this.epoch = epoch;
   }

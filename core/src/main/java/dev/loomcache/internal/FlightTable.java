@@ -152,7 +152,7 @@ public final class FlightTable<K, V> {
       outcome = new Loaded(value);
     } catch (Throwable failure) {
       stats.recordLoadFailure(ticker.read() - start);
-      if (failure instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
+      if (Failures.isOwnInterrupt(failure)) {
         // The interrupt was meant for this thread: the failure is the owner's alone, and one
         // waiter takes the load over with its own loader.
         flight.ownersFailure = failure;
@@ -192,8 +192,8 @@ public final class FlightTable<K, V> {
    * flight (returns null instead).
    */
   public @Nullable V readThroughTiers(K key) {
-    if (tiers == null) {
-      return null;
+    if (tiers == null || flights.containsKey(key)) {
+      return null; // being loaded (perhaps by this very thread): never park, never re-enter
     }
     Claim claim = claim(key);
     if (!claim.owned()) {

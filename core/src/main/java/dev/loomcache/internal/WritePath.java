@@ -62,6 +62,8 @@ public final class WritePath<K, V> {
     try {
       invalidateLocal(key);
       tiers.delete(key);
+      // A load that began between the two steps may have promoted the old tier value to L1.
+      invalidateLocal(key);
     } finally {
       tiers.lanes.leave(key, lane);
     }
@@ -77,6 +79,8 @@ public final class WritePath<K, V> {
     invalidateAllLocal();
     if (tiers != null) {
       tiers.clear();
+      // Loads that began before the clear may have promoted old tier values to L1 meanwhile.
+      invalidateAllLocal();
     }
   }
 
