@@ -4,8 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.loomcache.agent.ToolOutcome.Source;
 import dev.loomcache.agent.internal.CanonicalArguments;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -27,7 +25,7 @@ abstract sealed class AbstractTool<A, R> implements Tool<A, R> permits ReadTool,
     this.function = function;
     this.scope = scope;
     this.resources = resources;
-    this.resourceSet = Set.copyOf(new LinkedHashSet<>(Arrays.asList(resources)));
+    this.resourceSet = Set.of(resources); // already checked and distinct
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.loomcache.agent;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * An immutable snapshot of what tool calls did, for one session ({@link AgentSession#stats()}) or
@@ -87,7 +88,7 @@ public final class AgentStats {
 
   @Override
   public int hashCode() {
-    return 31 * java.util.Objects.hash(calls, hits, misses, invalidations, shortCircuits)
+    return 31 * Objects.hash(calls, hits, misses, invalidations, shortCircuits)
         + Arrays.hashCode(loopDetections);
   }
 

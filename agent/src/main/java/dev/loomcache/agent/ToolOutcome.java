@@ -28,7 +28,7 @@ public final class ToolOutcome<R> {
 
   ToolOutcome(@Nullable R value, Source source, @Nullable LoopKind detectedLoop) {
     this.value = value;
-    this.source = requireNonNull(source);
+    this.source = requireNonNull(source, "source must not be null");
     this.detectedLoop = detectedLoop;
   }
 

@@ -113,13 +113,17 @@ public final class LoopDetector {
     }
   }
 
-  /** Records that {@code call} returned {@code result}. */
-  public synchronized void onSuccess(ToolCall call, @Nullable Object result) {
+  /** Records that {@code call} returned {@code result}; a no-op unless the reaction short-circuits. */
+  public void onSuccess(ToolCall call, @Nullable Object result) {
     if (keepResults) {
-      CallRecord record = records.get(call);
-      if (record != null) {
-        record.lastResult = result;
-      }
+      keepResult(call, result);
+    }
+  }
+
+  private synchronized void keepResult(ToolCall call, @Nullable Object result) {
+    CallRecord record = records.get(call);
+    if (record != null) {
+      record.lastResult = result;
     }
   }
 

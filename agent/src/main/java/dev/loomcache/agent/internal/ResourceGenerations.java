@@ -7,12 +7,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * One generation counter per resource name; invalidating a resource advances its counter.
  *
  * <p>Design note. A read tool's cache key carries the <em>stamp</em> of its resources: the sum of
- * their generations when the call began. Generations only grow, so any invalidation of any of the
- * resources makes every later stamp larger than every earlier one: entries stored under an old
- * stamp can never be read again, whether they were stored before the invalidation or by a read
- * that was still running when it happened. That is what makes "invalidate before and after the
- * write" airtight with no index of keys and no lock: the core cache's single flight and size bound
- * do the rest (dead entries are evicted like any cold entry).
+ * their generations, read when the call begins and before its load starts. A write advances its
+ * resources' generations before it runs and again after. Each generation only grows, so a read
+ * that begins after a write completed sees every term at least as large as any read whose load
+ * began before the write finished, and the written resource's term strictly larger: its stamp is
+ * larger, and an entry stored by such an earlier read (pre-write data) can never be found again.
+ * That makes "invalidate before and after the write" airtight with no index of keys and no lock;
+ * the core cache's single flight and size bound do the rest (dead entries leave like any cold
+ * entry).
  */
 public final class ResourceGenerations {
   private final ConcurrentHashMap<String, AtomicLong> generations = new ConcurrentHashMap<>();
