@@ -68,7 +68,7 @@ abstract sealed class AbstractTool<A, R> implements Tool<A, R> permits ReadTool,
       detected = session.screen(call, readResources());
       if (detected != null && session.shortCircuits()) {
         @SuppressWarnings("unchecked") // the session keeps what this tool returned for this call
-        R last = (R) session.lastResult(call);
+        @Nullable R last = (R) session.lastResult(call);
         return new ToolOutcome<>(last, Source.SHORT_CIRCUITED, detected);
       }
     }

@@ -49,7 +49,7 @@ final class ReadTool<A, R> extends AbstractTool<A, R> {
       entries = cache.entries;
     }
     var loader = new Loader(arguments);
-    Object value;
+    @Nullable Object value;
     try {
       value = entries.get(new EntryKey(call, stamp), loader, ttl);
     } catch (RuntimeException | Error e) {
@@ -71,7 +71,7 @@ final class ReadTool<A, R> extends AbstractTool<A, R> {
       session.onSuccess(call, value);
     }
     @SuppressWarnings("unchecked") // entries under this tool's name hold only its results
-    R result = (R) value;
+    @Nullable R result = (R) value;
     return new ToolOutcome<>(result, loader.ran ? Source.EXECUTED : Source.CACHED, detected);
   }
 

@@ -40,7 +40,7 @@ final class WriteTool<A, R> extends AbstractTool<A, R> {
       }
     }
     invalidate(session);
-    R result;
+    @Nullable R result;
     try {
       result = invoke(arguments);
     } catch (RuntimeException | Error e) {
