@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Measures what the loop detector adds to a tool call: the same calls in a session with {@link
  * LoopPolicy#disabled()} and in one with every detector on (limits set so that none fires). Not a
- * test and not a JMH benchmark: a quick single-threaded harness whose numbers go in the README.
+ * test and not a JMH benchmark: a quick single-threaded harness whose numbers go in the README. It
+ * prints the best and the median round of each; on a shared machine the best is the one to read.
  *
  * <pre>{@code
  * ./mvnw -B -ntp -q -pl agent -am test-compile dependency:build-classpath \
@@ -18,9 +19,10 @@ import java.util.List;
 public final class LoopDetectorOverhead {
   record Query(int id) {}
 
-  private static final int CALLS = 1_000_000;
+  // Short rounds, many of them: on a shared machine the best rounds are the undisturbed ones.
+  private static final int CALLS = 20_000;
   private static final int DISTINCT_ARGUMENTS = 1_000;
-  private static final int ROUNDS = 15;
+  private static final int ROUNDS = 301;
 
   private LoopDetectorOverhead() {}
 
@@ -43,7 +45,7 @@ public final class LoopDetectorOverhead {
         // Alternating the policies round by round spreads machine noise over both alike.
         var off = new double[ROUNDS];
         var on = new double[ROUNDS];
-        for (int round = -2; round < ROUNDS; round++) { // two rounds of warm-up
+        for (int round = -100; round < ROUNDS; round++) { // warm-up rounds first
           double disabled = nanosPerCall(agents, LoopPolicy.disabled(), tool, queries);
           double enabled = nanosPerCall(agents, detecting, tool, queries);
           if (round >= 0) {
