@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.loomcache.agent.ToolOutcome.Source;
 import dev.loomcache.agent.internal.CanonicalArguments;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,6 +17,8 @@ abstract sealed class AbstractTool<A, R> implements Tool<A, R> permits ReadTool,
   final String name;
   final Scope scope;
   final String[] resources;
+  /** This tool's resources' shared generations (see {@code ResourceGenerations}), resolved once. */
+  final AtomicLong[] globalGenerations;
   private final ToolFunction<A, R> function;
   private final Set<String> resourceSet;
 
@@ -26,6 +29,7 @@ abstract sealed class AbstractTool<A, R> implements Tool<A, R> permits ReadTool,
     this.scope = scope;
     this.resources = resources;
     this.resourceSet = Set.of(resources); // already checked and distinct
+    this.globalGenerations = cache.generations.counters(resources);
   }
 
   @Override

@@ -6,7 +6,6 @@ import dev.loomcache.agent.ToolOutcome.Source;
 import dev.loomcache.agent.internal.ResourceGenerations;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,14 +15,12 @@ import org.jspecify.annotations.Nullable;
  */
 final class ReadTool<A, R> extends AbstractTool<A, R> {
   private final Duration ttl;
-  private final AtomicLong[] globalGenerations;
 
   ReadTool(
       AgentCache cache, String name, ToolFunction<A, R> function, Scope scope, String[] resources,
       Duration ttl) {
     super(cache, name, function, scope, resources);
     this.ttl = ttl;
-    this.globalGenerations = cache.generations.counters(resources);
   }
 
   @Override

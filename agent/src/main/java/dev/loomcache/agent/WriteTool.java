@@ -2,7 +2,6 @@ package dev.loomcache.agent;
 
 import dev.loomcache.agent.ToolOutcome.Source;
 import dev.loomcache.agent.internal.ResourceGenerations;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,11 +11,8 @@ import org.jspecify.annotations.Nullable;
 final class WriteTool<A, R> extends AbstractTool<A, R> {
   private static final String[] NONE = {};
 
-  private final AtomicLong[] globalGenerations;
-
   WriteTool(AgentCache cache, String name, ToolFunction<A, R> function, Scope scope, String[] resources) {
     super(cache, name, function, scope, resources);
-    this.globalGenerations = cache.generations.counters(resources);
   }
 
   @Override
