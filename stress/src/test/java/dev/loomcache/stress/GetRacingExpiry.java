@@ -1,0 +1,53 @@
+package dev.loomcache.stress;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+import dev.loomcache.Cache;
+import dev.loomcache.Loomcache;
+import java.time.Duration;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.III_Result;
+
+@JCStressTest
+@Outcome(id = "0, 1, 0", expect = ACCEPTABLE, desc = "The get hit before the clock moved; afterwards the entry reads as expired.")
+@Outcome(id = "0, 2, 2", expect = ACCEPTABLE, desc = "The clock moved during the get, which missed and loaded a fresh value.")
+@Outcome(id = "1, 2, 2", expect = ACCEPTABLE, desc = "The clock had moved before the get, which missed and loaded a fresh value.")
+@Outcome(id = "1, 1, .", expect = FORBIDDEN, desc = "The get returned a value its caller had already seen expire.")
+@Outcome(id = "., ., 1", expect = FORBIDDEN, desc = "getIfPresent returned a value after its deadline had passed.")
+@Outcome(expect = FORBIDDEN, desc = "A loaded value was lost, or a hit was followed by a value no one stored.")
+@State
+public class GetRacingExpiry {
+  private static final Duration TTL = Duration.ofSeconds(1);
+
+  private final FakeTicker ticker = new FakeTicker();
+  private final Cache<String, Integer> cache =
+      Loomcache.newBuilder().maximumSize(16).ticker(ticker).build();
+  private final long deadline;
+
+  public GetRacingExpiry() {
+    cache.put("k", 1, TTL);
+    deadline = ticker.read() + TTL.toNanos();
+  }
+
+  @Actor
+  public void clock() {
+    ticker.advance(TTL);
+  }
+
+  @Actor
+  public void reader(III_Result r) {
+    r.r1 = ticker.read() >= deadline ? 1 : 0;
+    r.r2 = cache.get("k", () -> 2);
+  }
+
+  @Arbiter
+  public void arbiter(III_Result r) {
+    Integer cached = cache.getIfPresent("k");
+    r.r3 = cached == null ? 0 : cached;
+  }
+}
