@@ -22,6 +22,7 @@ final class StatsJson {
     json.put("coalesced", stats.coalescedCount());
     json.put("batches", stats.batchCount());
     json.put("batchedKeys", stats.batchedKeyCount());
+    json.put("largestBatch", stats.largestBatchSize());
     json.put("evictions", stats.evictionCount());
     json.put("puts", stats.putCount());
     json.put("averageLoadMillis", stats.loadCount() == 0

@@ -193,7 +193,7 @@ function svg(tag, attributes) {
 // Draws one or more series (null values leave gaps) on an SVG whose viewBox is 400 x 110.
 function drawChart(id, series, fixedMax, unit) {
   const chart = $(id);
-  const width = 400, height = 110, left = 34, top = 8, bottom = 100;
+  const width = 400, left = 40, top = 8, bottom = 100;
   let max = fixedMax;
   if (!max) {
     max = 0;
@@ -222,6 +222,8 @@ function drawChart(id, series, fixedMax, unit) {
       const x = left + (offset + i) * step;
       const y = bottom - Math.min(v / max, 1) * (bottom - top);
       points.push(x.toFixed(1) + ',' + y.toFixed(1));
+      // A dot on every sample that saw activity, so that a single busy interval still shows.
+      if (v > 0) nodes.push(svg('circle', { cx: x.toFixed(1), cy: y.toFixed(1), r: 2, fill: s.color }));
     });
     flush();
   }
@@ -245,7 +247,7 @@ function redraw() {
   drawChart('chart-coalesced', [{ color: '#8e44ad', values: pick('coalesced') }], 0, '');
   drawChart('chart-latency', [
     { color: '#2f6fdf', values: pick('p50') }, { color: '#e08a00', values: pick('p95') },
-    { color: '#c0392b', values: pick('p99') }], 0, ' ms');
+    { color: '#c0392b', values: pick('p99') }], 0, '');
   const last = samples[samples.length - 1];
   if (!last) return;
   $('now-hit-rate').textContent = last.hitRate === null ? 'idle' : (last.hitRate * 100).toFixed(1) + '%';
