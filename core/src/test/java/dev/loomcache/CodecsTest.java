@@ -43,6 +43,10 @@ class CodecsTest {
     byte[] smuggled = ValueCodec.<Point>javaSerialization(ObjectInputFilter.Config.createFilter("*"))
         .encode(new Point(3, 4));
     assertThatThrownBy(() -> lists.decode(smuggled)).isInstanceOf(CorruptValueException.class);
+
+    ValueCodec<Object> objects = ValueCodec.javaSerialization(ObjectInputFilter.Config.createFilter("*"));
+    assertThatThrownBy(() -> objects.encode(new Object()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Serializable");
   }
 
   @Test

@@ -10,7 +10,7 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 
 /** Java serialization behind a mandatory {@link ObjectInputFilter}. */
-final class JavaSerializationCodec<V extends Serializable> implements ValueCodec<V> {
+final class JavaSerializationCodec<V> implements ValueCodec<V> {
   private final ObjectInputFilter filter;
 
   JavaSerializationCodec(ObjectInputFilter filter) {
@@ -19,6 +19,10 @@ final class JavaSerializationCodec<V extends Serializable> implements ValueCodec
 
   @Override
   public byte[] encode(V value) {
+    if (!(value instanceof Serializable)) {
+      throw new IllegalArgumentException(
+          "Java serialization needs a Serializable value, but got " + value.getClass().getName());
+    }
     var bytes = new ByteArrayOutputStream();
     try (var out = new ObjectOutputStream(bytes)) {
       out.writeObject(value);

@@ -3,7 +3,6 @@ package dev.loomcache.spi;
 import static java.util.Objects.requireNonNull;
 
 import java.io.ObjectInputFilter;
-import java.io.Serializable;
 
 /**
  * Turns values into bytes and back. A cache's codec is fixed when it is built: stored bytes never
@@ -37,11 +36,12 @@ public interface ValueCodec<V> {
    * Java serialization, decoding only what {@code filter} allows (for example
    * {@code ObjectInputFilter.Config.createFilter("com.example.dto.*;java.base/*;!*")}). There is no
    * variant without a filter: unfiltered deserialization of bytes from a shared store lets anyone
-   * who can write to it run code in this process.
+   * who can write to it run code in this process. Values must be {@link java.io.Serializable};
+   * encoding anything else throws {@link IllegalArgumentException}.
    *
    * @throws NullPointerException if {@code filter} is null
    */
-  static <V extends Serializable> ValueCodec<V> javaSerialization(ObjectInputFilter filter) {
+  static <V> ValueCodec<V> javaSerialization(ObjectInputFilter filter) {
     requireNonNull(filter, "filter must not be null: Java serialization needs an ObjectInputFilter");
     return new JavaSerializationCodec<>(filter);
   }
