@@ -2,10 +2,12 @@ package dev.loomcache.dashboard;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.loomcache.dashboard.internal.AgentPanel;
 import dev.loomcache.dashboard.internal.ApiServlet;
 import dev.loomcache.dashboard.internal.CommandLine;
 import dev.loomcache.dashboard.internal.DemoCaches;
 import dev.loomcache.dashboard.internal.DemoConfig;
+import dev.loomcache.dashboard.internal.DemoShop;
 import dev.loomcache.dashboard.internal.LatencyHistogram;
 import dev.loomcache.dashboard.internal.MetricsServlet;
 import dev.loomcache.dashboard.internal.Panel;
@@ -228,8 +230,7 @@ public final class Dashboard implements AutoCloseable {
         var runner = new ScenarioRunner(caches, live, registry);
         List<Panel> panels = List.of(
             new TiersPanel(caches),
-            Panel.unavailable("agent", "The agent panel needs the loomcache-agent module, which is "
-                + "not part of this build yet."));
+            new AgentPanel(registry, new DemoShop(Duration.ofMillis(20), Duration.ofMillis(50))));
         closeLast.addAll(0, panels);
         var sampler = new Sampler(caches, live, history, interval);
 

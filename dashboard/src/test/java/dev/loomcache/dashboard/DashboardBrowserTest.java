@@ -66,7 +66,7 @@ class DashboardBrowserTest {
     options.setBinary(chromium);
     options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
         "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--disable-dev-shm-usage", "--window-size=1400,1900",
+        "--disable-sync", "--disable-dev-shm-usage", "--window-size=1400,2400",
         "--user-data-dir=" + profile.toAbsolutePath());
     browser = new ChromeDriver(service, options);
   }
@@ -107,7 +107,7 @@ class DashboardBrowserTest {
     wait.until(ExpectedConditions.textToBe(By.id("live-status"), "live"));
     assertThat(browser.findElement(By.id("info")).getText())
         .contains("this request ran on a virtual thread");
-    assertThat(browser.findElement(By.id("agent-panel")).getText()).contains("loomcache-agent");
+    wait.until(ExpectedConditions.elementToBeClickable(By.id("agent-shopping")));
 
     // A bad value: the server's message is shown in the page, and nothing runs.
     type(By.id("requests-one-key"), "lots");
@@ -153,6 +153,13 @@ class DashboardBrowserTest {
     // The live charts pick the run up from the event stream.
     wait.until(d -> !d.findElements(By.cssSelector("#chart-latency polyline")).isEmpty());
     wait.until(d -> !d.findElements(By.cssSelector("#chart-coalesced polyline")).isEmpty());
+
+    // The agent panel: the shopping scenario's calls, one line each.
+    browser.findElement(By.id("agent-shopping")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("agent-panel"),
+        "add_to_cart invalidated \"cart\" before and after it ran"));
+    assertThat(browser.findElement(By.id("agent-panel")).getText())
+        .contains("[cached] search_products {\"limit\":10,\"query\":\"running shoes\"}");
 
     Path screenshot = target.resolve("dashboard-one-key.png");
     byte[] png = ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES);

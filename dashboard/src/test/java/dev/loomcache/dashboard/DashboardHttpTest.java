@@ -193,7 +193,8 @@ class DashboardHttpTest {
     long last = lastSeq();
     Map<String, Object> result = api.post("api/scenarios/unique-keys", "requests", "300").json();
     assertThat(number(result, "loaderCalls")).isEqualTo(300);
-    // The requests land in one or more samples: read samples until they add up to all of them.
+    // The requests land in one or more samples (a request's miss, its load and its latency may
+    // straddle two): read samples until each count adds up to all of them.
     var requests = new AtomicLong();
     var loads = new AtomicLong();
     var measured = new AtomicLong();
@@ -201,10 +202,8 @@ class DashboardHttpTest {
       requests.addAndGet(number(s, "requests"));
       loads.addAndGet(number(s, "loads"));
       measured.addAndGet(number(s, "measured"));
-      return requests.get() >= 300;
+      return requests.get() >= 300 && loads.get() >= 300 && measured.get() >= 300;
     });
-    assertThat(loads.get()).isGreaterThanOrEqualTo(300);
-    assertThat(measured.get()).isGreaterThanOrEqualTo(300);
     assertThat(number(sample, "seq")).isGreaterThan(last);
     assertThat(list(api.get("api/samples?since=" + last).json().get("samples")))
         .extracting(s -> map(s).get("seq")).contains(sample.get("seq"));
@@ -257,13 +256,62 @@ class DashboardHttpTest {
   }
 
   @Test
-  void panels_agentWithoutItsModule_explainsAndRefusesActionsWith503() throws Exception {
+  void panels_agent_listsItsActions() throws Exception {
     Map<String, Object> agent = api.get("api/panels/agent").json();
-    assertThat(agent.get("available")).isEqualTo(false);
-    assertThat((String) agent.get("message")).contains("loomcache-agent");
-    Answer action = api.post("api/panels/agent/shopping");
-    assertThat(action.status()).isEqualTo(503);
-    assertThat(action.error()).contains("loomcache-agent");
+    assertThat(agent.get("available")).isEqualTo(true);
+    assertThat(list(agent.get("actions"))).extracting(a -> map(a).get("id"))
+        .containsExactly("shopping", "loop-raise", "loop-warn", "loop-short-circuit", "cycle-raise");
+    assertThat(map(agent.get("stats"))).containsKeys("calls", "hits", "invalidations",
+        "loopDetections", "shortCircuits", "shop cart reads");
+  }
+
+  @Test
+  void agentShopping_post_cachesReadsAndInvalidatesOnWrite() throws Exception {
+    Map<String, Object> result = api.post("api/panels/agent/shopping").json();
+    List<String> kinds = kinds(result);
+    assertThat(kinds).containsSubsequence("executed", "cached", "executed", "invalidated",
+        "executed");
+    assertThat(texts(result).getLast()).startsWith("get_cart {\"userId\":\"user-")
+        .contains("ran the tool").endsWith("skus=[sku-1]]");
+    assertThat(number(result, "session", "calls")).isEqualTo(6);
+    assertThat(number(result, "session", "invalidations")).isEqualTo(1);
+    assertThat(number(result, "session", "hits")).isGreaterThanOrEqualTo(2);
+    assertThat(list(api.get("api/panels/agent").json().get("events"))).isNotEmpty();
+  }
+
+  @Test
+  void agentLoop_eachReaction_isShownCallByCall() throws Exception {
+    Map<String, Object> raise = api.post("api/panels/agent/loop-raise").json();
+    assertThat(kinds(raise)).containsExactly("session", "executed", "cached", "cached", "raised");
+    assertThat(texts(raise).getLast()).contains("REPEAT at get_cart (observed 4 times)");
+    assertThat(number(raise, "session", "loopDetections")).isEqualTo(1);
+
+    Map<String, Object> warn = api.post("api/panels/agent/loop-warn", "calls", "6").json();
+    assertThat(kinds(warn)).containsExactly("session", "executed", "cached", "cached", "warned",
+        "warned", "warned", "done");
+    assertThat(number(warn, "session", "loopDetections")).isEqualTo(3);
+
+    Map<String, Object> shortCircuit = api.post("api/panels/agent/loop-short-circuit").json();
+    assertThat(kinds(shortCircuit)).filteredOn("short-circuited"::equals).hasSize(5);
+    assertThat(number(shortCircuit, "session", "shortCircuits")).isEqualTo(5);
+
+    Map<String, Object> cycle = api.post("api/panels/agent/cycle-raise").json();
+    assertThat(kinds(cycle)).containsExactly("session", "executed", "executed", "cached", "raised");
+    assertThat(texts(cycle).getLast()).contains("CYCLE at search_products");
+  }
+
+  @Test
+  void agentAction_badInput_is400Or404() throws Exception {
+    Answer unknown = api.post("api/panels/agent/dance");
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.error()).contains("no action 'dance'").contains("shopping, loop-raise");
+    Answer badCalls = api.post("api/panels/agent/loop-warn", "calls", "1000");
+    assertThat(badCalls.status()).isEqualTo(400);
+    assertThat(badCalls.error()).isEqualTo("calls must be from 1 to 100, but was 1000.");
+    Answer badField = api.post("api/panels/agent/shopping", "user", "me");
+    assertThat(badField.status()).isEqualTo(400);
+    assertThat(badField.error()).isEqualTo("Unknown field user; accepted: calls.");
+    assertThat(api.get("api/panels/agent/shopping").status()).isEqualTo(405);
   }
 
   @Test
@@ -295,6 +343,14 @@ class DashboardHttpTest {
         .header("Content-Type", "application/x-www-form-urlencoded")
         .POST(HttpRequest.BodyPublishers.ofString("requests=5")));
     assertThat(sameOrigin.status()).isEqualTo(200);
+  }
+
+  private static List<String> kinds(Map<String, Object> result) {
+    return list(result.get("events")).stream().map(e -> (String) map(e).get("kind")).toList();
+  }
+
+  private static List<String> texts(Map<String, Object> result) {
+    return list(result.get("events")).stream().map(e -> (String) map(e).get("text")).toList();
   }
 
   private static long lastSeq() throws Exception {

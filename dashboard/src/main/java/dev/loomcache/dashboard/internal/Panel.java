@@ -1,6 +1,5 @@
 package dev.loomcache.dashboard.internal;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -32,29 +31,4 @@ public interface Panel extends AutoCloseable {
   @Override
   void close();
 
-  /** A panel whose module is not in this build: its status explains, its actions answer 503. */
-  static Panel unavailable(String id, String message) {
-    return new Panel() {
-      @Override
-      public String id() {
-        return id;
-      }
-
-      @Override
-      public Map<String, Object> status() {
-        var json = new LinkedHashMap<String, Object>();
-        json.put("available", false);
-        json.put("message", message);
-        return json;
-      }
-
-      @Override
-      public Map<String, Object> perform(String action, FormValues form) {
-        throw new ApiException(503, message);
-      }
-
-      @Override
-      public void close() {}
-    };
-  }
 }

@@ -223,7 +223,7 @@ function drawChart(id, series, fixedMax, unit) {
       const y = bottom - Math.min(v / max, 1) * (bottom - top);
       points.push(x.toFixed(1) + ',' + y.toFixed(1));
       // A dot on every sample that saw activity, so that a single busy interval still shows.
-      if (v > 0) nodes.push(svg('circle', { cx: x.toFixed(1), cy: y.toFixed(1), r: 2, fill: s.color }));
+      if (v > 0 || s.dots) nodes.push(svg('circle', { cx: x.toFixed(1), cy: y.toFixed(1), r: 2, fill: s.color }));
     });
     flush();
   }
@@ -242,7 +242,7 @@ function formatAxis(v) {
 
 function redraw() {
   const pick = (key) => samples.map((s) => (s[key] === undefined ? null : s[key]));
-  drawChart('chart-hit-rate', [{ color: '#1f8a4c', values: pick('hitRate').map((v) => (v === null ? null : v * 100)) }], 100, '%');
+  drawChart('chart-hit-rate', [{ color: '#1f8a4c', dots: true, values: pick('hitRate').map((v) => (v === null ? null : v * 100)) }], 100, '%');
   drawChart('chart-loads', [{ color: '#2f6fdf', values: pick('loads') }], 0, '');
   drawChart('chart-coalesced', [{ color: '#8e44ad', values: pick('coalesced') }], 0, '');
   drawChart('chart-latency', [
@@ -310,42 +310,57 @@ async function refreshTiers() {
 }
 
 // The agent panel renders what the server describes: its actions as buttons, its statistics as a
-// table and its events as a log, so the page needs no change when the agent module adds more.
+// table and its events as a log, so the page needs no change when the agent module adds more. The
+// buttons are built once (refreshing them would swap them under the user's pointer); the rest
+// follows every refresh.
+let agentActionsShown = '';
+
 async function refreshAgent() {
   const container = $('agent-panel');
   let status;
   try {
     status = await api('panels/agent');
   } catch (e) {
-    container.replaceChildren(element('p', { class: 'error', text: e.message }));
+    showError('agent-error', e.message);
     return;
   }
-  if (!status.available) { unavailable(container, status); return; }
-  container.className = '';
-  const parts = [];
-  if (status.summary) parts.push(element('p', { class: 'muted', text: status.summary }));
-  const buttons = element('p', {});
-  for (const action of status.actions || []) {
-    const button = element('button', { type: 'button', id: 'agent-' + action.id, text: action.label });
-    button.addEventListener('click', async () => {
-      button.disabled = true;
-      showError('agent-error', '');
-      try { await api('panels/agent/' + action.id, {}); } catch (e) { showError('agent-error', e.message); }
-      button.disabled = false;
-      refreshAgent();
-    });
-    buttons.append(button, ' ');
+  if (!status.available) { agentActionsShown = ''; unavailable(container, status); return; }
+  if (!$('agent-actions')) {
+    container.className = '';
+    container.replaceChildren(element('p', { id: 'agent-summary', class: 'muted' }),
+      element('p', { id: 'agent-actions' }), element('p', { id: 'agent-stats', class: 'chips' }),
+      element('ol', { id: 'agent-events', class: 'events' }));
   }
-  parts.push(buttons);
-  if (status.stats) {
-    parts.push(element('table', {}, element('tbody', {}, ...Object.entries(status.stats).map(([k, v]) =>
-      element('tr', {}, element('td', { text: k }), element('td', { text: number(v) }))))));
+  $('agent-summary').textContent = status.summary || '';
+  const actions = JSON.stringify(status.actions || []);
+  if (actions !== agentActionsShown) {
+    agentActionsShown = actions;
+    $('agent-actions').replaceChildren(...(status.actions || []).flatMap((action) => {
+      const button = element('button', { type: 'button', id: 'agent-' + action.id, text: action.label });
+      button.addEventListener('click', () => runAgentAction(action));
+      return [button, ' '];
+    }));
   }
-  if (status.events) {
-    parts.push(element('ol', { class: 'events' }, ...status.events.map((e) =>
-      element('li', { text: (e.time ? e.time + ' ' : '') + (e.kind ? '[' + e.kind + '] ' : '') + e.text }))));
+  $('agent-stats').replaceChildren(...Object.entries(status.stats || {}).map(([k, v]) =>
+    element('span', { class: 'chip' }, k + ' ', element('b', { text: number(v) }))));
+  const events = $('agent-events');
+  events.replaceChildren(...(status.events || []).map((e) =>
+    element('li', { class: 'event-' + e.kind, text: e.time + ' [' + e.kind + '] ' + e.text })));
+  events.scrollTop = events.scrollHeight;
+}
+
+async function runAgentAction(action) {
+  const buttons = document.querySelectorAll('#agent-actions button');
+  buttons.forEach((b) => { b.disabled = true; });
+  showError('agent-error', '');
+  try {
+    await api('panels/agent/' + action.id, {});
+  } catch (e) {
+    showError('agent-error', e.message);
+  } finally {
+    buttons.forEach((b) => { b.disabled = false; });
   }
-  container.replaceChildren(...parts);
+  refreshAgent();
 }
 
 // ---- start --------------------------------------------------------------------------------------
