@@ -30,6 +30,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -58,7 +59,7 @@ public final class Dashboard implements AutoCloseable {
   private final Server server;
   private final URI uri;
   private final List<AutoCloseable> parts;
-  private boolean closed;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private Dashboard(Server server, URI uri, List<AutoCloseable> parts) {
     this.server = server;
@@ -120,14 +121,14 @@ public final class Dashboard implements AutoCloseable {
 
   /**
    * Stops sampling (which ends the event streams), stops the server, then closes the panels, the
-   * demo cache and the meters. Idempotent; parks while requests in progress are cut off.
+   * demo cache and the meters. Idempotent (only the first call does the work); parks while requests
+   * in progress are cut off.
    */
   @Override
-  public synchronized void close() {
-    if (closed) {
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
       return;
     }
-    closed = true;
     for (AutoCloseable part : parts) {
       try {
         part.close();
