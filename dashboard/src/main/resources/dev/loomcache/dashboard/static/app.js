@@ -1,0 +1,378 @@
+// The dashboard page: plain JavaScript, no libraries. The server does the work; this file asks,
+// then shows answers. Text from the server is always set with textContent, never parsed as HTML.
+'use strict';
+
+const MAX_POINTS = 120;
+const samples = [];
+const $ = (id) => document.getElementById(id);
+const number = (n) => (typeof n === 'number' ? n.toLocaleString('en-US') : String(n));
+
+function element(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name === 'text') node.textContent = value;
+    else node.setAttribute(name, value);
+  }
+  for (const child of children) node.append(child);
+  return node;
+}
+
+// Calls the API; resolves with the JSON body, or rejects with the server's error message.
+async function api(path, form) {
+  const options = form ? { method: 'POST', body: new URLSearchParams(form) } : {};
+  let response;
+  try {
+    response = await fetch('api/' + path, options);
+  } catch (e) {
+    throw new Error('The dashboard server cannot be reached (' + e.message + ').');
+  }
+  let body = null;
+  try { body = await response.json(); } catch (e) { /* not JSON: reported below */ }
+  if (!response.ok) {
+    throw new Error(body && body.error ? body.error : 'The server answered HTTP ' + response.status + '.');
+  }
+  return body;
+}
+
+function showError(id, message) {
+  const node = $(id);
+  node.textContent = message || '';
+  node.hidden = !message;
+}
+
+// ---- info ------------------------------------------------------------------------------------
+
+async function loadInfo() {
+  try {
+    const info = await api('info');
+    $('info').textContent = 'Java ' + info.javaVersion + ' · ' + info.availableProcessors + ' CPUs · '
+      + (info.virtualThread ? 'this request ran on a virtual thread' : 'this request ran on a platform thread')
+      + ' · listening on ' + info.localAddress;
+  } catch (e) {
+    $('info').textContent = e.message;
+  }
+}
+
+// ---- scenarios --------------------------------------------------------------------------------
+
+async function loadScenarios() {
+  const list = $('scenario-list');
+  let scenarios;
+  try {
+    scenarios = await api('scenarios');
+  } catch (e) {
+    showError('scenario-error', e.message);
+    return;
+  }
+  list.replaceChildren();
+  for (const s of scenarios) {
+    const controls = element('div', { class: 'controls' },
+      element('label', { text: 'N ' }, element('input', {
+        id: 'requests-' + s.id, name: 'requests', value: String(s.defaultRequests),
+        inputmode: 'numeric', autocomplete: 'off', 'aria-label': 'requests for ' + s.title })));
+    if (s.defaultKeys !== undefined) {
+      controls.append(element('label', { text: 'keys ' }, element('input', {
+        id: 'keys-' + s.id, name: 'keys', value: String(s.defaultKeys),
+        inputmode: 'numeric', autocomplete: 'off', 'aria-label': 'keys for ' + s.title })));
+    }
+    const button = element('button', { type: 'button', id: 'run-' + s.id, class: 'run', text: 'Run' });
+    button.addEventListener('click', () => runScenario(s));
+    controls.append(button);
+    list.append(element('div', { class: 'scenario', id: 'scenario-' + s.id },
+      element('h3', { text: s.title }), controls, element('p', { class: 'muted', text: s.description })));
+  }
+}
+
+async function runScenario(scenario) {
+  const form = { requests: $('requests-' + scenario.id).value };
+  if ($('keys-' + scenario.id)) form.keys = $('keys-' + scenario.id).value;
+  const buttons = document.querySelectorAll('button.run');
+  buttons.forEach((b) => { b.disabled = true; });
+  const button = $('run-' + scenario.id);
+  button.textContent = 'Running…';
+  showError('scenario-error', '');
+  try {
+    showResult(await api('scenarios/' + scenario.id, form));
+    refreshTiers();
+  } catch (e) {
+    showError('scenario-error', e.message);
+  } finally {
+    button.textContent = 'Run';
+    buttons.forEach((b) => { b.disabled = false; });
+  }
+}
+
+const STAT_ROWS = [
+  ['hits', 'hits'], ['misses', 'misses'], ['hitRate', 'hit rate'], ['loads', 'loads'],
+  ['coalesced', 'coalesced waiters'], ['batches', 'batch calls'], ['batchedKeys', 'batched keys'],
+  ['evictions', 'evictions'], ['puts', 'stores'], ['size', 'entries (L1)'],
+];
+
+function showResult(r) {
+  $('result').hidden = false;
+  $('result-title').textContent = 'Result: ' + r.title + ' (run ' + r.run + ')';
+  $('result-loader-calls').textContent = number(r.loaderCalls);
+  $('result-loader-label').textContent = r.loaderCalls === 1 ? 'loader call' : 'loader calls';
+  $('result-requests').textContent = number(r.requests);
+  $('result-summary').textContent = r.summary;
+  const facts = [
+    ['elapsed', number(r.elapsedMillis) + ' ms'],
+    ['batch loader calls', number(r.batchCalls) + (r.batchCalls ? ' (' + number(r.batchedKeys) + ' keys)' : '')],
+    ['distinct values received', number(r.distinctValues)],
+    ['failed requests', number(r.failures) + (r.firstFailure ? ': ' + r.firstFailure : '')],
+  ];
+  if (r.latency.count > 0) {
+    facts.splice(1, 0, ['latency p50 / p95 / p99 / max',
+      [r.latency.p50, r.latency.p95, r.latency.p99, r.latency.max].map(number).join(' / ') + ' ms']);
+  }
+  if (r.warmup) {
+    facts.push(['warmup', r.warmup.loaded + ' loaded, ' + r.warmup.skipped + ' skipped (present), '
+      + r.warmup.failed + ' failed']);
+  }
+  $('result-facts').replaceChildren(...facts.flatMap(([k, v]) => [element('dt', { text: k }), element('dd', { text: v })]));
+  const rows = STAT_ROWS.map(([key, label]) => element('tr', {},
+    element('td', { text: label }), element('td', { text: number(r.before[key]) }),
+    element('td', { text: number(r.after[key]) }),
+    element('td', { text: key in r.delta ? number(r.delta[key]) : number(r.after[key] - r.before[key]) })));
+  $('result-stats').tBodies[0].replaceChildren(...rows);
+}
+
+// ---- configuration ----------------------------------------------------------------------------
+
+const CONFIG_FIELDS = ['maximumSize', 'ttlSeconds', 'batchWindowMillis', 'maxBatchSize'];
+
+function showConfig(config) {
+  for (const field of CONFIG_FIELDS) $('config-' + field).value = String(config[field]);
+}
+
+function describeConfig(c) {
+  return 'maximum size ' + number(c.maximumSize) + ', TTL '
+    + (c.ttlSeconds === 0 ? 'never' : number(c.ttlSeconds) + ' s') + ', batch window '
+    + c.batchWindowMillis + ' ms, batch size ' + number(c.maxBatchSize);
+}
+
+async function loadConfig() {
+  try {
+    const config = await api('config');
+    showConfig(config);
+    $('config-status').textContent = 'In use: ' + describeConfig(config) + '.';
+  } catch (e) {
+    showError('config-error', e.message);
+  }
+}
+
+async function applyConfig(event) {
+  event.preventDefault();
+  const form = {};
+  for (const field of CONFIG_FIELDS) form[field] = $('config-' + field).value;
+  showError('config-error', '');
+  $('config-apply').disabled = true;
+  try {
+    const config = await api('config', form);
+    showConfig(config);
+    $('config-status').textContent = 'Rebuilt at ' + new Date().toLocaleTimeString() + ': '
+      + describeConfig(config) + '.';
+    refreshTiers();
+  } catch (e) {
+    showError('config-error', e.message);
+  } finally {
+    $('config-apply').disabled = false;
+  }
+}
+
+// ---- live charts ------------------------------------------------------------------------------
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+function svg(tag, attributes) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  return node;
+}
+
+// Draws one or more series (null values leave gaps) on an SVG whose viewBox is 400 x 110.
+function drawChart(id, series, fixedMax, unit) {
+  const chart = $(id);
+  const width = 400, left = 40, top = 8, bottom = 100;
+  let max = fixedMax;
+  if (!max) {
+    max = 0;
+    for (const s of series) for (const v of s.values) if (v !== null && v > max) max = v;
+    max = max <= 0 ? 1 : niceCeiling(max);
+  }
+  const nodes = [];
+  for (const fraction of [0, 0.5, 1]) {
+    const y = bottom - fraction * (bottom - top);
+    nodes.push(svg('line', { x1: left, x2: width, y1: y, y2: y, class: 'grid' }));
+    const label = svg('text', { x: left - 4, y: y + 3, 'text-anchor': 'end' });
+    label.textContent = formatAxis(max * fraction) + (fraction === 1 ? unit : '');
+    nodes.push(label);
+  }
+  const step = (width - left) / (MAX_POINTS - 1);
+  for (const s of series) {
+    let points = [];
+    const flush = () => {
+      if (points.length === 1) points.push(points[0]);
+      if (points.length) nodes.push(svg('polyline', { points: points.join(' '), stroke: s.color }));
+      points = [];
+    };
+    const offset = MAX_POINTS - s.values.length;
+    s.values.forEach((v, i) => {
+      if (v === null || v === undefined) { flush(); return; }
+      const x = left + (offset + i) * step;
+      const y = bottom - Math.min(v / max, 1) * (bottom - top);
+      points.push(x.toFixed(1) + ',' + y.toFixed(1));
+      // A dot on every sample that saw activity, so that a single busy interval still shows.
+      if (v > 0 || s.dots) nodes.push(svg('circle', { cx: x.toFixed(1), cy: y.toFixed(1), r: 2, fill: s.color }));
+    });
+    flush();
+  }
+  chart.replaceChildren(...nodes);
+}
+
+function niceCeiling(v) {
+  const magnitude = Math.pow(10, Math.floor(Math.log10(v)));
+  for (const m of [1, 2, 5, 10]) if (v <= m * magnitude) return m * magnitude;
+  return 10 * magnitude;
+}
+
+function formatAxis(v) {
+  return v >= 1000 ? (v / 1000).toFixed(v % 1000 === 0 ? 0 : 1) + 'k' : String(Math.round(v * 100) / 100);
+}
+
+function redraw() {
+  const pick = (key) => samples.map((s) => (s[key] === undefined ? null : s[key]));
+  drawChart('chart-hit-rate', [{ color: '#1f8a4c', dots: true, values: pick('hitRate').map((v) => (v === null ? null : v * 100)) }], 100, '%');
+  drawChart('chart-loads', [{ color: '#2f6fdf', values: pick('loads') }], 0, '');
+  drawChart('chart-coalesced', [{ color: '#8e44ad', values: pick('coalesced') }], 0, '');
+  drawChart('chart-latency', [
+    { color: '#2f6fdf', values: pick('p50') }, { color: '#e08a00', values: pick('p95') },
+    { color: '#c0392b', values: pick('p99') }], 0, '');
+  const last = samples[samples.length - 1];
+  if (!last) return;
+  $('now-hit-rate').textContent = last.hitRate === null ? 'idle' : (last.hitRate * 100).toFixed(1) + '%';
+  $('now-loads').textContent = number(last.loads);
+  $('now-coalesced').textContent = number(last.coalesced);
+  $('now-latency').textContent = last.p99 === null ? 'idle' : 'p99 ' + last.p99 + ' ms';
+}
+
+function connectLive() {
+  const status = $('live-status');
+  const source = new EventSource('api/events');
+  source.addEventListener('open', () => { status.textContent = 'live'; status.className = 'pill live'; });
+  source.addEventListener('error', () => { status.textContent = 'reconnecting'; status.className = 'pill'; });
+  source.addEventListener('sample', (event) => {
+    samples.push(JSON.parse(event.data));
+    while (samples.length > MAX_POINTS) samples.shift();
+    redraw();
+  });
+  redraw();
+}
+
+// ---- panels -------------------------------------------------------------------------------------
+
+function unavailable(container, status) {
+  container.className = 'muted';
+  container.replaceChildren(element('p', { text: status.message }));
+}
+
+async function refreshTiers() {
+  const container = $('tiers-panel');
+  let status;
+  try {
+    status = await api('panels/tiers');
+  } catch (e) {
+    container.replaceChildren(element('p', { class: 'error', text: e.message }));
+    return;
+  }
+  if (!status.available) { unavailable(container, status); return; }
+  container.className = '';
+  const head = element('tr', {}, ...['tier', 'state', 'entries', 'hits', 'misses', 'errors', 'writes']
+    .map((h) => element('th', { text: h })));
+  const rows = [element('tr', {},
+    element('td', { text: status.l1.tier }), element('td', { text: 'in process' }),
+    element('td', { text: number(status.l1.size) + ' / ' + number(status.l1.maximumSize) }),
+    element('td', { text: number(status.l1.hits) }), element('td', { text: number(status.l1.misses) }),
+    element('td', { text: '0' }), element('td', { text: '' }))];
+  for (const t of status.tiers) {
+    const state = t.state === undefined ? '' : String(t.state);
+    rows.push(element('tr', {},
+      element('td', { text: t.tier + (t.detail ? ' (' + t.detail + ')' : '') }),
+      element('td', { class: state === 'up' ? 'state-up' : (state ? 'state-down' : ''), text: state }),
+      element('td', { text: t.entries === undefined ? '' : number(t.entries) }),
+      element('td', { text: number(t.hits) }), element('td', { text: number(t.misses) }),
+      element('td', { text: number(t.errors) }), element('td', { text: number(t.writes) })));
+  }
+  const parts = [element('p', { class: 'muted', text: status.summary }),
+    element('table', { id: 'tiers-table' }, element('thead', {}, head), element('tbody', {}, ...rows))];
+  if (status.error) parts.push(element('p', { class: 'error', text: status.error }));
+  container.replaceChildren(...parts);
+}
+
+// The agent panel renders what the server describes: its actions as buttons, its statistics as a
+// table and its events as a log, so the page needs no change when the agent module adds more. The
+// buttons are built once (refreshing them would swap them under the user's pointer); the rest
+// follows every refresh.
+let agentActionsShown = '';
+
+async function refreshAgent() {
+  const container = $('agent-panel');
+  let status;
+  try {
+    status = await api('panels/agent');
+  } catch (e) {
+    showError('agent-error', e.message);
+    return;
+  }
+  if (!status.available) { agentActionsShown = ''; unavailable(container, status); return; }
+  if (!$('agent-actions')) {
+    container.className = '';
+    container.replaceChildren(element('p', { id: 'agent-summary', class: 'muted' }),
+      element('p', { id: 'agent-actions' }), element('p', { id: 'agent-stats', class: 'chips' }),
+      element('ol', { id: 'agent-events', class: 'events' }));
+  }
+  $('agent-summary').textContent = status.summary || '';
+  const actions = JSON.stringify(status.actions || []);
+  if (actions !== agentActionsShown) {
+    agentActionsShown = actions;
+    $('agent-actions').replaceChildren(...(status.actions || []).flatMap((action) => {
+      const button = element('button', { type: 'button', id: 'agent-' + action.id, text: action.label });
+      button.addEventListener('click', () => runAgentAction(action));
+      return [button, ' '];
+    }));
+  }
+  $('agent-stats').replaceChildren(...Object.entries(status.stats || {}).map(([k, v]) =>
+    element('span', { class: 'chip' }, k + ' ', element('b', { text: number(v) }))));
+  const events = $('agent-events');
+  events.replaceChildren(...(status.events || []).map((e) =>
+    element('li', { class: 'event-' + e.kind, text: e.time + ' [' + e.kind + '] ' + e.text })));
+  events.scrollTop = events.scrollHeight;
+}
+
+async function runAgentAction(action) {
+  const buttons = document.querySelectorAll('#agent-actions button');
+  buttons.forEach((b) => { b.disabled = true; });
+  showError('agent-error', '');
+  try {
+    await api('panels/agent/' + action.id, {});
+  } catch (e) {
+    showError('agent-error', e.message);
+  } finally {
+    buttons.forEach((b) => { b.disabled = false; });
+  }
+  refreshAgent();
+}
+
+// ---- start --------------------------------------------------------------------------------------
+
+document.addEventListener('DOMContentLoaded', () => {
+  $('config-form').addEventListener('submit', applyConfig);
+  loadInfo();
+  loadConfig();
+  loadScenarios();
+  refreshTiers();
+  refreshAgent();
+  connectLive();
+  setInterval(refreshTiers, 3000);
+  setInterval(refreshAgent, 3000);
+});
