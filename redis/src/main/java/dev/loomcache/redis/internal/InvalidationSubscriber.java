@@ -167,10 +167,10 @@ public final class InvalidationSubscriber implements AutoCloseable {
 
     @Override
     public void onSubscribe(String channel, int subscribedChannels) {
+      listener.invalidatedAll(); // messages published while we were not subscribed are lost
       confirmed = true;
       subscribed = true;
       counters.subscriptions.increment();
-      listener.invalidatedAll(); // messages published while we were not subscribed are lost
     }
 
     @Override

@@ -1,0 +1,81 @@
+package dev.loomcache.redis;
+
+import dev.loomcache.Cache;
+import dev.loomcache.Loomcache;
+import dev.loomcache.Ticker;
+import dev.loomcache.spi.KeyCodec;
+import dev.loomcache.spi.ValueCodec;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.function.UnaryOperator;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * Test support: "services" sharing one Redis, each with its own client, {@link RedisTier} and
+ * {@link Cache}; closes everything it made, newest first.
+ */
+final class Services implements AutoCloseable {
+  private final RedisServer server;
+  private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+
+  /** One service's tier and cache. */
+  record Service(RedisTier tier, Cache<String, String> cache, UnifiedJedis client) {}
+
+  Services(RedisServer server) {
+    this.server = server;
+  }
+
+  /** A service whose tier has the defaults; waits until its subscription is confirmed. */
+  Service start(String prefix) {
+    return start(prefix, b -> b);
+  }
+
+  Service start(String prefix, UnaryOperator<RedisTierBuilder> options) {
+    return start(prefix, options, Ticker.systemTicker());
+  }
+
+  Service start(String prefix, UnaryOperator<RedisTierBuilder> options, Ticker ticker) {
+    var client = RedisClient.create("127.0.0.1", server.port());
+    opened.push(client);
+    return start(client, prefix, options, ticker, ValueCodec.string());
+  }
+
+  Service start(UnifiedJedis client, String prefix, UnaryOperator<RedisTierBuilder> options,
+      Ticker ticker, ValueCodec<String> codec) {
+    RedisTier tier = options.apply(RedisTier.newBuilder(client).keyPrefix(prefix)).build();
+    Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker)
+        .keyCodec(KeyCodec.string()).valueCodec(codec).tier(tier).build();
+    opened.push(cache);
+    Polling.awaitUntil(Duration.ofSeconds(10), "the invalidation subscription is confirmed",
+        tier::isSubscribed);
+    return new Service(tier, cache, client);
+  }
+
+  /**
+   * A service whose tier announces nothing and hears nothing (cross-instance invalidation off): a
+   * writer whose changes reach Redis but no other instance's L1.
+   */
+  Service startSilent(String prefix) {
+    var client = RedisClient.create("127.0.0.1", server.port());
+    opened.push(client);
+    RedisTier tier = RedisTier.newBuilder(client).keyPrefix(prefix)
+        .crossInstanceInvalidation(false).build();
+    Cache<String, String> cache = Loomcache.newBuilder()
+        .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string()).tier(tier).build();
+    opened.push(cache);
+    return new Service(tier, cache, client);
+  }
+
+  @Override
+  public void close() {
+    while (!opened.isEmpty()) {
+      try {
+        opened.pop().close();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+}
