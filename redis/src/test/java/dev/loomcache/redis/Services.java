@@ -1,5 +1,7 @@
 package dev.loomcache.redis;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.loomcache.Cache;
 import dev.loomcache.Loomcache;
 import dev.loomcache.Ticker;
@@ -9,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -17,13 +20,14 @@ import redis.clients.jedis.UnifiedJedis;
  * {@link Cache}; closes everything it made, newest first.
  */
 final class Services implements AutoCloseable {
-  private final RedisServer server;
+  private final @Nullable RedisServer server;
   private final Deque<AutoCloseable> opened = new ArrayDeque<>();
 
   /** One service's tier and cache. */
   record Service(RedisTier tier, Cache<String, String> cache, UnifiedJedis client) {}
 
-  Services(RedisServer server) {
+  /** @param server the server of {@link #start(String)} and the like; null if only given clients */
+  Services(@Nullable RedisServer server) {
     this.server = server;
   }
 
@@ -37,7 +41,7 @@ final class Services implements AutoCloseable {
   }
 
   Service start(String prefix, UnaryOperator<RedisTierBuilder> options, Ticker ticker) {
-    var client = RedisClient.create("127.0.0.1", server.port());
+    var client = RedisClient.create("127.0.0.1", requireNonNull(server).port());
     opened.push(client);
     return start(client, prefix, options, ticker, ValueCodec.string());
   }
@@ -58,10 +62,14 @@ final class Services implements AutoCloseable {
    * writer whose changes reach Redis but no other instance's L1.
    */
   Service startSilent(String prefix) {
-    var client = RedisClient.create("127.0.0.1", server.port());
+    return startSilent(prefix, b -> b);
+  }
+
+  Service startSilent(String prefix, UnaryOperator<RedisTierBuilder> options) {
+    var client = RedisClient.create("127.0.0.1", requireNonNull(server).port());
     opened.push(client);
-    RedisTier tier = RedisTier.newBuilder(client).keyPrefix(prefix)
-        .crossInstanceInvalidation(false).build();
+    RedisTier tier = options.apply(RedisTier.newBuilder(client).keyPrefix(prefix)
+        .crossInstanceInvalidation(false)).build();
     Cache<String, String> cache = Loomcache.newBuilder()
         .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string()).tier(tier).build();
     opened.push(cache);

@@ -32,6 +32,11 @@ public final class CircuitBreaker {
     return open.get();
   }
 
+  /** Whether a command failed since the last success (Redis may be struggling). */
+  boolean hasFailures() {
+    return consecutiveFailures.get() != 0;
+  }
+
   public long openCount() {
     return openCount.sum();
   }

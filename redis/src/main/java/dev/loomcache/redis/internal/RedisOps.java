@@ -2,14 +2,16 @@ package dev.loomcache.redis.internal;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.loomcache.redis.RedisTierException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
+import redis.clients.jedis.CommandObjects;
+import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.ScanIteration;
-import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.params.SetParams;
 
@@ -44,6 +46,8 @@ public final class RedisOps {
       return 0""");
 
   private final Commands commands;
+  // The replies of GET, SET, UNLINK and EVALSHA read the same in RESP2 and RESP3.
+  private final CommandObjects objects = new CommandObjects(RedisProtocol.RESP3);
   private final String keyPrefix;
   private final String leasePrefix;
   private final @Nullable Messages messages;
@@ -77,7 +81,7 @@ public final class RedisOps {
 
   public byte @Nullable [] get(String key) {
     byte[] redisKey = dataKey(key);
-    return commands.call("GET", c -> c.get(redisKey));
+    return commands.call("GET", redisKey, objects.get(redisKey), c -> c.get(redisKey));
   }
 
   /** Sets {@code key}, expiring after {@code pxMillis} (0: never), and tells other instances. */
@@ -85,13 +89,13 @@ public final class RedisOps {
     byte[] redisKey = dataKey(key);
     if (messages == null) {
       SetParams params = pxMillis == 0 ? SetParams.setParams() : SetParams.setParams().px(pxMillis);
-      commands.call("SET", c -> c.set(redisKey, value, params));
+      commands.call("SET", redisKey, objects.set(redisKey, value, params),
+          c -> c.set(redisKey, value, params));
       return;
     }
     byte[] px = pxMillis == 0 ? NO_EXPIRY : Long.toString(pxMillis).getBytes(UTF_8);
-    byte[] message = messages.keyChanged(key);
-    commands.call("SET", c -> WRITE_AND_PUBLISH.run(c, redisKey,
-        List.of(value, px, messages.channel(), message)));
+    runScript("SET", WRITE_AND_PUBLISH, redisKey,
+        List.of(value, px, messages.channel(), messages.keyChanged(key)));
     counters.publishedInvalidations.increment();
   }
 
@@ -99,12 +103,11 @@ public final class RedisOps {
   public void delete(String key) {
     byte[] redisKey = dataKey(key);
     if (messages == null) {
-      commands.call("UNLINK", c -> c.unlink(redisKey));
+      commands.call("UNLINK", redisKey, objects.unlink(redisKey), c -> c.unlink(redisKey));
       return;
     }
-    byte[] message = messages.keyChanged(key);
-    commands.call("UNLINK", c -> DELETE_AND_PUBLISH.run(c, redisKey,
-        List.of(messages.channel(), message)));
+    runScript("UNLINK", DELETE_AND_PUBLISH, redisKey,
+        List.of(messages.channel(), messages.keyChanged(key)));
     counters.publishedInvalidations.increment();
   }
 
@@ -142,8 +145,9 @@ public final class RedisOps {
   boolean tryLease(String key, String token, long leaseMillis) {
     byte[] redisKey = leaseKey(key);
     byte[] value = token.getBytes(UTF_8);
-    String reply = commands.call("SET NX",
-        c -> c.set(redisKey, value, SetParams.setParams().nx().px(leaseMillis)));
+    SetParams params = SetParams.setParams().nx().px(leaseMillis);
+    String reply = commands.call("SET NX", redisKey, objects.set(redisKey, value, params),
+        c -> c.set(redisKey, value, params));
     return "OK".equals(reply);
   }
 
@@ -151,7 +155,7 @@ public final class RedisOps {
   void releaseLease(String key, String token) {
     byte[] redisKey = leaseKey(key);
     byte[] value = token.getBytes(UTF_8);
-    commands.call("release lease", c -> RELEASE_LEASE.run(c, redisKey, List.of(value)));
+    runScript("release lease", RELEASE_LEASE, redisKey, List.of(value));
   }
 
   /** Redis's glob special characters in a prefix stand for themselves in a SCAN pattern. */
@@ -167,19 +171,28 @@ public final class RedisOps {
     return escaped.toString();
   }
 
-  /** A Lua script sent by SHA, and in full only when the node has not seen it yet. */
+  /**
+   * Runs {@code script} on {@code key} by SHA, and in full only when the node has not seen it yet
+   * (after a restart, or on another cluster node): one round trip almost always.
+   */
+  private void runScript(String operation, Script script, byte[] key, List<byte[]> args) {
+    List<byte[]> keys = List.of(key);
+    try {
+      commands.call(operation, key, objects.evalsha(script.sha(), keys, args),
+          c -> c.evalsha(script.sha(), keys, args));
+    } catch (RedisTierException e) {
+      if (!(e.getCause() instanceof JedisNoScriptException)) {
+        throw e;
+      }
+      commands.call(operation, key, objects.eval(script.source(), keys, args),
+          c -> c.eval(script.source(), keys, args));
+    }
+  }
+
+  /** A Lua script and its SHA-1 (hex), as EVALSHA wants it. */
   private record Script(byte[] source, byte[] sha) {
     Script(String source) {
       this(source.getBytes(UTF_8), sha1Hex(source));
-    }
-
-    Object run(UnifiedJedis client, byte[] key, List<byte[]> args) {
-      List<byte[]> keys = List.of(key);
-      try {
-        return client.evalsha(sha, keys, args);
-      } catch (JedisNoScriptException e) {
-        return client.eval(source, keys, args);
-      }
     }
 
     private static byte[] sha1Hex(String source) {
