@@ -19,6 +19,7 @@ public final class CircuitBreaker {
   private final LongAdder openCount = new LongAdder();
   private volatile Runnable onOpen = () -> {};
 
+  /** A closed breaker that opens after {@code failureThreshold} consecutive failures. */
   public CircuitBreaker(int failureThreshold) {
     this.failureThreshold = failureThreshold;
   }
@@ -28,6 +29,7 @@ public final class CircuitBreaker {
     this.onOpen = action;
   }
 
+  /** Whether calls skip Redis right now. */
   public boolean isOpen() {
     return open.get();
   }
@@ -37,6 +39,7 @@ public final class CircuitBreaker {
     return consecutiveFailures.get() != 0;
   }
 
+  /** How many times the breaker has opened. */
   public long openCount() {
     return openCount.sum();
   }

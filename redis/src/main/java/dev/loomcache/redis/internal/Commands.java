@@ -56,6 +56,7 @@ public final class Commands implements AutoCloseable {
   private final ExecutorService workers =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("loomcache-redis-command-", 0).factory());
 
+  /** Runs commands on {@code client}, each bounded by {@code timeout}, through {@code breaker}. */
   public Commands(UnifiedJedis client, Duration timeout, CircuitBreaker breaker, TierCounters counters) {
     this.client = client;
     this.timeout = timeout;

@@ -39,6 +39,7 @@ public final class Leases {
 
   private record Held(String token, long expiresAtNanos) {}
 
+  /** Leases of {@code leaseTime}, with tokens made unique by {@code instanceId}. */
   public Leases(RedisOps ops, Duration leaseTime, String instanceId, TierCounters counters,
       RateLimitedLog log) {
     this.ops = ops;

@@ -18,6 +18,11 @@ public final class Messages {
   /** A change another instance made: one key, or (key null) every key. */
   public record Change(@Nullable String key) {}
 
+  /**
+   * Messages on {@code channel}, sent as {@code instanceId}.
+   *
+   * @throws IllegalArgumentException if {@code instanceId} contains a newline
+   */
   public Messages(String channel, String instanceId) {
     if (instanceId.indexOf('\n') >= 0) {
       throw new IllegalArgumentException("instanceId must not contain a newline");
@@ -27,10 +32,12 @@ public final class Messages {
     this.instanceId = instanceId;
   }
 
+  /** The channel, as bytes for PUBLISH. */
   public byte[] channel() {
     return channel;
   }
 
+  /** The channel, as a string for SUBSCRIBE and messages. */
   public String channelName() {
     return channelName;
   }

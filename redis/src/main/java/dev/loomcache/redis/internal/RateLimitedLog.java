@@ -19,6 +19,7 @@ public final class RateLimitedLog {
     final LongAdder suppressed = new LongAdder();
   }
 
+  /** Logs to {@code logger}, at most one warning of a kind per {@code intervalMillis}. */
   public RateLimitedLog(Logger logger, long intervalMillis) {
     this.logger = logger;
     this.intervalMillis = intervalMillis;

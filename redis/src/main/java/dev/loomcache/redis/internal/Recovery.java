@@ -38,6 +38,7 @@ public final class Recovery implements AutoCloseable {
   private volatile boolean closed;
   private final Thread thread;
 
+  /** Starts the recovery thread, and has {@code breaker} wake it when it opens. */
   public Recovery(RedisOps ops, CircuitBreaker breaker, Duration probeInterval, int capacity,
       TierCounters counters, RateLimitedLog log) {
     this.ops = ops;

@@ -54,6 +54,8 @@ public final class RedisOps {
   private final TierCounters counters;
 
   /**
+   * Commands on the keys under {@code keyPrefix}.
+   *
    * @param messages how to publish invalidations, or null if other instances are not told
    */
   public RedisOps(Commands commands, String keyPrefix, @Nullable Messages messages,
@@ -75,10 +77,12 @@ public final class RedisOps {
     return (leasePrefix + key).getBytes(UTF_8);
   }
 
+  /** The command runner, for recovery's probes. */
   public Commands commands() {
     return commands;
   }
 
+  /** Returns the raw bytes stored for {@code key}, or null. */
   public byte @Nullable [] get(String key) {
     byte[] redisKey = dataKey(key);
     return commands.call("GET", redisKey, objects.get(redisKey), c -> c.get(redisKey));

@@ -2,7 +2,10 @@ package dev.loomcache.redis.internal;
 
 import java.util.concurrent.atomic.LongAdder;
 
-/** The tier's own counters, beyond the hits/misses/errors/writes that core counts per tier. */
+/**
+ * The tier's own counters, beyond the hits/misses/errors/writes that core counts per tier; read by
+ * {@code RedisTierStats} and the meters. Each field is named for what it counts.
+ */
 public final class TierCounters {
   public final LongAdder commandTimeouts = new LongAdder();
   public final LongAdder commandFailures = new LongAdder();

@@ -16,6 +16,7 @@ public final class ValueFormat {
 
   private ValueFormat() {}
 
+  /** Returns the bytes to store in Redis for {@code value}. */
   public static byte[] encode(StoredValue value) {
     byte[] payload = value.bytes();
     return ByteBuffer.allocate(HEADER + payload.length)

@@ -35,6 +35,7 @@ public final class WriteBehindQueue implements AutoCloseable {
       this.value = value;
     }
 
+    /** The value to write, or null for a delete. */
     public @Nullable StoredValue value() {
       return value;
     }
@@ -49,6 +50,10 @@ public final class WriteBehindQueue implements AutoCloseable {
   private final RateLimitedLog log;
   private final AtomicInteger queued = new AtomicInteger();
 
+  /**
+   * Starts {@code threads} flushers, each owning a lane of {@code capacity / threads} keys, which
+   * apply operations with {@code sink}.
+   */
   public WriteBehindQueue(int capacity, int threads, Sink sink, Recovery recovery,
       TierCounters counters, RateLimitedLog log) {
     this.laneCapacity = Math.max(1, capacity / threads);
