@@ -115,14 +115,16 @@ class RedisTierCodecTest {
     Cache<String, Serializable> writer = Loomcache.newBuilder()
         .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.<Serializable>javaSerialization(
             ObjectInputFilter.Config.createFilter("*")))
-        .tier(RedisTier.newBuilder(client).keyPrefix("objects:").build())
+        .tier(RedisTier.newBuilder(client).keyPrefix("objects:")
+            .commandTimeout(Services.TEST_TIMEOUT).build())
         .build();
     opened.add(writer);
     var readerClient = RedisClient.create("127.0.0.1", server.port());
     opened.add(readerClient);
     Cache<String, Serializable> reader = Loomcache.newBuilder()
         .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.<Serializable>javaSerialization(filter))
-        .tier(RedisTier.newBuilder(readerClient).keyPrefix("objects:").build())
+        .tier(RedisTier.newBuilder(readerClient).keyPrefix("objects:")
+            .commandTimeout(Services.TEST_TIMEOUT).build())
         .build();
     opened.add(reader);
 

@@ -49,10 +49,14 @@ class RedisTierReadWriteTest {
   private Cache<String, String> service(String prefix, Ticker ticker) {
     var client = RedisClient.create("127.0.0.1", server.port());
     opened.push(client);
-    RedisTier tier = RedisTier.newBuilder(client).keyPrefix(prefix).build();
+    RedisTier tier = RedisTier.newBuilder(client).keyPrefix(prefix)
+        .commandTimeout(Services.TEST_TIMEOUT).build();
     Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker)
         .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string()).tier(tier).build();
     opened.push(cache);
+    // The first confirmed subscription clears L1 (messages before it were not heard): wait for it,
+    // so that it cannot drop what the test puts in L1.
+    Polling.awaitUntil(Duration.ofSeconds(10), "the subscription is confirmed", tier::isSubscribed);
     return cache;
   }
 

@@ -48,7 +48,8 @@ final class Services implements AutoCloseable {
 
   Service start(UnifiedJedis client, String prefix, UnaryOperator<RedisTierBuilder> options,
       Ticker ticker, ValueCodec<String> codec) {
-    RedisTier tier = options.apply(RedisTier.newBuilder(client).keyPrefix(prefix)).build();
+    RedisTier tier = withTestTimeout(options.apply(RedisTier.newBuilder(client).keyPrefix(prefix)))
+        .build();
     Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker)
         .keyCodec(KeyCodec.string()).valueCodec(codec).tier(tier).build();
     opened.push(cache);
@@ -68,13 +69,23 @@ final class Services implements AutoCloseable {
   Service startSilent(String prefix, UnaryOperator<RedisTierBuilder> options) {
     var client = RedisClient.create("127.0.0.1", requireNonNull(server).port());
     opened.push(client);
-    RedisTier tier = options.apply(RedisTier.newBuilder(client).keyPrefix(prefix)
-        .crossInstanceInvalidation(false)).build();
+    RedisTier tier = withTestTimeout(options.apply(RedisTier.newBuilder(client).keyPrefix(prefix)
+        .crossInstanceInvalidation(false))).build();
     Cache<String, String> cache = Loomcache.newBuilder()
         .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string()).tier(tier).build();
     opened.push(cache);
     return new Service(tier, cache, client);
   }
+
+  /**
+   * A generous command timeout unless the test chose one: tests of healthy behaviour must not fail
+   * because a loaded CI machine stalled a thread for more than the default 100 ms.
+   */
+  static RedisTierBuilder withTestTimeout(RedisTierBuilder builder) {
+    return builder.commandTimeout == null ? builder.commandTimeout(TEST_TIMEOUT) : builder;
+  }
+
+  static final Duration TEST_TIMEOUT = Duration.ofSeconds(2);
 
   @Override
   public void close() {

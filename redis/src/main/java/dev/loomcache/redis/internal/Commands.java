@@ -24,6 +24,7 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisMovedDataException;
 import redis.clients.jedis.util.JedisClusterCRC16;
+import redis.clients.jedis.util.Pool;
 
 /**
  * Runs Redis commands with a deadline and through the circuit breaker.
@@ -99,6 +100,23 @@ public final class Commands implements AutoCloseable {
   /** Runs {@code command} even while the breaker is open; for probes. */
   <T> T probe(String operation, Function<UnifiedJedis, T> command) {
     return handOff(operation, command);
+  }
+
+  /**
+   * Closes the client's idle pooled connections: after an outage they may be dead (a restarted
+   * Redis), and each would fail one command before the pool noticed. Connections in use are left
+   * alone. Called by recovery, before the breaker closes; may block on closing sockets.
+   */
+  void dropIdleConnections() {
+    try {
+      switch (client) {
+        case RedisClient standalone -> standalone.getPool().clear();
+        case RedisClusterClient cluster -> cluster.getClusterNodes().values().forEach(Pool::clear);
+        default -> { }
+      }
+    } catch (RuntimeException e) {
+      LoggerFactory.getLogger(Commands.class).debug("Could not drop idle connections", e);
+    }
   }
 
   private void checkBreaker(String operation) {

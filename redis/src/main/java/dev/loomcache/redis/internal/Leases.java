@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * others wait for its value instead of loading too.
  *
  * <p>The lease is a Redis key set with {@code SET NX PX lease}, holding a token unique to this
- * attempt. The holder's next write or delete of the key releases it with an owner-checked
+ * attempt; the value is read once more after the lease is taken, since another instance may have
+ * stored it and left in between. The holder's next write or delete of the key releases it with an owner-checked
  * compare-and-delete (a Lua script), so a lease that expired and was taken over by another instance
  * is never deleted by the old holder. If the holder stores nothing (its load failed or returned
  * null, or it died) the lease simply expires and one waiter takes it over. Waiters poll the value
@@ -66,8 +67,18 @@ public final class Leases {
     boolean waited = false;
     while (true) {
       if (ops.tryLease(key, token, leaseMillis)) {
-        remember(key, token);
-        return null;
+        // Another instance may have stored the value and released its lease between our last read
+        // and our SET NX: read once more, or both instances would load.
+        StoredValue found = reread.get();
+        if (found == null) {
+          remember(key, token);
+          return null;
+        }
+        release(key, token);
+        if (waited) {
+          counters.leaseWaitsServed.increment();
+        }
+        return found;
       }
       if (!waited) {
         waited = true;
@@ -102,11 +113,14 @@ public final class Leases {
    */
   public void release(String key) {
     Held lease = held.remove(key);
-    if (lease == null || lease.expiresAtNanos - System.nanoTime() <= 0) {
-      return;
+    if (lease != null && lease.expiresAtNanos - System.nanoTime() > 0) {
+      release(key, lease.token);
     }
+  }
+
+  private void release(String key, String token) {
     try {
-      ops.releaseLease(key, lease.token);
+      ops.releaseLease(key, token);
     } catch (RedisTierException e) {
       log.warn("lease", "Could not release the lease of key '" + key + "'; it will expire", e);
     }

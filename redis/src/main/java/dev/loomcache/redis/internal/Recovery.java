@@ -32,6 +32,7 @@ public final class Recovery implements AutoCloseable {
   private final RateLimitedLog log;
   private final Set<String> staleKeys = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean namespaceStale = new AtomicBoolean();
+  private volatile int repairing; // a repair command is running (written by the recovery thread only)
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
   private boolean signalled; // guarded by lock
@@ -73,9 +74,9 @@ public final class Recovery implements AutoCloseable {
     signal();
   }
 
-  /** The number of keys waiting for a repair. */
+  /** The number of keys (and namespace clears) waiting for a repair or being repaired. */
   public int pendingCount() {
-    return staleKeys.size() + (namespaceStale.get() ? 1 : 0);
+    return staleKeys.size() + (namespaceStale.get() ? 1 : 0) + repairing;
   }
 
   private boolean pending() {
@@ -98,6 +99,7 @@ public final class Recovery implements AutoCloseable {
         if (breaker.isOpen()) {
           pause(probeInterval);
           if (!closed && probe()) {
+            ops.commands().dropIdleConnections();
             breaker.close();
             logger.info("Redis answers again: circuit closed");
           }
@@ -129,30 +131,35 @@ public final class Recovery implements AutoCloseable {
 
   /** Deletes the stale keys (or clears the namespace); returns false at the first failure. */
   private boolean repair() {
-    if (namespaceStale.getAndSet(false)) {
-      try {
-        ops.clearNamespace();
-        counters.repairedClears.increment();
-      } catch (RedisTierException e) {
-        namespaceStale.set(true);
-        log.warn("repair", "Could not clear the namespace after a failure; will retry", e);
-        return false;
+    repairing = 1;
+    try {
+      if (namespaceStale.getAndSet(false)) {
+        try {
+          ops.clearNamespace();
+          counters.repairedClears.increment();
+        } catch (RedisTierException e) {
+          namespaceStale.set(true);
+          log.warn("repair", "Could not clear the namespace after a failure; will retry", e);
+          return false;
+        }
       }
+      for (String key : staleKeys) {
+        if (!staleKeys.remove(key)) {
+          continue; // removed first, so that a failure marking it again during the delete counts
+        }
+        try {
+          ops.delete(key);
+          counters.repairedKeys.increment();
+        } catch (RedisTierException e) {
+          staleKeys.add(key);
+          log.warn("repair", "Could not repair key '" + key + "' after a failure; will retry", e);
+          return false;
+        }
+      }
+      return true;
+    } finally {
+      repairing = 0;
     }
-    for (String key : staleKeys) {
-      if (!staleKeys.remove(key)) {
-        continue;
-      }
-      try {
-        ops.delete(key);
-        counters.repairedKeys.increment();
-      } catch (RedisTierException e) {
-        staleKeys.add(key);
-        log.warn("repair", "Could not repair key '" + key + "' after a failure; will retry", e);
-        return false;
-      }
-    }
-    return true;
   }
 
   private void pause(Duration duration) throws InterruptedException {
