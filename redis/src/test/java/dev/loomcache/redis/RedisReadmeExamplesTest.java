@@ -10,26 +10,15 @@ import dev.loomcache.spi.ValueCodec;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 
 /** The code shown in redis/README.md, compiled and run so that it cannot rot. Keep the two in step. */
 class RedisReadmeExamplesTest {
-  private static RedisServer server;
-
-  @BeforeAll
-  static void startRedis() {
-    server = RedisServer.start();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    server.close();
-  }
+  @RegisterExtension static final RedisExtension redis = RedisExtension.perClass();
 
   /** Stands in for the database of the README example. */
   static final class Database {
@@ -44,7 +33,7 @@ class RedisReadmeExamplesTest {
   @Test
   void setup() {
     String host = "127.0.0.1";
-    int port = server.port();
+    int port = redis.server().port();
     byte[] hmacKey = "a 32-byte secret from your vault".getBytes(UTF_8);
     var registry = new SimpleMeterRegistry();
     var database = new Database();

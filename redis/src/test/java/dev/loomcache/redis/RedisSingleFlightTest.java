@@ -10,30 +10,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.RedisClient;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Distributed single-flight: instances share one load through a lease in Redis. */
 class RedisSingleFlightTest {
-  private RedisServer server;
-  private RedisClient raw;
-  private Services services;
-
-  @BeforeEach
-  void startRedis() {
-    server = RedisServer.start();
-    raw = RedisClient.create("127.0.0.1", server.port());
-    services = new Services(server);
-  }
-
-  @AfterEach
-  void stopRedis() {
-    services.close();
-    raw.close();
-    server.close();
-  }
+  @RegisterExtension static final RedisExtension redis = RedisExtension.perClass();
 
   private static StoredValue stored(String value) {
     return StoredValue.of(value.getBytes(UTF_8), StoredValue.NEVER_EXPIRES);
@@ -41,8 +23,8 @@ class RedisSingleFlightTest {
 
   @Test
   void twoInstancesRacingOnAMissingKey_withASlowLoader_loadItOnceBetweenThem() throws Exception {
-    var a = services.start("users:", b -> b.distributedSingleFlight(Duration.ofSeconds(10)));
-    var b = services.start("users:", o -> o.distributedSingleFlight(Duration.ofSeconds(10)));
+    var a = redis.services().start("users:", b -> b.distributedSingleFlight(Duration.ofSeconds(10)));
+    var b = redis.services().start("users:", o -> o.distributedSingleFlight(Duration.ofSeconds(10)));
     var loads = new AtomicInteger();
 
     for (int round = 0; round < 5; round++) {
@@ -75,13 +57,13 @@ class RedisSingleFlightTest {
     }
     assertThat(a.tier().stats().leaseAcquiredCount() + b.tier().stats().leaseAcquiredCount())
         .isEqualTo(5);
-    assertThat(raw.keys("users:__lease:*")).isEmpty(); // every lease released by its holder's write
+    assertThat(redis.raw().keys("users:__lease:*")).isEmpty(); // every lease released by its holder's write
   }
 
   @Test
   void leaseHolderThatNeverStores_leaseExpires_andAWaiterTakesOverTheLoad() {
-    var dead = services.start("users:", o -> o.distributedSingleFlight(Duration.ofMillis(300)));
-    var alive = services.start("users:", o -> o.distributedSingleFlight(Duration.ofMillis(300)));
+    var dead = redis.services().start("users:", o -> o.distributedSingleFlight(Duration.ofMillis(300)));
+    var alive = redis.services().start("users:", o -> o.distributedSingleFlight(Duration.ofMillis(300)));
     assertThat(dead.tier().read("k")).isNull(); // took the lease, then "died" without storing
     assertThat(dead.tier().stats().leaseAcquiredCount()).isEqualTo(1);
 
@@ -97,30 +79,30 @@ class RedisSingleFlightTest {
 
   @Test
   void release_isOwnerChecked_aLeaseTakenOverByAnotherInstanceSurvivesTheOldHoldersWrite() {
-    var holder = services.start("users:", o -> o.distributedSingleFlight(Duration.ofSeconds(10)));
+    var holder = redis.services().start("users:", o -> o.distributedSingleFlight(Duration.ofSeconds(10)));
     assertThat(holder.tier().read("k")).isNull();
     byte[] leaseKey = "users:__lease:k".getBytes(UTF_8);
-    assertThat(raw.exists(leaseKey)).isTrue();
-    raw.set(leaseKey, "another-instance:1".getBytes(UTF_8)); // as if it expired and was taken over
+    assertThat(redis.raw().exists(leaseKey)).isTrue();
+    redis.raw().set(leaseKey, "another-instance:1".getBytes(UTF_8)); // as if it expired and was taken over
 
     holder.tier().write("k", stored("v"));
 
-    assertThat(raw.get(leaseKey)).isEqualTo("another-instance:1".getBytes(UTF_8));
+    assertThat(redis.raw().get(leaseKey)).isEqualTo("another-instance:1".getBytes(UTF_8));
   }
 
   @Test
   void release_byTheHoldersWriteOrDelete_removesItsLease() {
-    var holder = services.start("users:", o -> o.distributedSingleFlight(Duration.ofSeconds(10)));
+    var holder = redis.services().start("users:", o -> o.distributedSingleFlight(Duration.ofSeconds(10)));
     byte[] leaseKey = "users:__lease:k".getBytes(UTF_8);
 
     assertThat(holder.tier().read("k")).isNull();
     holder.tier().write("k", stored("v"));
-    assertThat(raw.exists(leaseKey)).isFalse();
+    assertThat(redis.raw().exists(leaseKey)).isFalse();
 
     holder.tier().delete("k");
     assertThat(holder.tier().read("k")).isNull();
-    assertThat(raw.exists(leaseKey)).isTrue();
+    assertThat(redis.raw().exists(leaseKey)).isTrue();
     holder.tier().delete("k");
-    assertThat(raw.exists(leaseKey)).isFalse();
+    assertThat(redis.raw().exists(leaseKey)).isFalse();
   }
 }

@@ -14,31 +14,25 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
 
 /** Redis killed, paused and restarted under a cache: callers never see it, the tier comes back. */
 class RedisTierFailureTest {
-  private RedisServer server;
+  @RegisterExtension static final RedisExtension redis = RedisExtension.perTest();
   private final List<AutoCloseable> opened = new ArrayList<>();
 
-  @BeforeEach
-  void startRedis() {
-    server = RedisServer.start();
-  }
-
   @AfterEach
-  void stopEverything() throws Exception {
-    server.resume();
+  void closeTiersAndCaches() throws Exception {
+    redis.server().resume();
     for (AutoCloseable closeable : opened.reversed()) {
       closeable.close();
     }
-    server.close();
   }
 
   private RedisTier tier() {
-    var client = RedisClient.create("127.0.0.1", server.port());
+    var client = RedisClient.create("127.0.0.1", redis.server().port());
     opened.add(client);
     return RedisTier.newBuilder(client).keyPrefix("users:")
         .commandTimeout(Duration.ofMillis(200))
@@ -94,7 +88,7 @@ class RedisTierFailureTest {
               failures.add(e);
             }
             if (completed.incrementAndGet() == 3_000) {
-              server.kill(); // SIGKILL, a third of the way through
+              redis.server().kill(); // SIGKILL, a third of the way through
             }
           }
         }));
@@ -111,10 +105,10 @@ class RedisTierFailureTest {
     assertThat(tier.stats().breakerOpenCount()).isGreaterThanOrEqualTo(1);
     assertThat(tier.stats().skippedCommandCount()).isGreaterThan(1_000); // Redis skipped, not timed out
 
-    server.restart(); // same port, empty
+    redis.server().restart(); // same port, empty
     Polling.awaitUntil(Duration.ofSeconds(10), "the breaker closes and the repairs are done",
         () -> !tier.stats().breakerOpen() && tier.stats().pendingRepairCount() == 0);
-    try (var raw = RedisClient.create("127.0.0.1", server.port())) {
+    try (var raw = RedisClient.create("127.0.0.1", redis.server().port())) {
       cache.put("after", "restart");
       assertThat(raw.exists("users:after")).isTrue();
       int loadsBefore = loads.get();
@@ -128,7 +122,7 @@ class RedisTierFailureTest {
     RedisTier tier = tier();
     Cache<String, String> cache = cacheWithoutL1(tier);
     cache.put("k", "stored");
-    server.pause();
+    redis.server().pause();
 
     var slowest = Duration.ZERO;
     for (int i = 0; i < 200; i++) {
@@ -146,7 +140,7 @@ class RedisTierFailureTest {
     assertThat(stats.commandTimeoutCount()).isBetween(5L, 20L);
     assertThat(stats.skippedCommandCount()).isGreaterThan(350);
 
-    server.resume();
+    redis.server().resume();
     // Writes that failed during the pause are repaired (deleted) once Redis answers; a put before
     // the repair is done could be deleted by it (a miss, never a stale value).
     Polling.awaitUntil(Duration.ofSeconds(10), "the breaker closes and the repairs are done",
@@ -163,17 +157,17 @@ class RedisTierFailureTest {
     a.put("u1", "v0");
     assertThat(b.get("u1", () -> "loaded")).isEqualTo("v0");
 
-    server.pause();
+    redis.server().pause();
     for (int i = 0; !failing.stats().breakerOpen(); i++) {
       assertThat(a.getIfPresent("missing" + i)).isNull(); // each read times out
     }
     a.invalidate("u1"); // skipped: the breaker is open
     assertThat(failing.stats().pendingRepairCount()).isEqualTo(1);
-    server.resume();
+    redis.server().resume();
 
     Polling.awaitUntil(Duration.ofSeconds(10), "the delete reaches Redis",
         () -> failing.stats().repairedKeyCount() == 1);
-    try (var raw = RedisClient.create("127.0.0.1", server.port())) {
+    try (var raw = RedisClient.create("127.0.0.1", redis.server().port())) {
       assertThat(raw.exists("users:u1")).isFalse();
     }
     Polling.awaitUntil(Duration.ofSeconds(10), "b drops its stale copy",

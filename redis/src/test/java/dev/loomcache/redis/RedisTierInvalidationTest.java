@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loomcache.Cache;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.args.ClientType;
 import redis.clients.jedis.params.ClientKillParams;
 
@@ -17,31 +14,10 @@ import redis.clients.jedis.params.ClientKillParams;
 class RedisTierInvalidationTest {
   private static final Duration PROPAGATION = Duration.ofSeconds(5);
 
-  private static RedisServer server;
-  private static RedisClient raw;
-  private Services services;
+  @RegisterExtension static final RedisExtension redis = RedisExtension.perClass();
 
-  @BeforeAll
-  static void startRedis() {
-    server = RedisServer.start();
-    raw = RedisClient.create("127.0.0.1", server.port());
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    raw.close();
-    server.close();
-  }
-
-  @AfterEach
-  void closeServices() {
-    services.close();
-    raw.flushDB();
-  }
-
-  private Services services() {
-    services = new Services(server);
-    return services;
+  private static Services services() {
+    return redis.services();
   }
 
   private static String failIfLoaded() {
@@ -136,7 +112,7 @@ class RedisTierInvalidationTest {
 
     silent.cache().put("u1", "changed without a message"); // as if b had missed the message
     assertThat(b.cache().getIfPresent("u1")).isEqualTo("v0");
-    try (var admin = new Jedis(server.hostAndPort(), RedisServer.quickConfig())) {
+    try (var admin = new Jedis(redis.server().hostAndPort(), RedisServer.quickConfig())) {
       admin.clientKill(ClientKillParams.clientKillParams().type(ClientType.PUBSUB));
     }
 

@@ -4,60 +4,19 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loomcache.Cache;
-import dev.loomcache.Loomcache;
 import dev.loomcache.Ticker;
-import dev.loomcache.spi.KeyCodec;
-import dev.loomcache.spi.ValueCodec;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.RedisClient;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The read and write path against a real redis-server: L2 hits, TTLs, the namespace. */
 class RedisTierReadWriteTest {
-  private static RedisServer server;
-  private static RedisClient raw;
-  private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+  @RegisterExtension static final RedisExtension redis = RedisExtension.perClass();
 
-  @BeforeAll
-  static void startRedis() {
-    server = RedisServer.start();
-    raw = RedisClient.create("127.0.0.1", server.port());
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    raw.close();
-    server.close();
-  }
-
-  @AfterEach
-  void closeEverything() throws Exception {
-    while (!opened.isEmpty()) {
-      opened.pop().close();
-    }
-    raw.flushDB();
-  }
-
-  /** One "service": its own client, tier and cache. */
   private Cache<String, String> service(String prefix, Ticker ticker) {
-    var client = RedisClient.create("127.0.0.1", server.port());
-    opened.push(client);
-    RedisTier tier = RedisTier.newBuilder(client).keyPrefix(prefix)
-        .commandTimeout(Services.TEST_TIMEOUT).build();
-    Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker)
-        .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string()).tier(tier).build();
-    opened.push(cache);
-    // The first confirmed subscription clears L1 (messages before it were not heard): wait for it,
-    // so that it cannot drop what the test puts in L1.
-    Polling.awaitUntil(Duration.ofSeconds(10), "the subscription is confirmed", tier::isSubscribed);
-    return cache;
+    return redis.services().start(prefix, b -> b, ticker).cache();
   }
 
   private Cache<String, String> service(String prefix) {
@@ -79,14 +38,14 @@ class RedisTierReadWriteTest {
       assertThat(t.hitCount()).isEqualTo(1);
       assertThat(t.errorCount()).isZero();
     });
-    assertThat(raw.exists("users:u1")).isTrue();
+    assertThat(redis.raw().exists("users:u1")).isTrue();
   }
 
   @Test
   void get_l2Hit_carriesTheRemainingTtlIntoL1() {
     Cache<String, String> writer = service("users:");
     writer.put("u1", "Ada", Duration.ofMinutes(10));
-    long pttl = raw.pttl("users:u1");
+    long pttl = redis.raw().pttl("users:u1");
     assertThat(pttl).isBetween(Duration.ofMinutes(9).toMillis(), Duration.ofMinutes(10).toMillis());
 
     var ticker = new FakeTicker();
@@ -106,7 +65,7 @@ class RedisTierReadWriteTest {
   void put_withoutTtl_neverExpiresInRedis() {
     Cache<String, String> cache = service("users:");
     cache.put("u1", "Ada");
-    assertThat(raw.pttl("users:u1")).isEqualTo(-1);
+    assertThat(redis.raw().pttl("users:u1")).isEqualTo(-1);
   }
 
   @Test
@@ -114,32 +73,32 @@ class RedisTierReadWriteTest {
     Cache<String, String> cache = service("users:");
     cache.put("u1", "Ada");
     for (int i = 0; i < 2_500; i++) { // more than one SCAN batch
-      raw.set("users:bulk" + i, "x");
+      redis.raw().set("users:bulk" + i, "x");
     }
-    raw.set("orders:1", "foreign");
-    raw.set("users", "foreign, no colon");
-    raw.set("usersX:1", "foreign, longer prefix");
+    redis.raw().set("orders:1", "foreign");
+    redis.raw().set("users", "foreign, no colon");
+    redis.raw().set("usersX:1", "foreign, longer prefix");
 
     cache.invalidateAll();
 
-    assertThat(raw.keys("users:*")).isEmpty();
-    assertThat(raw.get("orders:1")).isEqualTo("foreign");
-    assertThat(raw.get("users")).isEqualTo("foreign, no colon");
-    assertThat(raw.get("usersX:1")).isEqualTo("foreign, longer prefix");
+    assertThat(redis.raw().keys("users:*")).isEmpty();
+    assertThat(redis.raw().get("orders:1")).isEqualTo("foreign");
+    assertThat(redis.raw().get("users")).isEqualTo("foreign, no colon");
+    assertThat(redis.raw().get("usersX:1")).isEqualTo("foreign, longer prefix");
   }
 
   @Test
   void invalidateAll_prefixWithGlobCharacters_matchesItLiterally() {
     Cache<String, String> cache = service("we*rd?[x]:");
     cache.put("k", "v");
-    raw.set("weXrd?[x]:k", "foreign");
-    raw.set("weXrdYx:k", "foreign");
+    redis.raw().set("weXrd?[x]:k", "foreign");
+    redis.raw().set("weXrdYx:k", "foreign");
 
     cache.invalidateAll();
 
-    assertThat(raw.exists("we*rd?[x]:k")).isFalse();
-    assertThat(raw.exists("weXrd?[x]:k")).isTrue();
-    assertThat(raw.exists("weXrdYx:k")).isTrue();
+    assertThat(redis.raw().exists("we*rd?[x]:k")).isFalse();
+    assertThat(redis.raw().exists("weXrd?[x]:k")).isTrue();
+    assertThat(redis.raw().exists("weXrdYx:k")).isTrue();
   }
 
   @Test
@@ -147,12 +106,12 @@ class RedisTierReadWriteTest {
     Cache<String, String> cache = service("users:");
     cache.put("u1", "Ada");
     cache.invalidate("u1");
-    assertThat(raw.exists("users:u1")).isFalse();
+    assertThat(redis.raw().exists("users:u1")).isFalse();
   }
 
   @Test
   void get_foreignBytesUnderThePrefix_countedAsTierErrorAndLoaded() {
-    raw.set("users:u1".getBytes(UTF_8), "not written by a RedisTier".getBytes(UTF_8));
+    redis.raw().set("users:u1".getBytes(UTF_8), "not written by a RedisTier".getBytes(UTF_8));
     Cache<String, String> cache = service("users:");
 
     assertThat(cache.get("u1", () -> "loaded")).isEqualTo("loaded");
@@ -160,11 +119,11 @@ class RedisTierReadWriteTest {
   }
 
   @Test
-  void close_keepsTheValuesInRedis() throws Exception {
+  void close_keepsTheValuesInRedis() {
     Cache<String, String> cache = service("users:");
     cache.put("u1", "Ada");
     cache.close();
-    assertThat(raw.exists("users:u1")).isTrue();
+    assertThat(redis.raw().exists("users:u1")).isTrue();
   }
 
   /** A ticker that moves only when told to. */

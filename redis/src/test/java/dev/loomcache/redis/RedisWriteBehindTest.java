@@ -8,40 +8,21 @@ import dev.loomcache.spi.StoredValue;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.RedisClient;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Write-behind: per-key order, flush on close, a bounded queue whose overflow is repaired. */
 class RedisWriteBehindTest {
-  private RedisServer server;
-  private RedisClient raw;
-  private Services services;
-
-  @BeforeEach
-  void startRedis() {
-    server = RedisServer.start();
-    raw = RedisClient.create("127.0.0.1", server.port());
-    services = new Services(server);
-  }
-
-  @AfterEach
-  void stopRedis() {
-    server.resume();
-    services.close();
-    raw.close();
-    server.close();
-  }
+  @RegisterExtension static final RedisExtension redis = RedisExtension.perClass();
 
   private String valueInRedis(String key) {
-    byte[] bytes = raw.get(("users:" + key).getBytes(UTF_8));
+    byte[] bytes = redis.raw().get(("users:" + key).getBytes(UTF_8));
     return bytes == null ? null : new String(ValueFormat.decode(bytes).bytes(), UTF_8);
   }
 
   @Test
   void burstOfPutInvalidatePairs_onTheSameKeys_neverLeavesAnInvalidatedValue() throws Exception {
-    var service = services.start("users:", b -> b.writeMode(WriteMode.WRITE_BEHIND));
+    var service = redis.services().start("users:", b -> b.writeMode(WriteMode.WRITE_BEHIND));
     var start = new CountDownLatch(1);
     try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int t = 0; t < 50; t++) {
@@ -67,7 +48,7 @@ class RedisWriteBehindTest {
 
   @Test
   void lastWriteOfAKey_isTheOneLeftInRedis() {
-    var service = services.start("users:", b -> b.writeMode(WriteMode.WRITE_BEHIND));
+    var service = redis.services().start("users:", b -> b.writeMode(WriteMode.WRITE_BEHIND));
     for (int i = 0; i < 1_000; i++) {
       service.cache().put("k", "v" + i);
       service.cache().invalidate("k");
@@ -80,7 +61,7 @@ class RedisWriteBehindTest {
 
   @Test
   void close_flushesEveryQueuedWrite() {
-    var service = services.start("users:", b -> b.writeMode(WriteMode.WRITE_BEHIND));
+    var service = redis.services().start("users:", b -> b.writeMode(WriteMode.WRITE_BEHIND));
     for (int i = 0; i < 1_000; i++) {
       service.cache().put("k" + i, "v" + i);
     }
@@ -94,17 +75,17 @@ class RedisWriteBehindTest {
 
   @Test
   void fullQueue_dropsAndCounts_readsSeeQueuedWrites_andDroppedKeysAreRepaired() {
-    var service = services.startSilent("users:", b -> b
+    var service = redis.services().startSilent("users:", b -> b
         .writeMode(WriteMode.WRITE_BEHIND)
         .writeBehindQueueCapacity(4)
         .writeBehindThreads(1)
         .commandTimeout(Duration.ofSeconds(3)) // the flusher stays stuck while Redis is paused
         .failureThreshold(100));
     for (int i = 0; i < 20; i++) {
-      raw.set(("users:k" + i).getBytes(UTF_8),
+      redis.raw().set(("users:k" + i).getBytes(UTF_8),
           ValueFormat.encode(StoredValue.of(("old" + i).getBytes(UTF_8), StoredValue.NEVER_EXPIRES)));
     }
-    server.pause();
+    redis.server().pause();
 
     for (int i = 0; i < 20; i++) {
       service.cache().put("k" + i, "new" + i);
@@ -116,7 +97,7 @@ class RedisWriteBehindTest {
     StoredValue queued = service.tier().read("k1"); // from the queue: Redis is paused
     assertThat(new String(queued.bytes(), UTF_8)).isEqualTo("new1");
 
-    server.resume();
+    redis.server().resume();
     Polling.awaitUntil(Duration.ofSeconds(20), "the queue drains and dropped keys are repaired",
         () -> service.tier().stats().writeBehindQueueSize() == 0
             && service.tier().stats().repairedKeyCount() >= 16

@@ -41,9 +41,14 @@ final class Services implements AutoCloseable {
   }
 
   Service start(String prefix, UnaryOperator<RedisTierBuilder> options, Ticker ticker) {
+    return start(prefix, options, ticker, ValueCodec.string());
+  }
+
+  Service start(String prefix, UnaryOperator<RedisTierBuilder> options, Ticker ticker,
+      ValueCodec<String> codec) {
     var client = RedisClient.create("127.0.0.1", requireNonNull(server).port());
     opened.push(client);
-    return start(client, prefix, options, ticker, ValueCodec.string());
+    return start(client, prefix, options, ticker, codec);
   }
 
   Service start(UnifiedJedis client, String prefix, UnaryOperator<RedisTierBuilder> options,
@@ -53,6 +58,8 @@ final class Services implements AutoCloseable {
     Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker)
         .keyCodec(KeyCodec.string()).valueCodec(codec).tier(tier).build();
     opened.push(cache);
+    // The first confirmed subscription clears L1 (messages before it were not heard): wait for it,
+    // so that it cannot drop what the test puts in L1.
     Polling.awaitUntil(Duration.ofSeconds(10), "the invalidation subscription is confirmed",
         tier::isSubscribed);
     return new Service(tier, cache, client);
