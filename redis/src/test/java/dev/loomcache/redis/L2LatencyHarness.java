@@ -6,9 +6,13 @@ import dev.loomcache.Cache;
 import dev.loomcache.Loomcache;
 import dev.loomcache.spi.KeyCodec;
 import dev.loomcache.spi.ValueCodec;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.function.LongSupplier;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.providers.PooledConnectionProvider;
 
 /**
  * Not a test: measures an L2 hit through {@link RedisTier} against a raw Jedis GET of the same bytes
@@ -44,16 +48,31 @@ public final class L2LatencyHarness {
         throw new IllegalStateException("must be an L2 hit");
       }).length());
       noL1.close();
+      long[] handOff;
+      try (UnifiedJedis generic = genericClient(server.port())) {
+        // A client kind the tier has no direct path for: every command is handed off.
+        RedisTier handOffTier = RedisTier.newBuilder(generic).keyPrefix("bench:").build();
+        handOff = measure(() -> handOffTier.read("k").bytes().length);
+        handOffTier.close();
+      }
 
       System.out.printf("L2 hit latency, %d calls each after %d warm-up, one caller, value %d bytes%n",
           MEASURED, WARMUP, value.length());
       print("raw Jedis GET", raw);
       print("RedisTier.read", viaTier);
       print("Cache.get, L1 off", viaCache);
-      System.out.printf("p50 ratio: RedisTier.read / raw GET = %.2f, Cache.get / raw GET = %.2f%n",
+      print("hand-off path", handOff);
+      System.out.printf("p50 ratio to raw GET: RedisTier.read %.2f, Cache.get %.2f, hand-off %.2f%n",
           (double) percentile(viaTier, 50) / percentile(raw, 50),
-          (double) percentile(viaCache, 50) / percentile(raw, 50));
+          (double) percentile(viaCache, 50) / percentile(raw, 50),
+          (double) percentile(handOff, 50) / percentile(raw, 50));
     }
+  }
+
+  @SuppressWarnings("deprecation") // the plainest UnifiedJedis there is, on purpose
+  private static UnifiedJedis genericClient(int port) {
+    return new UnifiedJedis(new PooledConnectionProvider(new HostAndPort("127.0.0.1", port)), 3,
+        Duration.ofSeconds(1));
   }
 
   private static long[] measure(LongSupplier call) {
