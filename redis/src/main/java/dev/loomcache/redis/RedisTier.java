@@ -1,0 +1,318 @@
+package dev.loomcache.redis;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.loomcache.redis.internal.CircuitBreaker;
+import dev.loomcache.redis.internal.Commands;
+import dev.loomcache.redis.internal.InvalidationSubscriber;
+import dev.loomcache.redis.internal.Leases;
+import dev.loomcache.redis.internal.Messages;
+import dev.loomcache.redis.internal.RateLimitedLog;
+import dev.loomcache.redis.internal.Recovery;
+import dev.loomcache.redis.internal.RedisOps;
+import dev.loomcache.redis.internal.TierCounters;
+import dev.loomcache.redis.internal.ValueFormat;
+import dev.loomcache.redis.internal.WriteBehindQueue;
+import dev.loomcache.spi.CacheTier;
+import dev.loomcache.spi.StoredValue;
+import dev.loomcache.spi.TierListener;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * A shared L2 tier on Redis: read on an L1 miss, written on every store, invalidated with the cache.
+ * The client may be a {@code RedisClient} (standalone) or a {@code RedisClusterClient}; the tier
+ * does not close it.
+ *
+ * <pre>{@code
+ * RedisTier tier = RedisTier.newBuilder(client).keyPrefix("users:").build();
+ * Cache<String, String> users = Loomcache.newBuilder()
+ *     .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string())
+ *     .tier(tier)
+ *     .build();
+ * }</pre>
+ *
+ * <p>Failures: every method may throw {@link RedisTierException} when Redis fails, does not answer
+ * within the command timeout, or is skipped because the circuit breaker is open; the cache counts
+ * it and carries on with L1 and the loader, so it never reaches the cache's callers. Writes that
+ * fail are repaired once Redis answers (their keys deleted there). See {@code README.md} for the
+ * consistency guarantees.
+ *
+ * <p>Threads: commands run on short-lived virtual threads (for the deadline); recovery, write-behind
+ * flushers and the invalidation subscriber run on virtual threads owned by the tier, all stopped by
+ * {@link #close()}.
+ */
+public final class RedisTier implements CacheTier {
+  private final String name;
+  private final String keyPrefix;
+  private final String instanceId = UUID.randomUUID().toString();
+  private final UnifiedJedis client;
+  private final Duration heartbeat;
+  private final TierCounters counters = new TierCounters();
+  private final RateLimitedLog log =
+      new RateLimitedLog(LoggerFactory.getLogger(RedisTier.class), 10_000);
+  private final CircuitBreaker breaker;
+  private final Commands commands;
+  private final RedisOps ops;
+  private final @Nullable Messages messages;
+  private final Recovery recovery;
+  private final @Nullable WriteBehindQueue writeBehind;
+  private final @Nullable Leases leases;
+  private final ReentrantLock lifecycle = new ReentrantLock();
+  private @Nullable InvalidationSubscriber subscriber; // guarded by lifecycle
+  private volatile boolean closed;
+
+  RedisTier(RedisTierBuilder builder) {
+    this.name = builder.name();
+    this.keyPrefix = requireNonNull(builder.keyPrefix);
+    this.client = builder.client;
+    this.heartbeat = builder.heartbeatInterval();
+    this.breaker = new CircuitBreaker(builder.failureThreshold());
+    this.commands = new Commands(client, builder.commandTimeout(), breaker, counters);
+    this.messages = builder.crossInstanceInvalidation()
+        ? new Messages(builder.channelFor(keyPrefix), instanceId)
+        : null;
+    this.ops = new RedisOps(commands, keyPrefix, messages, counters);
+    this.recovery = new Recovery(ops, breaker, builder.probeInterval(), builder.repairCapacity(),
+        counters, log);
+    this.leases = builder.leaseTime == null
+        ? null
+        : new Leases(ops, builder.leaseTime, instanceId, counters, log);
+    this.writeBehind = builder.writeMode() == WriteMode.WRITE_BEHIND
+        ? new WriteBehindQueue(builder.writeBehindQueueCapacity(), builder.writeBehindThreads(),
+            this::apply, recovery, counters, log)
+        : null;
+    if (builder.meterRegistry != null) {
+      new RedisTierMetrics(this, counters, breaker, writeBehind, recovery)
+          .bindTo(builder.meterRegistry);
+    }
+  }
+
+  /**
+   * Returns a builder for a tier on {@code client}.
+   *
+   * @throws NullPointerException if {@code client} is null
+   */
+  public static RedisTierBuilder newBuilder(UnifiedJedis client) {
+    return new RedisTierBuilder(client);
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  /** The prefix of every Redis key of this tier. */
+  public String keyPrefix() {
+    return keyPrefix;
+  }
+
+  /** This tier's id in invalidation messages (random per tier), so it can ignore its own. */
+  public String instanceId() {
+    return instanceId;
+  }
+
+  /**
+   * Reads {@code key}: a write still queued here (write-behind) first, then Redis. With distributed
+   * single-flight, a miss takes the key's lease (returns null: this instance loads) or waits for the
+   * instance holding it and returns its value. Parks the calling thread for one command timeout at
+   * most, or about the lease time while waiting for another instance's load.
+   *
+   * @throws RedisTierException if Redis fails, times out, or the circuit is open
+   * @throws dev.loomcache.spi.CorruptValueException if the key holds bytes this tier did not write
+   */
+  @Override
+  public @Nullable StoredValue read(String key) {
+    requireNonNull(key, "key must not be null");
+    checkOpen();
+    if (writeBehind != null) {
+      WriteBehindQueue.Op pending = writeBehind.pending(key);
+      if (pending != null) {
+        return pending.value();
+      }
+    }
+    StoredValue found = fetch(key);
+    if (found != null || leases == null) {
+      return found;
+    }
+    return leases.acquireOrAwait(key, () -> fetch(key));
+  }
+
+  private @Nullable StoredValue fetch(String key) {
+    byte[] raw = ops.get(key);
+    return raw == null ? null : ValueFormat.decode(raw);
+  }
+
+  /**
+   * Stores {@code value} with a PX expiry taken from its absolute expiry, and tells other instances.
+   * Write-through: parks for one command at most; write-behind: queues and returns.
+   *
+   * @throws RedisTierException if the write failed (write-through; the key is then repaired later)
+   */
+  @Override
+  public void write(String key, StoredValue value) {
+    requireNonNull(key, "key must not be null");
+    requireNonNull(value, "value must not be null");
+    checkOpen();
+    if (writeBehind != null) {
+      writeBehind.enqueue(key, value);
+    } else {
+      apply(key, value);
+    }
+  }
+
+  /**
+   * Deletes {@code key} and tells other instances; like {@link #write} for blocking and failure.
+   *
+   * @throws RedisTierException if the delete failed (write-through; it is retried later)
+   */
+  @Override
+  public void delete(String key) {
+    requireNonNull(key, "key must not be null");
+    checkOpen();
+    if (writeBehind != null) {
+      writeBehind.enqueue(key, null);
+    } else {
+      apply(key, null);
+    }
+  }
+
+  /**
+   * Deletes every key under the prefix (SCAN + UNLINK in batches, every node of a cluster; never
+   * FLUSHDB) and tells other instances to drop their L1. Discards queued writes first. Parks the
+   * calling thread until done: one command timeout per batch of 1,000 keys at most.
+   *
+   * @throws RedisTierException if it failed (the clear is retried when Redis answers again)
+   */
+  @Override
+  public void clear() {
+    checkOpen();
+    if (writeBehind != null) {
+      writeBehind.discardPending();
+    }
+    try {
+      ops.clearNamespace();
+    } catch (RedisTierException e) {
+      recovery.namespaceMayBeStale();
+      throw e;
+    }
+  }
+
+  /** Applies a write (or a delete, for a null value) to Redis now; then releases a held lease. */
+  private void apply(String key, @Nullable StoredValue value) {
+    try {
+      long px = value == null ? -1 : pxMillis(value);
+      if (px < 0) {
+        ops.delete(key);
+      } else {
+        ops.set(key, ValueFormat.encode(value), px);
+      }
+    } catch (RedisTierException e) {
+      recovery.keyMayBeStale(key); // Redis may keep the old value, and others were not told
+      throw e;
+    }
+    if (leases != null) {
+      leases.release(key);
+    }
+  }
+
+  /** The PX argument for {@code value}: 0 for "never expires", -1 if already expired. */
+  static long pxMillis(StoredValue value) {
+    if (value.expiresAtEpochMillis() == StoredValue.NEVER_EXPIRES) {
+      return 0;
+    }
+    long left = value.expiresAtEpochMillis() - System.currentTimeMillis();
+    return left > 0 ? left : -1;
+  }
+
+  /**
+   * Starts listening to other instances' invalidations on this cache's channel (on a virtual thread
+   * of the tier's); a no-op with cross-instance invalidation off. Called once, by the cache.
+   *
+   * @throws IllegalStateException if called twice, or after close
+   */
+  @Override
+  public void subscribe(TierListener listener) {
+    requireNonNull(listener, "listener must not be null");
+    if (messages == null) {
+      return;
+    }
+    lifecycle.lock();
+    try {
+      checkOpen();
+      if (subscriber != null) {
+        throw new IllegalStateException("Redis tier '" + name + "' already has a listener");
+      }
+      subscriber = new InvalidationSubscriber(client, messages, listener,
+          leases == null ? key -> {} : leases::changed, ops::publishHeartbeat, heartbeat, counters,
+          log);
+    } finally {
+      lifecycle.unlock();
+    }
+  }
+
+  /** Whether the invalidation subscription is confirmed right now (false when it is off). */
+  public boolean isSubscribed() {
+    InvalidationSubscriber current = subscriberOrNull();
+    return current != null && current.isSubscribed();
+  }
+
+  /** A snapshot of the tier's own counters; never blocks. */
+  public RedisTierStats stats() {
+    return new RedisTierStats(breaker.isOpen(), breaker.openCount(), isSubscribed(),
+        writeBehind == null ? 0 : writeBehind.size(), recovery.pendingCount(), counters);
+  }
+
+  /**
+   * Flushes queued writes, stops the subscriber and background threads, and abandons commands still
+   * running; does not close the client. Parks the calling thread until the threads have stopped
+   * (with Redis down, the circuit breaker keeps that short). Idempotent.
+   */
+  @Override
+  public void close() {
+    InvalidationSubscriber current;
+    lifecycle.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      current = subscriber;
+    } finally {
+      lifecycle.unlock();
+    }
+    if (writeBehind != null) {
+      writeBehind.close();
+    }
+    if (current != null) {
+      current.close();
+    }
+    recovery.close();
+    commands.close();
+  }
+
+  private @Nullable InvalidationSubscriber subscriberOrNull() {
+    lifecycle.lock();
+    try {
+      return subscriber;
+    } finally {
+      lifecycle.unlock();
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("Redis tier '" + name + "' is closed");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RedisTier{name=" + name + ", keyPrefix=" + keyPrefix + ", breakerOpen="
+        + breaker.isOpen() + ", closed=" + closed + '}';
+  }
+}

@@ -1,0 +1,108 @@
+package dev.loomcache.redis;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.loomcache.Ticker;
+import dev.loomcache.spi.StoredValue;
+import dev.loomcache.spi.ValueCodec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisClusterClient;
+
+/** The tier on a Redis Cluster of three masters, through {@code RedisClusterClient}. */
+class RedisClusterTest {
+  private static RedisCluster cluster;
+  private static Services services;
+  private static final List<RedisClusterClient> clients = new ArrayList<>();
+
+  @BeforeAll
+  static void startCluster() {
+    cluster = new RedisCluster();
+    services = new Services(null);
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    services.close();
+    clients.forEach(RedisClusterClient::close);
+    cluster.close();
+  }
+
+  private static Services.Service service(String prefix) {
+    var client = RedisClusterClient.create(cluster.hostsAndPorts());
+    clients.add(client);
+    return services.start(client, prefix, b -> b.distributedSingleFlight(Duration.ofSeconds(5)),
+        Ticker.systemTicker(), ValueCodec.string());
+  }
+
+  /** The keys under {@code pattern} on every node, and which nodes had some. */
+  private static Set<String> keysOnEveryNode(String pattern, Set<Integer> nodesWithKeys) {
+    var keys = new HashSet<String>();
+    for (RedisServer node : cluster.nodes()) {
+      try (var jedis = new Jedis(node.hostAndPort(), RedisServer.quickConfig())) {
+        var found = jedis.keys(pattern);
+        if (!found.isEmpty()) {
+          nodesWithKeys.add(node.port());
+        }
+        keys.addAll(found);
+      }
+    }
+    return keys;
+  }
+
+  @Test
+  void readWriteInvalidateAndClear_workAcrossTheCluster() {
+    var a = service("users:");
+    var b = service("users:");
+    var client = clients.getFirst();
+    client.set("orders:1", "foreign");
+
+    for (int i = 0; i < 100; i++) {
+      a.cache().put("u" + i, "v" + i);
+    }
+    var nodes = new HashSet<Integer>();
+    assertThat(keysOnEveryNode("users:*", nodes)).hasSize(100);
+    assertThat(nodes).hasSize(3); // the keys are spread over the three masters
+
+    for (int i = 0; i < 100; i++) {
+      int n = i;
+      assertThat(b.cache().get("u" + i, () -> "loaded" + n)).isEqualTo("v" + i); // L2 hits
+    }
+    assertThat(b.cache().stats().tierStats().getFirst().hitCount()).isEqualTo(100);
+
+    a.cache().put("u1", "changed");
+    Polling.awaitUntil(Duration.ofSeconds(5), "b sees a's put over cluster pub/sub",
+        () -> "changed".equals(b.cache().get("u1", () -> "loaded")));
+    a.cache().invalidate("u2");
+    Polling.awaitUntil(Duration.ofSeconds(5), "b drops u2",
+        () -> "reloaded".equals(b.cache().get("u2", () -> "reloaded")));
+    assertThat(client.exists("users:u2")).isTrue(); // b's reload was stored again
+
+    a.cache().invalidateAll();
+    assertThat(keysOnEveryNode("users:*", new HashSet<>())).isEmpty();
+    assertThat(client.get("orders:1")).isEqualTo("foreign");
+    Polling.awaitUntil(Duration.ofSeconds(5), "b drops its L1",
+        () -> b.cache().estimatedSize() == 0);
+  }
+
+  @Test
+  void leases_takeAndReleaseOnTheKeysNode() {
+    var a = service("leases:");
+    var client = clients.getFirst();
+    assertThat(a.tier().read("k")).isNull();
+    assertThat(client.exists("leases:__lease:k")).isTrue();
+
+    a.tier().write("k", StoredValue.of("v".getBytes(UTF_8), StoredValue.NEVER_EXPIRES));
+
+    assertThat(client.exists("leases:__lease:k")).isFalse();
+    assertThat(new String(a.tier().read("k").bytes(), UTF_8)).isEqualTo("v");
+  }
+}
