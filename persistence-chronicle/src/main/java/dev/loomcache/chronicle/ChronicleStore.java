@@ -12,7 +12,6 @@ import dev.loomcache.spi.KeyCodec;
 import dev.loomcache.spi.StoredValue;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
@@ -40,9 +39,9 @@ import org.slf4j.LoggerFactory;
  * {@link #close()} marks the file clean in a sidecar ({@code <file>.state}); a file not marked
  * clean is opened with Chronicle's recovery. One store per file at a time, across processes.
  *
- * <p>Chronicle Map needs four JVM flags on Java 25 ({@link Builder#build()} names any missing)
- * and a full JDK. Chronicle's usage analytics and start-up banner are switched off when this class
- * initializes, before any Chronicle class can.
+ * <p>Chronicle Map needs four JVM flags on Java 25 ({@link ChronicleStoreBuilder#build()} names
+ * any missing) and a full JDK. Chronicle's usage analytics and start-up banner are switched off
+ * when this class initializes, before any Chronicle class can.
  *
  * <p>Thread-safe. Every method may block briefly on the file's memory (page faults); none waits
  * for the network.
@@ -55,6 +54,7 @@ public final class ChronicleStore implements CacheTier {
   }
 
   private static final Logger logger = LoggerFactory.getLogger(ChronicleStore.class);
+  private static final Duration PURGER_EXIT_WAIT = Duration.ofSeconds(1);
 
   private final String name;
   private final Duration purgeInterval;
@@ -65,7 +65,7 @@ public final class ChronicleStore implements CacheTier {
   private final LongAdder purgeFailures = new LongAdder();
   private final Thread purger;
 
-  private ChronicleStore(Builder builder) {
+  ChronicleStore(ChronicleStoreBuilder builder) {
     this.name = builder.name();
     this.purgeInterval = builder.purgeInterval();
     this.file = StoreFile.open(builder.file, new StoreFile.Sizing(builder.maxEntries(),
@@ -81,12 +81,12 @@ public final class ChronicleStore implements CacheTier {
    *
    * @throws IllegalArgumentException if {@code file} has no file name (a root)
    */
-  public static Builder newBuilder(Path file) {
+  public static ChronicleStoreBuilder newBuilder(Path file) {
     requireNonNull(file, "file must not be null");
     if (file.getFileName() == null) {
       throw new IllegalArgumentException("file must name a file, but was " + file);
     }
-    return new Builder(file);
+    return new ChronicleStoreBuilder(file);
   }
 
   @Override
@@ -273,9 +273,9 @@ public final class ChronicleStore implements CacheTier {
   }
 
   /**
-   * Stops the background purge, waits for operations in progress, closes the file and marks it
-   * clean. Idempotent. Blocks while the purge finishes the segment it is scanning and the file is
-   * forced to the device.
+   * Stops the background purge, waits for operations in progress (a purge stops at the end of the
+   * segment it is scanning), closes the file and marks it clean. Idempotent. Blocks while those
+   * operations end and the file is forced to the device.
    *
    * @throws java.io.UncheckedIOException if the file cannot be marked clean; it is then recovered
    *     when next opened
@@ -285,22 +285,12 @@ public final class ChronicleStore implements CacheTier {
     if (!closing.compareAndSet(false, true)) {
       return;
     }
-    purger.interrupt();
-    boolean interrupted = false;
-    while (purger.isAlive()) {
-      try {
-        purger.join();
-      } catch (InterruptedException e) {
-        interrupted = true; // finish closing; the flag is restored below
-      }
-    }
+    purger.interrupt(); // ends its sleep; the loop then sees closing
     guard.close();
     try {
       file.close();
     } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+      awaitPurger();
     }
   }
 
@@ -311,6 +301,21 @@ public final class ChronicleStore implements CacheTier {
 
   private String description() {
     return "ChronicleStore '" + name + "' (" + file.file() + ")";
+  }
+
+  /**
+   * Gives the purge thread a moment to end. It can no longer reach the file (the guard refuses
+   * it) and ends as soon as it runs; but if every carrier thread is busy with virtual threads
+   * that never block, it may not run for a while, and close() does not wait for that.
+   */
+  private void awaitPurger() {
+    try {
+      if (!purger.join(PURGER_EXIT_WAIT)) {
+        logger.debug("The purge thread of {} ends once it is scheduled", description());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // closed all the same; the caller keeps its interrupt
+    }
   }
 
   // The purger's interrupt is close()'s stop signal: it ends the loop, which is the thread's job.
@@ -338,178 +343,5 @@ public final class ChronicleStore implements CacheTier {
     purgeFailures.increment();
     logger.warn("Purging expired entries from {} failed ({} failures so far); retrying in {}",
         description(), purgeFailures.sum(), purgeInterval, e);
-  }
-
-  /**
-   * Builds a {@link ChronicleStore}. Each setter may be called once; a second call throws
-   * {@link IllegalStateException} naming the value already set. Not thread-safe.
-   */
-  public static final class Builder {
-    static final String DEFAULT_NAME = "chronicle";
-    static final long DEFAULT_MAX_ENTRIES = 100_000;
-    static final double DEFAULT_AVERAGE_KEY_SIZE = 32;
-    static final double DEFAULT_AVERAGE_VALUE_SIZE = 256;
-    static final Duration DEFAULT_PURGE_INTERVAL = Duration.ofMinutes(1);
-
-    private final Path file;
-    private @Nullable String name;
-    private long maxEntries;
-    private double averageKeySize;
-    private double averageValueSize;
-    private @Nullable Duration purgeInterval;
-    private @Nullable InstantSource clock;
-    private @Nullable OnCorruptFile onCorruptFile;
-
-    private Builder(Path file) {
-      this.file = file;
-    }
-
-    /**
-     * Sets the tier's name for statistics, meters and logs; default {@code "chronicle"}.
-     *
-     * @throws IllegalArgumentException if {@code name} is blank
-     */
-    public Builder name(String name) {
-      requireNonNull(name, "name must not be null");
-      if (name.isBlank()) {
-        throw new IllegalArgumentException("name must not be blank");
-      }
-      checkUnset("name", this.name);
-      this.name = name;
-      return this;
-    }
-
-    /**
-     * Sets how many entries the file is sized for; default 100,000. The file may hold somewhat
-     * more; when it cannot take a write, it makes room as the class notes say. Used only when the
-     * file is created: an existing file keeps the sizes it was created with.
-     *
-     * @throws IllegalArgumentException if not positive
-     */
-    public Builder maxEntries(long maxEntries) {
-      if (maxEntries <= 0) {
-        throw new IllegalArgumentException("maxEntries must be positive, but was " + maxEntries);
-      }
-      checkUnset("maxEntries", this.maxEntries == 0 ? null : this.maxEntries);
-      this.maxEntries = maxEntries;
-      return this;
-    }
-
-    /**
-     * Sets the average size in bytes of an encoded key (its {@code KeyCodec} string in UTF-8);
-     * default 32. Used only when the file is created.
-     *
-     * @throws IllegalArgumentException if not positive and finite
-     */
-    public Builder averageKeySize(double bytes) {
-      checkSize("averageKeySize", bytes);
-      checkUnset("averageKeySize", this.averageKeySize == 0 ? null : this.averageKeySize);
-      this.averageKeySize = bytes;
-      return this;
-    }
-
-    /**
-     * Sets the average size in bytes of an encoded value (what the {@code ValueCodec} produces);
-     * default 256. A value many times larger than this may exceed Chronicle's entry size limit; such
-     * a write is skipped and counted. Used only when the file is created.
-     *
-     * @throws IllegalArgumentException if not positive and finite
-     */
-    public Builder averageValueSize(double bytes) {
-      checkSize("averageValueSize", bytes);
-      checkUnset("averageValueSize", this.averageValueSize == 0 ? null : this.averageValueSize);
-      this.averageValueSize = bytes;
-      return this;
-    }
-
-    /**
-     * Sets how often the background purge removes expired entries; default one minute.
-     *
-     * @throws IllegalArgumentException if not positive
-     */
-    public Builder purgeInterval(Duration interval) {
-      requireNonNull(interval, "interval must not be null");
-      if (interval.isNegative() || interval.isZero()) {
-        throw new IllegalArgumentException("purgeInterval must be positive, but was " + interval);
-      }
-      checkUnset("purgeInterval", this.purgeInterval);
-      this.purgeInterval = interval;
-      return this;
-    }
-
-    /**
-     * Sets the wall clock that decides whether a stored value has expired; default the system
-     * clock. Tests pass a fake one. Expiry in the file is absolute epoch milliseconds.
-     */
-    public Builder clock(InstantSource clock) {
-      requireNonNull(clock, "clock must not be null");
-      checkUnset("clock", this.clock);
-      this.clock = clock;
-      return this;
-    }
-
-    /** Sets what to do with a file that cannot be opened; default {@link OnCorruptFile#FAIL}. */
-    public Builder onCorruptFile(OnCorruptFile policy) {
-      requireNonNull(policy, "policy must not be null");
-      checkUnset("onCorruptFile", this.onCorruptFile);
-      this.onCorruptFile = policy;
-      return this;
-    }
-
-    /**
-     * Checks the JVM, opens (or creates, or recovers) the file and starts the background purge.
-     * Blocks while the file opens: the first store in a JVM takes seconds, because Chronicle
-     * compiles classes at run time; recovering a large file takes longer.
-     *
-     * @throws IllegalStateException if JVM flags Chronicle needs are missing (one message naming
-     *     them all), or if another store, in this process or another, has the file open
-     * @throws CorruptStoreFileException if the file is corrupt, truncated or not a store file,
-     *     and the policy is {@link OnCorruptFile#FAIL}
-     * @throws java.io.UncheckedIOException if the file cannot be read or written
-     */
-    public ChronicleStore build() {
-      ChronicleEnvironment.checkFlags(); // before Chronicle loads: without them it fails obscurely
-      return new ChronicleStore(this);
-    }
-
-    String name() {
-      return name == null ? DEFAULT_NAME : name;
-    }
-
-    long maxEntries() {
-      return maxEntries == 0 ? DEFAULT_MAX_ENTRIES : maxEntries;
-    }
-
-    double averageKeySize() {
-      return averageKeySize == 0 ? DEFAULT_AVERAGE_KEY_SIZE : averageKeySize;
-    }
-
-    double averageValueSize() {
-      return averageValueSize == 0 ? DEFAULT_AVERAGE_VALUE_SIZE : averageValueSize;
-    }
-
-    Duration purgeInterval() {
-      return purgeInterval == null ? DEFAULT_PURGE_INTERVAL : purgeInterval;
-    }
-
-    InstantSource clock() {
-      return clock == null ? InstantSource.system() : clock;
-    }
-
-    OnCorruptFile onCorruptFile() {
-      return onCorruptFile == null ? OnCorruptFile.FAIL : onCorruptFile;
-    }
-
-    private static void checkSize(String option, double bytes) {
-      if (!(bytes > 0) || Double.isInfinite(bytes)) {
-        throw new IllegalArgumentException(option + " must be positive, but was " + bytes);
-      }
-    }
-
-    private static void checkUnset(String option, @Nullable Object current) {
-      if (current != null) {
-        throw new IllegalStateException(option + " was already set to " + current);
-      }
-    }
   }
 }

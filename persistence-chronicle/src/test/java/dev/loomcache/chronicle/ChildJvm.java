@@ -73,9 +73,13 @@ final class ChildJvm implements AutoCloseable {
     }
   }
 
-  /** Kills the child with SIGKILL and waits until it is gone and its output is read to the end. */
+  /**
+   * Kills the child with SIGKILL and waits until it is gone and its output is read to the end.
+   * Through its {@code ProcessHandle}: {@code Process.destroyForcibly()} sends the same signal but
+   * also closes the pipes, losing lines the child printed just before it died.
+   */
   void killHard() throws InterruptedException {
-    process.destroyForcibly();
+    process.toHandle().destroyForcibly();
     process.waitFor();
     reader.join();
   }
@@ -98,7 +102,7 @@ final class ChildJvm implements AutoCloseable {
   /** Kills the child if it still runs and waits until it is gone, even if interrupted. */
   @Override
   public void close() {
-    process.destroyForcibly();
+    process.toHandle().destroyForcibly();
     boolean interrupted = false;
     while (true) {
       try {

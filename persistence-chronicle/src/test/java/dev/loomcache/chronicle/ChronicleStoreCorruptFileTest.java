@@ -4,7 +4,12 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.loomcache.Cache;
+import dev.loomcache.Loomcache;
+import dev.loomcache.spi.CorruptValueException;
+import dev.loomcache.spi.KeyCodec;
 import dev.loomcache.spi.StoredValue;
+import dev.loomcache.spi.ValueCodec;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -131,6 +136,33 @@ class ChronicleStoreCorruptFileTest {
     }
     Files.writeString(stateFile(), "C");
     assertFailsAsCorrupt("not a Loomcache store");
+  }
+
+  @Test
+  void recordTooShortToBeOne_readsAsACorruptValue_aCountedMissInTheCache_andPurgeDropsIt()
+      throws IOException {
+    writeCleanFile();
+    try (ChronicleMap<String, byte[]> raw = ChronicleMapBuilder.of(String.class, byte[].class)
+        .entries(1_000).averageKeySize(32).averageValueSize(256)
+        .createPersistedTo(file().toFile())) {
+      raw.put("short", new byte[] {1, 2, 3});
+      raw.put("short, untouched", new byte[] {1});
+    }
+
+    ChronicleStore store = open();
+    assertThatThrownBy(() -> store.read("short")).isInstanceOf(CorruptValueException.class)
+        .hasMessageContaining("3 bytes");
+    try (Cache<String, String> cache = Loomcache.newBuilder()
+        .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string()).tier(store).build()) {
+      assertThat(cache.get("short", () -> "loaded")).isEqualTo("loaded"); // and written through
+      assertThat(cache.stats().tierStats().getFirst().errorCount()).isEqualTo(1);
+      assertThat(cache.get("k7", () -> "loaded")).isEqualTo("v7");
+    }
+    try (ChronicleStore reopened = open()) {
+      assertThat(reopened.purgeExpired()).isEqualTo(1); // the purge drops what is not a record
+      assertThat(reopened.read("short, untouched")).isNull();
+      assertThat(reopened.estimatedSize()).isEqualTo(201);
+    }
   }
 
   @Test

@@ -14,6 +14,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -154,6 +157,65 @@ class ChronicleStoreTest {
   }
 
   @Test
+  void close_whileWritersRun_waitsForThem_refusesLaterCalls_andMarksTheFileClean() throws Exception {
+    Path file = dir.resolve("s.cmap");
+    ChronicleStore store = open("s.cmap");
+    var started = new CountDownLatch(4);
+    var refused = new AtomicInteger();
+    var written = new AtomicInteger();
+    var writtenBy = new AtomicIntegerArray(4);
+    var writers = new ArrayList<Thread>();
+    for (int w = 0; w < 4; w++) {
+      int writer = w;
+      writers.add(Thread.ofVirtual().start(() -> {
+        started.countDown();
+        for (int i = 0; ; i++) {
+          try {
+            store.write("w" + writer + "-" + (i % 200), value("v" + i, StoredValue.NEVER_EXPIRES));
+            written.incrementAndGet();
+            writtenBy.incrementAndGet(writer);
+            Thread.yield(); // a writer that never blocks would keep its carrier from the others
+          } catch (IllegalStateException e) {
+            refused.incrementAndGet();
+            return; // closed: every later call is refused too
+          }
+        }
+      }));
+    }
+    try {
+      started.await();
+      Polling.awaitUntil(Duration.ofSeconds(20), "writers are writing", () -> written.get() > 1_000);
+    } finally {
+      store.close(); // also stops the writers if the test fails
+    }
+    for (Thread writer : writers) {
+      writer.join();
+    }
+
+    assertThat(refused).hasValue(4);
+    assertThat(file.resolveSibling("s.cmap.state")).hasContent("C");
+    try (ChronicleStore reopened = ChronicleStore.newBuilder(file).build()) {
+      assertThat(reopened.recovered()).isFalse();
+      long keys = 0; // each writer cycles through 200 keys of its own
+      for (int w = 0; w < 4; w++) {
+        keys += Math.min(200, writtenBy.get(w));
+      }
+      assertThat(reopened.estimatedSize()).isEqualTo(keys);
+    }
+  }
+
+  @Test
+  void sync_forcesTheFile_andTheStoreCarriesOn() {
+    try (ChronicleStore store = open("s.cmap")) {
+      store.write("k", value("v", StoredValue.NEVER_EXPIRES));
+      store.sync();
+      store.write("k2", value("v", StoredValue.NEVER_EXPIRES));
+      assertThat(store.read("k")).isNotNull();
+      assertThat(store.read("k2")).isNotNull();
+    }
+  }
+
+  @Test
   void build_whileAnotherStoreHasTheFile_failsClearly_andWorksAfterItCloses() {
     Path file = dir.resolve("s.cmap");
     try (ChronicleStore first = open("s.cmap")) {
@@ -214,7 +276,7 @@ class ChronicleStoreTest {
   @Test
   void storeClasses_nameNoChronicleTypeInFieldsOrSignatures() {
     var types = new ArrayList<Type>();
-    for (Class<?> type : List.of(ChronicleStore.class, ChronicleStore.Builder.class)) {
+    for (Class<?> type : List.of(ChronicleStore.class, ChronicleStoreBuilder.class)) {
       for (Field field : type.getDeclaredFields()) {
         types.add(field.getGenericType());
       }
