@@ -57,6 +57,7 @@ public final class ChronicleStore implements CacheTier {
   private static final Duration PURGER_EXIT_WAIT = Duration.ofSeconds(1);
 
   private final String name;
+  private final String description; // for messages, built once: the hot path must not allocate
   private final Duration purgeInterval;
   private final StoreFile file;
   private final RecordMap records;
@@ -71,8 +72,10 @@ public final class ChronicleStore implements CacheTier {
     this.file = StoreFile.open(builder.file, new StoreFile.Sizing(builder.maxEntries(),
         builder.averageKeySize(), builder.averageValueSize()),
         builder.onCorruptFile() == OnCorruptFile.MOVE_ASIDE);
+    this.description = "ChronicleStore '" + name + "' (" + file.file() + ")";
     this.records = new RecordMap(file.map(), builder.clock(), closing::get);
-    this.purger = Thread.ofVirtual().name("loomcache-chronicle-purge-" + name).unstarted(this::purgeLoop);
+    this.purger = Thread.ofVirtual().name("loomcache-chronicle-purge-" + name)
+        .unstarted(this::purgeLoop);
     purger.start();
   }
 
@@ -103,7 +106,7 @@ public final class ChronicleStore implements CacheTier {
    */
   @Override
   public @Nullable StoredValue read(String key) {
-    guard.enter(description());
+    guard.enter(description);
     try {
       return records.read(key);
     } finally {
@@ -119,7 +122,7 @@ public final class ChronicleStore implements CacheTier {
    */
   @Override
   public void write(String key, StoredValue value) {
-    guard.enter(description());
+    guard.enter(description);
     try {
       records.write(key, value);
     } finally {
@@ -134,7 +137,7 @@ public final class ChronicleStore implements CacheTier {
    */
   @Override
   public void delete(String key) {
-    guard.enter(description());
+    guard.enter(description);
     try {
       records.delete(key);
     } finally {
@@ -149,7 +152,7 @@ public final class ChronicleStore implements CacheTier {
    */
   @Override
   public void clear() {
-    guard.enter(description());
+    guard.enter(description);
     try {
       records.clear();
     } finally {
@@ -179,7 +182,7 @@ public final class ChronicleStore implements CacheTier {
           "cache has no tier named '" + name + "': build it with .tier(store) first");
     }
     var present = new long[1];
-    guard.enter(description());
+    guard.enter(description);
     try {
       records.forEachLiveKey(encoded -> {
         K key;
@@ -207,7 +210,7 @@ public final class ChronicleStore implements CacheTier {
    * @throws IllegalStateException if the store is closed
    */
   public long purgeExpired() {
-    guard.enter(description());
+    guard.enter(description);
     try {
       return records.purgeExpired();
     } finally {
@@ -224,7 +227,7 @@ public final class ChronicleStore implements CacheTier {
    * @throws java.io.UncheckedIOException if the device reports an error
    */
   public void sync() {
-    guard.enter(description());
+    guard.enter(description);
     try {
       file.sync();
     } finally {
@@ -234,7 +237,7 @@ public final class ChronicleStore implements CacheTier {
 
   /** The number of entries in the file (including expired ones not yet purged). */
   public long estimatedSize() {
-    guard.enter(description());
+    guard.enter(description);
     try {
       return records.size();
     } finally {
@@ -299,10 +302,6 @@ public final class ChronicleStore implements CacheTier {
     return "ChronicleStore{name=" + name + ", file=" + file.file() + '}';
   }
 
-  private String description() {
-    return "ChronicleStore '" + name + "' (" + file.file() + ")";
-  }
-
   /**
    * Gives the purge thread a moment to end. It can no longer reach the file (the guard refuses
    * it) and ends as soon as it runs; but if every carrier thread is busy with virtual threads
@@ -311,7 +310,7 @@ public final class ChronicleStore implements CacheTier {
   private void awaitPurger() {
     try {
       if (!purger.join(PURGER_EXIT_WAIT)) {
-        logger.debug("The purge thread of {} ends once it is scheduled", description());
+        logger.debug("The purge thread of {} ends once it is scheduled", description);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // closed all the same; the caller keeps its interrupt
@@ -342,6 +341,6 @@ public final class ChronicleStore implements CacheTier {
   private void purgeFailed(RuntimeException e) {
     purgeFailures.increment();
     logger.warn("Purging expired entries from {} failed ({} failures so far); retrying in {}",
-        description(), purgeFailures.sum(), purgeInterval, e);
+        description, purgeFailures.sum(), purgeInterval, e);
   }
 }

@@ -13,6 +13,7 @@ public class CorruptStoreFileException extends RuntimeException {
 
   private final transient Path file;
 
+  /** Describes why {@code file} could not be opened; {@code cause} is the underlying failure. */
   public CorruptStoreFileException(Path file, String reason, Throwable cause) {
     super("The Chronicle store file " + file + " is corrupt or truncated (" + reason + "). It was"
         + " left untouched; move or delete it, or build the store with"

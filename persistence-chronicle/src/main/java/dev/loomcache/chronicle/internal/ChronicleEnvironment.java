@@ -56,7 +56,8 @@ public final class ChronicleEnvironment {
     }
     Optional<Module> compiler = ModuleLayer.boot().findModule("jdk.compiler");
     if (compiler.isEmpty()) {
-      missing.add(REQUIRED_FLAGS.get(3) + " (and a full JDK: this runtime has no jdk.compiler module)");
+      missing.add(REQUIRED_FLAGS.get(3)
+          + " (and a full JDK: this runtime has no jdk.compiler module)");
     } else if (!compiler.get().isExported("com.sun.tools.javac.file", unnamed)) {
       missing.add(REQUIRED_FLAGS.get(3));
     }

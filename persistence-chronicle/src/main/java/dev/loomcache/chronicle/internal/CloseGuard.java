@@ -34,6 +34,7 @@ public final class CloseGuard {
     inFlight.decrement();
   }
 
+  /** Whether {@link #close()} has begun. */
   public boolean isClosed() {
     return closed;
   }

@@ -43,7 +43,9 @@ public final class RecordMap {
   private final LongAdder skippedWrites = new LongAdder();
   private final LongAdder purged = new LongAdder();
 
-  public RecordMap(ChronicleMap<String, byte[]> map, InstantSource clock, BooleanSupplier stop) {
+  /** Works on {@code map}, with {@code clock} for expiry; whole-map passes end on {@code stop}. */
+  public RecordMap(ChronicleMap<String, byte[]> map, InstantSource clock,
+      BooleanSupplier stop) {
     this.map = map;
     this.clock = clock;
     this.maintenance = new Maintenance(map, clock::millis, stop);
@@ -78,14 +80,17 @@ public final class RecordMap {
     }
   }
 
+  /** Removes {@code key}; a no-op if absent. */
   public void delete(String key) {
     map.remove(key);
   }
 
+  /** Removes every record. */
   public void clear() {
     map.clear();
   }
 
+  /** The number of records, expired ones included. */
   public long size() {
     return map.longSize();
   }
@@ -102,14 +107,17 @@ public final class RecordMap {
     maintenance.forEachLiveKey(action);
   }
 
+  /** Live records evicted to make room. */
   public long evictionCount() {
     return evictions.sum();
   }
 
+  /** Writes skipped for lack of room or for their size. */
   public long skippedWriteCount() {
     return skippedWrites.sum();
   }
 
+  /** Expired (or malformed) records removed by purges. */
   public long purgedCount() {
     return purged.sum();
   }
@@ -169,7 +177,7 @@ public final class RecordMap {
    */
   private long nextStamp() {
     long now = clock.millis() * 1_000;
-    return lastStamp.accumulateAndGet(now, (previous, clockNow) -> Math.max(previous + 1, clockNow));
+    return lastStamp.accumulateAndGet(now, (previous, wall) -> Math.max(previous + 1, wall));
   }
 
   private static boolean isFull(IllegalStateException e) {

@@ -140,10 +140,12 @@ public final class StoreFile implements AutoCloseable {
     }
   }
 
+  /** The open map. */
   public ChronicleMap<String, byte[]> map() {
     return map;
   }
 
+  /** The map's file. */
   public Path file() {
     return file;
   }
@@ -233,8 +235,8 @@ public final class StoreFile implements AutoCloseable {
    * from the builder). A foreign map of strings to byte arrays cannot be told apart: its values
    * read as corrupt records (counted tier errors) or fail the cache's value codec.
    */
-  private static ChronicleMap<String, byte[]> checkTypes(Path file, ChronicleMap<String, byte[]> map)
-      throws NotOurs {
+  private static ChronicleMap<String, byte[]> checkTypes(Path file,
+      ChronicleMap<String, byte[]> map) throws NotOurs {
     Class<?> keys = map.keyClass();
     Class<?> values = map.valueClass();
     if (keys != String.class || values != byte[].class) {
