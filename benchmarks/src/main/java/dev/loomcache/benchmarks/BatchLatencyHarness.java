@@ -23,9 +23,10 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li><b>lone key</b>: one caller, one missing key at a time; the key waits for the whole window
  *       (the default 5 ms). The figure of merit is the latency minus the window.
  *   <li><b>full window</b>: {@value #BATCH} virtual threads ask for a missing key each at once; the
- *       window closes as soon as it holds {@value #BATCH} keys, so nobody should wait for the timer.
- *   <li><b>many callers</b>: {@code callers} virtual threads each ask for missing keys in a loop for
- *       a fixed time: keys per second and the mean batch size.
+ *       window closes as soon as it holds {@value #BATCH} keys, so nobody should wait for the
+ * timer.
+ *   <li><b>many callers</b>: {@code callers} virtual threads each ask for missing keys in a loop
+ * for a fixed time: keys per second and the mean batch size.
  * </ul>
  */
 public final class BatchLatencyHarness {
@@ -42,7 +43,8 @@ public final class BatchLatencyHarness {
   private BatchLatencyHarness() {}
 
   /** Latencies of lone-key gets, each waiting for a window of its own. */
-  public static Latencies loneKey(Batcher<Integer, Integer> batcher, AtomicInteger keys, int count) {
+  public static Latencies loneKey(
+      Batcher<Integer, Integer> batcher, AtomicInteger keys, int count) {
     long[] nanos = new long[count];
     for (int i = 0; i < count; i++) {
       long start = System.nanoTime();
@@ -133,7 +135,8 @@ public final class BatchLatencyHarness {
     CacheStats after = cache.stats();
     long batches = after.batchCount() - before.batchCount();
     long batched = after.batchedKeyCount() - before.batchedKeyCount();
-    return new Throughput(served.get() * 1e9 / elapsed, batches == 0 ? 0 : (double) batched / batches);
+    double meanBatch = batches == 0 ? 0 : (double) batched / batches;
+    return new Throughput(served.get() * 1e9 / elapsed, meanBatch);
   }
 
   /** Runs the three scenarios (after a short warm-up) and emits their figures. */

@@ -52,7 +52,8 @@ public class BatchingBenchmark {
   public static final List<String[]> SUBJECTS = List.of(
       new String[] {"loomcache_batcher_getAll", "Loomcache Batcher.getAll",
           "Loomcache defaults (maximumSize 10,000, window 5 ms, maxBatchSize 100);"
-              + " cache.batcher(loader).getAll(100 new keys): the window fills and dispatches at once"},
+              + " cache.batcher(loader).getAll(100 new keys): the window fills and dispatches"
+              + " at once"},
       new String[] {"loomcache_getAll", "Loomcache Cache.getAll",
           "same cache; cache.getAll(100 new keys, loader): one batch on the caller"},
       new String[] {"caffeine_getAll", "Caffeine getAll",

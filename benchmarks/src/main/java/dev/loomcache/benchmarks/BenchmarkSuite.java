@@ -24,9 +24,9 @@ import java.util.Set;
  *
  * <p>Arguments: {@code --mode=quick|full} (quick: under 10 minutes on 2 cores), {@code --out=DIR},
  * {@code --readme=FILE} (optional), {@code --only=hitPath,stampede,...} (optional, for a partial
- * run). JMH benchmarks run through JMH's runner, which forks a JVM per benchmark; every harness runs
- * in a fresh JVM per library ({@link Forks}). A benchmark that fails is recorded in the report and
- * the suite exits with status 1 after writing it.
+ * run). JMH benchmarks run through JMH's runner, which forks a JVM per benchmark; every harness
+ * runs in a fresh JVM per library ({@link Forks}). A benchmark that fails is recorded in the report
+ * and the suite exits with status 1 after writing it.
  */
 public final class BenchmarkSuite {
   static final List<String> ALL = List.of(Report.HIT_PATH, Report.STAMPEDE, Report.COLLATERAL,

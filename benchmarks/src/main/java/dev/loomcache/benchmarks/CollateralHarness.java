@@ -9,16 +9,16 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
- * Benchmark 3, collateral blocking: how long fast operations take while a slow load runs on a key in
- * the same {@code ConcurrentHashMap} bin. A plain harness: what matters is the tail of a few thousand
- * operations next to a background load, not a steady-state rate.
+ * Benchmark 3, collateral blocking: how long fast operations take while a slow load runs on a key
+ * in the same {@code ConcurrentHashMap} bin. A plain harness: what matters is the tail of a few
+ * thousand operations next to a background load, not a steady-state rate.
  *
- * <p>One virtual thread loads slow keys one after another, each load parking for {@code slowLoad}, so
- * a slow load is always running. {@code fastThreads} virtual threads each repeat, {@code pace} apart:
- * a <em>fast load</em> (a missing key whose loader returns at once) and a <em>fast read</em> (a
- * present key). Every key, slow or fast, comes from {@link SameBinKeys}: all share one bin of every
- * hash table of the caches under test (Caffeine's and Loomcache's maps; Guava hashes differently, so
- * for Guava they merely share a segment's table). A cache that runs loaders inside
+ * <p>One virtual thread loads slow keys one after another, each load parking for {@code slowLoad},
+ * so a slow load is always running. {@code fastThreads} virtual threads each repeat, {@code pace}
+ * apart: a <em>fast load</em> (a missing key whose loader returns at once) and a <em>fast read</em>
+ * (a present key). Every key, slow or fast, comes from {@link SameBinKeys}: all share one bin of
+ * every hash table of the caches under test (Caffeine's and Loomcache's maps; Guava hashes
+ * differently, so for Guava they merely share a segment's table). A cache that runs loaders inside
  * {@code ConcurrentHashMap.compute} holds that bin's lock for the whole slow load.
  */
 public final class CollateralHarness {
@@ -31,8 +31,8 @@ public final class CollateralHarness {
   public record Result(Latencies loads, Latencies reads, Latencies all, int slowLoads) {}
 
   /**
-   * Runs the scenario for {@code duration} against a fresh cache of {@code rival}. Parks the calling
-   * thread meanwhile; every thread it starts has ended when it returns.
+   * Runs the scenario for {@code duration} against a fresh cache of {@code rival}. Parks the
+   * calling thread meanwhile; every thread it starts has ended when it returns.
    *
    * @throws IllegalStateException if an operation failed or the same-bin keys ran out
    * @throws InterruptedException if the calling thread is interrupted
@@ -150,7 +150,7 @@ public final class CollateralHarness {
     Forks.emit(prefix + "MaxMicros", Latencies.micros(latencies.max()));
   }
 
-  /** Runs the scenario once for a warm-up, then once measured, and emits the fast-op percentiles. */
+  /** Runs the scenario once to warm up, then once measured, and emits the fast-op percentiles. */
   public static void main(String[] args) throws InterruptedException {
     Rival rival = Rival.parse(args[0]);
     Duration duration = Duration.ofMillis(Long.parseLong(args[1]));

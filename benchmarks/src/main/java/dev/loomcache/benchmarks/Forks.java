@@ -14,12 +14,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a harness's {@code main} in a fresh JVM (same JDK, same class path) and reads back the results
- * it prints, so that every library is measured in a JVM of its own: no JIT profile, class loading or
- * heap left behind by the library before it.
+ * Runs a harness's {@code main} in a fresh JVM (same JDK, same class path) and reads back the
+ * results it prints, so that every library is measured in a JVM of its own: no JIT profile, class
+ * loading or heap left behind by the library before it.
  *
- * <p>The protocol is one line per result on standard output, {@code RESULT key=value}; any other line
- * is passed through to this JVM's standard output, prefixed with the harness's name.
+ * <p>The protocol is one line per result on standard output, {@code RESULT key=value}; any other
+ * line is passed through to this JVM's standard output, prefixed with the harness's name.
  */
 public final class Forks {
   private static final String PREFIX = "RESULT ";
@@ -29,15 +29,16 @@ public final class Forks {
   /** Prints one result line for the parent JVM to read. */
   public static void emit(String key, Object value) {
     if (key.contains("=") || key.isBlank()) {
-      throw new IllegalArgumentException("key must be non-blank without '=', but was '" + key + "'");
+      throw new IllegalArgumentException(
+          "key must be non-blank without '=', but was '" + key + "'");
     }
     String text = String.valueOf(value).replace('\n', ' ');
     System.out.println(PREFIX + key + "=" + text);
   }
 
   /**
-   * Runs {@code mainClass} with {@code jvmArgs} and {@code args} in a new JVM and returns the results
-   * it printed, in order. Parks the calling thread until the JVM exits.
+   * Runs {@code mainClass} with {@code jvmArgs} and {@code args} in a new JVM and returns the
+   * results it printed, in order. Parks the calling thread until the JVM exits.
    *
    * @throws IllegalStateException if the JVM exits with a non-zero status or outlives
    *     {@code timeout} (it is then destroyed)

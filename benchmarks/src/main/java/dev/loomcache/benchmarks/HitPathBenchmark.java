@@ -51,16 +51,24 @@ public class HitPathBenchmark {
       new String[] {"loomcache_get", "Loomcache get",
           "Loomcache.newBuilder().maximumSize(2^17); get(k, loader) with a constant loader"},
       new String[] {"loomcache_get_capturingLoader", "Loomcache get, capturing loader",
-          "same cache; get(k, () -> load(k)): a loader lambda capturing the key, as users write it"},
-      new String[] {"loomcache_getIfPresent", "Loomcache getIfPresent", "same cache; getIfPresent(k)"},
+          "same cache; get(k, () -> load(k)): a loader lambda capturing the key, as users"
+              + " write it"},
+      new String[] {"loomcache_getIfPresent", "Loomcache getIfPresent",
+          "same cache; getIfPresent(k)"},
       new String[] {"caffeine_get", "Caffeine get",
           "Caffeine.newBuilder().maximumSize(2^17); get(k, fn) (the baseline)"},
-      new String[] {"caffeine_getIfPresent", "Caffeine getIfPresent", "same cache; getIfPresent(k)"},
+      new String[] {"caffeine_getIfPresent", "Caffeine getIfPresent",
+          "same cache; getIfPresent(k)"},
       new String[] {"caffeine_unbounded_get", "Caffeine get, unbounded",
           "Caffeine.newBuilder() with no bound; get(k, fn)"},
       new String[] {"caffeine_featureMatched_get", "Caffeine get, feature-matched",
           "Caffeine maximumSize(2^17) + expireAfter(per-entry Expiry) + recordStats(), the features"
               + " Loomcache always has (bound, per-entry TTL, statistics); get(k, fn)"},
+      new String[] {"caffeine_directMaintenance_get",
+          "Caffeine get, feature-matched, maintenance on the caller",
+          "as feature-matched, plus executor(Runnable::run): Caffeine's maintenance (read-buffer"
+              + " drains, expiry, eviction) runs on the calling thread, as Loomcache's L1 does"
+              + " so that the library starts no thread; get(k, fn)"},
       new String[] {"guava_get", "Guava LoadingCache get",
           "Guava CacheBuilder.maximumSize(2^17).build(CacheLoader); LoadingCache.get(k)"},
       new String[] {"concurrentHashMap_get", "ConcurrentHashMap get",
@@ -71,6 +79,7 @@ public class HitPathBenchmark {
   private com.github.benmanes.caffeine.cache.@Nullable Cache<Integer, Integer> caffeine;
   private com.github.benmanes.caffeine.cache.@Nullable Cache<Integer, Integer> caffeineUnbounded;
   private com.github.benmanes.caffeine.cache.@Nullable Cache<Integer, Integer> caffeineMatched;
+  private com.github.benmanes.caffeine.cache.@Nullable Cache<Integer, Integer> caffeineDirect;
   private @Nullable LoadingCache<Integer, Integer> guava;
   private @Nullable ConcurrentHashMap<Integer, Integer> map;
 
@@ -101,6 +110,13 @@ public class HitPathBenchmark {
             .expireAfter(new NeverExpires<Integer, Integer>())
             .recordStats()
             .build();
+    com.github.benmanes.caffeine.cache.Cache<Integer, Integer> direct =
+        Caffeine.newBuilder()
+            .maximumSize(MAXIMUM_SIZE)
+            .expireAfter(new NeverExpires<Integer, Integer>())
+            .recordStats()
+            .executor(Runnable::run)
+            .build();
     LoadingCache<Integer, Integer> guavaCache =
         CacheBuilder.newBuilder().maximumSize(MAXIMUM_SIZE).build(CacheLoader.from(key -> key));
     var chm = new ConcurrentHashMap<Integer, Integer>();
@@ -109,6 +125,7 @@ public class HitPathBenchmark {
       bounded.put(key, key);
       unbounded.put(key, key);
       matched.put(key, key);
+      direct.put(key, key);
       guavaCache.put(key, key);
       chm.put(key, key);
     }
@@ -116,6 +133,7 @@ public class HitPathBenchmark {
     caffeine = bounded;
     caffeineUnbounded = unbounded;
     caffeineMatched = matched;
+    caffeineDirect = direct;
     guava = guavaCache;
     map = chm;
   }
@@ -165,6 +183,11 @@ public class HitPathBenchmark {
   @Benchmark
   public Integer caffeine_featureMatched_get(Cursor cursor) {
     return present(caffeineMatched).get(next(cursor), MAPPING);
+  }
+
+  @Benchmark
+  public Integer caffeine_directMaintenance_get(Cursor cursor) {
+    return present(caffeineDirect).get(next(cursor), MAPPING);
   }
 
   @Benchmark

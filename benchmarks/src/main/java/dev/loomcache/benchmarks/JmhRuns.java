@@ -27,7 +27,8 @@ final class JmhRuns {
       var options = options(settings, HitPathBenchmark.class).threads(threads).build();
       for (RunResult run : new Runner(options).run()) {
         Result<?> primary = run.getPrimaryResult();
-        Map<String, Double> method = figures.computeIfAbsent(method(run), m -> new LinkedHashMap<>());
+        Map<String, Double> method =
+            figures.computeIfAbsent(method(run), m -> new LinkedHashMap<>());
         // scores are per microsecond (the benchmarks' output unit)
         method.put("threads" + threads + ".opsPerSecond", primary.getScore() * 1e6);
         method.put("threads" + threads + ".errorOpsPerSecond", primary.getScoreError() * 1e6);

@@ -10,13 +10,13 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Benchmark 6, memory: the heap retained per entry by a cache holding {@code n} entries with small
- * keys ({@link Integer}) and small values (strings like {@code "value-123456"}), measured as the heap
- * used after full collections. Runs in a fresh JVM per cache with the serial collector, whose
+ * keys ({@link Integer}) and small values (strings like {@code "value-123456"}), measured as the
+ * heap used after full collections. Runs in a fresh JVM per cache with the serial collector, whose
  * {@code System.gc()} is a full compacting collection, so "used after GC" is the live heap.
  *
- * <p>Two figures per cache: <em>total</em> per entry, which includes the key and value objects (what
- * the heap grows by when the cache fills), and <em>structure</em> per entry, which does not (the
- * cache's own nodes, tables and policy data).
+ * <p>Two figures per cache: <em>total</em> per entry, which includes the key and value objects
+ * (what the heap grows by when the cache fills), and <em>structure</em> per entry, which does not
+ * (the cache's own nodes, tables and policy data).
  */
 public final class MemoryHarness {
   private MemoryHarness() {}

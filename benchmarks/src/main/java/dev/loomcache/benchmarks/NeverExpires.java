@@ -3,8 +3,8 @@ package dev.loomcache.benchmarks;
 import com.github.benmanes.caffeine.cache.Expiry;
 
 /**
- * A Caffeine per-entry expiry that keeps entries forever: the configuration of a cache that supports
- * a TTL per entry (as Loomcache always does) when none is set.
+ * A Caffeine per-entry expiry that keeps entries forever: the configuration of a cache that
+ * supports a TTL per entry (as Loomcache always does) when none is set.
  */
 final class NeverExpires<K, V> implements Expiry<K, V> {
   @Override

@@ -15,20 +15,21 @@ import jdk.jfr.consumer.RecordingFile;
 
 /**
  * Benchmark 5, pinning: runs the stampede (as {@link StampedeHarness}) twice in a fresh JVM, each
- * under a JFR recording of {@code jdk.VirtualThreadPinned} with no threshold, and counts the events.
+ * under a JFR recording of {@code jdk.VirtualThreadPinned} with no threshold, and counts the
+ * events.
  *
- * <p>The first (cold) run loads the library's classes: the JDK still pins a virtual thread that loads
- * a class or waits for another thread to load or initialise one, so its events are sorted into those
- * (a class loader on the stack, or a class-initialisation wait) and the rest. The second (warm) run
- * has nothing left to load: any event there is the library's own. It runs in a JVM of its own per
- * library so that each library's class loading is counted against it.
+ * <p>The first (cold) run loads the library's classes: the JDK still pins a virtual thread that
+ * loads a class or waits for another thread to load or initialise one, so its events are sorted
+ * into those (a class loader on the stack, or a class-initialisation wait) and the rest. The second
+ * (warm) run has nothing left to load: any event there is the library's own. It runs in a JVM of
+ * its own per library so that each library's class loading is counted against it.
  */
 public final class PinningHarness {
   static final String EVENT = "jdk.VirtualThreadPinned";
 
   private PinningHarness() {}
 
-  /** The pinned events of one recording: all of them, those during class loading, and where the rest were. */
+  /** One recording's pinned events: all, those during class loading, where the rest were. */
   public record Result(int total, int classLoading, Map<String, Integer> otherSites) {
     /** The events not raised during class loading. */
     public int other() {

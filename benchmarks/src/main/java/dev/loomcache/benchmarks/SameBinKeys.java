@@ -1,13 +1,13 @@
 package dev.loomcache.benchmarks;
 
 /**
- * Integer keys that fall into the same {@link java.util.concurrent.ConcurrentHashMap} bin, so that a
- * harness can put a fast key next to a slow one on purpose.
+ * Integer keys that fall into the same {@link java.util.concurrent.ConcurrentHashMap} bin, so that
+ * a harness can put a fast key next to a slow one on purpose.
  *
- * <p>{@code ConcurrentHashMap} picks a key's bin from the low bits of {@code spread(h) = (h ^ (h >>>
- * 16)) & 0x7fffffff}, where {@code h} is the key's {@code hashCode} (for an {@link Integer}, its
- * value). Two keys whose spread hashes agree in their low {@value #BITS} bits share a bin in every
- * table of up to 2^{@value #BITS} bins, i.e. in any map of fewer than 49,152 entries. Writing
+ * <p>{@code ConcurrentHashMap} picks a key's bin from the low bits of {@code spread(h) = (h ^ (h
+ * >>> 16)) & 0x7fffffff}, where {@code h} is the key's {@code hashCode} (for an {@link Integer},
+ * its value). Two keys whose spread hashes agree in their low {@value #BITS} bits share a bin in
+ * every table of up to 2^{@value #BITS} bins, i.e. in any map of fewer than 49,152 entries. Writing
  * {@code h = hi << 16 | lo}, the low 16 bits of {@code spread(h)} are {@code lo ^ hi}: so for a
  * target {@code t} and every {@code hi}, the key {@code hi << 16 | (t ^ hi)} lands in {@code t}'s
  * bin. That gives 65,536 keys per bin, found without searching.

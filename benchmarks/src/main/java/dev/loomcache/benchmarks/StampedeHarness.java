@@ -10,8 +10,8 @@ import java.util.function.Function;
 
 /**
  * Benchmark 2, the stampede: {@code callers} virtual threads, lined up behind one latch, ask for
- * {@code keys} missing keys at once (caller {@code i} asks for key {@code i % keys}); the loader parks
- * for {@code load}. A plain harness rather than JMH: each round is one event of a few tens of
+ * {@code keys} missing keys at once (caller {@code i} asks for key {@code i % keys}); the loader
+ * parks for {@code load}. A plain harness rather than JMH: each round is one event of a few tens of
  * milliseconds whose result is a count (loader calls), a wall time and a tail of per-caller waits.
  *
  * <p>Every round uses a fresh cache. The wall time runs from opening the latch to the last caller's

@@ -4,12 +4,13 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * A Zipf-distributed stream of key indices, precomputed so that drawing a key in a benchmark costs an
- * array read and nothing else.
+ * A Zipf-distributed stream of key indices, precomputed so that drawing a key in a benchmark costs
+ * an array read and nothing else.
  *
- * <p>Rank {@code r} (0-based) is drawn with probability proportional to {@code 1 / (r + 1)^s}. Ranks
- * are then mapped onto key indices through a seeded permutation, so the hottest keys are spread over
- * the key space instead of sitting at 0, 1, 2 (which would land them in neighbouring hash bins).
+ * <p>Rank {@code r} (0-based) is drawn with probability proportional to {@code 1 / (r + 1)^s}.
+ * Ranks are then mapped onto key indices through a seeded permutation, so the hottest keys are
+ * spread over the key space instead of sitting at 0, 1, 2 (which would land them in neighbouring
+ * hash bins).
  */
 public final class ZipfKeys {
   private ZipfKeys() {}

@@ -18,7 +18,8 @@ class SameBinKeysTest {
     for (int anchor : new int[] {0, 1, 12_345, -7, Integer.MAX_VALUE}) {
       int[] keys = SameBinKeys.sharingBinWith(anchor, 5_000);
       int bin = SameBinKeys.spread(anchor) & 0xFFFF;
-      assertThat(Arrays.stream(keys).allMatch(k -> (SameBinKeys.spread(k) & 0xFFFF) == bin)).isTrue();
+      assertThat(Arrays.stream(keys).allMatch(k -> (SameBinKeys.spread(k) & 0xFFFF) == bin))
+          .isTrue();
     }
   }
 

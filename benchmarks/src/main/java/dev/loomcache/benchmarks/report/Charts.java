@@ -16,7 +16,8 @@ final class Charts {
     var charts = new LinkedHashMap<String, String>();
     List<Measurement> hits = results.of(Report.HIT_PATH);
     if (!hits.isEmpty()) {
-      var chart = SvgBarChart.titled("Hit path: throughput as a ratio to Caffeine get (maximumSize)")
+      var chart = SvgBarChart
+          .titled("Hit path: throughput as a ratio to Caffeine get (maximumSize)")
           .subtitle("present keys, Zipf-distributed; higher is better")
           .series("1 thread", "2 threads")
           .reference(1.0, "Caffeine get");

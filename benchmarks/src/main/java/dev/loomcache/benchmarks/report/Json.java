@@ -31,7 +31,8 @@ public final class Json {
       case Number number -> out.append(number);
       case Map<?, ?> map -> object(out, map, indent);
       case List<?> list -> array(out, list, indent);
-      default -> throw new IllegalArgumentException("cannot write " + value.getClass() + " as JSON");
+      default ->
+          throw new IllegalArgumentException("cannot write " + value.getClass() + " as JSON");
     }
   }
 

@@ -11,7 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Writes one run's results: {@code <stem>.json} (everything measured, the targets' verdicts), {@code
+ * Writes one run's results: {@code <stem>.json} (everything measured, the targets' verdicts),
+ * {@code
  * <stem>.md} (the tables) and {@code <stem>-<chart>.svg} (the charts), all as ratios to a baseline
  * (Caffeine, or java-dataloader for batching) next to the absolute figures.
  */

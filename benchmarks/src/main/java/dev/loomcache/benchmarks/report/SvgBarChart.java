@@ -126,7 +126,8 @@ public final class SvgBarChart {
       min = Math.min(min, reference);
     }
     Scale scale = logScale && min != Double.MAX_VALUE
-        ? new Scale(true, Math.floor(Math.log10(min)), Math.ceil(Math.log10(Math.max(max, min * 10))))
+        ? new Scale(true, Math.floor(Math.log10(min)),
+            Math.ceil(Math.log10(Math.max(max, min * 10))))
         : new Scale(false, 0, max <= 0 ? 1 : max * 1.05);
     int plotLeft = LABEL_WIDTH;
     int plotWidth = WIDTH - LABEL_WIDTH - VALUE_WIDTH;
@@ -173,7 +174,10 @@ public final class SvgBarChart {
       svg.append("  <line x1=\"").append(x).append("\" y1=\"").append(TOP - 6).append("\" x2=\"")
           .append(x).append("\" y2=\"").append(TOP + plotHeight)
           .append("\" stroke=\"#c00\" stroke-dasharray=\"4 3\"/>\n");
-      text(svg, x + 3, TOP - 10, "start", "11", "normal", referenceLabel);
+      // the label goes left of the line when it would run off the right edge (about 6 px a letter)
+      boolean fitsRight = x + 3 + 6 * referenceLabel.length() <= WIDTH;
+      text(svg, fitsRight ? x + 3 : x - 3, TOP - 10, fitsRight ? "start" : "end", "11", "normal",
+          referenceLabel);
     }
     int legendX = 10;
     for (int s = 0; s < series.size(); s++) {

@@ -15,14 +15,16 @@ final class Tables {
   static String markdown(Results results, Map<String, String> chartFiles) {
     var md = new StringBuilder();
     Map<String, String> meta = results.meta();
-    md.append("# Loomcache benchmarks, ").append(meta.getOrDefault("date", "undated")).append("\n\n");
+    md.append("# Loomcache benchmarks, ").append(meta.getOrDefault("date", "undated"))
+        .append("\n\n");
     for (Map.Entry<String, String> fact : meta.entrySet()) {
       md.append("- ").append(fact.getKey()).append(": ").append(fact.getValue()).append('\n');
     }
     md.append("\nRatios are taken within this run, on this machine. On a shared 2-core machine the"
         + " absolute numbers are noisy; read the ratios, and distrust differences under ~10%.\n\n");
 
-    md.append("## Targets (DESIGN.md)\n\n| benchmark | target | measured | verdict |\n|---|---|---|---|\n");
+    md.append("## Targets (DESIGN.md)\n\n"
+        + "| benchmark | target | measured | verdict |\n|---|---|---|---|\n");
     for (Targets.Check check : Targets.check(results)) {
       md.append("| ").append(check.benchmark()).append(" | ").append(check.target()).append(" | ")
           .append(check.measured()).append(" | **").append(check.verdict()).append("** |\n");
@@ -31,16 +33,17 @@ final class Tables {
     List<Measurement> hits = results.of(Report.HIT_PATH);
     if (!hits.isEmpty()) {
       section(md, "1. Hit path (JMH)", chartFiles.get("hit-path"));
-      md.append("| subject | 1 thread, M ops/s | × Caffeine | ns/op | 2 threads, M ops/s | × Caffeine"
-          + " | configuration |\n|---|---:|---:|---:|---:|---:|---|\n");
+      md.append("| subject | 1 thread, M ops/s | × Caffeine | ns/op | 2 threads, M ops/s"
+          + " | × Caffeine | configuration |\n|---|---:|---:|---:|---:|---:|---|\n");
       for (Measurement m : hits) {
         double one = m.figure("threads1.opsPerSecond");
         double two = m.figure("threads2.opsPerSecond");
-        row(md, m.subject(), fmt(one / 1e6) + " ± " + fmt(m.figure("threads1.errorOpsPerSecond") / 1e6),
-            fmt(ratio(one, results.figure(Report.HIT_PATH, Report.HIT_BASELINE, "threads1.opsPerSecond"))),
+        row(md, m.subject(),
+            fmt(one / 1e6) + " ± " + fmt(m.figure("threads1.errorOpsPerSecond") / 1e6),
+            ratioTo(results, Report.HIT_PATH, Report.HIT_BASELINE, "threads1.opsPerSecond", one),
             fmt(1e9 / one),
             fmt(two / 1e6) + " ± " + fmt(m.figure("threads2.errorOpsPerSecond") / 1e6),
-            fmt(ratio(two, results.figure(Report.HIT_PATH, Report.HIT_BASELINE, "threads2.opsPerSecond"))),
+            ratioTo(results, Report.HIT_PATH, Report.HIT_BASELINE, "threads2.opsPerSecond", two),
             m.configuration());
       }
     }
@@ -58,9 +61,9 @@ final class Tables {
         double max = m.figure("loaderCallsMax");
         row(md, m.subject(), min == max ? count(min) : count(min) + "–" + count(max), fmt(wall),
             fmt(ratio(wall, m.figure("loadMillis"))),
-            fmt(ratio(wall, results.figure(Report.STAMPEDE, Report.RIVAL_BASELINE, "wallMillis"))),
+            ratioTo(results, Report.STAMPEDE, Report.RIVAL_BASELINE, "wallMillis", wall),
             fmt(m.figure("p50WaitMillis")), fmt(p99),
-            fmt(ratio(p99, results.figure(Report.STAMPEDE, Report.RIVAL_BASELINE, "p99WaitMillis"))),
+            ratioTo(results, Report.STAMPEDE, Report.RIVAL_BASELINE, "p99WaitMillis", p99),
             m.configuration());
       }
     }
@@ -68,15 +71,16 @@ final class Tables {
     List<Measurement> collateral = results.of(Report.COLLATERAL);
     if (!collateral.isEmpty()) {
       section(md, "3. Collateral blocking (harness)", chartFiles.get("collateral"));
-      md.append("| library | fast-op p50, µs | fast-op p99, µs | × Caffeine sync | fast-load p99, µs"
-          + " | fast-read p99, µs | fast-op max, µs | fast ops | slow loads |\n"
+      md.append("| library | fast-op p50, µs | fast-op p99, µs | × Caffeine sync"
+          + " | fast-load p99, µs | fast-read p99, µs | fast-op max, µs | fast ops | slow loads |\n"
           + "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
       for (Measurement m : collateral) {
         double p99 = m.figure("fastOpP99Micros");
         row(md, m.subject(), fmt(m.figure("fastOpP50Micros")), fmt(p99),
-            fmt(ratio(p99, results.figure(Report.COLLATERAL, Report.RIVAL_BASELINE, "fastOpP99Micros"))),
+            ratioTo(results, Report.COLLATERAL, Report.RIVAL_BASELINE, "fastOpP99Micros", p99),
             fmt(m.figure("fastLoadP99Micros")), fmt(m.figure("fastReadP99Micros")),
-            fmt(m.figure("fastOpMaxMicros")), count(m.figure("fastOps")), count(m.figure("slowLoads")));
+            fmt(m.figure("fastOpMaxMicros")), count(m.figure("fastOps")),
+            count(m.figure("slowLoads")));
       }
     }
 
@@ -88,8 +92,8 @@ final class Tables {
       for (Measurement m : batching) {
         double keys = m.figure("keysPerSecond");
         row(md, m.subject(), fmt(keys / 1e6) + " ± " + fmt(m.figure("errorKeysPerSecond") / 1e6),
-            fmt(ratio(keys, results.figure(Report.BATCHING, Report.BATCH_BASELINE, "keysPerSecond"))),
-            fmt(ratio(keys, results.figure(Report.BATCHING, Report.BATCH_CAFFEINE, "keysPerSecond"))),
+            ratioTo(results, Report.BATCHING, Report.BATCH_BASELINE, "keysPerSecond", keys),
+            ratioTo(results, Report.BATCHING, Report.BATCH_CAFFEINE, "keysPerSecond", keys),
             m.configuration());
       }
     }
@@ -131,10 +135,10 @@ final class Tables {
         double total = m.figure("totalBytesPerEntry");
         double structure = m.figure("structureBytesPerEntry");
         row(md, m.subject(), count(m.figure("entries")), fmt(total),
-            fmt(ratio(total, results.figure(Report.MEMORY, Report.MEMORY_BASELINE, "totalBytesPerEntry"))),
+            ratioTo(results, Report.MEMORY, Report.MEMORY_BASELINE, "totalBytesPerEntry", total),
             fmt(structure),
-            fmt(ratio(structure,
-                results.figure(Report.MEMORY, Report.MEMORY_BASELINE, "structureBytesPerEntry"))),
+            ratioTo(results, Report.MEMORY, Report.MEMORY_BASELINE, "structureBytesPerEntry",
+                structure),
             m.configuration());
       }
     }
@@ -143,7 +147,8 @@ final class Tables {
     if (!failures.isEmpty()) {
       md.append("\n## Failed to run\n\n");
       for (Map.Entry<String, String> failure : failures.entrySet()) {
-        md.append("- ").append(failure.getKey()).append(": ").append(failure.getValue()).append('\n');
+        md.append("- ").append(failure.getKey()).append(": ").append(failure.getValue())
+            .append('\n');
       }
     }
     return md.toString();
@@ -201,7 +206,8 @@ final class Tables {
               results.figure(Report.BATCHING, rival[0], "keysPerSecond")), "higher");
     }
     for (String[] rival : new String[][] {
-        {Report.MEMORY_BASELINE, "Caffeine"}, {"CAFFEINE_FEATURE_MATCHED", "Caffeine feature-matched"},
+        {Report.MEMORY_BASELINE, "Caffeine"},
+        {"CAFFEINE_FEATURE_MATCHED", "Caffeine feature-matched"},
         {"CONCURRENT_HASH_MAP", "ConcurrentHashMap"}}) {
       headline(md, "memory per entry vs " + rival[1],
           ratio(results.figure(Report.MEMORY, "LOOMCACHE", "totalBytesPerEntry"),
@@ -213,6 +219,12 @@ final class Tables {
           .append(".svg)\n");
     }
     return md.toString();
+  }
+
+  /** {@code value} as a ratio to the baseline's figure of the same name. */
+  private static String ratioTo(Results results, String benchmark, String baseline, String figure,
+      double value) {
+    return fmt(ratio(value, results.figure(benchmark, baseline, figure)));
   }
 
   private static void headline(StringBuilder md, String comparison, double ratio, String better) {

@@ -31,7 +31,7 @@ public final class Targets {
 
   private Targets() {}
 
-  /** One target: what DESIGN.md asks, what was measured, and whether it was met (null: not measured). */
+  /** One target: what DESIGN.md asks, what was measured, if it was met (null: not measured). */
   public record Check(String benchmark, String target, String measured, @Nullable Boolean met) {
     /** "met", "missed" or "not measured". */
     public String verdict() {
@@ -66,12 +66,16 @@ public final class Targets {
     double keys = results.figure(STAMPEDE, "LOOMCACHE", "keys");
     checks.add(new Check("stampede", "loader calls = distinct keys (" + count(keys) + ")",
         callsMin == callsMax ? count(callsMin) : count(callsMin) + "–" + count(callsMax),
-        Double.isNaN(callsMin) || Double.isNaN(keys) ? null : callsMin == keys && callsMax == keys));
+        Double.isNaN(callsMin) || Double.isNaN(keys)
+            ? null
+            : callsMin == keys && callsMax == keys));
     double wall = results.figure(STAMPEDE, "LOOMCACHE", "wallMillis");
-    checks.add(new Check("stampede", "wall ≤ " + count(STAMPEDE_WALL_MILLIS) + " ms (1.25× the loader)",
+    checks.add(new Check("stampede",
+        "wall ≤ " + count(STAMPEDE_WALL_MILLIS) + " ms (1.25× the loader)",
         fmt(wall) + " ms (median of rounds)", verdict(wall, w -> w <= STAMPEDE_WALL_MILLIS)));
     double p99 = results.figure(COLLATERAL, "LOOMCACHE", "fastOpP99Micros");
-    checks.add(new Check("collateral blocking", "fast-op p99 ≤ " + count(COLLATERAL_P99_MICROS) + " µs",
+    checks.add(new Check("collateral blocking",
+        "fast-op p99 ≤ " + count(COLLATERAL_P99_MICROS) + " µs",
         fmt(p99) + " µs", verdict(p99, v -> v <= COLLATERAL_P99_MICROS)));
     double other = results.figure(PINNING, "LOOMCACHE", "pinnedOther");
     double classLoading = results.figure(PINNING, "LOOMCACHE", "pinnedClassLoading");
@@ -86,7 +90,8 @@ public final class Targets {
         verdict(keysPerSecond, v -> v >= BATCH_KEYS_PER_SECOND)));
     double added = results.figure(BATCH_LATENCY, "LOOMCACHE", "loneAddedP50Millis");
     double addedP99 = results.figure(BATCH_LATENCY, "LOOMCACHE", "loneAddedP99Millis");
-    checks.add(new Check("batching", "added latency ≤ window + " + count(BATCH_ADDED_MILLIS) + " ms",
+    checks.add(new Check("batching",
+        "added latency ≤ window + " + count(BATCH_ADDED_MILLIS) + " ms",
         "window + " + fmt(added) + " ms at p50, + " + fmt(addedP99) + " ms at p99 (lone key)",
         verdict(added, v -> v <= BATCH_ADDED_MILLIS)));
     double bytes = results.figure(MEMORY, "LOOMCACHE", "totalBytesPerEntry");

@@ -35,9 +35,11 @@ class ReportTest {
   void check_sampleRun_judgesEachTargetFromItsFigures() {
     Map<String, String> verdicts = new LinkedHashMap<String, String>();
     for (Targets.Check check : Targets.check(sample())) {
-      verdicts.merge(check.benchmark() + ": " + check.target(), check.verdict(), (a, b) -> a + "," + b);
+      verdicts.merge(
+          check.benchmark() + ": " + check.target(), check.verdict(), (a, b) -> a + "," + b);
     }
-    assertThat(verdicts).containsEntry("hit path, 1 thread: ≥ 0.9× Caffeine get throughput", "missed")
+    assertThat(verdicts)
+        .containsEntry("hit path, 1 thread: ≥ 0.9× Caffeine get throughput", "missed")
         .containsEntry("hit path, 2 threads: ≥ 0.9× Caffeine get throughput", "met")
         .containsEntry("stampede: loader calls = distinct keys (100)", "met")
         .containsEntry("stampede: wall ≤ 25 ms (1.25× the loader)", "met")
