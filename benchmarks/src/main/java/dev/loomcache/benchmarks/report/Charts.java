@@ -24,7 +24,9 @@ final class Charts {
       for (Measurement m : hits) {
         chart.category(m.subject(),
             ratioOf(results, m, Report.HIT_PATH, Report.HIT_BASELINE, "threads1.opsPerSecond"),
-            ratioOf(results, m, Report.HIT_PATH, Report.HIT_BASELINE, "threads2.opsPerSecond"));
+            ratioOf(results, m, Report.HIT_PATH, Report.HIT_BASELINE, "threads2.opsPerSecond"))
+            .notes(absolute(m, "threads1.opsPerSecond", 1e-6, "M ops/s"),
+                absolute(m, "threads2.opsPerSecond", 1e-6, "M ops/s"));
       }
       charts.put("hit-path", chart.toSvg());
     }
@@ -37,7 +39,8 @@ final class Charts {
       for (Measurement m : stampede) {
         chart.category(m.subject(),
             ratioOf(results, m, Report.STAMPEDE, Report.RIVAL_BASELINE, "wallMillis"),
-            ratioOf(results, m, Report.STAMPEDE, Report.RIVAL_BASELINE, "p99WaitMillis"));
+            ratioOf(results, m, Report.STAMPEDE, Report.RIVAL_BASELINE, "p99WaitMillis"))
+            .notes(absolute(m, "wallMillis", 1, "ms"), absolute(m, "p99WaitMillis", 1, "ms"));
       }
       charts.put("stampede", chart.toSvg());
     }
@@ -51,7 +54,9 @@ final class Charts {
       for (Measurement m : collateral) {
         chart.category(m.subject(),
             ratioOf(results, m, Report.COLLATERAL, Report.RIVAL_BASELINE, "fastOpP99Micros"),
-            ratioOf(results, m, Report.COLLATERAL, Report.RIVAL_BASELINE, "fastReadP99Micros"));
+            ratioOf(results, m, Report.COLLATERAL, Report.RIVAL_BASELINE, "fastReadP99Micros"))
+            .notes(absolute(m, "fastOpP99Micros", 1, "µs"),
+                absolute(m, "fastReadP99Micros", 1, "µs"));
       }
       charts.put("collateral", chart.toSvg());
     }
@@ -63,7 +68,8 @@ final class Charts {
           .reference(1.0, "java-dataloader loadMany + dispatch");
       for (Measurement m : batching) {
         chart.category(m.subject(),
-            ratioOf(results, m, Report.BATCHING, Report.BATCH_BASELINE, "keysPerSecond"));
+            ratioOf(results, m, Report.BATCHING, Report.BATCH_BASELINE, "keysPerSecond"))
+            .notes(absolute(m, "keysPerSecond", 1e-6, "M keys/s"));
       }
       charts.put("batching", chart.toSvg());
     }
@@ -76,11 +82,20 @@ final class Charts {
       for (Measurement m : memory) {
         chart.category(m.subject(),
             ratioOf(results, m, Report.MEMORY, Report.MEMORY_BASELINE, "totalBytesPerEntry"),
-            ratioOf(results, m, Report.MEMORY, Report.MEMORY_BASELINE, "structureBytesPerEntry"));
+            ratioOf(results, m, Report.MEMORY, Report.MEMORY_BASELINE, "structureBytesPerEntry"))
+            .notes(absolute(m, "totalBytesPerEntry", 1, "B"),
+                absolute(m, "structureBytesPerEntry", 1, "B"));
       }
       charts.put("memory", chart.toSvg());
     }
     return charts;
+  }
+
+  /** The figure behind a ratio, scaled and with its unit, or null if it was not measured. */
+  private static @Nullable String absolute(Measurement m, String figure, double scale,
+      String unit) {
+    double value = m.figure(figure);
+    return Double.isNaN(value) ? null : Report.fmt(value * scale) + " " + unit;
   }
 
   private static @Nullable Double ratioOf(Results results, Measurement m, String benchmark,

@@ -1,6 +1,8 @@
 package dev.loomcache.benchmarks.report;
 
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,7 +73,10 @@ public final class Report {
     return file;
   }
 
-  /** A number for a table or label: three significant digits, "n/a" when not measured. */
+  /**
+   * A number for a table or label: three significant digits (two below 0.01), no exponent, "n/a"
+   * when not measured.
+   */
   public static String fmt(double value) {
     if (Double.isNaN(value) || Double.isInfinite(value)) {
       return "n/a";
@@ -80,6 +85,9 @@ public final class Report {
       return "0";
     }
     double magnitude = Math.abs(value);
+    if (magnitude < 0.01) { // two significant digits, still without an exponent
+      return new BigDecimal(value).round(new MathContext(2)).stripTrailingZeros().toPlainString();
+    }
     String pattern = magnitude >= 100 ? "%,.0f" : magnitude >= 10 ? "%.1f" : magnitude >= 1
         ? "%.2f" : "%.3f";
     return String.format(Locale.ROOT, pattern, value);

@@ -24,9 +24,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SvgBarChart {
   private static final String[] COLOURS = {"#3b6ea8", "#e0913a", "#5a9e5a", "#a05a9e"};
-  private static final int WIDTH = 860;
-  private static final int LABEL_WIDTH = 300;
-  private static final int VALUE_WIDTH = 90;
+  private static final int PLOT_WIDTH = 420;
+  private static final int VALUE_WIDTH = 170;
+  private static final double CHAR_WIDTH = 7; // a generous estimate for 12 px sans-serif
   private static final int BAR_HEIGHT = 16;
   private static final int BAR_GAP = 3;
   private static final int GROUP_GAP = 12;
@@ -37,6 +37,7 @@ public final class SvgBarChart {
   private List<String> series = List.of("value");
   private final List<String> categories = new ArrayList<>();
   private final List<@Nullable Double[]> values = new ArrayList<>();
+  private final List<@Nullable String[]> notes = new ArrayList<>();
   private @Nullable Double reference;
   private String referenceLabel = "";
   private boolean logScale;
@@ -86,6 +87,26 @@ public final class SvgBarChart {
     }
     categories.add(label);
     values.add(seriesValues.clone());
+    notes.add(new String[seriesValues.length]);
+    return this;
+  }
+
+  /**
+   * Adds a note to each bar of the last category, printed after its value, e.g. the absolute figure
+   * behind a ratio; a null note adds nothing.
+   *
+   * @throws IllegalStateException if no category was added yet
+   * @throws IllegalArgumentException if the number of notes differs from the number of series
+   */
+  public SvgBarChart notes(@Nullable String... barNotes) {
+    if (categories.isEmpty()) {
+      throw new IllegalStateException("add a category before its notes");
+    }
+    if (barNotes.length != series.size()) {
+      throw new IllegalArgumentException(
+          series.size() + " notes expected, but got " + barNotes.length);
+    }
+    notes.set(notes.size() - 1, barNotes.clone());
     return this;
   }
 
@@ -129,16 +150,19 @@ public final class SvgBarChart {
         ? new Scale(true, Math.floor(Math.log10(min)),
             Math.ceil(Math.log10(Math.max(max, min * 10))))
         : new Scale(false, 0, max <= 0 ? 1 : max * 1.05);
-    int plotLeft = LABEL_WIDTH;
-    int plotWidth = WIDTH - LABEL_WIDTH - VALUE_WIDTH;
+    int longestLabel = categories.stream().mapToInt(String::length).max().orElse(0);
+    int plotLeft = 20 + (int) Math.ceil(CHAR_WIDTH * longestLabel);
+    int plotWidth = PLOT_WIDTH;
+    int width = Math.max(plotLeft + plotWidth + VALUE_WIDTH,
+        20 + (int) Math.ceil(CHAR_WIDTH * Math.max(title.length() * 1.3, subtitle.length())));
     int groupHeight = series.size() * (BAR_HEIGHT + BAR_GAP) - BAR_GAP;
     int plotHeight = categories.size() * (groupHeight + GROUP_GAP);
     int legendY = TOP + plotHeight + 30;
     int height = legendY + 30;
 
     var svg = new StringBuilder();
-    svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH)
-        .append("\" height=\"").append(height).append("\" viewBox=\"0 0 ").append(WIDTH).append(' ')
+    svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(width)
+        .append("\" height=\"").append(height).append("\" viewBox=\"0 0 ").append(width).append(' ')
         .append(height).append("\" font-family=\"sans-serif\" font-size=\"12\">\n");
     svg.append("  <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
     text(svg, 10, 24, "start", "16", "bold", title);
@@ -157,12 +181,14 @@ public final class SvgBarChart {
         }
         double length = scale.position(value) * plotWidth;
         svg.append("  <rect x=\"").append(plotLeft).append("\" y=\"").append(barY)
-            .append("\" width=\"").append(format(Math.max(length, 1))).append("\" height=\"")
+            .append("\" width=\"").append(String.format(Locale.ROOT, "%.1f", Math.max(length, 1)))
+            .append("\" height=\"")
             .append(BAR_HEIGHT).append("\" fill=\"").append(COLOURS[s]).append("\"><title>")
-            .append(escape(categories.get(c) + ", " + series.get(s) + ": " + label(value)))
+            .append(escape(categories.get(c) + ", " + series.get(s) + ": "
+                + label(value, notes.get(c)[s])))
             .append("</title></rect>\n");
         text(svg, plotLeft + (int) Math.max(length, 1) + 4, barY + BAR_HEIGHT - 4, "start", "11",
-            "normal", label(value));
+            "normal", label(value, notes.get(c)[s]));
       }
       y += groupHeight + GROUP_GAP;
     }
@@ -175,7 +201,7 @@ public final class SvgBarChart {
           .append(x).append("\" y2=\"").append(TOP + plotHeight)
           .append("\" stroke=\"#c00\" stroke-dasharray=\"4 3\"/>\n");
       // the label goes left of the line when it would run off the right edge (about 6 px a letter)
-      boolean fitsRight = x + 3 + 6 * referenceLabel.length() <= WIDTH;
+      boolean fitsRight = x + 3 + CHAR_WIDTH * referenceLabel.length() <= width;
       text(svg, fitsRight ? x + 3 : x - 3, TOP - 10, fitsRight ? "start" : "end", "11", "normal",
           referenceLabel);
     }
@@ -190,19 +216,8 @@ public final class SvgBarChart {
     return svg.toString();
   }
 
-  private String label(double value) {
-    return format(value) + valueSuffix;
-  }
-
-  /** A compact number: three significant digits, no exponent. */
-  static String format(double value) {
-    if (value == 0) {
-      return "0";
-    }
-    double magnitude = Math.abs(value);
-    String pattern = magnitude >= 100 ? "%.0f" : magnitude >= 10 ? "%.1f" : magnitude >= 1
-        ? "%.2f" : "%.3f";
-    return String.format(Locale.ROOT, pattern, value);
+  private String label(double value, @Nullable String note) {
+    return Report.fmt(value) + valueSuffix + (note == null ? "" : " (" + note + ")");
   }
 
   private static void text(StringBuilder svg, int x, int y, String anchor, String size,

@@ -84,5 +84,6 @@ class ReportTest {
     assertThat(Report.count(4)).isEqualTo("4");
     assertThat(Report.fmt(12.345)).isEqualTo("12.3");
     assertThat(Report.fmt(0.12345)).isEqualTo("0.123");
+    assertThat(Report.fmt(0.000257)).isEqualTo("0.00026");
   }
 }

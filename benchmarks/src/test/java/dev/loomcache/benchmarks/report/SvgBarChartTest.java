@@ -49,6 +49,29 @@ class SvgBarChartTest {
   }
 
   @Test
+  void notes_afterCategory_followTheValueAndLongLabelsWidenTheChart() throws Exception {
+    String label = "a category label long enough to need more than the usual room";
+    String svg = SvgBarChart.titled("t").series("x")
+        .category(label, 0.00026).notes("83.5 µs")
+        .category("short", 1.0)
+        .toSvg();
+    Document doc = parse(svg);
+    assertThat(doc.getDocumentElement().getTextContent()).contains("0.00026× (83.5 µs)", "1.00×");
+    double width = Double.parseDouble(doc.getDocumentElement().getAttribute("width"));
+    double barsStart = Double.parseDouble(barsOf(doc).get(0).getAttribute("x"));
+    assertThat(barsStart).isGreaterThan(6.0 * label.length());
+    assertThat(width).isGreaterThan(barsStart);
+  }
+
+  @Test
+  void notes_beforeAnyCategoryOrWrongCount_throw() {
+    assertThatThrownBy(() -> SvgBarChart.titled("t").notes("n"))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> SvgBarChart.titled("t").series("x").category("c", 1.0).notes("a", "b"))
+        .hasMessageContaining("1 notes expected");
+  }
+
+  @Test
   void category_wrongNumberOfValues_throws() {
     var chart = SvgBarChart.titled("t").series("x", "y");
     assertThatThrownBy(() -> chart.category("c", 1.0)).hasMessageContaining("2 values expected");
