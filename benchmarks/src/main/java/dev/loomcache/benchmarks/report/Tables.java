@@ -176,6 +176,7 @@ final class Tables {
       for (String[] rival : new String[][] {
           {"caffeine_get", "Caffeine get"},
           {"caffeine_featureMatched_get", "Caffeine get, feature-matched"},
+          {"caffeine_directMaintenance_get", "Caffeine get, feature-matched, maintenance on caller"},
           {"concurrentHashMap_get", "ConcurrentHashMap get"}}) {
         headline(md, "hit path, " + threads + " thread" + (threads == 1 ? "" : "s")
                 + ": Loomcache get vs " + rival[1],
