@@ -136,6 +136,10 @@ public final class BatchDispatcher<K, V> implements Batcher<K, V> {
     Window<K> window = open;
     open = null;
     activeBatches++;
+    Thread timer = window.timer;
+    if (timer != null && timer != Thread.currentThread()) {
+      timer.interrupt(); // closed by size or by close(): its timer has nothing left to do
+    }
     return window;
   }
 
@@ -155,6 +159,7 @@ public final class BatchDispatcher<K, V> implements Batcher<K, V> {
       }
     });
     timers.add(timer);
+    window.timer = timer;
     timer.start();
   }
 
@@ -267,6 +272,7 @@ public final class BatchDispatcher<K, V> implements Batcher<K, V> {
   private static final class Window<K> {
     final List<Pending<K>> entries;
     boolean nested; // guarded by the dispatcher's lock until dispatched
+    @Nullable Thread timer; // guarded by the dispatcher's lock
 
     Window(int capacity) {
       this.entries = new ArrayList<>(Math.min(capacity, 1024));
