@@ -59,8 +59,10 @@ class LoomcacheBuilderTest {
   void maximumSizeZero_storesNothing() {
     try (Cache<String, String> cache = Loomcache.newBuilder().maximumSize(0).build()) {
       assertThat(cache.get("k", () -> "v")).isEqualTo("v");
-      ((LocalCache<String, String>) cache).cleanUp();
-      assertThat(cache.getIfPresent("k")).isNull();
+      cache.put("p", "v");
+      assertThat(cache.getIfPresent("k")).isNull(); // at once, not after maintenance
+      assertThat(cache.getIfPresent("p")).isNull();
+      assertThat(cache.estimatedSize()).isZero();
     }
   }
 

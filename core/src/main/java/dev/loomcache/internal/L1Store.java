@@ -25,8 +25,11 @@ public final class L1Store<K, V> {
 
   private final Cache<K, V> cache;
   private final Policy.VarExpiration<K, V> expiration;
+  private final boolean storesNothing;
 
   public L1Store(long maximumSize, Ticker ticker, StatsCounter stats) {
+    // Caffeine evicts over-size entries asynchronously; a cache of size 0 must not hold any at all.
+    this.storesNothing = maximumSize == 0;
     this.cache =
         Caffeine.newBuilder()
             .maximumSize(maximumSize)
@@ -52,6 +55,9 @@ public final class L1Store<K, V> {
 
   /** Stores {@code value} for {@code ttlNanos} ({@link #NEVER}: no expiry); {@code ttlNanos > 0}. */
   void put(K key, V value, long ttlNanos) {
+    if (storesNothing) {
+      return;
+    }
     expiration.put(key, value, ttlNanos, TimeUnit.NANOSECONDS);
   }
 
