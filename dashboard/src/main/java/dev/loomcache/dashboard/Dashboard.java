@@ -9,6 +9,7 @@ import dev.loomcache.dashboard.internal.DemoCaches;
 import dev.loomcache.dashboard.internal.DemoConfig;
 import dev.loomcache.dashboard.internal.DemoShop;
 import dev.loomcache.dashboard.internal.LatencyHistogram;
+import dev.loomcache.dashboard.internal.LowerTiers;
 import dev.loomcache.dashboard.internal.MetricsServlet;
 import dev.loomcache.dashboard.internal.Panel;
 import dev.loomcache.dashboard.internal.SampleHistory;
@@ -16,7 +17,6 @@ import dev.loomcache.dashboard.internal.Sampler;
 import dev.loomcache.dashboard.internal.ScenarioRunner;
 import dev.loomcache.dashboard.internal.SlowBackend;
 import dev.loomcache.dashboard.internal.StaticServlet;
-import dev.loomcache.dashboard.internal.TierSetup;
 import dev.loomcache.dashboard.internal.TiersPanel;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -27,6 +27,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +52,11 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>From a shell: {@code bin/dashboard [--host ADDRESS] [--port PORT]} (see {@link #main}).
+ * <p>The demo cache reads through L1, then a Chronicle file under the data directory (so what was
+ * loaded before a restart is a tier hit after it), then Redis when an address is given.
+ *
+ * <p>From a shell: {@code bin/dashboard [--host ADDRESS] [--port PORT] [--data DIR]
+ * [--redis HOST:PORT]} (see {@link #main}).
  */
 public final class Dashboard implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Dashboard.class);
@@ -67,7 +72,10 @@ public final class Dashboard implements AutoCloseable {
     this.parts = parts;
   }
 
-  /** Returns a builder: 127.0.0.1, port 8080, a sample every 500 ms. */
+  /**
+   * Returns a builder: 127.0.0.1, port 8080, a sample every 500 ms, the Chronicle file under
+   * {@code data/} in the working directory, no Redis.
+   */
   public static Builder newBuilder() {
     return new Builder();
   }
@@ -80,7 +88,7 @@ public final class Dashboard implements AutoCloseable {
   public static void main(String[] args) throws InterruptedException {
     CommandLine options;
     try {
-      options = CommandLine.parse(args);
+      options = CommandLine.parse(System.getenv(), args);
     } catch (IllegalArgumentException e) {
       System.err.println("dashboard: " + e.getMessage());
       System.err.println(CommandLine.USAGE);
@@ -93,7 +101,13 @@ public final class Dashboard implements AutoCloseable {
     }
     Dashboard dashboard;
     try {
-      dashboard = newBuilder().host(options.host()).port(options.port()).start();
+      var builder = newBuilder().host(options.host()).port(options.port())
+          .dataDirectory(Path.of(options.dataDirectory()));
+      String redisHost = options.redisHost();
+      if (redisHost != null) {
+        builder.redis(redisHost, options.redisPort());
+      }
+      dashboard = builder.start();
     } catch (UncheckedIOException e) {
       System.err.println("dashboard: cannot listen on " + options.host() + ":" + options.port()
           + " (" + e.getCause().getMessage() + "); pass --port 0 for a free port.");
@@ -146,8 +160,52 @@ public final class Dashboard implements AutoCloseable {
     private @Nullable String host;
     private int port = -1;
     private @Nullable Duration sampleInterval;
+    private @Nullable Path dataDirectory;
+    private @Nullable String redisHost;
+    private int redisPort;
 
     private Builder() {}
+
+    /**
+     * Sets the folder of the Chronicle file ({@code products.cmap}); default {@code data} in the
+     * working directory. Created when missing. One dashboard at a time may use a folder: the file
+     * is locked while open, and a second dashboard runs without it (its tiers panel says why).
+     *
+     * @throws IllegalStateException if the data directory was already set
+     */
+    public Builder dataDirectory(Path directory) {
+      requireNonNull(directory, "directory must not be null");
+      if (this.dataDirectory != null) {
+        throw new IllegalStateException("dataDirectory was already set to " + this.dataDirectory);
+      }
+      this.dataDirectory = directory;
+      return this;
+    }
+
+    /**
+     * Adds a Redis tier after the Chronicle file, on the server at {@code host:port}, with keys
+     * under {@value LowerTiers#REDIS_PREFIX}; default none (and then no connection is ever made).
+     * Redis being down never fails a request: the tier's breaker opens and the page says so.
+     *
+     * @throws IllegalArgumentException if {@code host} is blank or {@code port} outside 1 to 65535
+     * @throws IllegalStateException if Redis was already set
+     */
+    public Builder redis(String host, int port) {
+      requireNonNull(host, "host must not be null");
+      if (host.isBlank()) {
+        throw new IllegalArgumentException("redis host must not be blank");
+      }
+      if (port < 1 || port > 65_535) {
+        throw new IllegalArgumentException("redis port must be from 1 to 65535, but was " + port);
+      }
+      if (this.redisHost != null) {
+        throw new IllegalStateException("redis was already set to " + this.redisHost + ":"
+            + this.redisPort);
+      }
+      this.redisHost = host;
+      this.redisPort = port;
+      return this;
+    }
 
     /**
      * Sets the address to listen on; default {@code 127.0.0.1} (this machine only).
@@ -221,10 +279,16 @@ public final class Dashboard implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
-        var caches = new DemoCaches(registry, SlowBackend.database(), TierSetup.none(
-            "No lower tiers in this build: the Chronicle file and Redis tiers appear here once "
-                + "the persistence-chronicle and redis modules are part of the dashboard."),
-            DemoConfig.defaults());
+        var tiers = new LowerTiers(
+            dataDirectory == null ? Path.of(CommandLine.DEFAULT_DATA_DIRECTORY) : dataDirectory,
+            redisHost, redisPort);
+        DemoCaches caches;
+        try {
+          caches = new DemoCaches(registry, SlowBackend.database(), tiers, DemoConfig.defaults());
+        } catch (RuntimeException | Error e) {
+          tiers.close();
+          throw e;
+        }
         closeLast.add(0, caches);
         var live = new LatencyHistogram();
         var history = new SampleHistory(240);
@@ -269,6 +333,7 @@ public final class Dashboard implements AutoCloseable {
         String shown = bindHost.contains(":") ? "[" + bindHost + "]" : bindHost;
         URI uri = URI.create("http://" + shown + ":" + connector.getLocalPort() + "/");
         log.info("Dashboard listening on {} (requests on virtual threads)", uri);
+        log.info("Demo cache tiers: {}", tiers.summary());
         return new Dashboard(server, uri, parts);
       } catch (RuntimeException | Error e) {
         closeAll(closeLast);

@@ -15,6 +15,7 @@ import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
@@ -43,6 +44,7 @@ class DashboardBrowserTest {
   private static ChromeDriverService service;
   private static WebDriver browser;
   private static Path target;
+  @TempDir private static Path data;
 
   @BeforeAll
   static void start() throws Exception {
@@ -55,7 +57,8 @@ class DashboardBrowserTest {
     assertThat(Path.of(chromedriver)).as("chromedriver is needed: apt-get install chromium-driver")
         .isExecutable();
 
-    dashboard = Dashboard.newBuilder().port(0).sampleInterval(Duration.ofMillis(250)).start();
+    dashboard = Dashboard.newBuilder().port(0).sampleInterval(Duration.ofMillis(250))
+        .dataDirectory(data).start();
     Path profile = Files.createDirectories(target.resolve("chromium-profile-" + System.nanoTime()));
     service = new ChromeDriverService.Builder()
         .usingDriverExecutable(new File(chromedriver))

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loomcache.dashboard.Api.Answer;
 import java.net.http.HttpRequest;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -16,10 +18,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 class DashboardConfigTest {
   private Dashboard dashboard;
   private Api api;
+  @TempDir private Path data;
 
   @BeforeEach
   void start() {
-    dashboard = Dashboard.newBuilder().port(0).start();
+    dashboard = Dashboard.newBuilder().port(0).dataDirectory(data).start();
     api = new Api(dashboard.uri());
   }
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loomcache.dashboard.Api.Answer;
 import java.net.http.HttpRequest;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,6 +15,7 @@ import org.eclipse.jetty.util.ajax.JSON;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -21,10 +23,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 class DashboardHttpTest {
   private static Dashboard dashboard;
   private static Api api;
+  @TempDir private static Path data;
 
   @BeforeAll
   static void start() {
-    dashboard = Dashboard.newBuilder().host("127.0.0.1").port(0).start();
+    dashboard = Dashboard.newBuilder().host("127.0.0.1").port(0).dataDirectory(data).start();
     api = new Api(dashboard.uri());
   }
 
@@ -244,12 +247,18 @@ class DashboardHttpTest {
   }
 
   @Test
-  void panels_tiers_showsL1AndWhyThereIsNoLowerTier() throws Exception {
+  void panels_tiers_showsL1AndTheChronicleFileButNoRedis() throws Exception {
     Map<String, Object> tiers = api.get("api/panels/tiers").json();
     assertThat(tiers.get("available")).isEqualTo(true);
-    assertThat((String) tiers.get("summary")).contains("persistence-chronicle", "redis");
+    assertThat((String) tiers.get("summary")).contains("Chronicle file", "No Redis", "--redis");
     assertThat(number(tiers, "l1", "maximumSize")).isPositive();
-    assertThat(list(tiers.get("tiers"))).isEmpty();
+    List<Object> lower = list(tiers.get("tiers"));
+    assertThat(lower).extracting(tier -> map(tier).get("tier")).containsExactly("chronicle");
+    Map<String, Object> chronicle = map(lower.get(0));
+    assertThat(chronicle).containsEntry("state", "open")
+        .containsEntry("file", data.toAbsolutePath().resolve("products.cmap").toString());
+    assertThat(number(chronicle, "entries")).isNotNegative();
+    assertThat(chronicle).containsKeys("hits", "misses", "errors", "writes");
     Answer action = api.post("api/panels/tiers/flush");
     assertThat(action.status()).isEqualTo(404);
     assertThat(action.error()).contains("no action 'flush'");

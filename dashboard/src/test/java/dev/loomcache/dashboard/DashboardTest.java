@@ -11,14 +11,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DashboardTest {
+  @TempDir private Path data;
 
   @Test
   void builder_setterTwice_throwsNamingTheOldValue() {
@@ -48,7 +51,8 @@ class DashboardTest {
   @Test
   void start_portInUse_throwsUncheckedIoException() throws Exception {
     try (var taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      assertThatThrownBy(() -> Dashboard.newBuilder().port(taken.getLocalPort()).start())
+      assertThatThrownBy(() -> Dashboard.newBuilder().port(taken.getLocalPort())
+          .dataDirectory(data).start())
           .isInstanceOf(UncheckedIOException.class)
           .hasMessageContaining(String.valueOf(taken.getLocalPort()));
     }
@@ -57,7 +61,7 @@ class DashboardTest {
   @Test
   void close_withAnEventStreamOpen_endsTheStreamAndIsIdempotent() throws Exception {
     Dashboard dashboard = Dashboard.newBuilder().port(0).sampleInterval(Duration.ofMillis(50))
-        .start();
+        .dataDirectory(data).start();
     URI events = dashboard.uri().resolve("api/events");
     var firstLine = new CountDownLatch(1);
     var client = HttpClient.newHttpClient();

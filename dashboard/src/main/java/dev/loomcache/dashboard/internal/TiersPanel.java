@@ -41,12 +41,14 @@ public final class TiersPanel implements Panel {
     List<Map<String, Object>> tiers = new ArrayList<>();
     for (Map<String, Object> counted : StatsJson.tiers(snapshot.stats().tierStats())) {
       var tier = new LinkedHashMap<String, Object>(counted);
-      Map<String, Object> description = descriptions.get(String.valueOf(counted.get("tier")));
+      Map<String, Object> description = descriptions.remove(String.valueOf(counted.get("tier")));
       if (description != null) {
         tier.putAll(description);
       }
       tiers.add(tier);
     }
+    // A tier that failed to open has no statistics but still says why it is missing.
+    tiers.addAll(descriptions.values());
     var json = new LinkedHashMap<String, Object>();
     json.put("available", true);
     json.put("summary", setup.summary());

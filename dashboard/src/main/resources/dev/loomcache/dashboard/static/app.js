@@ -294,14 +294,17 @@ async function refreshTiers() {
     element('td', { text: number(status.l1.size) + ' / ' + number(status.l1.maximumSize) }),
     element('td', { text: number(status.l1.hits) }), element('td', { text: number(status.l1.misses) }),
     element('td', { text: '0' }), element('td', { text: '' }))];
+  const count = (n) => (n === undefined ? '' : number(n));
   for (const t of status.tiers) {
     const state = t.state === undefined ? '' : String(t.state);
-    rows.push(element('tr', {},
+    const good = state === 'up' || state === 'open';
+    rows.push(element('tr', { 'data-tier': t.tier },
       element('td', { text: t.tier + (t.detail ? ' (' + t.detail + ')' : '') }),
-      element('td', { class: state === 'up' ? 'state-up' : (state ? 'state-down' : ''), text: state }),
-      element('td', { text: t.entries === undefined ? '' : number(t.entries) }),
-      element('td', { text: number(t.hits) }), element('td', { text: number(t.misses) }),
-      element('td', { text: number(t.errors) }), element('td', { text: number(t.writes) })));
+      element('td', { class: good ? 'state-up' : (state ? 'state-down' : ''),
+        text: state + (t.error ? ': ' + t.error : '') }),
+      element('td', { text: count(t.entries) }),
+      element('td', { text: count(t.hits) }), element('td', { text: count(t.misses) }),
+      element('td', { text: count(t.errors) }), element('td', { text: count(t.writes) })));
   }
   const parts = [element('p', { class: 'muted', text: status.summary }),
     element('table', { id: 'tiers-table' }, element('thead', {}, head), element('tbody', {}, ...rows))];
