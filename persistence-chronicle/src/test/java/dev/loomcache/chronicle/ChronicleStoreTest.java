@@ -167,14 +167,15 @@ class ChronicleStoreTest {
     var writers = new ArrayList<Thread>();
     for (int w = 0; w < 4; w++) {
       int writer = w;
-      writers.add(Thread.ofVirtual().start(() -> {
+      // Platform threads: four virtual writers that never block could keep two of themselves from
+      // ever being scheduled on a 2-core machine, and the latch below would never open.
+      writers.add(Thread.ofPlatform().start(() -> {
         started.countDown();
         for (int i = 0; ; i++) {
           try {
             store.write("w" + writer + "-" + (i % 200), value("v" + i, StoredValue.NEVER_EXPIRES));
             written.incrementAndGet();
             writtenBy.incrementAndGet(writer);
-            Thread.yield(); // a writer that never blocks would keep its carrier from the others
           } catch (IllegalStateException e) {
             refused.incrementAndGet();
             return; // closed: every later call is refused too
