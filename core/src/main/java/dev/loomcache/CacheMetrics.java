@@ -3,7 +3,7 @@ package dev.loomcache;
 import dev.loomcache.internal.FlightTable;
 import dev.loomcache.internal.L1Store;
 import dev.loomcache.internal.StatsCounter;
-import dev.loomcache.internal.TierStack;
+import dev.loomcache.internal.Tiers;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
@@ -24,11 +24,11 @@ import org.jspecify.annotations.Nullable;
 final class CacheMetrics extends CacheMeterBinder<Cache<?, ?>> {
   private final StatsCounter stats;
   private final L1Store<?, ?> l1;
-  private final FlightTable<?, ?> flights;
-  private final @Nullable TierStack<?, ?> tiers;
+  private final FlightTable<?> flights;
+  private final Tiers<?, ?> tiers;
 
   CacheMetrics(Cache<?, ?> cache, String name, StatsCounter stats, L1Store<?, ?> l1,
-      FlightTable<?, ?> flights, @Nullable TierStack<?, ?> tiers) {
+      FlightTable<?> flights, Tiers<?, ?> tiers) {
     super(cache, name, Tags.empty());
     this.stats = stats;
     this.l1 = l1;
@@ -112,21 +112,21 @@ final class CacheMetrics extends CacheMeterBinder<Cache<?, ?>> {
         .description("Keys per batch loader call")
         .register(registry);
     stats.reportBatchSizesTo(batchSizes::record);
-    if (tiers != null) {
-      for (TierStack.Counters tier : tiers.counters()) {
-        FunctionCounter.builder("cache.tier.gets", tier, TierStack.Counters::hitCount)
+    {
+      for (Tiers.Counters tier : tiers.counters()) {
+        FunctionCounter.builder("cache.tier.gets", tier, Tiers.Counters::hitCount)
             .tags(getTagsWithCacheName()).tag("tier", tier.tier()).tag("result", "hit")
             .description("L1 misses answered by this tier")
             .register(registry);
-        FunctionCounter.builder("cache.tier.gets", tier, TierStack.Counters::missCount)
+        FunctionCounter.builder("cache.tier.gets", tier, Tiers.Counters::missCount)
             .tags(getTagsWithCacheName()).tag("tier", tier.tier()).tag("result", "miss")
             .description("L1 misses this tier had no live value for")
             .register(registry);
-        FunctionCounter.builder("cache.tier.errors", tier, TierStack.Counters::errorCount)
+        FunctionCounter.builder("cache.tier.errors", tier, Tiers.Counters::errorCount)
             .tags(getTagsWithCacheName()).tag("tier", tier.tier())
             .description("Tier failures and undecodable values, never seen by callers")
             .register(registry);
-        FunctionCounter.builder("cache.tier.writes", tier, TierStack.Counters::writeCount)
+        FunctionCounter.builder("cache.tier.writes", tier, Tiers.Counters::writeCount)
             .tags(getTagsWithCacheName()).tag("tier", tier.tier())
             .description("Values written to this tier")
             .register(registry);

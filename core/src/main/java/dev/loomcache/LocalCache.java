@@ -4,11 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import dev.loomcache.internal.BatchDispatcher;
 import dev.loomcache.internal.BulkLoads;
+import dev.loomcache.internal.CoarseClock;
 import dev.loomcache.internal.FanOut;
 import dev.loomcache.internal.FlightTable;
 import dev.loomcache.internal.L1Store;
+import dev.loomcache.internal.Loads;
 import dev.loomcache.internal.StatsCounter;
-import dev.loomcache.internal.TierStack;
+import dev.loomcache.internal.Tiers;
+import dev.loomcache.internal.Ttl;
 import dev.loomcache.internal.WritePath;
 import dev.loomcache.spi.KeyCodec;
 import dev.loomcache.spi.TierListener;
@@ -25,42 +28,50 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@link Cache} users hold: argument checks, the closed state and the hit path; misses and
- * writes go to the {@link FlightTable}.
+ * The {@link Cache} users hold: argument checks, the closed state and the hit path; misses go to
+ * {@link Loads}, writes to {@link WritePath}.
+ *
+ * <p>Design note. The hit methods are kept tiny (closed check, one L1 read, one counter, return) so
+ * that they inline into the caller; everything else is in {@link #miss}. A per-call TTL is only
+ * checked on a hit and converted to a {@link Ttl} on a miss, so a hit allocates nothing.
  */
 final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K, V> {
-  private static final Duration LONGEST_FINITE_TTL = Duration.ofNanos(Long.MAX_VALUE - 1);
-
   private final String name;
-  private final long defaultTtlNanos;
+  private final Ttl defaultTtl;
   private final L1Store<K, V> l1;
-  private final FlightTable<K, V> flights;
+  private final FlightTable<K> flights;
+  private final Loads<K, V> loads;
   private final WritePath<K, V> writes;
   private final StatsCounter stats;
-  private final @Nullable TierStack<K, V> tiers;
+  private final Tiers<K, V> tiers;
+  private final boolean coarseClock;
   private final BulkLoads<K, V> bulk;
   private final Duration batchWindow;
   private final int maxBatchSize;
   private final Semaphore batchPermits;
   private final Queue<BatchDispatcher<K, V>> batchers = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private volatile boolean closed;
 
   LocalCache(Loomcache<?, ?> builder) {
     this.name = builder.name();
-    this.defaultTtlNanos = builder.defaultTtlNanos();
+    this.defaultTtl = builder.defaultTtl();
     this.stats = new StatsCounter();
-    this.l1 = new L1Store<>(builder.maximumSize(), builder.ticker(), stats);
+    // Deadlines in L1 come from a coarse clock, unless the builder was given a ticker (a fake one).
+    this.coarseClock = builder.ticker() == Ticker.systemTicker();
+    Ticker clock = coarseClock ? CoarseClock.acquire() : builder.ticker();
+    this.l1 = new L1Store<>(builder.maximumSize(), !defaultTtl.isNever(), clock,
+        builder.executor(), stats);
     this.tiers = tierStack(builder);
-    this.flights = new FlightTable<>(l1, stats, builder.ticker(), tiers);
+    this.flights = new FlightTable<>();
     this.writes = new WritePath<>(flights, l1, stats, tiers);
+    this.loads = new Loads<>(flights, l1, writes, tiers, stats, builder.ticker());
     this.batchWindow = builder.batchWindow();
     this.maxBatchSize = builder.maxBatchSize();
     this.batchPermits = new Semaphore(builder.maxConcurrentBatches());
-    this.bulk = new BulkLoads<>(this, flights, FanOut.get(), maxBatchSize,
+    this.bulk = new BulkLoads<>(this, loads, FanOut.get(), maxBatchSize,
         builder.maxConcurrentBatches());
-    if (tiers != null) {
-      tiers.subscribe(new RemoteInvalidations());
-    }
+    tiers.subscribe(new RemoteInvalidations());
     var registry = builder.meterRegistry();
     if (registry != null) {
       new CacheMetrics(this, name, stats, l1, flights, tiers).bindTo(registry);
@@ -68,11 +79,11 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
   }
 
   @SuppressWarnings("unchecked")
-  private static <K, V> @Nullable TierStack<K, V> tierStack(Loomcache<?, ?> builder) {
+  private static <K, V> Tiers<K, V> tierStack(Loomcache<?, ?> builder) {
     if (builder.tiers().isEmpty()) {
-      return null;
+      return Tiers.none();
     }
-    return new TierStack<>(builder.tiers(), (KeyCodec<K>) builder.keyCodec(),
+    return new Tiers<>(builder.tiers(), (KeyCodec<K>) builder.keyCodec(),
         (ValueCodec<V>) builder.valueCodec(), builder.ticker());
   }
 
@@ -98,25 +109,34 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
   public @Nullable V get(K key, Callable<? extends V> loader) {
     requireNonNull(key, "key must not be null");
     requireNonNull(loader, "loader must not be null");
-    return read(key, loader, defaultTtlNanos);
-  }
-
-  @Override
-  public @Nullable V get(K key, Callable<? extends V> loader, Duration ttl) {
-    requireNonNull(key, "key must not be null");
-    requireNonNull(loader, "loader must not be null");
-    return read(key, loader, toNanos(ttl, "ttl"));
-  }
-
-  private @Nullable V read(K key, Callable<? extends V> loader, long ttlNanos) {
     checkOpen();
     V value = l1.getIfPresent(key);
     if (value != null) {
       stats.recordHit();
       return value;
     }
+    return miss(key, loader, defaultTtl);
+  }
+
+  @Override
+  public @Nullable V get(K key, Callable<? extends V> loader, Duration ttl) {
+    requireNonNull(key, "key must not be null");
+    requireNonNull(loader, "loader must not be null");
+    if (ttl == null || ttl.isNegative()) {
+      Ttl.of(ttl, "ttl"); // throws the right exception
+    }
+    checkOpen();
+    V value = l1.getIfPresent(key);
+    if (value != null) {
+      stats.recordHit();
+      return value;
+    }
+    return miss(key, loader, Ttl.of(ttl, "ttl"));
+  }
+
+  private @Nullable V miss(K key, Callable<? extends V> loader, Ttl ttl) {
     stats.recordMiss();
-    return flights.load(key, loader, ttlNanos);
+    return loads.load(key, loader, ttl);
   }
 
   @Override
@@ -124,7 +144,7 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     requireNonNull(key, "key must not be null");
     checkOpen();
     V value = lookUp(key);
-    return value != null || tiers == null ? value : flights.readThroughTiers(key);
+    return value != null ? value : loads.readThroughTiers(key);
   }
 
   /** Reads L1, counting a hit or a miss; never loads. */
@@ -141,7 +161,7 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
 
   @Override
   public Map<K, V> getAll(Collection<? extends K> keys, BatchLoader<K, V> loader) {
-    return bulk.getAll(keys, loader, defaultTtlNanos);
+    return bulk.getAll(keys, loader, defaultTtl);
   }
 
   @Override
@@ -157,9 +177,9 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     Duration window = options.window() == null ? batchWindow : options.window();
     int size = options.maxBatchSize() == 0 ? maxBatchSize : options.maxBatchSize();
     var batcher = new BatchDispatcher<>(
-        this, flights, loader, window, size, defaultTtlNanos, batchPermits, name);
+        this, loads, loader, window, size, defaultTtl, batchPermits, name);
     batchers.add(batcher);
-    if (closed.get()) { // close() raced us: make sure this batcher is closed too
+    if (closed) { // close() raced us: make sure this batcher is closed too
       batcher.close();
       checkOpen();
     }
@@ -168,7 +188,7 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
 
   @Override
   public WarmupResult<K> warmup(Map<K, ? extends Callable<? extends V>> loaders) {
-    var outcome = bulk.warmup(loaders, defaultTtlNanos);
+    var outcome = bulk.warmup(loaders, defaultTtl);
     return new WarmupResult<>(outcome.loaded, outcome.skipped, outcome.failed);
   }
 
@@ -177,17 +197,17 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     requireNonNull(key, "key must not be null");
     requireNonNull(value, "value must not be null");
     checkOpen();
-    writes.put(key, value, defaultTtlNanos);
+    writes.put(key, value, defaultTtl);
   }
 
   @Override
   public void put(K key, V value, Duration ttl) {
     requireNonNull(key, "key must not be null");
     requireNonNull(value, "value must not be null");
-    long ttlNanos = toNanos(ttl, "ttl");
+    Ttl stored = Ttl.of(ttl, "ttl");
     checkOpen();
-    if (ttlNanos > 0) {
-      writes.put(key, value, ttlNanos);
+    if (stored.stores()) {
+      writes.put(key, value, stored);
     }
   }
 
@@ -233,7 +253,7 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
         stats.batchedKeyCount(),
         stats.largestBatchSize(),
         stats.totalBatchTimeNanos(),
-        tiers == null ? List.of() : tiers.counters().stream()
+        tiers.counters().stream()
             .map(c -> new TierStats(c.tier(), c.hitCount(), c.missCount(), c.errorCount(),
                 c.writeCount()))
             .toList());
@@ -247,23 +267,25 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
 
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
+    if (!closing.compareAndSet(false, true)) {
       return;
     }
+    closed = true;
     for (BatchDispatcher<K, V> batcher : batchers) {
       batcher.close();
     }
     // Loads still running finish and hand their values to their waiters; storing them is harmless
     // because nothing can read this cache any more. The tiers keep their data: only L1 is dropped.
     writes.invalidateAllLocal();
-    if (tiers != null) {
-      tiers.close();
+    tiers.close();
+    if (coarseClock) {
+      CoarseClock.release();
     }
   }
 
   @Override
   public String toString() {
-    return "Cache{name=" + name + ", estimatedSize=" + l1.estimatedSize() + ", closed=" + closed.get() + '}';
+    return "Cache{name=" + name + ", estimatedSize=" + l1.estimatedSize() + ", closed=" + closed + '}';
   }
 
   /** The number of callers parked on the load of {@code key}; for tests. */
@@ -278,20 +300,12 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
 
   @Override
   public void checkOpen() {
-    if (closed.get()) {
-      throw new IllegalStateException("Cache '" + name + "' is closed");
+    if (closed) {
+      throw closedException();
     }
   }
 
-  /**
-   * Converts a TTL to nanoseconds: {@link L1Store#NEVER} for durations too long to count, 0 for
-   * {@link Duration#ZERO}.
-   */
-  static long toNanos(Duration ttl, String parameter) {
-    requireNonNull(ttl, () -> parameter + " must not be null");
-    if (ttl.isNegative()) {
-      throw new IllegalArgumentException(parameter + " must not be negative, but was " + ttl);
-    }
-    return ttl.compareTo(LONGEST_FINITE_TTL) > 0 ? L1Store.NEVER : ttl.toNanos();
+  private IllegalStateException closedException() {
+    return new IllegalStateException("Cache '" + name + "' is closed");
   }
 }

@@ -2,7 +2,7 @@ package dev.loomcache.internal;
 
 import dev.loomcache.BatchLoader;
 import dev.loomcache.Batcher;
-import dev.loomcache.internal.FlightTable.Pending;
+import dev.loomcache.internal.BulkLoads.Pending;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -33,11 +33,11 @@ import org.jspecify.annotations.Nullable;
  */
 public final class BatchDispatcher<K, V> implements Batcher<K, V> {
   private final ReadPath<K, V> cache;
-  private final FlightTable<K, V> flights;
+  private final Loads<K, V> flights;
   private final BatchLoader<K, V> loader;
   private final long windowNanos;
   private final int maxBatchSize;
-  private final long ttlNanos;
+  private final Ttl ttl;
   private final Semaphore permits;
   private final String threadName;
 
@@ -51,14 +51,14 @@ public final class BatchDispatcher<K, V> implements Batcher<K, V> {
   private int activeBatches; // guarded by lock: batches taken from a window and not yet finished
   private final Set<Thread> timers = ConcurrentHashMap.newKeySet();
 
-  public BatchDispatcher(ReadPath<K, V> cache, FlightTable<K, V> flights, BatchLoader<K, V> loader,
-      Duration window, int maxBatchSize, long ttlNanos, Semaphore permits, String cacheName) {
+  public BatchDispatcher(ReadPath<K, V> cache, Loads<K, V> flights, BatchLoader<K, V> loader,
+      Duration window, int maxBatchSize, Ttl ttl, Semaphore permits, String cacheName) {
     this.cache = cache;
     this.flights = flights;
     this.loader = loader;
     this.windowNanos = window.toNanos();
     this.maxBatchSize = maxBatchSize;
-    this.ttlNanos = ttlNanos;
+    this.ttl = ttl;
     this.permits = permits;
     this.threadName = "loomcache-batch-" + cacheName;
   }
@@ -199,7 +199,7 @@ public final class BatchDispatcher<K, V> implements Batcher<K, V> {
       }
       try {
         ScopedValue.where(IN_BATCH, permits)
-            .run(() -> BulkLoads.loadBatch(flights, window.entries, loader, ttlNanos));
+            .run(() -> BulkLoads.loadBatch(flights, window.entries, loader, ttl));
       } finally {
         if (!window.nested) {
           permits.release();

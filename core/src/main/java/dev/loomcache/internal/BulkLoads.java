@@ -8,7 +8,6 @@ import dev.loomcache.internal.Flight.Failed;
 import dev.loomcache.internal.Flight.Loaded;
 import dev.loomcache.internal.Flight.Outcome;
 import dev.loomcache.internal.FlightTable.Claim;
-import dev.loomcache.internal.FlightTable.Pending;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -34,12 +33,12 @@ import org.slf4j.LoggerFactory;
 public final class BulkLoads<K, V> {
   private static final Logger logger = LoggerFactory.getLogger(BulkLoads.class);
   private final ReadPath<K, V> cache;
-  private final FlightTable<K, V> flights;
+  private final Loads<K, V> flights;
   private final FanOut fanOut;
   private final int maxBatchSize;
   private final int parallelism;
 
-  public BulkLoads(ReadPath<K, V> cache, FlightTable<K, V> flights, FanOut fanOut,
+  public BulkLoads(ReadPath<K, V> cache, Loads<K, V> flights, FanOut fanOut,
       int maxBatchSize, int parallelism) {
     this.cache = cache;
     this.flights = flights;
@@ -53,17 +52,17 @@ public final class BulkLoads<K, V> {
    * batches of at most {@code maxBatchSize}, fanned out; keys loaded by someone else are waited
    * for. Fail-fast: the first failed batch cancels the others, and its failure is thrown.
    */
-  public Map<K, V> getAll(Collection<? extends K> keys, BatchLoader<K, V> loader, long ttlNanos) {
+  public Map<K, V> getAll(Collection<? extends K> keys, BatchLoader<K, V> loader, Ttl ttl) {
     Objects.requireNonNull(keys, "keys must not be null");
     Objects.requireNonNull(loader, "loader must not be null");
-    return readThrough(cache, flights, keys, owned -> loadInBatches(owned, loader, ttlNanos));
+    return readThrough(cache, flights, keys, owned -> loadInBatches(owned, loader, ttl));
   }
 
   /**
    * Returns the values of {@code keys}, in their order, from L1 or through
    * {@link #loadMany}; what {@code Cache.getAll} and {@code Batcher.getAll} share.
    */
-  static <K, V> Map<K, V> readThrough(ReadPath<K, V> cache, FlightTable<K, V> flights,
+  static <K, V> Map<K, V> readThrough(ReadPath<K, V> cache, Loads<K, V> flights,
       Collection<? extends K> keys, Consumer<List<Pending<K>>> loadOwned) {
     Set<K> unique = uniqueKeys(keys);
     cache.checkOpen();
@@ -88,13 +87,13 @@ public final class BulkLoads<K, V> {
     return result;
   }
 
-  private void loadInBatches(List<Pending<K>> mine, BatchLoader<K, V> loader, long ttlNanos) {
+  private void loadInBatches(List<Pending<K>> mine, BatchLoader<K, V> loader, Ttl ttl) {
     if (mine.isEmpty()) {
       return;
     }
     if (mine.size() <= maxBatchSize) {
       // One batch, on the calling thread: an interrupt of this thread is the caller's alone.
-      Throwable failure = loadBatch(flights, mine, loader, ttlNanos);
+      Throwable failure = loadBatch(flights, mine, loader, ttl);
       if (failure != null && Failures.isOwnInterrupt(failure)) {
         throw Failures.ownersFailure(mine.getFirst().key(), failure);
       }
@@ -104,7 +103,7 @@ public final class BulkLoads<K, V> {
     for (int from = 0; from < mine.size(); from += maxBatchSize) {
       List<Pending<K>> batch = mine.subList(from, Math.min(from + maxBatchSize, mine.size()));
       tasks.add(() -> {
-        Throwable failure = loadBatch(flights, batch, loader, ttlNanos);
+        Throwable failure = loadBatch(flights, batch, loader, ttl);
         if (failure != null) {
           throw new BatchFailedException(failure); // fail fast: cancel the other batches
         }
@@ -127,7 +126,7 @@ public final class BulkLoads<K, V> {
    * Loads every absent key of {@code loaders} concurrently (at most {@code parallelism} at once);
    * never overwrites a present value; one failure does not stop the others.
    */
-  public WarmupOutcome<K> warmup(Map<K, ? extends Callable<? extends V>> loaders, long ttlNanos) {
+  public WarmupOutcome<K> warmup(Map<K, ? extends Callable<? extends V>> loaders, Ttl ttl) {
     Objects.requireNonNull(loaders, "loaders must not be null");
     loaders.forEach((key, loader) -> {
       Objects.requireNonNull(key, "loaders must not contain a null key");
@@ -148,7 +147,7 @@ public final class BulkLoads<K, V> {
       var claims = new ArrayList<Claim>(unclaimed.size());
       var mine = new ArrayList<Pending<K>>();
       claimAll(flights, unclaimed, claims, mine);
-      runOwnLoads(mine, loaders, ttlNanos, outcome);
+      runOwnLoads(mine, loaders, ttl, outcome);
       var retry = new ArrayList<K>();
       for (int i = 0; i < claims.size(); i++) {
         if (claims.get(i).owned()) {
@@ -170,14 +169,14 @@ public final class BulkLoads<K, V> {
 
   /** Runs the loaders of the keys this warmup claimed, fanned out, and records what they did. */
   private void runOwnLoads(List<Pending<K>> mine, Map<K, ? extends Callable<? extends V>> loaders,
-      long ttlNanos, WarmupOutcome<K> outcome) {
+      Ttl ttl, WarmupOutcome<K> outcome) {
     if (mine.isEmpty()) {
       return;
     }
     var tasks = new ArrayList<Callable<Outcome>>(mine.size());
     for (Pending<K> pending : mine) {
       Callable<? extends V> loader = loaders.get(pending.key());
-      tasks.add(() -> flights.runLoader(pending.key(), pending.flight(), loader, ttlNanos));
+      tasks.add(() -> flights.runLoader(pending.key(), pending.flight(), loader, ttl));
     }
     List<FanOut.Outcome<Outcome>> results;
     try {
@@ -207,9 +206,9 @@ public final class BulkLoads<K, V> {
    * queueing them for a batch), then waits for every key. Keys whose loader was interrupted are
    * claimed again. Keys loaded as absent are left out of the result.
    *
-   * @throws CacheLoadException or the loader's unchecked failure, as {@link FlightTable#unwrap} does
+   * @throws CacheLoadException or the loader's unchecked failure, as {@link Loads#unwrap} does
    */
-  static <K, V> Map<K, V> loadMany(FlightTable<K, V> flights, List<K> keys,
+  static <K, V> Map<K, V> loadMany(Loads<K, V> flights, List<K> keys,
       Consumer<List<Pending<K>>> loadOwned) {
     var result = new HashMap<K, V>();
     List<K> pendingKeys = keys;
@@ -250,11 +249,11 @@ public final class BulkLoads<K, V> {
    *
    * @return the batch loader's failure, or null if it returned
    */
-  static <K, V> @Nullable Throwable loadBatch(FlightTable<K, V> flights, List<Pending<K>> claimed,
-      BatchLoader<K, V> loader, long ttlNanos) {
+  static <K, V> @Nullable Throwable loadBatch(Loads<K, V> flights, List<Pending<K>> claimed,
+      BatchLoader<K, V> loader, Ttl ttl) {
     Thread current = Thread.currentThread();
     List<Pending<K>> batch = claimed;
-    if (flights.hasTiers()) {
+    if (!flights.tiers().isEmpty()) {
       // Keys the tiers hold are promoted from there; only the rest go to the batch loader.
       batch = new ArrayList<>(claimed.size());
       try {
@@ -279,7 +278,7 @@ public final class BulkLoads<K, V> {
     }
     Map<K, V> loaded = Map.of();
     @Nullable Throwable failure = null;
-    boolean abandoned = false;
+    @Nullable Outcome failed = null;
     long start = flights.ticker().read();
     try {
       Map<K, V> result = loader.load(Collections.unmodifiableSet(keys));
@@ -289,23 +288,18 @@ public final class BulkLoads<K, V> {
       loaded = result;
     } catch (Throwable t) {
       failure = t;
-      abandoned = Failures.isOwnInterrupt(t);
+      failed = Failures.isOwnInterrupt(t) ? Abandoned.INSTANCE : new Failed(t);
     } finally {
       long elapsed = flights.ticker().read() - start;
       flights.stats().recordBatch(keys.size(), elapsed, failure != null);
       for (Pending<K> pending : batch) {
-        Outcome outcome;
-        if (failure == null) {
-          outcome = new Loaded(loaded.get(pending.key()));
-        } else if (abandoned) {
-          outcome = Abandoned.INSTANCE;
-        } else {
-          outcome = new Failed(failure);
-        }
+        Outcome outcome = failed != null ? failed : new Loaded(loaded.get(pending.key()));
         try {
-          flights.publish(pending.key(), pending.flight(), outcome, ttlNanos);
+          flights.writes().finish(pending.key(), pending.flight(), outcome, ttl, false);
         } catch (Throwable t) {
           logger.warn("Could not store the batch-loaded value of key '{}'", pending.key(), t);
+        } finally {
+          flights.tiers().loadFinished(pending.key());
         }
       }
     }
@@ -316,7 +310,7 @@ public final class BulkLoads<K, V> {
    * Claims every key, collecting the claims and the flights the caller owns. If a claim throws (a
    * re-entrant key), the flights already owned are abandoned first, so none is left in the table.
    */
-  static <K> void claimAll(FlightTable<K, ?> flights, List<K> keys, List<Claim> claims,
+  static <K> void claimAll(Loads<K, ?> flights, List<K> keys, List<Claim> claims,
       List<Pending<K>> mine) {
     try {
       for (K key : keys) {
@@ -332,7 +326,7 @@ public final class BulkLoads<K, V> {
     }
   }
 
-  private static <K> void abandonAll(FlightTable<K, ?> flights, List<Pending<K>> pending) {
+  private static <K> void abandonAll(Loads<K, ?> flights, List<Pending<K>> pending) {
     for (Pending<K> p : pending) {
       flights.abandon(p.key(), p.flight());
     }
@@ -353,6 +347,9 @@ public final class BulkLoads<K, V> {
     }
     return unique;
   }
+
+  /** A key with the flight its loader must complete. */
+  public record Pending<K>(K key, Flight flight) {}
 
   /** Carries a batch loader's failure out of a fan-out task, so the fan-out fails fast. */
   private static final class BatchFailedException extends Exception {

@@ -1,6 +1,6 @@
 package dev.loomcache.internal;
 
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
@@ -9,10 +9,15 @@ import org.jspecify.annotations.Nullable;
  * {@link FlightTable} and that later callers park on.
  *
  * <p>Design note. A flight is created and published with a cheap {@code putIfAbsent}; the loader
- * never runs under its lock. The lock and condition exist only so that waiters can park and be
- * woken: {@link #complete} holds the lock just long enough to publish the outcome and signal.
- * Waiting is interruptible; an interrupted waiter leaves without touching the flight, so one
- * waiter's interrupt can never affect the load or the other waiters.
+ * never runs under its lock. The lock guards the outcome, a LIFO stack of parked waiters and their
+ * count; there is no {@code Condition}. A waiter checks the volatile outcome, and if there is none
+ * yet, pushes a node under the lock, releases it and parks with {@link LockSupport#park}: it never
+ * touches the lock again on the way out. {@link #complete} sets the outcome and detaches the stack
+ * under the lock, then unparks every waiter after releasing it. So when 100 waiters wake at once
+ * they do not re-acquire the lock one after another (the convoy a {@code Condition} causes), and
+ * each waiter allocates one small node. Waiting is interruptible; an interrupted waiter marks its
+ * node gone and leaves without touching the flight, so one waiter's interrupt can never affect the
+ * load or the other waiters.
  */
 public final class Flight {
   /**
@@ -27,7 +32,8 @@ public final class Flight {
 
   /**
    * Set by {@code put} and {@code invalidate} of this key while the flight runs (under the flight
-   * table's lock for the key): the loaded value must not be stored.
+   * table's lock for the key): the loaded value must not be stored, and no caller that arrives
+   * afterwards may join this flight.
    */
   volatile boolean superseded;
 
@@ -35,10 +41,9 @@ public final class Flight {
   @Nullable Throwable ownersFailure;
 
   private final ReentrantLock lock = new ReentrantLock();
-  private final Condition completed = lock.newCondition();
   private volatile @Nullable Outcome outcome;
+  private @Nullable Waiter waiters; // guarded by lock; null once completed
   private volatile int parkedCount; // written only under the lock
-
 
   Flight(@Nullable Thread owner, long epoch) {
     this.owner = owner;
@@ -48,27 +53,46 @@ public final class Flight {
   /**
    * Returns the outcome, parking the calling thread until there is one.
    *
-   * @throws InterruptedException if the calling thread is interrupted while parked; the flight is
-   *     unaffected
+   * @throws InterruptedException if the calling thread is interrupted while parked and the outcome
+   *     had not arrived; the flight is unaffected
    */
   Outcome await() throws InterruptedException {
     Outcome result = outcome;
     if (result != null) {
       return result;
     }
+    Waiter node = new Waiter(Thread.currentThread());
     lock.lockInterruptibly();
     try {
-      parkedCount++;
-      try {
-        while ((result = outcome) == null) {
-          completed.await();
-        }
+      if ((result = outcome) != null) {
         return result;
-      } finally {
-        parkedCount--;
       }
+      node.next = waiters;
+      waiters = node;
+      parkedCount++;
     } finally {
       lock.unlock();
+    }
+    for (;;) {
+      LockSupport.park(this);
+      if ((result = outcome) != null) {
+        return result;
+      }
+      if (Thread.interrupted()) {
+        lock.lock();
+        try {
+          if ((result = outcome) != null) {
+            Thread.currentThread().interrupt(); // the outcome came first: keep the status
+            return result;
+          }
+          node.gone = true;
+          parkedCount--;
+        } finally {
+          lock.unlock();
+        }
+        throw new InterruptedException();
+      }
+      // A spurious wake-up: park again.
     }
   }
 
@@ -77,14 +101,23 @@ public final class Flight {
    * flight does nothing, so a clean-up path may complete defensively.
    */
   void complete(Outcome result) {
+    Waiter stack;
     lock.lock();
     try {
-      if (outcome == null) {
-        outcome = result;
-        completed.signalAll();
+      if (outcome != null) {
+        return;
       }
+      outcome = result;
+      stack = waiters;
+      waiters = null;
+      parkedCount = 0;
     } finally {
       lock.unlock();
+    }
+    for (Waiter w = stack; w != null; w = w.next) {
+      if (!w.gone) {
+        LockSupport.unpark(w.thread);
+      }
     }
   }
 
@@ -105,6 +138,17 @@ public final class Flight {
   /** For tests: whether the calling thread holds this flight's lock. */
   boolean isLockHeldByCurrentThread() {
     return lock.isHeldByCurrentThread();
+  }
+
+  /** A parked caller; {@code gone} once it left after an interrupt (written under the lock). */
+  private static final class Waiter {
+    final Thread thread;
+    @Nullable Waiter next;
+    volatile boolean gone;
+
+    Waiter(Thread thread) {
+      this.thread = thread;
+    }
   }
 
   /** What a flight ended with. */

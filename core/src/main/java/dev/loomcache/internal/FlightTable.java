@@ -1,228 +1,84 @@
 package dev.loomcache.internal;
 
-import dev.loomcache.BatchLoader;
 import dev.loomcache.CacheLoadException;
-import dev.loomcache.Ticker;
-import dev.loomcache.internal.Flight.Abandoned;
-import dev.loomcache.internal.Flight.Failed;
-import dev.loomcache.internal.Flight.Loaded;
 import dev.loomcache.internal.Flight.Outcome;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Single-flight loading over an {@link L1Store}: at most one load per key at a time, never under a
- * lock, never undone-invalidation-resurrecting.
+ * The loads in progress, one {@link Flight} per key: claim, await, complete, supersede and the
+ * epoch. It stores nothing itself; {@link WritePath} decides what a finished flight stores.
  *
- * <p>Design note. The table maps each key being loaded to a {@link Flight}. The first caller to
- * {@code putIfAbsent} a flight owns the load and runs the loader on its own thread, outside every
- * lock and outside any {@code compute}; later callers park on the flight. Three rules keep it correct
- * (CONCURRENCY.md has the long form):
+ * <p>Design note. The first caller to {@code putIfAbsent} a flight owns the load and runs the
+ * loader on its own thread, outside every lock and outside any {@code compute}; later callers park
+ * on the flight. Three rules keep it correct (CONCURRENCY.md has the long form):
  *
  * <ol>
- *   <li><b>One lock orders every L1 write of a key.</b> {@code put}, {@code invalidate} and the
- *       owner's install all run inside {@code flights.compute(key, ...)}, i.e. under this table's bin
- *       lock for the key, and do only in-memory work there. So a write either happens before a
- *       flight exists (the owner's re-read of L1 then sees it), or it marks the running flight
- *       {@linkplain Flight#superseded superseded}, or it happens after the install and replaces it.
- *   <li><b>Generations.</b> {@code invalidateAll} advances {@link #epoch} and supersedes every running
- *       flight before clearing L1; a flight installs only if its epoch is still current and it was not
- *       superseded. A load that began before an invalidation can therefore never store its value
- *       after that invalidation returned, though its waiters still receive it.
- *   <li><b>Every flight completes.</b> The owner removes its flight and completes it in a
- *       {@code finally}, whatever the loader did. An owner interrupted during a failing load
- *       {@linkplain Abandoned abandons} the flight instead: the failure is its own, and the waiters
- *       return to the table, where the first of them to install a new flight runs its own loader.
+ *   <li><b>Only current flights are joined.</b> A flight is current while it is not
+ *       {@linkplain Flight#superseded superseded} and its epoch is the table's. {@code put},
+ *       {@code invalidate} and {@code invalidateAll} supersede the flights running when they are
+ *       called; a caller that arrives afterwards finds the flight not current, replaces it in the
+ *       table with a flight of its own and loads again. So a read that begins after an invalidation
+ *       returned never receives a value loaded before it (linearizability). Callers that joined the
+ *       superseded flight earlier still receive its value; it finishes beside the new one, and only
+ *       current flights count for "one load per key at a time".
+ *   <li><b>One lock orders every L1 write of a key.</b> Superseding a key's flight, the L1 write of
+ *       {@code put}/{@code invalidate}, and a finished flight's install all run inside
+ *       {@code flights.compute(key, ...)}, under this table's bin lock for the key, and do only
+ *       in-memory work there ({@link #supersedeAnd}, {@link #removeAnd}).
+ *   <li><b>Every flight completes.</b> Whatever the loader did, its owner completes the flight in a
+ *       {@code finally} ({@link WritePath#finish}); a flight abandoned after its owner's interrupt
+ *       sends its waiters back here, where the first of them to claim runs its own loader.
  * </ol>
  */
-public final class FlightTable<K, V> {
-  private static final Logger logger = LoggerFactory.getLogger(FlightTable.class);
-
+public final class FlightTable<K> {
   private final ConcurrentHashMap<K, Flight> flights = new ConcurrentHashMap<>();
   private final AtomicLong epoch = new AtomicLong();
-  private final L1Store<K, V> l1;
-  private final StatsCounter stats;
-  private final Ticker ticker;
-  private final @Nullable TierStack<K, V> tiers;
-
-  public FlightTable(L1Store<K, V> l1, StatsCounter stats, Ticker ticker) {
-    this(l1, stats, ticker, null);
-  }
-
-  public FlightTable(L1Store<K, V> l1, StatsCounter stats, Ticker ticker,
-      @Nullable TierStack<K, V> tiers) {
-    this.l1 = l1;
-    this.stats = stats;
-    this.ticker = ticker;
-    this.tiers = tiers;
-  }
 
   /**
-   * Loads {@code key} after an L1 miss (already counted by the caller): joins the flight in
-   * progress, or becomes its owner and runs {@code loader}. May park the calling thread until the
-   * flight it joined completes.
+   * Claims {@code key}: returns a new flight that the caller owns and must complete, or the current
+   * flight of another caller to {@link #await}. A flight that is no longer current is replaced, never
+   * joined.
    *
-   * @param ttlNanos how long to store the value: 0 means do not store, {@link L1Store#NEVER} no expiry
-   */
-  public @Nullable V load(K key, Callable<? extends V> loader, long ttlNanos) {
-    for (;;) {
-      Claim claim = claim(key);
-      if (claim.owned()) {
-        Outcome outcome = runLoader(key, claim.flight(), loader, ttlNanos);
-        if (outcome == Abandoned.INSTANCE) {
-          throw Failures.ownersFailure(key, claim.flight().ownersFailure);
-        }
-        return unwrap(key, outcome);
-      }
-      Outcome outcome = await(key, claim.flight());
-      if (outcome == Abandoned.INSTANCE) {
-        continue; // the owner was interrupted; race the other waiters to take the load over
-      }
-      stats.recordCoalesced();
-      return unwrap(key, outcome);
-    }
-  }
-
-  /**
-   * Claims {@code key}: returns a new flight that the caller owns and must complete (with
-   * {@link #runLoader}, {@link #loadBatch} or {@link #abandon}), or the flight of another caller to
-   * {@link #await}. A flight claimed when L1 already holds a value comes back completed with it.
-   *
-   * @throws IllegalStateException if the calling thread owns the flight in progress for this key
+   * @throws IllegalStateException if the calling thread owns the current flight for this key
    */
   public Claim claim(K key) {
     Thread current = Thread.currentThread();
-    Flight flight = flights.get(key);
-    if (flight == null) {
-      Flight mine = new Flight(current, epoch.get());
-      flight = flights.putIfAbsent(key, mine);
+    for (;;) {
+      Flight flight = flights.get(key);
       if (flight == null) {
-        // A load may have completed between the caller's L1 miss and our putIfAbsent; its value
-        // was stored before its flight left the table, so this read sees it.
-        V present = l1.getIfPresent(key);
-        if (present == null) {
+        Flight mine = new Flight(current, epoch.get());
+        flight = flights.putIfAbsent(key, mine);
+        if (flight == null) {
           return new Claim(mine, true);
         }
-        publish(key, mine, new Loaded(present), 0);
-        return new Claim(mine, false);
       }
-    }
-    if (flight.owner == current) {
-      throw new IllegalStateException(
-          "Recursive load: the loader of key '" + key + "' asked for the same key on the same"
-              + " thread; a loader must not read its own key");
-    }
-    return new Claim(flight, false);
-  }
-
-  /**
-   * Runs {@code loader} for a flight the caller claimed, on the calling thread (which becomes the
-   * flight's owner), then stores and publishes the outcome. Never throws for the loader's failure:
-   * it is returned as the outcome. An {@link Abandoned} outcome means the calling thread was
-   * interrupted and the loader failed; the failure is then kept in {@link Flight#ownersFailure}.
-   */
-  Outcome runLoader(K key, Flight flight, Callable<? extends V> loader, long ttlNanos) {
-    flight.owner = Thread.currentThread();
-    if (tiers != null) {
-      Outcome fromTier = readTiers(key, flight);
-      if (fromTier != null) {
-        return fromTier;
+      if (flight.owner == current) {
+        throw new IllegalStateException(
+            "Recursive load: the loader of key '" + key + "' asked for the same key on the same"
+                + " thread; a loader must not read its own key");
       }
-    }
-    if (logger.isDebugEnabled()) {
-      logger.debug("Loading key '{}'", key);
-    }
-    Outcome outcome = Abandoned.INSTANCE; // replaced below unless something beyond Throwable happens
-    long start = ticker.read();
-    try {
-      V value = loader.call();
-      stats.recordLoadSuccess(ticker.read() - start);
-      outcome = new Loaded(value);
-    } catch (Throwable failure) {
-      stats.recordLoadFailure(ticker.read() - start);
-      if (Failures.isOwnInterrupt(failure)) {
-        // The interrupt was meant for this thread: the failure is the owner's alone, and one
-        // waiter takes the load over with its own loader.
-        flight.ownersFailure = failure;
-        outcome = Abandoned.INSTANCE;
-      } else {
-        outcome = new Failed(failure);
+      if (isCurrent(flight)) {
+        return new Claim(flight, false);
       }
-    } finally {
-      publish(key, flight, outcome, ttlNanos);
-    }
-    return outcome;
-  }
-
-  /**
-   * Reads the tiers for a flight the caller owns; on a hit, promotes the value to L1 with its
-   * remaining TTL (not written back to the tiers) and completes the flight.
-   */
-  @Nullable Outcome readTiers(K key, Flight flight) {
-    TierStack.Promoted<V> found;
-    try {
-      found = tiers.read(key);
-    } catch (Throwable t) {
-      // A codec or tier broke beyond a runtime failure: fall through to the loader.
-      logger.warn("Could not read the tiers for key '{}'", key, t);
-      found = null;
-    }
-    if (found == null) {
-      return null;
-    }
-    Outcome outcome = new Loaded(found.value());
-    publish(key, flight, outcome, found.ttlNanos(), false);
-    return outcome;
-  }
-
-  /**
-   * Reads L1 and then the tiers without loading, for {@code getIfPresent}; never parks on a load in
-   * flight (returns null instead).
-   */
-  public @Nullable V readThroughTiers(K key) {
-    if (tiers == null || flights.containsKey(key)) {
-      return null; // being loaded (perhaps by this very thread): never park, never re-enter
-    }
-    Claim claim = claim(key);
-    if (!claim.owned()) {
-      // Completed already only if L1 held the value after all; otherwise someone is loading.
-      @SuppressWarnings("unchecked")
-      V present = claim.flight().outcomeNow() instanceof Loaded(Object value) ? (V) value : null;
-      return present;
-    }
-    Outcome outcome = readTiers(key, claim.flight());
-    if (outcome == null) {
-      abandon(key, claim.flight()); // nothing found: waiters, if any, load it themselves
-      return null;
-    }
-    return unwrap(key, outcome);
-  }
-
-  /**
-   * Completes a claimed flight without loading: its waiters go back to the table. Does nothing to
-   * a flight already completed, so clean-up paths may call it for every flight they claimed.
-   */
-  void abandon(K key, Flight flight) {
-    if (!flight.isDone()) {
-      publish(key, flight, Abandoned.INSTANCE, 0);
+      Flight mine = new Flight(current, epoch.get());
+      if (flights.replace(key, flight, mine)) {
+        return new Claim(mine, true);
+      }
+      // Someone else replaced or removed it first: look again.
     }
   }
 
-  /** Completes a claimed flight with a failure that is not the loader's (e.g. a closed batcher). */
-  void fail(K key, Flight flight, Throwable failure) {
-    publish(key, flight, new Failed(failure), 0);
+  /** Whether {@code flight} may still store its value and be joined. */
+  boolean isCurrent(Flight flight) {
+    return !flight.superseded && flight.epoch == epoch.get();
+  }
+
+  /** Whether a flight, current or not, is in the table for {@code key}. */
+  boolean isLoading(K key) {
+    return flights.containsKey(key);
   }
 
   /**
@@ -242,15 +98,9 @@ public final class FlightTable<K, V> {
     }
   }
 
-  /** A claimed flight and whether the caller owns it. */
-  public record Claim(Flight flight, boolean owned) {}
-
-  /** A key with the flight its loader must complete. */
-  public record Pending<K>(K key, Flight flight) {}
-
   /**
-   * Runs {@code l1Write} for {@code key} under the key's bin lock, after marking the flight in
-   * progress for it (if any) superseded: the flight will not store its value over the write.
+   * Marks the flight of {@code key} (if any) superseded and runs {@code l1Write} under the key's bin
+   * lock: no load in progress stores over the write, and no later caller joins that load.
    */
   void supersedeAnd(K key, Consumer<K> l1Write) {
     flights.compute(
@@ -265,8 +115,8 @@ public final class FlightTable<K, V> {
   }
 
   /**
-   * Advances the epoch and supersedes every flight in progress, so that no load that began before
-   * this call stores its value; the caller then clears L1.
+   * Advances the epoch and supersedes every flight in progress, so that none of them stores its
+   * value or is joined; the caller then clears L1.
    */
   void supersedeAll() {
     // Flights that begin after this increment may store; those that read the old epoch may not.
@@ -284,8 +134,33 @@ public final class FlightTable<K, V> {
     }
   }
 
-  StatsCounter stats() {
-    return stats;
+  /**
+   * Removes {@code flight} from the table under the key's bin lock, first running {@code install}
+   * if the flight is still current. A flight that was replaced is not in the table any more; it
+   * neither removes its successor nor installs.
+   *
+   * @return whether {@code install} ran
+   */
+  boolean removeAnd(K key, Flight flight, @Nullable Consumer<K> install) {
+    var installed = new boolean[1];
+    flights.compute(
+        key,
+        (k, present) -> {
+          if (present != flight) {
+            return present;
+          }
+          if (install != null && isCurrent(flight)) {
+            install.accept(k);
+            installed[0] = true;
+          }
+          return null;
+        });
+    return installed[0];
+  }
+
+  /** Removes {@code flight} if it is still in the table; for clean-up after a failed store. */
+  void remove(K key, Flight flight) {
+    flights.remove(key, flight);
   }
 
   /** For tests: whether the calling thread holds the lock of any flight in the table. */
@@ -304,91 +179,6 @@ public final class FlightTable<K, V> {
     return flights.size();
   }
 
-  void publish(K key, Flight flight, Outcome outcome, long ttlNanos) {
-    publish(key, flight, outcome, ttlNanos, true);
-  }
-
-  /**
-   * Removes the flight, storing the value first (in L1 and, unless it came from them, the tiers) if
-   * it is still current, then completes it. Runs in the owner's {@code finally}: the flight completes
-   * whatever happens here.
-   *
-   * <p>With tiers, the store runs in the key's write lane, so that a put or an invalidation of the
-   * same key cannot interleave between the tier write and the L1 install; an {@code invalidateAll}
-   * that slips in between is undone by deleting what was just written.
-   */
-  private void publish(K key, Flight flight, Outcome outcome, long ttlNanos, boolean writeTiers) {
-    try {
-      @SuppressWarnings("unchecked")
-      V value = outcome instanceof Loaded(Object loaded) ? (V) loaded : null;
-      boolean storable = value != null && ttlNanos > 0;
-      if (storable && writeTiers && tiers != null) {
-        KeyLanes.Lane lane = tiers.lanes.enter(key);
-        try {
-          boolean written = isCurrent(flight);
-          if (written) {
-            tiers.write(key, value, ttlNanos);
-          }
-          if (!removeAndInstall(key, flight, value, ttlNanos) && written) {
-            tiers.delete(key);
-          }
-        } finally {
-          tiers.lanes.leave(key, lane);
-        }
-      } else {
-        removeAndInstall(key, flight, storable ? value : null, ttlNanos);
-      }
-    } catch (Throwable t) {
-      flights.remove(key, flight);
-      throw t;
-    } finally {
-      flight.complete(outcome);
-    }
-  }
-
-  private boolean isCurrent(Flight flight) {
-    return !flight.superseded && flight.epoch == epoch.get();
-  }
-
-  /**
-   * Removes {@code flight} from the table and, if {@code value} is non-null and the flight still
-   * current, stores it in L1, atomically with respect to every other write of the key.
-   *
-   * @return whether the value was stored
-   */
-  private boolean removeAndInstall(K key, Flight flight, @Nullable V value, long ttlNanos) {
-    var installed = new boolean[1];
-    flights.compute(
-        key,
-        (k, current) -> {
-          if (current != flight) {
-            return current;
-          }
-          if (value != null && isCurrent(flight)) {
-            l1.put(k, value, ttlNanos);
-            stats.recordPut();
-            installed[0] = true;
-          }
-          return null;
-        });
-    return installed[0];
-  }
-
-  boolean hasTiers() {
-    return tiers != null;
-  }
-
-  Ticker ticker() {
-    return ticker;
-  }
-
-  /** Returns the value of a loaded outcome, or throws its failure as {@link Failures#rethrow}. */
-  @SuppressWarnings("unchecked")
-  @Nullable V unwrap(K key, Outcome outcome) {
-    return switch (outcome) {
-      case Loaded(Object value) -> (V) value;
-      case Failed(Throwable failure) -> throw Failures.rethrow(key, failure);
-      case Abandoned abandoned -> throw new AssertionError("abandoned flights are retried");
-    };
-  }
+  /** A claimed flight and whether the caller owns it. */
+  public record Claim(Flight flight, boolean owned) {}
 }

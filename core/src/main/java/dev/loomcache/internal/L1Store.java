@@ -4,61 +4,111 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Policy;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.loomcache.Ticker;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * L1 storage: a bounded Caffeine cache holding the values themselves (no wrapper per entry), each
- * with its own expiry.
+ * L1 storage: a bounded Caffeine cache holding the values themselves, in one of two layouts chosen
+ * when the cache is built.
  *
- * <p>Design note. Caffeine gives W-TinyLFU eviction and timer-wheel expiry; we use only its
- * lock-free read, its plain writes and its variable expiry, never its {@code compute}-based loading.
- * Every write goes through {@link FlightTable}, which orders it against the loads of the same key.
- * Caffeine's own maintenance (eviction, expiry) runs on its default executor: running it on the
- * caller (a direct executor) doubled the cost of a hit in the benchmarks. When entries need more than one deadline (refresh-ahead, stale-if-error), this is the class
- * that grows an entry wrapper.
+ * <p>Design note. Any Caffeine expiry reads its ticker on every hit, and {@code System.nanoTime()}
+ * costs more than the rest of a hit (27 ns on the project's machine). So:
+ *
+ * <ul>
+ *   <li><b>No default TTL</b>: Caffeine with {@code maximumSize} only, holding raw values; a hit
+ *       reads no clock at all. A per-call finite TTL stores a small {@link Timed} wrapper carrying
+ *       its deadline, and sets {@link #timedStored} before publishing the first one, so the hit path
+ *       tests the value's class only once a wrapper may exist. An expired wrapper reads as absent and
+ *       is removed with {@code remove(key, wrapper)}; unread ones leave by size eviction, so memory
+ *       stays bounded by {@code maximumSize}.
+ *   <li><b>A default TTL</b>: Caffeine's per-entry variable expiry (prompt clean-up, per-call TTLs in
+ *       both directions), with its ticker fed from a {@link CoarseClock}: one volatile read per hit.
+ * </ul>
+ *
+ * <p>A fake ticker given to the builder replaces the coarse clock in both layouts and is exact.
+ * Caffeine's own maintenance (eviction, expiry) runs on the given executor (its common-pool default:
+ * running it on the caller doubled the cost of a hit). Every write goes through {@link WritePath},
+ * which orders it against the loads of the same key; this class never calls user code.
  */
 public final class L1Store<K, V> {
-  /** The TTL, in nanoseconds, meaning "never expires". */
-  public static final long NEVER = Long.MAX_VALUE;
+  /**
+   * TTLs this long (146 years) are stored without a deadline, so that {@code now - deadline} never
+   * overflows whatever the ticker's origin.
+   */
+  private static final long EFFECTIVELY_NEVER = 1L << 62;
 
-  private final Cache<K, V> cache;
-  private final Policy.VarExpiration<K, V> expiration;
+  private final Cache<K, Object> cache;
+  private final Policy.@Nullable VarExpiration<K, Object> expiration;
+  private final Ticker clock;
   private final boolean storesNothing;
 
-  public L1Store(long maximumSize, Ticker ticker, StatsCounter stats) {
+  /**
+   * Set before the first {@link Timed} wrapper is published (plain layout only). A plain field: a
+   * reader that sees a wrapper read it through Caffeine's map, which orders this write before it.
+   */
+  private boolean timedStored;
+
+  /**
+   * @param variableExpiry whether the cache has a default TTL (the variable-expiry layout)
+   * @param clock the time source for deadlines: a {@link CoarseClock} or the builder's fake ticker
+   */
+  public L1Store(long maximumSize, boolean variableExpiry, Ticker clock, @Nullable Executor executor,
+      StatsCounter stats) {
     // Caffeine evicts over-size entries asynchronously; a cache of size 0 must not hold any at all.
     this.storesNothing = maximumSize == 0;
-    this.cache =
-        Caffeine.newBuilder()
-            .maximumSize(maximumSize)
-            .expireAfter(new PerEntryExpiry<K, V>())
-            // Read on every hit (variable expiry): avoid an indirection for the system ticker.
-            .ticker(ticker == Ticker.systemTicker()
-                ? com.github.benmanes.caffeine.cache.Ticker.systemTicker()
-                : ticker::read)
-            .evictionListener(
-                (@Nullable K key, @Nullable V value, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
-                  if (cause.wasEvicted()) {
-                    stats.recordEviction();
-                  }
-                })
-            .build();
-    this.expiration = cache.policy().expireVariably().orElseThrow();
+    this.clock = clock;
+    Caffeine<Object, Object> builder = Caffeine.newBuilder()
+        .maximumSize(maximumSize)
+        .evictionListener((@Nullable Object key, @Nullable Object value, RemovalCause cause) -> {
+          if (cause.wasEvicted()) {
+            stats.recordEviction();
+          }
+        });
+    if (executor != null) {
+      builder.executor(executor);
+    }
+    if (variableExpiry) {
+      builder.expireAfter(new PerEntryExpiry<>()).ticker(clock::read);
+    }
+    this.cache = builder.build();
+    this.expiration = variableExpiry ? cache.policy().expireVariably().orElseThrow() : null;
   }
 
-  /** Returns the live value for {@code key}, or null; lock-free. */
+  /** Returns the live value for {@code key}, or null; lock-free, reads at most one volatile clock. */
+  @SuppressWarnings("unchecked")
   public @Nullable V getIfPresent(K key) {
-    return cache.getIfPresent(key);
+    Object value = cache.getIfPresent(key);
+    if (timedStored && value instanceof Timed timed) {
+      return liveOrRemove(key, timed);
+    }
+    return (V) value;
   }
 
-  /** Stores {@code value} for {@code ttlNanos} ({@link #NEVER}: no expiry); {@code ttlNanos > 0}. */
-  void put(K key, V value, long ttlNanos) {
+  @SuppressWarnings("unchecked")
+  private @Nullable V liveOrRemove(K key, Timed timed) {
+    if (clock.read() - timed.deadline < 0) {
+      return (V) timed.value;
+    }
+    cache.asMap().remove(key, timed);
+    return null;
+  }
+
+  /** Stores {@code value} for {@code ttl}; {@code ttl.stores()} must be true. */
+  void put(K key, V value, Ttl ttl) {
     if (storesNothing) {
       return;
     }
-    expiration.put(key, value, ttlNanos, TimeUnit.NANOSECONDS);
+    if (expiration != null) {
+      expiration.put(key, value, ttl.nanos(), TimeUnit.NANOSECONDS);
+    } else if (ttl.nanos() >= EFFECTIVELY_NEVER) {
+      cache.put(key, value);
+    } else {
+      timedStored = true;
+      cache.put(key, new Timed(value, clock.read() + ttl.nanos()));
+    }
   }
 
   void invalidate(K key) {
@@ -78,6 +128,17 @@ public final class L1Store<K, V> {
     cache.cleanUp();
   }
 
+  /** A value stored with a finite per-call TTL in the plain layout; compared by identity. */
+  private static final class Timed {
+    final Object value;
+    final long deadline;
+
+    Timed(Object value, long deadline) {
+      this.value = value;
+      this.deadline = deadline;
+    }
+  }
+
   /**
    * Every write passes its own duration through {@link Policy.VarExpiration}; this expiry only keeps
    * an entry's deadline unchanged when it is read.
@@ -85,7 +146,7 @@ public final class L1Store<K, V> {
   private static final class PerEntryExpiry<K, V> implements Expiry<K, V> {
     @Override
     public long expireAfterCreate(K key, V value, long currentTime) {
-      return NEVER;
+      return Long.MAX_VALUE;
     }
 
     @Override

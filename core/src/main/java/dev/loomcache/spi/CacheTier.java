@@ -18,6 +18,25 @@ public interface CacheTier extends AutoCloseable {
   /** Returns the value stored under {@code key}, or null; may return an expired value. */
   @Nullable StoredValue read(String key);
 
+  /**
+   * Reads {@code key} for the owner of a load: the cache missed L1, no other caller in this process
+   * is loading the key, and if this returns null the caller runs its loader and then calls
+   * {@link #loadFinished}. Only the owner of a load calls it, so a tier that coordinates loads across
+   * instances (a distributed lease, say) does it here, and may wait for another instance's load.
+   * {@code getIfPresent} calls {@link #read} instead, which must never take part in such a protocol.
+   * The default reads.
+   */
+  default @Nullable StoredValue readForLoad(String key) {
+    return read(key);
+  }
+
+  /**
+   * Called once after a load that began with a {@link #readForLoad} returning null has ended,
+   * whatever its outcome, after its value (if any) was written. A tier releases here what
+   * {@code readForLoad} took. The default does nothing.
+   */
+  default void loadFinished(String key) {}
+
   /** Stores {@code value} under {@code key}, replacing any value. */
   void write(String key, StoredValue value);
 

@@ -13,40 +13,43 @@ import org.junit.jupiter.api.Test;
 /** No user code under a lock: the loader runs outside every lock and every map compute. */
 class FlightTableLockTest {
   private final StatsCounter stats = new StatsCounter();
-  private final L1Store<String, String> l1 = new L1Store<>(1_000, Ticker.systemTicker(), stats);
-  private final FlightTable<String, String> table =
-      new FlightTable<>(l1, stats, Ticker.systemTicker());
-  private final WritePath<String, String> writes = new WritePath<>(table, l1, stats, null);
+  private final L1Store<String, String> l1 =
+      new L1Store<>(1_000, false, Ticker.systemTicker(), null, stats);
+  private final FlightTable<String> flights = new FlightTable<>();
+  private final WritePath<String, String> writes =
+      new WritePath<>(flights, l1, stats, Tiers.none());
+  private final Loads<String, String> table =
+      new Loads<>(flights, l1, writes, Tiers.none(), stats, Ticker.systemTicker());
 
   @Test
   void load_loaderRunsWithoutHoldingAnyLockOfOurs() throws Exception {
     var waiterParked = new CountDownLatch(1);
     var violations = new AtomicReference<String>();
-    Thread waiter = Thread.ofVirtual().unstarted(() -> table.load("k", () -> "unused", L1Store.NEVER));
+    Thread waiter = Thread.ofVirtual().unstarted(() -> table.load("k", () -> "unused", Ttl.NEVER));
 
     String value = table.load("k", () -> {
       // Make the flight's lock live: a waiter parks on it while we load.
       waiter.start();
-      while (table.parkedCount("k") != 1) {
+      while (flights.parkedCount("k") != 1) {
         Thread.onSpinWait();
       }
       waiterParked.countDown();
-      if (table.holdsAnyFlightLock()) {
+      if (flights.holdsAnyFlightLock()) {
         violations.set("the loader holds a flight lock");
       }
-      if (Thread.holdsLock(table) || Thread.holdsLock(l1)) {
+      if (Thread.holdsLock(flights) || Thread.holdsLock(l1)) {
         violations.set("the loader holds a monitor of the cache");
       }
       // If the loader ran inside flights.compute (or any lock covering the key), these writes
       // from another thread would block on it until the loader returned: a deadlock here.
       var fromAnotherThread = CompletableFuture.runAsync(() -> {
         writes.invalidate("k");
-        writes.put("k2", "other", L1Store.NEVER);
+        writes.put("k2", "other", Ttl.NEVER);
         writes.invalidateAll();
       }, r -> Thread.ofVirtual().start(r));
       fromAnotherThread.get(10, TimeUnit.SECONDS);
       return "v";
-    }, L1Store.NEVER);
+    }, Ttl.NEVER);
 
     waiter.join(Duration.ofSeconds(10));
     assertThat(violations.get()).isNull();
@@ -59,12 +62,12 @@ class FlightTableLockTest {
     try {
       table.load("k", () -> {
         throw new OutOfMemoryError("simulated");
-      }, L1Store.NEVER);
+      }, Ttl.NEVER);
     } catch (OutOfMemoryError expected) {
       // the failure is the caller's
     }
-    assertThat(table.inFlightCount()).isZero();
-    assertThat(table.load("k", () -> "ok", L1Store.NEVER)).isEqualTo("ok");
-    assertThat(table.inFlightCount()).isZero();
+    assertThat(flights.inFlightCount()).isZero();
+    assertThat(table.load("k", () -> "ok", Ttl.NEVER)).isEqualTo("ok");
+    assertThat(flights.inFlightCount()).isZero();
   }
 }

@@ -117,10 +117,8 @@ public final class RedisTier implements CacheTier {
   }
 
   /**
-   * Reads {@code key}: a write still queued here (write-behind) first, then Redis. With distributed
-   * single-flight, a miss takes the key's lease (returns null: this instance loads) or waits for the
-   * instance holding it and returns its value. Parks the calling thread for one command timeout at
-   * most, or about the lease time while waiting for another instance's load.
+   * Reads {@code key}: a write still queued here (write-behind) first, then Redis. Never takes a
+   * lease (that is {@link #readForLoad}). Parks the calling thread for one command timeout at most.
    *
    * @throws RedisTierException if Redis fails, times out, or the circuit is open
    * @throws dev.loomcache.spi.CorruptValueException if the key holds bytes this tier did not write
@@ -135,11 +133,39 @@ public final class RedisTier implements CacheTier {
         return pending.value();
       }
     }
-    StoredValue found = fetch(key);
+    return fetch(key);
+  }
+
+  /**
+   * Reads {@code key} for the owner of a load, as {@link #read}; with distributed single-flight, a
+   * miss then takes the key's lease (returns null: this instance loads, and the lease is released
+   * by its write or by {@link #loadFinished}) or waits for the instance holding it and returns its
+   * value. Parks the calling thread for about the lease time at most while waiting.
+   *
+   * @throws RedisTierException if Redis fails, times out, or the circuit is open
+   */
+  @Override
+  public @Nullable StoredValue readForLoad(String key) {
+    StoredValue found = read(key);
     if (found != null || leases == null) {
       return found;
     }
     return leases.acquireOrAwait(key, () -> fetch(key));
+  }
+
+  /**
+   * Releases the lease {@link #readForLoad} took, if the load stored nothing (a write releases it
+   * itself); never throws for Redis's failure (the lease then expires).
+   */
+  @Override
+  public void loadFinished(String key) {
+    if (leases == null || closed) {
+      return;
+    }
+    if (writeBehind != null && writeBehind.pending(key) != null) {
+      return; // the queued write releases it once Redis has the value
+    }
+    leases.release(key);
   }
 
   private @Nullable StoredValue fetch(String key) {

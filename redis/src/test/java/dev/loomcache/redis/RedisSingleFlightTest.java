@@ -2,6 +2,7 @@ package dev.loomcache.redis;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.loomcache.spi.StoredValue;
 import java.time.Duration;
@@ -64,7 +65,7 @@ class RedisSingleFlightTest {
   void leaseHolderThatNeverStores_leaseExpires_andAWaiterTakesOverTheLoad() {
     var dead = redis.services().start("users:", o -> o.distributedSingleFlight(Duration.ofMillis(300)));
     var alive = redis.services().start("users:", o -> o.distributedSingleFlight(Duration.ofMillis(300)));
-    assertThat(dead.tier().read("k")).isNull(); // took the lease, then "died" without storing
+    assertThat(dead.tier().readForLoad("k")).isNull(); // took the lease, then "died" without storing
     assertThat(dead.tier().stats().leaseAcquiredCount()).isEqualTo(1);
 
     var loads = new AtomicInteger();
@@ -80,7 +81,7 @@ class RedisSingleFlightTest {
   @Test
   void release_isOwnerChecked_aLeaseTakenOverByAnotherInstanceSurvivesTheOldHoldersWrite() {
     var holder = redis.services().start("users:", o -> o.distributedSingleFlight(Duration.ofSeconds(10)));
-    assertThat(holder.tier().read("k")).isNull();
+    assertThat(holder.tier().readForLoad("k")).isNull();
     byte[] leaseKey = "users:__lease:k".getBytes(UTF_8);
     assertThat(redis.raw().exists(leaseKey)).isTrue();
     redis.raw().set(leaseKey, "another-instance:1".getBytes(UTF_8)); // as if it expired and was taken over
@@ -95,14 +96,41 @@ class RedisSingleFlightTest {
     var holder = redis.services().start("users:", o -> o.distributedSingleFlight(Duration.ofSeconds(10)));
     byte[] leaseKey = "users:__lease:k".getBytes(UTF_8);
 
-    assertThat(holder.tier().read("k")).isNull();
+    assertThat(holder.tier().readForLoad("k")).isNull();
     holder.tier().write("k", stored("v"));
     assertThat(redis.raw().exists(leaseKey)).isFalse();
 
     holder.tier().delete("k");
-    assertThat(holder.tier().read("k")).isNull();
+    assertThat(holder.tier().readForLoad("k")).isNull();
     assertThat(redis.raw().exists(leaseKey)).isTrue();
     holder.tier().delete("k");
     assertThat(redis.raw().exists(leaseKey)).isFalse();
+  }
+
+  @Test
+  void getIfPresent_miss_takesNoLease() {
+    var instance = redis.services().start("users:", o -> o.distributedSingleFlight(Duration.ofSeconds(10)));
+
+    assertThat(instance.cache().getIfPresent("k")).isNull();
+    assertThat(instance.tier().read("k")).isNull();
+
+    assertThat(redis.raw().exists("users:__lease:k".getBytes(UTF_8))).isFalse();
+    assertThat(instance.tier().stats().leaseAcquiredCount()).isZero();
+  }
+
+  @Test
+  void loadThatStoresNothing_releasesItsLeaseAtOnce() {
+    var instance = redis.services().start("users:", o -> o.distributedSingleFlight(Duration.ofSeconds(30)));
+    byte[] leaseKey = "users:__lease:k".getBytes(UTF_8);
+
+    assertThatThrownBy(() -> instance.cache().get("k", () -> {
+      assertThat(redis.raw().exists(leaseKey)).isTrue(); // held while the loader runs
+      throw new IllegalStateException("database down");
+    })).isInstanceOf(IllegalStateException.class);
+    assertThat(redis.raw().exists(leaseKey)).isFalse();
+
+    assertThat(instance.cache().get("k", () -> null)).isNull();
+    assertThat(redis.raw().exists(leaseKey)).isFalse();
+    assertThat(instance.tier().stats().leaseAcquiredCount()).isEqualTo(2);
   }
 }

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * cache's ticker: the wall clock when the cache was built plus the ticker's elapsed time, so a fake
  * ticker in tests moves tier expiry as it moves L1 expiry.
  */
-public final class TierStack<K, V> {
-  private static final Logger logger = LoggerFactory.getLogger(TierStack.class);
+public final class Tiers<K, V> {
+  private static final Logger logger = LoggerFactory.getLogger(Tiers.class);
   private static final long WARN_INTERVAL_MILLIS = 10_000;
 
   private final List<CacheTier> tiers;
@@ -34,9 +34,16 @@ public final class TierStack<K, V> {
   private final Ticker ticker;
   private final long originMillis;
   private final long originNanos;
-  final KeyLanes<K> lanes = new KeyLanes<>();
+  private static final Tiers<?, ?> NONE = new Tiers<>(List.of(), KeyCodec.string(),
+      ValueCodec.string(), Ticker.systemTicker());
 
-  public TierStack(List<CacheTier> tiers, KeyCodec<K> keyCodec, ValueCodec<V> valueCodec,
+  /** No tiers: reads find nothing, writes do nothing. */
+  @SuppressWarnings("unchecked")
+  public static <K, V> Tiers<K, V> none() {
+    return (Tiers<K, V>) NONE;
+  }
+
+  public Tiers(List<CacheTier> tiers, KeyCodec<K> keyCodec, ValueCodec<V> valueCodec,
       Ticker ticker) {
     this.tiers = List.copyOf(tiers);
     this.counters = this.tiers.stream().map(t -> new Counters(t.name())).toList();
@@ -48,7 +55,12 @@ public final class TierStack<K, V> {
   }
 
   /** A value found in a tier, with the TTL it has left. */
-  record Promoted<V>(V value, long ttlNanos) {}
+  record Promoted<V>(V value, Ttl ttl) {}
+
+  /** Whether there are no tiers at all (then no write needs a lane). */
+  public boolean isEmpty() {
+    return tiers.isEmpty();
+  }
 
   /** Per-tier counters, readable for statistics and meters. */
   public static final class Counters {
@@ -93,15 +105,43 @@ public final class TierStack<K, V> {
     return originMillis + (ticker.read() - originNanos) / 1_000_000;
   }
 
-  /** Reads the tiers in order; the first live value wins. Never throws for a tier's failure. */
+  /**
+   * Reads the tiers in order for {@code getIfPresent}; the first live value wins. Never throws for a
+   * tier's failure.
+   */
   @Nullable Promoted<V> read(K key) {
+    return read(key, false);
+  }
+
+  /**
+   * Reads the tiers in order for the owner of a load that is about to call its loader
+   * ({@link CacheTier#readForLoad}: a tier may coordinate the load across instances). The caller
+   * must call {@link #loadFinished} when this returns null, after the load's outcome is stored.
+   */
+  @Nullable Promoted<V> readForLoad(K key) {
+    return read(key, true);
+  }
+
+  /** Tells every tier that the load begun with {@link #readForLoad} has ended. */
+  void loadFinished(K key) {
+    if (tiers.isEmpty()) {
+      return;
+    }
+    String encoded = keyCodec.encode(key);
+    eachTier("finish the load of", encoded, (tier, tally) -> tier.loadFinished(encoded));
+  }
+
+  private @Nullable Promoted<V> read(K key, boolean forLoad) {
+    if (tiers.isEmpty()) {
+      return null;
+    }
     String encoded = keyCodec.encode(key);
     long now = nowMillis();
     for (int i = 0; i < tiers.size(); i++) {
       Counters tally = counters.get(i);
       StoredValue stored;
       try {
-        stored = tiers.get(i).read(encoded);
+        stored = forLoad ? tiers.get(i).readForLoad(encoded) : tiers.get(i).read(encoded);
       } catch (RuntimeException e) {
         failed(tally, "read", encoded, e);
         continue;
@@ -118,15 +158,18 @@ public final class TierStack<K, V> {
         continue;
       }
       tally.hits.increment();
-      return new Promoted<>(value, remainingNanos(stored.expiresAtEpochMillis(), now));
+      return new Promoted<>(value, remaining(stored.expiresAtEpochMillis(), now));
     }
     return null;
   }
 
-  /** Writes {@code value} to every tier with an absolute expiry {@code ttlNanos} from now. */
-  void write(K key, V value, long ttlNanos) {
+  /** Writes {@code value} to every tier with an absolute expiry {@code ttl} from now. */
+  void write(K key, V value, Ttl ttl) {
+    if (tiers.isEmpty()) {
+      return;
+    }
     String encoded = keyCodec.encode(key);
-    StoredValue stored = StoredValue.of(valueCodec.encode(value), expiresAt(ttlNanos));
+    StoredValue stored = StoredValue.of(valueCodec.encode(value), expiresAt(ttl));
     eachTier("write", encoded, (tier, tally) -> {
       tier.write(encoded, stored);
       tally.writes.increment();
@@ -134,6 +177,9 @@ public final class TierStack<K, V> {
   }
 
   void delete(K key) {
+    if (tiers.isEmpty()) {
+      return;
+    }
     String encoded = keyCodec.encode(key);
     eachTier("delete", encoded, (tier, tally) -> tier.delete(encoded));
   }
@@ -175,21 +221,21 @@ public final class TierStack<K, V> {
     eachTier("close", "-", (tier, tally) -> tier.close());
   }
 
-  private long expiresAt(long ttlNanos) {
-    if (ttlNanos == L1Store.NEVER) {
+  private long expiresAt(Ttl ttl) {
+    if (ttl.isNever()) {
       return StoredValue.NEVER_EXPIRES;
     }
-    long ttlMillis = Math.max(1, (ttlNanos + 999_999) / 1_000_000);
+    long ttlMillis = Math.max(1, ttl.nanos() / 1_000_000 + (ttl.nanos() % 1_000_000 == 0 ? 0 : 1));
     long expiresAt = nowMillis() + ttlMillis;
     return expiresAt < 0 || expiresAt == StoredValue.NEVER_EXPIRES ? StoredValue.NEVER_EXPIRES - 1 : expiresAt;
   }
 
-  private static long remainingNanos(long expiresAtMillis, long nowMillis) {
+  private static Ttl remaining(long expiresAtMillis, long nowMillis) {
     if (expiresAtMillis == StoredValue.NEVER_EXPIRES) {
-      return L1Store.NEVER;
+      return Ttl.NEVER;
     }
     long millis = expiresAtMillis - nowMillis;
-    return millis >= Long.MAX_VALUE / 1_000_000 ? L1Store.NEVER - 1 : millis * 1_000_000;
+    return Ttl.ofNanos(millis >= Long.MAX_VALUE / 1_000_000 ? Long.MAX_VALUE - 1 : millis * 1_000_000);
   }
 
   private void failed(Counters tally, String operation, String key, RuntimeException e) {

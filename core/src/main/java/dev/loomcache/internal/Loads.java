@@ -1,0 +1,245 @@
+package dev.loomcache.internal;
+
+import dev.loomcache.Ticker;
+import dev.loomcache.internal.Flight.Abandoned;
+import dev.loomcache.internal.Flight.Failed;
+import dev.loomcache.internal.Flight.Loaded;
+import dev.loomcache.internal.Flight.Outcome;
+import dev.loomcache.internal.FlightTable.Claim;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Single-flight loading of one key after an L1 miss: claim the key's flight or join it; as its
+ * owner, re-read L1, read the tiers, run the loader outside every lock, and hand the outcome to
+ * {@link WritePath#finish}, which stores it (if still current) and completes the flight.
+ *
+ * <p>Design note. The owner story top to bottom is {@link #load} → {@link #claim} →
+ * {@link #runLoader}; batches ({@link BatchLoad}) claim through {@link #claim} too and finish through
+ * the same {@link WritePath#finish}, so a key is never loaded twice at once whichever API asked for
+ * it. An owner interrupted during a failing load {@linkplain Abandoned abandons} the flight: the
+ * failure is its own, and the waiters go back to the table, where the first of them to claim a new
+ * flight runs its own loader.
+ */
+public final class Loads<K, V> {
+  private static final Logger logger = LoggerFactory.getLogger(Loads.class);
+
+  private final FlightTable<K> flights;
+  private final L1Store<K, V> l1;
+  private final WritePath<K, V> writes;
+  private final Tiers<K, V> tiers;
+  private final StatsCounter stats;
+  private final Ticker ticker;
+
+  public Loads(FlightTable<K> flights, L1Store<K, V> l1, WritePath<K, V> writes, Tiers<K, V> tiers,
+      StatsCounter stats, Ticker ticker) {
+    this.flights = flights;
+    this.l1 = l1;
+    this.writes = writes;
+    this.tiers = tiers;
+    this.stats = stats;
+    this.ticker = ticker;
+  }
+
+  /**
+   * Loads {@code key} after an L1 miss (already counted by the caller): joins the current flight,
+   * or becomes its owner and runs {@code loader}. May park the calling thread until the flight it
+   * joined completes.
+   */
+  public @Nullable V load(K key, Callable<? extends V> loader, Ttl ttl) {
+    for (;;) {
+      Claim claim = claim(key);
+      if (claim.owned()) {
+        Outcome outcome = runLoader(key, claim.flight(), loader, ttl);
+        if (outcome == Abandoned.INSTANCE) {
+          throw Failures.ownersFailure(key, claim.flight().ownersFailure);
+        }
+        return unwrap(key, outcome);
+      }
+      Outcome outcome = flights.await(key, claim.flight());
+      if (outcome == Abandoned.INSTANCE) {
+        continue; // the owner was interrupted; race the other waiters to take the load over
+      }
+      stats.recordCoalesced();
+      return unwrap(key, outcome);
+    }
+  }
+
+  /**
+   * Claims {@code key} in the flight table. A flight the caller won while L1 already holds a value
+   * (a load completed between the caller's miss and its claim: its value was stored before its
+   * flight left the table) comes back completed with that value and not owned.
+   *
+   * @throws IllegalStateException if the calling thread owns the current flight of this key
+   */
+  Claim claim(K key) {
+    Claim claim = flights.claim(key);
+    if (claim.owned()) {
+      V present = l1.getIfPresent(key);
+      if (present != null) {
+        writes.finish(key, claim.flight(), new Loaded(present), Ttl.NOT_STORED, true);
+        return new Claim(claim.flight(), false);
+      }
+    }
+    return claim;
+  }
+
+  /**
+   * Runs {@code loader} for a flight the caller claimed, on the calling thread (which becomes the
+   * flight's owner), after the tiers missed; then stores and completes the outcome. Never throws for
+   * the loader's failure: it is returned as the outcome. An {@link Abandoned} outcome means the
+   * calling thread was interrupted and the loader failed; the failure is then kept in
+   * {@link Flight#ownersFailure}.
+   */
+  Outcome runLoader(K key, Flight flight, Callable<? extends V> loader, Ttl ttl) {
+    flight.owner = Thread.currentThread();
+    Outcome fromTier = readTiers(key, flight);
+    if (fromTier != null) {
+      return fromTier;
+    }
+    if (logger.isDebugEnabled()) {
+      logger.debug("Loading key '{}'", key);
+    }
+    Outcome outcome = Abandoned.INSTANCE; // replaced below unless something beyond Throwable happens
+    long start = ticker.read();
+    try {
+      V value = loader.call();
+      stats.recordLoadSuccess(ticker.read() - start);
+      outcome = new Loaded(value);
+    } catch (Throwable failure) {
+      stats.recordLoadFailure(ticker.read() - start);
+      outcome = classify(flight, failure);
+    } finally {
+      try {
+        writes.finish(key, flight, outcome, ttl, false);
+      } finally {
+        tiers.loadFinished(key);
+      }
+    }
+    return outcome;
+  }
+
+  /**
+   * The outcome of a loader's failure: {@link Abandoned} when the interrupt was meant for the
+   * owner's thread (the failure is then the owner's alone, kept in the flight, and one waiter takes
+   * the load over with its own loader), otherwise {@link Failed} for everyone.
+   */
+  static Outcome classify(Flight flight, Throwable failure) {
+    if (Failures.isOwnInterrupt(failure)) {
+      flight.ownersFailure = failure;
+      return Abandoned.INSTANCE;
+    }
+    return new Failed(failure);
+  }
+
+  /**
+   * Reads the tiers for a flight the caller owns, before its loader runs; on a hit, promotes the
+   * value to L1 with its remaining TTL (not written back to the tiers) and completes the flight.
+   *
+   * @return the outcome on a hit, or null if the tiers have nothing (the loader must run, and
+   *     {@link Tiers#loadFinished} be called after it)
+   */
+  @Nullable Outcome readTiers(K key, Flight flight) {
+    if (tiers.isEmpty()) {
+      return null;
+    }
+    Tiers.Promoted<V> found;
+    try {
+      found = tiers.readForLoad(key);
+    } catch (Throwable t) {
+      // A codec or tier broke beyond a runtime failure: fall through to the loader.
+      logger.warn("Could not read the tiers for key '{}': {}", key, t.toString());
+      logger.debug("Tier read failure for key '{}'", key, t);
+      found = null;
+    }
+    if (found == null) {
+      return null;
+    }
+    Outcome outcome = new Loaded(found.value());
+    writes.finish(key, flight, outcome, found.ttl(), true);
+    return outcome;
+  }
+
+  /**
+   * Reads the tiers without loading, for {@code getIfPresent} after an L1 miss; never parks on a
+   * load in flight (returns null instead) and never takes part in a tier's load coordination.
+   */
+  public @Nullable V readThroughTiers(K key) {
+    if (tiers.isEmpty() || flights.isLoading(key)) {
+      return null; // being loaded (perhaps by this very thread): never park, never re-enter
+    }
+    Claim claim = claim(key);
+    if (!claim.owned()) {
+      // Completed already only if L1 held the value after all; otherwise someone is loading.
+      @SuppressWarnings("unchecked")
+      V present = claim.flight().outcomeNow() instanceof Loaded(Object value) ? (V) value : null;
+      return present;
+    }
+    Flight flight = claim.flight();
+    Tiers.Promoted<V> found;
+    try {
+      found = tiers.read(key);
+    } catch (RuntimeException | Error e) {
+      abandon(key, flight);
+      throw e;
+    }
+    if (found == null) {
+      abandon(key, flight); // nothing found: waiters, if any, load it themselves
+      return null;
+    }
+    writes.finish(key, flight, new Loaded(found.value()), found.ttl(), true);
+    return found.value();
+  }
+
+  /**
+   * Completes a claimed flight without loading: its waiters go back to the table. Does nothing to
+   * a flight already completed, so clean-up paths may call it for every flight they claimed.
+   */
+  void abandon(K key, Flight flight) {
+    if (!flight.isDone()) {
+      writes.finish(key, flight, Abandoned.INSTANCE, Ttl.NOT_STORED, true);
+    }
+  }
+
+  /** Completes a claimed flight with a failure that is not the loader's (e.g. a closed batcher). */
+  void fail(K key, Flight flight, Throwable failure) {
+    writes.finish(key, flight, new Failed(failure), Ttl.NOT_STORED, true);
+  }
+
+  /** Parks until {@code flight} completes; as {@link FlightTable#await}. */
+  Outcome await(K key, Flight flight) {
+    return flights.await(key, flight);
+  }
+
+  FlightTable<K> flights() {
+    return flights;
+  }
+
+  WritePath<K, V> writes() {
+    return writes;
+  }
+
+  Tiers<K, V> tiers() {
+    return tiers;
+  }
+
+  StatsCounter stats() {
+    return stats;
+  }
+
+  Ticker ticker() {
+    return ticker;
+  }
+
+  /** Returns the value of a loaded outcome, or throws its failure as {@link Failures#rethrow}. */
+  @SuppressWarnings("unchecked")
+  @Nullable V unwrap(K key, Outcome outcome) {
+    return switch (outcome) {
+      case Loaded(Object value) -> (V) value;
+      case Failed(Throwable failure) -> throw Failures.rethrow(key, failure);
+      case Abandoned abandoned -> throw new AssertionError("abandoned flights are retried");
+    };
+  }
+}
