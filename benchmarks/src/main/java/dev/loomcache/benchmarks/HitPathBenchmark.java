@@ -23,6 +23,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * Benchmark 1, the hit path: reads of present keys drawn from a Zipf distribution, through each
@@ -55,15 +56,27 @@ public class HitPathBenchmark {
               + " write it"},
       new String[] {"loomcache_getIfPresent", "Loomcache getIfPresent",
           "same cache; getIfPresent(k)"},
+      new String[] {"loomcache_defaultTtl_get", "Loomcache get, default TTL",
+          "Loomcache.newBuilder().maximumSize(2^17).defaultTtl(1h); get(k, loader): the"
+              + " variable-expiry L1 read through the coarse clock"},
+      new String[] {"loomcache_perCallTtl_get", "Loomcache get, per-call TTLs",
+          "Loomcache.newBuilder().maximumSize(2^17), every entry put with a TTL of 1h;"
+              + " get(k, loader, 1h): deadline wrappers checked against the coarse clock"},
       new String[] {"caffeine_get", "Caffeine get",
           "Caffeine.newBuilder().maximumSize(2^17); get(k, fn) (the baseline)"},
+      new String[] {"caffeine_stats_get", "Caffeine get, recordStats",
+          "Caffeine maximumSize(2^17) + recordStats(); get(k, fn): the rival for exact hit"
+              + " statistics"},
+      new String[] {"caffeine_expireAfterWrite_get", "Caffeine get, expireAfterWrite + stats",
+          "Caffeine maximumSize(2^17) + expireAfterWrite(1h) + recordStats(), the configuration"
+              + " its users run; get(k, fn): the rival for the TTL targets"},
       new String[] {"caffeine_getIfPresent", "Caffeine getIfPresent",
           "same cache; getIfPresent(k)"},
       new String[] {"caffeine_unbounded_get", "Caffeine get, unbounded",
           "Caffeine.newBuilder() with no bound; get(k, fn)"},
-      new String[] {"caffeine_featureMatched_get", "Caffeine get, feature-matched",
+      new String[] {"caffeine_featureMatched_get", "Caffeine get, variable expiry + stats",
           "Caffeine maximumSize(2^17) + expireAfter(per-entry Expiry) + recordStats(), the features"
-              + " Loomcache always has (bound, per-entry TTL, statistics); get(k, fn)"},
+              + " of a Loomcache with TTLs (bound, per-entry TTL, statistics); get(k, fn)"},
       new String[] {"caffeine_directMaintenance_get",
           "Caffeine get, feature-matched, maintenance on the caller",
           "as feature-matched, plus executor(Runnable::run): Caffeine's maintenance (read-buffer"
@@ -75,7 +88,13 @@ public class HitPathBenchmark {
           "new ConcurrentHashMap<>(); get(k): the physical floor"});
 
   private final Integer[] samples = new Integer[SAMPLES];
+  private static final java.time.Duration HOUR = java.time.Duration.ofHours(1);
+
   private @Nullable Cache<Integer, Integer> loomcache;
+  private @Nullable Cache<Integer, Integer> loomcacheTtl;
+  private @Nullable Cache<Integer, Integer> loomcachePerCall;
+  private com.github.benmanes.caffeine.cache.@Nullable Cache<Integer, Integer> caffeineStats;
+  private com.github.benmanes.caffeine.cache.@Nullable Cache<Integer, Integer> caffeineWrite;
   private com.github.benmanes.caffeine.cache.@Nullable Cache<Integer, Integer> caffeine;
   private com.github.benmanes.caffeine.cache.@Nullable Cache<Integer, Integer> caffeineUnbounded;
   private com.github.benmanes.caffeine.cache.@Nullable Cache<Integer, Integer> caffeineMatched;
@@ -89,8 +108,14 @@ public class HitPathBenchmark {
     int index = ThreadLocalRandom.current().nextInt(SAMPLES);
   }
 
+  /**
+   * Builds only the cache the running benchmark reads (JMH forks a JVM per benchmark method): a
+   * second Caffeine layout in the same JVM pollutes the JIT's profile of the first and slows both.
+   */
   @Setup(Level.Trial)
-  public void setUp() {
+  public void setUp(BenchmarkParams params) {
+    String benchmark = params.getBenchmark();
+    String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
     Integer[] keys = new Integer[KEYS];
     for (int i = 0; i < KEYS; i++) {
       keys[i] = i * 31 + 7; // not 0..n-1: keys whose hashes are not consecutive
@@ -99,49 +124,78 @@ public class HitPathBenchmark {
     for (int i = 0; i < SAMPLES; i++) {
       samples[i] = keys[drawn[i]];
     }
-    Cache<Integer, Integer> ours = Loomcache.newBuilder().maximumSize(MAXIMUM_SIZE).build();
-    com.github.benmanes.caffeine.cache.Cache<Integer, Integer> bounded =
-        Caffeine.newBuilder().maximumSize(MAXIMUM_SIZE).build();
-    com.github.benmanes.caffeine.cache.Cache<Integer, Integer> unbounded =
-        Caffeine.newBuilder().build();
-    com.github.benmanes.caffeine.cache.Cache<Integer, Integer> matched =
-        Caffeine.newBuilder()
+    switch (method) {
+      case "loomcache_get", "loomcache_get_capturingLoader", "loomcache_getIfPresent" -> {
+        loomcache = Loomcache.newBuilder().maximumSize(MAXIMUM_SIZE).build();
+        fill(keys, loomcache::put);
+      }
+      case "loomcache_defaultTtl_get" -> {
+        loomcacheTtl = Loomcache.newBuilder().maximumSize(MAXIMUM_SIZE).defaultTtl(HOUR).build();
+        fill(keys, loomcacheTtl::put);
+      }
+      case "loomcache_perCallTtl_get" -> {
+        loomcachePerCall = Loomcache.newBuilder().maximumSize(MAXIMUM_SIZE).build();
+        fill(keys, (k, v) -> loomcachePerCall.put(k, v, HOUR));
+      }
+      case "caffeine_get", "caffeine_getIfPresent" -> {
+        caffeine = Caffeine.newBuilder().maximumSize(MAXIMUM_SIZE).build();
+        fill(keys, caffeine::put);
+      }
+      case "caffeine_stats_get" -> {
+        caffeineStats = Caffeine.newBuilder().maximumSize(MAXIMUM_SIZE).recordStats().build();
+        fill(keys, caffeineStats::put);
+      }
+      case "caffeine_expireAfterWrite_get" -> {
+        caffeineWrite = Caffeine.newBuilder().maximumSize(MAXIMUM_SIZE)
+            .expireAfterWrite(HOUR).recordStats().build();
+        fill(keys, caffeineWrite::put);
+      }
+      case "caffeine_unbounded_get" -> {
+        caffeineUnbounded = Caffeine.newBuilder().build();
+        fill(keys, caffeineUnbounded::put);
+      }
+      case "caffeine_featureMatched_get" -> {
+        caffeineMatched = Caffeine.newBuilder()
             .maximumSize(MAXIMUM_SIZE)
             .expireAfter(new NeverExpires<Integer, Integer>())
             .recordStats()
             .build();
-    com.github.benmanes.caffeine.cache.Cache<Integer, Integer> direct =
-        Caffeine.newBuilder()
+        fill(keys, caffeineMatched::put);
+      }
+      case "caffeine_directMaintenance_get" -> {
+        caffeineDirect = Caffeine.newBuilder()
             .maximumSize(MAXIMUM_SIZE)
             .expireAfter(new NeverExpires<Integer, Integer>())
             .recordStats()
             .executor(Runnable::run)
             .build();
-    LoadingCache<Integer, Integer> guavaCache =
-        CacheBuilder.newBuilder().maximumSize(MAXIMUM_SIZE).build(CacheLoader.from(key -> key));
-    var chm = new ConcurrentHashMap<Integer, Integer>();
-    for (Integer key : keys) {
-      ours.put(key, key);
-      bounded.put(key, key);
-      unbounded.put(key, key);
-      matched.put(key, key);
-      direct.put(key, key);
-      guavaCache.put(key, key);
-      chm.put(key, key);
+        fill(keys, caffeineDirect::put);
+      }
+      case "guava_get" -> {
+        guava = CacheBuilder.newBuilder().maximumSize(MAXIMUM_SIZE)
+            .build(CacheLoader.from(key -> key));
+        fill(keys, guava::put);
+      }
+      case "concurrentHashMap_get" -> {
+        map = new ConcurrentHashMap<>();
+        fill(keys, map::put);
+      }
+      default -> throw new IllegalStateException("No cache for benchmark " + method);
     }
-    loomcache = ours;
-    caffeine = bounded;
-    caffeineUnbounded = unbounded;
-    caffeineMatched = matched;
-    caffeineDirect = direct;
-    guava = guavaCache;
-    map = chm;
+  }
+
+  private static void fill(Integer[] keys, java.util.function.BiConsumer<Integer, Integer> put) {
+    for (Integer key : keys) {
+      put.accept(key, key);
+    }
   }
 
   @TearDown(Level.Trial)
   public void tearDown() {
-    if (loomcache != null) {
-      loomcache.close();
+    for (Cache<Integer, Integer> cache : new Cache[] {loomcache, loomcacheTtl, loomcachePerCall}) {
+      if (cache != null) {
+        cache.close();
+      }
     }
   }
 
@@ -163,6 +217,26 @@ public class HitPathBenchmark {
   @Benchmark
   public @Nullable Integer loomcache_getIfPresent(Cursor cursor) {
     return present(loomcache).getIfPresent(next(cursor));
+  }
+
+  @Benchmark
+  public @Nullable Integer loomcache_defaultTtl_get(Cursor cursor) {
+    return present(loomcacheTtl).get(next(cursor), LOADER);
+  }
+
+  @Benchmark
+  public @Nullable Integer loomcache_perCallTtl_get(Cursor cursor) {
+    return present(loomcachePerCall).get(next(cursor), LOADER, HOUR);
+  }
+
+  @Benchmark
+  public Integer caffeine_stats_get(Cursor cursor) {
+    return present(caffeineStats).get(next(cursor), MAPPING);
+  }
+
+  @Benchmark
+  public Integer caffeine_expireAfterWrite_get(Cursor cursor) {
+    return present(caffeineWrite).get(next(cursor), MAPPING);
   }
 
   @Benchmark
