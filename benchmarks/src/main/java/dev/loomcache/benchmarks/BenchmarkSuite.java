@@ -107,7 +107,7 @@ public final class BenchmarkSuite {
         }
       }
       case Report.COLLATERAL -> {
-        for (Rival rival : Rival.values()) {
+        for (Rival rival : Rival.caches()) {
           Map<String, String> out = Forks.run(CollateralHarness.class, List.of("-Xmx512m"),
               List.of(rival.name(), "" + settings.collateralDuration().toMillis(), "4", "50"),
               FORK_TIMEOUT);
@@ -115,7 +115,7 @@ public final class BenchmarkSuite {
         }
       }
       case Report.PINNING -> {
-        for (Rival rival : Rival.values()) {
+        for (Rival rival : Rival.caches()) {
           Map<String, String> out = Forks.run(PinningHarness.class, List.of("-Xmx512m"),
               List.of(rival.name(), "10000", "100", "20"), FORK_TIMEOUT);
           results.add(measurement(Report.PINNING, rival, out));

@@ -27,7 +27,17 @@ public enum Rival {
       "Caffeine.newBuilder().maximumSize(n).executor(newVirtualThreadPerTaskExecutor())"
           + ".buildAsync(); get(k, fn).join()"),
   /** Guava's cache: a loading placeholder per key, the loader outside the segment lock. */
-  GUAVA("Guava", "CacheBuilder.newBuilder().maximumSize(n).build(); get(k, () -> load(k))");
+  GUAVA("Guava", "CacheBuilder.newBuilder().maximumSize(n).build(); get(k, () -> load(k))"),
+  /**
+   * No cache at all: every caller runs the loader itself. Only the stampede runs it, as the
+   * harness's own floor (starting, releasing and joining the threads, each parking for the load).
+   */
+  NONE("no cache (harness floor)", "every caller calls load(k) itself; loader calls = callers");
+
+  /** The rivals that are caches (all but {@link #NONE}). */
+  public static java.util.List<Rival> caches() {
+    return java.util.Arrays.stream(values()).filter(r -> r != NONE).toList();
+  }
 
   private final String label;
   private final String configuration;
@@ -59,6 +69,7 @@ public enum Rival {
             executor);
       }
       case GUAVA -> new OfGuava(CacheBuilder.newBuilder().maximumSize(maximumSize).build());
+      case NONE -> new NoCache();
     };
   }
 
@@ -81,6 +92,19 @@ public enum Rival {
     /** Releases the cache and anything it started. */
     @Override
     void close();
+  }
+
+  private record NoCache() implements LoadingCacheUnderTest {
+    @Override
+    public @Nullable String get(Integer key, Function<Integer, String> loader) {
+      return loader.apply(key);
+    }
+
+    @Override
+    public void put(Integer key, String value) {}
+
+    @Override
+    public void close() {}
   }
 
   private record OfLoomcache(Cache<Integer, String> cache) implements LoadingCacheUnderTest {
