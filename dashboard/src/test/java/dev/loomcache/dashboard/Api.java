@@ -18,6 +18,7 @@ import java.util.StringJoiner;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.eclipse.jetty.util.ajax.JSON;
+import org.jspecify.annotations.Nullable;
 
 /** Test support: a plain HTTP client for the dashboard, and JSON read with Jetty's parser. */
 final class Api {
@@ -56,9 +57,18 @@ final class Api {
   }
 
   Answer postRaw(String path, String body) throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(base.resolve(path))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(body)));
+    return postTyped(path, "application/x-www-form-urlencoded", body);
+  }
+
+  /** Posts {@code body} as {@code contentType}; a null type sends no Content-Type header. */
+  Answer postTyped(String path, @Nullable String contentType, String body)
+      throws IOException, InterruptedException {
+    var request = HttpRequest.newBuilder(base.resolve(path))
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    return send(request);
   }
 
   Answer send(HttpRequest.Builder request) throws IOException, InterruptedException {

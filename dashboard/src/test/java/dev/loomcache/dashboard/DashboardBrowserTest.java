@@ -3,22 +3,27 @@ package dev.loomcache.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -40,11 +45,18 @@ class DashboardBrowserTest {
    */
   private static final Logger DEVTOOLS_LOG = Logger.getLogger("org.openqa.selenium.devtools");
 
-  private static Dashboard dashboard;
+  /**
+   * The Chronicle file's folder: as long as a real checkout's can be, because the tiers panel shows
+   * its absolute path and a long one must still fit the card.
+   */
+  private static final String DEEP_DATA_FOLDER =
+      "home/alexandra.konstantinopoulou/src/github.com/loomcache/loomcache/data";
+
   private static ChromeDriverService service;
-  private static WebDriver browser;
+  private static ChromeDriver browser;
   private static Path target;
   @TempDir private static Path data;
+  private Dashboard dashboard;
 
   @BeforeAll
   static void start() throws Exception {
@@ -57,8 +69,6 @@ class DashboardBrowserTest {
     assertThat(Path.of(chromedriver)).as("chromedriver is needed: apt-get install chromium-driver")
         .isExecutable();
 
-    dashboard = Dashboard.newBuilder().port(0).sampleInterval(Duration.ofMillis(250))
-        .dataDirectory(data).start();
     Path profile = Files.createDirectories(target.resolve("chromium-profile-" + System.nanoTime()));
     service = new ChromeDriverService.Builder()
         .usingDriverExecutable(new File(chromedriver))
@@ -86,9 +96,6 @@ class DashboardBrowserTest {
       if (service != null) {
         service.stop();
       }
-      if (dashboard != null) {
-        dashboard.close();
-      }
     }
     var survivors = new ArrayList<String>();
     for (ProcessHandle process : started) {
@@ -100,6 +107,21 @@ class DashboardBrowserTest {
       }
     }
     assertThat(survivors).as("processes the browser test started and that did not stop").isEmpty();
+  }
+
+  /** Each test has its own dashboard (so its own run numbers and statistics) and data folder. */
+  @BeforeEach
+  void startDashboard(TestInfo test) throws Exception {
+    Path folder = Files.createDirectories(data.resolve(test.getTestMethod().orElseThrow().getName())
+        .resolve(DEEP_DATA_FOLDER));
+    dashboard = Dashboard.newBuilder().port(0).sampleInterval(Duration.ofMillis(250))
+        .dataDirectory(folder).start();
+  }
+
+  @AfterEach
+  void stopDashboard() {
+    browser.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+    dashboard.close();
   }
 
   @Test
@@ -165,10 +187,165 @@ class DashboardBrowserTest {
         .contains("[cached] search_products {\"limit\":10,\"query\":\"running shoes\"}");
 
     Path screenshot = target.resolve("dashboard-one-key.png");
-    byte[] png = ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES);
+    byte[] png = browser.getScreenshotAs(OutputType.BYTES);
     Files.write(screenshot, png);
     assertThat(png).startsWith(0x89, 'P', 'N', 'G');
     assertThat(Files.size(screenshot)).isGreaterThan(10_000);
+  }
+
+  @Test
+  void layout_at1366And390PixelsWide_nothingIsWiderThanTheViewportOrItsCard() throws Exception {
+    var wait = new WebDriverWait(browser, WAIT);
+    viewport(1366, 900);
+    browser.get(dashboard.uri().toString());
+    wait.until(ExpectedConditions.elementToBeClickable(By.id("run-mix")));
+    wait.until(ExpectedConditions.elementToBeClickable(By.id("agent-shopping")));
+
+    // Fill every panel with what a user sees after trying things: a result with all its facts,
+    // the tiers table with the Chronicle file's (long) path and the agent's log.
+    browser.findElement(By.id("run-mix")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("result-title"), "run 1"));
+    browser.findElement(By.id("agent-shopping")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("agent-panel"),
+        "add_to_cart invalidated"));
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("tiers-table"),
+        DEEP_DATA_FOLDER));
+    wait.until(d -> !d.findElements(By.cssSelector("#chart-latency polyline")).isEmpty());
+
+    for (int[] size : new int[][] {{1366, 900}, {390, 844}}) {
+      viewport(size[0], size[1]);
+      assertThat(((Number) browser.executeScript("return window.innerWidth;")).intValue())
+          .as("the viewport's width").isEqualTo(size[0]);
+      assertThat(layoutProblems()).as("layout at %d px", size[0]).isEmpty();
+      // The whole page, not only the viewport, so that a reader of the build can check it by eye.
+      Map<String, Object> shot = browser.executeCdpCommand("Page.captureScreenshot",
+          Map.of("format", "png", "captureBeyondViewport", true));
+      Files.write(target.resolve("dashboard-" + size[0] + ".png"),
+          Base64.getDecoder().decode((String) shot.get("data")));
+    }
+  }
+
+  @Test
+  void numbers_eachScenario_meanWhatTheirLabelsSay() throws Exception {
+    var wait = new WebDriverWait(browser, WAIT);
+    browser.get(dashboard.uri().toString());
+    wait.until(ExpectedConditions.elementToBeClickable(By.id("run-batched-burst")));
+    assertThat(browser.findElement(By.id("scenario-list")).getText())
+        .doesNotContain("about as long as one load");
+
+    // The batched burst: its headline counts the batch loader calls, not the 0 single-key ones.
+    run(wait, "batched-burst", "1000", 1);
+    String batchCalls = browser.findElement(By.id("result-loader-calls")).getText();
+    assertThat(Long.parseLong(batchCalls)).isGreaterThanOrEqualTo(10);
+    assertThat(headline()).isEqualTo(batchCalls + " batch loader calls for 1,000 requests");
+    assertThat(facts()).contains("batch loader calls\n" + batchCalls + " (1,000 keys)");
+
+    // The first mix on these keys: hits, as its text promises, beside loads and waits.
+    run(wait, "mix", "2000", 2);
+    assertThat(browser.findElement(By.id("scenario-mix")).getText()).contains("later waves mostly hit");
+    assertThat(changeOf("hits")).isGreaterThanOrEqualTo(1000);
+    assertThat(changeOf("loads")).isPositive();
+    assertThat(facts()).contains("elapsed\n").contains("(4 waves, one after another)");
+    assertHitRateChangeIsAfterMinusBefore();
+
+    // The same mix again: every read hits, and that is the run's own rate, not the change.
+    run(wait, "mix", "2000", 3);
+    assertThat(facts()).contains("hit rate of this run's reads\n1\n");
+    assertHitRateChangeIsAfterMinusBefore();
+    assertThat(statRow("hit rate").split(" ")[4]).isNotEqualTo("+1");
+
+    // The warmup receives no values, so it shows no count of them; its N counts keys.
+    run(wait, "warmup", "200", 4);
+    assertThat(headline()).isEqualTo("200 loader calls for 200 keys");
+    assertThat(facts()).doesNotContain("distinct values received").contains("failed keys\n0");
+
+    // Unique keys: the elapsed time beside the time the loads took in all.
+    run(wait, "unique-keys", "300", 5);
+    assertThat(headline()).isEqualTo("300 loader calls for 300 requests");
+    assertThat(facts()).containsPattern("time inside loader calls, summed\n[\\d,.]+ ms over 300 calls")
+        .contains("distinct values received\n300");
+  }
+
+  /** Runs {@code scenario} from the page with N = {@code requests} and waits for its result. */
+  private static void run(WebDriverWait wait, String scenario, String requests, int run) {
+    type(By.id("requests-" + scenario), requests);
+    browser.findElement(By.id("run-" + scenario)).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("result-title"),
+        "(run " + run + ")"));
+    assertThat(browser.findElement(By.id("scenario-error")).isDisplayed()).isFalse();
+  }
+
+  private static String headline() {
+    return browser.findElement(By.cssSelector("#result .headline")).getText();
+  }
+
+  private static String facts() {
+    return browser.findElement(By.id("result-facts")).getText() + "\n";
+  }
+
+  /** The change column of the result table's row {@code label}, as a number. */
+  private static long changeOf(String label) {
+    String[] cells = statRow(label).substring(label.length() + 1).split(" ");
+    return Long.parseLong(cells[2].replace(",", ""));
+  }
+
+  /** The hit-rate row's change is the difference of its before and after columns, as shown. */
+  private static void assertHitRateChangeIsAfterMinusBefore() {
+    String[] cells = statRow("hit rate").substring("hit rate ".length()).split(" ");
+    BigDecimal difference = new BigDecimal(cells[1]).subtract(new BigDecimal(cells[0]));
+    String expected = difference.signum() > 0 ? "+" + difference.stripTrailingZeros().toPlainString()
+        : difference.signum() == 0 ? "0" : difference.stripTrailingZeros().toPlainString();
+    assertThat(cells[2]).as("hit rate change in " + String.join(" ", cells)).isEqualTo(expected);
+  }
+
+  /** Makes the page's viewport {@code width} by {@code height} CSS pixels, as a window that size. */
+  private static void viewport(int width, int height) {
+    browser.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of(
+        "width", width, "height", height, "deviceScaleFactor", 1, "mobile", false));
+  }
+
+  /**
+   * What sticks out, described one per line: the document wider than the viewport, a card wider
+   * than the viewport, an element (a table above all) reaching outside its card's content box, or
+   * an element whose content overflows it sideways (a clipped or scrolled cell, a long word).
+   */
+  @SuppressWarnings("unchecked")
+  private static List<String> layoutProblems() {
+    return (List<String>) browser.executeScript("""
+        const problems = [];
+        const doc = document.documentElement;
+        const name = (e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+            + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').join('.') : '')
+            + ' "' + (e.textContent || '').trim().slice(0, 40) + '"';
+        if (doc.scrollWidth > doc.clientWidth) {
+          problems.push('the document is ' + doc.scrollWidth + ' px wide in a ' + doc.clientWidth
+              + ' px viewport');
+        }
+        for (const card of document.querySelectorAll('header, section, footer')) {
+          const box = card.getBoundingClientRect();
+          if (box.right > doc.clientWidth + 0.5 || box.left < -0.5) {
+            problems.push(name(card) + ' spans ' + box.left + ' to ' + box.right + ' px');
+          }
+          const style = getComputedStyle(card);
+          const left = box.left + parseFloat(style.borderLeftWidth) + parseFloat(style.paddingLeft);
+          const right = box.right - parseFloat(style.borderRightWidth) - parseFloat(style.paddingRight);
+          for (const e of card.querySelectorAll('*')) {
+            if (e.closest('svg') && e.tagName.toLowerCase() !== 'svg') continue;
+            const r = e.getBoundingClientRect();
+            if (r.width === 0 && r.height === 0) continue;
+            if (r.right > right + 0.5 || r.left < left - 0.5) {
+              problems.push(name(e) + ' spans ' + Math.round(r.left) + ' to ' + Math.round(r.right)
+                  + ' px, outside its card (' + Math.round(left) + ' to ' + Math.round(right) + ')');
+            }
+            if (e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1
+                && !(e instanceof HTMLInputElement)) {
+              problems.push(name(e) + ' holds ' + e.scrollWidth + ' px of content in '
+                  + e.clientWidth + ' px');
+            }
+          }
+        }
+        return problems;
+        """);
   }
 
   private static void type(By field, String text) {

@@ -32,6 +32,19 @@ class DashboardConfigTest {
   }
 
   @Test
+  void config_postJson_rebuildsWithTheJsonValues() throws Exception {
+    Answer answer = api.postTyped("api/config", "application/json",
+        "{\"maximumSize\": 500, \"maxBatchSize\": \"7\"}");
+    assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+    assertThat(answer.json()).containsEntry("maximumSize", 500L).containsEntry("maxBatchSize", 7L)
+        .containsEntry("batchWindowMillis", 5L);
+    Answer unknown = api.postTyped("api/config", "application/json", "{\"maxSize\": 5}");
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(unknown.error()).startsWith("Unknown field maxSize;");
+    assertThat(api.get("api/config").json()).containsEntry("maximumSize", 500L);
+  }
+
+  @Test
   void config_get_isTheLibraryDefaults() throws Exception {
     Map<String, Object> config = api.get("api/config").json();
     assertThat(config).containsEntry("maximumSize", 10_000L).containsEntry("ttlSeconds", 0L)

@@ -171,6 +171,62 @@ class DashboardHttpTest {
     assertThat(answer.error()).startsWith(message);
   }
 
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "one-key     | {\"requests\": 5}                 | 5",
+      "one-key     | {\"requests\": \"7\"}             | 7",
+      "unique-keys | {\"requests\": 1e1}               | 10",
+      "mix         | {\"requests\": 6, \"keys\": 2}     | 6",
+  })
+  void scenario_jsonBody_isHonoured(String scenario, String body, long requests) throws Exception {
+    Answer answer = api.postTyped("api/scenarios/" + scenario, "application/json; charset=utf-8",
+        body);
+    assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+    assertThat(number(answer.json(), "requests")).isEqualTo(requests);
+    assertThat(number(answer.json(), "headline", "of")).isEqualTo(requests);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "{\"request\": 5}               | Unknown field request; accepted: requests.",
+      "{\"requests\": 0}              | requests must be from 1 to 10000, but was 0.",
+      "{\"requests\": 2.5}            | requests must be a whole number from 1 to 10000, but was '2.5'.",
+      "{\"requests\": true}           | requests must be a number or a string, but was true.",
+      "{\"requests\": null}           | requests must be a number or a string, but was null.",
+      "{\"requests\": [5]}            | requests must be a number or a string, but was an array.",
+      "[5]                            | The JSON body must be an object of fields",
+      "{\"requests\":                 | The body is not valid JSON",
+  })
+  void scenario_badJsonBody_is400WithAClearMessage(String body, String message) throws Exception {
+    Answer answer = api.postTyped("api/scenarios/one-key", "application/json", body);
+    assertThat(answer.status()).as(answer.body()).isEqualTo(400);
+    assertThat(answer.error()).startsWith(message);
+  }
+
+  @Test
+  void scenario_jsonFieldAlsoInTheQuery_is400GivenTwice() throws Exception {
+    Answer answer = api.postTyped("api/scenarios/one-key?requests=3", "application/json",
+        "{\"requests\": 4}");
+    assertThat(answer.status()).isEqualTo(400);
+    assertThat(answer.error()).isEqualTo("requests was given 2 times; give it once.");
+  }
+
+  @Test
+  void scenario_bodyOfAnotherTypeOrUntyped_is415NotIgnored() throws Exception {
+    Answer text = api.postTyped("api/scenarios/one-key", "text/plain", "requests=5");
+    assertThat(text.status()).isEqualTo(415);
+    assertThat(text.error()).isEqualTo("The body's Content-Type is text/plain; send the fields as "
+        + "application/x-www-form-urlencoded (requests=1000) or application/json "
+        + "({\"requests\": 1000}).");
+    Answer untyped = api.postTyped("api/scenarios/one-key", null, "{\"requests\": 5}");
+    assertThat(untyped.status()).isEqualTo(415);
+    assertThat(untyped.error()).startsWith("The body has no Content-Type;");
+    // An empty POST without a type is a run with the defaults, as before.
+    Answer empty = api.postTyped("api/scenarios/one-key", null, "");
+    assertThat(empty.status()).as(empty.body()).isEqualTo(200);
+    assertThat(number(empty.json(), "requests")).isEqualTo(1000);
+  }
+
   @Test
   void scenario_unknownOrWrongMethod_is404Or405() throws Exception {
     Answer unknown = api.post("api/scenarios/stampede");

@@ -12,8 +12,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +33,7 @@ public final class ApiServlet extends HttpServlet {
 
   private static final Logger log = LoggerFactory.getLogger(ApiServlet.class);
   private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+  private static final int MAX_JSON_BYTES = 64 * 1024;
 
   private final transient DemoCaches caches;
   private final transient ScenarioRunner runner;
@@ -218,13 +221,62 @@ public final class ApiServlet extends HttpServlet {
     }
   }
 
-  private static FormValues form(HttpServletRequest request) {
+  /**
+   * The request's fields: the URL's query, plus for a POST its body, a form
+   * ({@code application/x-www-form-urlencoded}, what the page sends) or a JSON object
+   * ({@code application/json}). Any other body is refused rather than ignored, so that fields sent
+   * in a way the dashboard cannot read never silently fall back to the defaults.
+   */
+  private static FormValues form(HttpServletRequest request) throws IOException {
+    String type = mediaType(request.getContentType());
+    if (request.getMethod().equals("POST") && type.equals("application/json")) {
+      Map<String, String[]> query = queryFields(request);
+      return FormValues.ofJson(body(request), query);
+    }
+    if (request.getMethod().equals("POST") && !type.equals("application/x-www-form-urlencoded")
+        && hasBody(request)) {
+      throw new ApiException(415, (type.isEmpty() ? "The body has no Content-Type"
+          : "The body's Content-Type is " + type) + "; send the fields as "
+          + "application/x-www-form-urlencoded (requests=1000) or application/json "
+          + "({\"requests\": 1000}).");
+    }
     try {
       return FormValues.of(request.getParameterMap());
     } catch (RuntimeException e) {
       // Jetty reports a malformed body or query (bad %-escape, wrong charset) when it is first read.
       throw ApiException.badRequest("The form could not be read (" + e.getMessage() + ").");
     }
+  }
+
+  private static Map<String, String[]> queryFields(HttpServletRequest request) {
+    try {
+      // Without a form body, the parameters are the query's alone.
+      return request.getParameterMap();
+    } catch (RuntimeException e) {
+      throw ApiException.badRequest("The query could not be read (" + e.getMessage() + ").");
+    }
+  }
+
+  private static String mediaType(@Nullable String contentType) {
+    if (contentType == null) {
+      return "";
+    }
+    int semicolon = contentType.indexOf(';');
+    return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip()
+        .toLowerCase(Locale.ROOT);
+  }
+
+  private static boolean hasBody(HttpServletRequest request) {
+    return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
+  }
+
+  private static String body(HttpServletRequest request) throws IOException {
+    byte[] bytes = request.getInputStream().readNBytes(MAX_JSON_BYTES + 1);
+    if (bytes.length > MAX_JSON_BYTES) {
+      throw new ApiException(413, "The JSON body is larger than " + MAX_JSON_BYTES
+          + " bytes; the dashboard's fields fit in far less.");
+    }
+    return new String(bytes, StandardCharsets.UTF_8);
   }
 
   private static void only(String method, HttpServletRequest request, List<String> path,

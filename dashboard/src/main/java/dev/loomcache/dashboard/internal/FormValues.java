@@ -1,8 +1,12 @@
 package dev.loomcache.dashboard.internal;
 
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.eclipse.jetty.util.ajax.JSON;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,6 +23,76 @@ public final class FormValues {
   /** Wraps a servlet-style parameter map (each field may repeat). */
   public static FormValues of(Map<String, String[]> fields) {
     return new FormValues(fields);
+  }
+
+  /**
+   * Reads a JSON object of fields, as a client that posts {@code application/json} sends them:
+   * strings and numbers become the field's text, read by the same checks as a form's. The fields of
+   * {@code query} (the URL's) are added; a field given in both counts as given twice.
+   *
+   * @throws ApiException (400) if {@code json} is not one JSON object whose values are strings or
+   *     numbers, naming what is wrong
+   */
+  public static FormValues ofJson(String json, Map<String, String[]> query) {
+    Object parsed;
+    try {
+      parsed = new JSON().fromJSON(json);
+    } catch (RuntimeException e) {
+      throw ApiException.badRequest("The body is not valid JSON (" + e.getMessage()
+          + "); send an object of fields, such as {\"requests\": 1000}.");
+    }
+    if (!(parsed instanceof Map<?, ?> object)) {
+      throw ApiException.badRequest("The JSON body must be an object of fields, such as "
+          + "{\"requests\": 1000}, but was " + kind(parsed) + ".");
+    }
+    var fields = new LinkedHashMap<String, String[]>(query);
+    for (Map.Entry<?, ?> entry : object.entrySet()) {
+      String name = String.valueOf(entry.getKey());
+      String text = jsonText(name, entry.getValue());
+      String[] earlier = fields.get(name);
+      if (earlier == null) {
+        fields.put(name, new String[] {text});
+      } else {
+        String[] both = Arrays.copyOf(earlier, earlier.length + 1);
+        both[earlier.length] = text;
+        fields.put(name, both);
+      }
+    }
+    return new FormValues(fields);
+  }
+
+  private static String jsonText(String name, @Nullable Object value) {
+    if (value instanceof String text) {
+      return text;
+    }
+    if (value instanceof Long || value instanceof Integer) {
+      return value.toString();
+    }
+    if (value instanceof Double number) {
+      // Jetty reads 1e3 or 1000.0 as a double; a whole one is the whole number it means.
+      if (number == Math.rint(number) && Math.abs(number) < 0x1p53) {
+        return Long.toString(number.longValue());
+      }
+      return number.toString();
+    }
+    throw ApiException.badRequest(name + " must be a number or a string, but was " + kind(value)
+        + ".");
+  }
+
+  private static String kind(@Nullable Object value) {
+    if (value == null) {
+      return "null";
+    }
+    if (value instanceof Map<?, ?>) {
+      return "an object";
+    }
+    if (value instanceof Object[] || value instanceof List<?>) {
+      return "an array";
+    }
+    if (value instanceof Boolean) {
+      return value.toString();
+    }
+    return "'" + abbreviate(String.valueOf(value)) + "'";
   }
 
   /** Form values with no fields. */

@@ -1,6 +1,5 @@
 package dev.loomcache.dashboard.internal;
 
-import dev.loomcache.CacheStats;
 import dev.loomcache.WarmupResult;
 import dev.loomcache.dashboard.internal.DemoCaches.Demo;
 import dev.loomcache.dashboard.internal.DemoCaches.Snapshot;
@@ -9,11 +8,11 @@ import io.micrometer.core.instrument.Timer;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -23,7 +22,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Runs the scenarios on the server: each request of a scenario is its own virtual thread, all
- * released together by one latch, and the run returns when every request has finished.
+ * released together by one latch (the mix: in waves, one latch each), and the run returns when
+ * every request has finished.
  *
  * <p>One scenario or rebuild runs at a time (a second one is refused with 409 rather than queued),
  * so the backend's call counters attribute every load to the run that caused it. The form is checked
@@ -99,25 +99,24 @@ public final class ScenarioRunner {
     long callsBefore = backend.callCount();
     long batchesBefore = backend.batchCallCount();
     long batchedBefore = backend.batchedKeyCount();
+    long busyBefore = backend.busyNanos();
     Outcome outcome;
     WarmupResult<String> warmup = null;
     switch (scenario) {
       case ONE_KEY -> {
         demo.cache().invalidate("hot");
-        outcome = fire(scenario, requests,
+        outcome = fire(scenario, requests, 1,
             i -> () -> demo.cache().get("hot", () -> backend.load("hot")));
       }
-      case UNIQUE_KEYS -> outcome = fire(scenario, requests, i -> {
+      case UNIQUE_KEYS -> outcome = fire(scenario, requests, 1, i -> {
         String key = "unique-" + run + "-" + i;
         return () -> demo.cache().get(key, () -> backend.load(key));
       });
-      case MIX -> outcome = fire(scenario, requests, i -> () -> {
-        // Squaring a uniform number skews towards low indexes: a few hot keys, a long tail.
-        double r = ThreadLocalRandom.current().nextDouble();
-        String key = "mix-" + (int) (keys * r * r);
-        return demo.cache().get(key, () -> backend.load(key));
+      case MIX -> outcome = fire(scenario, requests, Scenario.MIX_WAVES, i -> {
+        String key = mixKey(i, keys);
+        return () -> demo.cache().get(key, () -> backend.load(key));
       });
-      case BATCHED_BURST -> outcome = fire(scenario, requests, i -> {
+      case BATCHED_BURST -> outcome = fire(scenario, requests, 1, i -> {
         String key = "burst-" + run + "-" + i;
         return () -> demo.batcher().get(key);
       });
@@ -130,28 +129,38 @@ public final class ScenarioRunner {
         long start = System.nanoTime();
         warmup = demo.cache().warmup(loaders);
         long elapsed = System.nanoTime() - start;
-        outcome = new Outcome(elapsed, Percentiles.NONE, 0, warmup.failed().size(),
+        // Nobody received values (warmup stores them), so there are no distinct values to count.
+        outcome = new Outcome(elapsed, 1, Percentiles.NONE, null, warmup.failed().size(),
             warmup.failed().isEmpty() ? null : warmup.failed().values().iterator().next());
       }
       default -> throw new IllegalStateException("unknown scenario " + scenario);
     }
     Snapshot after = caches.snapshot();
+    long loaderCalls = backend.callCount() - callsBefore;
+    long batchCalls = backend.batchCallCount() - batchesBefore;
+    long batchedKeys = backend.batchedKeyCount() - batchedBefore;
+    Map<String, Object> delta = StatsJson.delta(before.stats(), before.size(), after.stats(),
+        after.size());
     var result = new LinkedHashMap<String, Object>();
     result.put("run", run);
     result.put("scenario", scenario.id());
     result.put("title", scenario.title());
     result.put("requests", requests);
+    result.put("unit", scenario.unit());
     if (scenario == Scenario.MIX) {
       result.put("keys", keys);
     }
-    long loaderCalls = backend.callCount() - callsBefore;
-    long batchCalls = backend.batchCallCount() - batchesBefore;
+    result.put("waves", outcome.waves());
+    result.put("headline", headline(scenario, requests, loaderCalls, batchCalls));
     result.put("loaderCalls", loaderCalls);
     result.put("batchCalls", batchCalls);
-    result.put("batchedKeys", backend.batchedKeyCount() - batchedBefore);
+    result.put("batchedKeys", batchedKeys);
     result.put("elapsedMillis", Percentiles.millis(outcome.elapsedNanos()));
+    result.put("loaderMillis", Percentiles.millis(backend.busyNanos() - busyBefore));
     result.put("latency", outcome.latency().toJson());
-    result.put("distinctValues", outcome.distinctValues());
+    if (outcome.distinctValues() != null) {
+      result.put("distinctValues", outcome.distinctValues());
+    }
     result.put("failures", outcome.failures());
     if (outcome.firstFailure() != null) {
       result.put("firstFailure", describe(outcome.firstFailure()));
@@ -163,28 +172,90 @@ public final class ScenarioRunner {
       json.put("failed", warmup.failed().size());
       result.put("warmup", json);
     }
+    Double runHitRate = StatsJson.runHitRate(before.stats(), after.stats());
+    if (runHitRate != null) {
+      result.put("runHitRate", runHitRate);
+    }
     result.put("before", StatsJson.of(before.stats(), before.size()));
     result.put("after", StatsJson.of(after.stats(), after.size()));
-    result.put("delta", StatsJson.delta(before.stats(), after.stats()));
-    result.put("summary", summary(requests, loaderCalls, batchCalls, outcome, after.stats(),
-        before.stats()));
+    result.put("delta", delta);
+    result.put("summary", summary(scenario, requests, loaderCalls, batchCalls, batchedKeys,
+        outcome, delta, warmup));
     return result;
   }
 
-  private static String summary(int requests, long loaderCalls, long batchCalls, Outcome outcome,
-      CacheStats after, CacheStats before) {
-    long coalesced = after.coalescedCount() - before.coalescedCount();
-    long hits = after.hitCount() - before.hitCount();
-    var text = new StringBuilder()
-        .append(requests).append(requests == 1 ? " request, " : " requests, ")
-        .append(loaderCalls).append(loaderCalls == 1 ? " loader call" : " loader calls");
-    if (batchCalls > 0) {
-      text.append(", ").append(batchCalls).append(batchCalls == 1 ? " batch call" : " batch calls");
+  /** The golden ratio's fractional part: its multiples spread evenly over [0, 1). */
+  private static final double GOLDEN_FRACTION = 0.6180339887498949;
+
+  /**
+   * The key of the mix's request {@code i}: a low-discrepancy sequence rather than random numbers,
+   * so that a run is reproducible and every wave covers the key space alike; squaring skews it
+   * towards low indexes (a few hot keys, a long tail): about one request in ten asks for key 0
+   * of 100.
+   */
+  static String mixKey(int i, int keys) {
+    double u = ((i + 1) * GOLDEN_FRACTION) % 1.0;
+    return "mix-" + Math.min(keys - 1, (int) (keys * u * u));
+  }
+
+  /**
+   * The headline: every call the backend got (single-key and batch) for the requests. The label
+   * says which kind they were, so a batched run does not read "0 loader calls".
+   */
+  static Map<String, Object> headline(Scenario scenario, int requests, long loaderCalls,
+      long batchCalls) {
+    long calls = loaderCalls + batchCalls;
+    String label;
+    if (batchCalls == 0) {
+      label = calls == 1 ? "loader call" : "loader calls";
+    } else if (loaderCalls == 0) {
+      label = calls == 1 ? "batch loader call" : "batch loader calls";
+    } else {
+      label = "loader calls (" + batchCalls + " of them batch calls)";
     }
-    text.append("; ").append(hits).append(" hits, ").append(coalesced)
-        .append(" waited for another caller's load; ")
-        .append(Percentiles.millis(outcome.elapsedNanos())).append(" ms in all.");
+    String unit = requests == 1 ? scenario.unit().substring(0, scenario.unit().length() - 1)
+        : scenario.unit();
+    var json = new LinkedHashMap<String, Object>();
+    json.put("calls", calls);
+    json.put("label", label);
+    json.put("of", requests);
+    json.put("unit", unit);
+    json.put("text", String.format(Locale.ROOT, "%,d %s for %,d %s", calls, label, requests, unit));
+    return json;
+  }
+
+  private static String summary(Scenario scenario, int requests, long loaderCalls, long batchCalls,
+      long batchedKeys, Outcome outcome, Map<String, Object> delta,
+      @Nullable WarmupResult<String> warmup) {
+    var text = new StringBuilder();
+    if (warmup != null) {
+      text.append(count(requests, "key")).append(": ").append(warmup.loaded().size())
+          .append(" loaded, ").append(warmup.skipped().size()).append(" skipped (already present), ")
+          .append(warmup.failed().size()).append(" failed; ")
+          .append(count(loaderCalls, "loader call"));
+    } else {
+      text.append(count(requests, "request"));
+      if (outcome.waves() > 1) {
+        text.append(" in ").append(outcome.waves()).append(" waves");
+      }
+      text.append(", ").append(count(loaderCalls, "loader call"));
+      if (batchCalls > 0) {
+        text.append(", ").append(count(batchCalls, "batch loader call")).append(" for ")
+            .append(count(batchedKeys, "key"));
+      }
+      text.append("; ").append(count((long) delta.get("hits"), "hit")).append(" in L1, ")
+          .append(delta.get("coalesced")).append(" waited for another caller's load");
+      long tierHits = (long) delta.get("tierHits");
+      if (tierHits > 0) {
+        text.append(", ").append(tierHits).append(" answered by a lower tier");
+      }
+    }
+    text.append("; ").append(Percentiles.millis(outcome.elapsedNanos())).append(" ms in all.");
     return text.toString();
+  }
+
+  private static String count(long n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
   }
 
   private static String describe(Throwable failure) {
@@ -193,43 +264,59 @@ public final class ScenarioRunner {
   }
 
   /** What the requests of one run saw. */
-  private record Outcome(long elapsedNanos, Percentiles latency, int distinctValues, long failures,
-      @Nullable Throwable firstFailure) {}
+  private record Outcome(long elapsedNanos, int waves, Percentiles latency,
+      @Nullable Integer distinctValues, long failures, @Nullable Throwable firstFailure) {}
 
   /**
-   * Starts {@code n} requests on virtual threads, releases them together and waits for all of them.
+   * Starts {@code n} requests on virtual threads in {@code waves} waves of (nearly) equal size; the
+   * requests of a wave are released together, and a wave starts when the one before has finished.
    * Each request's latency goes to the run's own percentiles, the live histogram and the meter.
+   * The elapsed time is the sum of the waves' times, from release to the last request's end.
    */
-  private Outcome fire(Scenario scenario, int n, IntFunction<Callable<@Nullable String>> requests) {
+  private Outcome fire(Scenario scenario, int n, int waves,
+      IntFunction<Callable<@Nullable String>> requests) {
     var run = new Requests(n, timers.get(scenario));
-    long began = System.nanoTime();
-    try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
-      try {
-        for (int i = 0; i < n; i++) {
-          int index = i;
-          Callable<@Nullable String> request = requests.apply(i);
-          executor.execute(() -> run.perform(index, request));
-        }
-      } finally {
-        // Released even if submitting failed halfway, so that the started requests can finish.
-        began = System.nanoTime();
-        run.start.countDown();
-      }
+    int wavesRun = Math.min(waves, n);
+    long elapsed = 0;
+    int from = 0;
+    for (int wave = 1; wave <= wavesRun; wave++) {
+      int to = (int) ((long) n * wave / wavesRun);
+      elapsed += fireWave(run, from, to, requests);
+      from = to;
     }
-    long elapsed = System.nanoTime() - began;
     var distinct = new HashSet<String>();
     for (String value : run.values) {
       if (value != null) {
         distinct.add(value);
       }
     }
-    return new Outcome(elapsed, Percentiles.ofNanos(run.latencies), distinct.size(),
+    return new Outcome(elapsed, wavesRun, Percentiles.ofNanos(run.latencies), distinct.size(),
         run.failures.get(), run.firstFailure.get());
+  }
+
+  /** Runs requests {@code from} (inclusive) to {@code to}; returns the nanoseconds they took. */
+  private static long fireWave(Requests run, int from, int to,
+      IntFunction<Callable<@Nullable String>> requests) {
+    var start = new CountDownLatch(1);
+    long began = System.nanoTime();
+    try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+      try {
+        for (int i = from; i < to; i++) {
+          int index = i;
+          Callable<@Nullable String> request = requests.apply(i);
+          executor.execute(() -> run.perform(index, start, request));
+        }
+      } finally {
+        // Released even if submitting failed halfway, so that the started requests can finish.
+        began = System.nanoTime();
+        start.countDown();
+      }
+    }
+    return System.nanoTime() - began;
   }
 
   /** The shared state of one run's requests; each request writes only its own slots. */
   private final class Requests {
-    final CountDownLatch start = new CountDownLatch(1);
     final long[] latencies;
     final @Nullable String[] values;
     final AtomicLong failures = new AtomicLong();
@@ -242,7 +329,7 @@ public final class ScenarioRunner {
       this.timer = timer;
     }
 
-    void perform(int index, Callable<@Nullable String> request) {
+    void perform(int index, CountDownLatch start, Callable<@Nullable String> request) {
       try {
         start.await();
       } catch (InterruptedException e) {

@@ -19,6 +19,7 @@ public class SlowBackend {
   private final AtomicLong calls = new AtomicLong();
   private final AtomicLong batchCalls = new AtomicLong();
   private final LongAdder batchedKeys = new LongAdder();
+  private final LongAdder busyNanos = new LongAdder();
 
   /**
    * Creates a backend whose calls take from {@code minDelay} to {@code maxDelay}.
@@ -47,7 +48,7 @@ public class SlowBackend {
    */
   public String load(String key) throws InterruptedException {
     long call = calls.incrementAndGet();
-    park();
+    timedPark();
     return "product " + key + " (load #" + call + ")";
   }
 
@@ -60,7 +61,7 @@ public class SlowBackend {
   public Map<String, String> loadAll(Set<String> keys) throws InterruptedException {
     long call = batchCalls.incrementAndGet();
     batchedKeys.add(keys.size());
-    park();
+    timedPark();
     var values = new LinkedHashMap<String, String>();
     for (String key : keys) {
       values.put(key, "product " + key + " (batch #" + call + ")");
@@ -81,6 +82,23 @@ public class SlowBackend {
   /** Keys asked for in batch calls so far. */
   public long batchedKeyCount() {
     return batchedKeys.sum();
+  }
+
+  /**
+   * Nanoseconds spent inside calls so far, single-key and batch calls alike, summed over calls that
+   * overlapped: comparing it with a run's elapsed time shows how much of the work ran in parallel.
+   */
+  public long busyNanos() {
+    return busyNanos.sum();
+  }
+
+  private void timedPark() throws InterruptedException {
+    long start = System.nanoTime();
+    try {
+      park();
+    } finally {
+      busyNanos.add(System.nanoTime() - start);
+    }
   }
 
   /** Parks for a random time within the delays; overridable so that tests can hold a call. */

@@ -108,32 +108,52 @@ const STAT_ROWS = [
   ['evictions', 'evictions'], ['puts', 'stores'], ['size', 'entries (L1)'],
 ];
 
+// The change column is the server's after - before; a rate gets a sign so that it cannot be read
+// as a rate itself.
+function change(key, value) {
+  if (key === 'hitRate') return (value > 0 ? '+' : '') + stat(key, value);
+  return number(value);
+}
+
+// Rates are shown with all four decimals the server rounds them to, so that the change column is
+// exactly the difference of the two columns beside it.
+function stat(key, value) {
+  return key === 'hitRate' && typeof value === 'number'
+    ? value.toLocaleString('en-US', { maximumFractionDigits: 4 }) : number(value);
+}
+
 function showResult(r) {
   $('result').hidden = false;
   $('result-title').textContent = 'Result: ' + r.title + ' (run ' + r.run + ')';
-  $('result-loader-calls').textContent = number(r.loaderCalls);
-  $('result-loader-label').textContent = r.loaderCalls === 1 ? 'loader call' : 'loader calls';
-  $('result-requests').textContent = number(r.requests);
+  $('result-loader-calls').textContent = number(r.headline.calls);
+  $('result-loader-label').textContent = r.headline.label;
+  $('result-requests').textContent = number(r.headline.of);
+  $('result-unit').textContent = r.headline.unit;
   $('result-summary').textContent = r.summary;
+  const calls = r.headline.calls;
   const facts = [
-    ['elapsed', number(r.elapsedMillis) + ' ms'],
+    ['elapsed', number(r.elapsedMillis) + ' ms'
+      + (r.waves > 1 ? ' (' + r.waves + ' waves, one after another)' : '')],
+    ['time inside loader calls, summed', number(r.loaderMillis) + ' ms over ' + number(calls)
+      + (calls === 1 ? ' call' : ' calls')],
     ['batch loader calls', number(r.batchCalls) + (r.batchCalls ? ' (' + number(r.batchedKeys) + ' keys)' : '')],
-    ['distinct values received', number(r.distinctValues)],
-    ['failed requests', number(r.failures) + (r.firstFailure ? ': ' + r.firstFailure : '')],
   ];
   if (r.latency.count > 0) {
     facts.splice(1, 0, ['latency p50 / p95 / p99 / max',
       [r.latency.p50, r.latency.p95, r.latency.p99, r.latency.max].map(number).join(' / ') + ' ms']);
   }
+  if (r.runHitRate !== undefined) facts.push(['hit rate of this run\'s reads', stat('hitRate', r.runHitRate)]);
+  if (r.distinctValues !== undefined) facts.push(['distinct values received', number(r.distinctValues)]);
+  facts.push([r.unit === 'keys' ? 'failed keys' : 'failed requests',
+    number(r.failures) + (r.firstFailure ? ': ' + r.firstFailure : '')]);
   if (r.warmup) {
     facts.push(['warmup', r.warmup.loaded + ' loaded, ' + r.warmup.skipped + ' skipped (present), '
       + r.warmup.failed + ' failed']);
   }
   $('result-facts').replaceChildren(...facts.flatMap(([k, v]) => [element('dt', { text: k }), element('dd', { text: v })]));
   const rows = STAT_ROWS.map(([key, label]) => element('tr', {},
-    element('td', { text: label }), element('td', { text: number(r.before[key]) }),
-    element('td', { text: number(r.after[key]) }),
-    element('td', { text: key in r.delta ? number(r.delta[key]) : number(r.after[key] - r.before[key]) })));
+    element('td', { text: label }), element('td', { text: stat(key, r.before[key]) }),
+    element('td', { text: stat(key, r.after[key]) }), element('td', { text: change(key, r.delta[key]) })));
   $('result-stats').tBodies[0].replaceChildren(...rows);
 }
 
@@ -287,19 +307,27 @@ async function refreshTiers() {
   }
   if (!status.available) { unavailable(container, status); return; }
   container.className = '';
-  const head = element('tr', {}, ...['tier', 'state', 'entries', 'hits', 'misses', 'errors', 'writes']
-    .map((h) => element('th', { text: h })));
-  const rows = [element('tr', {},
-    element('td', { text: status.l1.tier }), element('td', { text: 'in process' }),
+  const columns = ['tier', 'state', 'entries', 'hits', 'misses', 'errors', 'writes'];
+  const head = element('tr', {}, ...columns.map((h) => element('th', { text: h })));
+  // Each cell carries its column's name, shown beside the value when a narrow screen stacks a
+  // row's cells (see .stack in app.css).
+  const row = (attributes, ...cells) => element('tr', attributes, ...cells.map((cell, i) => {
+    cell.setAttribute('data-label', columns[i]);
+    return cell;
+  }));
+  const name = (tier, detail) => element('td', { class: 'tier-name' }, element('b', { text: tier }),
+    ...(detail ? [element('span', { class: 'tier-detail', text: detail })] : []));
+  const rows = [row({},
+    name(status.l1.tier), element('td', { text: 'in process' }),
     element('td', { text: number(status.l1.size) + ' / ' + number(status.l1.maximumSize) }),
     element('td', { text: number(status.l1.hits) }), element('td', { text: number(status.l1.misses) }),
-    element('td', { text: '0' }), element('td', { text: '' }))];
+    element('td', { text: '' }), element('td', { text: '' }))];
   const count = (n) => (n === undefined ? '' : number(n));
   for (const t of status.tiers) {
     const state = t.state === undefined ? '' : String(t.state);
     const good = state === 'up' || state === 'open';
-    rows.push(element('tr', { 'data-tier': t.tier },
-      element('td', { text: t.tier + (t.detail ? ' (' + t.detail + ')' : '') }),
+    rows.push(row({ 'data-tier': t.tier },
+      name(t.tier, t.detail),
       element('td', { class: good ? 'state-up' : (state ? 'state-down' : ''),
         text: state + (t.error ? ': ' + t.error : '') }),
       element('td', { text: count(t.entries) }),
@@ -307,7 +335,8 @@ async function refreshTiers() {
       element('td', { text: count(t.errors) }), element('td', { text: count(t.writes) })));
   }
   const parts = [element('p', { class: 'muted', text: status.summary }),
-    element('table', { id: 'tiers-table' }, element('thead', {}, head), element('tbody', {}, ...rows))];
+    element('table', { id: 'tiers-table', class: 'stack' }, element('thead', {}, head),
+      element('tbody', {}, ...rows))];
   if (status.error) parts.push(element('p', { class: 'error', text: status.error }));
   container.replaceChildren(...parts);
 }
