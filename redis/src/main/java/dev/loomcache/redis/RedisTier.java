@@ -54,7 +54,7 @@ public final class RedisTier implements CacheTier {
   private final Duration heartbeat;
   private final TierCounters counters = new TierCounters();
   private final RateLimitedLog log =
-      new RateLimitedLog(LoggerFactory.getLogger(RedisTier.class), 10_000);
+      new RateLimitedLog(LoggerFactory.getLogger("dev.loomcache.redis"), 10_000);
   private final CircuitBreaker breaker;
   private final Commands commands;
   private final RedisOps ops;

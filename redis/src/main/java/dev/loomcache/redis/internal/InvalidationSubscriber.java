@@ -31,7 +31,7 @@ import redis.clients.jedis.UnifiedJedis;
  * the subscription would be simpler, but Jedis cannot read its reply on a RESP3 connection.)
  */
 public final class InvalidationSubscriber implements AutoCloseable {
-  private static final Logger logger = LoggerFactory.getLogger(InvalidationSubscriber.class);
+  private static final Logger logger = LoggerFactory.getLogger("dev.loomcache.redis");
   private static final long MIN_BACKOFF_MILLIS = 20;
   private static final long MAX_BACKOFF_MILLIS = 1_000;
 
