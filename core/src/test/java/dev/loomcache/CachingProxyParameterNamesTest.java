@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import javax.tools.ToolProvider;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -43,6 +44,7 @@ class CachingProxyParameterNamesTest {
 
         import dev.loomcache.Cached;
         import dev.loomcache.Invalidates;
+        import dev.loomcache.KeyIgnore;
         import dev.loomcache.ParamName;
 
         public interface %s {
@@ -96,8 +98,10 @@ class CachingProxyParameterNamesTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Accounts.deposit(long, long): @Invalidates(value = \"balance\", keys ="
             + " \"account\"): no parameter named 'account'; parameters: (arg0, arg1) (the"
-            + " interface was compiled without -parameters: compile it with -parameters, or name"
-            + " the parameter with @ParamName)");
+            + " interface was compiled without -parameters, so its parameter names are lost:"
+            + " annotate the parameter with @ParamName(\"account\"), or compile the interface with"
+            + " javac -parameters; in Maven, <parameters>true</parameters> in the"
+            + " maven-compiler-plugin configuration)");
   }
 
   @Test
@@ -121,5 +125,54 @@ class CachingProxyParameterNamesTest {
 
     assertThat(balance.invoke(proxy, 7L)).isEqualTo(250L);
     assertThat(reads).hasValue(2);
+  }
+
+  /**
+   * The README's snippet as a consumer compiles it (no {@code -parameters}): it used to fail with
+   * "no parameter named 'id'; parameters: (arg0, arg1)", because only this project's build passes
+   * {@code -parameters}.
+   */
+  @Test
+  void readmeServiceInterface_compiledWithoutParameterNames_cachesAndInvalidates() throws Exception {
+    String readme = Files.readString(Path.of("..", "README.md"));
+    var snippet = Pattern.compile("\ninterface UserService \\{\n(.*?)\n}\n", Pattern.DOTALL)
+        .matcher(readme);
+    assertThat(snippet.find()).as("the README shows interface UserService").isTrue();
+    Class<?> iface = compileWithoutParameterNames("UserService", snippet.group(1) + """
+
+          record User(long id) {}
+
+          record RequestContext(String traceId) {}
+        """);
+    var userType = loader().loadClass("gen.UserService$User");
+    var contextType = loader().loadClass("gen.UserService$RequestContext");
+    var finds = new AtomicInteger();
+    Object target = Proxy.newProxyInstance(iface.getClassLoader(), new Class<?>[] {iface},
+        (proxy, method, args) -> switch (method.getName()) {
+          case "find" -> {
+            finds.incrementAndGet();
+            yield userType.getDeclaredConstructor(long.class).newInstance(args[0]);
+          }
+          case "rename" -> null;
+          default -> throw new UnsupportedOperationException(method.toString());
+        });
+
+    Object service = proxy(iface, target);
+    Method find = iface.getMethod("find", long.class, contextType);
+    Method rename = iface.getMethod("rename", long.class, String.class);
+    Object context = contextType.getDeclaredConstructor(String.class).newInstance("trace");
+    find.invoke(service, 7L, context);
+    find.invoke(service, 7L, context);
+    assertThat(finds).as("the second find is a hit").hasValue(1);
+    rename.invoke(service, 7L, "Ada");
+    find.invoke(service, 7L, context);
+    assertThat(finds).as("rename invalidated find(7)").hasValue(2);
+  }
+
+  private URLClassLoader loader() {
+    if (loader == null) {
+      throw new IllegalStateException("nothing compiled yet");
+    }
+    return loader;
   }
 }

@@ -66,7 +66,7 @@ class FunctionCachingReadmeTest {
 
     @Invalidates(value = "findUser", keys = "id")
     @Invalidates("listUsers")
-    void rename(long id, String name) throws IOException;
+    void rename(@ParamName("id") long id, String name) throws IOException;
   }
   // README: end
 

@@ -104,7 +104,7 @@ class ReadmeExamplesTest {
   /** The README's service interface. */
   public interface UserService {
     @Cached(ttl = "5m") User find(long id, @KeyIgnore RequestContext context);
-    @Invalidates(value = "find", keys = "id") void rename(long id, String name);
+    @Invalidates(value = "find", keys = "id") void rename(@ParamName("id") long id, String name);
   }
 
   static final class RealUserService implements UserService {

@@ -62,12 +62,18 @@ final class ParameterNames {
     return "(" + String.join(", ", names) + ")";
   }
 
-  /** A hint for messages when the compiler recorded no names, or {@code ""}. */
-  static String hint(Parameter[] parameters) {
+  /**
+   * The fix for a missing parameter {@code name} when the compiler recorded no names, or
+   * {@code ""}: consumers' builds rarely compile with {@code -parameters}, so say exactly what to
+   * write.
+   */
+  static String hint(Parameter[] parameters, String name) {
     for (Parameter parameter : parameters) {
       if (!parameter.isNamePresent() && !parameter.isAnnotationPresent(ParamName.class)) {
-        return " (the interface was compiled without -parameters: compile it with -parameters, or"
-            + " name the parameter with @ParamName)";
+        return " (the interface was compiled without -parameters, so its parameter names are lost:"
+            + " annotate the parameter with @ParamName(\"" + name + "\"), or compile the interface"
+            + " with javac -parameters; in Maven, <parameters>true</parameters> in the"
+            + " maven-compiler-plugin configuration)";
       }
     }
     return "";

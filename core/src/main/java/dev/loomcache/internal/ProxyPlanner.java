@@ -241,7 +241,7 @@ public final class ProxyPlanner {
       int position = ParameterNames.positionOf(parameters, keys[k]);
       if (position < 0) {
         throw InterfaceChecks.misconfigured(method, where + ": no parameter named '" + keys[k] + "'; parameters: "
-            + ParameterNames.of(parameters, null) + ParameterNames.hint(parameters));
+            + ParameterNames.of(parameters, null) + ParameterNames.hint(parameters, keys[k]));
       }
       Class<?> given = boxed(parameters[position].getType());
       Class<?> expected = boxed(cachedParameters[cachedKeys[k]].getType());

@@ -8,7 +8,6 @@ import dev.loomcache.spi.TierListener;
 import dev.loomcache.spi.ValueCodec;
 import java.util.List;
 import java.util.function.BiConsumer;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -16,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The configured tiers below L1, with the codecs: reads in order on an L1 miss, writes and deletes
- * to every tier. A tier failure is counted and logged (at most one warning per tier every 10
- * seconds) and never reaches the caller.
+ * to every tier. A tier failure is counted, logged by {@link TierFailureLog} (one line per kind at
+ * most every 10 seconds) and never reaches the caller.
  *
  * <p>Expiry crosses processes, so tiers store it as absolute epoch milliseconds. Time comes from the
  * cache's ticker: the wall clock when the cache was built plus the ticker's elapsed time, so a fake
@@ -25,7 +24,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Tiers<K, V> {
   private static final Logger logger = LoggerFactory.getLogger(Tiers.class);
-  private static final long WARN_INTERVAL_MILLIS = 10_000;
 
   private final List<CacheTier> tiers;
   private final List<Counters> counters;
@@ -34,6 +32,7 @@ public final class Tiers<K, V> {
   private final Ticker ticker;
   private final long originMillis;
   private final long originNanos;
+  private final TierFailureLog failureLog = new TierFailureLog();
   private static final Tiers<?, ?> NONE = new Tiers<>(List.of(), KeyCodec.string(),
       ValueCodec.string(), Ticker.systemTicker());
 
@@ -69,8 +68,6 @@ public final class Tiers<K, V> {
     final LongAdder misses = new LongAdder();
     final LongAdder errors = new LongAdder();
     final LongAdder writes = new LongAdder();
-    private final AtomicLong lastWarning = new AtomicLong(Long.MIN_VALUE / 2);
-    private final LongAdder unreported = new LongAdder();
 
     Counters(String tier) {
       this.tier = tier;
@@ -240,14 +237,6 @@ public final class Tiers<K, V> {
 
   private void failed(Counters tally, String operation, String key, RuntimeException e) {
     tally.errors.increment();
-    long now = System.currentTimeMillis();
-    long last = tally.lastWarning.get();
-    if (now - last >= WARN_INTERVAL_MILLIS && tally.lastWarning.compareAndSet(last, now)) {
-      long suppressed = tally.unreported.sumThenReset();
-      logger.warn("Tier '{}' failed to {} key '{}' ({} similar failures since the last warning);"
-          + " carrying on without it", tally.tier(), operation, key, suppressed, e);
-    } else {
-      tally.unreported.increment();
-    }
+    failureLog.failed(tally.tier(), operation, key, e);
   }
 }

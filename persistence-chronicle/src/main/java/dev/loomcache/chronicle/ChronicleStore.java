@@ -53,7 +53,7 @@ public final class ChronicleStore implements CacheTier {
     ChronicleEnvironment.silenceChronicle();
   }
 
-  private static final Logger logger = LoggerFactory.getLogger(ChronicleStore.class);
+  private static final Logger logger = LoggerFactory.getLogger("dev.loomcache.chronicle");
   private static final Duration PURGER_EXIT_WAIT = Duration.ofSeconds(1);
 
   private final String name;

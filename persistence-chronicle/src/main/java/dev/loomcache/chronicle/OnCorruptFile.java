@@ -1,6 +1,6 @@
 package dev.loomcache.chronicle;
 
-/** What {@link ChronicleStore.Builder#build()} does with a store file it cannot open. */
+/** What {@link ChronicleStoreBuilder#build()} does with a store file it cannot open. */
 public enum OnCorruptFile {
   /** Throw {@link CorruptStoreFileException} and leave the file as it is (the default). */
   FAIL,

@@ -54,7 +54,7 @@ public final class RedisTier implements CacheTier {
   private final Duration heartbeat;
   private final TierCounters counters = new TierCounters();
   private final RateLimitedLog log =
-      new RateLimitedLog(LoggerFactory.getLogger(RedisTier.class), 10_000);
+      new RateLimitedLog(LoggerFactory.getLogger("dev.loomcache.redis"), 10_000);
   private final CircuitBreaker breaker;
   private final Commands commands;
   private final RedisOps ops;
@@ -257,7 +257,11 @@ public final class RedisTier implements CacheTier {
 
   /**
    * Starts listening to other instances' invalidations on this cache's channel (on a virtual thread
-   * of the tier's); a no-op with cross-instance invalidation off. Called once, by the cache.
+   * of the tier's); a no-op with cross-instance invalidation off. Called once, by the cache, while
+   * it is being built. Parks the calling thread until the subscription is confirmed, Redis refuses
+   * the connection, or the heartbeat interval (default 1 s) passes, so that the first loads after
+   * {@code build()} are cached; a subscription confirmed only later clears L1, since messages
+   * published before it were not heard.
    *
    * @throws IllegalStateException if called twice, or after close
    */
@@ -267,18 +271,21 @@ public final class RedisTier implements CacheTier {
     if (messages == null) {
       return;
     }
+    InvalidationSubscriber started;
     lifecycle.lock();
     try {
       checkOpen();
       if (subscriber != null) {
         throw new IllegalStateException("Redis tier '" + name + "' already has a listener");
       }
-      subscriber = new InvalidationSubscriber(client, messages, listener,
+      started = new InvalidationSubscriber(client, messages, listener,
           leases == null ? key -> {} : leases::changed, ops::publishHeartbeat, heartbeat, counters,
           log);
+      subscriber = started;
     } finally {
       lifecycle.unlock();
     }
+    started.awaitFirstSubscription(heartbeat); // outside the lock: close() must not wait for it
   }
 
   /** Whether the invalidation subscription is confirmed right now (false when it is off). */

@@ -2,8 +2,6 @@ package dev.loomcache.redis;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +11,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -48,22 +48,58 @@ public final class RedisServer implements AutoCloseable {
 
   /** Starts a standalone server on a free port, in a new temporary directory. */
   public static RedisServer start(String... extraArgs) {
-    return start(freePort(), extraArgs);
+    return start(() -> List.of(LoopbackPorts.take()), ports -> List.of(extraArgs));
   }
 
-  /** Starts a server with cluster mode on (its bus on another free port); not yet in a cluster. */
+  /**
+   * Starts a server with cluster mode on, its bus on a free port of its own (never the implicit
+   * port+10000, which nobody reserved); not yet in a cluster.
+   */
   public static RedisServer startClusterNode() {
-    int busPort = freePort();
-    int port = freePort();
-    return start(port, "--cluster-enabled", "yes", "--cluster-port", Integer.toString(busPort),
-        "--cluster-config-file", "nodes-" + port + ".conf", "--cluster-node-timeout", "2000");
+    return start(() -> LoopbackPorts.take(2), RedisServer::clusterArgs);
   }
 
-  private static RedisServer start(int port, String... extraArgs) {
-    try {
-      return new RedisServer(Files.createTempDirectory("redis-test-"), port, List.of(extraArgs));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  private static List<String> clusterArgs(List<Integer> ports) {
+    return List.of("--cluster-enabled", "yes", "--cluster-port", Integer.toString(ports.get(1)),
+        "--cluster-config-file", "nodes-" + ports.getFirst() + ".conf",
+        "--cluster-node-timeout", "2000");
+  }
+
+  /**
+   * Starts a server on the first of the ports {@code ports} gives (the others are for
+   * {@code extraArgs}); if another process took one of them after it was found free, starts again
+   * on new ones.
+   */
+  static RedisServer start(Supplier<List<Integer>> ports,
+      Function<List<Integer>, List<String>> extraArgs) {
+    for (int attempt = 1; ; attempt++) {
+      List<Integer> chosen = ports.get();
+      Path dir;
+      try {
+        dir = Files.createTempDirectory("redis-test-");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      try {
+        return new RedisServer(dir, chosen.getFirst(), extraArgs.apply(chosen));
+      } catch (PortTakenException e) {
+        deleteDirectory(dir);
+        if (attempt == START_ATTEMPTS) {
+          throw new IllegalStateException("redis-server found its ports " + chosen + " taken "
+              + START_ATTEMPTS + " times in a row", e);
+        }
+      }
+    }
+  }
+
+  private static final int START_ATTEMPTS = 5;
+
+  /** The server exited because a port it was given is bound by someone else. */
+  static final class PortTakenException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    PortTakenException(String message) {
+      super(message);
     }
   }
 
@@ -101,7 +137,12 @@ public final class RedisServer implements AutoCloseable {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (true) {
       if (!started.isAlive()) {
-        throw new IllegalStateException("redis-server on port " + port + " exited: " + log());
+        RUNNING.remove(started);
+        String log = log();
+        if (log.contains("Address already in use")) {
+          throw new PortTakenException("redis-server on port " + port + " exited: " + log);
+        }
+        throw new IllegalStateException("redis-server on port " + port + " exited: " + log);
       }
       try (var jedis = new Jedis(hostAndPort(), RedisServer.quickConfig())) {
         if ("PONG".equals(jedis.ping())) {
@@ -192,18 +233,14 @@ public final class RedisServer implements AutoCloseable {
       kill();
     }
     RUNNING.remove(process);
+    deleteDirectory(dir);
+  }
+
+  private static void deleteDirectory(Path dir) {
     try (var files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
     } catch (IOException e) {
       // a leftover temporary directory is not worth failing a test for
-    }
-  }
-
-  private static int freePort() {
-    try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

@@ -53,15 +53,29 @@ final class Services implements AutoCloseable {
 
   Service start(UnifiedJedis client, String prefix, UnaryOperator<RedisTierBuilder> options,
       Ticker ticker, ValueCodec<String> codec) {
+    Service service = startNow(client, prefix, options, ticker, codec);
+    // build() normally returns with the subscription confirmed; on a stalled machine it may not, and
+    // a subscription confirmed after build() clears L1 (messages before it were not heard): wait for
+    // it, so that it cannot drop what the test puts in L1.
+    Polling.awaitUntil(Duration.ofSeconds(10), "the invalidation subscription is confirmed",
+        service.tier()::isSubscribed);
+    return service;
+  }
+
+  /** A service with the defaults, used at once: no waiting for the subscription after build(). */
+  Service startNow(String prefix) {
+    var client = RedisClient.create("127.0.0.1", requireNonNull(server).port());
+    opened.push(client);
+    return startNow(client, prefix, b -> b, Ticker.systemTicker(), ValueCodec.string());
+  }
+
+  private Service startNow(UnifiedJedis client, String prefix,
+      UnaryOperator<RedisTierBuilder> options, Ticker ticker, ValueCodec<String> codec) {
     RedisTier tier = withTestTimeout(options.apply(RedisTier.newBuilder(client).keyPrefix(prefix)))
         .build();
     Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker)
         .keyCodec(KeyCodec.string()).valueCodec(codec).tier(tier).build();
     opened.push(cache);
-    // The first confirmed subscription clears L1 (messages before it were not heard): wait for it,
-    // so that it cannot drop what the test puts in L1.
-    Polling.awaitUntil(Duration.ofSeconds(10), "the invalidation subscription is confirmed",
-        tier::isSubscribed);
     return new Service(tier, cache, client);
   }
 

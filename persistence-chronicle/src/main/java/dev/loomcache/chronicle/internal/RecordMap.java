@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * here (Chronicle locks the key's segment for the moment of each operation).
  */
 public final class RecordMap {
-  private static final Logger logger = LoggerFactory.getLogger(RecordMap.class);
+  private static final Logger logger = LoggerFactory.getLogger("dev.loomcache.chronicle");
   private static final int EVICTION_ATTEMPTS = 3;
   private static final int EVICTION_DIVISOR = 10;
   private static final long SKIP_WARNING_INTERVAL_MILLIS = 10_000;

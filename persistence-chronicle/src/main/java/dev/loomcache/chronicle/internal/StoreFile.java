@@ -37,7 +37,7 @@ public final class StoreFile implements AutoCloseable {
     ChronicleEnvironment.silenceChronicle(); // also here, in case this class is reached first
   }
 
-  private static final Logger logger = LoggerFactory.getLogger(StoreFile.class);
+  private static final Logger logger = LoggerFactory.getLogger("dev.loomcache.chronicle");
 
   /** The map's name in Chronicle's messages (Chronicle does not keep it in the file). */
   private static final String MAP_NAME = "loomcache";

@@ -115,7 +115,7 @@ public final class Commands implements AutoCloseable {
         default -> { }
       }
     } catch (RuntimeException e) {
-      LoggerFactory.getLogger(Commands.class).debug("Could not drop idle connections", e);
+      LoggerFactory.getLogger("dev.loomcache.redis").debug("Could not drop idle connections", e);
     }
   }
 
@@ -175,7 +175,7 @@ public final class Commands implements AutoCloseable {
     try {
       connection.close();
     } catch (RuntimeException e) {
-      LoggerFactory.getLogger(Commands.class).debug("Could not return a connection to its pool", e);
+      LoggerFactory.getLogger("dev.loomcache.redis").debug("Could not return a connection to its pool", e);
     }
   }
 
@@ -241,7 +241,7 @@ public final class Commands implements AutoCloseable {
     workers.shutdownNow();
     try {
       if (!workers.awaitTermination(timeoutNanos + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS)) {
-        LoggerFactory.getLogger(Commands.class)
+        LoggerFactory.getLogger("dev.loomcache.redis")
             .warn("Redis commands did not stop within {} of being interrupted", timeout.plusSeconds(1));
       }
     } catch (InterruptedException e) {

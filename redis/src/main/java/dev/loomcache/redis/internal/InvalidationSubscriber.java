@@ -2,6 +2,8 @@ package dev.loomcache.redis.internal;
 
 import dev.loomcache.spi.TierListener;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -14,8 +16,13 @@ import redis.clients.jedis.UnifiedJedis;
  * which keys other instances changed.
  *
  * <p>Messages published while this instance is not subscribed are lost (Redis pub/sub does not keep
- * them). So every time a subscription is confirmed, including after a reconnect, the listener hears
- * {@code invalidatedAll()}: L1 may hold values changed in the meantime.
+ * them). So when a subscription is confirmed after the cache may have stored values (a reconnect,
+ * or a first subscription that came too late), the listener hears {@code invalidatedAll()}: L1 may
+ * hold values changed in the meantime. The first subscription confirmed while the cache is still
+ * being built must not do that: it would supersede the loads of the first callers, which would then
+ * store nothing in L1 or Redis. So {@link #awaitFirstSubscription} lets the cache's {@code build()}
+ * wait (briefly) for it; a confirmation before that wait ends needs no clearing, as nothing can
+ * have been stored yet.
  *
  * <p>A connection can also die silently (a network partition), which would leave L1 stale without
  * anyone noticing. So a heartbeat thread publishes a heartbeat message on the channel every
@@ -24,7 +31,7 @@ import redis.clients.jedis.UnifiedJedis;
  * the subscription would be simpler, but Jedis cannot read its reply on a RESP3 connection.)
  */
 public final class InvalidationSubscriber implements AutoCloseable {
-  private static final Logger logger = LoggerFactory.getLogger(InvalidationSubscriber.class);
+  private static final Logger logger = LoggerFactory.getLogger("dev.loomcache.redis");
   private static final long MIN_BACKOFF_MILLIS = 20;
   private static final long MAX_BACKOFF_MILLIS = 1_000;
 
@@ -42,6 +49,9 @@ public final class InvalidationSubscriber implements AutoCloseable {
   private volatile long heartbeatSent; // when the last heartbeat was published
   private volatile boolean answered = true; // whether anything arrived since it was published
   private volatile boolean closed;
+  private final CountDownLatch firstAttempt = new CountDownLatch(1); // confirmed or failed
+  private volatile boolean startupOver; // the cache may have stored values from now on
+  private boolean everConfirmed; // read and written by the subscriber thread only
   private final Thread subscriber;
   private final Thread heartbeat;
 
@@ -66,6 +76,25 @@ public final class InvalidationSubscriber implements AutoCloseable {
     this.heartbeat = Thread.ofVirtual().name("loomcache-redis-heartbeat").start(this::heartbeatLoop);
   }
 
+  /**
+   * Parks the calling thread until the first subscription is confirmed, the first attempt fails, or
+   * {@code timeout} passes, whichever comes first. From then on a confirmed subscription clears L1.
+   * Called once, before the cache can store anything. If interrupted, returns at once with the
+   * interrupt status set.
+   *
+   * @return whether the subscription is confirmed
+   */
+  public boolean awaitFirstSubscription(Duration timeout) {
+    try {
+      firstAttempt.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      startupOver = true;
+    }
+    return subscribed;
+  }
+
   /** Whether the subscription is confirmed right now. */
   public boolean isSubscribed() {
     return subscribed;
@@ -81,6 +110,7 @@ public final class InvalidationSubscriber implements AutoCloseable {
       try {
         client.subscribe(handler, messages.channelName()); // returns on unsubscribe
       } catch (RuntimeException e) {
+        firstAttempt.countDown(); // no use making build() wait for a Redis that refused us
         if (!closed) {
           log.warn("subscriber", "Lost the invalidation subscription on '"
               + messages.channelName() + "'; reconnecting", e);
@@ -167,10 +197,14 @@ public final class InvalidationSubscriber implements AutoCloseable {
 
     @Override
     public void onSubscribe(String channel, int subscribedChannels) {
-      listener.invalidatedAll(); // messages published while we were not subscribed are lost
+      if (everConfirmed || startupOver) {
+        listener.invalidatedAll(); // messages published while we were not subscribed are lost
+      }
+      everConfirmed = true;
       confirmed = true;
       subscribed = true;
       counters.subscriptions.increment();
+      firstAttempt.countDown();
     }
 
     @Override

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * for a cache. A repair may also delete a value written after the failure: that only costs a miss.
  */
 public final class Recovery implements AutoCloseable {
-  private static final Logger logger = LoggerFactory.getLogger(Recovery.class);
+  private static final Logger logger = LoggerFactory.getLogger("dev.loomcache.redis");
   private static final long CLOSE_WAIT_SECONDS = 10;
 
   private final RedisOps ops;
