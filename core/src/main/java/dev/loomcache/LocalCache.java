@@ -239,20 +239,21 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
   @Override
   public CacheStats stats() {
     checkOpen();
+    StatsCounter.Snapshot now = stats.snapshot();
     return new CacheStats(
-        stats.hitCount(),
-        stats.missCount(),
-        stats.loadSuccessCount(),
-        stats.loadFailureCount(),
-        stats.coalescedCount(),
-        stats.evictionCount(),
-        stats.putCount(),
-        stats.totalLoadTimeNanos(),
-        stats.batchCount(),
-        stats.batchFailureCount(),
-        stats.batchedKeyCount(),
-        stats.largestBatchSize(),
-        stats.totalBatchTimeNanos(),
+        now.hits(),
+        now.misses(),
+        now.loadSuccesses(),
+        now.loadFailures(),
+        now.coalesced(),
+        now.evictions(),
+        now.puts(),
+        now.loadTimeNanos(),
+        now.batches(),
+        now.batchFailures(),
+        now.batchedKeys(),
+        now.largestBatch(),
+        now.batchTimeNanos(),
         tiers.counters().stream()
             .map(c -> new TierStats(c.tier(), c.hitCount(), c.missCount(), c.errorCount(),
                 c.writeCount()))

@@ -1,5 +1,7 @@
 package dev.loomcache.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -9,8 +11,8 @@ import org.jspecify.annotations.Nullable;
  * {@link FlightTable} and that later callers park on.
  *
  * <p>Design note. A flight is created and published with a cheap {@code putIfAbsent}; the loader
- * never runs under its lock. The lock guards the outcome, a LIFO stack of parked waiters and their
- * count; there is no {@code Condition}. A waiter checks the volatile outcome, and if there is none
+ * never runs under its lock. The lock guards a LIFO stack of parked waiters and their count; there
+ * is no {@code Condition}. A waiter checks the volatile outcome, and if there is none
  * yet, pushes a node under the lock, releases it and parks with {@link LockSupport#park}: it never
  * touches the lock again on the way out. {@link #complete} sets the outcome and detaches the stack
  * under the lock, then unparks every waiter after releasing it. So when 100 waiters wake at once
@@ -18,6 +20,12 @@ import org.jspecify.annotations.Nullable;
  * each waiter allocates one small node. Waiting is interruptible; an interrupted waiter marks its
  * node gone and leaves without touching the flight, so one waiter's interrupt can never affect the
  * load or the other waiters.
+ *
+ * <p>The lock is created by the first waiter (most flights, and every key of a batch nobody else
+ * asked for, have none), and the outcome is set once with a compare-and-set. A waiter installs the
+ * lock before it re-checks the outcome under it; the completer sets the outcome before it looks for
+ * the lock. Both are volatile, so at least one sees the other: either the waiter finds the outcome,
+ * or the completer finds the lock and wakes the stack under it.
  */
 public final class Flight {
   /**
@@ -40,8 +48,21 @@ public final class Flight {
   /** The owner's own failure when it abandoned the flight after an interrupt; owner-only. */
   @Nullable Throwable ownersFailure;
 
-  private final ReentrantLock lock = new ReentrantLock();
-  private volatile @Nullable Outcome outcome;
+  private static final VarHandle OUTCOME;
+  private static final VarHandle LOCK;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      OUTCOME = lookup.findVarHandle(Flight.class, "outcome", Outcome.class);
+      LOCK = lookup.findVarHandle(Flight.class, "lock", ReentrantLock.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private volatile @Nullable ReentrantLock lock; // created by the first waiter
+  private volatile @Nullable Outcome outcome; // set once
   private @Nullable Waiter waiters; // guarded by lock; null once completed
   private volatile int parkedCount; // written only under the lock
 
@@ -62,6 +83,7 @@ public final class Flight {
       return result;
     }
     Waiter node = new Waiter(Thread.currentThread());
+    ReentrantLock lock = lock();
     lock.lockInterruptibly();
     try {
       if ((result = outcome) != null) {
@@ -101,13 +123,16 @@ public final class Flight {
    * flight does nothing, so a clean-up path may complete defensively.
    */
   void complete(Outcome result) {
+    if (!OUTCOME.compareAndSet(this, (Outcome) null, result)) {
+      return;
+    }
+    ReentrantLock lock = this.lock;
+    if (lock == null) {
+      return; // no waiter has got as far as the lock: any that comes will see the outcome
+    }
     Waiter stack;
     lock.lock();
     try {
-      if (outcome != null) {
-        return;
-      }
-      outcome = result;
       stack = waiters;
       waiters = null;
       parkedCount = 0;
@@ -137,7 +162,19 @@ public final class Flight {
 
   /** For tests: whether the calling thread holds this flight's lock. */
   boolean isLockHeldByCurrentThread() {
-    return lock.isHeldByCurrentThread();
+    ReentrantLock lock = this.lock;
+    return lock != null && lock.isHeldByCurrentThread();
+  }
+
+  /** The flight's lock, created by the first caller that needs it. */
+  private ReentrantLock lock() {
+    ReentrantLock existing = lock;
+    if (existing != null) {
+      return existing;
+    }
+    var created = new ReentrantLock();
+    ReentrantLock witness = (ReentrantLock) LOCK.compareAndExchange(this, (ReentrantLock) null, created);
+    return witness == null ? created : witness;
   }
 
   /** A parked caller; {@code gone} once it left after an interrupt (written under the lock). */

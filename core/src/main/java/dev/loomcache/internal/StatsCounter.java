@@ -118,4 +118,20 @@ public final class StatsCounter {
   public long largestBatchSize() {
     return largestBatch.get();
   }
+
+  /**
+   * Reads every counter once, in one place, so a statistics snapshot is built from one read of
+   * each. Counters are updated concurrently: two figures of one snapshot need not come from the
+   * same instant.
+   */
+  public Snapshot snapshot() {
+    return new Snapshot(hitCount(), missCount(), loadSuccessCount(), loadFailureCount(),
+        coalescedCount(), evictionCount(), putCount(), totalLoadTimeNanos(), batchCount(),
+        batchFailureCount(), batchedKeyCount(), largestBatchSize(), totalBatchTimeNanos());
+  }
+
+  /** The counters at one reading. */
+  public record Snapshot(long hits, long misses, long loadSuccesses, long loadFailures,
+      long coalesced, long evictions, long puts, long loadTimeNanos, long batches,
+      long batchFailures, long batchedKeys, long largestBatch, long batchTimeNanos) {}
 }

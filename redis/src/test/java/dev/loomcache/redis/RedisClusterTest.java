@@ -97,7 +97,9 @@ class RedisClusterTest {
   void leases_takeAndReleaseOnTheKeysNode() {
     var a = service("leases:");
     var client = clients.getFirst();
-    assertThat(a.tier().read("k")).isNull();
+    assertThat(a.tier().read("k")).isNull(); // a plain read never takes the lease
+    assertThat(client.exists("leases:__lease:k")).isFalse();
+    assertThat(a.tier().readForLoad("k")).isNull();
     assertThat(client.exists("leases:__lease:k")).isTrue();
 
     a.tier().write("k", StoredValue.of("v".getBytes(UTF_8), StoredValue.NEVER_EXPIRES));
