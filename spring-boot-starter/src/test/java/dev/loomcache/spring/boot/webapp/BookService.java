@@ -21,7 +21,7 @@ public class BookService {
   private final Map<String, String> titles = new ConcurrentHashMap<>(Map.of(
       "1", "Dune", "2", "Solaris", "3", "Ubik"));
   private volatile CountDownLatch gate = new CountDownLatch(0);
-  private volatile @Nullable CompletableFuture<String> pendingFuture;
+  private final Map<String, CompletableFuture<String>> pendingFutures = new ConcurrentHashMap<>();
 
   public int calls(String method) {
     return calls.computeIfAbsent(method, m -> new AtomicInteger()).get();
@@ -35,8 +35,9 @@ public class BookService {
     this.gate = gate;
   }
 
-  public void answerFuturesWith(CompletableFuture<String> future) {
-    this.pendingFuture = future;
+  /** Makes {@link #titleLater} answer {@code isbn} with {@code future} (the method may run later). */
+  public void answerLater(String isbn, CompletableFuture<String> future) {
+    pendingFutures.put(isbn, future);
   }
 
   public void rename(String isbn, String title) {
@@ -69,7 +70,7 @@ public class BookService {
   @Cacheable(cacheNames = "futures", sync = true)
   public CompletableFuture<String> titleLater(String isbn) {
     count("titleLater");
-    CompletableFuture<String> future = pendingFuture;
+    CompletableFuture<String> future = pendingFutures.get(isbn);
     return future == null ? CompletableFuture.completedFuture(titles.get(isbn)) : future;
   }
 
