@@ -206,8 +206,12 @@ public final class RedisUri {
    * {@link RedisClusterClient}. A standalone client connects lazily; a cluster client connects to
    * discover the slots, so it parks the calling thread for that and throws if no node answers.
    */
+  @SuppressWarnings("deprecation") // ssl(true): TLS with the JVM's default trust store, no SslOptions
   public UnifiedJedis openClient() {
-    var config = DefaultJedisClientConfig.builder().ssl(tls).database(database);
+    var config = DefaultJedisClientConfig.builder().database(database);
+    if (tls) {
+      config.ssl(true);
+    }
     if (user != null) {
       config.user(user);
     }
