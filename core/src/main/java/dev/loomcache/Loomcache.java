@@ -3,6 +3,8 @@ package dev.loomcache;
 import static java.util.Objects.requireNonNull;
 
 import dev.loomcache.internal.Ttl;
+import dev.loomcache.internal.CacheSpec;
+import dev.loomcache.internal.DurationText;
 import dev.loomcache.spi.CacheTier;
 import dev.loomcache.spi.KeyCodec;
 import dev.loomcache.spi.ValueCodec;
@@ -12,6 +14,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.StringJoiner;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -62,6 +65,31 @@ public final class Loomcache<K, V> {
   /** Returns a builder with every option at its default. */
   public static Loomcache<Object, Object> newBuilder() {
     return new Loomcache<>();
+  }
+
+  /**
+   * Returns a builder configured from {@code spec}, comma-separated {@code key=value} entries in the
+   * style of Caffeine's {@code CaffeineSpec}, with keys named after the builder's setters:
+   *
+   * <pre>{@code
+   * Cache<String, String> users =
+   *     Loomcache.from("name=users,maximumSize=10000,defaultTtl=5m,batchWindow=5ms").build();
+   * }</pre>
+   *
+   * <p>Keys: {@code name}, {@code maximumSize}, {@code defaultTtl}, {@code batchWindow},
+   * {@code maxBatchSize}, {@code maxConcurrentBatches}. Durations are written {@code 500ms},
+   * {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d} or in ISO-8601 ({@code PT30S}). Whitespace
+   * around keys and values is ignored; blank text gives a builder with every option at its
+   * default. Options set by the spec count as set: calling their setter again throws
+   * {@link IllegalStateException}, as for any setter.
+   *
+   * @throws NullPointerException if {@code spec} is null
+   * @throws IllegalArgumentException for an unknown, repeated or blank key, an entry without
+   *     {@code =}, or a value the option does not accept; the message names the key and lists the
+   *     valid ones
+   */
+  public static Loomcache<Object, Object> from(String spec) {
+    return CacheSpec.PARSER.apply(spec, newBuilder());
   }
 
   /**
@@ -309,6 +337,53 @@ public final class Loomcache<K, V> {
 
   int maxConcurrentBatches() {
     return maxConcurrentBatches == 0 ? DEFAULT_MAX_CONCURRENT_BATCHES : maxConcurrentBatches;
+  }
+
+  /**
+   * Returns the options set so far: those with a text form as a spec that {@link #from(String)}
+   * reads back, then the others by name.
+   */
+  @Override
+  public String toString() {
+    var spec = new StringJoiner(",");
+    if (name != null) {
+      spec.add("name=" + name);
+    }
+    if (maximumSize >= 0) {
+      spec.add("maximumSize=" + maximumSize);
+    }
+    if (defaultTtl != null) {
+      spec.add("defaultTtl=" + DurationText.format(defaultTtl));
+    }
+    if (batchWindow != null) {
+      spec.add("batchWindow=" + DurationText.format(batchWindow));
+    }
+    if (maxBatchSize != 0) {
+      spec.add("maxBatchSize=" + maxBatchSize);
+    }
+    if (maxConcurrentBatches != 0) {
+      spec.add("maxConcurrentBatches=" + maxConcurrentBatches);
+    }
+    var others = new StringJoiner(", ", "; ", "").setEmptyValue("");
+    if (ticker != null) {
+      others.add("ticker");
+    }
+    if (meterRegistry != null) {
+      others.add("meterRegistry");
+    }
+    if (executor != null) {
+      others.add("executor");
+    }
+    if (keyCodec != null) {
+      others.add("keyCodec");
+    }
+    if (valueCodec != null) {
+      others.add("valueCodec");
+    }
+    if (!tiers.isEmpty()) {
+      others.add("tiers=" + tiers.stream().map(CacheTier::name).toList());
+    }
+    return "Loomcache{" + spec + others + "}";
   }
 
   private static void checkUnset(String option, @Nullable Object current) {

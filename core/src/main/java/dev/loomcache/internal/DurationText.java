@@ -5,7 +5,7 @@ import java.time.format.DateTimeParseException;
 import java.util.regex.Pattern;
 
 /**
- * Parses the TTL strings of annotations: ISO-8601 ({@code PT30S}, {@code P1D}) or a whole number
+ * Parses the TTL strings of annotations and specs: ISO-8601 ({@code PT30S}, {@code P1D}) or a whole number
  * with one unit ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d}).
  *
  * <p>The short form is deliberately narrow (lower-case units, no spaces, no fractions, no
@@ -34,7 +34,12 @@ public final class DurationText {
     return duration;
   }
 
-  private static Duration parse(String text) {
+  /**
+   * Returns the duration {@code text} describes (zero and, in ISO-8601, negative ones included).
+   *
+   * @throws IllegalArgumentException if {@code text} is in neither form
+   */
+  public static Duration parse(String text) {
     var shortForm = SHORT_FORM.matcher(text);
     if (!shortForm.matches()) {
       try {
@@ -55,5 +60,32 @@ public final class DurationText {
     } catch (NumberFormatException | ArithmeticException e) {
       throw new IllegalArgumentException("\"" + text + "\" is too long a duration", e);
     }
+  }
+
+  /**
+   * Returns the shortest text that {@link #parse} reads back as {@code duration}: the short form
+   * when the duration is a whole number of one unit, ISO-8601 otherwise.
+   */
+  public static String format(Duration duration) {
+    if (duration.isNegative() || duration.getNano() % 1_000_000 != 0) {
+      return duration.toString();
+    }
+    long millis;
+    try {
+      millis = duration.toMillis();
+    } catch (ArithmeticException tooLong) {
+      return duration.toString();
+    }
+    if (millis == 0) {
+      return "0ms";
+    }
+    long[] sizes = {86_400_000L, 3_600_000L, 60_000L, 1_000L};
+    String[] units = {"d", "h", "m", "s"};
+    for (int i = 0; i < sizes.length; i++) {
+      if (millis % sizes[i] == 0) {
+        return millis / sizes[i] + units[i];
+      }
+    }
+    return millis + "ms";
   }
 }

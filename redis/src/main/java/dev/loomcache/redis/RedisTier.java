@@ -10,6 +10,7 @@ import dev.loomcache.redis.internal.Messages;
 import dev.loomcache.redis.internal.RateLimitedLog;
 import dev.loomcache.redis.internal.Recovery;
 import dev.loomcache.redis.internal.RedisOps;
+import dev.loomcache.redis.internal.RedisUri;
 import dev.loomcache.redis.internal.TierCounters;
 import dev.loomcache.redis.internal.ValueFormat;
 import dev.loomcache.redis.internal.WriteBehindQueue;
@@ -26,7 +27,7 @@ import redis.clients.jedis.UnifiedJedis;
 /**
  * A shared L2 tier on Redis: read on an L1 miss, written on every store, invalidated with the cache.
  * The client may be a {@code RedisClient} (standalone) or a {@code RedisClusterClient}; the tier
- * does not close it.
+ * does not close a client it was given, and closes one it opened from a URI.
  *
  * <pre>{@code
  * RedisTier tier = RedisTier.newBuilder(client).keyPrefix("users:").build();
@@ -51,6 +52,7 @@ public final class RedisTier implements CacheTier {
   private final String keyPrefix;
   private final String instanceId = UUID.randomUUID().toString();
   private final UnifiedJedis client;
+  private final boolean ownsClient;
   private final Duration heartbeat;
   private final TierCounters counters = new TierCounters();
   private final RateLimitedLog log =
@@ -69,7 +71,8 @@ public final class RedisTier implements CacheTier {
   RedisTier(RedisTierBuilder builder) {
     this.name = builder.name();
     this.keyPrefix = requireNonNull(builder.keyPrefix);
-    this.client = builder.client;
+    this.client = builder.openClient();
+    this.ownsClient = builder.ownsClient();
     this.heartbeat = builder.heartbeatInterval();
     this.breaker = new CircuitBreaker(builder.failureThreshold());
     this.commands = new Commands(client, builder.commandTimeout(), breaker, counters);
@@ -99,6 +102,38 @@ public final class RedisTier implements CacheTier {
    */
   public static RedisTierBuilder newBuilder(UnifiedJedis client) {
     return new RedisTierBuilder(client);
+  }
+
+  /**
+   * Returns a builder for a tier on a client this tier opens from {@code uri} and closes with
+   * itself; the query options set the tier's options:
+   *
+   * <pre>{@code
+   * RedisTier tier = RedisTier.fromUri(
+   *     "redis://app:secret@127.0.0.1:6379/0?keyPrefix=users:&commandTimeout=50ms").build();
+   * }</pre>
+   *
+   * <p>Schemes: {@code redis://[user:password@]host[:port][/db]}, {@code rediss://} (TLS, the
+   * JVM's trust store), {@code redis-cluster://h1:p1,h2:p2} and {@code rediss-cluster://}. The
+   * port defaults to 6379, the database to 0. The user info, keys and values may be
+   * percent-encoded ({@code %40} for {@code @}); a colon-less user info is a password. Query keys:
+   * {@code keyPrefix}, {@code name}, {@code commandTimeout}, {@code writeMode}
+   * ({@code WRITE_THROUGH} or {@code WRITE_BEHIND}), {@code writeBehindQueueCapacity},
+   * {@code writeBehindThreads}, {@code invalidation} (cross-instance invalidation, true or false),
+   * {@code invalidationChannel}, {@code singleFlight} ({@code true} for a 5 s lease, a lease time
+   * such as {@code 2s}, or {@code false}), {@code failureThreshold}, {@code probeInterval},
+   * {@code repairCapacity}, {@code heartbeatInterval}, and {@code poolSize} (the client's most
+   * connections). Durations read as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h},
+   * {@code 1d} or ISO-8601. Options the URI sets count as set: calling their setter again throws
+   * {@link IllegalStateException}. The password never appears in a message, a log line or
+   * {@code toString()}. Does no I/O: the client is opened by {@link RedisTierBuilder#build()}.
+   *
+   * @throws NullPointerException if {@code uri} is null
+   * @throws IllegalArgumentException if the URI is malformed, its scheme unknown, or a query key
+   *     unknown, repeated or given a bad value; the message names the part and lists valid keys
+   */
+  public static RedisTierBuilder fromUri(String uri) {
+    return new RedisTierBuilder(RedisUri.parse(uri));
   }
 
   @Override
@@ -302,7 +337,7 @@ public final class RedisTier implements CacheTier {
 
   /**
    * Flushes queued writes, stops the subscriber and background threads, and abandons commands still
-   * running; does not close the client. Parks the calling thread until the threads have stopped
+   * running; closes the client only if the tier opened it ({@link #fromUri(String)}). Parks the calling thread until the threads have stopped
    * (with Redis down, the circuit breaker keeps that short). Idempotent.
    */
   @Override
@@ -326,6 +361,9 @@ public final class RedisTier implements CacheTier {
     }
     recovery.close();
     commands.close();
+    if (ownsClient) {
+      client.close();
+    }
   }
 
   private @Nullable InvalidationSubscriber subscriberOrNull() {

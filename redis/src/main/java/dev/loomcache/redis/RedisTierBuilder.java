@@ -2,13 +2,16 @@ package dev.loomcache.redis;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.loomcache.redis.internal.RedisUri;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.StringJoiner;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * Builds a {@link RedisTier}; get one from {@link RedisTier#newBuilder(UnifiedJedis)}.
+ * Builds a {@link RedisTier}; get one from {@link RedisTier#newBuilder(UnifiedJedis)} or
+ * {@link RedisTier#fromUri(String)}.
  *
  * <pre>{@code
  * RedisTier tier = RedisTier.newBuilder(RedisClient.create("localhost", 6379))
@@ -32,7 +35,8 @@ public final class RedisTierBuilder {
   static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(1);
   static final String CHANNEL_PREFIX = "loomcache:invalidations:";
 
-  final UnifiedJedis client;
+  private final @Nullable UnifiedJedis client; // given by the user, who closes it
+  private final @Nullable RedisUri uri; // or opened from this at build time, closed by the tier
   @Nullable String name;
   @Nullable String keyPrefix;
   @Nullable Duration commandTimeout;
@@ -50,6 +54,13 @@ public final class RedisTierBuilder {
 
   RedisTierBuilder(UnifiedJedis client) {
     this.client = requireNonNull(client, "client must not be null");
+    this.uri = null;
+  }
+
+  RedisTierBuilder(RedisUri uri) {
+    this.client = null;
+    this.uri = uri;
+    uri.configure(this);
   }
 
   /**
@@ -251,7 +262,9 @@ public final class RedisTierBuilder {
   /**
    * Builds the tier and starts its background virtual threads (recovery, and the write-behind
    * flushers); the invalidation subscriber starts when a cache subscribes. Does no I/O: a Redis
-   * that is down at build time is a Redis that is down.
+   * that is down at build time is a Redis that is down. The one exception: a builder from a
+   * {@code redis-cluster://} URI opens its cluster client here, which asks a node for the slots
+   * (parking the calling thread for that) and throws Jedis's exception if none answers.
    *
    * @throws IllegalStateException if no key prefix was set, or options contradict each other
    */
@@ -268,6 +281,52 @@ public final class RedisTierBuilder {
           "invalidationChannel and heartbeatInterval need crossInstanceInvalidation(true)");
     }
     return new RedisTier(this);
+  }
+
+  /**
+   * Returns the options set so far; a URI's password shows as {@code ****}, and the client (given
+   * or to be opened) is named only by its host and port.
+   */
+  @Override
+  public String toString() {
+    var shown = new StringJoiner(", ", "RedisTierBuilder{", "}");
+    shown.add(uri != null ? "uri=" + uri : "client=" + client.getClass().getSimpleName());
+    addIfSet(shown, "name", name);
+    addIfSet(shown, "keyPrefix", keyPrefix);
+    addIfSet(shown, "commandTimeout", commandTimeout);
+    addIfSet(shown, "writeMode", writeMode);
+    addIfSet(shown, "writeBehindQueueCapacity", positiveOrNull(writeBehindQueueCapacity));
+    addIfSet(shown, "writeBehindThreads", positiveOrNull(writeBehindThreads));
+    addIfSet(shown, "crossInstanceInvalidation", crossInstanceInvalidation);
+    addIfSet(shown, "invalidationChannel", invalidationChannel);
+    addIfSet(shown, "distributedSingleFlight", leaseTime);
+    addIfSet(shown, "failureThreshold", positiveOrNull(failureThreshold));
+    addIfSet(shown, "probeInterval", probeInterval);
+    addIfSet(shown, "repairCapacity", positiveOrNull(repairCapacity));
+    addIfSet(shown, "heartbeatInterval", heartbeatInterval);
+    if (meterRegistry != null) {
+      shown.add("meterRegistry");
+    }
+    return shown.toString();
+  }
+
+  private static void addIfSet(StringJoiner shown, String option, @Nullable Object value) {
+    if (value != null) {
+      shown.add(option + "=" + value);
+    }
+  }
+
+  private static @Nullable Integer positiveOrNull(int value) {
+    return value == 0 ? null : value;
+  }
+
+  /** The client the tier uses: the one given, or a new one from the URI (then the tier owns it). */
+  UnifiedJedis openClient() {
+    return client != null ? client : requireNonNull(uri).openClient();
+  }
+
+  boolean ownsClient() {
+    return client == null;
   }
 
   String name() {
