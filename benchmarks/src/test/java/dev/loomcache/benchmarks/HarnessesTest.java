@@ -9,13 +9,17 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Each harness at a small scale: it runs, it measures what it says, and its checks hold. */
 class HarnessesTest {
 
+  static java.util.List<Rival> caches() {
+    return Rival.caches();
+  }
+
   @ParameterizedTest
-  @EnumSource(Rival.class)
+  @MethodSource("caches")
   void stampede_everyRival_loadsEachKeyOnce(Rival rival) throws Exception {
     StampedeHarness.Round round = StampedeHarness.runOnce(rival, 500, 10, Duration.ofMillis(5));
     assertThat(round.loaderCalls()).isEqualTo(10);
@@ -23,8 +27,17 @@ class HarnessesTest {
     assertThat(round.wallNanos()).isGreaterThanOrEqualTo(Duration.ofMillis(5).toNanos());
   }
 
+  @Test
+  void stampede_noCache_isTheFloor_everyCallerLoads() throws Exception {
+    StampedeHarness.Round round =
+        StampedeHarness.runOnce(Rival.NONE, 500, 10, Duration.ofMillis(5));
+    assertThat(round.loaderCalls()).isEqualTo(500);
+    assertThat(round.waits().count()).isEqualTo(500);
+    assertThat(Rival.caches()).doesNotContain(Rival.NONE).hasSize(Rival.values().length - 1);
+  }
+
   @ParameterizedTest
-  @EnumSource(Rival.class)
+  @MethodSource("caches")
   void collateral_everyRival_measuresFastOpsAndSlowLoads(Rival rival) throws Exception {
     CollateralHarness.Result result = CollateralHarness.run(
         rival, Duration.ofMillis(300), 2, Duration.ofMillis(20), Duration.ofMillis(1));
