@@ -53,7 +53,7 @@ public final class RedisLock {
     volatile boolean lost;
     volatile long validUntilNanos;
     volatile boolean stopping;
-    Thread watchdog;
+    volatile Thread watchdog;
 
     Held(RedisLocks locks, String name, String token, long fencingToken, Duration lease,
         long acquiredAtNanos) {
@@ -98,7 +98,8 @@ public final class RedisLock {
      * Stops the watchdog and releases the lock if this holder still owns it in Redis. Returns
      * {@code true} if it did, {@code false} if the lease had expired (the lock may have been taken
      * by another holder meanwhile, and is left alone) or if it was already released. Parks the
-     * calling thread for one round trip to Redis, and until the watchdog has stopped.
+     * calling thread for one round trip to Redis; the watchdog is told to stop and ends on its
+     * own (a renewal it has in flight is owner-checked and cannot extend a released lock).
      *
      * @throws RedisLockException if Redis cannot be reached (the lease then expires by itself)
      */

@@ -69,6 +69,7 @@ public final class RedisLocks implements AutoCloseable {
   private final AtomicLong tokens = new AtomicLong();
   private final ConcurrentHashMap<String, Gate> gates = new ConcurrentHashMap<>();
   private final Set<RedisLock.Held> held = ConcurrentHashMap.newKeySet();
+  private final Set<Thread> watchdogs = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final RateLimitedLog log =
       new RateLimitedLog(LoggerFactory.getLogger(RedisLocks.class), 10_000);
@@ -231,6 +232,12 @@ public final class RedisLocks implements AutoCloseable {
       } catch (JedisException ignored) {
         // Redis is down: the lease, if it was set, expires by itself.
       }
+      if (Thread.currentThread().isInterrupted()) {
+        // An interrupt closes a virtual thread's socket mid-command: report the interrupt.
+        var interrupted = new InterruptedException("interrupted during a Redis command");
+        interrupted.initCause(e);
+        throw new RedisLockException("Interrupted while acquiring lock '" + name + "'", interrupted);
+      }
       throw new RedisLockException("Could not acquire lock '" + name + "': Redis failed", e);
     }
   }
@@ -239,8 +246,16 @@ public final class RedisLocks implements AutoCloseable {
     var lock = new RedisLock.Held(this, name, token, fence, lease, System.nanoTime());
     held.add(lock);
     increment(acquired);
-    lock.watchdog = Thread.ofVirtual().name("loomcache-lock-watchdog-" + name)
-        .start(() -> watch(lock));
+    Thread watchdog = Thread.ofVirtual().name("loomcache-lock-watchdog-" + name).unstarted(() -> {
+      try {
+        watch(lock);
+      } finally {
+        watchdogs.remove(Thread.currentThread());
+      }
+    });
+    watchdogs.add(watchdog); // before it starts, so that it is never removed before it is added
+    lock.watchdog = watchdog;
+    watchdog.start();
     return lock;
   }
 
@@ -302,26 +317,16 @@ public final class RedisLocks implements AutoCloseable {
     }
   }
 
+  /**
+   * Tells the watchdog of {@code lock} to stop, without waiting for it: a renewal already in flight
+   * is owner-checked, so once the lock is released it finds another token (or none) and changes
+   * nothing. {@link #close()} waits for every watchdog.
+   */
   private static void stopWatchdog(RedisLock.Held lock) {
     lock.stopping = true;
     Thread watchdog = lock.watchdog;
-    if (watchdog == null || watchdog == Thread.currentThread()) {
-      return;
-    }
-    LockSupport.unpark(watchdog);
-    boolean interrupted = false;
-    while (true) {
-      try {
-        // A renewal in flight ends within the client's timeout; a renewal after the release would
-        // find another token (or none) and change nothing, so this wait is bounded, not needed.
-        watchdog.join(lock.lease());
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
+    if (watchdog != null) {
+      LockSupport.unpark(watchdog);
     }
   }
 
@@ -386,7 +391,7 @@ public final class RedisLocks implements AutoCloseable {
   }
 
   /**
-   * Releases every lock still held through this instance (stopping their watchdogs); later
+   * Releases every lock still held through this instance and waits for every watchdog to end; later
    * acquisitions throw {@link IllegalStateException}. Idempotent. A lock that cannot be released
    * because Redis is down is logged and left to expire. The client stays open.
    */
@@ -401,6 +406,20 @@ public final class RedisLocks implements AutoCloseable {
       } catch (RedisLockException e) {
         log.warn("lock", e.getMessage(), e);
       }
+    }
+    boolean interrupted = false;
+    for (Thread watchdog : List.copyOf(watchdogs)) {
+      while (true) {
+        try {
+          watchdog.join(); // stopped: ends after at most one renewal, bounded by the client's timeout
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -66,6 +66,23 @@ class RedisLocksTest {
   }
 
   @Test
+  void lockAndRelease_uncontended_twoRoundTrips() {
+    RedisLocks a = locks();
+    a.lock("warm-up", Duration.ofSeconds(30), Duration.ZERO).close(); // scripts now cached in Redis
+    try (var jedis = new redis.clients.jedis.Jedis(redis.server().hostAndPort(), RedisServer.quickConfig())) {
+      jedis.configResetStat();
+    }
+    try (RedisLock.Held held = a.lock("trips", Duration.ofSeconds(30), Duration.ZERO)) {
+      assertThat(held.isHeld()).isTrue();
+    }
+    String stats;
+    try (var jedis = new redis.clients.jedis.Jedis(redis.server().hostAndPort(), RedisServer.quickConfig())) {
+      stats = jedis.info("commandstats");
+    }
+    assertThat(stats).contains("cmdstat_evalsha:calls=2,").doesNotContain("cmdstat_eval:");
+  }
+
+  @Test
   void lock_fencingTokensIncreasePerName() {
     RedisLocks a = locks();
     RedisLocks b = locks();
