@@ -7,4 +7,5 @@ module dev.loomcache {
 
   exports dev.loomcache;
   exports dev.loomcache.spi;
+  exports dev.loomcache.limit;
 }

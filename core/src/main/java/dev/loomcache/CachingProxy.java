@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Wraps an implementation of an interface in a proxy that caches the methods annotated
- * {@link Cached} and invalidates around the methods annotated {@link Invalidates}.
+ * {@link Cached}, invalidates around the methods annotated {@link Invalidates} and limits the rate
+ * of the methods annotated {@link dev.loomcache.limit.RateLimited}.
  *
  * <pre>{@code
  * interface UserService {
@@ -39,6 +40,10 @@ import org.jspecify.annotations.Nullable;
  * Methods without these annotations, default methods included, and {@code equals},
  * {@code hashCode} and {@code toString} are forwarded to the target (for {@code equals}, another
  * caching proxy stands for its target).
+ *
+ * <p>A {@link dev.loomcache.limit.RateLimited} method counts every call, before its cache or its
+ * target, in an in-process fixed-window limiter of its own; a denied call throws
+ * {@link dev.loomcache.limit.RateLimitExceededException}.
  *
  * <p>Every misconfiguration is rejected when the proxy is built, with an
  * {@link IllegalArgumentException} whose message names the method.
@@ -106,7 +111,10 @@ public final class CachingProxy {
       this.target = target;
     }
 
-    /** Sets the time source of every method's cache; default {@link Ticker#systemTicker()}. */
+    /**
+     * Sets the time source of every method's cache and rate limiter; default
+     * {@link Ticker#systemTicker()}.
+     */
     public Builder<T> ticker(Ticker ticker) {
       requireNonNull(ticker, "ticker must not be null");
       checkUnset("ticker", this.ticker);
@@ -116,7 +124,8 @@ public final class CachingProxy {
 
     /**
      * Binds the meters of every method's cache to {@code registry}, tagged with the cache's
-     * {@linkplain Cached#name() name}; default: no meters.
+     * {@linkplain Cached#name() name}, and those of every rate limiter ({@code ratelimit.decisions},
+     * tag {@code limiter} = {@code Interface.method}); default: no meters.
      */
     public Builder<T> meterRegistry(MeterRegistry registry) {
       requireNonNull(registry, "registry must not be null");

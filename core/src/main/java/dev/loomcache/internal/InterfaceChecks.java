@@ -4,6 +4,7 @@ import dev.loomcache.Cached;
 import dev.loomcache.Invalidates;
 import dev.loomcache.KeyIgnore;
 import dev.loomcache.ParamName;
+import dev.loomcache.limit.RateLimited;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
@@ -89,6 +90,7 @@ final class InterfaceChecks {
 
   static boolean isAnnotated(Method method) {
     if (method.isAnnotationPresent(Cached.class)
+        || method.isAnnotationPresent(RateLimited.class)
         || method.getAnnotationsByType(Invalidates.class).length > 0) {
       return true;
     }

@@ -2,6 +2,9 @@ package dev.loomcache.internal;
 
 import dev.loomcache.Cache;
 import dev.loomcache.CacheLoadException;
+import dev.loomcache.limit.RateLimitDecision;
+import dev.loomcache.limit.RateLimitExceededException;
+import dev.loomcache.limit.RateLimiter;
 import java.io.Serial;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -110,6 +113,27 @@ public sealed interface MethodRoute {
       for (Invalidation invalidation : invalidations) {
         invalidation.apply(arguments);
       }
+    }
+  }
+
+  /**
+   * Counts the call in {@code limiter} under the key its template renders, then runs
+   * {@code route}; a denied call throws {@link RateLimitExceededException} without running it.
+   */
+  record RateLimitedCall(String method, RateLimiter limiter, KeyTemplate key, MethodRoute route)
+      implements MethodRoute {
+
+    @Override
+    public @Nullable Object call(Object target, @Nullable Object @Nullable [] arguments)
+        throws Throwable {
+      String rendered = key.render(arguments);
+      RateLimitDecision decision = limiter.acquire(rendered);
+      if (!decision.allowed()) {
+        throw new RateLimitExceededException(method + " is rate limited ("
+            + limiter.limit() + " per " + limiter.period() + ") for key '" + rendered
+            + "'; retry after " + decision.retryAfter(), rendered, decision.retryAfter());
+      }
+      return route.call(target, arguments);
     }
   }
 

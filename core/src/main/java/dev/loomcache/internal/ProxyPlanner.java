@@ -10,6 +10,10 @@ import dev.loomcache.internal.MethodRoute.CachedCall;
 import dev.loomcache.internal.MethodRoute.Forward;
 import dev.loomcache.internal.MethodRoute.InvalidatingCall;
 import dev.loomcache.internal.MethodRoute.Invalidation;
+import dev.loomcache.internal.MethodRoute.RateLimitedCall;
+import dev.loomcache.limit.RateLimited;
+import dev.loomcache.limit.RateLimiter;
+import dev.loomcache.limit.RateLimiterBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
@@ -47,6 +51,9 @@ public final class ProxyPlanner {
   /** A checked {@code @Cached} method whose cache is not built yet. */
   private record CachedSpec(
       Method method, String name, Loomcache<Object, Object> builder, int[] keyPositions) {}
+
+  /** A checked {@code @RateLimited} method whose limiter is not built yet. */
+  private record RateLimitSpec(RateLimiterBuilder builder, KeyTemplate key) {}
 
   /** A checked {@code @Invalidates}: {@code keyPositions} null means every entry. */
   private record InvalidationSpec(String cacheName, int @Nullable [] keyPositions) {}
@@ -102,8 +109,12 @@ public final class ProxyPlanner {
       }
     }
     Map<Method, List<InvalidationSpec>> invalidations = new HashMap<>();
+    Map<Method, RateLimitSpec> rateLimits = new HashMap<>();
     for (Method method : primaries) {
       invalidations.put(method, checkInvalidations(method));
+      if (method.isAnnotationPresent(RateLimited.class)) {
+        rateLimits.put(method, checkRateLimited(method));
+      }
     }
 
     Map<String, CachedCall> calls = new LinkedHashMap<>();
@@ -115,6 +126,11 @@ public final class ProxyPlanner {
     });
     for (Method method : primaries) {
       MethodRoute route = routeOf(method, invalidations.get(method), calls);
+      RateLimitSpec rateLimit = rateLimits.get(method);
+      if (rateLimit != null) {
+        RateLimiter limiter = rateLimit.builder().build();
+        route = new RateLimitedCall(InterfaceChecks.describe(method), limiter, rateLimit.key(), route);
+      }
       for (Method member : bySignature.get(signature(method))) {
         routes.put(member, route);
       }
@@ -209,6 +225,42 @@ public final class ProxyPlanner {
           + InterfaceChecks.describe(same.method()) + "; give each cached method a distinct @Cached(name = ...)");
     }
     cachedByName.put(name, new CachedSpec(method, name, builder, toArray(keyPositions)));
+  }
+
+  private RateLimitSpec checkRateLimited(Method method) {
+    RateLimited limited = method.getAnnotation(RateLimited.class);
+    String where = "@RateLimited(limit = " + limited.limit() + ", period = \"" + limited.period()
+        + "\"" + (limited.ban().isEmpty() ? "" : ", ban = \"" + limited.ban() + "\"")
+        + (limited.key().isEmpty() ? "" : ", key = \"" + limited.key() + "\"") + ")";
+    if (isObjectMethod(method)) {
+      throw InterfaceChecks.misconfigured(method, where + " on an Object method: equals, hashCode"
+          + " and toString always go to the target");
+    }
+    if (limited.limit() <= 0) {
+      throw InterfaceChecks.misconfigured(method, where + ": limit must be positive");
+    }
+    RateLimiterBuilder builder;
+    try {
+      builder = RateLimiter.fixedWindow(limited.limit(), DurationText.parsePositive(limited.period()));
+    } catch (IllegalArgumentException e) {
+      throw InterfaceChecks.misconfigured(method, where + ": period: " + e.getMessage());
+    }
+    if (!limited.ban().isEmpty()) {
+      try {
+        builder.banFor(DurationText.parsePositive(limited.ban()));
+      } catch (IllegalArgumentException e) {
+        throw InterfaceChecks.misconfigured(method, where + ": ban: " + e.getMessage());
+      }
+    }
+    KeyTemplate key = KeyTemplate.parse(method, where, limited.key());
+    builder.name(iface.getSimpleName() + "." + method.getName());
+    if (ticker != null) {
+      builder.ticker(ticker);
+    }
+    if (registry != null) {
+      builder.meterRegistry(registry);
+    }
+    return new RateLimitSpec(builder, key);
   }
 
   private InvalidationSpec checkInvalidation(Method method, Invalidates invalidates) {
