@@ -69,7 +69,7 @@ final class KeyTemplate {
     int position = ParameterNames.positionOf(parameters, name);
     if (position < 0) {
       throw misconfigured(method, where + ": no parameter named '" + name + "'; parameters: "
-          + ParameterNames.of(parameters, null) + ParameterNames.hint(parameters));
+          + ParameterNames.of(parameters, null) + ParameterNames.hint(parameters, name));
     }
     if (dot < 0) {
       return new Argument(position, null);
