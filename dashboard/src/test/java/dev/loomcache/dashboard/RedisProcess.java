@@ -36,9 +36,28 @@ final class RedisProcess implements AutoCloseable {
     this.process = process;
   }
 
-  /** Starts a server working in {@code dir} and returns once it answers PING. */
+  /**
+   * Starts a server working in {@code dir} and returns once it answers PING. A free port can be
+   * taken by another process between the check and redis-server's bind: then it starts again on
+   * another port (a few times at most).
+   */
   static RedisProcess start(Path dir) throws Exception {
-    int port = freePort();
+    for (int attempt = 1; ; attempt++) {
+      RedisProcess redis = launch(dir, freePort());
+      try {
+        Polling.awaitUntil(Duration.ofSeconds(10), "redis-server answers PING", redis::answers);
+        return redis;
+      } catch (Exception | AssertionError e) {
+        boolean portTaken = redis.log().contains("Address already in use");
+        redis.close();
+        if (!portTaken || attempt == 5) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static RedisProcess launch(Path dir, int port) {
     Process process;
     try {
       process = new ProcessBuilder("redis-server", "--port", Integer.toString(port),
@@ -50,14 +69,7 @@ final class RedisProcess implements AutoCloseable {
       throw new UncheckedIOException("could not start redis-server (is it on PATH?)", e);
     }
     RUNNING.add(process);
-    var redis = new RedisProcess(dir, port, process);
-    try {
-      Polling.awaitUntil(Duration.ofSeconds(10), "redis-server answers PING", redis::answers);
-    } catch (Exception | AssertionError e) {
-      redis.close();
-      throw e;
-    }
-    return redis;
+    return new RedisProcess(dir, port, process);
   }
 
   int port() {
