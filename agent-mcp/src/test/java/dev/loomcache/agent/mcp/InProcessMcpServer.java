@@ -23,7 +23,7 @@ import org.eclipse.jetty.server.ServerConnector;
  * A real MCP server of the SDK (streamable HTTP transport, served by Jetty on a free loopback port)
  * and the SDK's own clients connected to it. Each client is an MCP session of its own.
  */
-final class InProcessMcpServer implements AutoCloseable {
+final class InProcessMcpServer {
   /** The transport-context key under which the extractor puts the MCP session id. */
   static final String SESSION_KEY = "mcp-session-id";
 
@@ -70,8 +70,8 @@ final class InProcessMcpServer implements AutoCloseable {
     return client;
   }
 
-  @Override
-  public void close() throws Exception {
+  /** Closes the clients and the server, and stops Jetty. */
+  void stop() throws Exception {
     for (McpSyncClient client : clients) {
       client.close();
     }

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,19 +28,19 @@ class McpAgentToolsTest {
   private final Map<String, List<String>> carts = new ConcurrentHashMap<>();
   private final AtomicInteger cartReads = new AtomicInteger();
   private final AtomicInteger stockChecks = new AtomicInteger();
-  private final List<String> profileCallers = new ArrayList<>();
+  private final List<String> profileCallers = new CopyOnWriteArrayList<>();
   private InProcessMcpServer server;
 
   @AfterEach
   void close() throws Exception {
     if (server != null) {
-      server.close();
+      server.stop();
     }
     agents.close();
   }
 
   private static McpSchema.Tool tool(String name) {
-    return McpSchema.Tool.builder(name).description(name).inputSchema(Map.of("type", "object")).build();
+    return McpSchema.Tool.builder().name(name).description(name).inputSchema(Map.of("type", "object")).build();
   }
 
   private static CallToolResult text(String text) {
@@ -63,9 +64,7 @@ class McpAgentToolsTest {
           return CallToolResult.builder().isError(true).addTextContent("warehouse unavailable").build();
         }),
         new SyncToolSpecification(tool("my_profile"), (exchange, request) -> {
-          synchronized (profileCallers) {
-            profileCallers.add(exchange.sessionId());
-          }
+          profileCallers.add(exchange.sessionId());
           return text("profile of " + exchange.sessionId());
         }));
   }
@@ -90,7 +89,7 @@ class McpAgentToolsTest {
   }
 
   private static CallToolResult call(McpSyncClient client, String tool, Map<String, Object> arguments) {
-    return client.callTool(new CallToolRequest(tool, arguments));
+    return client.callTool(CallToolRequest.builder().name(tool).arguments(arguments).build());
   }
 
   private static List<String> toolNames(McpSyncClient client) {

@@ -86,7 +86,7 @@ class McpCacheProxyEndToEndTest {
   }
 
   private CallToolResult call(String tool, Map<String, Object> arguments) {
-    return client.callTool(new CallToolRequest(tool, arguments));
+    return client.callTool(CallToolRequest.builder().name(tool).arguments(arguments).build());
   }
 
   private static String text(CallToolResult result) {
@@ -142,7 +142,7 @@ class McpCacheProxyEndToEndTest {
     call("get_cart", Map.of("userId", "u1"));
     call("get_cart", Map.of("userId", "u1"));
 
-    var contents = client.readResource(new McpSchema.ReadResourceRequest(McpCacheProxy.STATS_URI)).contents();
+    var contents = client.readResource(McpSchema.ReadResourceRequest.builder(McpCacheProxy.STATS_URI).build()).contents();
 
     assertThat(contents).hasSize(1);
     String json = ((McpSchema.TextResourceContents) contents.getFirst()).text();
