@@ -103,7 +103,7 @@ public class AgentAdapterOverheadBenchmark {
       json[i] = "{\"userId\":\"user-" + i + "\"}";
       maps[i] = Map.of("userId", "user-" + i);
       langchain4jRequests[i] = ToolExecutionRequest.builder().id("c" + i).name("getCart").arguments(json[i]).build();
-      mcpRequests[i] = CallToolRequest.builder().name("get_cart").arguments(maps[i]).build();
+      mcpRequests[i] = CallToolRequest.builder("get_cart").arguments(maps[i]).build();
     }
 
     baselineAgents = AgentCache.newBuilder().maximumSize(4 * KEYS).build();
@@ -155,7 +155,7 @@ public class AgentAdapterOverheadBenchmark {
     mcpTools = McpAgentTools.newBuilder(mcpAgents)
         .readTool("get_cart", read -> read.resource("cart")).loopPolicy(POLICY).build();
     CallToolResult mcpCart = CallToolResult.builder().addTextContent("cart").build();
-    var tool = McpSchema.Tool.builder().name("get_cart").inputSchema(Map.of("type", "object")).build();
+    var tool = McpSchema.Tool.builder("get_cart", Map.of("type", "object")).build();
     mcpHandler = mcpTools.wrap(new SyncToolSpecification(tool, (exchange, request) -> mcpCart)).callHandler();
     mcpExchange = new McpSyncServerExchange(
         new McpAsyncServerExchange(SESSION, null, null, null, McpTransportContext.EMPTY));

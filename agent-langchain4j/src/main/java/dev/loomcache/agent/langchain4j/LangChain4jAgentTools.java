@@ -291,8 +291,13 @@ public final class LangChain4jAgentTools implements AutoCloseable {
       throw new IllegalStateException("LangChain4jAgentTools is closed");
     }
     // openSession only checks and registers the id: CPU-only, safe inside compute.
-    return sessions.compute(
+    AgentSession opened = sessions.compute(
         id, (key, old) -> old != null && !old.isClosed() ? old : agents.openSession(key, loopPolicy));
+    if (closed) { // close() may have swept the sessions before this one was added
+      closeSession(id);
+      throw new IllegalStateException("LangChain4jAgentTools is closed");
+    }
+    return opened;
   }
 
   /** Builds a {@link LangChain4jAgentTools}; each setter may be called once. Not thread-safe. */

@@ -392,5 +392,11 @@ class LangChain4jAgentToolsTest {
     assertThat(tools.session("c1")).isEmpty();
     assertThat(agents.stats().calls()).isEqualTo(1);
     assertThat(agents.openSession("c1").id()).isEqualTo("c1"); // the id is free again
+    ToolExecutor cached = tools.wrap("getCart", (request, memoryId) -> "never runs");
+    var request = dev.langchain4j.agent.tool.ToolExecutionRequest.builder()
+        .id("1").name("getCart").arguments("{}").build();
+    assertThatThrownBy(() -> cached.execute(request, "c2"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("LangChain4jAgentTools is closed");
   }
 }

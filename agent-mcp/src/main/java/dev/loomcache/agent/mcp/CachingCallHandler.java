@@ -129,9 +129,9 @@ final class CachingCallHandler
         + "' was not run again with these arguments. ";
     var content = new ArrayList<Content>();
     if (last == null) {
-      content.add(new TextContent(notice + "There is no earlier result of this call; try something else."));
+      content.add(TextContent.builder(notice + "There is no earlier result of this call; try something else.").build());
     } else {
-      content.add(new TextContent(notice + "Its last result follows."));
+      content.add(TextContent.builder(notice + "Its last result follows.").build());
       content.addAll(last.content());
     }
     return CallToolResult.builder()

@@ -203,8 +203,13 @@ public final class McpAgentTools implements AutoCloseable {
       throw new IllegalStateException("McpAgentTools is closed");
     }
     // openSession only checks and registers the id: CPU-only, safe inside compute.
-    return sessions.compute(
+    AgentSession opened = sessions.compute(
         id, (key, old) -> old != null && !old.isClosed() ? old : agents.openSession(key, loopPolicy));
+    if (closed) { // close() may have swept the sessions before this one was added
+      closeSession(id);
+      throw new IllegalStateException("McpAgentTools is closed");
+    }
+    return opened;
   }
 
   void block(String sessionId, String toolName) {

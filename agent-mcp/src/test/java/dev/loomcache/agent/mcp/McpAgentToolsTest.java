@@ -40,7 +40,7 @@ class McpAgentToolsTest {
   }
 
   private static McpSchema.Tool tool(String name) {
-    return McpSchema.Tool.builder().name(name).description(name).inputSchema(Map.of("type", "object")).build();
+    return McpSchema.Tool.builder(name, Map.of("type", "object")).description(name).build();
   }
 
   private static CallToolResult text(String text) {
@@ -89,7 +89,7 @@ class McpAgentToolsTest {
   }
 
   private static CallToolResult call(McpSyncClient client, String tool, Map<String, Object> arguments) {
-    return client.callTool(CallToolRequest.builder().name(tool).arguments(arguments).build());
+    return client.callTool(CallToolRequest.builder(tool).arguments(arguments).build());
   }
 
   private static List<String> toolNames(McpSyncClient client) {

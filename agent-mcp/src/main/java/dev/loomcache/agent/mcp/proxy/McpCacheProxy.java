@@ -37,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +69,7 @@ public final class McpCacheProxy implements AutoCloseable {
   private final McpAgentTools tools;
   private final McpAsyncClient upstream;
   private final @Nullable ProcessHandle upstreamProcess;
-  private final CompletableFuture<?> upstreamExit;
+  private final CompletableFuture<ProcessHandle> upstreamExit;
   private final AtomicLong upstreamCalls = new AtomicLong();
   private final CountDownLatch clientGone = new CountDownLatch(1);
   private final McpSyncServer server;
@@ -79,25 +80,36 @@ public final class McpCacheProxy implements AutoCloseable {
     this.agents = AgentCache.newBuilder().name("mcp-proxy").maximumSize(config.maximumSize()).build();
 
     // The upstream: a child process the SDK's stdio transport starts. Its handle is found by
-    // comparing our children before and after, so that its exit ends every pending call at once.
-    Set<Long> childrenBefore = childPids();
-    var transport = new StdioClientTransport(
+    // comparing our children before and after the start, so that its exit (or a failed start) ends
+    // the initialization and every pending call at once instead of after the timeout.
+    var transport = new WatchedStdioTransport(
         ServerParameters.builder(command.getFirst()).args(command.subList(1, command.size())).build(), json);
     this.upstream = McpClient.async(transport)
         .requestTimeout(config.upstreamTimeout())
         .initializationTimeout(config.upstreamTimeout())
-        .clientInfo(new McpSchema.Implementation(NAME, VERSION))
+        .clientInfo(McpSchema.Implementation.builder(NAME, VERSION).build())
         .build();
-    upstream.initialize().block();
-    this.upstreamProcess = newChild(childrenBefore);
-    this.upstreamExit = upstreamProcess == null ? new CompletableFuture<>() : upstreamProcess.onExit();
-
+    this.upstreamExit = transport.started.thenCompose(child -> child == null
+        ? new CompletableFuture<ProcessHandle>() // not found: the timeout will have to do
+        : child.onExit());
     var upstreamTools = new ArrayList<McpSchema.Tool>();
-    McpSchema.ListToolsResult page = upstream.listTools().block();
-    while (page != null) {
-      upstreamTools.addAll(page.tools());
-      page = page.nextCursor() == null ? null : upstream.listTools(page.nextCursor()).block();
+    try {
+      Mono.firstWithSignal(upstream.initialize(), exited(McpSchema.InitializeResult.class)).block();
+      McpSchema.ListToolsResult page = upstream.listTools().block();
+      while (page != null) {
+        upstreamTools.addAll(page.tools());
+        page = page.nextCursor() == null ? null : upstream.listTools(page.nextCursor()).block();
+      }
+    } catch (RuntimeException e) {
+      upstream.close();
+      ProcessHandle child = transport.started.getNow(null);
+      if (child != null) {
+        child.destroyForcibly();
+      }
+      agents.close();
+      throw e;
     }
+    this.upstreamProcess = transport.started.getNow(null);
     this.toolNames = upstreamTools.stream().map(McpSchema.Tool::name).toList();
 
     var serverRef = new AtomicReference<@Nullable McpSyncServer>();
@@ -116,14 +128,13 @@ public final class McpCacheProxy implements AutoCloseable {
       specifications.add(new SyncToolSpecification(tool, (exchange, request) -> forward(request)));
     }
     var stats = new SyncResourceSpecification(
-        McpSchema.Resource.builder()
-            .uri(STATS_URI)
-            .name("loomcache-stats")
+        McpSchema.Resource.builder(STATS_URI, "loomcache-stats")
             .description("Calls, hits, misses, invalidations and loops of the caching proxy, per session")
             .mimeType("application/json")
             .build(),
-        (exchange, request) -> new McpSchema.ReadResourceResult(List.of(
-            new McpSchema.TextResourceContents(STATS_URI, "application/json", statsJson()))));
+        (exchange, request) -> McpSchema.ReadResourceResult.builder(List.of(
+                McpSchema.TextResourceContents.builder(STATS_URI, statsJson()).mimeType("application/json").build()))
+            .build());
 
     var serverTransport = new StdioServerTransportProvider(json, new EofSignallingInputStream(in, clientGone), out);
     var spec = McpServer.sync(serverTransport)
@@ -212,7 +223,7 @@ public final class McpCacheProxy implements AutoCloseable {
 
   /**
    * Runs the proxy: {@code --config <file> -- <upstream command...>}. Exits when the client closes
-   * stdin; with status 2 on bad arguments or configuration.
+   * stdin; with status 2 on bad arguments or configuration, 1 if the upstream does not start.
    */
   public static void main(String[] args) throws Exception {
     PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
@@ -242,7 +253,15 @@ public final class McpCacheProxy implements AutoCloseable {
       System.exit(2);
       return;
     }
-    try (McpCacheProxy proxy = start(config, command, System.in, System.out)) {
+    McpCacheProxy proxy;
+    try {
+      proxy = start(config, command, System.in, System.out);
+    } catch (RuntimeException e) {
+      err.println("mcp-cache-proxy: the upstream '" + String.join(" ", command) + "' did not start: " + e);
+      System.exit(1);
+      return;
+    }
+    try (proxy) {
       proxy.awaitClientGone();
     }
     System.exit(0); // the SDK's transports keep non-daemon threads
@@ -250,11 +269,8 @@ public final class McpCacheProxy implements AutoCloseable {
 
   private CallToolResult forward(CallToolRequest request) {
     upstreamCalls.incrementAndGet();
-    // suppressCancel: the call winning the race must not cancel the shared exit future.
-    Mono<CallToolResult> exited = Mono.fromFuture(upstreamExit, true)
-        .then(Mono.error(() -> new UpstreamExitedException()));
     try {
-      CallToolResult result = Mono.firstWithSignal(upstream.callTool(request), exited).block();
+      CallToolResult result = Mono.firstWithSignal(upstream.callTool(request), exited(CallToolResult.class)).block();
       if (result == null) {
         return upstreamError(request, "no result");
       }
@@ -262,6 +278,12 @@ public final class McpCacheProxy implements AutoCloseable {
     } catch (RuntimeException e) {
       return upstreamError(request, describe(e));
     }
+  }
+
+  /** Fails with {@link UpstreamExitedException} when the upstream exits (or could not start). */
+  private <T> Mono<T> exited(Class<T> type) {
+    // suppressCancel: the call winning the race must not cancel the shared exit future.
+    return Mono.fromFuture(upstreamExit, true).then(Mono.error(UpstreamExitedException::new));
   }
 
   private static CallToolResult upstreamError(CallToolRequest request, String why) {
@@ -321,22 +343,44 @@ public final class McpCacheProxy implements AutoCloseable {
     return json.append("]}").toString();
   }
 
-  private static Set<Long> childPids() {
-    var pids = new HashSet<Long>();
-    ProcessHandle.current().children().forEach(child -> pids.add(child.pid()));
-    return pids;
-  }
+  /**
+   * The SDK's stdio transport, which does not expose the process it starts: {@link #started}
+   * completes with the new child process once it runs (null if it cannot be told apart from other
+   * children), or exceptionally if it could not be started.
+   */
+  private static final class WatchedStdioTransport extends StdioClientTransport {
+    final CompletableFuture<@Nullable ProcessHandle> started = new CompletableFuture<>();
 
-  private static @Nullable ProcessHandle newChild(Set<Long> before) {
-    List<ProcessHandle> started = ProcessHandle.current().children()
-        .filter(child -> !before.contains(child.pid()))
-        .toList();
-    if (started.size() != 1) {
-      logger.warn("Found {} new child processes for the upstream; its exit will be noticed by the"
-          + " upstream timeout only", started.size());
-      return null;
+    WatchedStdioTransport(ServerParameters parameters, McpJsonMapper json) {
+      super(parameters, json);
     }
-    return started.getFirst();
+
+    @Override
+    public Mono<Void> connect(
+        Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
+      Set<Long> before = childPids();
+      return super.connect(handler)
+          .doOnSuccess(ignored -> started.complete(newChild(before)))
+          .doOnError(started::completeExceptionally);
+    }
+
+    private static Set<Long> childPids() {
+      var pids = new HashSet<Long>();
+      ProcessHandle.current().children().forEach(child -> pids.add(child.pid()));
+      return pids;
+    }
+
+    private static @Nullable ProcessHandle newChild(Set<Long> before) {
+      List<ProcessHandle> children = ProcessHandle.current().children()
+          .filter(child -> !before.contains(child.pid()))
+          .toList();
+      if (children.size() != 1) {
+        logger.warn("Found {} new child processes for the upstream; its exit will be noticed by the"
+            + " upstream timeout only", children.size());
+        return null;
+      }
+      return children.getFirst();
+    }
   }
 
   /** Ends every pending upstream call when the upstream process exits. */

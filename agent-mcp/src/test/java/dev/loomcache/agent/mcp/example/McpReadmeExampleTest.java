@@ -89,12 +89,12 @@ class McpReadmeExampleTest {
     Map<String, List<String>> carts = new ConcurrentHashMap<>();
     AtomicInteger cartReads = new AtomicInteger();
     var schema = Map.<String, Object>of("type", "object");
-    var getCart = new SyncToolSpecification(McpSchema.Tool.builder().name("get_cart").inputSchema(schema).build(),
+    var getCart = new SyncToolSpecification(McpSchema.Tool.builder("get_cart", schema).build(),
         (exchange, request) -> {
           cartReads.incrementAndGet();
           return text(carts.getOrDefault((String) request.arguments().get("userId"), List.of()).toString());
         });
-    var addToCart = new SyncToolSpecification(McpSchema.Tool.builder().name("add_to_cart").inputSchema(schema).build(),
+    var addToCart = new SyncToolSpecification(McpSchema.Tool.builder("add_to_cart", schema).build(),
         (exchange, request) -> {
           carts.computeIfAbsent((String) request.arguments().get("userId"), u -> new ArrayList<>())
               .add((String) request.arguments().get("sku"));
@@ -114,10 +114,10 @@ class McpReadmeExampleTest {
       opened.add(server::close);
 
       McpSyncClient client = connect();
-      var getU1 = CallToolRequest.builder().name("get_cart").arguments(Map.of("userId", "u1")).build();
+      var getU1 = CallToolRequest.builder("get_cart").arguments(Map.of("userId", "u1")).build();
       client.callTool(getU1);                                                     // runs the tool
       client.callTool(getU1);                                                     // hit
-      client.callTool(CallToolRequest.builder().name("add_to_cart")
+      client.callTool(CallToolRequest.builder("add_to_cart")
           .arguments(Map.of("userId", "u1", "sku", "sku-1")).build());            // invalidates "cart"
       CallToolResult cart = client.callTool(getU1);                               // miss: sees sku-1
 

@@ -86,7 +86,7 @@ class McpCacheProxyEndToEndTest {
   }
 
   private CallToolResult call(String tool, Map<String, Object> arguments) {
-    return client.callTool(CallToolRequest.builder().name(tool).arguments(arguments).build());
+    return client.callTool(CallToolRequest.builder(tool).arguments(arguments).build());
   }
 
   private static String text(CallToolResult result) {

@@ -44,8 +44,8 @@ public final class ProxyRoundTripHarness {
         "--config", config.toString(), "--"));
     proxy.addAll(upstream);
 
-    var get = CallToolRequest.builder().name("get_cart").arguments(Map.of("userId", "u1")).build();
-    var search = CallToolRequest.builder().name("search_products").arguments(Map.of("query", "socks")).build();
+    var get = CallToolRequest.builder("get_cart").arguments(Map.of("userId", "u1")).build();
+    var search = CallToolRequest.builder("search_products").arguments(Map.of("query", "socks")).build();
     try (McpSyncClient direct = connect(upstream); McpSyncClient viaProxy = connect(proxy)) {
       report("direct to the upstream (get_cart)", direct, get);
       report("through the proxy, cached (get_cart)", viaProxy, get);

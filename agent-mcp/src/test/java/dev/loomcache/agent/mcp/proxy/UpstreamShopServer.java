@@ -62,7 +62,7 @@ public final class UpstreamShopServer {
   private static SyncToolSpecification tool(String name, java.util.function.Function<Map<String, Object>, CallToolResult> body) {
     var schema = Map.<String, Object>of("type", "object");
     return new SyncToolSpecification(
-        McpSchema.Tool.builder().name(name).description(name).inputSchema(schema).build(),
+        McpSchema.Tool.builder(name, schema).description(name).build(),
         (exchange, request) -> {
           if (!name.equals("upstream_stats")) {
             calls.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet();
