@@ -111,6 +111,12 @@ public final class McpCacheProxy implements AutoCloseable {
     }
     this.upstreamProcess = transport.started.getNow(null);
     this.toolNames = upstreamTools.stream().map(McpSchema.Tool::name).toList();
+    for (String configured : config.readTools()) {
+      warnIfMissing(configured);
+    }
+    for (String configured : config.writeTools()) {
+      warnIfMissing(configured);
+    }
 
     var serverRef = new AtomicReference<@Nullable McpSyncServer>();
     McpAgentTools.Builder builder = config.configure(McpAgentTools.newBuilder(agents));
@@ -169,6 +175,13 @@ public final class McpCacheProxy implements AutoCloseable {
       throw new IllegalArgumentException("upstreamCommand must not be empty");
     }
     return new McpCacheProxy(config, List.copyOf(upstreamCommand), in, out);
+  }
+
+  private void warnIfMissing(String configured) {
+    if (!toolNames.contains(configured)) {
+      logger.warn("The configuration names the tool '{}', which the upstream does not offer (it offers {})",
+          configured, toolNames);
+    }
   }
 
   /** The names of the upstream tools this proxy serves, as listed at start. */
