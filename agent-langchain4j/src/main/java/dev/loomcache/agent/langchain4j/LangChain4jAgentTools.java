@@ -136,13 +136,10 @@ public final class LangChain4jAgentTools implements AutoCloseable {
       public ToolProviderResult provideTools(dev.langchain4j.service.tool.ToolProviderRequest request) {
         ToolProviderResult provided = delegate.provideTools(request);
         var tools = new ArrayList<AiServiceTool>();
-        for (AiServiceTool tool : provided.aiServiceTools()) {
+        for (AiServiceTool tool : provided.aiServiceTools()) { // each keeps its return behavior
           tools.add(tool.toBuilder().toolExecutor(wrap(tool.name(), tool.toolExecutor())).build());
         }
-        return ToolProviderResult.builder()
-            .addAll(tools)
-            .immediateReturnToolNames(provided.immediateReturnToolNames())
-            .build();
+        return ToolProviderResult.builder().addAll(tools).build();
       }
 
       @Override

@@ -9,6 +9,7 @@ import dev.loomcache.agent.LoopPolicy;
 import dev.loomcache.agent.ReadToolBuilder;
 import dev.loomcache.agent.Tool;
 import dev.loomcache.agent.WriteToolBuilder;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,7 @@ import org.springframework.ai.tool.method.MethodToolCallbackProvider;
  *     .build();
  * String answer = ChatClient.create(chatModel).prompt()
  *     .user("add sku-1 to my cart")
- *     .toolCallbacks(tools.toolCallbacks(new ShopTools(shop)))
+ *     .tools(tools.toolCallbacks(new ShopTools(shop)))
  *     .toolContext(Map.of(SpringAiAgentTools.DEFAULT_SESSION_KEY, "conversation-1"))
  *     .call().content();
  * }</pre>
@@ -95,20 +96,23 @@ public final class SpringAiAgentTools implements AutoCloseable {
     return new CachingToolCallback(this, delegate);
   }
 
-  /** Returns the callbacks wrapped as {@link #wrap(ToolCallback)} does, in order. */
-  public ToolCallback[] wrapAll(ToolCallback... delegates) {
+  /**
+   * Returns the callbacks wrapped as {@link #wrap(ToolCallback)} does, in order; a list, which
+   * {@code ChatClient}'s {@code tools(...)} and {@code ToolCallingChatOptions} take as it is.
+   */
+  public List<ToolCallback> wrapAll(ToolCallback... delegates) {
     requireNonNull(delegates, "delegates must not be null");
-    var wrapped = new ToolCallback[delegates.length];
-    for (int i = 0; i < delegates.length; i++) {
-      wrapped[i] = wrap(delegates[i]);
+    var wrapped = new ArrayList<ToolCallback>(delegates.length);
+    for (ToolCallback delegate : delegates) {
+      wrapped.add(wrap(delegate));
     }
-    return wrapped;
+    return List.copyOf(wrapped);
   }
 
   /** Returns a provider whose callbacks are those of {@code delegate}, wrapped, asked for each time. */
   public ToolCallbackProvider wrap(ToolCallbackProvider delegate) {
     requireNonNull(delegate, "delegate must not be null");
-    return () -> wrapAll(delegate.getToolCallbacks());
+    return () -> wrapAll(delegate.getToolCallbacks()).toArray(ToolCallback[]::new);
   }
 
   /**
@@ -117,7 +121,7 @@ public final class SpringAiAgentTools implements AutoCloseable {
    *
    * @throws IllegalStateException if two tools share a name (Spring AI's check)
    */
-  public ToolCallback[] toolCallbacks(Object... toolObjects) {
+  public List<ToolCallback> toolCallbacks(Object... toolObjects) {
     requireNonNull(toolObjects, "toolObjects must not be null");
     return wrapAll(MethodToolCallbackProvider.builder().toolObjects(toolObjects).build().getToolCallbacks());
   }

@@ -72,13 +72,8 @@ final class ScriptedChatModel implements ChatModel {
   }
 
   @Override
-  public ChatOptions getDefaultOptions() {
-    return ToolCallingChatOptions.builder().build();
-  }
-
-  @Override
   public ChatOptions getOptions() {
-    return getDefaultOptions();
+    return ToolCallingChatOptions.builder().build();
   }
 
   /** The tool responses the model has read, in order. */

@@ -45,10 +45,10 @@ class SpringAiAgentToolsTest {
         .readTool("checkStock", read -> read.resource("stock"));
   }
 
-  private static String chat(ScriptedChatModel model, ToolCallback[] callbacks, String session) {
+  private static String chat(ScriptedChatModel model, List<ToolCallback> callbacks, String session) {
     return ChatClient.create(model).prompt()
         .user("help")
-        .toolCallbacks(callbacks)
+        .tools(callbacks)
         .toolContext(Map.of(SpringAiAgentTools.DEFAULT_SESSION_KEY, session))
         .call()
         .content();
@@ -89,16 +89,16 @@ class SpringAiAgentToolsTest {
         .readTool("getCart", read -> read.resource("cart").scope(Scope.SESSION))
         .sessionKey("conversation")
         .build()) {
-      ToolCallback[] callbacks = tools.toolCallbacks(shop);
+      List<ToolCallback> callbacks = tools.toolCallbacks(shop);
       for (String session : List.of("a", "a", "b")) {
         ChatClient.create(ScriptedChatModel.repeating(1, "getCart", "{\"userId\":\"u1\"}")).prompt()
-            .user("hi").toolCallbacks(callbacks).toolContext(Map.of("conversation", session)).call().content();
+            .user("hi").tools(callbacks).toolContext(Map.of("conversation", session)).call().content();
       }
       assertThat(shop.cartReads).hasValue(2);
 
       assertThat(tools.closeSession("a")).isTrue();
       ChatClient.create(ScriptedChatModel.repeating(1, "getCart", "{\"userId\":\"u1\"}")).prompt()
-          .user("hi").toolCallbacks(callbacks).toolContext(Map.of("conversation", "a")).call().content();
+          .user("hi").tools(callbacks).toolContext(Map.of("conversation", "a")).call().content();
       assertThat(shop.cartReads).hasValue(3);
     }
   }
@@ -128,7 +128,7 @@ class SpringAiAgentToolsTest {
               ToolCallingAdvisor.builder().toolCallingManager(manager))
           .build();
 
-      assertThatThrownBy(() -> client.prompt().user("loop").toolCallbacks(tools.toolCallbacks(shop))
+      assertThatThrownBy(() -> client.prompt().user("loop").tools(tools.toolCallbacks(shop))
               .toolContext(Map.of(SpringAiAgentTools.DEFAULT_SESSION_KEY, "c1")).call().content())
           .isInstanceOfSatisfying(AgentLoopDetectedException.class, loop -> {
             assertThat(loop.kind()).isEqualTo(LoopKind.REPEAT);
@@ -221,7 +221,7 @@ class SpringAiAgentToolsTest {
       }
     };
     try (var tools = SpringAiAgentTools.newBuilder(agents).readTool("whoAmI", read -> read.scope(Scope.SESSION)).build()) {
-      ToolCallback[] callbacks = tools.wrapAll(whoAmI);
+      List<ToolCallback> callbacks = tools.wrapAll(whoAmI);
       var modelA = ScriptedChatModel.repeating(2, "whoAmI", "{}");
       var modelB = ScriptedChatModel.repeating(2, "whoAmI", "{}");
       try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -241,7 +241,7 @@ class SpringAiAgentToolsTest {
     try (var tools = shopTools().build()) {
       var model = ScriptedChatModel.repeating(2, "getCart", "{\"userId\":\"u1\"}");
 
-      ChatClient.create(model).prompt().user("hi").toolCallbacks(tools.toolCallbacks(shop)).call().content();
+      ChatClient.create(model).prompt().user("hi").tools(tools.toolCallbacks(shop)).call().content();
 
       assertThat(shop.cartReads).hasValue(1);
       assertThat(agents.stats().hits()).isEqualTo(1);

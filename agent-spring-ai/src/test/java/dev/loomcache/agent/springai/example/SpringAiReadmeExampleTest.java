@@ -57,13 +57,8 @@ class SpringAiReadmeExampleTest {
     }
 
     @Override
-    public ChatOptions getDefaultOptions() {
-      return ToolCallingChatOptions.builder().build();
-    }
-
-    @Override
     public ChatOptions getOptions() {
-      return getDefaultOptions();
+      return ToolCallingChatOptions.builder().build();
     }
   }
 
@@ -114,7 +109,7 @@ class SpringAiReadmeExampleTest {
 
       String answer = client.prompt()
           .user("add sku-1 to my cart")
-          .toolCallbacks(tools.toolCallbacks(shop))
+          .tools(tools.toolCallbacks(shop))
           .toolContext(Map.of("conversationId", "conversation-1"))
           .call()
           .content();
