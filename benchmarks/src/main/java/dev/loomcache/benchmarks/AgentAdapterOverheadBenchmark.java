@@ -75,9 +75,13 @@ public class AgentAdapterOverheadBenchmark {
   private final CallToolRequest[] mcpRequests = new CallToolRequest[KEYS];
   private int next;
 
-  private @Nullable AgentCache baselineAgents;
-  private @Nullable AgentSession baselineSession;
+  // Each subject has an AgentCache and a session of its own, as each adapter has: same sizes, same
+  // detector state (1,024 distinct calls), nothing shared between subjects.
+  private @Nullable AgentCache jsonAgents;
+  private @Nullable AgentSession jsonSession;
   private @Nullable Tool<String, String> jsonTool;
+  private @Nullable AgentCache mapAgents;
+  private @Nullable AgentSession mapSession;
   private @Nullable Tool<Map<String, Object>, String> mapTool;
   private @Nullable AgentCache langchain4jAgents;
   private @Nullable LangChain4jAgentTools langchain4jTools;
@@ -106,10 +110,12 @@ public class AgentAdapterOverheadBenchmark {
       mcpRequests[i] = CallToolRequest.builder("get_cart").arguments(maps[i]).build();
     }
 
-    baselineAgents = AgentCache.newBuilder().maximumSize(4 * KEYS).build();
-    jsonTool = baselineAgents.readTool("get_cart_json", (String arguments) -> "cart").resource("cart").build();
-    mapTool = baselineAgents.readTool("get_cart_map", (Map<String, Object> arguments) -> "cart").resource("cart").build();
-    baselineSession = baselineAgents.openSession(SESSION, POLICY);
+    jsonAgents = AgentCache.newBuilder().maximumSize(4 * KEYS).build();
+    jsonTool = jsonAgents.readTool("getCart", (String arguments) -> "cart").resource("cart").build();
+    jsonSession = jsonAgents.openSession(SESSION, POLICY);
+    mapAgents = AgentCache.newBuilder().maximumSize(4 * KEYS).build();
+    mapTool = mapAgents.readTool("get_cart", (Map<String, Object> arguments) -> "cart").resource("cart").build();
+    mapSession = mapAgents.openSession(SESSION, POLICY);
 
     langchain4jAgents = AgentCache.newBuilder().maximumSize(4 * KEYS).build();
     langchain4jTools = LangChain4jAgentTools.newBuilder(langchain4jAgents)
@@ -172,7 +178,7 @@ public class AgentAdapterOverheadBenchmark {
   @TearDown
   public void tearDown() {
     for (AutoCloseable closeable : new AutoCloseable[] {langchain4jTools, springTools, mcpTools,
-        baselineAgents, langchain4jAgents, springAgents, mcpAgents}) {
+        jsonAgents, mapAgents, langchain4jAgents, springAgents, mcpAgents}) {
       try {
         if (closeable != null) {
           closeable.close();
@@ -193,10 +199,10 @@ public class AgentAdapterOverheadBenchmark {
   @Benchmark
   public ToolOutcome<String> agentRead_json() throws Exception {
     String arguments = json[nextIndex()];
-    return baselineSession.call(() -> jsonTool.callOutcome(arguments));
+    return jsonSession.call(() -> jsonTool.callOutcome(arguments));
   }
 
-  /** The agent module's own read with no session: no binding, no loop detector. */
+  /** The agent module's own read with no session: no binding, no loop detector (same entries). */
   @Benchmark
   public ToolOutcome<String> agentRead_json_noSession() {
     return jsonTool.callOutcome(json[nextIndex()]);
@@ -206,7 +212,7 @@ public class AgentAdapterOverheadBenchmark {
   @Benchmark
   public ToolOutcome<String> agentRead_map() throws Exception {
     Map<String, Object> arguments = maps[nextIndex()];
-    return baselineSession.call(() -> mapTool.callOutcome(arguments));
+    return mapSession.call(() -> mapTool.callOutcome(arguments));
   }
 
   /** LangChain4j: the wrapped executor as {@code AiServices} calls it (session from the memory id). */
