@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Design note. One JVM-wide daemon platform thread ({@code loomcache-clock}) stores
  * {@code System.nanoTime()} in a volatile field every {@link #TICK_NANOS} (1 ms). It starts when the
- * first cache that needs it is built and stops when the last one is closed (a reference count under
- * a short lock), so a JVM with no timed cache runs no such thread. A platform thread, not a virtual
+ * first cache on the system ticker is built (any cache may store a per-call TTL) and stops when the
+ * last one is closed (a reference count under a short lock). A platform thread, not a virtual
  * one: a clock must keep ticking when every carrier is busy. The reading lags real time by at most
  * one tick while the thread runs on schedule (more if the OS does not schedule it), so an entry
  * expires up to one tick early or late; a fake {@link Ticker} given to the builder is used directly
