@@ -2,6 +2,7 @@ package dev.loomcache.internal;
 
 import dev.loomcache.CacheLoadException;
 import dev.loomcache.internal.Flight.Outcome;
+import java.lang.invoke.MethodHandles;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -34,6 +35,17 @@ import org.jspecify.annotations.Nullable;
  * </ol>
  */
 public final class FlightTable<K> {
+  static {
+    // A virtual thread that meets a class initializer running in another thread pins its carrier
+    // (seen in the stampede benchmark's cold run): initialize Flight, whose initializer looks up its
+    // VarHandles, when the first cache is built rather than in its first stampede.
+    try {
+      MethodHandles.lookup().ensureInitialized(Flight.class);
+    } catch (IllegalAccessException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final ConcurrentHashMap<K, Flight> flights = new ConcurrentHashMap<>();
   private final AtomicLong epoch = new AtomicLong();
 
