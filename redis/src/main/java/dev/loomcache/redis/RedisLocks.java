@@ -450,7 +450,7 @@ public final class RedisLocks implements AutoCloseable {
 
     /**
      * The prefix of the locks' Redis keys; default {@code "locks:"}. A prefix containing a
-     * {@code '{'} would put every lock in one hash slot of a Cluster.
+     * <code>'&#123;'</code> would put every lock in one hash slot of a Cluster.
      */
     public Builder keyPrefix(String keyPrefix) {
       requireNonNull(keyPrefix, "keyPrefix must not be null");
