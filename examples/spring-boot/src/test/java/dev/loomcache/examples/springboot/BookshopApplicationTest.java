@@ -2,6 +2,8 @@ package dev.loomcache.examples.springboot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loomcache.spring.boot.RedisProcess;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
