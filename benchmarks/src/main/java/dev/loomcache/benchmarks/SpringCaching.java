@@ -27,6 +27,25 @@ public final class SpringCaching {
     /** Spring's {@code CaffeineCacheManager} with {@code maximumSize=10000}. */
     CAFFEINE;
 
+    /** The manager's name in the report. */
+    public String label() {
+      return switch (this) {
+        case LOOMCACHE -> "Loomcache manager";
+        case CAFFEINE -> "CaffeineCacheManager";
+      };
+    }
+
+    /** How the manager is built, for the report. */
+    public String configuration() {
+      return switch (this) {
+        case LOOMCACHE -> "LoomcacheCacheManager, spec maximumSize=10000;"
+            + " @Cacheable(sync = true): Cache.get(key, Callable), Loomcache's single flight";
+        case CAFFEINE -> "CaffeineCacheManager with Caffeine.newBuilder().maximumSize(10,000);"
+            + " @Cacheable(sync = true): CaffeineCache.get(key, Callable), Caffeine's compute"
+            + " (the baseline)";
+      };
+    }
+
     CacheManager create() {
       return switch (this) {
         case LOOMCACHE -> {
