@@ -51,7 +51,7 @@ final class JmhRuns {
   }
 
   /**
-   * Benchmark 9, {@code @Cacheable} hits through Spring's proxy at 1 and 2 threads: ns/op per
+   * Benchmark 7, {@code @Cacheable} hits through Spring's proxy at 1 and 2 threads: ns/op per
    * (method, manager), with JMH's 99.9% error, and the ops/s it makes across the threads.
    */
   static void springHitPath(Settings settings, Results results) throws RunnerException {

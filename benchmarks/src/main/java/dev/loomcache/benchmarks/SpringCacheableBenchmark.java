@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 
 /**
- * Benchmark 9, {@code @Cacheable} hits through Spring's proxy: the same bean, the same keys (1,000
+ * Benchmark 7, {@code @Cacheable} hits through Spring's proxy: the same bean, the same keys (1,000
  * present ids, uniform), once with {@code LoomcacheCacheManager} and once with Spring's
  * {@code CaffeineCacheManager}. What is measured is the whole call a service makes: the proxy, the
  * key generation, the cache look-up and the unwrapping; the cache's share of it is what differs.

@@ -13,7 +13,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The Spring side of benchmarks 9 and 10: a real application context with {@code @EnableCaching},
+ * The Spring side of benchmarks 7 and 8: a real application context with {@code @EnableCaching},
  * one {@link Catalog} bean behind Spring's proxy, and the cache manager under test. Both managers
  * get the same bound (10,000 entries, no expiry, no statistics beyond what each keeps anyway).
  */

@@ -8,7 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Benchmark 10, the {@code @Cacheable(sync = true)} stampede through Spring's proxy:
+ * Benchmark 8, the {@code @Cacheable(sync = true)} stampede through Spring's proxy:
  * {@code callers} virtual threads, lined up behind one latch, call the cached method for
  * {@code keys} missing ids (caller {@code i} asks for id {@code i % keys}); the method parks for
  * {@code load}. Each round uses a fresh application context. Reports the method calls (the ideal

@@ -3,6 +3,7 @@ package dev.loomcache.dashboard;
 import static java.util.Objects.requireNonNull;
 
 import dev.loomcache.dashboard.internal.AgentPanel;
+import dev.loomcache.dashboard.internal.LangChain4jPanel;
 import dev.loomcache.dashboard.internal.ApiServlet;
 import dev.loomcache.dashboard.internal.CommandLine;
 import dev.loomcache.dashboard.internal.DemoCaches;
@@ -295,7 +296,9 @@ public final class Dashboard implements AutoCloseable {
         var runner = new ScenarioRunner(caches, live, registry);
         List<Panel> panels = List.of(
             new TiersPanel(caches),
-            new AgentPanel(registry, new DemoShop(Duration.ofMillis(20), Duration.ofMillis(50))));
+            new AgentPanel(registry, new DemoShop(Duration.ofMillis(20), Duration.ofMillis(50))),
+            new LangChain4jPanel(registry,
+                new DemoShop(Duration.ofMillis(20), Duration.ofMillis(50))));
         closeLast.addAll(0, panels);
         var sampler = new Sampler(caches, live, history, interval);
 
