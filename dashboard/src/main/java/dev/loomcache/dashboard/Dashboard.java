@@ -3,12 +3,12 @@ package dev.loomcache.dashboard;
 import static java.util.Objects.requireNonNull;
 
 import dev.loomcache.dashboard.internal.AgentPanel;
-import dev.loomcache.dashboard.internal.LangChain4jPanel;
 import dev.loomcache.dashboard.internal.ApiServlet;
 import dev.loomcache.dashboard.internal.CommandLine;
 import dev.loomcache.dashboard.internal.DemoCaches;
 import dev.loomcache.dashboard.internal.DemoConfig;
 import dev.loomcache.dashboard.internal.DemoShop;
+import dev.loomcache.dashboard.internal.LangChain4jPanel;
 import dev.loomcache.dashboard.internal.LatencyHistogram;
 import dev.loomcache.dashboard.internal.LowerTiers;
 import dev.loomcache.dashboard.internal.MetricsServlet;

@@ -1,7 +1,5 @@
 package dev.loomcache.dashboard.internal;
 
-import dev.langchain4j.agent.tool.P;
-import dev.langchain4j.agent.tool.Tool;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.invocation.InvocationContext;
 import dev.langchain4j.memory.chat.MessageWindowChatMemory;
@@ -22,7 +20,6 @@ import dev.loomcache.agent.AgentStats;
 import dev.loomcache.agent.LoopPolicy;
 import dev.loomcache.agent.OnLoop;
 import dev.loomcache.agent.langchain4j.LangChain4jAgentTools;
-import dev.loomcache.dashboard.internal.DemoShop.AddItem;
 import dev.loomcache.dashboard.internal.ScriptedChatModel.Step;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -35,13 +32,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The LangChain4j panel: a real LangChain4j {@code AiServices} agent whose tools ({@code @Tool}
  * methods over a {@link DemoShop}) go through {@link LangChain4jAgentTools}, driven by a {@link
- * ScriptedChatModel} in place of an LLM. Each run is one conversation: the model asks for tool
+ * ScriptedChatModel} in place of an LLM (the tools are {@link LangChain4jShopTools}). Each run is one conversation: the model asks for tool
  * calls, LangChain4j executes them through the agent cache, and the panel records, per call,
  * whether it ran the tool, was served from the cache, invalidated, or tripped the loop detector,
  * and totals that per tool.
@@ -58,47 +54,6 @@ public final class LangChain4jPanel implements Panel {
   public interface ShopAssistant {
     /** Sends the user's message in the conversation {@code conversation}. */
     String chat(@MemoryId String conversation, @UserMessage String message);
-  }
-
-  /** The shop's tools as LangChain4j knows them: plain {@code @Tool} methods. */
-  public static final class ShopTools {
-    private final DemoShop shop;
-
-    ShopTools(DemoShop shop) {
-      this.shop = shop;
-    }
-
-    /** Searches the catalogue; parks for the shop's delay. */
-    @Tool("Searches the catalogue for products")
-    public String searchProducts(@P("what to look for") String query) {
-      return "results for " + query + ": " + park(() -> shop.search(query));
-    }
-
-    /** Reads a user's cart; parks for the shop's delay. */
-    @Tool("Returns the SKUs in a user's cart")
-    public String getCart(@P("the user's id") String userId) {
-      return userId + ": " + park(() -> shop.cart(userId).skus());
-    }
-
-    /** Adds a SKU to a user's cart; parks for the shop's delay. */
-    @Tool("Adds a SKU to a user's cart")
-    public String addToCart(@P("the user's id") String userId, @P("the SKU") String sku) {
-      return "added " + park(() -> shop.add(new AddItem(userId, sku)).sku());
-    }
-
-    private static <T> T park(ShopCall<T> call) {
-      try {
-        return call.run();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while the shop was answering", e);
-      }
-    }
-
-    @FunctionalInterface
-    private interface ShopCall<T> {
-      T run() throws InterruptedException;
-    }
   }
 
   private final AgentCache agents;
@@ -122,7 +77,7 @@ public final class LangChain4jPanel implements Panel {
         .writeTool("addToCart", write -> write.invalidates("cart"))
         .loopPolicy(LoopPolicy.defaults().maxToolRepeats(3))
         .build();
-    this.cachedTools = tools.toolProvider(new ShopTools(shop));
+    this.cachedTools = tools.toolProvider(new LangChain4jShopTools(shop));
     counts.put("searchProducts", new ToolCounts("read tool, resource \"catalog\"",
         shop::searchCount));
     counts.put("getCart", new ToolCounts("read tool, resource \"cart\", TTL 120 s",
@@ -382,51 +337,6 @@ public final class LangChain4jPanel implements Panel {
       }
       note(log, kind, call + " → " + what);
       return result;
-    }
-  }
-
-  /** One tool's totals over every run; written by the one running action, read by status(). */
-  private static final class ToolCounts {
-    private final String policy;
-    private final LongSupplier backendCalls;
-    private final AtomicLong calls = new AtomicLong();
-    private final AtomicLong hits = new AtomicLong();
-    private final AtomicLong misses = new AtomicLong();
-    private final AtomicLong invalidations = new AtomicLong();
-    private final AtomicLong loops = new AtomicLong();
-    private final AtomicLong shortCircuits = new AtomicLong();
-    private final AtomicLong raised = new AtomicLong();
-
-    ToolCounts(String policy, LongSupplier backendCalls) {
-      this.policy = policy;
-      this.backendCalls = backendCalls;
-    }
-
-    void record(AgentStats before, AgentStats after, boolean raisedLoop) {
-      calls.addAndGet(after.calls() - before.calls());
-      hits.addAndGet(after.hits() - before.hits());
-      misses.addAndGet(after.misses() - before.misses());
-      invalidations.addAndGet(after.invalidations() - before.invalidations());
-      loops.addAndGet(after.loopDetections() - before.loopDetections());
-      shortCircuits.addAndGet(after.shortCircuits() - before.shortCircuits());
-      if (raisedLoop) {
-        raised.incrementAndGet();
-      }
-    }
-
-    Map<String, Object> toJson(String tool) {
-      var json = new LinkedHashMap<String, Object>();
-      json.put("tool", tool);
-      json.put("policy", policy);
-      json.put("calls", calls.get());
-      json.put("hits", hits.get());
-      json.put("misses", misses.get());
-      json.put("invalidations", invalidations.get());
-      json.put("loopDetections", loops.get());
-      json.put("shortCircuits", shortCircuits.get());
-      json.put("raised", raised.get());
-      json.put("shopCalls", backendCalls.getAsLong());
-      return json;
     }
   }
 
