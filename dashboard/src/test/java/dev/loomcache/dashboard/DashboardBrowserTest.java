@@ -233,11 +233,16 @@ class DashboardBrowserTest {
     assertThat(png).startsWith(0x89, 'P', 'N', 'G');
   }
 
-  /** The counters of one row of the LangChain4j tools table, without the tool's name cell. */
+  /**
+   * The counters of one row of the LangChain4j tools table, without the tool's name cell, read in
+   * one script: the page redraws the table every few seconds, which would leave element references
+   * taken one by one stale.
+   */
   private static List<String> toolRow(String tool) {
-    List<WebElement> cells = browser.findElements(
-        By.cssSelector("#langchain4j-tools tr[data-tool='" + tool + "'] td"));
-    return cells.stream().skip(1).map(WebElement::getText).toList();
+    Object cells = browser.executeScript("return Array.from(document.querySelectorAll("
+        + "'#langchain4j-tools tr[data-tool=\"' + arguments[0] + '\"] td'))"
+        + ".slice(1).map(td => td.textContent.trim());", tool);
+    return ((List<?>) cells).stream().map(String::valueOf).toList();
   }
 
   @Test
