@@ -86,7 +86,7 @@ public final class InvalidationSubscriber implements AutoCloseable {
     this.acknowledgements = acknowledgements;
     this.acknowledge = acknowledge;
     this.sharded = sharded;
-    this.sequences = new SenderSequences(3 * heartbeat.toNanos());
+    this.sequences = new SenderSequences(SenderSequences.silenceNanos(heartbeat.toMillis()));
     this.messages = messages;
     this.listener = listener;
     this.remoteChange = remoteChange;
@@ -191,11 +191,11 @@ public final class InvalidationSubscriber implements AutoCloseable {
       }
       int silentSenders = sequences.sweepSilent();
       if (silentSenders > 0 && subscribed) {
-        counters.silentSenderClears.add(silentSenders);
         log.warn("silent-sender", silentSenders + " instance(s) publishing on '" + messages.channelName()
             + "' went silent without a goodbye; dropping L1, since their changes may be lost",
             new IllegalStateException("silent sender"));
         dropAll();
+        counters.silentSenderClears.add(silentSenders); // after the clear: a reader of it sees it done
       }
     }
   }
@@ -271,8 +271,8 @@ public final class InvalidationSubscriber implements AutoCloseable {
     private void confirmed() {
       sequences.reset();
       if (everConfirmed || startupOver) {
-        counters.resubscribeClears.increment();
         listener.invalidatedAll(); // messages published while we were not subscribed are lost
+        counters.resubscribeClears.increment();
       }
       everConfirmed = true;
       confirmed = true;
@@ -328,16 +328,15 @@ public final class InvalidationSubscriber implements AutoCloseable {
     }
 
     private void judge(SenderSequences.Verdict verdict) {
-      switch (verdict) {
-        case GAP -> counters.gapClears.increment();
-        case RESTART -> counters.restartClears.increment();
-        case NONE -> {
-          return;
-        }
+      if (verdict == SenderSequences.Verdict.NONE) {
+        return;
       }
       log.warn("lost-invalidation", "Invalidations on '" + messages.channelName()
           + "' were lost (" + verdict + "); dropping L1", new IllegalStateException(verdict.name()));
       listener.invalidatedAll();
+      // Counted after the clear, so that whoever sees the count finds L1 already cleared.
+      (verdict == SenderSequences.Verdict.GAP ? counters.gapClears : counters.restartClears)
+          .increment();
     }
 
     private void acknowledge(String requestId) {

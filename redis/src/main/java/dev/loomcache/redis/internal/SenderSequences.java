@@ -18,7 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * too; any that did not were lost. Other evidence of loss: a sender seen again with a new epoch (it
  * restarted: what it sent before may be lost), a sender first seen with numbers already used more
  * than a warm-up after our subscription (it was talking and we did not hear it), a sender whose
- * heartbeats stopped (three of its intervals of silence without a goodbye), and too many numbers
+ * heartbeats stopped (three of its intervals and a second of silence, without a goodbye), and too many numbers
  * waiting for their predecessors. Each is counted once per occurrence by the caller.
  *
  * <p>Thread-safe: the subscriber thread reports messages, the heartbeat thread sweeps for silence;
@@ -128,13 +128,13 @@ public final class SenderSequences {
       if (known == null) {
         boolean warm = now - subscribedAt > warmupNanos;
         Sender added = new Sender(epoch, watermark, now);
-        added.silenceNanos = 3 * intervalMillis * 1_000_000;
+        added.silenceNanos = silenceNanos(intervalMillis);
         senders.put(sender, added);
         // A talking sender we never heard: lost, unless we only just subscribed.
         return warm && watermark > 0 ? Verdict.GAP : Verdict.NONE;
       }
       known.lastHeard = now;
-      known.silenceNanos = 3 * Math.max(1, intervalMillis) * 1_000_000;
+      known.silenceNanos = silenceNanos(intervalMillis);
       if (known.epoch != epoch) {
         restart(known, epoch, watermark);
         return Verdict.RESTART;
@@ -158,6 +158,16 @@ public final class SenderSequences {
       lock.unlock();
     }
   }
+
+  /**
+   * How long a sender heartbeating every {@code intervalMillis} may stay silent: three intervals,
+   * plus a second for a stalled JVM or machine (a GC pause, an overloaded host) on either side.
+   */
+  static long silenceNanos(long intervalMillis) {
+    return (3 * Math.max(1, intervalMillis) + SILENCE_SLACK_MILLIS) * 1_000_000;
+  }
+
+  static final long SILENCE_SLACK_MILLIS = 1_000;
 
   private static Verdict watermarkVerdict(Sender known, long watermark) {
     if (watermark <= known.contiguous) {
