@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,13 +37,13 @@ import redis.clients.jedis.UnifiedJedis;
  *   <li>{@code R <key> <version> <nanos>}: a read that began at that time returned that version.
  * </ul>
  *
- * <p>Commands on standard input: {@code RUN <phase> <millis>} runs one phase and writes
- * {@code <dir>/<id>-<phase>.log}, answering {@code DONE <phase> <ops> <invalidations>
- * <lostClears> <gapClears>}; {@code EXIT} closes everything. Prints {@code READY} once its cache is
- * subscribed.
+ * <p>Commands on standard input: {@code CONNECT <cacheHosts>} (re)builds the client, tier and
+ * cache on {@code h:p} or {@code cluster:h:p,h:p} and answers {@code READY} once subscribed;
+ * {@code RUN <phase> <millis>} runs one phase and writes {@code <dir>/<id>-<phase>.log}, answering
+ * {@code DONE <phase> <ops> <invalidations> <lostClears> <gapClears>}; {@code EXIT} closes
+ * everything. Writers' versions carry on across phases and connections.
  *
- * <p>Arguments: {@code writer|reader id cacheHosts dbHost dir writers keysPerWriter
- * maxLocalStalenessMillis}; {@code cacheHosts} is {@code cluster:h:p,h:p} or {@code h:p}.
+ * <p>Arguments: {@code writer|reader id dbHost dir writers keysPerWriter maxLocalStalenessMillis}.
  */
 public final class ConsistencyWorker {
   private ConsistencyWorker() {}
@@ -50,48 +51,37 @@ public final class ConsistencyWorker {
   public static void main(String[] args) throws Exception {
     boolean writer = args[0].equals("writer");
     String id = args[1];
-    String cacheHosts = args[2];
-    HostAndPort dbHost = HostAndPort.from(args[3]);
-    Path dir = Path.of(args[4]);
-    int writers = Integer.parseInt(args[5]);
-    int keysPerWriter = Integer.parseInt(args[6]);
-    Duration maxLocalStaleness = Duration.ofMillis(Long.parseLong(args[7]));
+    HostAndPort dbHost = HostAndPort.from(args[2]);
+    Path dir = Path.of(args[3]);
+    int writers = Integer.parseInt(args[4]);
+    int keysPerWriter = Integer.parseInt(args[5]);
+    Duration maxLocalStaleness = Duration.ofMillis(Long.parseLong(args[6]));
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-
-    UnifiedJedis cacheClient = cacheHosts.startsWith("cluster:")
-        ? RedisClusterClient.create(java.util.Arrays.stream(cacheHosts.substring(8).split(","))
-            .map(HostAndPort::from).collect(Collectors.toSet()))
-        : RedisClient.create(HostAndPort.from(cacheHosts).getHost(),
-            HostAndPort.from(cacheHosts).getPort());
-    try (var db = RedisClient.create(dbHost.getHost(), dbHost.getPort());
-        cacheClient) {
-      RedisTier tier = RedisTier.newBuilder(cacheClient).keyPrefix("cc:")
-          .commandTimeout(Duration.ofMillis(500))
-          .heartbeatInterval(Duration.ofMillis(200))
-          .probeInterval(Duration.ofMillis(100))
-          .maxLocalStaleness(maxLocalStaleness)
-          .build();
-      Cache<String, String> cache = Loomcache.newBuilder().maximumSize(10_000)
-          .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string()).tier(tier).build();
-      try (cache) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!tier.isSubscribed() && System.nanoTime() < deadline) {
-          Thread.sleep(5); // a child process waiting for a server-side state it cannot be told of
-        }
-        out.println("READY");
-        List<String> keys = new ArrayList<>();
-        for (int w = 0; w < writers; w++) {
-          for (int k = 0; k < keysPerWriter; k++) {
-            keys.add("w" + w + "-" + k);
-          }
-        }
-        List<String> own = keys.stream().filter(k -> k.startsWith("w" + id + "-")).toList();
-        Map<String, Long> versions = new HashMap<>();
-        var in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        String command;
+    List<String> keys = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      for (int k = 0; k < keysPerWriter; k++) {
+        keys.add("w" + w + "-" + k);
+      }
+    }
+    List<String> own = keys.stream().filter(k -> k.startsWith("w" + id + "-")).toList();
+    Map<String, Long> versions = new HashMap<>();
+    var in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    try (var db = RedisClient.create(dbHost.getHost(), dbHost.getPort())) {
+      Instance instance = null;
+      String command;
+      try {
         while ((command = in.readLine()) != null && !command.equals("EXIT")) {
           String[] parts = command.split(" ");
+          if (parts[0].equals("CONNECT")) {
+            if (instance != null) {
+              instance.close();
+            }
+            instance = new Instance(parts[1], maxLocalStaleness);
+            out.println("READY");
+            continue;
+          }
           String phase = parts[1];
+          Cache<String, String> cache = java.util.Objects.requireNonNull(instance).cache;
           long until = System.nanoTime() + Duration.ofMillis(Long.parseLong(parts[2])).toNanos();
           var log = new StringBuilder(1 << 20);
           long ops = 0;
@@ -129,11 +119,48 @@ public final class ConsistencyWorker {
             ops++;
           }
           Files.writeString(dir.resolve(id + "-" + phase + ".log"), log);
-          var stats = tier.stats();
+          var stats = instance.tier.stats();
           out.println("DONE " + phase + " " + ops + " " + invalidations + " "
               + stats.lostInvalidationClearCount() + " " + stats.gapClearCount());
         }
+      } finally {
+        if (instance != null) {
+          instance.close();
+        }
       }
+    }
+  }
+
+  /** A client, tier and cache on one Redis (or cluster); replaced by the next CONNECT. */
+  private static final class Instance implements AutoCloseable {
+    final UnifiedJedis client;
+    final RedisTier tier;
+    final Cache<String, String> cache;
+
+    Instance(String cacheHosts, Duration maxLocalStaleness) throws InterruptedException {
+      client = cacheHosts.startsWith("cluster:")
+          ? RedisClusterClient.create(Arrays.stream(cacheHosts.substring(8).split(","))
+              .map(HostAndPort::from).collect(Collectors.toSet()))
+          : RedisClient.create(HostAndPort.from(cacheHosts).getHost(),
+              HostAndPort.from(cacheHosts).getPort());
+      tier = RedisTier.newBuilder(client).keyPrefix("cc:")
+          .commandTimeout(Duration.ofMillis(500))
+          .heartbeatInterval(Duration.ofMillis(200))
+          .probeInterval(Duration.ofMillis(100))
+          .maxLocalStaleness(maxLocalStaleness)
+          .build();
+      cache = Loomcache.newBuilder().maximumSize(10_000)
+          .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string()).tier(tier).build();
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (!tier.isSubscribed() && System.nanoTime() < deadline) {
+        Thread.sleep(5); // a child process waiting for a server-side state it cannot be told of
+      }
+    }
+
+    @Override
+    public void close() {
+      cache.close();
+      client.close();
     }
   }
 

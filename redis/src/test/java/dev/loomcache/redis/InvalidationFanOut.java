@@ -19,9 +19,9 @@ import redis.clients.jedis.RedisClient;
  * redis-server. One {@link RedisTier} writes at a fixed rate (each write is the tier's Lua script:
  * SET plus PUBLISH); N plain subscriber connections stand in for N instances and time each message
  * from the write's start to its arrival. Prints, per N: delivery p50/p99/max, Redis CPU (user+sys,
- * from {@code INFO cpu}) per second of writes, and bytes sent to subscribers per write. With
- * {@code log} as an extra argument, each write also appends to a capped stream (the invalidation
- * log alternative), measured with 8 subscribers.
+ * from {@code INFO cpu}) per 1,000 writes, and bytes Redis sent per write (to every client). With
+ * a last run, each write also appends its message to a capped stream (the invalidation log
+ * alternative) in the same script, measured with 8 subscribers.
  *
  * <p>Run: {@code java -cp <redis test classpath> dev.loomcache.redis.InvalidationFanOut [seconds]
  * [rate]} (defaults 10 s, 1,000 writes/s).
@@ -29,11 +29,17 @@ import redis.clients.jedis.RedisClient;
 public final class InvalidationFanOut {
   private InvalidationFanOut() {}
 
+  private static final String WRITE_PUBLISH_AND_LOG = """
+      redis.call('SET', KEYS[1], ARGV[1])
+      redis.call('PUBLISH', ARGV[2], ARGV[3])
+      redis.call('XADD', KEYS[2], 'MAXLEN', '~', '10000', '*', 'm', ARGV[3])
+      return 1""";
+
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
     int rate = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
-    System.out.println("subscribers | writes | p50 ms | p99 ms | max ms | Redis CPU ms per s"
-        + " | bytes to subscribers per write");
+    System.out.println("subscribers | writes | p50 ms | p99 ms | max ms | Redis CPU ms"
+        + " per 1,000 writes | bytes sent per write");
     for (int subscribers : new int[] {1, 8, 32, 64}) {
       try (var server = RedisServer.start()) {
         System.out.println(run(server, subscribers, seconds, rate, false));
@@ -96,10 +102,11 @@ public final class InvalidationFanOut {
         }
         String key = "t" + System.nanoTime() + "-" + (i % 1_000);
         try {
-          tier.write(key, StoredValue.of(value, StoredValue.NEVER_EXPIRES));
-          if (withLog) {
-            client.eval("return redis.call('XADD', KEYS[1], 'MAXLEN', '~', '10000', '*', 'k',"
-                + " ARGV[1])", List.of("fan:__log"), List.of(key));
+          if (withLog) { // the tier's script plus the log append, in one script (standalone only)
+            client.eval(WRITE_PUBLISH_AND_LOG, List.of("fan:" + key, "fan:__log"),
+                List.of("v".repeat(100), channel, "fanout 1 " + i + "\nk" + key));
+          } else {
+            tier.write(key, StoredValue.of(value, StoredValue.NEVER_EXPIRES));
           }
         } catch (RuntimeException e) {
           // counted by the tier; the run goes on
@@ -111,7 +118,7 @@ public final class InvalidationFanOut {
       while (latencies.size() < expected && System.nanoTime() < deadline) {
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
       }
-      double cpuMillisPerSecond = (cpu(admin) - cpuBefore) * 1000 / elapsed;
+      double cpuMillisPerThousandWrites = (cpu(admin) - cpuBefore) * 1000 / writes * 1000;
       long bytesPerWrite = (totalNetOutput(admin) - sentBefore) / writes;
       long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
       for (JedisPubSub pubsub : subscribers) {
@@ -123,7 +130,7 @@ public final class InvalidationFanOut {
       connections.forEach(Jedis::close);
       return String.format("%d | %d (%.0f/s) | %.2f | %.2f | %.2f | %.0f | %d%s", subscriberCount,
           writes, writes / elapsed, millis(sorted, 0.50), millis(sorted, 0.99),
-          millis(sorted, 1.0), cpuMillisPerSecond, bytesPerWrite,
+          millis(sorted, 1.0), cpuMillisPerThousandWrites, bytesPerWrite,
           sorted.length < expected ? " (lost " + (expected - sorted.length) + ")" : "");
     }
   }
