@@ -303,7 +303,8 @@ public final class RedisTier implements CacheTier {
    * it is being built. Parks the calling thread until the subscription is confirmed, Redis refuses
    * the connection, or the heartbeat interval (default 1 s) passes, so that the first loads after
    * {@code build()} are cached; a subscription confirmed only later clears L1, since messages
-   * published before it were not heard.
+   * published before it were not heard. On a cluster client, first publishes one heartbeat with
+   * {@code SPUBLISH} to learn whether the nodes have sharded pub/sub (one command timeout at most).
    *
    * @throws IllegalStateException if called twice, or after close
    */
@@ -314,6 +315,11 @@ public final class RedisTier implements CacheTier {
       return;
     }
     InvalidationSubscriber started;
+    checkOpen();
+    if (subscriberOrNull() != null) {
+      throw new IllegalStateException("Redis tier '" + name + "' already has a listener");
+    }
+    boolean sharded = chooseShardedPubSub(); // I/O: before the lock
     lifecycle.lock();
     try {
       checkOpen();
@@ -323,8 +329,7 @@ public final class RedisTier implements CacheTier {
       long heartbeatMillis = Math.max(1, heartbeat.toMillis());
       started = new InvalidationSubscriber(client, messages, listener,
           leases == null ? key -> {} : leases::changed, () -> ops.publishHeartbeat(heartbeatMillis),
-          heartbeat, acknowledgements, ops::publishAcknowledgement, chooseShardedPubSub(), counters,
-          log);
+          heartbeat, acknowledgements, ops::publishAcknowledgement, sharded, counters, log);
       subscriber = started;
       this.listener = listener;
     } finally {
