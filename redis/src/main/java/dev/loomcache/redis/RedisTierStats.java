@@ -157,7 +157,10 @@ public final class RedisTierStats {
     return counts[SILENT_CLEARS];
   }
 
-  /** L1 clears because this instance's own subscription was lost and confirmed again. */
+  /**
+   * L1 clears because this instance's own subscription was lost and confirmed again (or its first
+   * subscription was confirmed only after the cache was built).
+   */
   public long resubscribeClearCount() {
     return counts[RESUBSCRIBE_CLEARS];
   }

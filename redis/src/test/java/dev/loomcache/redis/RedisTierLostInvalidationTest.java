@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.loomcache.Cache;
 import dev.loomcache.spi.ValueCodec;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -82,8 +83,13 @@ class RedisTierLostInvalidationTest {
       Polling.awaitUntil(PROPAGATION, "b heard tick " + i,
           () -> b.tier().stats().receivedInvalidationCount() >= expected);
     }
-    assertThat(b.tier().stats().lostInvalidationClearCount()).as(b.tier().stats().toString()).isZero();
-    assertThat(a.tier().stats().lostInvalidationClearCount()).as(a.tier().stats().toString()).isZero();
+    // No false alarm from the sequence checks (a first subscription confirmed late, on a loaded
+    // machine, may still clear once as a resubscription: that is not what this test is about).
+    for (var service : List.of(a, b)) {
+      var stats = service.tier().stats();
+      assertThat(stats.gapClearCount() + stats.restartClearCount() + stats.silentSenderClearCount())
+          .as(stats.toString()).isZero();
+    }
   }
 
   @Test
