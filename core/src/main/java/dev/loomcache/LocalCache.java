@@ -60,8 +60,11 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     // Deadlines in L1 come from a coarse clock, unless the builder was given a ticker (a fake one).
     this.coarseClock = builder.ticker() == Ticker.systemTicker();
     Ticker clock = coarseClock ? CoarseClock.acquire() : builder.ticker();
-    this.l1 = new L1Store<>(builder.maximumSize(), !defaultTtl.isNever(), clock,
-        builder.executor(), stats);
+    // A shared tier may bound how long its entries live in L1 (lost invalidations): that needs the
+    // variable-expiry layout; caches without such a tier keep the layout their TTL chose.
+    Ttl localCap = Tiers.maxLocalLifetime(builder.tiers());
+    this.l1 = new L1Store<>(builder.maximumSize(), !defaultTtl.isNever() || !localCap.isNever(),
+        clock, builder.executor(), stats, localCap);
     this.tiers = tierStack(builder);
     this.flights = new FlightTable<>();
     this.writes = new WritePath<>(flights, l1, stats, tiers);

@@ -45,6 +45,7 @@ public final class L1Store<K, V> {
   private final Policy.@Nullable VarExpiration<K, Object> expiration;
   private final Ticker clock;
   private final boolean storesNothing;
+  private final long maxLifetimeNanos; // Long.MAX_VALUE: no cap
 
   /**
    * Set before the first {@link Timed} wrapper is published (plain layout only). A plain field: a
@@ -58,6 +59,20 @@ public final class L1Store<K, V> {
    */
   public L1Store(long maximumSize, boolean variableExpiry, Ticker clock, @Nullable Executor executor,
       StatsCounter stats) {
+    this(maximumSize, variableExpiry, clock, executor, stats, Ttl.NEVER);
+  }
+
+  /**
+   * @param maxLifetime the longest any entry stays, whatever its TTL (a shared tier's bound on
+   *     local staleness, {@code CacheTier.maxLocalLifetime()}); {@link Ttl#NEVER} for none. A finite
+   *     one needs {@code variableExpiry}.
+   */
+  public L1Store(long maximumSize, boolean variableExpiry, Ticker clock, @Nullable Executor executor,
+      StatsCounter stats, Ttl maxLifetime) {
+    if (!maxLifetime.isNever() && !variableExpiry) {
+      throw new IllegalArgumentException("a finite maxLifetime needs the variable-expiry layout");
+    }
+    this.maxLifetimeNanos = maxLifetime.nanos();
     // Caffeine evicts over-size entries asynchronously; a cache of size 0 must not hold any at all.
     this.storesNothing = maximumSize == 0;
     this.clock = clock;
@@ -101,7 +116,7 @@ public final class L1Store<K, V> {
       return;
     }
     if (expiration != null) {
-      expiration.put(key, value, ttl.nanos(), TimeUnit.NANOSECONDS);
+      expiration.put(key, value, Math.min(ttl.nanos(), maxLifetimeNanos), TimeUnit.NANOSECONDS);
     } else if (ttl.nanos() >= EFFECTIVELY_NEVER) {
       cache.put(key, value);
     } else {

@@ -56,6 +56,24 @@ public final class Tiers<K, V> {
   /** A value found in a tier, with the TTL it has left. */
   record Promoted<V>(V value, Ttl ttl) {}
 
+  /**
+   * The smallest {@link CacheTier#maxLocalLifetime()} of {@code tiers}: the longest an L1 entry may
+   * live in a cache on them; {@link Ttl#NEVER} if none sets one.
+   */
+  public static Ttl maxLocalLifetime(List<CacheTier> tiers) {
+    Ttl cap = Ttl.NEVER;
+    for (CacheTier tier : tiers) {
+      java.time.Duration bound = tier.maxLocalLifetime();
+      if (bound != null && bound.isPositive()) {
+        Ttl ttl = Ttl.of(bound, "maxLocalLifetime");
+        if (ttl.nanos() < cap.nanos()) {
+          cap = ttl;
+        }
+      }
+    }
+    return cap;
+  }
+
   /** Whether there are no tiers at all (then no write needs a lane). */
   public boolean isEmpty() {
     return tiers.isEmpty();

@@ -52,6 +52,17 @@ public interface CacheTier extends AutoCloseable {
    */
   default void subscribe(TierListener listener) {}
 
+  /**
+   * The longest an entry this tier backs may stay in the cache's L1 before it is read from the tier
+   * again, or null for no limit (the default). A tier shared by several instances returns a bound
+   * here so that a lost invalidation cannot keep a stale copy in L1 for longer; the cache caps the
+   * L1 lifetime of every entry at the smallest bound of its tiers (its TTL in the tiers is
+   * unchanged). Read once, when the cache is built.
+   */
+  default java.time.@Nullable Duration maxLocalLifetime() {
+    return null;
+  }
+
   /** Flushes pending writes and releases resources. Called once, by the cache's close. */
   @Override
   void close();

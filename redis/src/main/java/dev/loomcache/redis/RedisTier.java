@@ -2,6 +2,7 @@ package dev.loomcache.redis;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.loomcache.redis.internal.Acknowledgements;
 import dev.loomcache.redis.internal.CircuitBreaker;
 import dev.loomcache.redis.internal.Commands;
 import dev.loomcache.redis.internal.InvalidationSubscriber;
@@ -22,7 +23,9 @@ import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * A shared L2 tier on Redis: read on an L1 miss, written on every store, invalidated with the cache.
@@ -64,6 +67,9 @@ public final class RedisTier implements CacheTier {
   private final Recovery recovery;
   private final @Nullable WriteBehindQueue writeBehind;
   private final @Nullable Leases leases;
+  private final Duration maxLocalStaleness;
+  private final Acknowledgements acknowledgements = new Acknowledgements();
+  private @Nullable TierListener listener; // guarded by lifecycle
   private final ReentrantLock lifecycle = new ReentrantLock();
   private @Nullable InvalidationSubscriber subscriber; // guarded by lifecycle
   private volatile boolean closed;
@@ -77,8 +83,9 @@ public final class RedisTier implements CacheTier {
     this.breaker = new CircuitBreaker(builder.failureThreshold());
     this.commands = new Commands(client, builder.commandTimeout(), breaker, counters);
     this.messages = builder.crossInstanceInvalidation()
-        ? new Messages(builder.channelFor(keyPrefix), instanceId)
+        ? new Messages(builder.channelFor(keyPrefix), instanceId, System.currentTimeMillis())
         : null;
+    this.maxLocalStaleness = builder.maxLocalStaleness();
     this.ops = new RedisOps(commands, keyPrefix, messages, counters);
     this.recovery = new Recovery(ops, breaker, builder.probeInterval(), builder.repairCapacity(),
         counters, log);
@@ -296,7 +303,8 @@ public final class RedisTier implements CacheTier {
    * it is being built. Parks the calling thread until the subscription is confirmed, Redis refuses
    * the connection, or the heartbeat interval (default 1 s) passes, so that the first loads after
    * {@code build()} are cached; a subscription confirmed only later clears L1, since messages
-   * published before it were not heard.
+   * published before it were not heard. On a cluster client, first publishes one heartbeat with
+   * {@code SPUBLISH} to learn whether the nodes have sharded pub/sub (one command timeout at most).
    *
    * @throws IllegalStateException if called twice, or after close
    */
@@ -307,20 +315,106 @@ public final class RedisTier implements CacheTier {
       return;
     }
     InvalidationSubscriber started;
+    checkOpen();
+    if (subscriberOrNull() != null) {
+      throw new IllegalStateException("Redis tier '" + name + "' already has a listener");
+    }
+    boolean sharded = chooseShardedPubSub(); // I/O: before the lock
     lifecycle.lock();
     try {
       checkOpen();
       if (subscriber != null) {
         throw new IllegalStateException("Redis tier '" + name + "' already has a listener");
       }
+      long heartbeatMillis = Math.max(1, heartbeat.toMillis());
       started = new InvalidationSubscriber(client, messages, listener,
-          leases == null ? key -> {} : leases::changed, ops::publishHeartbeat, heartbeat, counters,
-          log);
+          leases == null ? key -> {} : leases::changed, () -> ops.publishHeartbeat(heartbeatMillis),
+          heartbeat, acknowledgements, ops::publishAcknowledgement, sharded, counters, log);
       subscriber = started;
+      this.listener = listener;
     } finally {
       lifecycle.unlock();
     }
     started.awaitFirstSubscription(heartbeat); // outside the lock: close() must not wait for it
+  }
+
+  /**
+   * Sharded pub/sub on a cluster client whose nodes know SPUBLISH (Redis 7+), classic pub/sub
+   * otherwise; decided by publishing a first heartbeat (a Redis that does not answer counts as 7+:
+   * the publishes fall back when they find out).
+   */
+  private boolean chooseShardedPubSub() {
+    if (!(client instanceof RedisClusterClient)) {
+      return false;
+    }
+    ops.useShardedPubSub(true);
+    try {
+      ops.publishHeartbeat(Math.max(1, heartbeat.toMillis()));
+    } catch (RedisTierException e) {
+      if (e.getCause() instanceof JedisDataException) { // "unknown command": Redis before 7
+        ops.useShardedPubSub(false);
+      }
+    }
+    return ops.shardedPubSub();
+  }
+
+  /** Whether invalidations travel by sharded pub/sub (SSUBSCRIBE/SPUBLISH on a Redis 7+ Cluster). */
+  public boolean usesShardedPubSub() {
+    return ops.shardedPubSub();
+  }
+
+  /**
+   * The longest an entry backed by this tier stays in a cache's L1 before it is read from Redis
+   * again ({@link RedisTierBuilder#maxLocalStaleness}): the bound on staleness if invalidation
+   * messages are lost.
+   */
+  @Override
+  public Duration maxLocalLifetime() {
+    return maxLocalStaleness;
+  }
+
+  /**
+   * Removes every key of this cache from Redis, drops this instance's L1, and asks every other
+   * instance on the channel to drop theirs and confirm; the returned {@link Flush} waits for the
+   * confirmations ({@link Flush#awaitAcknowledgement}). Parks the calling thread like
+   * {@link #clear()}. Needs cross-instance invalidation and a subscribed cache.
+   *
+   * <pre>{@code
+   * int confirmed = tier.invalidateAll().awaitAcknowledgement(Duration.ofSeconds(5));
+   * }</pre>
+   *
+   * @throws IllegalStateException if cross-instance invalidation is off, no cache uses this tier,
+   *     or the tier is closed
+   * @throws RedisTierException if Redis failed (the clear is retried when Redis answers again)
+   */
+  public Flush invalidateAll() {
+    checkOpen();
+    TierListener local;
+    lifecycle.lock();
+    try {
+      local = listener;
+    } finally {
+      lifecycle.unlock();
+    }
+    if (messages == null || local == null) {
+      throw new IllegalStateException("invalidateAll() needs crossInstanceInvalidation(true) and a"
+          + " cache built on Redis tier '" + name + "' (it clears that cache's L1 too)");
+    }
+    if (writeBehind != null) {
+      writeBehind.discardPending();
+    }
+    local.invalidatedAll();
+    String requestId = UUID.randomUUID().toString();
+    Acknowledgements.Request request = acknowledgements.open(requestId);
+    long reached;
+    try {
+      reached = ops.clearNamespace(requestId);
+    } catch (RedisTierException e) {
+      recovery.namespaceMayBeStale();
+      throw e;
+    }
+    local.invalidatedAll(); // loads that began before the clear may have promoted old values
+    return new Flush(request, Math.max(0, reached - (isSubscribed() ? 1 : 0)));
   }
 
   /** Whether the invalidation subscription is confirmed right now (false when it is off). */
@@ -357,6 +451,11 @@ public final class RedisTier implements CacheTier {
       writeBehind.close();
     }
     if (current != null) {
+      try {
+        ops.publishGoodbye(); // so that others do not take our silence for lost messages
+      } catch (RuntimeException e) {
+        LoggerFactory.getLogger("dev.loomcache.redis").debug("Could not publish a goodbye", e);
+      }
       current.close();
     }
     recovery.close();

@@ -34,6 +34,7 @@ public final class RedisTierBuilder {
   static final int DEFAULT_REPAIR_CAPACITY = 10_000;
   static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(1);
   static final String CHANNEL_PREFIX = "loomcache:invalidations:";
+  static final Duration DEFAULT_MAX_LOCAL_STALENESS = Duration.ofSeconds(5);
 
   private final @Nullable UnifiedJedis client; // given by the user, who closes it
   private final @Nullable RedisUri uri; // or opened from this at build time, closed by the tier
@@ -51,6 +52,7 @@ public final class RedisTierBuilder {
   int repairCapacity;
   @Nullable Duration heartbeatInterval;
   @Nullable MeterRegistry meterRegistry;
+  @Nullable Duration maxLocalStaleness;
 
   RedisTierBuilder(UnifiedJedis client) {
     this.client = requireNonNull(client, "client must not be null");
@@ -251,6 +253,22 @@ public final class RedisTierBuilder {
     return this;
   }
 
+  /**
+   * Sets the longest an entry of a cache on this tier stays in that cache's L1 before it is read
+   * from Redis again; default 5 s. It bounds how long an instance can serve a value another instance
+   * changed when invalidation messages were lost; with messages delivered, staleness is the pub/sub
+   * delivery time. Shorter means more Redis reads; a very long one (say 100 days) turns the bound
+   * off. A cache's own TTL still applies when it is shorter.
+   *
+   * @throws IllegalArgumentException if {@code maxLocalStaleness} is not positive
+   */
+  public RedisTierBuilder maxLocalStaleness(Duration maxLocalStaleness) {
+    positive(maxLocalStaleness, "maxLocalStaleness");
+    checkUnset("maxLocalStaleness", this.maxLocalStaleness);
+    this.maxLocalStaleness = maxLocalStaleness;
+    return this;
+  }
+
   /** Binds the tier's own meters (see the README) to {@code registry}; default: none. */
   public RedisTierBuilder meterRegistry(MeterRegistry registry) {
     requireNonNull(registry, "registry must not be null");
@@ -304,6 +322,7 @@ public final class RedisTierBuilder {
     addIfSet(shown, "probeInterval", probeInterval);
     addIfSet(shown, "repairCapacity", positiveOrNull(repairCapacity));
     addIfSet(shown, "heartbeatInterval", heartbeatInterval);
+    addIfSet(shown, "maxLocalStaleness", maxLocalStaleness);
     if (meterRegistry != null) {
       shown.add("meterRegistry");
     }
@@ -371,6 +390,10 @@ public final class RedisTierBuilder {
 
   Duration heartbeatInterval() {
     return heartbeatInterval == null ? DEFAULT_HEARTBEAT : heartbeatInterval;
+  }
+
+  Duration maxLocalStaleness() {
+    return maxLocalStaleness == null ? DEFAULT_MAX_LOCAL_STALENESS : maxLocalStaleness;
   }
 
   private static void positive(Duration duration, String parameter) {

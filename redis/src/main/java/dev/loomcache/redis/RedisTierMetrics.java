@@ -71,6 +71,14 @@ final class RedisTierMetrics implements MeterBinder {
         "Keys deleted from Redis after a failed write reached it late");
     counter(registry, "cache.tier.redis.repairs", tags.and("kind", "clear"),
         counters.repairedClears, "Namespace clears done as a repair");
+    counter(registry, "cache.tier.redis.invalidations.lost", tags.and("reason", "gap"),
+        counters.gapClears, "L1 clears: a gap in another instance's sequence numbers");
+    counter(registry, "cache.tier.redis.invalidations.lost", tags.and("reason", "restart"),
+        counters.restartClears, "L1 clears: another instance restarted (new epoch)");
+    counter(registry, "cache.tier.redis.invalidations.lost", tags.and("reason", "silent"),
+        counters.silentSenderClears, "L1 clears: another instance's heartbeats stopped");
+    counter(registry, "cache.tier.redis.invalidations.lost", tags.and("reason", "resubscribe"),
+        counters.resubscribeClears, "L1 clears: this instance's subscription was lost");
     Gauge.builder("cache.tier.redis.repairs.pending", recovery, Recovery::pendingCount)
         .tags(tags).description("Keys waiting for a repair").register(registry);
   }

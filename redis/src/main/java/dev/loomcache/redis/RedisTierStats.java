@@ -29,6 +29,11 @@ public final class RedisTierStats {
   private static final int REPAIRED_KEYS = 13;
   private static final int REPAIRED_CLEARS = 14;
   private static final int PENDING_REPAIRS = 15;
+  private static final int GAP_CLEARS = 16;
+  private static final int RESTART_CLEARS = 17;
+  private static final int SILENT_CLEARS = 18;
+  private static final int RESUBSCRIBE_CLEARS = 19;
+  private static final int ACKS_SENT = 20;
 
   RedisTierStats(boolean breakerOpen, long breakerOpens, boolean subscribed, int queued,
       int pendingRepairs, TierCounters c) {
@@ -39,7 +44,9 @@ public final class RedisTierStats {
         queued, c.droppedWrites.sum(), c.writeBehindFailures.sum(),
         c.publishedInvalidations.sum(), c.receivedInvalidations.sum(), c.subscriptions.sum(),
         c.leasesAcquired.sum(), c.leaseWaits.sum(), c.leaseWaitsServed.sum(),
-        c.repairedKeys.sum(), c.repairedClears.sum(), pendingRepairs};
+        c.repairedKeys.sum(), c.repairedClears.sum(), pendingRepairs, c.gapClears.sum(),
+        c.restartClears.sum(), c.silentSenderClears.sum(), c.resubscribeClears.sum(),
+        c.acknowledgementsSent.sum()};
   }
 
   /** Whether the circuit breaker is open: Redis is considered down and calls skip it. */
@@ -132,6 +139,47 @@ public final class RedisTierStats {
     return counts[PENDING_REPAIRS];
   }
 
+  /**
+   * L1 clears because another instance's invalidations were found lost while this instance stayed
+   * subscribed: a gap in its sequence numbers (its watermark passed numbers never received).
+   */
+  public long gapClearCount() {
+    return counts[GAP_CLEARS];
+  }
+
+  /** L1 clears because another instance reappeared with a new epoch (it restarted). */
+  public long restartClearCount() {
+    return counts[RESTART_CLEARS];
+  }
+
+  /** L1 clears because another instance's heartbeats stopped without a goodbye. */
+  public long silentSenderClearCount() {
+    return counts[SILENT_CLEARS];
+  }
+
+  /**
+   * L1 clears because this instance's own subscription was lost and confirmed again (or its first
+   * subscription was confirmed only after the cache was built).
+   */
+  public long resubscribeClearCount() {
+    return counts[RESUBSCRIBE_CLEARS];
+  }
+
+  /**
+   * Every L1 clear caused by possibly lost invalidations: the sum of {@link #gapClearCount()},
+   * {@link #restartClearCount()}, {@link #silentSenderClearCount()} and
+   * {@link #resubscribeClearCount()}.
+   */
+  public long lostInvalidationClearCount() {
+    return gapClearCount() + restartClearCount() + silentSenderClearCount()
+        + resubscribeClearCount();
+  }
+
+  /** Acknowledgements of other instances' {@code invalidateAll()} this instance sent. */
+  public long acknowledgementSentCount() {
+    return counts[ACKS_SENT];
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof RedisTierStats other
@@ -165,6 +213,11 @@ public final class RedisTierStats {
         + ", leaseWaitServedCount=" + leaseWaitServedCount()
         + ", repairedKeyCount=" + repairedKeyCount()
         + ", repairedClearCount=" + repairedClearCount()
-        + ", pendingRepairCount=" + pendingRepairCount() + '}';
+        + ", pendingRepairCount=" + pendingRepairCount()
+        + ", gapClearCount=" + gapClearCount()
+        + ", restartClearCount=" + restartClearCount()
+        + ", silentSenderClearCount=" + silentSenderClearCount()
+        + ", resubscribeClearCount=" + resubscribeClearCount()
+        + ", acknowledgementSentCount=" + acknowledgementSentCount() + '}';
   }
 }

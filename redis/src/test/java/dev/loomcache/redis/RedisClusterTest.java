@@ -107,4 +107,25 @@ class RedisClusterTest {
     assertThat(client.exists("leases:__lease:k")).isFalse();
     assertThat(new String(a.tier().read("k").bytes(), UTF_8)).isEqualTo("v");
   }
+
+  @Test
+  void invalidations_useShardedPubSub_onRedis7_withSequencesIntact() {
+    var a = service("sharded:");
+    var b = service("sharded:");
+    assertThat(a.tier().usesShardedPubSub()).isTrue();
+    assertThat(b.tier().usesShardedPubSub()).isTrue();
+    a.cache().put("u1", "v0");
+    Polling.awaitUntil(Duration.ofSeconds(5), "b holds u1",
+        () -> "v0".equals(b.cache().get("u1", () -> "loaded")));
+
+    a.cache().put("u1", "v1");
+
+    Polling.awaitUntil(Duration.ofSeconds(5), "b sees a's put over SPUBLISH",
+        () -> "v1".equals(b.cache().get("u1", () -> "loaded")));
+    assertThat(b.tier().stats().receivedInvalidationCount()).isGreaterThanOrEqualTo(1);
+    assertThat(b.tier().stats().gapClearCount()).isZero();
+    // The shard channel lives on one node only: classic PUBLISH there reaches no sharded subscriber.
+    Flush flush = a.tier().invalidateAll();
+    assertThat(flush.awaitAcknowledgement(Duration.ofSeconds(5))).isGreaterThanOrEqualTo(1);
+  }
 }

@@ -16,7 +16,7 @@ class RedisTierFromUriTest {
   private static final String VALID_KEYS = "valid keys: keyPrefix, name, commandTimeout, writeMode,"
       + " writeBehindQueueCapacity, writeBehindThreads, invalidation, invalidationChannel,"
       + " singleFlight, failureThreshold, probeInterval, repairCapacity, heartbeatInterval,"
-      + " poolSize";
+      + " maxLocalStaleness, poolSize";
   private static final String SECRET = "s3cr3t-Pa55";
 
   @Test
@@ -25,6 +25,7 @@ class RedisTierFromUriTest {
         + "&name=shared&commandTimeout=50ms&writeMode=WRITE_BEHIND&writeBehindQueueCapacity=500"
         + "&writeBehindThreads=4&invalidation=true&invalidationChannel=chan&singleFlight=2s"
         + "&failureThreshold=7&probeInterval=PT0.25S&repairCapacity=99&heartbeatInterval=3s"
+        + "&maxLocalStaleness=750ms"
         + "&poolSize=32");
 
     assertThat(builder.keyPrefix).isEqualTo("users:");
@@ -40,6 +41,7 @@ class RedisTierFromUriTest {
     assertThat(builder.probeInterval()).isEqualTo(Duration.ofMillis(250));
     assertThat(builder.repairCapacity()).isEqualTo(99);
     assertThat(builder.heartbeatInterval()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(builder.maxLocalStaleness()).isEqualTo(Duration.ofMillis(750));
     assertThat(RedisUri.parse("redis://h:1?poolSize=32").query()).containsEntry("poolSize", "32");
   }
 

@@ -49,7 +49,9 @@ class RedisTierReadWriteTest {
     assertThat(pttl).isBetween(Duration.ofMinutes(9).toMillis(), Duration.ofMinutes(10).toMillis());
 
     var ticker = new FakeTicker();
-    Cache<String, String> reader = service("users:", ticker);
+    // maxLocalStaleness (5 s by default) would re-read it from Redis sooner: lift it to see the TTL.
+    Cache<String, String> reader = redis.services()
+        .start("users:", b -> b.maxLocalStaleness(Duration.ofDays(1)), ticker).cache();
     assertThat(reader.get("u1", () -> "loaded")).isEqualTo("Ada");
     assertThat(reader.stats().tierStats().getFirst().hitCount()).isEqualTo(1);
 

@@ -9,6 +9,8 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.JedisShardedPubSub;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -29,6 +31,14 @@ import redis.clients.jedis.UnifiedJedis;
  * interval; if one was published and nothing at all arrived on the subscription for two intervals
  * after it, the subscriber is interrupted, which closes its socket and makes it reconnect. (A PING on
  * the subscription would be simpler, but Jedis cannot read its reply on a RESP3 connection.)
+ *
+ * <p>Losses that leave our connection up (a cluster bus that dropped messages, a sender whose
+ * messages stopped reaching us, a sender that restarted) are found by {@link SenderSequences}: each
+ * change carries its sender's sequence number and each heartbeat its watermark; on evidence of a
+ * loss the listener hears {@code invalidatedAll()}, counted by cause in {@link TierCounters}.
+ *
+ * <p>On a Redis 7+ Cluster the subscription is sharded ({@code SSUBSCRIBE}, one connection to the
+ * node owning the channel's slot); otherwise it is a classic {@code SUBSCRIBE}.
  */
 public final class InvalidationSubscriber implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger("dev.loomcache.redis");
@@ -43,6 +53,10 @@ public final class InvalidationSubscriber implements AutoCloseable {
   private final RateLimitedLog log;
   private final long heartbeatNanos;
   private final Runnable publishHeartbeat;
+  private final SenderSequences sequences;
+  private final Acknowledgements acknowledgements;
+  private final Consumer<String> acknowledge;
+  private final boolean sharded;
   private volatile @Nullable Handler current;
   private volatile boolean subscribed;
   private volatile long attemptStarted = System.nanoTime();
@@ -60,11 +74,19 @@ public final class InvalidationSubscriber implements AutoCloseable {
    *
    * @param remoteChange also told of every key another instance changed (wakes lease waiters)
    * @param publishHeartbeat publishes a heartbeat message on the channel; may throw
+   * @param acknowledgements where acknowledgements of this instance's requests are counted
+   * @param acknowledge publishes an acknowledgement of another instance's request; may throw
+   * @param sharded whether to subscribe with SSUBSCRIBE (the client is a cluster client)
    */
   public InvalidationSubscriber(UnifiedJedis client, Messages messages, TierListener listener,
       Consumer<String> remoteChange, Runnable publishHeartbeat, Duration heartbeat,
+      Acknowledgements acknowledgements, Consumer<String> acknowledge, boolean sharded,
       TierCounters counters, RateLimitedLog log) {
     this.client = client;
+    this.acknowledgements = acknowledgements;
+    this.acknowledge = acknowledge;
+    this.sharded = sharded;
+    this.sequences = new SenderSequences(SenderSequences.silenceNanos(heartbeat.toMillis()));
     this.messages = messages;
     this.listener = listener;
     this.remoteChange = remoteChange;
@@ -108,7 +130,11 @@ public final class InvalidationSubscriber implements AutoCloseable {
       answered = true;
       attemptStarted = System.nanoTime();
       try {
-        client.subscribe(handler, messages.channelName()); // returns on unsubscribe
+        if (sharded) {
+          ((RedisClusterClient) client).ssubscribe(handler.sharded, messages.channelName());
+        } else {
+          client.subscribe(handler, messages.channelName()); // returns on unsubscribe
+        }
       } catch (RuntimeException e) {
         firstAttempt.countDown(); // no use making build() wait for a Redis that refused us
         if (!closed) {
@@ -147,16 +173,38 @@ public final class InvalidationSubscriber implements AutoCloseable {
         attemptStarted = now;
         answered = true;
         subscriber.interrupt();
-      } else if (subscribed && answered) {
-        heartbeatSent = now;
-        answered = false; // before publishing: the message may arrive before publish returns
+      } else {
+        // Published every interval, subscribed or not: other instances judge gaps by its watermark.
+        boolean probe = subscribed && answered;
+        if (probe) {
+          heartbeatSent = now;
+          answered = false; // before publishing: the message may arrive before publish returns
+        }
         try {
           publishHeartbeat.run();
         } catch (RuntimeException e) {
-          answered = true; // nothing to wait for; Redis failures are handled elsewhere
+          if (probe) {
+            answered = true; // nothing to wait for; Redis failures are handled elsewhere
+          }
           logger.debug("Could not publish a heartbeat", e);
         }
       }
+      int silentSenders = sequences.sweepSilent();
+      if (silentSenders > 0 && subscribed) {
+        log.warn("silent-sender", silentSenders + " instance(s) publishing on '" + messages.channelName()
+            + "' went silent without a goodbye; dropping L1, since their changes may be lost",
+            new IllegalStateException("silent sender"));
+        dropAll();
+        counters.silentSenderClears.add(silentSenders); // after the clear: a reader of it sees it done
+      }
+    }
+  }
+
+  private void dropAll() {
+    try {
+      listener.invalidatedAll();
+    } catch (RuntimeException e) {
+      log.warn("listener", "The cache failed to handle an invalidation", e);
     }
   }
 
@@ -169,7 +217,11 @@ public final class InvalidationSubscriber implements AutoCloseable {
     Handler handler = current;
     if (subscribed && handler != null) {
       try {
-        handler.unsubscribe();
+        if (sharded) {
+          handler.sharded.sunsubscribe();
+        } else {
+          handler.unsubscribe();
+        }
       } catch (RuntimeException e) {
         logger.debug("Could not unsubscribe; closing the connection instead", e);
       }
@@ -194,11 +246,33 @@ public final class InvalidationSubscriber implements AutoCloseable {
 
   private final class Handler extends JedisPubSub {
     volatile boolean confirmed;
+    final JedisShardedPubSub sharded = new JedisShardedPubSub() {
+      @Override
+      public void onSSubscribe(String channel, int subscribedChannels) {
+        confirmed();
+      }
+
+      @Override
+      public void onSMessage(String channel, String message) {
+        received(message);
+      }
+    };
 
     @Override
     public void onSubscribe(String channel, int subscribedChannels) {
+      confirmed();
+    }
+
+    @Override
+    public void onMessage(String channel, String message) {
+      received(message);
+    }
+
+    private void confirmed() {
+      sequences.reset();
       if (everConfirmed || startupOver) {
         listener.invalidatedAll(); // messages published while we were not subscribed are lost
+        counters.resubscribeClears.increment();
       }
       everConfirmed = true;
       confirmed = true;
@@ -207,25 +281,79 @@ public final class InvalidationSubscriber implements AutoCloseable {
       firstAttempt.countDown();
     }
 
-    @Override
-    public void onMessage(String channel, String message) {
+    private void received(String text) {
       answered = true; // any message, a heartbeat of ours included, shows the line is alive
-      Messages.Change change = messages.parse(message);
-      if (change == null) {
+      Messages.Message message = Messages.parse(text);
+      if (message == null || messages.isOwn(message)) {
         return;
       }
-      counters.receivedInvalidations.increment();
+      boolean sequenced = message.seq() != Messages.UNSEQUENCED;
       try {
-        String key = change.key();
-        if (key == null) {
-          listener.invalidatedAll();
-        } else {
-          listener.invalidated(key);
-          remoteChange.accept(key);
+        switch (message.kind()) {
+          case 'k' -> {
+            counters.receivedInvalidations.increment();
+            listener.invalidated(message.payload());
+            remoteChange.accept(message.payload());
+            if (sequenced) {
+              judge(sequences.change(message.sender(), message.epoch(), message.seq()));
+            }
+          }
+          case '*' -> {
+            counters.receivedInvalidations.increment();
+            listener.invalidatedAll();
+            if (sequenced) {
+              sequences.change(message.sender(), message.epoch(), message.seq()); // L1 is empty
+            }
+            if (!message.payload().isEmpty()) {
+              acknowledge(message.payload());
+            }
+          }
+          case 'h' -> {
+            if (sequenced) {
+              judge(sequences.heartbeat(message.sender(), message.epoch(), message.seq(),
+                  parseInterval(message.payload())));
+            }
+          }
+          case 'x' -> {
+            if (sequenced) {
+              judge(sequences.goodbye(message.sender(), message.epoch(), message.seq()));
+            }
+          }
+          case 'a' -> acknowledgements.received(message.payload(), message.sender());
+          default -> { }
         }
       } catch (RuntimeException e) {
         log.warn("listener", "The cache failed to handle an invalidation", e);
       }
+    }
+
+    private void judge(SenderSequences.Verdict verdict) {
+      if (verdict == SenderSequences.Verdict.NONE) {
+        return;
+      }
+      log.warn("lost-invalidation", "Invalidations on '" + messages.channelName()
+          + "' were lost (" + verdict + "); dropping L1", new IllegalStateException(verdict.name()));
+      listener.invalidatedAll();
+      // Counted after the clear, so that whoever sees the count finds L1 already cleared.
+      (verdict == SenderSequences.Verdict.GAP ? counters.gapClears : counters.restartClears)
+          .increment();
+    }
+
+    private void acknowledge(String requestId) {
+      try {
+        acknowledge.accept(requestId);
+        counters.acknowledgementsSent.increment();
+      } catch (RuntimeException e) {
+        logger.debug("Could not acknowledge request {}", requestId, e);
+      }
+    }
+  }
+
+  private static long parseInterval(String payload) {
+    try {
+      return Long.parseLong(payload);
+    } catch (NumberFormatException e) {
+      return 1_000;
     }
   }
 }

@@ -8,8 +8,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.CommandObjects;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.ScanIteration;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
@@ -22,6 +24,11 @@ import redis.clients.jedis.params.SetParams;
  * <p>A write and the message telling other instances about it are one Lua script, so Redis applies
  * both or neither, and a reader woken by the message finds the new value. The scripts touch only the
  * key they declare, so they run unchanged on Redis Cluster ({@code PUBLISH} reaches every node).
+ * With sharded pub/sub on a Redis 7+ Cluster the channel lives in one slot (its hash tag), which is
+ * not the key's, so there the write and the {@code SPUBLISH} are two commands, in that order.
+ *
+ * <p>Every change message takes a sequence number before it is sent and releases it when its
+ * command has ended ({@link Messages}), so heartbeats can tell receivers what they should have seen.
  */
 public final class RedisOps {
   private static final int SCAN_BATCH = 1_000;
@@ -52,6 +59,7 @@ public final class RedisOps {
   private final String leasePrefix;
   private final @Nullable Messages messages;
   private final TierCounters counters;
+  private volatile boolean sharded;
 
   /**
    * Commands on the keys under {@code keyPrefix}.
@@ -88,30 +96,73 @@ public final class RedisOps {
     return commands.call("GET", redisKey, objects.get(redisKey), c -> c.get(redisKey));
   }
 
+  /**
+   * Whether invalidations go by sharded pub/sub (SPUBLISH, Redis 7+ Cluster): then a write and its
+   * message are two commands (the channel's slot is not the key's), the message sent once the write
+   * succeeded.
+   */
+  public void useShardedPubSub(boolean sharded) {
+    this.sharded = sharded;
+  }
+
+  public boolean shardedPubSub() {
+    return sharded;
+  }
+
   /** Sets {@code key}, expiring after {@code pxMillis} (0: never), and tells other instances. */
   public void set(String key, byte[] value, long pxMillis) {
     byte[] redisKey = dataKey(key);
-    if (messages == null) {
+    if (messages == null || sharded) {
       SetParams params = pxMillis == 0 ? SetParams.setParams() : SetParams.setParams().px(pxMillis);
-      commands.call("SET", redisKey, objects.set(redisKey, value, params),
-          c -> c.set(redisKey, value, params));
+      long seq = messages == null ? 0 : messages.take();
+      try {
+        commands.call("SET", redisKey, objects.set(redisKey, value, params),
+            c -> c.set(redisKey, value, params));
+        if (messages != null) {
+          publish(messages.keyChanged(key, seq));
+        }
+      } finally {
+        if (messages != null) {
+          messages.release(seq);
+        }
+      }
       return;
     }
     byte[] px = pxMillis == 0 ? NO_EXPIRY : Long.toString(pxMillis).getBytes(UTF_8);
-    runScript("SET", WRITE_AND_PUBLISH, redisKey,
-        List.of(value, px, messages.channel(), messages.keyChanged(key)));
+    long seq = messages.take();
+    try {
+      runScript("SET", WRITE_AND_PUBLISH, redisKey,
+          List.of(value, px, messages.channel(), messages.keyChanged(key, seq)));
+    } finally {
+      messages.release(seq);
+    }
     counters.publishedInvalidations.increment();
   }
 
   /** Removes {@code key} and tells other instances. */
   public void delete(String key) {
     byte[] redisKey = dataKey(key);
-    if (messages == null) {
-      commands.call("UNLINK", redisKey, objects.unlink(redisKey), c -> c.unlink(redisKey));
+    if (messages == null || sharded) {
+      long seq = messages == null ? 0 : messages.take();
+      try {
+        commands.call("UNLINK", redisKey, objects.unlink(redisKey), c -> c.unlink(redisKey));
+        if (messages != null) {
+          publish(messages.keyChanged(key, seq));
+        }
+      } finally {
+        if (messages != null) {
+          messages.release(seq);
+        }
+      }
       return;
     }
-    runScript("UNLINK", DELETE_AND_PUBLISH, redisKey,
-        List.of(messages.channel(), messages.keyChanged(key)));
+    long seq = messages.take();
+    try {
+      runScript("UNLINK", DELETE_AND_PUBLISH, redisKey,
+          List.of(messages.channel(), messages.keyChanged(key, seq)));
+    } finally {
+      messages.release(seq);
+    }
     counters.publishedInvalidations.increment();
   }
 
@@ -121,6 +172,14 @@ public final class RedisOps {
    * database stays. Not atomic: keys written while it runs may survive.
    */
   public void clearNamespace() {
+    clearNamespace("");
+  }
+
+  /**
+   * As {@link #clearNamespace()}, asking receivers to acknowledge {@code requestId} (none if
+   * empty); returns how many subscribers the message reached (this instance's own included).
+   */
+  public long clearNamespace(String requestId) {
     String pattern = globEscape(keyPrefix) + "*";
     ScanIteration scan = commands.call("SCAN", c -> c.scanIteration(SCAN_BATCH, pattern));
     while (!scan.isIterationCompleted()) {
@@ -130,19 +189,51 @@ public final class RedisOps {
         commands.call("UNLINK", c -> c.unlink(batch)); // on a cluster, split by slot by Jedis
       }
     }
-    if (messages != null) {
-      byte[] message = messages.allChanged();
-      commands.call("PUBLISH", c -> c.publish(messages.channel(), message));
-      counters.publishedInvalidations.increment();
+    if (messages == null) {
+      return 0;
+    }
+    long seq = messages.take();
+    try {
+      return publish(messages.allChanged(seq, requestId));
+    } finally {
+      messages.release(seq);
     }
   }
 
-  /** Publishes a heartbeat on the invalidation channel (ignored by every receiver). */
-  public void publishHeartbeat() {
+  /** Publishes a heartbeat (with this sender's watermark) on the invalidation channel. */
+  public void publishHeartbeat(long intervalMillis) {
     if (messages != null) {
-      byte[] message = messages.heartbeat();
-      commands.call("PUBLISH", c -> c.publish(messages.channel(), message));
+      publishUncounted(messages.heartbeat(intervalMillis));
     }
+  }
+
+  /** Tells other instances this one is closing (so that its silence is not taken as a loss). */
+  public void publishGoodbye() {
+    if (messages != null) {
+      publishUncounted(messages.goodbye());
+    }
+  }
+
+  /** Acknowledges another instance's {@code invalidateAll} request {@code requestId}. */
+  public void publishAcknowledgement(String requestId) {
+    if (messages != null) {
+      publishUncounted(messages.acknowledgement(requestId));
+    }
+  }
+
+  private long publish(byte[] message) {
+    long reached = publishUncounted(message);
+    counters.publishedInvalidations.increment();
+    return reached;
+  }
+
+  private long publishUncounted(byte[] message) {
+    byte[] channel = Objects.requireNonNull(messages).channel();
+    if (sharded) {
+      return commands.call("SPUBLISH", channel, objects.spublish(channel, message),
+          c -> ((RedisClusterClient) c).spublish(channel, message));
+    }
+    return commands.call("PUBLISH", c -> c.publish(channel, message));
   }
 
   /** Tries to take {@code key}'s lease for {@code leaseMillis}; true if this call got it. */

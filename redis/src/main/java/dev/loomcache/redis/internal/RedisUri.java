@@ -64,6 +64,7 @@ public final class RedisUri {
       .option("probeInterval", Reader.DURATION, RedisTierBuilder::probeInterval)
       .option("repairCapacity", Reader.INT, RedisTierBuilder::repairCapacity)
       .option("heartbeatInterval", Reader.DURATION, RedisTierBuilder::heartbeatInterval)
+      .option("maxLocalStaleness", Reader.DURATION, RedisTierBuilder::maxLocalStaleness)
       // Options of the client, not of the tier: read when the client is opened.
       .option("poolSize", Reader.INT, (builder, size) -> {})
       .options();
