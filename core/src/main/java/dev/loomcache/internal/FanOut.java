@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * structured-concurrency contract that {@code getAll} and {@code warmup} need.
  *
  * <p>Two implementations share this contract: {@link ExecutorFanOut} (always available) and
- * {@code StructuredFanOut} on {@link java.util.concurrent.StructuredTaskScope}, a preview API in
+ * {@code StructuredFanOut} on {@code StructuredTaskScope}, a preview API in
  * Java 25, compiled with {@code --enable-preview} and used only when the JVM runs with preview
  * enabled. {@link #get()} picks one once per JVM.
  */
