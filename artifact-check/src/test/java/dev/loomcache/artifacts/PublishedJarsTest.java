@@ -119,6 +119,17 @@ class PublishedJarsTest {
   }
 
   @Test
+  void chronicleJar_withoutModuleInfo_hasAStableAutomaticModuleName() throws IOException {
+    Path jar = existing(new Module("persistence-chronicle", "loomcache-persistence-chronicle")
+        .jar(""));
+    try (var file = new JarFile(jar.toFile())) {
+      assertThat(file.getEntry("module-info.class")).isNull();
+      assertThat(file.getManifest().getMainAttributes().getValue("Automatic-Module-Name"))
+          .isEqualTo("dev.loomcache.chronicle");
+    }
+  }
+
+  @Test
   void repositoryDocs_referToNothingOutsideTheRepository() throws IOException {
     Path root = Path.of(System.getProperty("loomcache.root")).normalize();
     List<String> offenders = new ArrayList<>();
