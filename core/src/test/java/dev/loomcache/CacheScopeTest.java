@@ -65,6 +65,19 @@ class CacheScopeTest {
   }
 
   @Test
+  void bypasses_areAMeter() throws Exception {
+    var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    Cache<String, String> users = Loomcache.newBuilder().name("users").meterRegistry(registry)
+        .build();
+    caches.add(users);
+
+    CacheScope.noStore().run(() -> users.get("k", () -> "v"));
+
+    assertThat(registry.get("cache.bypasses").tag("cache", "users").functionCounter().count())
+        .isEqualTo(1);
+  }
+
+  @Test
   void noCache_get_skipsTheTiers() throws Exception {
     var store = new MapTier.Store();
     Cache<String, String> writer = tiered("writer", store);
