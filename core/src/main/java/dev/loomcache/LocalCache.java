@@ -76,6 +76,7 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     this.batchPermits = new Semaphore(builder.maxConcurrentBatches());
     this.bulk = new BulkLoads<>(this, loads, FanOut.get(), maxBatchSize,
         builder.maxConcurrentBatches());
+    Bypass.anyActive(); // initializes the class here, not in the first (perhaps stampeding) get
     tiers.subscribe(new RemoteInvalidations());
     var registry = builder.meterRegistry();
     if (registry != null) {

@@ -27,9 +27,16 @@ public final class Bypass {
   public static final int SKIP_STORE = 2;
 
   private static final AtomicInteger ACTIVE = new AtomicInteger();
-  private static final ScopedContext<Frame> CURRENT = ScopedContext.newInstance();
 
   private Bypass() {}
+
+  /**
+   * Holds the context apart, so that the hit path's first {@link #anyActive()} initializes only the
+   * counter, not the seam (whose selection loads classes).
+   */
+  private static final class Frames {
+    static final ScopedContext<Frame> CURRENT = ScopedContext.newInstance();
+  }
 
   /** One scope: its mode, the caches it applies to (empty: all) and the scope around it. */
   private record Frame(int mode, Set<String> cacheNames, @Nullable Frame outer) {}
@@ -42,7 +49,7 @@ public final class Bypass {
   /** Returns the bypass mode for the cache named {@code cacheName} on the calling thread. */
   public static int modeFor(String cacheName) {
     int mode = NONE;
-    for (Frame frame = CURRENT.orNull(); frame != null; frame = frame.outer) {
+    for (Frame frame = Frames.CURRENT.orNull(); frame != null; frame = frame.outer) {
       if (frame.cacheNames.isEmpty() || frame.cacheNames.contains(cacheName)) {
         mode |= frame.mode;
       }
@@ -53,10 +60,10 @@ public final class Bypass {
   /** Runs {@code op} inside a scope of {@code mode} for {@code cacheNames} (empty: all caches). */
   public static <R, X extends Throwable> R call(int mode, Set<String> cacheNames,
       ScopedContext.Op<R, X> op) throws X {
-    var frame = new Frame(mode, cacheNames, CURRENT.orNull());
+    var frame = new Frame(mode, cacheNames, Frames.CURRENT.orNull());
     ACTIVE.incrementAndGet();
     try {
-      return CURRENT.call(frame, op);
+      return Frames.CURRENT.call(frame, op);
     } finally {
       ACTIVE.decrementAndGet();
     }
