@@ -1,4 +1,5 @@
 /** Loomcache core: the cache, single-flight loads, statistics and the Micrometer binding. */
+@SuppressWarnings("module") // the qualified export names a module javac does not see here
 module dev.loomcache {
   requires transitive micrometer.core;
   requires com.github.benmanes.caffeine;

@@ -51,6 +51,9 @@ public class HitPathBenchmark {
   public static final List<String[]> SUBJECTS = List.of(
       new String[] {"loomcache_get", "Loomcache get",
           "Loomcache.newBuilder().maximumSize(2^17); get(k, loader) with a constant loader"},
+      new String[] {"loomcache_noStats_get", "Loomcache get, recordStats(false)",
+          "Loomcache.newBuilder().maximumSize(2^17).recordStats(false); get(k, loader): no hit"
+              + " counter, as Caffeine without recordStats"},
       new String[] {"loomcache_get_capturingLoader", "Loomcache get, capturing loader",
           "same cache; get(k, () -> load(k)): a loader lambda capturing the key, as users"
               + " write it"},
@@ -129,6 +132,10 @@ public class HitPathBenchmark {
         loomcache = Loomcache.newBuilder().maximumSize(MAXIMUM_SIZE).build();
         fill(keys, loomcache::put);
       }
+      case "loomcache_noStats_get" -> {
+        loomcache = Loomcache.newBuilder().maximumSize(MAXIMUM_SIZE).recordStats(false).build();
+        fill(keys, loomcache::put);
+      }
       case "loomcache_defaultTtl_get" -> {
         loomcacheTtl = Loomcache.newBuilder().maximumSize(MAXIMUM_SIZE).defaultTtl(HOUR).build();
         fill(keys, loomcacheTtl::put);
@@ -205,6 +212,11 @@ public class HitPathBenchmark {
 
   @Benchmark
   public @Nullable Integer loomcache_get(Cursor cursor) {
+    return present(loomcache).get(next(cursor), LOADER);
+  }
+
+  @Benchmark
+  public @Nullable Integer loomcache_noStats_get(Cursor cursor) {
     return present(loomcache).get(next(cursor), LOADER);
   }
 

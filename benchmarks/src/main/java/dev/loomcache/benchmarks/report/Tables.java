@@ -175,6 +175,8 @@ final class Tables {
       String figure = "threads" + threads + ".opsPerSecond";
       for (String[] pair : new String[][] {
           {"loomcache_get", "Loomcache get", "caffeine_get", "Caffeine get"},
+          {"loomcache_noStats_get", "Loomcache get, recordStats(false)", "caffeine_get",
+              "Caffeine get"},
           {"loomcache_get", "Loomcache get", "caffeine_stats_get", "Caffeine get, recordStats"},
           {"loomcache_get", "Loomcache get", "concurrentHashMap_get", "ConcurrentHashMap get"},
           {"loomcache_defaultTtl_get", "Loomcache get, default TTL",

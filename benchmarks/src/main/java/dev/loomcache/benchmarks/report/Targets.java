@@ -60,6 +60,8 @@ public final class Targets {
       String label = threads + (threads == 1 ? " thread" : " threads");
       checks.add(hitRatio(results, "hit path, no TTL, " + label, "loomcache_get",
           Report.HIT_BASELINE, "Caffeine get", HIT_RATIO, figure));
+      checks.add(hitRatio(results, "hit path, no TTL, " + label + " (statistics off on both sides)",
+          "loomcache_noStats_get", Report.HIT_BASELINE, "Caffeine get", HIT_RATIO, figure));
       checks.add(hitRatio(results, "hit path, no TTL, " + label + " (statistics on both sides)",
           "loomcache_get", "caffeine_stats_get", "Caffeine get with recordStats", HIT_RATIO,
           figure));
