@@ -1,4 +1,5 @@
 /** Loomcache core: the cache, single-flight loads, statistics and the Micrometer binding. */
+@SuppressWarnings("module") // the qualified export names a module javac does not see here
 module dev.loomcache {
   requires transitive micrometer.core;
   requires com.github.benmanes.caffeine;
@@ -8,4 +9,6 @@ module dev.loomcache {
   exports dev.loomcache;
   exports dev.loomcache.spi;
   exports dev.loomcache.limit;
+  // The scoped-context seam (ScopedValue on 25, an inheritable thread-local on 21), for sessions.
+  exports dev.loomcache.internal.context to dev.loomcache.agent;
 }

@@ -77,6 +77,10 @@ final class CacheMetrics extends CacheMeterBinder<Cache<?, ?>> {
         .tags(getTagsWithCacheName())
         .description("Callers served by another caller's load instead of loading themselves")
         .register(registry);
+    FunctionCounter.builder("cache.bypasses", stats, StatsCounter::bypassCount)
+        .tags(getTagsWithCacheName())
+        .description("Calls that a CacheScope bypassed")
+        .register(registry);
     FunctionTimer.builder(
             "cache.load.duration",
             stats,

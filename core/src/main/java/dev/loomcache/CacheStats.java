@@ -28,6 +28,7 @@ public final class CacheStats {
   private final long batchedKeyCount;
   private final long largestBatchSize;
   private final long totalBatchTimeNanos;
+  private final long bypassCount;
   private final List<TierStats> tierStats;
 
   CacheStats(
@@ -44,6 +45,7 @@ public final class CacheStats {
       long batchedKeyCount,
       long largestBatchSize,
       long totalBatchTimeNanos,
+      long bypassCount,
       List<TierStats> tierStats) {
     this.hitCount = hitCount;
     this.missCount = missCount;
@@ -58,6 +60,7 @@ public final class CacheStats {
     this.batchedKeyCount = batchedKeyCount;
     this.largestBatchSize = largestBatchSize;
     this.totalBatchTimeNanos = totalBatchTimeNanos;
+    this.bypassCount = bypassCount;
     this.tierStats = List.copyOf(tierStats);
   }
 
@@ -147,6 +150,14 @@ public final class CacheStats {
     return totalBatchTimeNanos;
   }
 
+  /**
+   * Calls that a {@link CacheScope} applying to this cache bypassed ({@code get}, {@code
+   * getIfPresent}, {@code getAll}); they count here instead of as hits or misses.
+   */
+  public long bypassCount() {
+    return bypassCount;
+  }
+
   /** Per-tier hits, misses, errors and writes, in the order the tiers are read; empty without tiers. */
   public List<TierStats> tierStats() {
     return tierStats;
@@ -168,6 +179,7 @@ public final class CacheStats {
         && batchedKeyCount == other.batchedKeyCount
         && largestBatchSize == other.largestBatchSize
         && totalBatchTimeNanos == other.totalBatchTimeNanos
+        && bypassCount == other.bypassCount
         && tierStats.equals(other.tierStats);
   }
 
@@ -176,7 +188,7 @@ public final class CacheStats {
     return Objects.hash(
         hitCount, missCount, loadSuccessCount, loadFailureCount, coalescedCount, evictionCount,
         putCount, totalLoadTimeNanos, batchCount, batchFailureCount, batchedKeyCount,
-        largestBatchSize, totalBatchTimeNanos, tierStats);
+        largestBatchSize, totalBatchTimeNanos, bypassCount, tierStats);
   }
 
   @Override
@@ -194,6 +206,7 @@ public final class CacheStats {
         + ", batchedKeyCount=" + batchedKeyCount
         + ", largestBatchSize=" + largestBatchSize
         + ", totalBatchTimeNanos=" + totalBatchTimeNanos
+        + ", bypassCount=" + bypassCount
         + ", tierStats=" + tierStats + '}';
   }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.loomcache.internal.BatchDispatcher;
 import dev.loomcache.internal.BulkLoads;
+import dev.loomcache.internal.Bypass;
 import dev.loomcache.internal.CoarseClock;
 import dev.loomcache.internal.FanOut;
 import dev.loomcache.internal.FlightTable;
@@ -18,9 +19,13 @@ import dev.loomcache.spi.TierListener;
 import dev.loomcache.spi.ValueCodec;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
@@ -74,6 +79,7 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     this.batchPermits = new Semaphore(builder.maxConcurrentBatches());
     this.bulk = new BulkLoads<>(this, loads, FanOut.get(), maxBatchSize,
         builder.maxConcurrentBatches());
+    Bypass.anyActive(); // initializes the class here, not in the first (perhaps stampeding) get
     tiers.subscribe(new RemoteInvalidations());
     var registry = builder.meterRegistry();
     if (registry != null) {
@@ -113,6 +119,9 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     requireNonNull(key, "key must not be null");
     requireNonNull(loader, "loader must not be null");
     checkOpen();
+    if (Bypass.anyActive()) {
+      return scopedGet(key, loader, defaultTtl);
+    }
     V value = l1.getIfPresent(key);
     if (value != null) {
       stats.recordHit();
@@ -129,6 +138,9 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
       Ttl.of(ttl, "ttl"); // throws the right exception
     }
     checkOpen();
+    if (Bypass.anyActive()) {
+      return scopedGet(key, loader, Ttl.of(ttl, "ttl"));
+    }
     V value = l1.getIfPresent(key);
     if (value != null) {
       stats.recordHit();
@@ -142,10 +154,32 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     return loads.load(key, loader, ttl);
   }
 
+  /** A get while some thread is inside a {@link CacheScope}: applies this thread's, if any. */
+  private @Nullable V scopedGet(K key, Callable<? extends V> loader, Ttl ttl) {
+    int mode = Bypass.modeFor(name);
+    if (mode != Bypass.NONE) {
+      stats.recordBypass();
+    }
+    Ttl stored = Bypass.skipsStores(mode) ? Ttl.NOT_STORED : ttl;
+    if (Bypass.skipsLookups(mode)) {
+      return loads.loadFresh(key, loader, stored);
+    }
+    V value = l1.getIfPresent(key);
+    if (value != null) {
+      stats.recordHit();
+      return value;
+    }
+    return miss(key, loader, stored);
+  }
+
   @Override
   public @Nullable V getIfPresent(K key) {
     requireNonNull(key, "key must not be null");
     checkOpen();
+    if (Bypass.anyActive() && Bypass.skipsLookups(Bypass.modeFor(name))) {
+      stats.recordBypass();
+      return null;
+    }
     V value = lookUp(key);
     return value != null ? value : loads.readThroughTiers(key);
   }
@@ -164,7 +198,56 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
 
   @Override
   public Map<K, V> getAll(Collection<? extends K> keys, BatchLoader<K, V> loader) {
+    if (Bypass.anyActive()) {
+      int mode = Bypass.modeFor(name);
+      if (mode != Bypass.NONE) {
+        return scopedGetAll(keys, loader, mode);
+      }
+    }
     return bulk.getAll(keys, loader, defaultTtl);
+  }
+
+  /** {@code getAll} inside a {@link CacheScope} that applies to this cache; see its contract. */
+  private Map<K, V> scopedGetAll(Collection<? extends K> keys, BatchLoader<K, V> loader, int mode) {
+    requireNonNull(keys, "keys must not be null");
+    requireNonNull(loader, "loader must not be null");
+    checkOpen();
+    stats.recordBypass();
+    if (!Bypass.skipsLookups(mode)) {
+      return bulk.getAll(keys, loader, Ttl.NOT_STORED);
+    }
+    Set<K> unique = new LinkedHashSet<>();
+    for (K key : keys) {
+      unique.add(requireNonNull(key, "keys must not contain null"));
+    }
+    if (unique.isEmpty()) {
+      return Map.of();
+    }
+    Map<K, V> loaded;
+    try {
+      loaded = loader.load(Collections.unmodifiableSet(unique));
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new CacheLoadException("Batch loader failed for " + unique.size() + " keys", e);
+    }
+    var result = new LinkedHashMap<K, V>();
+    if (loaded == null) {
+      return result;
+    }
+    for (K key : unique) {
+      V value = loaded.get(key);
+      if (value != null) {
+        result.put(key, value);
+        if (!Bypass.skipsStores(mode)) {
+          writes.put(key, value, defaultTtl);
+        }
+      }
+    }
+    return result;
   }
 
   @Override
@@ -257,6 +340,7 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
         now.batchedKeys(),
         now.largestBatch(),
         now.batchTimeNanos(),
+        now.bypasses(),
         tiers.counters().stream()
             .map(c -> new TierStats(c.tier(), c.hitCount(), c.missCount(), c.errorCount(),
                 c.writeCount()))

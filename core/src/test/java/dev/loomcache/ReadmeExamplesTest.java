@@ -151,4 +151,39 @@ class ReadmeExamplesTest {
     service.rename(7, "Renamed");
     assertThat(service.find(7, new RequestContext("c")).name()).isEqualTo("Renamed");
   }
+  /** Stands in for the README's report, which reads a cache. */
+  static final class Report {
+    final Cache<String, User> users;
+    final UserRepository database;
+
+    Report(Cache<String, User> users, UserRepository database) {
+      this.users = users;
+      this.database = database;
+    }
+
+    void render() {
+      users.get("u1", () -> database.load("u1"));
+    }
+  }
+
+  @Test
+  void bypassScopes() throws Exception {
+    var database = new UserRepository();
+    Cache<String, User> users = Loomcache.newBuilder().name("users").build();
+    var report = new Report(users, database);
+    users.put("u1", new User("u1", "Stale"));
+
+    // README: bypass scopes
+    User fresh = CacheScope.noCache().call(() -> users.get("u1", () -> database.load("u1")));
+    CacheScope.noStore("users").run(() -> users.get("u9", () -> database.load("u9")));
+    CacheScope.disabled().run(() -> report.render());           // every cache, every get inside
+    // README: end
+
+    assertThat(fresh.name()).isEqualTo("User u1");
+    assertThat(users.getIfPresent("u1")).isEqualTo(fresh);   // noCache stored the fresh value
+    assertThat(users.getIfPresent("u9")).isNull();           // noStore did not
+    assertThat(database.queries).hasValue(3);                // disabled loaded again
+    assertThat(users.stats().bypassCount()).isEqualTo(3);
+    users.close();
+  }
 }

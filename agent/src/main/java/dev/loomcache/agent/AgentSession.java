@@ -8,6 +8,7 @@ import dev.loomcache.agent.internal.AgentCounters;
 import dev.loomcache.agent.internal.Detection;
 import dev.loomcache.agent.internal.LoopDetector;
 import dev.loomcache.agent.internal.ResourceGenerations;
+import dev.loomcache.internal.context.ScopedContext;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.ReentrantLock;
@@ -20,16 +21,19 @@ import org.slf4j.LoggerFactory;
  * statistics. Open one with {@link AgentCache#openSession}, bind it with {@link #run} or {@link
  * #call}, close it when the agent is done.
  *
- * <p>The binding is a {@link ScopedValue}: tool calls made inside {@code run}/{@code call} on the
- * same thread, and inside {@code StructuredTaskScope} subtasks forked there, see this session; other
- * threads do not. Frameworks that run tools on their own executors lose the binding: hand them
+ * <p>On Java 25 and later the binding is a {@code ScopedValue}: tool calls made inside {@code
+ * run}/{@code call} on the same thread, and inside {@code StructuredTaskScope} subtasks forked
+ * there, see this session; other threads do not. On Java 21 to 24 it is an inheritable thread-local
+ * that also follows any other thread started inside {@code run}/{@code call} while it runs (a new
+ * thread, a virtual-thread-per-task executor's threads), and is not seen by such a thread once the
+ * call has returned. Frameworks that run tools on their own executors lose the binding: hand them
  * {@link #wrap(Runnable)} or {@link #wrap(Callable)} instead of the bare task. Thread-safe: a session
  * may be used from several threads at once, and its history then records calls in the order they
  * reach the detector.
  */
 public final class AgentSession implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(AgentSession.class);
-  private static final ScopedValue<AgentSession> CURRENT = ScopedValue.newInstance();
+  private static final ScopedContext<AgentSession> CURRENT = ScopedContext.newInstance();
 
   private final AgentCache owner;
   private final String id;
@@ -74,7 +78,7 @@ public final class AgentSession implements AutoCloseable {
   public void run(Runnable task) {
     requireNonNull(task, "task must not be null");
     checkOpen();
-    ScopedValue.where(CURRENT, this).run(task);
+    CURRENT.run(this, task);
   }
 
   /**
@@ -86,7 +90,7 @@ public final class AgentSession implements AutoCloseable {
   public <T> T call(Callable<T> task) throws Exception {
     requireNonNull(task, "task must not be null");
     checkOpen();
-    return ScopedValue.where(CURRENT, this).call(task::call);
+    return CURRENT.call(this, task::call);
   }
 
   /**
@@ -148,7 +152,7 @@ public final class AgentSession implements AutoCloseable {
   }
 
   static @Nullable AgentSession bound() {
-    return CURRENT.isBound() ? CURRENT.get() : null;
+    return CURRENT.orNull();
   }
 
   /** Checks that a tool of {@code cache} may run in this session. */

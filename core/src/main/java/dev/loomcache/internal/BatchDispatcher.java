@@ -3,6 +3,7 @@ package dev.loomcache.internal;
 import dev.loomcache.BatchLoader;
 import dev.loomcache.Batcher;
 import dev.loomcache.internal.BulkLoads.KeyFlights;
+import dev.loomcache.internal.context.ScopedContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -43,7 +44,7 @@ public final class BatchDispatcher<K, V> implements Batcher<K, V> {
   private final String threadName;
 
   /** Bound on batch threads to this cache's permits: marks keys queued from inside a batch loader. */
-  private static final ScopedValue<Semaphore> IN_BATCH = ScopedValue.newInstance();
+  private static final ScopedContext<Semaphore> IN_BATCH = ScopedContext.newInstance();
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition idle = lock.newCondition();
@@ -95,7 +96,7 @@ public final class BatchDispatcher<K, V> implements Batcher<K, V> {
   private void enqueue(KeyFlights<K> pending) {
     // A key queued from inside a batch loader of this cache: its batch must not wait for a permit
     // that the enclosing batch holds (nested batchers, as in GraphQL users -> orgs).
-    boolean nested = IN_BATCH.isBound() && IN_BATCH.get() == permits;
+    boolean nested = IN_BATCH.orNull() == permits;
     int from = 0;
     try {
       // A full window made only of this caller's keys would be dispatched at once and waited for:
@@ -140,8 +141,8 @@ public final class BatchDispatcher<K, V> implements Batcher<K, V> {
     }
     var failure = new Throwable[1];
     try {
-      ScopedValue.where(IN_BATCH, permits)
-          .run(() -> failure[0] = BulkLoads.loadBatch(flights, batch, from, to, loader, ttl));
+      IN_BATCH.run(permits,
+          () -> failure[0] = BulkLoads.loadBatch(flights, batch, from, to, loader, ttl));
     } finally {
       if (!nested) {
         permits.release();
@@ -269,9 +270,8 @@ public final class BatchDispatcher<K, V> implements Batcher<K, V> {
         permits.acquireUninterruptibly(); // batch threads are never interrupted by the cache
       }
       try {
-        ScopedValue.where(IN_BATCH, permits)
-            .run(() -> BulkLoads.loadBatch(flights, window.entries, 0, window.entries.size, loader,
-                ttl));
+        IN_BATCH.run(permits, () -> BulkLoads.loadBatch(flights, window.entries, 0,
+            window.entries.size, loader, ttl));
       } finally {
         if (!window.nested) {
           permits.release();

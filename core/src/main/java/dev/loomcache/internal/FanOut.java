@@ -9,9 +9,10 @@ import org.jspecify.annotations.Nullable;
  * structured-concurrency contract that {@code getAll} and {@code warmup} need.
  *
  * <p>Two implementations share this contract: {@link ExecutorFanOut} (always available) and
- * {@code StructuredFanOut} on {@link java.util.concurrent.StructuredTaskScope}, a preview API in
- * Java 25, compiled with {@code --enable-preview} and used only when the JVM runs with preview
- * enabled. {@link #get()} picks one once per JVM.
+ * {@code StructuredFanOut} on {@code StructuredTaskScope}, a preview API in Java 25, compiled with
+ * {@code --enable-preview} into {@code META-INF/versions/25} of the multi-release jar and used only
+ * when a Java 25 JVM runs with preview enabled (Java 21 to 24 never see the class). {@link #get()}
+ * picks one once per JVM.
  */
 public interface FanOut {
 

@@ -68,6 +68,30 @@ public final class Loads<K, V> {
   }
 
   /**
+   * Loads {@code key} without looking at L1 or the tiers ({@code CacheScope.noCache()}): joins the
+   * current flight, or claims one and runs {@code loader} straight away. May park the calling
+   * thread until the flight it joined completes.
+   */
+  public @Nullable V loadFresh(K key, Callable<? extends V> loader, Ttl ttl) {
+    for (;;) {
+      Claim claim = flights.claim(key); // not claim(key): a value already in L1 is what we skip
+      if (claim.owned()) {
+        Outcome outcome = runLoader(key, claim.flight(), loader, ttl, false);
+        if (outcome == Abandoned.INSTANCE) {
+          throw Failures.ownersFailure(key, claim.flight().ownersFailure);
+        }
+        return unwrap(key, outcome);
+      }
+      Outcome outcome = flights.await(key, claim.flight());
+      if (outcome == Abandoned.INSTANCE) {
+        continue;
+      }
+      stats.recordCoalesced();
+      return unwrap(key, outcome);
+    }
+  }
+
+  /**
    * Claims {@code key} in the flight table. A flight the caller won while L1 already holds a value
    * (a load completed between the caller's miss and its claim: its value was stored before its
    * flight left the table) comes back completed with that value and not owned.
@@ -110,10 +134,18 @@ public final class Loads<K, V> {
    * {@link Flight#ownersFailure}.
    */
   Outcome runLoader(K key, Flight flight, Callable<? extends V> loader, Ttl ttl) {
+    return runLoader(key, flight, loader, ttl, true);
+  }
+
+  /** As {@link #runLoader(Object, Flight, Callable, Ttl)}; without {@code lookInTiers}, fresh. */
+  private Outcome runLoader(K key, Flight flight, Callable<? extends V> loader, Ttl ttl,
+      boolean lookInTiers) {
     flight.owner = Thread.currentThread();
-    Outcome fromTier = readTiers(key, flight);
-    if (fromTier != null) {
-      return fromTier;
+    if (lookInTiers) {
+      Outcome fromTier = readTiers(key, flight);
+      if (fromTier != null) {
+        return fromTier;
+      }
     }
     if (logger.isDebugEnabled()) {
       logger.debug("Loading key '{}'", key);
@@ -131,7 +163,9 @@ public final class Loads<K, V> {
       try {
         writes.finish(key, flight, outcome, ttl, false);
       } finally {
-        tiers.loadFinished(key);
+        if (lookInTiers) {
+          tiers.loadFinished(key); // ends the tier coordination that readTiers began
+        }
       }
     }
     return outcome;

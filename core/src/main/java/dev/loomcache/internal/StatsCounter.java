@@ -18,6 +18,7 @@ public final class StatsCounter {
   private final LongAdder batchFailures = new LongAdder();
   private final LongAdder batchedKeys = new LongAdder();
   private final LongAdder batchTimeNanos = new LongAdder();
+  private final LongAdder bypasses = new LongAdder();
   private final LongAccumulator largestBatch = new LongAccumulator(Math::max, 0);
   private volatile LongConsumer batchSizeSink = size -> {};
   private final boolean countReads;
@@ -45,6 +46,15 @@ public final class StatsCounter {
     if (countReads) {
       misses.increment();
     }
+  }
+
+  /** A call that a {@code CacheScope} bypassed. */
+  public void recordBypass() {
+    bypasses.increment();
+  }
+
+  public long bypassCount() {
+    return bypasses.sum();
   }
 
   void recordLoadSuccess(long nanos) {
@@ -147,11 +157,13 @@ public final class StatsCounter {
   public Snapshot snapshot() {
     return new Snapshot(hitCount(), missCount(), loadSuccessCount(), loadFailureCount(),
         coalescedCount(), evictionCount(), putCount(), totalLoadTimeNanos(), batchCount(),
-        batchFailureCount(), batchedKeyCount(), largestBatchSize(), totalBatchTimeNanos());
+        batchFailureCount(), batchedKeyCount(), largestBatchSize(), totalBatchTimeNanos(),
+        bypassCount());
   }
 
   /** The counters at one reading. */
   public record Snapshot(long hits, long misses, long loadSuccesses, long loadFailures,
       long coalesced, long evictions, long puts, long loadTimeNanos, long batches,
-      long batchFailures, long batchedKeys, long largestBatch, long batchTimeNanos) {}
+      long batchFailures, long batchedKeys, long largestBatch, long batchTimeNanos,
+      long bypasses) {}
 }

@@ -7,6 +7,7 @@ import dev.loomcache.agent.ToolCall;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,9 +32,10 @@ import org.jspecify.annotations.Nullable;
  *       are all the same is a repeat, not a cycle.
  * </ul>
  *
- * All state is guarded by this object's monitor, held only for this CPU-only bookkeeping, never
- * while a tool runs. Calls made concurrently in one session (subtasks) are appended in the order
- * they take the monitor.
+ * All state is guarded by {@code lock}, held only for this CPU-only bookkeeping, never while a
+ * tool runs. Calls made concurrently in one session (subtasks) are appended in the order they take
+ * the lock. A {@code ReentrantLock} rather than a monitor: on Java 21 to 23 a virtual thread
+ * blocked on a contended monitor pins its carrier thread.
  */
 public final class LoopDetector {
   private final long maxToolRepeats;
@@ -48,6 +50,7 @@ public final class LoopDetector {
   private final CallRecord[] ring;
   private final long[] runs;
   private long callCount;
+  private final ReentrantLock lock = new ReentrantLock();
 
   /** Creates the detector of one session; {@code policy} must have a detector on. */
   public LoopDetector(LoopPolicy policy) {
@@ -73,43 +76,55 @@ public final class LoopDetector {
    * @param readResources the resources of the call's tool if it is a read tool (whose repeat count a
    *     write of one of them resets), else empty
    */
-  public synchronized @Nullable Detection onCall(ToolCall call, String[] readResources) {
-    long position = callCount++;
-    CallRecord record = records.computeIfAbsent(call, CallRecord::new);
-    if (readResources.length > 0) {
-      long epoch = epochSum(readResources);
-      if (record.epoch != epoch) {
-        record.epoch = epoch;
-        record.repeats = 0;
+  public @Nullable Detection onCall(ToolCall call, String[] readResources) {
+    lock.lock();
+    try {
+      long position = callCount++;
+      CallRecord record = records.computeIfAbsent(call, CallRecord::new);
+      if (readResources.length > 0) {
+        long epoch = epochSum(readResources);
+        if (record.epoch != epoch) {
+          record.epoch = epoch;
+          record.repeats = 0;
+        }
       }
-    }
-    record.repeats++;
-    if (ring.length > 0) {
-      appendToRing(record, position);
-    }
+      record.repeats++;
+      if (ring.length > 0) {
+        appendToRing(record, position);
+      }
 
-    if (record.repeats > maxToolRepeats) {
-      return new Detection(LoopKind.REPEAT, List.of(call), record.repeats);
-    }
-    if (ring.length > 0) {
-      Detection cycle = findCycle(position);
-      if (cycle != null) {
-        return cycle;
+      if (record.repeats > maxToolRepeats) {
+        return new Detection(LoopKind.REPEAT, List.of(call), record.repeats);
       }
+      if (ring.length > 0) {
+        Detection cycle = findCycle(position);
+        if (cycle != null) {
+          return cycle;
+        }
+      }
+      if (record.failures >= maxFailures) {
+        return new Detection(LoopKind.RETRY_STORM, List.of(call), record.failures);
+      }
+      if (callCount > maxExecutionDepth) {
+        return new Detection(LoopKind.DEPTH, List.of(call), callCount);
+      }
+      return null;
+  
+    } finally {
+      lock.unlock();
     }
-    if (record.failures >= maxFailures) {
-      return new Detection(LoopKind.RETRY_STORM, List.of(call), record.failures);
-    }
-    if (callCount > maxExecutionDepth) {
-      return new Detection(LoopKind.DEPTH, List.of(call), callCount);
-    }
-    return null;
   }
 
   /** Records that a write of this session invalidated {@code resources}: their reads count anew. */
-  public synchronized void onWrite(String[] resources) {
-    for (String resource : resources) {
-      writeEpochs.computeIfAbsent(resource, r -> new long[1])[0]++;
+  public void onWrite(String[] resources) {
+    lock.lock();
+    try {
+      for (String resource : resources) {
+        writeEpochs.computeIfAbsent(resource, r -> new long[1])[0]++;
+      }
+  
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -120,25 +135,43 @@ public final class LoopDetector {
     }
   }
 
-  private synchronized void keepResult(ToolCall call, @Nullable Object result) {
-    CallRecord record = records.get(call);
-    if (record != null) {
-      record.lastResult = result;
+  private void keepResult(ToolCall call, @Nullable Object result) {
+    lock.lock();
+    try {
+      CallRecord record = records.get(call);
+      if (record != null) {
+        record.lastResult = result;
+      }
+  
+    } finally {
+      lock.unlock();
     }
   }
 
   /** Records that {@code call} failed. */
-  public synchronized void onFailure(ToolCall call) {
-    CallRecord record = records.get(call);
-    if (record != null) {
-      record.failures++;
+  public void onFailure(ToolCall call) {
+    lock.lock();
+    try {
+      CallRecord record = records.get(call);
+      if (record != null) {
+        record.failures++;
+      }
+  
+    } finally {
+      lock.unlock();
     }
   }
 
   /** Returns the last result this session got for {@code call}, or {@code null}. */
-  public synchronized @Nullable Object lastResult(ToolCall call) {
-    CallRecord record = records.get(call);
-    return record == null ? null : record.lastResult;
+  public @Nullable Object lastResult(ToolCall call) {
+    lock.lock();
+    try {
+      CallRecord record = records.get(call);
+      return record == null ? null : record.lastResult;
+  
+    } finally {
+      lock.unlock();
+    }
   }
 
   private long epochSum(String[] resources) {
