@@ -1,5 +1,6 @@
 package dev.loomcache.redis.internal;
 
+import dev.loomcache.spi.KeyGlob;
 import dev.loomcache.spi.TierListener;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -192,6 +193,20 @@ public final class InvalidationSubscriber implements AutoCloseable {
     }
   }
 
+  /** A tag's or a glob's entries changed in another instance: drop the local copies. */
+  private void onGroupChange(Messages.GroupChange group) {
+    counters.receivedInvalidations.increment();
+    try {
+      if (group.tag()) {
+        listener.invalidatedTag(group.text());
+      } else {
+        listener.invalidatedMatching(KeyGlob.of(group.text()));
+      }
+    } catch (RuntimeException e) {
+      log.warn("listener", "The cache failed to handle a group invalidation", e);
+    }
+  }
+
   private final class Handler extends JedisPubSub {
     volatile boolean confirmed;
 
@@ -210,6 +225,11 @@ public final class InvalidationSubscriber implements AutoCloseable {
     @Override
     public void onMessage(String channel, String message) {
       answered = true; // any message, a heartbeat of ours included, shows the line is alive
+      Messages.GroupChange group = messages.parseGroup(message);
+      if (group != null) {
+        onGroupChange(group);
+        return;
+      }
       Messages.Change change = messages.parse(message);
       if (change == null) {
         return;

@@ -6,8 +6,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Invalidation messages on a cache's channel: the sender's instance id, a newline, then {@code k}
- * and the key that changed, {@code *} for "everything", or {@code h} for a heartbeat (which changes
- * nothing). The id lets an instance ignore its own
+ * and the key that changed, {@code *} for "everything", {@code h} for a heartbeat (which changes
+ * nothing), {@code t} and a tag whose entries were invalidated, or {@code g} and a glob whose
+ * matching keys were invalidated (the last two are {@linkplain #parseGroup group changes}). The id lets an instance ignore its own
  * messages (its L1 is already right).
  */
 public final class Messages {
@@ -48,6 +49,34 @@ public final class Messages {
 
   byte[] allChanged() {
     return (instanceId + "\n*").getBytes(UTF_8);
+  }
+
+  byte[] tagChanged(String tag) {
+    return (instanceId + "\nt" + tag).getBytes(UTF_8);
+  }
+
+  byte[] matchingChanged(String glob) {
+    return (instanceId + "\ng" + glob).getBytes(UTF_8);
+  }
+
+  /** A change to a group of keys another instance made: every entry of a tag, or of a glob. */
+  public record GroupChange(boolean tag, String text) {}
+
+  /**
+   * Returns the group change {@code message} announces (a tag or a glob), or null if it is this
+   * instance's own or any other kind of message (see {@link #parse}).
+   */
+  public @Nullable GroupChange parseGroup(String message) {
+    int newline = message.indexOf('\n');
+    if (newline < 0 || newline >= message.length() - 2
+        || message.regionMatches(0, instanceId, 0, newline) && newline == instanceId.length()) {
+      return null;
+    }
+    return switch (message.charAt(newline + 1)) {
+      case 't' -> new GroupChange(true, message.substring(newline + 2));
+      case 'g' -> new GroupChange(false, message.substring(newline + 2));
+      default -> null;
+    };
   }
 
   byte[] heartbeat() {
