@@ -125,7 +125,11 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
 
     @Override
     public void invalidatedTag(String tag) {
-      writes.invalidateTagsLocal(List.of(tag));
+      if (writes.tagging().isEnabled()) {
+        writes.invalidateTagsLocal(List.of(tag));
+      } else {
+        writes.invalidateAllLocal(); // another instance tags what this one cannot: to be safe
+      }
     }
 
     @Override

@@ -54,7 +54,7 @@ public final class Tagging<K, V> {
   }
 
   /** Whether the cache has a tagger. */
-  boolean isEnabled() {
+  public boolean isEnabled() {
     return tagger != null;
   }
 
