@@ -161,6 +161,42 @@ public interface Cache<K, V> extends AutoCloseable {
   void invalidateAll();
 
   /**
+   * Removes every entry carrying {@code tag} (as the builder's {@link Loomcache#tags tagger} gave
+   * it when the entry was stored) from L1 and the tiers, with the guarantee of
+   * {@link #invalidate(Object)}: after this returns, no load that began before it will store a
+   * value carrying the tag. Other instances sharing a tier that supports it (Redis) drop their L1
+   * copies too. Costs one look per L1 entry carrying the tag; parks for the tiers' I/O. A no-op on
+   * a cache without a tagger and without tiers.
+   *
+   * @throws NullPointerException if {@code tag} is null
+   * @throws IllegalStateException if the cache is closed
+   */
+  void invalidateTag(String tag);
+
+  /**
+   * Removes every entry carrying any of {@code tags}, with the guarantee of
+   * {@link #invalidateTag(String)} for each.
+   *
+   * @throws NullPointerException if {@code tags} or any of its elements is null
+   * @throws IllegalStateException if the cache is closed
+   */
+  void invalidateTags(Collection<String> tags);
+
+  /**
+   * Removes every entry whose encoded key matches {@code glob} ({@code *} any run of characters,
+   * {@code ?} one character), in L1 and the tiers, with the guarantee of
+   * {@link #invalidate(Object)} for each matching key. A key is matched as its key codec encodes it
+   * (as tiers store it), or as its {@code toString()} when the cache has no tiers. Costs a pass over
+   * L1 and, in each tier, a pass over this cache's keys (Redis: {@code SCAN MATCH} within the key
+   * prefix and {@code UNLINK} in batches); parks for the tiers' I/O.
+   *
+   * @throws NullPointerException if {@code glob} is null
+   * @throws IllegalArgumentException if {@code glob} is empty
+   * @throws IllegalStateException if the cache is closed
+   */
+  void invalidateMatching(String glob);
+
+  /**
    * Returns a snapshot of the statistics; never blocks.
    *
    * @throws IllegalStateException if the cache is closed

@@ -14,7 +14,14 @@ import java.lang.annotation.Target;
  * {@code null} result is returned and not cached; exceptions are never cached.
  *
  * <p>Checked when the proxy is built: the method must return a value, the TTL must parse, the size
- * must not be negative, and no two cached methods of an interface may share a name.
+ * must not be negative, no two cached methods of an interface may share a name, and every
+ * placeholder of {@link #key()} and {@link #tags()} must name a parameter (and an accessor of its
+ * type).
+ *
+ * <pre>{@code
+ * @Cached(key = "user:{id}", tags = {"user:{id}", "org:{org.id}"})
+ * User findUser(long id, Org org);
+ * }</pre>
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
@@ -38,4 +45,22 @@ public @interface Cached {
    * never expire.
    */
   String ttl() default "";
+
+  /**
+   * A key template: the cache key becomes this text with {@code {parameter}} and
+   * {@code {parameter.accessor}} placeholders replaced by the call's arguments (an accessor is a
+   * public no-argument method of the parameter's type, such as a record component), as in
+   * {@code @Cached(key = "user:{user.id}")}. Default: the key is built from the arguments
+   * themselves. With a template, equal rendered texts are one entry, and {@link KeyIgnore} is not
+   * allowed (the template already chooses). Checked when the proxy is built.
+   */
+  String key() default "";
+
+  /**
+   * Tag templates, written like {@link #key()}: each result stored is tagged with these texts
+   * rendered from the call's arguments, so that {@link Invalidates#tags()} (or
+   * {@code Cache.invalidateTag}) can remove it, as in {@code @Cached(tags = "user:{id}")}.
+   * Default: no tags. Checked when the proxy is built.
+   */
+  String[] tags() default {};
 }

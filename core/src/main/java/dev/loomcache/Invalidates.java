@@ -24,9 +24,17 @@ import java.lang.annotation.Target;
  * void rename(long id, String name);
  * }</pre>
  *
+ * <pre>{@code
+ * @Cached(tags = "user:{id}")
+ * List<Order> ordersOf(long id);
+ *
+ * @Invalidates(tags = "user:{order.userId}")
+ * void place(Order order);
+ * }</pre>
+ *
  * <p>Checked when the proxy is built: the cached method must exist, each named parameter must
  * exist, there must be one per key parameter of the cached method, and each must be of a type that
- * can equal the cached method's argument.
+ * can equal the cached method's argument; templates must name existing parameters and accessors.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
@@ -34,8 +42,12 @@ import java.lang.annotation.Target;
 @Repeatable(Invalidates.List.class)
 public @interface Invalidates {
 
-  /** The {@linkplain Cached#name() name} of the cached method: by default its method name. */
-  String value();
+  /**
+   * The {@linkplain Cached#name() name} of the cached method: by default its method name. May be
+   * left out only with {@link #tags()}, which then apply to every cached method that declares
+   * {@link Cached#tags()}.
+   */
+  String value() default "";
 
   /**
    * Names of this method's parameters that form the key, in the order of the cached method's key
@@ -43,6 +55,21 @@ public @interface Invalidates {
    * Parameter names are those compiled with {@code -parameters}, or given by {@link ParamName}.
    */
   String[] keys() default {};
+
+  /**
+   * The key as a template, for a cached method whose {@link Cached#key()} is a template: this
+   * method's arguments rendered into it give the one entry to invalidate, as in
+   * {@code @Invalidates(value = "findUser", key = "user:{id}")}. Not together with {@link #keys()}.
+   */
+  String key() default "";
+
+  /**
+   * Tag templates rendered from this method's arguments, as in
+   * {@code @Invalidates(tags = "user:{id}")}: every entry carrying one of the tags is invalidated,
+   * in the named cached method, or in every cached method declaring tags when {@link #value()} is
+   * left out. Not together with {@link #keys()} or {@link #key()}.
+   */
+  String[] tags() default {};
 
   /** Holds several {@link Invalidates} on one method. */
   @Documented

@@ -11,10 +11,12 @@ import dev.loomcache.internal.FlightTable;
 import dev.loomcache.internal.L1Store;
 import dev.loomcache.internal.Loads;
 import dev.loomcache.internal.StatsCounter;
+import dev.loomcache.internal.Tagging;
 import dev.loomcache.internal.Tiers;
 import dev.loomcache.internal.Ttl;
 import dev.loomcache.internal.WritePath;
 import dev.loomcache.spi.KeyCodec;
+import dev.loomcache.spi.KeyGlob;
 import dev.loomcache.spi.TierListener;
 import dev.loomcache.spi.ValueCodec;
 import java.time.Duration;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
@@ -72,7 +75,7 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
         clock, builder.executor(), stats, localCap);
     this.tiers = tierStack(builder);
     this.flights = new FlightTable<>();
-    this.writes = new WritePath<>(flights, l1, stats, tiers);
+    this.writes = new WritePath<>(flights, l1, stats, tiers, tagging(builder));
     this.loads = new Loads<>(flights, l1, writes, tiers, stats, builder.ticker());
     this.batchWindow = builder.batchWindow();
     this.maxBatchSize = builder.maxBatchSize();
@@ -96,6 +99,22 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
         (ValueCodec<V>) builder.valueCodec(), builder.ticker());
   }
 
+  @SuppressWarnings("unchecked")
+  private static <K, V> Tagging<K, V> tagging(Loomcache<?, ?> builder) {
+    var tagger = builder.tagger();
+    return tagger == null
+        ? Tagging.none()
+        : new Tagging<>((java.util.function.BiFunction<? super K, ? super V,
+            ? extends Collection<String>>) tagger, builder.maximumSize());
+  }
+
+  /** Matches keys as tiers store them, or by {@code toString()} without tiers. */
+  private Predicate<K> matcher(KeyGlob glob) {
+    return tiers.isEmpty()
+        ? key -> glob.matches(key.toString())
+        : key -> glob.matches(tiers.encode(key));
+  }
+
   /** Drops L1 copies that another instance changed through a shared tier. */
   private final class RemoteInvalidations implements TierListener {
     @Override
@@ -111,6 +130,20 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     @Override
     public void invalidatedAll() {
       writes.invalidateAllLocal();
+    }
+
+    @Override
+    public void invalidatedTag(String tag) {
+      if (writes.tagging().isEnabled()) {
+        writes.invalidateTagsLocal(List.of(tag));
+      } else {
+        writes.invalidateAllLocal(); // another instance tags what this one cannot: to be safe
+      }
+    }
+
+    @Override
+    public void invalidatedMatching(KeyGlob glob) {
+      writes.invalidateMatchingLocal(matcher(glob));
     }
   }
 
@@ -323,6 +356,32 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
   }
 
   @Override
+  public void invalidateTag(String tag) {
+    requireNonNull(tag, "tag must not be null");
+    checkOpen();
+    writes.invalidateTags(List.of(tag));
+  }
+
+  @Override
+  public void invalidateTags(Collection<String> tags) {
+    requireNonNull(tags, "tags must not be null");
+    for (String tag : tags) {
+      requireNonNull(tag, "tags must not contain null");
+    }
+    checkOpen();
+    if (!tags.isEmpty()) {
+      writes.invalidateTags(List.copyOf(new java.util.LinkedHashSet<>(tags)));
+    }
+  }
+
+  @Override
+  public void invalidateMatching(String glob) {
+    KeyGlob compiled = KeyGlob.of(glob);
+    checkOpen();
+    writes.invalidateMatching(compiled, matcher(compiled));
+  }
+
+  @Override
   public CacheStats stats() {
     checkOpen();
     StatsCounter.Snapshot now = stats.snapshot();
@@ -379,6 +438,11 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
   /** The number of callers parked on the load of {@code key}; for tests. */
   int parkedCount(K key) {
     return flights.parkedCount(key);
+  }
+
+  /** The number of keys and of tags in the tag index; for tests. */
+  int[] tagIndexSize() {
+    return new int[] {writes.tagging().indexedKeyCount(), writes.tagging().indexedTagCount()};
   }
 
   /** Runs pending L1 maintenance now (evictions, expiry); for tests and benchmarks. */

@@ -12,9 +12,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.StringJoiner;
+import java.util.function.BiFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -60,6 +62,7 @@ public final class Loomcache<K, V> {
   private @Nullable KeyCodec<?> keyCodec;
   private @Nullable ValueCodec<?> valueCodec;
   private final List<CacheTier> tiers = new ArrayList<>();
+  private @Nullable BiFunction<?, ?, ? extends @Nullable Collection<String>> tagger;
 
   private Loomcache() {}
 
@@ -276,6 +279,33 @@ public final class Loomcache<K, V> {
     return this;
   }
 
+  /**
+   * Sets how stored entries are tagged, for {@link Cache#invalidateTag}: the cache calls
+   * {@code tagger} with the key and value of every entry it stores (a put, a load, a value
+   * promoted from a tier) and remembers the tags it returns; {@code null} or an empty collection
+   * means no tags. The tagger runs on the storing thread, outside every lock of the cache, and must
+   * be a pure function of the key and the value (instances sharing a tier must agree). Its
+   * exception reaches the caller of {@code put}; a load whose tagger fails returns the value but
+   * stores nothing. Tags are kept with the entry by tiers that support them (Redis, Chronicle).
+   *
+   * <pre>{@code
+   * Cache<String, Order> orders = Loomcache.newBuilder()
+   *     .tags((String id, Order order) -> List.of("user:" + order.userId()))
+   *     .build();
+   * orders.invalidateTag("user:42");
+   * }</pre>
+   *
+   * @throws IllegalStateException if a tagger was already set
+   */
+  @SuppressWarnings("unchecked")
+  public <K1 extends K, V1 extends V> Loomcache<K1, V1> tags(
+      BiFunction<? super K1, ? super V1, ? extends @Nullable Collection<String>> tagger) {
+    requireNonNull(tagger, "tagger must not be null");
+    checkUnset("tags", this.tagger == null ? null : "a tagger");
+    this.tagger = tagger;
+    return (Loomcache<K1, V1>) this;
+  }
+
   /** Builds a cache with this configuration; the builder may be used again afterwards. */
   @SuppressWarnings("unchecked")
   public <K1 extends K, V1 extends V> Cache<K1, V1> build() {
@@ -354,6 +384,10 @@ public final class Loomcache<K, V> {
     return valueCodec;
   }
 
+  @Nullable BiFunction<?, ?, ? extends @Nullable Collection<String>> tagger() {
+    return tagger;
+  }
+
   int maxConcurrentBatches() {
     return maxConcurrentBatches == 0 ? DEFAULT_MAX_CONCURRENT_BATCHES : maxConcurrentBatches;
   }
@@ -401,6 +435,9 @@ public final class Loomcache<K, V> {
     }
     if (valueCodec != null) {
       others.add("valueCodec");
+    }
+    if (tagger != null) {
+      others.add("tags");
     }
     if (!tiers.isEmpty()) {
       others.add("tiers=" + tiers.stream().map(CacheTier::name).toList());

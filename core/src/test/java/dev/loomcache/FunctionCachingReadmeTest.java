@@ -187,7 +187,7 @@ class FunctionCachingReadmeTest {
     var blocks = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL).matcher(document)
         .results().map(m -> m.group(1)).toList();
 
-    assertThat(blocks).hasSize(7);
+    assertThat(blocks).hasSize(8);
     for (String block : blocks) {
       assertThat(Collections.indexOfSubList(source, lines(block)))
           .as("this block of docs/function-caching.md is in FunctionCachingReadmeTest:%n%s", block)
@@ -198,6 +198,60 @@ class FunctionCachingReadmeTest {
   /** The non-blank lines of {@code text}, without indentation. */
   private static List<String> lines(String text) {
     return text.lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
+  }
+
+  public record Org(String id) {}
+
+  public record Order(long userId, String item) {}
+
+  // docs: key and tag templates
+  interface Shop {
+    @Cached(tags = {"user:{userId}", "org:{org.id}"})
+    List<String> ordersOf(@ParamName("userId") long userId, @ParamName("org") Org org);
+
+    @Cached(key = "item:{order.item}")          // orders of the same item share one entry
+    String itemOf(@ParamName("order") Order order);
+
+    @Invalidates(tags = "user:{order.userId}")   // in every cached method that declares tags
+    void place(@ParamName("order") Order order);
+
+    @Invalidates(value = "itemOf", key = "item:{name}")
+    void restock(@ParamName("name") String name);
+  }
+
+  @Test
+  void keyAndTagTemplates() {
+    var loads = new java.util.concurrent.atomic.AtomicInteger();
+    Shop real = new Shop() {
+      @Override
+      public List<String> ordersOf(long userId, Org org) {
+        loads.incrementAndGet();
+        return List.of(userId + "@" + org.id());
+      }
+
+      @Override
+      public String itemOf(Order order) {
+        loads.incrementAndGet();
+        return order.item();
+      }
+
+      @Override
+      public void place(Order order) {}
+
+      @Override
+      public void restock(String name) {}
+    };
+    Shop shop = CachingProxy.of(Shop.class, real);
+    shop.ordersOf(1, new Org("o"));
+    shop.itemOf(new Order(1, "book"));
+    shop.itemOf(new Order(2, "book"));
+    assertThat(loads).hasValue(2);
+
+    shop.place(new Order(1, "pen"));
+    shop.restock("book");
+    shop.ordersOf(1, new Org("o"));
+    shop.itemOf(new Order(2, "book"));
+    assertThat(loads).hasValue(4);
   }
 
   interface Broken {

@@ -186,4 +186,27 @@ class ReadmeExamplesTest {
     assertThat(users.stats().bypassCount()).isEqualTo(3);
     users.close();
   }
+
+  public record Order(long userId, long shopId) {}
+
+  @Test
+  void tagsAndPatternInvalidation() {
+    // README: tags and pattern invalidation
+    Cache<Long, Order> orders = Loomcache.newBuilder()
+        .tags((Long id, Order order) -> java.util.List.of("user:" + order.userId(), "shop:" + order.shopId()))
+        .build();
+    orders.put(1L, new Order(42, 1));
+    orders.put(2L, new Order(7, 2));
+    orders.put(15L, new Order(7, 3));
+    orders.put(30L, new Order(7, 3));
+
+    orders.invalidateTag("user:42");                   // every order of user 42, in L1 and the tiers
+    assertThat(orders.getIfPresent(1L)).isNull();
+    orders.invalidateTags(java.util.List.of("shop:1", "shop:2"));
+    assertThat(orders.getIfPresent(2L)).isNull();
+    orders.invalidateMatching("1?");                  // keys 10..19 (as the KeyCodec encodes them)
+    assertThat(orders.getIfPresent(15L)).isNull();
+    assertThat(orders.getIfPresent(30L)).isEqualTo(new Order(7, 3));
+    orders.close();
+  }
 }

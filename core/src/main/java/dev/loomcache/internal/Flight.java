@@ -2,6 +2,9 @@ package dev.loomcache.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -45,6 +48,13 @@ public final class Flight {
    */
   volatile boolean superseded;
 
+  /**
+   * Tags invalidated while this flight ran ({@code invalidateTag}, under the flight table's lock
+   * for the key; copy on write): a loaded value carrying any of them must not be stored. Null while
+   * there are none.
+   */
+  volatile @Nullable List<String> invalidatedTags;
+
   /** The owner's own failure when it abandoned the flight after an interrupt; owner-only. */
   @Nullable Throwable ownersFailure;
 
@@ -69,6 +79,28 @@ public final class Flight {
   Flight(@Nullable Thread owner, long epoch) {
     this.owner = owner;
     this.epoch = epoch;
+  }
+
+  /** Records that {@code tags} were invalidated while this flight ran; under the key's lock. */
+  void tagsInvalidated(Collection<String> tags) {
+    List<String> before = invalidatedTags;
+    var after = before == null ? new ArrayList<String>(tags.size()) : new ArrayList<>(before);
+    after.addAll(tags);
+    invalidatedTags = List.copyOf(after);
+  }
+
+  /** Whether any of {@code tags} was invalidated while this flight ran. */
+  boolean anyTagInvalidated(Collection<String> tags) {
+    List<String> invalidated = invalidatedTags;
+    if (invalidated == null || tags.isEmpty()) {
+      return false;
+    }
+    for (String tag : invalidated) {
+      if (tags.contains(tag)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

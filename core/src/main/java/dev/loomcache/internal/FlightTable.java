@@ -3,9 +3,12 @@ package dev.loomcache.internal;
 import dev.loomcache.CacheLoadException;
 import dev.loomcache.internal.Flight.Outcome;
 import java.lang.invoke.MethodHandles;
+import java.util.Collection;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -81,7 +84,9 @@ public final class FlightTable<K> {
             "Recursive load: the loader of key '" + key + "' asked for the same key on the same"
                 + " thread; a loader must not read its own key");
       }
-      if (isCurrent(flight)) {
+      if (isCurrent(flight) && flight.invalidatedTags == null) {
+        // A flight that lived through a tag invalidation may be loading a value of that tag: a
+        // caller arriving afterwards must not receive it, so it loads again.
         return flight;
       }
       Flight mine = new Flight(current, epoch.get());
@@ -95,6 +100,14 @@ public final class FlightTable<K> {
   /** Whether {@code flight} may still store its value and be joined. */
   boolean isCurrent(Flight flight) {
     return !flight.superseded && flight.epoch == epoch.get();
+  }
+
+  /**
+   * Whether {@code flight} may still store a value carrying {@code tags}: it is current and none of
+   * the tags was invalidated while it ran.
+   */
+  boolean isCurrent(Flight flight, Set<String> tags) {
+    return isCurrent(flight) && !flight.anyTagInvalidated(tags);
   }
 
   /** Whether a flight, current or not, is in the table for {@code key}. */
@@ -156,6 +169,53 @@ public final class FlightTable<K> {
   }
 
   /**
+   * Runs {@code action} under the bin lock of {@code key} without touching its flight: the action
+   * is ordered against every L1 write of the key. In-memory work only.
+   */
+  void underLock(K key, Consumer<K> action) {
+    flights.compute(
+        key,
+        (k, flight) -> {
+          action.accept(k);
+          return flight;
+        });
+  }
+
+  /**
+   * Records in every flight in progress that {@code tags} were invalidated, under each key's bin
+   * lock, so that none of them stores a value carrying one of the tags. A flight that installs
+   * concurrently either finished before its bin was visited (its L1 write is then visible to the
+   * caller, which removes it) or sees the mark.
+   */
+  void tagsInvalidated(Collection<String> tags) {
+    for (K key : flights.keySet()) {
+      flights.computeIfPresent(
+          key,
+          (k, flight) -> {
+            flight.tagsInvalidated(tags);
+            return flight;
+          });
+    }
+  }
+
+  /**
+   * Supersedes the flights in progress whose key satisfies {@code matches} (tested outside every
+   * lock: it may encode the key with user code), as {@link #supersedeAnd} does for one key.
+   */
+  void supersedeMatching(Predicate<? super K> matches) {
+    for (K key : flights.keySet()) {
+      if (matches.test(key)) {
+        flights.computeIfPresent(
+            key,
+            (k, flight) -> {
+              flight.superseded = true;
+              return flight;
+            });
+      }
+    }
+  }
+
+  /**
    * Removes {@code flight} from the table under the key's bin lock, first running {@code install}
    * if the flight is still current. A flight that was replaced is not in the table any more; it
    * neither removes its successor nor installs.
@@ -163,6 +223,14 @@ public final class FlightTable<K> {
    * @return whether {@code install} ran
    */
   boolean removeAnd(K key, Flight flight, @Nullable Consumer<K> install) {
+    return removeAnd(key, flight, Set.of(), install);
+  }
+
+  /**
+   * As {@link #removeAnd(Object, Flight, Consumer)} for a value carrying {@code tags}: the install
+   * runs only if no tag of the value was invalidated while the flight ran.
+   */
+  boolean removeAnd(K key, Flight flight, Set<String> tags, @Nullable Consumer<K> install) {
     var installed = new boolean[1];
     flights.compute(
         key,
@@ -170,7 +238,7 @@ public final class FlightTable<K> {
           if (present != flight) {
             return present;
           }
-          if (install != null && isCurrent(flight)) {
+          if (install != null && isCurrent(flight, tags)) {
             install.accept(k);
             installed[0] = true;
           }

@@ -133,6 +133,14 @@ public final class L1Store<K, V> {
     cache.invalidateAll();
   }
 
+  /**
+   * The keys held now (expired ones may be among them), weakly consistent: for a pass over L1 that
+   * must not block writers ({@code invalidateMatching}).
+   */
+  Iterable<K> keys() {
+    return cache.asMap().keySet();
+  }
+
   public long estimatedSize() {
     return cache.estimatedSize();
   }

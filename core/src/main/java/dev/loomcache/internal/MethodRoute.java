@@ -9,6 +9,7 @@ import java.io.Serial;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,14 +38,32 @@ public sealed interface MethodRoute {
     }
   }
 
-  /** Reads through a cache keyed by the arguments at {@code keyPositions}. */
-  record CachedCall(Method method, String name, Cache<Object, Object> cache, int[] keyPositions)
-      implements MethodRoute {
+  /**
+   * Reads through a cache keyed by the arguments at {@code keyPositions}, or by the rendered
+   * {@code keyTemplate} when there is one; with {@code tagTemplates}, the key carries the rendered
+   * tags to the cache's tagger ({@link TaggedKey}).
+   */
+  record CachedCall(Method method, String name, Cache<Object, Object> cache, int[] keyPositions,
+      @Nullable KeyTemplate keyTemplate, List<KeyTemplate> tagTemplates) implements MethodRoute {
+
+    CachedCall(Method method, String name, Cache<Object, Object> cache, int[] keyPositions) {
+      this(method, name, cache, keyPositions, null, List.of());
+    }
+
+    /** The cache key of a call with these arguments; with {@code tagged}, its tags rendered too. */
+    Object keyOf(@Nullable Object @Nullable [] arguments, boolean tagged) {
+      Object key = keyTemplate == null ? ArgumentKeys.of(arguments, keyPositions)
+          : keyTemplate.render(arguments);
+      if (tagTemplates.isEmpty()) {
+        return key;
+      }
+      return new TaggedKey(key, tagged ? render(tagTemplates, arguments) : Set.of());
+    }
 
     @Override
     public @Nullable Object call(Object target, @Nullable Object @Nullable [] arguments)
         throws Throwable {
-      Object key = ArgumentKeys.of(arguments, keyPositions);
+      Object key = keyOf(arguments, true);
       try {
         return cache.get(key, () -> load(target, arguments));
       } catch (CacheLoadException e) {
@@ -137,15 +156,63 @@ public sealed interface MethodRoute {
     }
   }
 
-  /** One {@code @Invalidates}: all entries of {@code cache}, or the one keyed by some arguments. */
-  record Invalidation(Cache<Object, Object> cache, int @Nullable [] keyPositions) {
-    void apply(@Nullable Object @Nullable [] arguments) {
-      if (keyPositions == null) {
-        cache.invalidateAll();
-      } else {
-        cache.invalidate(ArgumentKeys.of(arguments, keyPositions));
-      }
+  /**
+   * One {@code @Invalidates}: all entries of {@code cache}, the one keyed by some arguments (or by
+   * a rendered key template), or those carrying rendered tags. {@code cached} is the route of the
+   * cached method, which knows how its keys are made.
+   */
+  record Invalidation(Cache<Object, Object> cache, int @Nullable [] keyPositions,
+      @Nullable KeyTemplate keyTemplate, List<KeyTemplate> tagTemplates, boolean taggedKeys) {
+
+    Invalidation(Cache<Object, Object> cache, int @Nullable [] keyPositions) {
+      this(cache, keyPositions, null, List.of(), false);
     }
+
+    void apply(@Nullable Object @Nullable [] arguments) {
+      if (!tagTemplates.isEmpty()) {
+        cache.invalidateTags(render(tagTemplates, arguments));
+        return;
+      }
+      Object key;
+      if (keyTemplate != null) {
+        key = keyTemplate.render(arguments);
+      } else if (keyPositions != null) {
+        key = ArgumentKeys.of(arguments, keyPositions);
+      } else {
+        cache.invalidateAll();
+        return;
+      }
+      cache.invalidate(taggedKeys ? new TaggedKey(key, Set.of()) : key);
+    }
+  }
+
+  /**
+   * The key of a cached method with tags: the real key, carrying the tags rendered from the call
+   * that made it to the cache's tagger. Equal when the real keys are equal, whatever the tags.
+   */
+  record TaggedKey(Object key, Set<String> tags) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof TaggedKey other && key.equals(other.key);
+    }
+
+    @Override
+    public int hashCode() {
+      return key.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return key.toString();
+    }
+  }
+
+  private static Set<String> render(List<KeyTemplate> templates, @Nullable Object @Nullable [] arguments) {
+    var tags = new java.util.LinkedHashSet<String>();
+    for (KeyTemplate template : templates) {
+      tags.add(template.render(arguments));
+    }
+    return tags;
   }
 
   private static @Nullable Object invoke(

@@ -50,13 +50,22 @@ public final class ProxyPlanner {
 
   /** A checked {@code @Cached} method whose cache is not built yet. */
   private record CachedSpec(
-      Method method, String name, Loomcache<Object, Object> builder, int[] keyPositions) {}
+      Method method, String name, Loomcache<Object, Object> builder, int[] keyPositions,
+      @Nullable KeyTemplate keyTemplate, List<KeyTemplate> tagTemplates) {}
 
   /** A checked {@code @RateLimited} method whose limiter is not built yet. */
   private record RateLimitSpec(RateLimiterBuilder builder, KeyTemplate key) {}
 
-  /** A checked {@code @Invalidates}: {@code keyPositions} null means every entry. */
-  private record InvalidationSpec(String cacheName, int @Nullable [] keyPositions) {}
+  /**
+   * A checked {@code @Invalidates}: by tags if {@code tagTemplates} is not empty, else by a key
+   * template, else by the arguments at {@code keyPositions}; all null means every entry.
+   */
+  private record InvalidationSpec(String cacheName, int @Nullable [] keyPositions,
+      @Nullable KeyTemplate keyTemplate, List<KeyTemplate> tagTemplates) {
+    InvalidationSpec(String cacheName, int @Nullable [] keyPositions) {
+      this(cacheName, keyPositions, null, List.of());
+    }
+  }
 
   private ProxyPlanner(Class<?> iface, @Nullable Ticker ticker, @Nullable MeterRegistry registry) {
     this.iface = iface;
@@ -121,7 +130,8 @@ public final class ProxyPlanner {
     Map<String, Cache<Object, Object>> caches = new LinkedHashMap<>();
     cachedByName.forEach((name, spec) -> {
       Cache<Object, Object> cache = spec.builder().build();
-      calls.put(name, new CachedCall(spec.method(), name, cache, spec.keyPositions()));
+      calls.put(name, new CachedCall(spec.method(), name, cache, spec.keyPositions(),
+          spec.keyTemplate(), spec.tagTemplates()));
       caches.put(name, cache);
     });
     for (Method method : primaries) {
@@ -150,7 +160,11 @@ public final class ProxyPlanner {
       return new Forward(method);
     }
     return new InvalidatingCall(method, invalidations.stream()
-        .map(i -> new Invalidation(calls.get(i.cacheName()).cache(), i.keyPositions()))
+        .map(i -> {
+          CachedCall cached = calls.get(i.cacheName());
+          return new Invalidation(cached.cache(), i.keyPositions(), i.keyTemplate(),
+              i.tagTemplates(), !cached.tagTemplates().isEmpty());
+        })
         .toList());
   }
 
@@ -173,7 +187,7 @@ public final class ProxyPlanner {
     }
     var specs = new ArrayList<InvalidationSpec>();
     for (Invalidates invalidate : invalidates) {
-      specs.add(checkInvalidation(method, invalidate));
+      specs.addAll(checkInvalidation(method, invalidate));
     }
     return specs;
   }
@@ -216,7 +230,25 @@ public final class ProxyPlanner {
     for (int i = 0; i < parameters.length; i++) {
       if (!parameters[i].isAnnotationPresent(KeyIgnore.class)) {
         keyPositions.add(i);
+      } else if (!cached.key().isEmpty()) {
+        throw InterfaceChecks.misconfigured(method, "@KeyIgnore on parameter '"
+            + ParameterNames.of(parameters[i]) + "' of a method with @Cached(key = \""
+            + cached.key() + "\"): the key template already chooses what the key holds");
       }
+    }
+    KeyTemplate keyTemplate = null;
+    if (!cached.key().isEmpty()) {
+      if (cached.key().isBlank()) {
+        throw InterfaceChecks.misconfigured(method, "@Cached(key = \"" + cached.key()
+            + "\"): a key template must not be blank (leave it out to key by the arguments)");
+      }
+      keyTemplate = KeyTemplate.parse(method, "@Cached(key = \"" + cached.key() + "\")",
+          cached.key());
+    }
+    List<KeyTemplate> tagTemplates = tagTemplates(method, "@Cached", cached.tags());
+    if (!tagTemplates.isEmpty()) {
+      builder.tags((Object key, Object value) ->
+          key instanceof MethodRoute.TaggedKey tagged ? tagged.tags() : null);
     }
     String name = cacheName(method);
     CachedSpec same = cachedByName.get(name);
@@ -224,7 +256,21 @@ public final class ProxyPlanner {
       throw InterfaceChecks.misconfigured(method, "@Cached name '" + name + "' is also the name of "
           + InterfaceChecks.describe(same.method()) + "; give each cached method a distinct @Cached(name = ...)");
     }
-    cachedByName.put(name, new CachedSpec(method, name, builder, toArray(keyPositions)));
+    cachedByName.put(name, new CachedSpec(method, name, builder, toArray(keyPositions),
+        keyTemplate, tagTemplates));
+  }
+
+  /** Parses the tag templates of {@code annotation} on {@code method}; none for an empty array. */
+  private static List<KeyTemplate> tagTemplates(Method method, String annotation, String[] tags) {
+    var templates = new ArrayList<KeyTemplate>(tags.length);
+    for (String tag : tags) {
+      String where = annotation + "(tags = \"" + tag + "\")";
+      if (tag.isBlank()) {
+        throw InterfaceChecks.misconfigured(method, where + ": a tag must not be blank");
+      }
+      templates.add(KeyTemplate.parse(method, where, tag));
+    }
+    return List.copyOf(templates);
   }
 
   private RateLimitSpec checkRateLimited(Method method) {
@@ -263,12 +309,45 @@ public final class ProxyPlanner {
     return new RateLimitSpec(builder, key);
   }
 
-  private InvalidationSpec checkInvalidation(Method method, Invalidates invalidates) {
-    String where = "@Invalidates(value = \"" + invalidates.value() + "\""
-        + (invalidates.keys().length == 0 ? "" : ", keys = " + quoted(invalidates.keys())) + ")";
+  private List<InvalidationSpec> checkInvalidation(Method method, Invalidates invalidates) {
+    String where = "@Invalidates(" + (invalidates.value().isEmpty() ? "" : "value = \""
+        + invalidates.value() + "\"")
+        + (invalidates.keys().length == 0 ? "" : ", keys = " + quoted(invalidates.keys()))
+        + (invalidates.key().isEmpty() ? "" : ", key = \"" + invalidates.key() + "\"")
+        + (invalidates.tags().length == 0 ? "" : ", tags = " + quoted(invalidates.tags())) + ")";
+    where = where.replace("(, ", "(");
     if (isObjectMethod(method)) {
       throw InterfaceChecks.misconfigured(method, where + " on an Object method: equals, hashCode and toString"
           + " always go to the target");
+    }
+    boolean byTags = invalidates.tags().length > 0;
+    boolean byTemplate = !invalidates.key().isEmpty();
+    if (byTags && (byTemplate || invalidates.keys().length > 0)) {
+      throw InterfaceChecks.misconfigured(method, where + ": tags choose the entries on their own;"
+          + " give tags, or keys/key, not both");
+    }
+    if (byTemplate && invalidates.keys().length > 0) {
+      throw InterfaceChecks.misconfigured(method, where + ": give keys (parameter names) or key (a"
+          + " template), not both");
+    }
+    List<KeyTemplate> tagTemplates = tagTemplates(method, "@Invalidates", invalidates.tags());
+    if (invalidates.value().isEmpty()) {
+      if (!byTags) {
+        throw InterfaceChecks.misconfigured(method, where + ": names no cached method; give the"
+            + " @Cached method's name, or tags; cached methods: " + cachedByName.keySet());
+      }
+      var specs = new ArrayList<InvalidationSpec>();
+      for (CachedSpec cached : cachedByName.values()) {
+        if (!cached.tagTemplates().isEmpty()) {
+          specs.add(new InvalidationSpec(cached.name(), null, null, tagTemplates));
+        }
+      }
+      if (specs.isEmpty()) {
+        throw InterfaceChecks.misconfigured(method, where + ": no @Cached method of "
+            + iface.getSimpleName() + " declares tags, so no entry carries any; cached methods: "
+            + cachedByName.keySet());
+      }
+      return specs;
     }
     CachedSpec cached = cachedByName.get(invalidates.value());
     if (cached == null) {
@@ -276,9 +355,32 @@ public final class ProxyPlanner {
           + " has no @Cached method named '" + invalidates.value() + "'; cached methods: "
           + cachedByName.keySet());
     }
+    if (byTags) {
+      if (cached.tagTemplates().isEmpty()) {
+        throw InterfaceChecks.misconfigured(method, where + ": "
+            + InterfaceChecks.describe(cached.method()) + " declares no @Cached(tags = ...), so"
+            + " none of its entries carries a tag");
+      }
+      return List.of(new InvalidationSpec(cached.name(), null, null, tagTemplates));
+    }
+    if (byTemplate) {
+      if (cached.keyTemplate() == null) {
+        throw InterfaceChecks.misconfigured(method, where + ": "
+            + InterfaceChecks.describe(cached.method()) + " has no @Cached(key = ...) template;"
+            + " name the parameters of its key with keys = ...");
+      }
+      KeyTemplate key = KeyTemplate.parse(method, where, invalidates.key());
+      return List.of(new InvalidationSpec(cached.name(), null, key, List.of()));
+    }
+    if (cached.keyTemplate() != null && invalidates.keys().length > 0) {
+      throw InterfaceChecks.misconfigured(method, where + ": "
+          + InterfaceChecks.describe(cached.method()) + " is keyed by the template \""
+          + cached.method().getAnnotation(Cached.class).key() + "\"; give key = a template"
+          + " that renders the same text");
+    }
     String[] keys = invalidates.keys();
     if (keys.length == 0) {
-      return new InvalidationSpec(cached.name(), null);
+      return List.of(new InvalidationSpec(cached.name(), null));
     }
     int[] cachedKeys = cached.keyPositions();
     Parameter[] cachedParameters = cached.method().getParameters();
@@ -306,7 +408,7 @@ public final class ProxyPlanner {
       }
       positions[k] = position;
     }
-    return new InvalidationSpec(cached.name(), positions);
+    return List.of(new InvalidationSpec(cached.name(), positions));
   }
 
   /**

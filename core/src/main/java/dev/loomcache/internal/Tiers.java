@@ -3,10 +3,13 @@ package dev.loomcache.internal;
 import dev.loomcache.Ticker;
 import dev.loomcache.spi.CacheTier;
 import dev.loomcache.spi.KeyCodec;
+import dev.loomcache.spi.KeyGlob;
 import dev.loomcache.spi.StoredValue;
 import dev.loomcache.spi.TierListener;
 import dev.loomcache.spi.ValueCodec;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
@@ -180,11 +183,16 @@ public final class Tiers<K, V> {
 
   /** Writes {@code value} to every tier with an absolute expiry {@code ttl} from now. */
   void write(K key, V value, Ttl ttl) {
+    write(key, value, ttl, Set.of());
+  }
+
+  /** Writes {@code value} carrying {@code tags} to every tier, expiring {@code ttl} from now. */
+  void write(K key, V value, Ttl ttl, Set<String> tags) {
     if (tiers.isEmpty()) {
       return;
     }
     String encoded = keyCodec.encode(key);
-    StoredValue stored = StoredValue.of(valueCodec.encode(value), expiresAt(ttl));
+    StoredValue stored = StoredValue.of(valueCodec.encode(value), expiresAt(ttl), tags);
     eachTier("write", encoded, (tier, tally) -> {
       tier.write(encoded, stored);
       tally.writes.increment();
@@ -201,6 +209,23 @@ public final class Tiers<K, V> {
 
   void clear() {
     eachTier("clear", "*", (tier, tally) -> tier.clear());
+  }
+
+  /** Removes the entries carrying any of {@code tags} from every tier. */
+  void invalidateTags(Collection<String> tags) {
+    for (String tag : tags) {
+      eachTier("invalidate the tag of", tag, (tier, tally) -> tier.invalidateTag(tag));
+    }
+  }
+
+  /** Removes the entries whose key matches {@code glob} from every tier. */
+  void invalidateMatching(KeyGlob glob) {
+    eachTier("invalidate the keys matching", glob.glob(), (tier, tally) -> tier.invalidateMatching(glob));
+  }
+
+  /** The string the tiers store {@code key} under; runs the key codec (user code). */
+  public String encode(K key) {
+    return keyCodec.encode(key);
   }
 
   /** Runs {@code action} on every tier; a tier's failure is counted and the next tier still runs. */

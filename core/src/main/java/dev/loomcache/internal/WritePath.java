@@ -2,7 +2,14 @@ package dev.loomcache.internal;
 
 import dev.loomcache.internal.Flight.Loaded;
 import dev.loomcache.internal.Flight.Outcome;
+import dev.loomcache.spi.KeyGlob;
+import java.util.Collection;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one owner of "write key K": puts, invalidations and the store of a finished load, in L1 and
@@ -19,19 +26,35 @@ import java.util.function.Consumer;
  * {@code invalidateAll} takes no lanes; a load's store that it overtakes between the tier write and
  * the L1 install is undone (the compensating delete in {@link #finish}). The {@code Local} variants
  * touch L1 only: another instance changed the key in a shared tier.
+ *
+ * <p>Tags ({@link Tagging}): a key's tag index entry changes in the same critical section as its L1
+ * write. {@code invalidateTag} first marks the tag in every flight in progress (a flight so marked
+ * never stores a value carrying the tag), then removes the indexed keys from L1, then the tiers,
+ * then does the L1 part again for loads that promoted an old tier value meanwhile, exactly as
+ * {@code invalidate} does for one key. {@code invalidateMatching} follows the same three steps,
+ * superseding the matching flights.
  */
 public final class WritePath<K, V> {
+  private static final Logger logger = LoggerFactory.getLogger(WritePath.class);
+
   private final FlightTable<K> flights;
   private final L1Store<K, V> l1;
   private final StatsCounter stats;
   private final Tiers<K, V> tiers;
+  private final Tagging<K, V> tagging;
   private final KeyLanes<K> lanes = new KeyLanes<>();
 
   public WritePath(FlightTable<K> flights, L1Store<K, V> l1, StatsCounter stats, Tiers<K, V> tiers) {
+    this(flights, l1, stats, tiers, Tagging.none());
+  }
+
+  public WritePath(FlightTable<K> flights, L1Store<K, V> l1, StatsCounter stats, Tiers<K, V> tiers,
+      Tagging<K, V> tagging) {
     this.flights = flights;
     this.l1 = l1;
     this.stats = stats;
     this.tiers = tiers;
+    this.tagging = tagging;
   }
 
   /**
@@ -39,21 +62,26 @@ public final class WritePath<K, V> {
    * it. With tiers, may park while another write of the same key finishes.
    */
   public void put(K key, V value, Ttl ttl) {
+    Set<String> tags = tagging.tagsOf(key, value); // user code: before any lock
     if (tiers.isEmpty()) {
-      putLocal(key, value, ttl);
-      return;
+      putLocal(key, value, ttl, tags);
+    } else {
+      KeyLanes.Lane lane = lanes.enter(key);
+      try {
+        putLocal(key, value, ttl, tags);
+        tiers.write(key, value, ttl, tags);
+      } finally {
+        lanes.leave(key, lane);
+      }
     }
-    KeyLanes.Lane lane = lanes.enter(key);
-    try {
-      putLocal(key, value, ttl);
-      tiers.write(key, value, ttl);
-    } finally {
-      lanes.leave(key, lane);
-    }
+    sweepTags();
   }
 
-  private void putLocal(K key, V value, Ttl ttl) {
-    flights.supersedeAnd(key, k -> l1.put(k, value, ttl));
+  private void putLocal(K key, V value, Ttl ttl, Set<String> tags) {
+    flights.supersedeAnd(key, k -> {
+      l1.put(k, value, ttl);
+      tagging.indexed(k, tags);
+    });
     stats.recordPut();
   }
 
@@ -79,7 +107,71 @@ public final class WritePath<K, V> {
 
   /** Removes {@code key} from L1 only. */
   public void invalidateLocal(K key) {
-    flights.supersedeAnd(key, l1::invalidate);
+    flights.supersedeAnd(key, this::dropFromL1);
+  }
+
+  private void dropFromL1(K key) {
+    l1.invalidate(key);
+    tagging.unindexed(key);
+  }
+
+  /**
+   * Removes every entry carrying any of {@code tags} from L1 and the tiers; no load that began
+   * before this call stores a value carrying one of them. Parks for the tiers' I/O.
+   */
+  public void invalidateTags(Collection<String> tags) {
+    invalidateTagsLocal(tags);
+    if (!tiers.isEmpty()) {
+      tiers.invalidateTags(tags);
+      // Loads that began before the tier removal may have promoted old tagged values meanwhile.
+      invalidateTagsLocal(tags);
+    }
+  }
+
+  /** Removes the entries carrying any of {@code tags} from L1 only, with the same guarantee. */
+  public void invalidateTagsLocal(Collection<String> tags) {
+    flights.tagsInvalidated(tags);
+    for (K key : tagging.keysOf(tags)) {
+      flights.underLock(key, k -> {
+        if (tagging.carriesAny(k, tags)) {
+          dropFromL1(k);
+        }
+      });
+    }
+  }
+
+  /**
+   * Removes every entry whose key satisfies {@code matches} from L1, and every entry matching
+   * {@code glob} from the tiers; no load of a matching key that began before this call stores.
+   * {@code matches} may run user code (the key codec); it is called outside every lock.
+   */
+  public void invalidateMatching(KeyGlob glob, Predicate<? super K> matches) {
+    invalidateMatchingLocal(matches);
+    if (!tiers.isEmpty()) {
+      tiers.invalidateMatching(glob);
+      invalidateMatchingLocal(matches);
+    }
+  }
+
+  /** Removes the entries whose key satisfies {@code matches} from L1 only; one pass over L1. */
+  public void invalidateMatchingLocal(Predicate<? super K> matches) {
+    flights.supersedeMatching(matches);
+    for (K key : l1.keys()) {
+      if (matches.test(key)) {
+        invalidateLocal(key);
+      }
+    }
+  }
+
+  private void sweepTags() {
+    tagging.sweepIfNeeded(key -> {
+      flights.underLock(key, k -> {
+        if (l1.getIfPresent(k) == null) {
+          tagging.unindexed(k);
+        }
+      });
+      return true;
+    });
   }
 
   /** Removes every key from L1 and the tiers; no load that began before this call stores. */
@@ -95,6 +187,7 @@ public final class WritePath<K, V> {
   /** Removes every key from L1 only; no load that began before this call stores its value. */
   public void invalidateAllLocal() {
     flights.supersedeAll();
+    tagging.clear(); // before L1, so that the index never misses a key L1 holds
     l1.invalidateAll();
   }
 
@@ -110,23 +203,27 @@ public final class WritePath<K, V> {
     try {
       @SuppressWarnings("unchecked")
       V value = outcome instanceof Loaded(Object loaded) ? (V) loaded : null;
-      if (value == null || !ttl.stores()) {
+      Set<String> tags = value == null || !ttl.stores() ? Set.of() : tagsOrNull(key, value);
+      if (value == null || !ttl.stores() || tags == null) {
         flights.removeAnd(key, flight, null);
       } else if (fromTiers || tiers.isEmpty()) {
-        flights.removeAnd(key, flight, install(value, ttl));
+        flights.removeAnd(key, flight, tags, install(value, ttl, tags));
       } else {
         KeyLanes.Lane lane = lanes.enter(key);
         try {
-          boolean written = flights.isCurrent(flight);
+          boolean written = flights.isCurrent(flight, tags);
           if (written) {
-            tiers.write(key, value, ttl);
+            tiers.write(key, value, ttl, tags);
           }
-          if (!flights.removeAnd(key, flight, install(value, ttl)) && written) {
+          if (!flights.removeAnd(key, flight, tags, install(value, ttl, tags)) && written) {
             tiers.delete(key); // superseded between the tier write and the install: undo it
           }
         } finally {
           lanes.leave(key, lane);
         }
+      }
+      if (tags != null && !tags.isEmpty()) {
+        sweepTags();
       }
     } catch (Throwable t) {
       flights.remove(key, flight);
@@ -136,11 +233,32 @@ public final class WritePath<K, V> {
     }
   }
 
-  private Consumer<K> install(V value, Ttl ttl) {
+  private Consumer<K> install(V value, Ttl ttl, Set<String> tags) {
     return k -> {
       l1.put(k, value, ttl);
+      tagging.indexed(k, tags);
       stats.recordPut();
     };
+  }
+
+  /**
+   * The tags of a loaded value, or null if the tagger failed: the value then goes to its callers
+   * but is not stored, since it could not be found again by tag.
+   */
+  private @Nullable Set<String> tagsOrNull(K key, V value) {
+    try {
+      return tagging.tagsOf(key, value);
+    } catch (RuntimeException e) {
+      logger.warn("The tagger failed for key '{}'; the loaded value is returned but not stored: {}",
+          key, e.toString());
+      logger.debug("Tagger failure for key '{}'", key, e);
+      return null;
+    }
+  }
+
+  /** For tests: the tag index. */
+  public Tagging<K, V> tagging() {
+    return tagging;
   }
 
   /** For tests: the number of key lanes in use. */

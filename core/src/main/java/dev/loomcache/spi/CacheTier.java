@@ -47,6 +47,26 @@ public interface CacheTier extends AutoCloseable {
   void clear();
 
   /**
+   * Removes every entry written with {@code tag} among its {@linkplain StoredValue#tags() tags},
+   * and tells other instances sharing this tier to drop their local copies of them. Called by
+   * {@code Cache.invalidateTag}, after the cache dropped its own L1 copies. A tier that keeps no tag
+   * index must still remove at least those entries: the default clears the tier, which is correct
+   * but removes more.
+   */
+  default void invalidateTag(String tag) {
+    clear();
+  }
+
+  /**
+   * Removes every entry whose key matches {@code glob}, and tells other instances sharing this tier
+   * to drop their matching local copies. Called by {@code Cache.invalidateMatching}. May cost a pass
+   * over all of this cache's keys. The default clears the tier, which is correct but removes more.
+   */
+  default void invalidateMatching(KeyGlob glob) {
+    clear();
+  }
+
+  /**
    * Registers the cache to hear of invalidations made by other instances sharing this tier; called
    * once, when the cache is built. Tiers that are not shared ignore it.
    */

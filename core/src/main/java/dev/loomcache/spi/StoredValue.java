@@ -3,10 +3,12 @@ package dev.loomcache.spi;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Arrays;
+import java.util.Set;
 
 /**
  * A value as a tier stores it: the encoded bytes and the absolute expiry in epoch milliseconds, so
- * that a restarted process or another instance keeps the right remaining TTL.
+ * that a restarted process or another instance keeps the right remaining TTL, and the entry's tags
+ * (empty unless the cache has a tagger), so that a tier can find it again by tag.
  */
 public final class StoredValue {
   /** The expiry of a value that never expires. */
@@ -14,10 +16,12 @@ public final class StoredValue {
 
   private final byte[] bytes;
   private final long expiresAtEpochMillis;
+  private final Set<String> tags;
 
-  private StoredValue(byte[] bytes, long expiresAtEpochMillis) {
+  private StoredValue(byte[] bytes, long expiresAtEpochMillis, Set<String> tags) {
     this.bytes = bytes;
     this.expiresAtEpochMillis = expiresAtEpochMillis;
+    this.tags = tags;
   }
 
   /**
@@ -27,7 +31,18 @@ public final class StoredValue {
    */
   public static StoredValue of(byte[] bytes, long expiresAtEpochMillis) {
     requireNonNull(bytes, "bytes must not be null");
-    return new StoredValue(bytes, expiresAtEpochMillis);
+    return new StoredValue(bytes, expiresAtEpochMillis, Set.of());
+  }
+
+  /**
+   * Returns a stored value carrying {@code tags}; {@code bytes} is not copied, {@code tags} is.
+   *
+   * @throws NullPointerException if {@code bytes}, {@code tags} or any tag is null
+   */
+  public static StoredValue of(byte[] bytes, long expiresAtEpochMillis, Set<String> tags) {
+    requireNonNull(bytes, "bytes must not be null");
+    requireNonNull(tags, "tags must not be null");
+    return new StoredValue(bytes, expiresAtEpochMillis, Set.copyOf(tags));
   }
 
   /** The encoded value; not a copy, do not modify. */
@@ -40,6 +55,11 @@ public final class StoredValue {
     return expiresAtEpochMillis;
   }
 
+  /** The entry's tags; empty when it has none. Unmodifiable. */
+  public Set<String> tags() {
+    return tags;
+  }
+
   /** Whether the value has expired at {@code nowEpochMillis}. */
   public boolean isExpiredAt(long nowEpochMillis) {
     return expiresAtEpochMillis != NEVER_EXPIRES && expiresAtEpochMillis <= nowEpochMillis;
@@ -49,17 +69,19 @@ public final class StoredValue {
   public boolean equals(Object o) {
     return o instanceof StoredValue other
         && expiresAtEpochMillis == other.expiresAtEpochMillis
-        && Arrays.equals(bytes, other.bytes);
+        && Arrays.equals(bytes, other.bytes)
+        && tags.equals(other.tags);
   }
 
   @Override
   public int hashCode() {
-    return 31 * Arrays.hashCode(bytes) + Long.hashCode(expiresAtEpochMillis);
+    return 31 * (31 * Arrays.hashCode(bytes) + Long.hashCode(expiresAtEpochMillis)) + tags.hashCode();
   }
 
   @Override
   public String toString() {
     return "StoredValue{" + bytes.length + " bytes, expiresAtEpochMillis="
-        + (expiresAtEpochMillis == NEVER_EXPIRES ? "never" : expiresAtEpochMillis) + '}';
+        + (expiresAtEpochMillis == NEVER_EXPIRES ? "never" : expiresAtEpochMillis)
+        + (tags.isEmpty() ? "" : ", tags=" + tags) + '}';
   }
 }

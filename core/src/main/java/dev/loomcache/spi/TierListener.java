@@ -12,4 +12,20 @@ public interface TierListener {
 
   /** Another instance cleared the cache, or messages may have been missed: drop every local copy. */
   void invalidatedAll();
+
+  /**
+   * Another instance invalidated every entry tagged {@code tag}: drop the local copies carrying it.
+   * The default drops every local copy.
+   */
+  default void invalidatedTag(String tag) {
+    invalidatedAll();
+  }
+
+  /**
+   * Another instance invalidated every entry whose encoded key matches {@code glob}: drop the
+   * matching local copies. The default drops every local copy.
+   */
+  default void invalidatedMatching(KeyGlob glob) {
+    invalidatedAll();
+  }
 }

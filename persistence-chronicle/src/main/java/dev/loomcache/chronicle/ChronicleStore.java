@@ -8,6 +8,7 @@ import dev.loomcache.chronicle.internal.CloseGuard;
 import dev.loomcache.chronicle.internal.RecordMap;
 import dev.loomcache.chronicle.internal.StoreFile;
 import dev.loomcache.spi.CacheTier;
+import dev.loomcache.spi.KeyGlob;
 import dev.loomcache.spi.KeyCodec;
 import dev.loomcache.spi.StoredValue;
 import java.nio.file.Path;
@@ -155,6 +156,42 @@ public final class ChronicleStore implements CacheTier {
     guard.enter(description);
     try {
       records.clear();
+    } finally {
+      guard.exit();
+    }
+  }
+
+  /**
+   * Removes every entry written with {@code tag}: one pass over the file, reading each live record
+   * (O(entries); tags are kept in the records, so they survive a restart and a {@code kill -9}).
+   * Never blocks beyond each key's segment lock.
+   *
+   * @throws IllegalStateException if the store is closed
+   */
+  @Override
+  public void invalidateTag(String tag) {
+    guard.enter(description);
+    try {
+      records.removeIf(key -> false, tags -> tags.contains(tag));
+    } finally {
+      guard.exit();
+    }
+  }
+
+  /**
+   * Removes every entry whose key matches {@code glob}: one pass over the file's keys (O(entries)).
+   *
+   * @throws IllegalStateException if the store is closed
+   */
+  @Override
+  public void invalidateMatching(KeyGlob glob) {
+    guard.enter(description);
+    try {
+      if (glob.matchesEverything()) {
+        records.clear();
+      } else {
+        records.removeIf(glob::matches, tags -> false);
+      }
     } finally {
       guard.exit();
     }

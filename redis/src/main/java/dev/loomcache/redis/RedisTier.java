@@ -16,6 +16,7 @@ import dev.loomcache.redis.internal.TierCounters;
 import dev.loomcache.redis.internal.ValueFormat;
 import dev.loomcache.redis.internal.WriteBehindQueue;
 import dev.loomcache.spi.CacheTier;
+import dev.loomcache.spi.KeyGlob;
 import dev.loomcache.spi.StoredValue;
 import dev.loomcache.spi.TierListener;
 import java.time.Duration;
@@ -270,6 +271,55 @@ public final class RedisTier implements CacheTier {
     }
   }
 
+  /**
+   * Deletes every key tagged {@code tag} (its tag set, kept by every tagged write in the same
+   * script as the value, so no SCAN) and tells other instances to drop their L1 copies of them.
+   * Discards queued writes carrying the tag first. Parks the calling thread until done: one command
+   * timeout per batch of 1,000 keys at most.
+   *
+   * @throws RedisTierException if it failed (this cache's keys are then cleared when Redis answers
+   *     again, since which of them carry the tag is not known here)
+   */
+  @Override
+  public void invalidateTag(String tag) {
+    requireNonNull(tag, "tag must not be null");
+    checkOpen();
+    if (writeBehind != null) {
+      writeBehind.discardPendingIf((key, op) -> op.value() != null && op.value().tags().contains(tag));
+    }
+    try {
+      ops.invalidateTag(tag);
+    } catch (RedisTierException e) {
+      recovery.namespaceMayBeStale();
+      throw e;
+    }
+  }
+
+  /**
+   * Deletes every key of this cache matching {@code glob} ({@code SCAN MATCH} within the prefix,
+   * {@code UNLINK} in batches of 1,000, never {@code KEYS}) and tells other instances to drop their
+   * matching L1 copies. Discards matching queued writes first. Costs a pass over every key under the
+   * prefix (SCAN visits the whole keyspace of each node, matching as it goes); parks the calling
+   * thread until done, one command timeout per batch at most.
+   *
+   * @throws RedisTierException if it failed (this cache's keys are then cleared when Redis answers
+   *     again)
+   */
+  @Override
+  public void invalidateMatching(KeyGlob glob) {
+    requireNonNull(glob, "glob must not be null");
+    checkOpen();
+    if (writeBehind != null) {
+      writeBehind.discardPendingIf((key, op) -> glob.matches(key));
+    }
+    try {
+      ops.invalidateMatching(glob.glob());
+    } catch (RedisTierException e) {
+      recovery.namespaceMayBeStale();
+      throw e;
+    }
+  }
+
   /** Applies a write (or a delete, for a null value) to Redis now; then releases a held lease. */
   private void apply(String key, @Nullable StoredValue value) {
     try {
@@ -277,7 +327,7 @@ public final class RedisTier implements CacheTier {
       if (px < 0) {
         ops.delete(key);
       } else {
-        ops.set(key, ValueFormat.encode(value), px);
+        ops.set(key, ValueFormat.encode(value), px, value.expiresAtEpochMillis(), value.tags());
       }
     } catch (RedisTierException e) {
       recovery.keyMayBeStale(key); // Redis may keep the old value, and others were not told

@@ -90,6 +90,30 @@ public final class RecordMap {
     map.clear();
   }
 
+  /**
+   * Removes every live record whose key satisfies {@code matchesKey} or whose tags satisfy
+   * {@code matchesTags}: one pass over the map, reading each live record once. A record rewritten
+   * since it was read is left alone (the removal compares the bytes). Returns how many it removed.
+   */
+  public long removeIf(java.util.function.Predicate<String> matchesKey,
+      java.util.function.Predicate<java.util.Set<String>> matchesTags) {
+    var removed = new java.util.concurrent.atomic.AtomicLong();
+    maintenance.forEachLiveKey(key -> {
+      if (matchesKey.test(key)) {
+        if (map.remove(key) != null) {
+          removed.incrementAndGet();
+        }
+        return;
+      }
+      byte[] record = map.get(key);
+      if (record != null && record.length >= Records.HEADER
+          && matchesTags.test(Records.tags(record)) && map.remove(key, record)) {
+        removed.incrementAndGet();
+      }
+    });
+    return removed.get();
+  }
+
   /** The number of records, expired ones included. */
   public long size() {
     return map.longSize();

@@ -97,6 +97,11 @@ public final class Commands implements AutoCloseable {
     return handOff(operation, command);
   }
 
+  /** Whether the client is a Redis Cluster client (scripts may then touch one hash slot only). */
+  public boolean isCluster() {
+    return client instanceof RedisClusterClient;
+  }
+
   /** Runs {@code command} even while the breaker is open; for probes. */
   <T> T probe(String operation, Function<UnifiedJedis, T> command) {
     return handOff(operation, command);

@@ -1,5 +1,6 @@
 package dev.loomcache.redis.internal;
 
+import dev.loomcache.spi.KeyGlob;
 import dev.loomcache.spi.TierListener;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -244,6 +245,7 @@ public final class InvalidationSubscriber implements AutoCloseable {
     }
   }
 
+  /** A tag's or a glob's entries changed in another instance: drop the local copies. */
   private final class Handler extends JedisPubSub {
     volatile boolean confirmed;
     final JedisShardedPubSub sharded = new JedisShardedPubSub() {
@@ -294,6 +296,17 @@ public final class InvalidationSubscriber implements AutoCloseable {
             counters.receivedInvalidations.increment();
             listener.invalidated(message.payload());
             remoteChange.accept(message.payload());
+            if (sequenced) {
+              judge(sequences.change(message.sender(), message.epoch(), message.seq()));
+            }
+          }
+          case 't', 'g' -> {
+            counters.receivedInvalidations.increment();
+            if (message.kind() == 't') {
+              listener.invalidatedTag(message.payload());
+            } else {
+              listener.invalidatedMatching(KeyGlob.of(message.payload()));
+            }
             if (sequenced) {
               judge(sequences.change(message.sender(), message.epoch(), message.seq()));
             }

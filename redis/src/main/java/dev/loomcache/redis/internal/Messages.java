@@ -9,10 +9,11 @@ import org.jspecify.annotations.Nullable;
  * Invalidation messages on a cache's channel, and this instance's sequence numbers for them.
  *
  * <p>Format: a header {@code <instanceId> <epoch> <seq>}, a newline, then one kind letter and its
- * payload: {@code k<key>} (one key changed), {@code *<requestId>} (everything changed; a non-empty
+ * payload: {@code k<key>} (one key changed), {@code t<tag>} (every entry of a tag), {@code g<glob>}
+ * (every key matching a glob), {@code *<requestId>} (everything changed; a non-empty
  * request id asks receivers to acknowledge), {@code h<intervalMillis>} (a heartbeat, changing
  * nothing), {@code x} (the sender is closing), {@code a<requestId>} (an acknowledgement of a
- * {@code *}). Changes ({@code k}, {@code *}) carry the next number of the sender's sequence;
+ * {@code *}). Changes ({@code k}, {@code t}, {@code g}, {@code *}) carry the next number of the sender's sequence;
  * heartbeats and {@code x} carry the sender's <em>watermark</em> instead: every change numbered up to
  * it has been published (or given up on), so a receiver that has not seen one of them lost it.
  * Acknowledgements carry 0 and are not sequenced. The instance id lets an instance ignore its own
@@ -90,6 +91,14 @@ public final class Messages {
 
   byte[] keyChanged(String key, long seq) {
     return (header + seq + "\nk" + key).getBytes(UTF_8);
+  }
+
+  byte[] tagChanged(String tag, long seq) {
+    return (header + seq + "\nt" + tag).getBytes(UTF_8);
+  }
+
+  byte[] matchingChanged(String glob, long seq) {
+    return (header + seq + "\ng" + glob).getBytes(UTF_8);
   }
 
   byte[] allChanged(long seq, String requestId) {

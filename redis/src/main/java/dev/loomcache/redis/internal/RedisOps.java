@@ -5,10 +5,12 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import dev.loomcache.redis.RedisTierException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.CommandObjects;
 import redis.clients.jedis.RedisClusterClient;
@@ -46,6 +48,49 @@ public final class RedisOps {
       redis.call('UNLINK', KEYS[1])
       redis.call('PUBLISH', ARGV[1], ARGV[2])
       return 1""");
+  /**
+   * Adds ARGV[1] (a cache key) to the tag set KEYS[i] with score ARGV[3] (its absolute expiry,
+   * {@code +inf} for none), first dropping members whose expiry passed before ARGV[2] (now), and
+   * makes the set expire with its last member. So a set never outlives its entries and never holds
+   * members that expired more than one write ago.
+   */
+  private static final String ADD_TO_TAG_SETS = """
+      for i = FIRST_TAG_KEY, #KEYS do
+        local tk = KEYS[i]
+        redis.call('ZREMRANGEBYSCORE', tk, '-inf', '(' .. ARGV[2])
+        redis.call('ZADD', tk, ARGV[3], ARGV[1])
+        local top = redis.call('ZRANGE', tk, -1, -1, 'WITHSCORES')
+        if top[2] == 'inf' then
+          redis.call('PERSIST', tk)
+        else
+          redis.call('PEXPIREAT', tk, top[2])
+        end
+      end
+      """;
+  private static final Script ADD_TO_TAGS = new Script(
+      ADD_TO_TAG_SETS.replace("FIRST_TAG_KEY", "1") + "return 1");
+  /** The tagged write: the value, its tag sets and the message in one script (standalone only). */
+  private static final Script WRITE_TAGGED_AND_PUBLISH = new Script("""
+      if ARGV[5] == '0' then
+        redis.call('SET', KEYS[1], ARGV[4])
+      else
+        redis.call('SET', KEYS[1], ARGV[4], 'PX', ARGV[5])
+      end
+      """ + ADD_TO_TAG_SETS.replace("FIRST_TAG_KEY", "2") + """
+      if ARGV[6] ~= '' then
+        redis.call('PUBLISH', ARGV[6], ARGV[7])
+      end
+      return 1""");
+  /**
+   * Pops up to ARGV[2] members of the tag set KEYS[1] and unlinks their values (ARGV[1] is the key
+   * prefix); returns how many it popped. The value keys are not declared: standalone only.
+   */
+  private static final Script POP_TAG_AND_UNLINK = new Script("""
+      local popped = redis.call('ZPOPMIN', KEYS[1], ARGV[2])
+      for i = 1, #popped, 2 do
+        redis.call('UNLINK', ARGV[1] .. popped[i])
+      end
+      return #popped / 2""");
   private static final Script RELEASE_LEASE = new Script("""
       if redis.call('GET', KEYS[1]) == ARGV[1] then
         return redis.call('DEL', KEYS[1])
@@ -57,6 +102,7 @@ public final class RedisOps {
   private final CommandObjects objects = new CommandObjects(RedisProtocol.RESP3);
   private final String keyPrefix;
   private final String leasePrefix;
+  private final String tagPrefix;
   private final @Nullable Messages messages;
   private final TierCounters counters;
   private volatile boolean sharded;
@@ -71,6 +117,7 @@ public final class RedisOps {
     this.commands = commands;
     this.keyPrefix = keyPrefix;
     this.leasePrefix = keyPrefix + "__lease:";
+    this.tagPrefix = keyPrefix + "__tag:";
     this.messages = messages;
     this.counters = counters;
   }
@@ -137,6 +184,144 @@ public final class RedisOps {
       messages.release(seq);
     }
     counters.publishedInvalidations.increment();
+  }
+
+  /**
+   * Sets {@code key} carrying {@code tags}, with absolute expiry {@code expiresAtMillis}
+   * ({@link dev.loomcache.spi.StoredValue#NEVER_EXPIRES} for none), adds it to each tag's set and
+   * tells other instances. Standalone: one script, so Redis applies all of it or none. Cluster (the
+   * tag sets live in other slots): the tag sets first, one script per tag, then the value; a failure
+   * in between leaves a tag member without its value, which costs nothing.
+   */
+  public void set(String key, byte[] value, long pxMillis, long expiresAtMillis, Set<String> tags) {
+    if (tags.isEmpty()) {
+      set(key, value, pxMillis);
+      return;
+    }
+    byte[] member = key.getBytes(UTF_8);
+    byte[] now = Long.toString(System.currentTimeMillis()).getBytes(UTF_8);
+    byte[] score = (expiresAtMillis == dev.loomcache.spi.StoredValue.NEVER_EXPIRES
+        ? "+inf" : Long.toString(expiresAtMillis)).getBytes(UTF_8);
+    if (commands.isCluster()) {
+      for (String tag : tags) {
+        runScript("ZADD", ADD_TO_TAGS, List.of(tagKey(tag)), List.of(member, now, score));
+      }
+      set(key, value, pxMillis);
+      return;
+    }
+    var keys = new ArrayList<byte[]>(tags.size() + 1);
+    keys.add(dataKey(key));
+    for (String tag : tags) {
+      keys.add(tagKey(tag));
+    }
+    byte[] px = pxMillis == 0 ? NO_EXPIRY : Long.toString(pxMillis).getBytes(UTF_8);
+    byte[] channel = messages == null ? new byte[0] : messages.channel();
+    long seq = messages == null ? 0 : messages.take();
+    try {
+      byte[] message = messages == null ? new byte[0] : messages.keyChanged(key, seq);
+      runScript("SET", WRITE_TAGGED_AND_PUBLISH, keys,
+          List.of(member, now, score, value, px, channel, message));
+    } finally {
+      if (messages != null) {
+        messages.release(seq);
+      }
+    }
+    if (messages != null) {
+      counters.publishedInvalidations.increment();
+    }
+  }
+
+  /** The Redis key of {@code tag}'s set of keys. */
+  byte[] tagKey(String tag) {
+    return (tagPrefix + tag).getBytes(UTF_8);
+  }
+
+  /**
+   * Removes every key in {@code tag}'s set and the set itself, {@value #SCAN_BATCH} keys per round
+   * trip, then tells other instances. Standalone: each batch is one script (members leave the set
+   * only with their values). Cluster: a {@code ZPOPMIN} then an {@code UNLINK} per batch. Keys
+   * tagged while it runs may be removed too. Returns the number of keys removed (some may have
+   * expired or been deleted already).
+   */
+  public long invalidateTag(String tag) {
+    byte[] tagKey = tagKey(tag);
+    String tagKeyText = tagPrefix + tag;
+    byte[] batch = Integer.toString(SCAN_BATCH).getBytes(UTF_8);
+    byte[] prefix = keyPrefix.getBytes(UTF_8);
+    long removed = 0;
+    while (true) {
+      long popped;
+      if (commands.isCluster()) {
+        List<redis.clients.jedis.resps.Tuple> members =
+            commands.call("ZPOPMIN", c -> c.zpopmin(tagKeyText, SCAN_BATCH));
+        if (!members.isEmpty()) {
+          String[] keys = members.stream().map(t -> keyPrefix + t.getElement())
+              .toArray(String[]::new);
+          commands.call("UNLINK", c -> c.unlink(keys));
+        }
+        popped = members.size();
+      } else {
+        Object reply = runScript("ZPOPMIN", POP_TAG_AND_UNLINK, List.of(tagKey), List.of(prefix, batch));
+        popped = reply instanceof Long count ? count : 0;
+      }
+      removed += popped;
+      if (popped < SCAN_BATCH) {
+        break;
+      }
+    }
+    if (messages != null) {
+      long seq = messages.take();
+      try {
+        publish(messages.tagChanged(tag, seq));
+      } finally {
+        messages.release(seq);
+      }
+    }
+    return removed;
+  }
+
+  /**
+   * Removes every value whose key (after the prefix) matches {@code glob}: {@code SCAN MATCH} within
+   * the prefix, {@value #SCAN_BATCH} keys per call, {@code UNLINK} per batch, every node of a
+   * cluster; never {@code KEYS}. The tier's own keys (tag sets, leases) are left alone. Then tells
+   * other instances. Not atomic: keys written while it runs may survive. Returns the number removed.
+   */
+  public long invalidateMatching(String glob) {
+    String pattern = globEscape(keyPrefix) + redisGlob(glob);
+    ScanIteration scan = commands.call("SCAN", c -> c.scanIteration(SCAN_BATCH, pattern));
+    long removed = 0;
+    while (!scan.isIterationCompleted()) {
+      Collection<String> keys = commands.call("SCAN", c -> scan.nextBatchList());
+      String[] batch = keys.stream()
+          .filter(k -> !k.startsWith(tagPrefix) && !k.startsWith(leasePrefix))
+          .toArray(String[]::new);
+      if (batch.length > 0) {
+        commands.call("UNLINK", c -> c.unlink(batch));
+        removed += batch.length;
+      }
+    }
+    if (messages != null) {
+      long seq = messages.take();
+      try {
+        publish(messages.matchingChanged(glob, seq));
+      } finally {
+        messages.release(seq);
+      }
+    }
+    return removed;
+  }
+
+  /** A glob of {@code *} and {@code ?} as a Redis pattern: Redis's other specials stand for themselves. */
+  static String redisGlob(String glob) {
+    var escaped = new StringBuilder(glob.length() + 8);
+    for (int i = 0; i < glob.length(); i++) {
+      char ch = glob.charAt(i);
+      if (ch == '[' || ch == ']' || ch == '\\') {
+        escaped.append('\\');
+      }
+      escaped.append(ch);
+    }
+    return escaped.toString();
   }
 
   /** Removes {@code key} and tells other instances. */
@@ -271,15 +456,20 @@ public final class RedisOps {
    * (after a restart, or on another cluster node): one round trip almost always.
    */
   private void runScript(String operation, Script script, byte[] key, List<byte[]> args) {
-    List<byte[]> keys = List.of(key);
+    runScript(operation, script, List.of(key), args);
+  }
+
+  /** As {@link #runScript(String, Script, byte[], List)}, routed by the first of {@code keys}. */
+  private Object runScript(String operation, Script script, List<byte[]> keys, List<byte[]> args) {
+    byte[] key = keys.getFirst();
     try {
-      commands.call(operation, key, objects.evalsha(script.sha(), keys, args),
+      return commands.call(operation, key, objects.evalsha(script.sha(), keys, args),
           c -> c.evalsha(script.sha(), keys, args));
     } catch (RedisTierException e) {
       if (!(e.getCause() instanceof JedisNoScriptException)) {
         throw e;
       }
-      commands.call(operation, key, objects.eval(script.source(), keys, args),
+      return commands.call(operation, key, objects.eval(script.source(), keys, args),
           c -> c.eval(script.source(), keys, args));
     }
   }

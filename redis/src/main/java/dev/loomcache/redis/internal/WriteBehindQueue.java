@@ -143,6 +143,40 @@ public final class WriteBehindQueue implements AutoCloseable {
     }
   }
 
+  /**
+   * Discards the pending operations {@code drop} selects and waits for such an operation being
+   * applied, so that a tag or pattern invalidation that follows is not undone by older writes.
+   * Parks the calling thread at most one command timeout per lane.
+   *
+   * @throws RedisTierException if interrupted (the interrupt status is restored)
+   */
+  public void discardPendingIf(java.util.function.BiPredicate<String, Op> drop) {
+    for (Lane lane : lanes) {
+      lane.lock.lock();
+      try {
+        Op applying = lane.applying; // still in pending while it is being applied
+        boolean waitForApplying = false;
+        var entries = lane.pending.entrySet().iterator();
+        while (entries.hasNext()) {
+          var entry = entries.next();
+          if (drop.test(entry.getKey(), entry.getValue())) {
+            waitForApplying |= entry.getValue() == applying;
+            entries.remove();
+            queued.decrementAndGet();
+          }
+        }
+        while (waitForApplying && lane.applying == applying) {
+          lane.changed.await();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RedisTierException("Interrupted while waiting for a queued write", e);
+      } finally {
+        lane.lock.unlock();
+      }
+    }
+  }
+
   private Lane laneOf(String key) {
     return lanes[Math.floorMod(key.hashCode(), lanes.length)];
   }
