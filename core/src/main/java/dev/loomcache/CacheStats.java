@@ -29,6 +29,10 @@ public final class CacheStats {
   private final long largestBatchSize;
   private final long totalBatchTimeNanos;
   private final List<TierStats> tierStats;
+  private final long refreshCount;
+  private final long refreshFailureCount;
+  private final long staleServedCount;
+  private final long negativeHitCount;
 
   CacheStats(
       long hitCount,
@@ -45,6 +49,34 @@ public final class CacheStats {
       long largestBatchSize,
       long totalBatchTimeNanos,
       List<TierStats> tierStats) {
+    this(hitCount, missCount, loadSuccessCount, loadFailureCount, coalescedCount, evictionCount,
+        putCount, totalLoadTimeNanos, batchCount, batchFailureCount, batchedKeyCount,
+        largestBatchSize, totalBatchTimeNanos, tierStats, 0, 0, 0, 0);
+  }
+
+  CacheStats(
+      long hitCount,
+      long missCount,
+      long loadSuccessCount,
+      long loadFailureCount,
+      long coalescedCount,
+      long evictionCount,
+      long putCount,
+      long totalLoadTimeNanos,
+      long batchCount,
+      long batchFailureCount,
+      long batchedKeyCount,
+      long largestBatchSize,
+      long totalBatchTimeNanos,
+      List<TierStats> tierStats,
+      long refreshCount,
+      long refreshFailureCount,
+      long staleServedCount,
+      long negativeHitCount) {
+    this.refreshCount = refreshCount;
+    this.refreshFailureCount = refreshFailureCount;
+    this.staleServedCount = staleServedCount;
+    this.negativeHitCount = negativeHitCount;
     this.hitCount = hitCount;
     this.missCount = missCount;
     this.loadSuccessCount = loadSuccessCount;
@@ -147,6 +179,26 @@ public final class CacheStats {
     return totalBatchTimeNanos;
   }
 
+  /** Background reloads (refresh-ahead and early refresh) that loaded a value. */
+  public long refreshCount() {
+    return refreshCount;
+  }
+
+  /** Background reloads that failed; the stored value was kept. */
+  public long refreshFailureCount() {
+    return refreshFailureCount;
+  }
+
+  /** Callers that received a value kept past its TTL instead of a load's failure (stale-if-error). */
+  public long staleServedCount() {
+    return staleServedCount;
+  }
+
+  /** Hits on a remembered absence ({@code negativeTtl}); included in {@link #hitCount()}. */
+  public long negativeHitCount() {
+    return negativeHitCount;
+  }
+
   /** Per-tier hits, misses, errors and writes, in the order the tiers are read; empty without tiers. */
   public List<TierStats> tierStats() {
     return tierStats;
@@ -168,7 +220,11 @@ public final class CacheStats {
         && batchedKeyCount == other.batchedKeyCount
         && largestBatchSize == other.largestBatchSize
         && totalBatchTimeNanos == other.totalBatchTimeNanos
-        && tierStats.equals(other.tierStats);
+        && tierStats.equals(other.tierStats)
+        && refreshCount == other.refreshCount
+        && refreshFailureCount == other.refreshFailureCount
+        && staleServedCount == other.staleServedCount
+        && negativeHitCount == other.negativeHitCount;
   }
 
   @Override
@@ -176,7 +232,8 @@ public final class CacheStats {
     return Objects.hash(
         hitCount, missCount, loadSuccessCount, loadFailureCount, coalescedCount, evictionCount,
         putCount, totalLoadTimeNanos, batchCount, batchFailureCount, batchedKeyCount,
-        largestBatchSize, totalBatchTimeNanos, tierStats);
+        largestBatchSize, totalBatchTimeNanos, tierStats, refreshCount, refreshFailureCount,
+        staleServedCount, negativeHitCount);
   }
 
   @Override
@@ -194,6 +251,10 @@ public final class CacheStats {
         + ", batchedKeyCount=" + batchedKeyCount
         + ", largestBatchSize=" + largestBatchSize
         + ", totalBatchTimeNanos=" + totalBatchTimeNanos
+        + ", refreshCount=" + refreshCount
+        + ", refreshFailureCount=" + refreshFailureCount
+        + ", staleServedCount=" + staleServedCount
+        + ", negativeHitCount=" + negativeHitCount
         + ", tierStats=" + tierStats + '}';
   }
 }

@@ -7,6 +7,10 @@ import dev.loomcache.internal.BulkLoads;
 import dev.loomcache.internal.CoarseClock;
 import dev.loomcache.internal.FanOut;
 import dev.loomcache.internal.FlightTable;
+import dev.loomcache.internal.FreshEntry;
+import dev.loomcache.internal.FreshPolicy;
+import dev.loomcache.internal.RandomSource;
+import dev.loomcache.internal.Refresher;
 import dev.loomcache.internal.L1Store;
 import dev.loomcache.internal.Loads;
 import dev.loomcache.internal.StatsCounter;
@@ -25,6 +29,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -52,20 +57,38 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
   private final Queue<BatchDispatcher<K, V>> batchers = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean closing = new AtomicBoolean();
   private volatile boolean closed;
+  /** The builder's freshness options, or null: entries are then raw values. */
+  private final @Nullable FreshPolicy freshness;
+  private final Ticker clock;
+  private final RandomSource random;
+  private final Refresher<K, V> refresher;
+  /**
+   * Whether L1 may hold {@link FreshEntry} wrappers: set before the first is stored (by the
+   * builder's options, or by the first call with {@link Freshness} options), so a cache without
+   * freshness never tests a hit's class. A plain field, as {@code L1Store.timedStored}: a hit that
+   * sees a wrapper read it through Caffeine's map, which orders this write before it.
+   */
+  private boolean wrapped;
 
   LocalCache(Loomcache<?, ?> builder) {
     this.name = builder.name();
-    this.defaultTtl = builder.defaultTtl();
     this.stats = new StatsCounter();
     // Deadlines in L1 come from a coarse clock, unless the builder was given a ticker (a fake one).
     this.coarseClock = builder.ticker() == Ticker.systemTicker();
     Ticker clock = coarseClock ? CoarseClock.acquire() : builder.ticker();
+    this.clock = clock;
+    this.random = builder.randomSource();
+    this.freshness = builder.freshPolicy(clock);
+    this.wrapped = freshness != null && freshness.wraps();
+    this.defaultTtl = freshness == null
+        ? builder.defaultTtl() : builder.defaultTtl().withFreshness(freshness);
     this.l1 = new L1Store<>(builder.maximumSize(), !defaultTtl.isNever(), clock,
         builder.executor(), stats);
     this.tiers = tierStack(builder);
     this.flights = new FlightTable<>();
     this.writes = new WritePath<>(flights, l1, stats, tiers);
     this.loads = new Loads<>(flights, l1, writes, tiers, stats, builder.ticker());
+    this.refresher = new Refresher<>(loads, l1, name);
     this.batchWindow = builder.batchWindow();
     this.maxBatchSize = builder.maxBatchSize();
     this.batchPermits = new Semaphore(builder.maxConcurrentBatches());
@@ -112,6 +135,9 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     checkOpen();
     V value = l1.getIfPresent(key);
     if (value != null) {
+      if (wrapped && value instanceof FreshEntry entry) {
+        return freshGet(key, entry, loader, defaultTtl);
+      }
       stats.recordHit();
       return value;
     }
@@ -128,10 +154,113 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     checkOpen();
     V value = l1.getIfPresent(key);
     if (value != null) {
+      if (wrapped && value instanceof FreshEntry entry) {
+        return freshGet(key, entry, loader, withDefaults(Ttl.of(ttl, "ttl")));
+      }
       stats.recordHit();
       return value;
     }
-    return miss(key, loader, Ttl.of(ttl, "ttl"));
+    return miss(key, loader, withDefaults(Ttl.of(ttl, "ttl")));
+  }
+
+  @Override
+  public @Nullable V get(K key, Callable<? extends V> loader, Freshness options) {
+    requireNonNull(key, "key must not be null");
+    requireNonNull(loader, "loader must not be null");
+    requireNonNull(options, "freshness must not be null");
+    Ttl ttl = resolve(options);
+    checkOpen();
+    V value = l1.getIfPresent(key);
+    if (value != null) {
+      if (wrapped && value instanceof FreshEntry entry) {
+        return freshGet(key, entry, loader, ttl);
+      }
+      stats.recordHit();
+      return value;
+    }
+    return miss(key, loader, ttl);
+  }
+
+  /** A per-call TTL with the builder's freshness options. */
+  private Ttl withDefaults(Ttl ttl) {
+    return freshness == null || !ttl.stores() ? ttl : ttl.withFreshness(freshness);
+  }
+
+  /** The TTL and freshness policy of a call with {@code options}; marks L1 as wrapped if needed. */
+  private Ttl resolve(Freshness options) {
+    Ttl ttl = options.ttl() == null ? defaultTtl : withDefaults(Ttl.of(options.ttl(), "ttl"));
+    if (options.onlyTtl() || !ttl.stores()) {
+      return ttl;
+    }
+    FreshPolicy base = freshness != null
+        ? freshness : new FreshPolicy(0, 0, 0, 0, 0, -1, null, clock, random);
+    FreshPolicy policy = base.with(
+        options.refreshAfter() == null ? null : Ttl.of(options.refreshAfter(), "refreshAfter").nanos(),
+        options.earlyRefresh(),
+        options.staleIfError() == null ? null : Ttl.of(options.staleIfError(), "staleIfError").nanos(),
+        options.negativeTtl() == null ? null : Ttl.of(options.negativeTtl(), "negativeTtl").nanos(),
+        options.ttlJitter(), options.expireAfterHits(), options.cacheIf());
+    if (policy.refreshAfterNanos() > 0 && !ttl.isNever() && policy.refreshAfterNanos() >= ttl.nanos()) {
+      throw new IllegalArgumentException("refreshAfter (" + options.refreshAfter()
+          + ") must be shorter than the TTL (" + java.time.Duration.ofNanos(ttl.nanos())
+          + "), or the entry expires first");
+    }
+    if (policy.wraps()) {
+      wrapped = true; // before any wrapper of this call is stored
+    }
+    return ttl.withFreshness(policy);
+  }
+
+  /**
+   * A hit on a freshness entry: a stale one (past its TTL, kept for stale-if-error) or one whose
+   * hit budget is spent is a miss; otherwise counts the hit, starts the entry's reload if it is due
+   * and this hit won it, and returns the value (null for a remembered absence).
+   */
+  @SuppressWarnings("unchecked")
+  private @Nullable V freshGet(K key, FreshEntry entry, Callable<? extends V> loader, Ttl ttl) {
+    long now = clock.read();
+    Object value = hit(key, entry, now);
+    if (value == MISS) {
+      return miss(key, loader, ttl);
+    }
+    if (value != null && entry.wantsRefresh(now, random) && entry.tryStartRefresh()) {
+      refresher.refresh(key, entry, loader, ttl);
+    }
+    return (V) value;
+  }
+
+  /** Stands for "no live value" in {@link #hit}. */
+  private static final Object MISS = new Object();
+
+  /**
+   * Reads a freshness entry without loading or refreshing: {@link #MISS} if it is stale or its hit
+   * budget is spent (the caller counts the miss); otherwise counts a hit (a negative one for an
+   * absence), takes one from the hit budget (the last one removes the entry) and returns the value.
+   */
+  private @Nullable Object hit(K key, FreshEntry entry, long now) {
+    if (entry.isStale(now)) {
+      return MISS;
+    }
+    if (entry.hasHitBudget()) {
+      int taken = entry.takeHit();
+      if (taken < 0) {
+        return MISS;
+      }
+      if (taken == 1) {
+        if (tiers.isEmpty()) {
+          l1.removeIfSame(key, entry);
+        } else {
+          writes.invalidate(key); // the tiers' copy must go too, or the next call would read it
+        }
+      }
+    }
+    Object value = entry.value();
+    if (value == null) {
+      stats.recordNegativeHit();
+    } else {
+      stats.recordHit();
+    }
+    return value;
   }
 
   private @Nullable V miss(K key, Callable<? extends V> loader, Ttl ttl) {
@@ -144,24 +273,62 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     requireNonNull(key, "key must not be null");
     checkOpen();
     V value = lookUp(key);
+    if (value == ABSENT) {
+      return null;
+    }
     return value != null ? value : loads.readThroughTiers(key);
   }
 
-  /** Reads L1, counting a hit or a miss; never loads. */
+  /** Reads L1, counting a hit or a miss; never loads or refreshes. */
   @Override
   public @Nullable V lookUp(K key) {
+    return lookUp(key, null);
+  }
+
+  /**
+   * Reads L1, counting a hit or a miss; never loads. A hit on an entry due for a refresh that wins
+   * its reload is reported to {@code due}, if given.
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public @Nullable V lookUp(K key, @Nullable BiConsumer<K, FreshEntry> due) {
     V value = l1.getIfPresent(key);
     if (value == null) {
       stats.recordMiss();
-    } else {
-      stats.recordHit();
+      return null;
     }
+    if (wrapped && value instanceof FreshEntry entry) {
+      long now = clock.read();
+      Object live = hit(key, entry, now);
+      if (live == MISS) {
+        stats.recordMiss();
+        return null;
+      }
+      if (live == null) {
+        return (V) ABSENT;
+      }
+      if (due != null && entry.wantsRefresh(now, random) && entry.tryStartRefresh()) {
+        due.accept(key, entry);
+      }
+      return (V) live;
+    }
+    stats.recordHit();
     return value;
   }
 
   @Override
+  public void refreshQueued(List<K> keys, List<FreshEntry> entries,
+      java.util.function.Consumer<List<BulkLoads.Pending<K>>> enqueue) {
+    refresher.refreshQueued(keys, entries, enqueue);
+  }
+
+  @Override
   public Map<K, V> getAll(Collection<? extends K> keys, BatchLoader<K, V> loader) {
-    return bulk.getAll(keys, loader, defaultTtl);
+    if (!wrapped) {
+      return bulk.getAll(keys, loader, defaultTtl);
+    }
+    return bulk.getAll(keys, loader, defaultTtl,
+        (due, entries) -> refresher.refreshAll(due, entries, loader, defaultTtl, maxBatchSize));
   }
 
   @Override
@@ -257,7 +424,11 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
         tiers.counters().stream()
             .map(c -> new TierStats(c.tier(), c.hitCount(), c.missCount(), c.errorCount(),
                 c.writeCount()))
-            .toList());
+            .toList(),
+        stats.refreshCount(),
+        stats.refreshFailureCount(),
+        stats.staleServedCount(),
+        stats.negativeHitCount());
   }
 
   @Override
@@ -272,6 +443,7 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
       return;
     }
     closed = true;
+    refresher.close(); // interrupts the reloads in progress and joins their threads
     for (BatchDispatcher<K, V> batcher : batchers) {
       batcher.close();
     }
@@ -287,6 +459,11 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
   @Override
   public String toString() {
     return "Cache{name=" + name + ", estimatedSize=" + l1.estimatedSize() + ", closed=" + closed + '}';
+  }
+
+  /** The number of background reloads running; for tests. */
+  int refreshingCount() {
+    return refresher.runningCount();
   }
 
   /** The number of callers parked on the load of {@code key}; for tests. */

@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -53,9 +54,18 @@ public final class BulkLoads<K, V> {
    * for. Fail-fast: the first failed batch cancels the others, and its failure is thrown.
    */
   public Map<K, V> getAll(Collection<? extends K> keys, BatchLoader<K, V> loader, Ttl ttl) {
+    return getAll(keys, loader, ttl, null);
+  }
+
+  /**
+   * As {@link #getAll(Collection, BatchLoader, Ttl)}; present keys due for a refresh are handed to
+   * {@code refresh} (with their entries), to be reloaded in the background through {@code loader}.
+   */
+  public Map<K, V> getAll(Collection<? extends K> keys, BatchLoader<K, V> loader, Ttl ttl,
+      @Nullable BiConsumer<List<K>, List<FreshEntry>> refresh) {
     Objects.requireNonNull(keys, "keys must not be null");
     Objects.requireNonNull(loader, "loader must not be null");
-    return readThrough(cache, flights, keys, owned -> loadInBatches(owned, loader, ttl));
+    return readThrough(cache, flights, keys, owned -> loadInBatches(owned, loader, ttl), refresh);
   }
 
   /**
@@ -64,17 +74,35 @@ public final class BulkLoads<K, V> {
    */
   static <K, V> Map<K, V> readThrough(ReadPath<K, V> cache, Loads<K, V> flights,
       Collection<? extends K> keys, Consumer<List<Pending<K>>> loadOwned) {
+    return readThrough(cache, flights, keys, loadOwned, null);
+  }
+
+  /**
+   * As {@link #readThrough(ReadPath, Loads, Collection, Consumer)}; present keys due for a refresh
+   * are handed to {@code refresh} together, after the lookups. Keys remembered as absent are
+   * neither loaded nor returned.
+   */
+  static <K, V> Map<K, V> readThrough(ReadPath<K, V> cache, Loads<K, V> flights,
+      Collection<? extends K> keys, Consumer<List<Pending<K>>> loadOwned,
+      @Nullable BiConsumer<List<K>, List<FreshEntry>> refresh) {
     Set<K> unique = uniqueKeys(keys);
     cache.checkOpen();
     var present = new HashMap<K, V>();
     var missing = new ArrayList<K>();
+    var due = refresh == null ? null : new Due<K>();
     for (K key : unique) {
-      V value = cache.lookUp(key);
+      V value = due == null ? cache.lookUp(key) : cache.lookUp(key, due);
+      if (value == ReadPath.ABSENT) {
+        continue;
+      }
       if (value != null) {
         present.put(key, value);
       } else {
         missing.add(key);
       }
+    }
+    if (due != null && !due.keys.isEmpty()) {
+      refresh.accept(due.keys, due.entries);
     }
     Map<K, V> loaded = missing.isEmpty() ? Map.of() : loadMany(flights, missing, loadOwned);
     var result = new LinkedHashMap<K, V>();
@@ -259,7 +287,9 @@ public final class BulkLoads<K, V> {
       try {
         for (Pending<K> pending : claimed) {
           pending.flight().owner = current;
-          if (flights.readTiers(pending.key(), pending.flight()) == null) {
+          // A refresh reloads from the batch loader: the tiers hold the value being refreshed.
+          if (pending.flight().refresh
+              || flights.readTiers(pending.key(), pending.flight()) == null) {
             batch.add(pending);
           }
         }
@@ -280,6 +310,7 @@ public final class BulkLoads<K, V> {
     @Nullable Throwable failure = null;
     @Nullable Outcome failed = null;
     long start = flights.ticker().read();
+    long elapsed = -1;
     try {
       Map<K, V> result = loader.load(Collections.unmodifiableSet(keys));
       if (result == null) {
@@ -290,12 +321,12 @@ public final class BulkLoads<K, V> {
       failure = t;
       failed = Failures.isOwnInterrupt(t) ? Abandoned.INSTANCE : new Failed(t);
     } finally {
-      long elapsed = flights.ticker().read() - start;
+      elapsed = flights.ticker().read() - start;
       flights.stats().recordBatch(keys.size(), elapsed, failure != null);
       for (Pending<K> pending : batch) {
         Outcome outcome = failed != null ? failed : new Loaded(loaded.get(pending.key()));
         try {
-          flights.writes().finish(pending.key(), pending.flight(), outcome, ttl, false);
+          flights.writes().finish(pending.key(), pending.flight(), outcome, ttl, false, elapsed);
         } catch (Throwable t) {
           logger.warn("Could not store the batch-loaded value of key '{}'", pending.key(), t);
         } finally {
@@ -346,6 +377,18 @@ public final class BulkLoads<K, V> {
       unique.add(Objects.requireNonNull(key, "keys must not contain null"));
     }
     return unique;
+  }
+
+  /** Collects the present keys of one call that are due for a refresh. */
+  private static final class Due<K> implements BiConsumer<K, FreshEntry> {
+    final List<K> keys = new ArrayList<>();
+    final List<FreshEntry> entries = new ArrayList<>();
+
+    @Override
+    public void accept(K key, FreshEntry entry) {
+      keys.add(key);
+      entries.add(entry);
+    }
   }
 
   /** A key with the flight its loader must complete. */

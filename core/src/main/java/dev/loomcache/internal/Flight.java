@@ -45,6 +45,12 @@ public final class Flight {
    */
   volatile boolean superseded;
 
+  /**
+   * Whether this flight is a background refresh: it reloads from the loader, not from the tiers
+   * (which hold the value being refreshed). Set by the claimer before the flight is handed over.
+   */
+  volatile boolean refresh;
+
   /** The owner's own failure when it abandoned the flight after an interrupt; owner-only. */
   @Nullable Throwable ownersFailure;
 

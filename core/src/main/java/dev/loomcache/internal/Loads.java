@@ -77,13 +77,26 @@ public final class Loads<K, V> {
   Claim claim(K key) {
     Claim claim = flights.claim(key);
     if (claim.owned()) {
-      V present = l1.getIfPresent(key);
+      Object present = l1.getIfPresent(key);
+      if (present instanceof FreshEntry entry) {
+        // A stale entry (kept for stale-if-error) or a spent hit budget is a miss; a remembered
+        // absence is a present null.
+        if (entry.isStale(clock()) || entry.budgetSpent()) {
+          return claim;
+        }
+        writes.finish(key, claim.flight(), new Loaded(entry.value()), Ttl.NOT_STORED, true);
+        return new Claim(claim.flight(), false);
+      }
       if (present != null) {
         writes.finish(key, claim.flight(), new Loaded(present), Ttl.NOT_STORED, true);
         return new Claim(claim.flight(), false);
       }
     }
     return claim;
+  }
+
+  private long clock() {
+    return ticker.read();
   }
 
   /**
@@ -95,31 +108,54 @@ public final class Loads<K, V> {
    */
   Outcome runLoader(K key, Flight flight, Callable<? extends V> loader, Ttl ttl) {
     flight.owner = Thread.currentThread();
-    Outcome fromTier = readTiers(key, flight);
-    if (fromTier != null) {
-      return fromTier;
+    if (!flight.refresh) {
+      Outcome fromTier = readTiers(key, flight);
+      if (fromTier != null) {
+        return fromTier;
+      }
     }
     if (logger.isDebugEnabled()) {
       logger.debug("Loading key '{}'", key);
     }
     Outcome outcome = Abandoned.INSTANCE; // replaced below unless something beyond Throwable happens
+    Ttl storeTtl = ttl;
     long start = ticker.read();
+    long elapsed = -1;
     try {
       V value = loader.call();
-      stats.recordLoadSuccess(ticker.read() - start);
+      elapsed = ticker.read() - start;
+      stats.recordLoadSuccess(elapsed);
       outcome = new Loaded(value);
     } catch (Throwable failure) {
       stats.recordLoadFailure(ticker.read() - start);
       outcome = classify(flight, failure);
+      Object stale = outcome instanceof Failed ? staleValue(key) : null;
+      if (stale != null) {
+        // stale-if-error: the owner and every waiter get the kept value; nothing is stored.
+        outcome = new Loaded(new Stale(stale));
+        storeTtl = Ttl.NOT_STORED;
+      }
     } finally {
       try {
-        writes.finish(key, flight, outcome, ttl, false);
+        writes.finish(key, flight, outcome, storeTtl, false, elapsed);
       } finally {
         tiers.loadFinished(key);
       }
     }
     return outcome;
   }
+
+  /**
+   * The value L1 keeps for {@code key} past its TTL under stale-if-error (or still fresh, when a
+   * refresh failed), or null if there is none.
+   */
+  private @Nullable Object staleValue(K key) {
+    return l1.getIfPresent(key) instanceof FreshEntry entry && entry.staleIfError
+        && entry.value() != null ? entry.value() : null;
+  }
+
+  /** A kept value handed out instead of a failure (stale-if-error); counted as it is unwrapped. */
+  record Stale(Object value) {}
 
   /**
    * The outcome of a loader's failure: {@link Abandoned} when the interrupt was meant for the
@@ -237,6 +273,10 @@ public final class Loads<K, V> {
   @SuppressWarnings("unchecked")
   @Nullable V unwrap(K key, Outcome outcome) {
     return switch (outcome) {
+      case Loaded(Stale(Object value)) -> {
+        stats.recordStaleServed();
+        yield (V) value;
+      }
       case Loaded(Object value) -> (V) value;
       case Failed(Throwable failure) -> throw Failures.rethrow(key, failure);
       case Abandoned abandoned -> throw new AssertionError("abandoned flights are retried");

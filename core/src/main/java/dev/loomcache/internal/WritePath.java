@@ -39,21 +39,35 @@ public final class WritePath<K, V> {
    * it. With tiers, may park while another write of the same key finishes.
    */
   public void put(K key, V value, Ttl ttl) {
+    Object stored = value;
+    Ttl inL1 = ttl;
+    Ttl inTiers = ttl;
+    FreshPolicy fresh = ttl.freshness();
+    if (fresh != null) {
+      FreshPolicy.Stored entry = fresh.store(value, -1, ttl);
+      if (entry == null) {
+        return;
+      }
+      stored = entry.entry();
+      inL1 = entry.inL1();
+      inTiers = entry.inTiers();
+    }
     if (tiers.isEmpty()) {
-      putLocal(key, value, ttl);
+      putLocal(key, stored, inL1);
       return;
     }
     KeyLanes.Lane lane = lanes.enter(key);
     try {
-      putLocal(key, value, ttl);
-      tiers.write(key, value, ttl);
+      putLocal(key, stored, inL1);
+      tiers.write(key, value, inTiers);
     } finally {
       lanes.leave(key, lane);
     }
   }
 
-  private void putLocal(K key, V value, Ttl ttl) {
-    flights.supersedeAnd(key, k -> l1.put(k, value, ttl));
+  @SuppressWarnings("unchecked")
+  private void putLocal(K key, Object stored, Ttl ttl) {
+    flights.supersedeAnd(key, k -> l1.put(k, (V) stored, ttl));
     stats.recordPut();
   }
 
@@ -107,21 +121,40 @@ public final class WritePath<K, V> {
    * @param fromTiers whether the value was read from the tiers (then it is promoted to L1 only)
    */
   void finish(K key, Flight flight, Outcome outcome, Ttl ttl, boolean fromTiers) {
+    finish(key, flight, outcome, ttl, fromTiers, -1);
+  }
+
+  /**
+   * As {@link #finish(Object, Flight, Outcome, Ttl, boolean)}, for a load that took
+   * {@code loadNanos} (-1 if the value was not loaded): a TTL with {@linkplain Ttl#freshness()
+   * freshness options} stores the entry they make of the value, a loader's {@code null} included.
+   */
+  void finish(K key, Flight flight, Outcome outcome, Ttl ttl, boolean fromTiers, long loadNanos) {
     try {
       @SuppressWarnings("unchecked")
       V value = outcome instanceof Loaded(Object loaded) ? (V) loaded : null;
-      if (value == null || !ttl.stores()) {
+      Object stored = value;
+      Ttl inTiers = ttl;
+      FreshPolicy fresh = ttl.freshness();
+      if (fresh != null && outcome instanceof Loaded) {
+        FreshPolicy.Stored entry = fresh.store(value, loadNanos, ttl);
+        stored = entry == null ? null : entry.entry();
+        ttl = entry == null ? Ttl.NOT_STORED : entry.inL1();
+        inTiers = entry == null ? Ttl.NOT_STORED : entry.inTiers();
+      }
+      if (stored == null || !ttl.stores()) {
         flights.removeAnd(key, flight, null);
-      } else if (fromTiers || tiers.isEmpty()) {
-        flights.removeAnd(key, flight, install(value, ttl));
+      } else if (fromTiers || tiers.isEmpty() || value == null) {
+        // A remembered absence stays in L1: the tiers hold values only.
+        flights.removeAnd(key, flight, install(stored, ttl));
       } else {
         KeyLanes.Lane lane = lanes.enter(key);
         try {
           boolean written = flights.isCurrent(flight);
           if (written) {
-            tiers.write(key, value, ttl);
+            tiers.write(key, value, inTiers);
           }
-          if (!flights.removeAnd(key, flight, install(value, ttl)) && written) {
+          if (!flights.removeAnd(key, flight, install(stored, ttl)) && written) {
             tiers.delete(key); // superseded between the tier write and the install: undo it
           }
         } finally {
@@ -136,9 +169,10 @@ public final class WritePath<K, V> {
     }
   }
 
-  private Consumer<K> install(V value, Ttl ttl) {
+  @SuppressWarnings("unchecked")
+  private Consumer<K> install(Object stored, Ttl ttl) {
     return k -> {
-      l1.put(k, value, ttl);
+      l1.put(k, (V) stored, ttl);
       stats.recordPut();
     };
   }
