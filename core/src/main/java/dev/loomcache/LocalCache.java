@@ -155,7 +155,7 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     V value = l1.getIfPresent(key);
     if (value != null) {
       if (wrapped && value instanceof FreshEntry entry) {
-        return freshGet(key, entry, loader, withDefaults(Ttl.of(ttl, "ttl")));
+        return freshGet(key, entry, loader, ttl);
       }
       stats.recordHit();
       return value;
@@ -168,17 +168,17 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     requireNonNull(key, "key must not be null");
     requireNonNull(loader, "loader must not be null");
     requireNonNull(options, "freshness must not be null");
-    Ttl ttl = resolve(options);
+    checkRefreshAfter(options);
     checkOpen();
     V value = l1.getIfPresent(key);
     if (value != null) {
       if (wrapped && value instanceof FreshEntry entry) {
-        return freshGet(key, entry, loader, ttl);
+        return freshGet(key, entry, loader, options);
       }
       stats.recordHit();
       return value;
     }
-    return miss(key, loader, ttl);
+    return miss(key, loader, resolve(options));
   }
 
   /** A per-call TTL with the builder's freshness options. */
@@ -200,15 +200,38 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
         options.staleIfError() == null ? null : Ttl.of(options.staleIfError(), "staleIfError").nanos(),
         options.negativeTtl() == null ? null : Ttl.of(options.negativeTtl(), "negativeTtl").nanos(),
         options.ttlJitter(), options.expireAfterHits(), options.cacheIf());
-    if (policy.refreshAfterNanos() > 0 && !ttl.isNever() && policy.refreshAfterNanos() >= ttl.nanos()) {
-      throw new IllegalArgumentException("refreshAfter (" + options.refreshAfter()
-          + ") must be shorter than the TTL (" + java.time.Duration.ofNanos(ttl.nanos())
-          + "), or the entry expires first");
-    }
-    if (policy.wraps()) {
+    if (policy.wraps() && !wrapped) {
       wrapped = true; // before any wrapper of this call is stored
     }
     return ttl.withFreshness(policy);
+  }
+
+  /**
+   * Rejects a per-call {@code refreshAfter} not shorter than the call's TTL; allocates nothing, so
+   * that a hit with per-call options stays cheap (they are resolved on a miss or a refresh only).
+   */
+  private void checkRefreshAfter(Freshness options) {
+    Duration refreshAfter = options.refreshAfter();
+    if (refreshAfter == null) {
+      return;
+    }
+    Duration ttl = options.ttl();
+    long ttlNanos = ttl != null ? Ttl.of(ttl, "ttl").nanos() : defaultTtl.nanos();
+    if (ttlNanos != Long.MAX_VALUE && ttlNanos > 0 && refreshAfter.toNanos() >= ttlNanos) {
+      throw new IllegalArgumentException("refreshAfter (" + refreshAfter
+          + ") must be shorter than the TTL (" + Duration.ofNanos(ttlNanos)
+          + "), or the entry expires first");
+    }
+  }
+
+  /** The TTL of a call, from what it was given: a {@link Ttl}, a {@link Duration} or options. */
+  private Ttl ttlOf(Object given) {
+    return switch (given) {
+      case Ttl ttl -> ttl;
+      case Duration ttl -> withDefaults(Ttl.of(ttl, "ttl"));
+      case Freshness options -> resolve(options);
+      default -> throw new AssertionError(given);
+    };
   }
 
   /**
@@ -217,14 +240,15 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
    * and this hit won it, and returns the value (null for a remembered absence).
    */
   @SuppressWarnings("unchecked")
-  private @Nullable V freshGet(K key, FreshEntry entry, Callable<? extends V> loader, Ttl ttl) {
+  private @Nullable V freshGet(K key, FreshEntry entry, Callable<? extends V> loader,
+      Object ttl) {
     long now = clock.read();
     Object value = hit(key, entry, now);
     if (value == MISS) {
-      return miss(key, loader, ttl);
+      return miss(key, loader, ttlOf(ttl));
     }
     if (value != null && entry.wantsRefresh(now, random) && entry.tryStartRefresh()) {
-      refresher.refresh(key, entry, loader, ttl);
+      refresher.refresh(key, entry, loader, ttlOf(ttl));
     }
     return (V) value;
   }

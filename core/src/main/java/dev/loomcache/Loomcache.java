@@ -88,7 +88,9 @@ public final class Loomcache<K, V> {
    * }</pre>
    *
    * <p>Keys: {@code name}, {@code maximumSize}, {@code defaultTtl}, {@code batchWindow},
-   * {@code maxBatchSize}, {@code maxConcurrentBatches}. Durations are written {@code 500ms},
+   * {@code maxBatchSize}, {@code maxConcurrentBatches}, and the freshness options
+   * {@code refreshAfter}, {@code earlyRefresh}, {@code staleIfError}, {@code negativeTtl},
+   * {@code ttlJitter}, {@code expireAfterHits}. Durations are written {@code 500ms},
    * {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d} or in ISO-8601 ({@code PT30S}). Whitespace
    * around keys and values is ignored; blank text gives a builder with every option at its
    * default. Options set by the spec count as set: calling their setter again throws

@@ -142,6 +142,7 @@ class CacheRefreshTest {
 
     assertThat(cache.get("k", () -> "v2")).isEqualTo("v1");
     Concurrently.awaitUntil(WAIT, "the second reload stores", () -> "v2".equals(cache.getIfPresent("k")));
+    awaitReloadsDone();
     assertThat(cache.stats().refreshCount()).isEqualTo(1);
     assertThat(cache.stats().refreshFailureCount()).isEqualTo(1);
   }
@@ -270,5 +271,26 @@ class CacheRefreshTest {
     assertThat(calls.get(1)).containsExactlyInAnyOrder("a", "b", "c");
     assertThat(new ArrayList<>(List.of(cache.getIfPresent("a"), cache.getIfPresent("b"))))
         .containsExactly("a-2", "b-2");
+  }
+
+  @Test
+  void reload_withATier_callsTheLoaderNotTheTier_andWritesTheTier() {
+    var store = new MapTier.Store();
+    try (Cache<String, String> tiered = Loomcache.newBuilder().ticker(ticker)
+        .defaultTtl(Duration.ofMinutes(10)).refreshAfter(Duration.ofMinutes(1))
+        .keyCodec(dev.loomcache.spi.KeyCodec.string())
+        .valueCodec(dev.loomcache.spi.ValueCodec.string())
+        .tier(new MapTier("t", store)).build()) {
+      tiered.get("k", () -> "v1");
+      ticker.advance(Duration.ofMinutes(2));
+
+      assertThat(tiered.get("k", () -> "v2")).isEqualTo("v1");
+      Concurrently.awaitUntil(WAIT, "the reload ends",
+          () -> ((LocalCache<String, String>) tiered).refreshingCount() == 0);
+
+      assertThat(tiered.getIfPresent("k")).isEqualTo("v2");
+      assertThat(new String(store.get("k").bytes(), java.nio.charset.StandardCharsets.UTF_8))
+          .isEqualTo("v2");
+    }
   }
 }

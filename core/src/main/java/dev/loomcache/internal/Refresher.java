@@ -83,13 +83,14 @@ public final class Refresher<K, V> {
   public void refreshAll(List<K> keys, List<FreshEntry> entries, BatchLoader<K, V> loader,
       Ttl ttl, int maxBatchSize) {
     start(entries, () -> {
-      List<Pending<K>> claimed = claimAll(keys, entries);
+      var claimedEntries = new ArrayList<FreshEntry>();
+      List<Pending<K>> claimed = claimAll(keys, entries, claimedEntries);
       for (int from = 0; from < claimed.size(); from += maxBatchSize) {
         List<Pending<K>> batch = claimed.subList(from, Math.min(from + maxBatchSize,
             claimed.size()));
         BulkLoads.loadBatch(loads, batch, loader, ttl);
       }
-      recordAll(claimed, keys, entries);
+      recordAll(claimed, claimedEntries);
     });
   }
 
@@ -100,36 +101,40 @@ public final class Refresher<K, V> {
   public void refreshQueued(List<K> keys, List<FreshEntry> entries,
       Consumer<List<Pending<K>>> enqueue) {
     start(entries, () -> {
-      List<Pending<K>> claimed = claimAll(keys, entries);
+      var claimedEntries = new ArrayList<FreshEntry>();
+      List<Pending<K>> claimed = claimAll(keys, entries, claimedEntries);
       if (!claimed.isEmpty()) {
         enqueue.accept(claimed);
       }
-      recordAll(claimed, keys, entries);
+      recordAll(claimed, claimedEntries);
     });
   }
 
-  private List<Pending<K>> claimAll(List<K> keys, List<FreshEntry> entries) {
+  /** Claims each key it can; {@code claimedEntries} receives their entries, in the same order. */
+  private List<Pending<K>> claimAll(List<K> keys, List<FreshEntry> entries,
+      List<FreshEntry> claimedEntries) {
     var claimed = new ArrayList<Pending<K>>(keys.size());
     for (int i = 0; i < keys.size(); i++) {
       Flight flight = claimFor(keys.get(i), entries.get(i));
       if (flight != null) {
         claimed.add(new Pending<>(keys.get(i), flight));
+        claimedEntries.add(entries.get(i));
       }
     }
     return claimed;
   }
 
   /** Waits for each claimed reload, counts it, and clears the flags of entries still in L1. */
-  private void recordAll(List<Pending<K>> claimed, List<K> keys, List<FreshEntry> entries) {
-    for (Pending<K> pending : claimed) {
+  private void recordAll(List<Pending<K>> claimed, List<FreshEntry> entries) {
+    for (int i = 0; i < claimed.size(); i++) {
+      Pending<K> pending = claimed.get(i);
       Outcome outcome;
       try {
         outcome = loads.await(pending.key(), pending.flight());
       } catch (RuntimeException e) {
         outcome = Flight.Abandoned.INSTANCE; // interrupted by close(): the batch goes on
       }
-      FreshEntry entry = entries.get(keys.indexOf(pending.key()));
-      ended(pending.key(), entry, outcome);
+      ended(pending.key(), entries.get(i), outcome);
     }
   }
 
