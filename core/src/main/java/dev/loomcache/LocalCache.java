@@ -243,6 +243,13 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
   private @Nullable V freshGet(K key, FreshEntry entry, Callable<? extends V> loader,
       Object ttl) {
     long now = clock.read();
+    if (entry.isQuiet(now)) {
+      Object value = entry.value();
+      if (value != null) {
+        stats.recordHit();
+        return (V) value;
+      }
+    }
     Object value = hit(key, entry, now);
     if (value == MISS) {
       return miss(key, loader, ttlOf(ttl));

@@ -55,6 +55,13 @@ public final class FreshEntry {
   /** The load's measured duration (Δ), in nanoseconds. */
   final long loadNanos;
 
+  /**
+   * The first of {@link #refreshAt}, {@link #xfetchFrom} and {@link #expireAt}, or
+   * {@code Long.MAX_VALUE} if none is set: before it, with no hit budget, a hit is only a read.
+   */
+  private final long firstDeadline;
+
+  private final boolean budgeted;
   private volatile boolean refreshing;
   private volatile long hitsLeft; // -1: no hit budget
 
@@ -70,6 +77,27 @@ public final class FreshEntry {
         ? expireAt - (long) Math.min((double) Long.MAX_VALUE / 4, xfetchScale * XFETCH_CUTOFF)
         : Long.MAX_VALUE;
     this.hitsLeft = hitBudget;
+    this.budgeted = hitBudget >= 0;
+    this.firstDeadline = earliest(earliest(refreshAt, xfetchFrom), expireAt);
+  }
+
+  /** The earlier of two clock readings, {@code Long.MAX_VALUE} standing for "never". */
+  private static long earliest(long a, long b) {
+    if (a == Long.MAX_VALUE) {
+      return b;
+    }
+    if (b == Long.MAX_VALUE) {
+      return a;
+    }
+    return a - b <= 0 ? a : b;
+  }
+
+  /**
+   * Whether a hit at {@code now} is a plain read: no deadline reached and no hit budget. The hit
+   * path tests this first, so a fresh entry costs one comparison more than a raw value.
+   */
+  public boolean isQuiet(long now) {
+    return !budgeted && (firstDeadline == Long.MAX_VALUE || now - firstDeadline < 0);
   }
 
   /** The value, or {@code null} for a remembered absence. */
@@ -114,12 +142,12 @@ public final class FreshEntry {
 
   /** Whether this entry has a hit budget. */
   public boolean hasHitBudget() {
-    return hitsLeft >= 0;
+    return budgeted;
   }
 
   /** Whether this entry's hit budget is spent (it is being removed, and reads as a miss). */
   boolean budgetSpent() {
-    return hitsLeft == 0;
+    return budgeted && hitsLeft == 0;
   }
 
   /**
