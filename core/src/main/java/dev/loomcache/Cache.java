@@ -71,7 +71,8 @@ public interface Cache<K, V> extends AutoCloseable {
 
   /**
    * Returns the value stored for {@code key}, or {@code null}; never loads and never blocks on a
-   * load in flight.
+   * load in flight. Never starts a refresh, never returns a value kept past its TTL for
+   * stale-if-error, and returns {@code null} for a remembered absence.
    *
    * @throws NullPointerException if {@code key} is null
    * @throws IllegalStateException if the cache is closed
