@@ -210,7 +210,9 @@ public final class Loads<K, V> {
     if (!claim.owned()) {
       // Completed already only if L1 held the value after all; otherwise someone is loading.
       @SuppressWarnings("unchecked")
-      V present = claim.flight().outcomeNow() instanceof Loaded(Object value) ? (V) value : null;
+      // A stale value handed out for a failed load is not for getIfPresent.
+      V present = claim.flight().outcomeNow() instanceof Loaded(Object value)
+          && !(value instanceof Stale) ? (V) value : null;
       return present;
     }
     Flight flight = claim.flight();
