@@ -56,8 +56,23 @@ public interface Cache<K, V> extends AutoCloseable {
   @Nullable V get(K key, Callable<? extends V> loader, Duration ttl);
 
   /**
+   * Returns the value for {@code key}, loading it with {@code loader} if absent and storing it
+   * with {@code freshness} (the builder's freshness options, with the ones it sets replaced);
+   * otherwise as {@link #get(Object, Callable)}. A hit on an entry due for a refresh starts its
+   * background reload with {@code loader}, as the builder's {@code refreshAfter} describes.
+   *
+   * @throws NullPointerException if {@code key}, {@code loader} or {@code freshness} is null
+   * @throws IllegalArgumentException if {@code freshness} sets a {@code refreshAfter} that is not
+   *     shorter than the TTL in effect
+   * @throws CacheLoadException as for {@link #get(Object, Callable)}
+   * @throws IllegalStateException as for {@link #get(Object, Callable)}
+   */
+  @Nullable V get(K key, Callable<? extends V> loader, Freshness freshness);
+
+  /**
    * Returns the value stored for {@code key}, or {@code null}; never loads and never blocks on a
-   * load in flight.
+   * load in flight. Never starts a refresh, never returns a value kept past its TTL for
+   * stale-if-error, and returns {@code null} for a remembered absence.
    *
    * @throws NullPointerException if {@code key} is null
    * @throws IllegalStateException if the cache is closed

@@ -73,6 +73,18 @@ final class CacheMetrics extends CacheMeterBinder<Cache<?, ?>> {
         .tag("result", "failure")
         .description("Loader calls that threw")
         .register(registry);
+    FunctionCounter.builder("cache.refreshes", stats, StatsCounter::refreshCount)
+        .tags(getTagsWithCacheName()).tag("result", "success")
+        .description("Background reloads (refresh-ahead, early refresh) that loaded a value")
+        .register(registry);
+    FunctionCounter.builder("cache.refreshes", stats, StatsCounter::refreshFailureCount)
+        .tags(getTagsWithCacheName()).tag("result", "failure")
+        .description("Background reloads that failed; the stored value was kept")
+        .register(registry);
+    FunctionCounter.builder("cache.stale.served", stats, StatsCounter::staleServedCount)
+        .tags(getTagsWithCacheName())
+        .description("Callers served a value kept past its TTL instead of a failure")
+        .register(registry);
     FunctionCounter.builder("cache.loads.coalesced", stats, StatsCounter::coalescedCount)
         .tags(getTagsWithCacheName())
         .description("Callers served by another caller's load instead of loading themselves")

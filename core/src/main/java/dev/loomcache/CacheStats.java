@@ -30,6 +30,10 @@ public final class CacheStats {
   private final long totalBatchTimeNanos;
   private final long bypassCount;
   private final List<TierStats> tierStats;
+  private final long refreshCount;
+  private final long refreshFailureCount;
+  private final long staleServedCount;
+  private final long negativeHitCount;
 
   CacheStats(
       long hitCount,
@@ -47,6 +51,35 @@ public final class CacheStats {
       long totalBatchTimeNanos,
       long bypassCount,
       List<TierStats> tierStats) {
+    this(hitCount, missCount, loadSuccessCount, loadFailureCount, coalescedCount, evictionCount,
+        putCount, totalLoadTimeNanos, batchCount, batchFailureCount, batchedKeyCount,
+        largestBatchSize, totalBatchTimeNanos, bypassCount, tierStats, 0, 0, 0, 0);
+  }
+
+  CacheStats(
+      long hitCount,
+      long missCount,
+      long loadSuccessCount,
+      long loadFailureCount,
+      long coalescedCount,
+      long evictionCount,
+      long putCount,
+      long totalLoadTimeNanos,
+      long batchCount,
+      long batchFailureCount,
+      long batchedKeyCount,
+      long largestBatchSize,
+      long totalBatchTimeNanos,
+      long bypassCount,
+      List<TierStats> tierStats,
+      long refreshCount,
+      long refreshFailureCount,
+      long staleServedCount,
+      long negativeHitCount) {
+    this.refreshCount = refreshCount;
+    this.refreshFailureCount = refreshFailureCount;
+    this.staleServedCount = staleServedCount;
+    this.negativeHitCount = negativeHitCount;
     this.hitCount = hitCount;
     this.missCount = missCount;
     this.loadSuccessCount = loadSuccessCount;
@@ -158,6 +191,26 @@ public final class CacheStats {
     return bypassCount;
   }
 
+  /** Background reloads (refresh-ahead and early refresh) that loaded a value. */
+  public long refreshCount() {
+    return refreshCount;
+  }
+
+  /** Background reloads that failed; the stored value was kept. */
+  public long refreshFailureCount() {
+    return refreshFailureCount;
+  }
+
+  /** Callers that received a value kept past its TTL instead of a load's failure (stale-if-error). */
+  public long staleServedCount() {
+    return staleServedCount;
+  }
+
+  /** Hits on a remembered absence ({@code negativeTtl}); included in {@link #hitCount()}. */
+  public long negativeHitCount() {
+    return negativeHitCount;
+  }
+
   /** Per-tier hits, misses, errors and writes, in the order the tiers are read; empty without tiers. */
   public List<TierStats> tierStats() {
     return tierStats;
@@ -180,7 +233,11 @@ public final class CacheStats {
         && largestBatchSize == other.largestBatchSize
         && totalBatchTimeNanos == other.totalBatchTimeNanos
         && bypassCount == other.bypassCount
-        && tierStats.equals(other.tierStats);
+        && tierStats.equals(other.tierStats)
+        && refreshCount == other.refreshCount
+        && refreshFailureCount == other.refreshFailureCount
+        && staleServedCount == other.staleServedCount
+        && negativeHitCount == other.negativeHitCount;
   }
 
   @Override
@@ -188,7 +245,8 @@ public final class CacheStats {
     return Objects.hash(
         hitCount, missCount, loadSuccessCount, loadFailureCount, coalescedCount, evictionCount,
         putCount, totalLoadTimeNanos, batchCount, batchFailureCount, batchedKeyCount,
-        largestBatchSize, totalBatchTimeNanos, bypassCount, tierStats);
+        largestBatchSize, totalBatchTimeNanos, tierStats, bypassCount, refreshCount, refreshFailureCount,
+        staleServedCount, negativeHitCount);
   }
 
   @Override
@@ -207,6 +265,10 @@ public final class CacheStats {
         + ", largestBatchSize=" + largestBatchSize
         + ", totalBatchTimeNanos=" + totalBatchTimeNanos
         + ", bypassCount=" + bypassCount
+        + ", refreshCount=" + refreshCount
+        + ", refreshFailureCount=" + refreshFailureCount
+        + ", staleServedCount=" + staleServedCount
+        + ", negativeHitCount=" + negativeHitCount
         + ", tierStats=" + tierStats + '}';
   }
 }

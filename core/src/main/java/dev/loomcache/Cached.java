@@ -11,7 +11,10 @@ import java.lang.annotation.Target;
  *
  * <p>The key is built from the method's arguments, minus those annotated {@link KeyIgnore}, with the
  * rules of {@link CachingProxy}. Concurrent calls with equal keys run the target once. A
- * {@code null} result is returned and not cached; exceptions are never cached.
+ * {@code null} result is returned and not cached (unless {@link #negativeTtl()} is set);
+ * exceptions are never cached. The freshness attributes mean what the builder's options of the
+ * same names mean, for example {@code @Cached(ttl = "5m", refreshAfter = "4m", staleIfError =
+ * "30m")}.
  *
  * <p>Checked when the proxy is built: the method must return a value, the TTL must parse, the size
  * must not be negative, no two cached methods of an interface may share a name, and every
@@ -63,4 +66,32 @@ public @interface Cached {
    * Default: no tags. Checked when the proxy is built.
    */
   String[] tags() default {};
+
+  /**
+   * Refresh-ahead: a call on a result stored longer ago than this returns it at once and reloads it
+   * in the background (see {@code Loomcache.refreshAfter}). Written as {@link #ttl()}; shorter than
+   * the TTL. Default: off.
+   */
+  String refreshAfter() default "";
+
+  /**
+   * Keeps an expired result this long, and returns it when the call to the target fails (see
+   * {@code Loomcache.staleIfError}). Written as {@link #ttl()}. Default: off.
+   */
+  String staleIfError() default "";
+
+  /**
+   * Remembers a {@code null} result this long instead of calling the target again (see
+   * {@code Loomcache.negativeTtl}). Written as {@link #ttl()}. Default: {@code null} is not cached.
+   */
+  String negativeTtl() default "";
+
+  /** XFetch early refresh's beta (see {@code Loomcache.earlyRefresh}); needs a TTL. Default 0: off. */
+  double earlyRefresh() default 0;
+
+  /** Shortens each stored TTL by a random fraction up to this (see {@code Loomcache.ttlJitter}). */
+  double ttlJitter() default 0;
+
+  /** Drops a result at its n-th hit (see {@code Loomcache.expireAfterHits}). Default 0: off. */
+  long expireAfterHits() default 0;
 }

@@ -8,6 +8,10 @@ import dev.loomcache.internal.Bypass;
 import dev.loomcache.internal.CoarseClock;
 import dev.loomcache.internal.FanOut;
 import dev.loomcache.internal.FlightTable;
+import dev.loomcache.internal.FreshEntry;
+import dev.loomcache.internal.FreshPolicy;
+import dev.loomcache.internal.RandomSource;
+import dev.loomcache.internal.Refresher;
 import dev.loomcache.internal.L1Store;
 import dev.loomcache.internal.Loads;
 import dev.loomcache.internal.StatsCounter;
@@ -33,6 +37,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -60,14 +65,31 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
   private final Queue<BatchDispatcher<K, V>> batchers = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean closing = new AtomicBoolean();
   private volatile boolean closed;
+  /** The builder's freshness options, or null: entries are then raw values. */
+  private final @Nullable FreshPolicy freshness;
+  private final Ticker clock;
+  private final RandomSource random;
+  private final Refresher<K, V> refresher;
+  /**
+   * Whether L1 may hold {@link FreshEntry} wrappers: set before the first is stored (by the
+   * builder's options, or by the first call with {@link Freshness} options), so a cache without
+   * freshness never tests a hit's class. A plain field, as {@code L1Store.timedStored}: a hit that
+   * sees a wrapper read it through Caffeine's map, which orders this write before it.
+   */
+  private boolean wrapped;
 
   LocalCache(Loomcache<?, ?> builder) {
     this.name = builder.name();
-    this.defaultTtl = builder.defaultTtl();
     this.stats = new StatsCounter(builder.recordStats());
     // Deadlines in L1 come from a coarse clock, unless the builder was given a ticker (a fake one).
     this.coarseClock = builder.ticker() == Ticker.systemTicker();
     Ticker clock = coarseClock ? CoarseClock.acquire() : builder.ticker();
+    this.clock = clock;
+    this.random = builder.randomSource();
+    this.freshness = builder.freshPolicy(clock);
+    this.wrapped = freshness != null && freshness.wraps();
+    this.defaultTtl = freshness == null
+        ? builder.defaultTtl() : builder.defaultTtl().withFreshness(freshness);
     // A shared tier may bound how long its entries live in L1 (lost invalidations): that needs the
     // variable-expiry layout; caches without such a tier keep the layout their TTL chose.
     Ttl localCap = Tiers.maxLocalLifetime(builder.tiers());
@@ -77,6 +99,7 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     this.flights = new FlightTable<>();
     this.writes = new WritePath<>(flights, l1, stats, tiers, tagging(builder));
     this.loads = new Loads<>(flights, l1, writes, tiers, stats, builder.ticker());
+    this.refresher = new Refresher<>(loads, l1, name);
     this.batchWindow = builder.batchWindow();
     this.maxBatchSize = builder.maxBatchSize();
     this.batchPermits = new Semaphore(builder.maxConcurrentBatches());
@@ -157,6 +180,9 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     }
     V value = l1.getIfPresent(key);
     if (value != null) {
+      if (wrapped && value instanceof FreshEntry entry) {
+        return freshGet(key, entry, loader, defaultTtl);
+      }
       stats.recordHit();
       return value;
     }
@@ -176,10 +202,144 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     }
     V value = l1.getIfPresent(key);
     if (value != null) {
+      if (wrapped && value instanceof FreshEntry entry) {
+        return freshGet(key, entry, loader, ttl);
+      }
       stats.recordHit();
       return value;
     }
-    return miss(key, loader, Ttl.of(ttl, "ttl"));
+    return miss(key, loader, withDefaults(Ttl.of(ttl, "ttl")));
+  }
+
+  @Override
+  public @Nullable V get(K key, Callable<? extends V> loader, Freshness options) {
+    requireNonNull(key, "key must not be null");
+    requireNonNull(loader, "loader must not be null");
+    requireNonNull(options, "freshness must not be null");
+    checkRefreshAfter(options);
+    checkOpen();
+    V value = l1.getIfPresent(key);
+    if (value != null) {
+      if (wrapped && value instanceof FreshEntry entry) {
+        return freshGet(key, entry, loader, options);
+      }
+      stats.recordHit();
+      return value;
+    }
+    return miss(key, loader, resolve(options));
+  }
+
+  /** A per-call TTL with the builder's freshness options. */
+  private Ttl withDefaults(Ttl ttl) {
+    return freshness == null || !ttl.stores() ? ttl : ttl.withFreshness(freshness);
+  }
+
+  /** The TTL and freshness policy of a call with {@code options}; marks L1 as wrapped if needed. */
+  private Ttl resolve(Freshness options) {
+    Ttl ttl = options.ttl() == null ? defaultTtl : withDefaults(Ttl.of(options.ttl(), "ttl"));
+    if (options.onlyTtl() || !ttl.stores()) {
+      return ttl;
+    }
+    FreshPolicy base = freshness != null
+        ? freshness : new FreshPolicy(0, 0, 0, 0, 0, -1, null, clock, random);
+    FreshPolicy policy = base.with(
+        options.refreshAfter() == null ? null : Ttl.of(options.refreshAfter(), "refreshAfter").nanos(),
+        options.earlyRefresh(),
+        options.staleIfError() == null ? null : Ttl.of(options.staleIfError(), "staleIfError").nanos(),
+        options.negativeTtl() == null ? null : Ttl.of(options.negativeTtl(), "negativeTtl").nanos(),
+        options.ttlJitter(), options.expireAfterHits(), options.cacheIf());
+    if (policy.wraps() && !wrapped) {
+      wrapped = true; // before any wrapper of this call is stored
+    }
+    return ttl.withFreshness(policy);
+  }
+
+  /**
+   * Rejects a per-call {@code refreshAfter} not shorter than the call's TTL; allocates nothing, so
+   * that a hit with per-call options stays cheap (they are resolved on a miss or a refresh only).
+   */
+  private void checkRefreshAfter(Freshness options) {
+    Duration refreshAfter = options.refreshAfter();
+    if (refreshAfter == null) {
+      return;
+    }
+    Duration ttl = options.ttl();
+    long ttlNanos = ttl != null ? Ttl.of(ttl, "ttl").nanos() : defaultTtl.nanos();
+    if (ttlNanos != Long.MAX_VALUE && ttlNanos > 0 && refreshAfter.toNanos() >= ttlNanos) {
+      throw new IllegalArgumentException("refreshAfter (" + refreshAfter
+          + ") must be shorter than the TTL (" + Duration.ofNanos(ttlNanos)
+          + "), or the entry expires first");
+    }
+  }
+
+  /** The TTL of a call, from what it was given: a {@link Ttl}, a {@link Duration} or options. */
+  private Ttl ttlOf(Object given) {
+    return switch (given) {
+      case Ttl ttl -> ttl;
+      case Duration ttl -> withDefaults(Ttl.of(ttl, "ttl"));
+      case Freshness options -> resolve(options);
+      default -> throw new AssertionError(given);
+    };
+  }
+
+  /**
+   * A hit on a freshness entry: a stale one (past its TTL, kept for stale-if-error) or one whose
+   * hit budget is spent is a miss; otherwise counts the hit, starts the entry's reload if it is due
+   * and this hit won it, and returns the value (null for a remembered absence).
+   */
+  @SuppressWarnings("unchecked")
+  private @Nullable V freshGet(K key, FreshEntry entry, Callable<? extends V> loader,
+      Object ttl) {
+    long now = clock.read();
+    if (entry.isQuiet(now)) {
+      Object value = entry.value();
+      if (value != null) {
+        stats.recordHit();
+        return (V) value;
+      }
+    }
+    Object value = hit(key, entry, now);
+    if (value == MISS) {
+      return miss(key, loader, ttlOf(ttl));
+    }
+    if (value != null && entry.wantsRefresh(now, random) && entry.tryStartRefresh()) {
+      refresher.refresh(key, entry, loader, ttlOf(ttl));
+    }
+    return (V) value;
+  }
+
+  /** Stands for "no live value" in {@link #hit}. */
+  private static final Object MISS = new Object();
+
+  /**
+   * Reads a freshness entry without loading or refreshing: {@link #MISS} if it is stale or its hit
+   * budget is spent (the caller counts the miss); otherwise counts a hit (a negative one for an
+   * absence), takes one from the hit budget (the last one removes the entry) and returns the value.
+   */
+  private @Nullable Object hit(K key, FreshEntry entry, long now) {
+    if (entry.isStale(now)) {
+      return MISS;
+    }
+    if (entry.hasHitBudget()) {
+      int taken = entry.takeHit();
+      if (taken < 0) {
+        return MISS;
+      }
+      if (taken == 1) {
+        if (tiers.isEmpty()) {
+          l1.removeIfSame(key, entry);
+        } else {
+          writes.invalidate(key); // the tiers' copy must go too, or the next call would read it
+        }
+      }
+    }
+    Object value = entry.value();
+    if (value == null) {
+      stats.recordNegativeHit();
+    } else {
+      stats.recordHit();
+    }
+    return value;
   }
 
   private @Nullable V miss(K key, Callable<? extends V> loader, Ttl ttl) {
@@ -214,19 +374,53 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
       return null;
     }
     V value = lookUp(key);
+    if (value == ABSENT) {
+      return null;
+    }
     return value != null ? value : loads.readThroughTiers(key);
   }
 
-  /** Reads L1, counting a hit or a miss; never loads. */
+  /** Reads L1, counting a hit or a miss; never loads or refreshes. */
   @Override
   public @Nullable V lookUp(K key) {
+    return lookUp(key, null);
+  }
+
+  /**
+   * Reads L1, counting a hit or a miss; never loads. A hit on an entry due for a refresh that wins
+   * its reload is reported to {@code due}, if given.
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public @Nullable V lookUp(K key, @Nullable BiConsumer<K, FreshEntry> due) {
     V value = l1.getIfPresent(key);
     if (value == null) {
       stats.recordMiss();
-    } else {
-      stats.recordHit();
+      return null;
     }
+    if (wrapped && value instanceof FreshEntry entry) {
+      long now = clock.read();
+      Object live = hit(key, entry, now);
+      if (live == MISS) {
+        stats.recordMiss();
+        return null;
+      }
+      if (live == null) {
+        return (V) ABSENT;
+      }
+      if (due != null && entry.wantsRefresh(now, random) && entry.tryStartRefresh()) {
+        due.accept(key, entry);
+      }
+      return (V) live;
+    }
+    stats.recordHit();
     return value;
+  }
+
+  @Override
+  public void refreshQueued(List<K> keys, List<FreshEntry> entries,
+      java.util.function.Consumer<BulkLoads.KeyFlights<K>> enqueue) {
+    refresher.refreshQueued(keys, entries, enqueue);
   }
 
   @Override
@@ -237,7 +431,11 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
         return scopedGetAll(keys, loader, mode);
       }
     }
-    return bulk.getAll(keys, loader, defaultTtl);
+    if (!wrapped) {
+      return bulk.getAll(keys, loader, defaultTtl);
+    }
+    return bulk.getAll(keys, loader, defaultTtl,
+        (due, entries) -> refresher.refreshAll(due, entries, loader, defaultTtl, maxBatchSize));
   }
 
   /** {@code getAll} inside a {@link CacheScope} that applies to this cache; see its contract. */
@@ -403,7 +601,11 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
         tiers.counters().stream()
             .map(c -> new TierStats(c.tier(), c.hitCount(), c.missCount(), c.errorCount(),
                 c.writeCount()))
-            .toList());
+            .toList(),
+        stats.refreshCount(),
+        stats.refreshFailureCount(),
+        stats.staleServedCount(),
+        stats.negativeHitCount());
   }
 
   @Override
@@ -418,6 +620,7 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
       return;
     }
     closed = true;
+    refresher.close(); // interrupts the reloads in progress and joins their threads
     for (BatchDispatcher<K, V> batcher : batchers) {
       batcher.close();
     }
@@ -433,6 +636,11 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
   @Override
   public String toString() {
     return "Cache{name=" + name + ", estimatedSize=" + l1.estimatedSize() + ", closed=" + closed + '}';
+  }
+
+  /** The number of background reloads running; for tests. */
+  int refreshingCount() {
+    return refresher.runningCount();
   }
 
   /** The number of callers parked on the load of {@code key}; for tests. */

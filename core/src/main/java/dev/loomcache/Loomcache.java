@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.loomcache.internal.Ttl;
 import dev.loomcache.internal.CacheSpec;
 import dev.loomcache.internal.DurationText;
+import dev.loomcache.internal.FreshPolicy;
+import dev.loomcache.internal.RandomSource;
 import dev.loomcache.spi.CacheTier;
 import dev.loomcache.spi.KeyCodec;
 import dev.loomcache.spi.ValueCodec;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.StringJoiner;
 import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -63,6 +66,14 @@ public final class Loomcache<K, V> {
   private @Nullable ValueCodec<?> valueCodec;
   private final List<CacheTier> tiers = new ArrayList<>();
   private @Nullable BiFunction<?, ?, ? extends @Nullable Collection<String>> tagger;
+  private @Nullable Duration refreshAfter;
+  private @Nullable Double earlyRefresh;
+  private @Nullable Duration staleIfError;
+  private @Nullable Duration negativeTtl;
+  private @Nullable Double ttlJitter;
+  private @Nullable Long expireAfterHits;
+  private @Nullable BiPredicate<?, Duration> cacheIf;
+  private @Nullable RandomSource randomSource;
 
   private Loomcache() {}
 
@@ -81,7 +92,9 @@ public final class Loomcache<K, V> {
    * }</pre>
    *
    * <p>Keys: {@code name}, {@code maximumSize}, {@code defaultTtl}, {@code batchWindow},
-   * {@code maxBatchSize}, {@code maxConcurrentBatches}. Durations are written {@code 500ms},
+   * {@code maxBatchSize}, {@code maxConcurrentBatches}, and the freshness options
+   * {@code refreshAfter}, {@code earlyRefresh}, {@code staleIfError}, {@code negativeTtl},
+   * {@code ttlJitter}, {@code expireAfterHits}. Durations are written {@code 500ms},
    * {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d} or in ISO-8601 ({@code PT30S}). Whitespace
    * around keys and values is ignored; blank text gives a builder with every option at its
    * default. Options set by the spec count as set: calling their setter again throws
@@ -238,6 +251,120 @@ public final class Loomcache<K, V> {
   }
 
   /**
+   * Sets refresh-ahead (stale-while-revalidate): a hit on an entry stored more than
+   * {@code refreshAfter} ago returns the stored value at once, and the first such hit starts one
+   * background reload of the key, on a virtual thread owned by the cache, with that call's loader
+   * (a batcher's or {@code getAll}'s keys with their batch loader, batched). The reload is a load
+   * like any other: a {@code get} that misses meanwhile waits for it, and an {@code invalidate} or
+   * {@code put} meanwhile wins (the reload stores nothing). A failed reload keeps the stored value
+   * and is counted; a later hit may try again. {@code getIfPresent} never starts a reload. Default:
+   * off.
+   *
+   * @throws IllegalArgumentException if {@code refreshAfter} is not positive (and, when the cache
+   *     is built, if it is not shorter than the {@code defaultTtl})
+   */
+  public Loomcache<K, V> refreshAfter(Duration refreshAfter) {
+    Freshness.Options.positive(refreshAfter, "refreshAfter");
+    checkUnset("refreshAfter", this.refreshAfter);
+    this.refreshAfter = refreshAfter;
+    return this;
+  }
+
+  /**
+   * Sets probabilistic early refresh (XFetch, Vattani et al., VLDB 2015): a hit on an entry with
+   * expiry {@code e}, whose load took {@code Δ}, starts a background reload (as for
+   * {@link #refreshAfter}) when {@code now − Δ·beta·ln(U) ≥ e}, {@code U} uniform in (0, 1]. Larger
+   * values refresh earlier; 0 (the default) is off. Needs a {@code defaultTtl}.
+   *
+   * @throws IllegalArgumentException if {@code beta} is negative or not finite
+   */
+  public Loomcache<K, V> earlyRefresh(double beta) {
+    Freshness.Options.beta(beta);
+    checkUnset("earlyRefresh", this.earlyRefresh);
+    this.earlyRefresh = beta;
+    return this;
+  }
+
+  /**
+   * Keeps an entry {@code grace} past its TTL: a {@code get} then loads as for a miss (one load,
+   * the others wait), and if the loader throws, that caller and every waiter receive the kept value
+   * instead of the failure (counted in {@link CacheStats#staleServedCount()}). {@code getIfPresent}
+   * never returns a kept value. With {@link #refreshAfter}, a failed refresh keeps the value until
+   * its TTL plus {@code grace}. Default: off.
+   *
+   * @throws IllegalArgumentException if {@code grace} is not positive
+   */
+  public Loomcache<K, V> staleIfError(Duration grace) {
+    Freshness.Options.positive(grace, "staleIfError");
+    checkUnset("staleIfError", this.staleIfError);
+    this.staleIfError = grace;
+    return this;
+  }
+
+  /**
+   * Remembers a loader's {@code null} (and a key a batch loader leaves out) as "absent" for
+   * {@code negativeTtl}: a {@code get} within it returns {@code null} without calling its loader,
+   * counted as a hit ({@link CacheStats#negativeHitCount()}). {@code put} and {@code invalidate}
+   * replace or remove it like any entry. Absences stay in L1; the tiers hold values only. Default:
+   * a {@code null} is never remembered.
+   *
+   * @throws IllegalArgumentException if {@code negativeTtl} is not positive
+   */
+  public Loomcache<K, V> negativeTtl(Duration negativeTtl) {
+    Freshness.Options.positive(negativeTtl, "negativeTtl");
+    checkUnset("negativeTtl", this.negativeTtl);
+    this.negativeTtl = negativeTtl;
+    return this;
+  }
+
+  /**
+   * Shortens every stored finite TTL {@code t} to {@code t·(1 − fraction·U)}, {@code U} uniform in
+   * (0, 1], so that keys stored together do not expire together; {@link #NO_EXPIRY} stays. Default
+   * 0 (off).
+   *
+   * @throws IllegalArgumentException unless {@code 0 <= fraction < 1}
+   */
+  public Loomcache<K, V> ttlJitter(double fraction) {
+    Freshness.Options.jitter(fraction);
+    checkUnset("ttlJitter", this.ttlJitter);
+    this.ttlJitter = fraction;
+    return this;
+  }
+
+  /**
+   * Removes an entry at its {@code hits}-th hit: that hit returns the value, the next call loads.
+   * Default: no hit budget.
+   *
+   * @throws IllegalArgumentException if {@code hits} is less than 1
+   */
+  public Loomcache<K, V> expireAfterHits(long hits) {
+    Freshness.Options.hits(hits);
+    checkUnset("expireAfterHits", this.expireAfterHits);
+    this.expireAfterHits = hits;
+    return this;
+  }
+
+  /**
+   * Stores a loaded value only if {@code condition} accepts it with the load's duration; otherwise
+   * the value is returned to the caller and its waiters but not stored. Not asked for {@code put}.
+   * The condition runs on the loading thread, outside every lock; it must not throw.
+   */
+  public Loomcache<K, V> cacheIf(BiPredicate<? super V, Duration> condition) {
+    requireNonNull(condition, "condition must not be null");
+    checkUnset("cacheIf", this.cacheIf);
+    this.cacheIf = condition;
+    return this;
+  }
+
+  /** For tests: the source of {@code U} for XFetch and jitter. */
+  Loomcache<K, V> randomSource(RandomSource random) {
+    requireNonNull(random, "random must not be null");
+    checkUnset("randomSource", this.randomSource);
+    this.randomSource = random;
+    return this;
+  }
+
+  /**
    * Sets how keys become the stable strings that tiers store them under; needed only with tiers.
    * Narrows the builder's key type.
    */
@@ -309,6 +436,7 @@ public final class Loomcache<K, V> {
   /** Builds a cache with this configuration; the builder may be used again afterwards. */
   @SuppressWarnings("unchecked")
   public <K1 extends K, V1 extends V> Cache<K1, V1> build() {
+    checkFreshness();
     if (!tiers.isEmpty() && (keyCodec == null || valueCodec == null)) {
       throw new IllegalStateException("A cache with tiers needs a keyCodec and a valueCodec; missing "
           + (keyCodec == null ? (valueCodec == null ? "both" : "keyCodec") : "valueCodec"));
@@ -333,11 +461,46 @@ public final class Loomcache<K, V> {
   public <A extends @Nullable K, R extends @Nullable V> CachedFunction<A, R> buildFunction(
       CacheableFunction<? super A, ? extends R> fn) {
     requireNonNull(fn, "fn must not be null");
+    checkFreshness();
     return new LocalCachedFunction<A, R>(new LocalCache<>(this), fn);
   }
 
   String name() {
     return name == null ? DEFAULT_NAME : name;
+  }
+
+  private void checkFreshness() {
+    if (refreshAfter != null && defaultTtl != null && refreshAfter.compareTo(defaultTtl) >= 0) {
+      throw new IllegalArgumentException("refreshAfter (" + refreshAfter
+          + ") must be shorter than defaultTtl (" + defaultTtl + "), or the entry expires first");
+    }
+    if (earlyRefresh != null && earlyRefresh > 0 && defaultTtl == null) {
+      throw new IllegalStateException("earlyRefresh needs a defaultTtl: XFetch refreshes ahead of"
+          + " an expiry, and without a defaultTtl entries never expire");
+    }
+  }
+
+  /**
+   * The freshness options as a policy on {@code clock}, or null if none is set (entries are then
+   * raw values).
+   */
+  @Nullable FreshPolicy freshPolicy(Ticker clock) {
+    if (refreshAfter == null && earlyRefresh == null && staleIfError == null && negativeTtl == null
+        && ttlJitter == null && expireAfterHits == null && cacheIf == null) {
+      return null;
+    }
+    return new FreshPolicy(
+        refreshAfter == null ? 0 : Ttl.of(refreshAfter, "refreshAfter").nanos(),
+        earlyRefresh == null ? 0 : earlyRefresh,
+        staleIfError == null ? 0 : Ttl.of(staleIfError, "staleIfError").nanos(),
+        negativeTtl == null ? 0 : Ttl.of(negativeTtl, "negativeTtl").nanos(),
+        ttlJitter == null ? 0 : ttlJitter,
+        expireAfterHits == null ? -1 : expireAfterHits,
+        cacheIf, clock, randomSource());
+  }
+
+  RandomSource randomSource() {
+    return randomSource == null ? RandomSource.DEFAULT : randomSource;
   }
 
   long maximumSize() {
@@ -420,6 +583,24 @@ public final class Loomcache<K, V> {
     if (recordStats != null) {
       spec.add("recordStats=" + recordStats);
     }
+    if (refreshAfter != null) {
+      spec.add("refreshAfter=" + DurationText.format(refreshAfter));
+    }
+    if (earlyRefresh != null) {
+      spec.add("earlyRefresh=" + earlyRefresh);
+    }
+    if (staleIfError != null) {
+      spec.add("staleIfError=" + DurationText.format(staleIfError));
+    }
+    if (negativeTtl != null) {
+      spec.add("negativeTtl=" + DurationText.format(negativeTtl));
+    }
+    if (ttlJitter != null) {
+      spec.add("ttlJitter=" + ttlJitter);
+    }
+    if (expireAfterHits != null) {
+      spec.add("expireAfterHits=" + expireAfterHits);
+    }
     var others = new StringJoiner(", ", "; ", "").setEmptyValue("");
     if (ticker != null) {
       others.add("ticker");
@@ -429,6 +610,9 @@ public final class Loomcache<K, V> {
     }
     if (executor != null) {
       others.add("executor");
+    }
+    if (cacheIf != null) {
+      others.add("cacheIf");
     }
     if (keyCodec != null) {
       others.add("keyCodec");

@@ -170,7 +170,7 @@ class CacheGetTest {
         .hasMessageContaining("key");
     assertThatThrownBy(() -> cache.get("k", null)).isInstanceOf(NullPointerException.class)
         .hasMessageContaining("loader");
-    assertThatThrownBy(() -> cache.get("k", () -> "v", null))
+    assertThatThrownBy(() -> cache.get("k", () -> "v", (Duration) null))
         .isInstanceOf(NullPointerException.class).hasMessageContaining("ttl");
     assertThatThrownBy(() -> cache.put("k", null)).isInstanceOf(NullPointerException.class)
         .hasMessageContaining("value");

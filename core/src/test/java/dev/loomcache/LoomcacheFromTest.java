@@ -11,7 +11,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class LoomcacheFromTest {
   private static final String VALID_KEYS =
-      "valid keys: name, maximumSize, defaultTtl, batchWindow, maxBatchSize, maxConcurrentBatches, recordStats";
+      "valid keys: name, maximumSize, defaultTtl, batchWindow, maxBatchSize, maxConcurrentBatches,"
+          + " recordStats, refreshAfter, earlyRefresh, staleIfError, negativeTtl, ttlJitter,"
+          + " expireAfterHits";
 
   @Test
   void from_everyKey_setsItsOption() {
@@ -26,6 +28,29 @@ class LoomcacheFromTest {
     assertThat(builder.maxBatchSize()).isEqualTo(50);
     assertThat(builder.maxConcurrentBatches()).isEqualTo(3);
     assertThat(builder.recordStats()).isFalse();
+  }
+
+  @Test
+  void from_freshnessKeys_setTheirOptions_andReadBack() {
+    String spec = "defaultTtl=5m,refreshAfter=4m,earlyRefresh=1.0,staleIfError=30m,negativeTtl=30s,"
+        + "ttlJitter=0.1,expireAfterHits=1000";
+
+    Loomcache<Object, Object> builder = Loomcache.from(spec);
+
+    assertThat(builder.toString()).isEqualTo("Loomcache{" + spec + "}");
+    try (Cache<String, String> cache = builder.build()) {
+      assertThat(cache.get("k", () -> "v")).isEqualTo("v");
+    }
+  }
+
+  @Test
+  void from_freshnessKeys_badValues_nameTheKey() {
+    assertThatThrownBy(() -> Loomcache.from("ttlJitter=1.5"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ttlJitter");
+    assertThatThrownBy(() -> Loomcache.from("refreshAfter=0s"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("refreshAfter");
+    assertThatThrownBy(() -> Loomcache.from("expireAfterHits=many"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expireAfterHits");
   }
 
   @Test

@@ -166,6 +166,23 @@ class ReadmeExamplesTest {
     }
   }
 
+  public record Price(long id, long cents) {}
+
+  /** Stands in for a price feed whose calls take 30 ms on the test's clock. */
+  static final class PriceFeed {
+    final FakeTicker ticker;
+    final AtomicInteger calls = new AtomicInteger();
+
+    PriceFeed(FakeTicker ticker) {
+      this.ticker = ticker;
+    }
+
+    Price price(long id) {
+      ticker.advance(Duration.ofMillis(30));
+      return new Price(id, 100 + calls.incrementAndGet());
+    }
+  }
+
   @Test
   void bypassScopes() throws Exception {
     var database = new UserRepository();
@@ -208,5 +225,38 @@ class ReadmeExamplesTest {
     assertThat(orders.getIfPresent(15L)).isNull();
     assertThat(orders.getIfPresent(30L)).isEqualTo(new Order(7, 3));
     orders.close();
+  }
+
+  @Test
+  void freshness() {
+    var ticker = new FakeTicker();
+    var feed = new PriceFeed(ticker);
+
+    // README: freshness
+    Cache<Long, Price> prices = Loomcache.newBuilder()
+        .ticker(ticker)
+        .defaultTtl(Duration.ofMinutes(5))        // hard expiry, as before
+        .refreshAfter(Duration.ofMinutes(4))      // refresh-ahead: serve, and reload in the background
+        .earlyRefresh(1.0)                        // XFetch beta (0 = off, the default)
+        .staleIfError(Duration.ofMinutes(30))     // serve an expired value when its reload fails
+        .negativeTtl(Duration.ofSeconds(30))      // remember a loader's null this long
+        .ttlJitter(0.1)                           // shorten each stored TTL by a random 0-10%
+        .expireAfterHits(1_000)                   // drop an entry after this many hits
+        .cacheIf((price, loadTime) -> loadTime.compareTo(Duration.ofMillis(20)) > 0)
+        .build();
+
+    Price price = prices.get(7L, () -> feed.price(7L));         // a slow load (30 ms): stored
+    ticker.advance(Duration.ofMinutes(4));
+    Price same = prices.get(7L, () -> feed.price(7L));          // due: returned at once, reloaded behind
+    Price perCall = prices.get(8L, () -> feed.price(8L),        // per call: overrides the builder's
+        Freshness.ttl(Duration.ofMinutes(1)).refreshAfter(Duration.ofSeconds(50)));
+    // README: end
+
+    assertThat(same).isSameAs(price);
+    assertThat(perCall.id()).isEqualTo(8L);
+    Concurrently.awaitUntil(Duration.ofSeconds(30), "the refresh is counted",
+        () -> prices.stats().refreshCount() == 1);
+    assertThat(prices.getIfPresent(7L)).isNotSameAs(price);
+    prices.close();
   }
 }

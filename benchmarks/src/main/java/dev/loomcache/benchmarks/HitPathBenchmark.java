@@ -65,6 +65,12 @@ public class HitPathBenchmark {
       new String[] {"loomcache_perCallTtl_get", "Loomcache get, per-call TTLs",
           "Loomcache.newBuilder().maximumSize(2^17), every entry put with a TTL of 1h;"
               + " get(k, loader, 1h): deadline wrappers checked against the coarse clock"},
+      new String[] {"loomcache_refreshAfter_get", "Loomcache get, refreshAfter",
+          "Loomcache.newBuilder().maximumSize(2^17).defaultTtl(1h).refreshAfter(50m);"
+              + " get(k, loader): freshness entries (deadline wrappers) on the coarse clock"},
+      new String[] {"caffeine_refreshAfterWrite_get", "Caffeine get, refreshAfterWrite",
+          "Caffeine maximumSize(2^17) + expireAfterWrite(1h) + refreshAfterWrite(50m),"
+              + " a LoadingCache; get(k): the rival for refresh-ahead"},
       new String[] {"caffeine_get", "Caffeine get",
           "Caffeine.newBuilder().maximumSize(2^17); get(k, fn) (the baseline)"},
       new String[] {"caffeine_stats_get", "Caffeine get, recordStats",
@@ -96,6 +102,8 @@ public class HitPathBenchmark {
   private @Nullable Cache<Integer, Integer> loomcache;
   private @Nullable Cache<Integer, Integer> loomcacheTtl;
   private @Nullable Cache<Integer, Integer> loomcachePerCall;
+  private @Nullable Cache<Integer, Integer> loomcacheRefresh;
+  private com.github.benmanes.caffeine.cache.@Nullable LoadingCache<Integer, Integer> caffeineRefresh;
   private com.github.benmanes.caffeine.cache.@Nullable Cache<Integer, Integer> caffeineStats;
   private com.github.benmanes.caffeine.cache.@Nullable Cache<Integer, Integer> caffeineWrite;
   private com.github.benmanes.caffeine.cache.@Nullable Cache<Integer, Integer> caffeine;
@@ -143,6 +151,17 @@ public class HitPathBenchmark {
       case "loomcache_perCallTtl_get" -> {
         loomcachePerCall = Loomcache.newBuilder().maximumSize(MAXIMUM_SIZE).build();
         fill(keys, (k, v) -> loomcachePerCall.put(k, v, HOUR));
+      }
+      case "loomcache_refreshAfter_get" -> {
+        loomcacheRefresh = Loomcache.newBuilder().maximumSize(MAXIMUM_SIZE).defaultTtl(HOUR)
+            .refreshAfter(java.time.Duration.ofMinutes(50)).build();
+        fill(keys, loomcacheRefresh::put);
+      }
+      case "caffeine_refreshAfterWrite_get" -> {
+        caffeineRefresh = Caffeine.newBuilder().maximumSize(MAXIMUM_SIZE)
+            .expireAfterWrite(HOUR).refreshAfterWrite(java.time.Duration.ofMinutes(50))
+            .build(key -> key);
+        fill(keys, caffeineRefresh::put);
       }
       case "caffeine_get", "caffeine_getIfPresent" -> {
         caffeine = Caffeine.newBuilder().maximumSize(MAXIMUM_SIZE).build();
@@ -239,6 +258,16 @@ public class HitPathBenchmark {
   @Benchmark
   public @Nullable Integer loomcache_perCallTtl_get(Cursor cursor) {
     return present(loomcachePerCall).get(next(cursor), LOADER, HOUR);
+  }
+
+  @Benchmark
+  public @Nullable Integer loomcache_refreshAfter_get(Cursor cursor) {
+    return present(loomcacheRefresh).get(next(cursor), LOADER);
+  }
+
+  @Benchmark
+  public Integer caffeine_refreshAfterWrite_get(Cursor cursor) {
+    return present(caffeineRefresh).get(next(cursor));
   }
 
   @Benchmark

@@ -16,6 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -70,15 +72,47 @@ public final class BatchDispatcher<K, V> implements Batcher<K, V> {
     /** Throws {@link IllegalStateException} if the cache is closed. */
     void checkOpen();
 
-    /** Returns the L1 value of {@code key}, counting a hit or a miss. */
+    /**
+     * Returns the L1 value of {@code key}, counting a hit or a miss; {@link #ABSENT} (cast) for a
+     * remembered absence ({@code negativeTtl}).
+     */
     @Nullable V lookUp(K key);
+
+    /** As {@link #lookUp(Object)}; a hit on an entry due for a refresh is reported to {@code due}. */
+    default @Nullable V lookUp(K key, BiConsumer<K, FreshEntry> due) {
+      return lookUp(key);
+    }
+
+    /** Reloads {@code keys} (due for a refresh) through a batcher's {@code enqueue}. */
+    default void refreshQueued(List<K> keys, List<FreshEntry> entries,
+        Consumer<KeyFlights<K>> enqueue) {}
+
+    /** What {@link #lookUp} returns for a key remembered as absent. */
+    Object ABSENT = new Object() {
+      @Override
+      public String toString() {
+        return "ABSENT";
+      }
+    };
+  }
+
+  private final BiConsumer<K, FreshEntry> refreshOne =
+      (key, entry) -> refreshQueued(List.of(key), List.of(entry));
+  private final BiConsumer<List<K>, List<FreshEntry>> refreshMany = this::refreshQueued;
+
+  /** Reloads keys due for a refresh through this batcher's windows, batched. */
+  private void refreshQueued(List<K> keys, List<FreshEntry> entries) {
+    cache.refreshQueued(keys, entries, this::enqueue);
   }
 
   @Override
   public @Nullable V get(K key) {
     Objects.requireNonNull(key, "key must not be null");
     cache.checkOpen();
-    V value = cache.lookUp(key);
+    V value = cache.lookUp(key, refreshOne);
+    if (value == ReadPath.ABSENT) {
+      return null;
+    }
     if (value != null) {
       return value;
     }
@@ -89,7 +123,7 @@ public final class BatchDispatcher<K, V> implements Batcher<K, V> {
 
   @Override
   public Map<K, V> getAll(Collection<? extends K> keys) {
-    return BulkLoads.readThrough(cache, flights, keys, this::enqueue);
+    return BulkLoads.readThrough(cache, flights, keys, this::enqueue, refreshMany);
   }
 
   /** Queues claimed keys; dispatches the windows they fill and starts the timer of a new one. */

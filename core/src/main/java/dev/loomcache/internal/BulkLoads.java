@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -55,9 +56,18 @@ public final class BulkLoads<K, V> {
    * for. Fail-fast: the first failed batch cancels the others, and its failure is thrown.
    */
   public Map<K, V> getAll(Collection<? extends K> keys, BatchLoader<K, V> loader, Ttl ttl) {
+    return getAll(keys, loader, ttl, null);
+  }
+
+  /**
+   * As {@link #getAll(Collection, BatchLoader, Ttl)}; present keys due for a refresh are handed to
+   * {@code refresh} (with their entries), to be reloaded in the background through {@code loader}.
+   */
+  public Map<K, V> getAll(Collection<? extends K> keys, BatchLoader<K, V> loader, Ttl ttl,
+      @Nullable BiConsumer<List<K>, List<FreshEntry>> refresh) {
     Objects.requireNonNull(keys, "keys must not be null");
     Objects.requireNonNull(loader, "loader must not be null");
-    return readThrough(cache, flights, keys, owned -> loadInBatches(owned, loader, ttl));
+    return readThrough(cache, flights, keys, owned -> loadInBatches(owned, loader, ttl), refresh);
   }
 
   /**
@@ -68,12 +78,25 @@ public final class BulkLoads<K, V> {
    */
   static <K, V> Map<K, V> readThrough(ReadPath<K, V> cache, Loads<K, V> flights,
       Collection<? extends K> keys, Consumer<KeyFlights<K>> loadOwned) {
+    return readThrough(cache, flights, keys, loadOwned, null);
+  }
+
+  /**
+   * As {@link #readThrough(ReadPath, Loads, Collection, Consumer)}; present keys due for a refresh
+   * are handed to {@code refresh} together, after the lookups. Keys remembered as absent are
+   * neither loaded nor returned.
+   */
+  static <K, V> Map<K, V> readThrough(ReadPath<K, V> cache, Loads<K, V> flights,
+      Collection<? extends K> keys, Consumer<KeyFlights<K>> loadOwned,
+      @Nullable BiConsumer<List<K>, List<FreshEntry>> refresh) {
     Objects.requireNonNull(keys, "keys must not be null");
     cache.checkOpen();
     int n = keys.size();
     LinkedHashMap<K, @Nullable V> result = LinkedHashMap.newLinkedHashMap(n);
     @Nullable Object[] missing = null;
     int missingCount = 0;
+    boolean anyAbsent = false;
+    var due = refresh == null ? null : new Due<K>();
     for (K key : keys) {
       Objects.requireNonNull(key, "keys must not contain null");
       int size = result.size();
@@ -81,8 +104,11 @@ public final class BulkLoads<K, V> {
       if (result.size() == size) {
         continue; // a duplicate: counted and looked up once
       }
-      V value = cache.lookUp(key);
-      if (value != null) {
+      V value = due == null ? cache.lookUp(key) : cache.lookUp(key, due);
+      if (value == ReadPath.ABSENT) {
+        result.put(key, value); // keeps the key from being looked up again; removed below
+        anyAbsent = true;
+      } else if (value != null) {
         result.put(key, value);
       } else {
         if (missing == null) {
@@ -91,8 +117,14 @@ public final class BulkLoads<K, V> {
         missing[missingCount++] = key;
       }
     }
+    if (due != null && !due.keys.isEmpty()) {
+      refresh.accept(due.keys, due.entries);
+    }
     if (missing != null) {
       loadMany(flights, missing, missingCount, loadOwned, result);
+    }
+    if (anyAbsent) {
+      result.values().removeIf(value -> value == ReadPath.ABSENT);
     }
     @SuppressWarnings("NullAway") // every null placeholder was replaced or removed by loadMany
     Map<K, V> values = result;
@@ -277,7 +309,8 @@ public final class BulkLoads<K, V> {
         for (int i = from; i < to; i++) {
           Flight flight = claimed.flight(i);
           flight.owner = current;
-          if (flights.readTiers(claimed.key(i), flight) == null) {
+          // A refresh reloads from the batch loader: the tiers hold the value being refreshed.
+          if (flight.refresh || flights.readTiers(claimed.key(i), flight) == null) {
             batch.add(claimed.key(i), flight);
           }
         }
@@ -299,6 +332,7 @@ public final class BulkLoads<K, V> {
     @Nullable Throwable failure = null;
     @Nullable Outcome failed = null;
     long start = flights.ticker().read();
+    long elapsed = -1;
     try {
       Map<K, V> result = loader.load(new KeySet<>(batch.keys, from, to));
       if (result == null) {
@@ -309,14 +343,14 @@ public final class BulkLoads<K, V> {
       failure = t;
       failed = Failures.isOwnInterrupt(t) ? Abandoned.INSTANCE : new Failed(t);
     } finally {
-      long elapsed = flights.ticker().read() - start;
+      elapsed = flights.ticker().read() - start;
       flights.stats().recordBatch(to - from, elapsed, failure != null);
       WritePath<K, V> writes = flights.writes();
       for (int i = from; i < to; i++) {
         K key = batch.key(i);
         Outcome outcome = failed != null ? failed : new Loaded(loaded.get(key));
         try {
-          writes.finish(key, batch.flight(i), outcome, ttl, false);
+          writes.finish(key, batch.flight(i), outcome, ttl, false, elapsed);
         } catch (Throwable t) {
           logger.warn("Could not store the batch-loaded value of key '{}'", key, t);
         } finally {
@@ -490,6 +524,18 @@ public final class BulkLoads<K, V> {
     public final Set<K> loaded = new LinkedHashSet<>();
     public final Set<K> skipped = new LinkedHashSet<>();
     public final Map<K, Throwable> failed = new LinkedHashMap<>();
+  }
+
+  /** Collects the present keys of one call that are due for a refresh. */
+  private static final class Due<K> implements BiConsumer<K, FreshEntry> {
+    final List<K> keys = new ArrayList<>();
+    final List<FreshEntry> entries = new ArrayList<>();
+
+    @Override
+    public void accept(K key, FreshEntry entry) {
+      keys.add(key);
+      entries.add(entry);
+    }
   }
 
   /** Carries a batch loader's failure out of a fan-out task, so the fan-out fails fast. */

@@ -5,9 +5,8 @@ import dev.loomcache.internal.SpecParser.Reader;
 
 /**
  * The options of {@code Loomcache.from(spec)}: every builder option that has a text form, one
- * entry each. A new builder option with a text form (the freshness options, say
- * {@code refreshAfter}) is one more {@code option(...)} line here, and one more row in the
- * README's table.
+ * entry each. A new builder option with a text form is one more {@code option(...)} line here,
+ * and one more row in the README's table.
  */
 public final class CacheSpec {
   /** The parser of cache specs, such as {@code maximumSize=10000,defaultTtl=5m,name=users}. */
@@ -20,6 +19,12 @@ public final class CacheSpec {
           .option("maxBatchSize", Reader.INT, Loomcache::maxBatchSize)
           .option("maxConcurrentBatches", Reader.INT, Loomcache::maxConcurrentBatches)
           .option("recordStats", Reader.BOOLEAN, Loomcache::recordStats)
+          .option("refreshAfter", Reader.DURATION, Loomcache::refreshAfter)
+          .option("earlyRefresh", Reader.DOUBLE, Loomcache::earlyRefresh)
+          .option("staleIfError", Reader.DURATION, Loomcache::staleIfError)
+          .option("negativeTtl", Reader.DURATION, Loomcache::negativeTtl)
+          .option("ttlJitter", Reader.DOUBLE, Loomcache::ttlJitter)
+          .option("expireAfterHits", Reader.LONG, Loomcache::expireAfterHits)
           .build();
 
   private CacheSpec() {}

@@ -55,6 +55,12 @@ public final class Flight {
    */
   volatile @Nullable List<String> invalidatedTags;
 
+  /**
+   * Whether this flight is a background refresh: it reloads from the loader, not from the tiers
+   * (which hold the value being refreshed). Set by the claimer before the flight is handed over.
+   */
+  volatile boolean refresh;
+
   /** The owner's own failure when it abandoned the flight after an interrupt; owner-only. */
   @Nullable Throwable ownersFailure;
 

@@ -125,6 +125,23 @@ public final class L1Store<K, V> {
     }
   }
 
+  /**
+   * Removes {@code key} only if it still maps to {@code stored} (compared by identity, looking
+   * through a deadline wrapper); for an entry that used up its hit budget.
+   */
+  public boolean removeIfSame(K key, Object stored) {
+    boolean[] removed = new boolean[1];
+    cache.asMap().computeIfPresent(key, (k, present) -> {
+      Object value = present instanceof Timed timed ? timed.value : present;
+      if (value == stored) {
+        removed[0] = true;
+        return null;
+      }
+      return present;
+    });
+    return removed[0];
+  }
+
   void invalidate(K key) {
     cache.invalidate(key);
   }

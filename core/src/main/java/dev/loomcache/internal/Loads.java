@@ -110,7 +110,15 @@ public final class Loads<K, V> {
   Flight claimFlight(K key) {
     Flight flight = flights.claimFlight(key);
     if (owns(flight)) {
-      V present = l1.getIfPresent(key);
+      Object present = l1.getIfPresent(key);
+      if (present instanceof FreshEntry entry) {
+        // A stale entry (kept for stale-if-error) or a spent hit budget is a miss; a remembered
+        // absence is a present null.
+        if (!entry.isStale(clock()) && !entry.budgetSpent()) {
+          writes.finish(key, flight, new Loaded(entry.value()), Ttl.NOT_STORED, true);
+        }
+        return flight;
+      }
       if (present != null) {
         writes.finish(key, flight, new Loaded(present), Ttl.NOT_STORED, true);
       }
@@ -124,6 +132,10 @@ public final class Loads<K, V> {
    */
   static boolean owns(Flight flight) {
     return flight.owner == Thread.currentThread() && !flight.isDone();
+  }
+
+  private long clock() {
+    return ticker.read();
   }
 
   /**
@@ -141,7 +153,7 @@ public final class Loads<K, V> {
   private Outcome runLoader(K key, Flight flight, Callable<? extends V> loader, Ttl ttl,
       boolean lookInTiers) {
     flight.owner = Thread.currentThread();
-    if (lookInTiers) {
+    if (lookInTiers && !flight.refresh) {
       Outcome fromTier = readTiers(key, flight);
       if (fromTier != null) {
         return fromTier;
@@ -151,25 +163,46 @@ public final class Loads<K, V> {
       logger.debug("Loading key '{}'", key);
     }
     Outcome outcome = Abandoned.INSTANCE; // replaced below unless something beyond Throwable happens
+    Ttl storeTtl = ttl;
     long start = ticker.read();
+    long elapsed = -1;
     try {
       V value = loader.call();
-      stats.recordLoadSuccess(ticker.read() - start);
+      elapsed = ticker.read() - start;
+      stats.recordLoadSuccess(elapsed);
       outcome = new Loaded(value);
     } catch (Throwable failure) {
       stats.recordLoadFailure(ticker.read() - start);
       outcome = classify(flight, failure);
+      Object stale = outcome instanceof Failed ? staleValue(key) : null;
+      if (stale != null) {
+        // stale-if-error: the owner and every waiter get the kept value; nothing is stored.
+        outcome = new Loaded(new Stale(stale));
+        storeTtl = Ttl.NOT_STORED;
+      }
     } finally {
       try {
-        writes.finish(key, flight, outcome, ttl, false);
+        writes.finish(key, flight, outcome, storeTtl, false, elapsed);
       } finally {
-        if (lookInTiers) {
+        if (lookInTiers && !flight.refresh) {
           tiers.loadFinished(key); // ends the tier coordination that readTiers began
         }
       }
     }
     return outcome;
   }
+
+  /**
+   * The value L1 keeps for {@code key} past its TTL under stale-if-error (or still fresh, when a
+   * refresh failed), or null if there is none.
+   */
+  private @Nullable Object staleValue(K key) {
+    return l1.getIfPresent(key) instanceof FreshEntry entry && entry.staleIfError
+        && entry.value() != null ? entry.value() : null;
+  }
+
+  /** A kept value handed out instead of a failure (stale-if-error); counted as it is unwrapped. */
+  record Stale(Object value) {}
 
   /**
    * The outcome of a loader's failure: {@link Abandoned} when the interrupt was meant for the
@@ -224,7 +257,9 @@ public final class Loads<K, V> {
     if (!claim.owned()) {
       // Completed already only if L1 held the value after all; otherwise someone is loading.
       @SuppressWarnings("unchecked")
-      V present = claim.flight().outcomeNow() instanceof Loaded(Object value) ? (V) value : null;
+      // A stale value handed out for a failed load is not for getIfPresent.
+      V present = claim.flight().outcomeNow() instanceof Loaded(Object value)
+          && !(value instanceof Stale) ? (V) value : null;
       return present;
     }
     Flight flight = claim.flight();
@@ -287,6 +322,10 @@ public final class Loads<K, V> {
   @SuppressWarnings("unchecked")
   @Nullable V unwrap(K key, Outcome outcome) {
     return switch (outcome) {
+      case Loaded(Stale(Object value)) -> {
+        stats.recordStaleServed();
+        yield (V) value;
+      }
       case Loaded(Object value) -> (V) value;
       case Failed(Throwable failure) -> throw Failures.rethrow(key, failure);
       case Abandoned abandoned -> throw new AssertionError("abandoned flights are retried");

@@ -16,6 +16,7 @@ import dev.loomcache.limit.RateLimiter;
 import dev.loomcache.limit.RateLimiterBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.invoke.MethodType;
+import java.time.Duration;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
@@ -219,6 +220,7 @@ public final class ProxyPlanner {
         throw InterfaceChecks.misconfigured(method, "@Cached(ttl = \"" + cached.ttl() + "\"): " + e.getMessage());
       }
     }
+    applyFreshness(method, cached, builder);
     if (ticker != null) {
       builder.ticker(ticker);
     }
@@ -486,5 +488,71 @@ public final class ProxyPlanner {
   private static String quoted(String[] names) {
     return Arrays.stream(names).map(n -> "\"" + n + "\"")
         .collect(Collectors.joining(", ", names.length == 1 ? "" : "{", names.length == 1 ? "" : "}"));
+  }
+
+  /** Sets the builder's freshness options from a {@code @Cached}'s attributes, checking them. */
+  private static void applyFreshness(Method method, Cached cached, Loomcache<Object, Object> builder) {
+    Duration refreshAfter = duration(method, "refreshAfter", cached.refreshAfter());
+    Duration staleIfError = duration(method, "staleIfError", cached.staleIfError());
+    Duration negativeTtl = duration(method, "negativeTtl", cached.negativeTtl());
+    try {
+      if (refreshAfter != null) {
+        if (!cached.ttl().isEmpty()
+            && refreshAfter.compareTo(DurationText.parsePositive(cached.ttl())) >= 0) {
+          throw new IllegalArgumentException("must be shorter than the ttl (\"" + cached.ttl()
+              + "\"), or results expire before they are refreshed");
+        }
+        builder.refreshAfter(refreshAfter);
+      }
+      if (staleIfError != null) {
+        builder.staleIfError(staleIfError);
+      }
+      if (negativeTtl != null) {
+        builder.negativeTtl(negativeTtl);
+      }
+    } catch (IllegalArgumentException e) {
+      throw InterfaceChecks.misconfigured(method, "@Cached(refreshAfter = \"" + cached.refreshAfter()
+          + "\"): " + e.getMessage());
+    }
+    if (cached.earlyRefresh() != 0) {
+      if (cached.ttl().isEmpty()) {
+        throw InterfaceChecks.misconfigured(method, "@Cached(earlyRefresh = " + cached.earlyRefresh()
+            + ") needs a ttl: early refresh refreshes ahead of an expiry");
+      }
+      try {
+        builder.earlyRefresh(cached.earlyRefresh());
+      } catch (IllegalArgumentException e) {
+        throw InterfaceChecks.misconfigured(method, "@Cached(earlyRefresh = " + cached.earlyRefresh()
+            + "): " + e.getMessage());
+      }
+    }
+    if (cached.ttlJitter() != 0) {
+      try {
+        builder.ttlJitter(cached.ttlJitter());
+      } catch (IllegalArgumentException e) {
+        throw InterfaceChecks.misconfigured(method, "@Cached(ttlJitter = " + cached.ttlJitter()
+            + "): " + e.getMessage());
+      }
+    }
+    if (cached.expireAfterHits() != 0) {
+      try {
+        builder.expireAfterHits(cached.expireAfterHits());
+      } catch (IllegalArgumentException e) {
+        throw InterfaceChecks.misconfigured(method, "@Cached(expireAfterHits = "
+            + cached.expireAfterHits() + "): " + e.getMessage());
+      }
+    }
+  }
+
+  private static @Nullable Duration duration(Method method, String attribute, String text) {
+    if (text.isEmpty()) {
+      return null;
+    }
+    try {
+      return DurationText.parsePositive(text);
+    } catch (IllegalArgumentException e) {
+      throw InterfaceChecks.misconfigured(method, "@Cached(" + attribute + " = \"" + text + "\"): "
+          + e.getMessage());
+    }
   }
 }

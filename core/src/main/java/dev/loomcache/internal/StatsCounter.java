@@ -20,6 +20,10 @@ public final class StatsCounter {
   private final LongAdder batchTimeNanos = new LongAdder();
   private final LongAdder bypasses = new LongAdder();
   private final LongAccumulator largestBatch = new LongAccumulator(Math::max, 0);
+  private final LongAdder refreshes = new LongAdder();
+  private final LongAdder refreshFailures = new LongAdder();
+  private final LongAdder staleServed = new LongAdder();
+  private final LongAdder negativeHits = new LongAdder();
   private volatile LongConsumer batchSizeSink = size -> {};
   private final boolean countReads;
 
@@ -40,6 +44,36 @@ public final class StatsCounter {
     if (countReads) {
       hits.increment();
     }
+  }
+
+  /** A hit on a remembered absence; counted as a hit too. */
+  public void recordNegativeHit() {
+    negativeHits.increment();
+    hits.increment();
+  }
+
+  void recordRefresh(boolean succeeded) {
+    (succeeded ? refreshes : refreshFailures).increment();
+  }
+
+  void recordStaleServed() {
+    staleServed.increment();
+  }
+
+  public long refreshCount() {
+    return refreshes.sum();
+  }
+
+  public long refreshFailureCount() {
+    return refreshFailures.sum();
+  }
+
+  public long staleServedCount() {
+    return staleServed.sum();
+  }
+
+  public long negativeHitCount() {
+    return negativeHits.sum();
   }
 
   public void recordMiss() {

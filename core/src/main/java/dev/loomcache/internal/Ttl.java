@@ -2,11 +2,13 @@ package dev.loomcache.internal;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How long a value is stored: {@link #NOT_STORED} (returned and shared with waiters, never stored),
  * a finite number of nanoseconds, or {@link #NEVER} (no expiry). One value type instead of a
- * {@code long} with two magic numbers.
+ * {@code long} with two magic numbers. A TTL may carry the {@link FreshPolicy} of its store
+ * ({@link #withFreshness}), so that every path that stores builds the same freshness entry.
  */
 public final class Ttl {
   /** Do not store: what {@code Duration.ZERO} means. */
@@ -18,9 +20,25 @@ public final class Ttl {
   private static final Duration LONGEST_FINITE = Duration.ofNanos(Long.MAX_VALUE - 1);
 
   private final long nanos;
+  private final @Nullable FreshPolicy freshness;
 
   private Ttl(long nanos) {
+    this(nanos, null);
+  }
+
+  private Ttl(long nanos, @Nullable FreshPolicy freshness) {
     this.nanos = nanos;
+    this.freshness = freshness;
+  }
+
+  /** This TTL, storing under {@code policy}'s freshness options. */
+  public Ttl withFreshness(FreshPolicy policy) {
+    return new Ttl(nanos, Objects.requireNonNull(policy, "policy"));
+  }
+
+  /** The freshness options of stores with this TTL, or null for a plain store. */
+  public @Nullable FreshPolicy freshness() {
+    return freshness;
   }
 
   /**
@@ -56,7 +74,7 @@ public final class Ttl {
 
   /** Whether it never expires. */
   public boolean isNever() {
-    return this == NEVER;
+    return nanos == Long.MAX_VALUE;
   }
 
   /** The TTL in nanoseconds: 0 for {@link #NOT_STORED}, {@code Long.MAX_VALUE} for {@link #NEVER}. */
@@ -66,7 +84,7 @@ public final class Ttl {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Ttl other && other.nanos == nanos;
+    return o instanceof Ttl other && other.nanos == nanos && other.freshness == freshness;
   }
 
   @Override
@@ -76,6 +94,6 @@ public final class Ttl {
 
   @Override
   public String toString() {
-    return this == NEVER ? "Ttl[never]" : this == NOT_STORED ? "Ttl[not stored]" : "Ttl[" + Duration.ofNanos(nanos) + "]";
+    return isNever() ? "Ttl[never]" : nanos == 0 ? "Ttl[not stored]" : "Ttl[" + Duration.ofNanos(nanos) + "]";
   }
 }

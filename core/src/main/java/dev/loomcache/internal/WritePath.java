@@ -63,13 +63,26 @@ public final class WritePath<K, V> {
    */
   public void put(K key, V value, Ttl ttl) {
     Set<String> tags = tagging.tagsOf(key, value); // user code: before any lock
+    Object stored = value;
+    Ttl inL1 = ttl;
+    Ttl inTiers = ttl;
+    FreshPolicy fresh = ttl.freshness();
+    if (fresh != null) {
+      FreshPolicy.Stored entry = fresh.store(value, -1, ttl);
+      if (entry == null) {
+        return;
+      }
+      stored = entry.entry();
+      inL1 = entry.inL1();
+      inTiers = entry.inTiers();
+    }
     if (tiers.isEmpty()) {
-      putLocal(key, value, ttl, tags);
+      putLocal(key, stored, inL1, tags);
     } else {
       KeyLanes.Lane lane = lanes.enter(key);
       try {
-        putLocal(key, value, ttl, tags);
-        tiers.write(key, value, ttl, tags);
+        putLocal(key, stored, inL1, tags);
+        tiers.write(key, value, inTiers, tags);
       } finally {
         lanes.leave(key, lane);
       }
@@ -77,9 +90,10 @@ public final class WritePath<K, V> {
     sweepTags();
   }
 
-  private void putLocal(K key, V value, Ttl ttl, Set<String> tags) {
+  @SuppressWarnings("unchecked")
+  private void putLocal(K key, Object stored, Ttl ttl, Set<String> tags) {
     flights.supersedeAnd(key, k -> {
-      l1.put(k, value, ttl);
+      l1.put(k, (V) stored, ttl);
       tagging.indexed(k, tags);
     });
     stats.recordPut();
@@ -200,22 +214,42 @@ public final class WritePath<K, V> {
    * @param fromTiers whether the value was read from the tiers (then it is promoted to L1 only)
    */
   void finish(K key, Flight flight, Outcome outcome, Ttl ttl, boolean fromTiers) {
+    finish(key, flight, outcome, ttl, fromTiers, -1);
+  }
+
+  /**
+   * As {@link #finish(Object, Flight, Outcome, Ttl, boolean)}, for a load that took
+   * {@code loadNanos} (-1 if the value was not loaded): a TTL with {@linkplain Ttl#freshness()
+   * freshness options} stores the entry they make of the value, a loader's {@code null} included.
+   */
+  void finish(K key, Flight flight, Outcome outcome, Ttl ttl, boolean fromTiers, long loadNanos) {
     try {
       @SuppressWarnings("unchecked")
       V value = outcome instanceof Loaded(Object loaded) ? (V) loaded : null;
-      Set<String> tags = value == null || !ttl.stores() ? Set.of() : tagsOrNull(key, value);
-      if (value == null || !ttl.stores() || tags == null) {
+      Object stored = value;
+      Ttl inTiers = ttl;
+      FreshPolicy fresh = ttl.freshness();
+      if (fresh != null && outcome instanceof Loaded) {
+        FreshPolicy.Stored entry = fresh.store(value, loadNanos, ttl);
+        stored = entry == null ? null : entry.entry();
+        ttl = entry == null ? Ttl.NOT_STORED : entry.inL1();
+        inTiers = entry == null ? Ttl.NOT_STORED : entry.inTiers();
+      }
+      Set<String> tags = value == null || stored == null || !ttl.stores()
+          ? Set.of() : tagsOrNull(key, value);
+      if (stored == null || !ttl.stores() || tags == null) {
         flights.removeAnd(key, flight, null);
-      } else if (fromTiers || tiers.isEmpty()) {
-        flights.removeAnd(key, flight, tags, install(value, ttl, tags));
+      } else if (fromTiers || tiers.isEmpty() || value == null) {
+        // A remembered absence stays in L1: the tiers hold values only.
+        flights.removeAnd(key, flight, tags, install(stored, ttl, tags));
       } else {
         KeyLanes.Lane lane = lanes.enter(key);
         try {
           boolean written = flights.isCurrent(flight, tags);
           if (written) {
-            tiers.write(key, value, ttl, tags);
+            tiers.write(key, value, inTiers, tags);
           }
-          if (!flights.removeAnd(key, flight, tags, install(value, ttl, tags)) && written) {
+          if (!flights.removeAnd(key, flight, tags, install(stored, ttl, tags)) && written) {
             tiers.delete(key); // superseded between the tier write and the install: undo it
           }
         } finally {
@@ -233,9 +267,10 @@ public final class WritePath<K, V> {
     }
   }
 
-  private Consumer<K> install(V value, Ttl ttl, Set<String> tags) {
+  @SuppressWarnings("unchecked")
+  private Consumer<K> install(Object stored, Ttl ttl, Set<String> tags) {
     return k -> {
-      l1.put(k, value, ttl);
+      l1.put(k, (V) stored, ttl);
       tagging.indexed(k, tags);
       stats.recordPut();
     };

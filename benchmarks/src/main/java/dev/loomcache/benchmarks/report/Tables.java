@@ -227,7 +227,11 @@ final class Tables {
           {"loomcache_perCallTtl_get", "Loomcache get, per-call TTLs",
               "caffeine_expireAfterWrite_get", "Caffeine get, expireAfterWrite + stats"},
           {"loomcache_defaultTtl_get", "Loomcache get, default TTL",
-              "caffeine_featureMatched_get", "Caffeine get, variable expiry + stats"}}) {
+              "caffeine_featureMatched_get", "Caffeine get, variable expiry + stats"},
+          {"loomcache_refreshAfter_get", "Loomcache get, refreshAfter",
+              "caffeine_refreshAfterWrite_get", "Caffeine get, refreshAfterWrite"},
+          {"loomcache_refreshAfter_get", "Loomcache get, refreshAfter",
+              "loomcache_defaultTtl_get", "Loomcache get, default TTL"}}) {
         headline(md, "hit path, " + threads + " thread" + (threads == 1 ? "" : "s")
                 + ": " + pair[1] + " vs " + pair[3],
             ratio(results.figure(Report.HIT_PATH, pair[0], figure),

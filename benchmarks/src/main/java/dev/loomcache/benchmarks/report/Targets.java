@@ -27,6 +27,8 @@ import org.jspecify.annotations.Nullable;
 public final class Targets {
   static final double HIT_RATIO = 0.9;
   static final double TTL_HIT_RATIO = 2.0;
+  /** Refresh-ahead hit path: at least 0.9x Caffeine refreshAfterWrite, and at most 10% slower than without it. */
+  static final double REFRESH_HIT_RATIO = 0.9;
   static final double STAMPEDE_LOAD_MILLIS = 20;
   static final double STAMPEDE_FLOOR_SLACK_MILLIS = 10;
   static final double STAMPEDE_P99_SLACK_MILLIS = 15;
@@ -75,6 +77,13 @@ public final class Targets {
       checks.add(hitRatio(results, "hit path, per-call TTLs, " + label, "loomcache_perCallTtl_get",
           "caffeine_expireAfterWrite_get", "Caffeine expireAfterWrite + recordStats",
           TTL_HIT_RATIO, figure));
+      checks.add(hitRatio(results, "hit path, refreshAfter, " + label,
+          "loomcache_refreshAfter_get", "caffeine_refreshAfterWrite_get",
+          "Caffeine refreshAfterWrite + expireAfterWrite + maximumSize", REFRESH_HIT_RATIO, figure));
+      checks.add(hitRatio(results, "hit path, refreshAfter vs no freshness, " + label,
+          "loomcache_refreshAfter_get", "loomcache_defaultTtl_get",
+          "Loomcache with the same default TTL and no freshness option", REFRESH_HIT_RATIO,
+          figure));
     }
     double callsMin = results.figure(STAMPEDE, "LOOMCACHE", "loaderCallsMin");
     double callsMax = results.figure(STAMPEDE, "LOOMCACHE", "loaderCallsMax");
