@@ -29,6 +29,7 @@ public final class CacheStats {
   private final long largestBatchSize;
   private final long totalBatchTimeNanos;
   private final List<TierStats> tierStats;
+  private final long removalListenerFailureCount;
 
   CacheStats(
       long hitCount,
@@ -59,6 +60,26 @@ public final class CacheStats {
     this.largestBatchSize = largestBatchSize;
     this.totalBatchTimeNanos = totalBatchTimeNanos;
     this.tierStats = List.copyOf(tierStats);
+    this.removalListenerFailureCount = 0;
+  }
+
+  /** {@code base} with the count of removal-listener failures. */
+  CacheStats(CacheStats base, long removalListenerFailureCount) {
+    this.hitCount = base.hitCount;
+    this.missCount = base.missCount;
+    this.loadSuccessCount = base.loadSuccessCount;
+    this.loadFailureCount = base.loadFailureCount;
+    this.coalescedCount = base.coalescedCount;
+    this.evictionCount = base.evictionCount;
+    this.putCount = base.putCount;
+    this.totalLoadTimeNanos = base.totalLoadTimeNanos;
+    this.batchCount = base.batchCount;
+    this.batchFailureCount = base.batchFailureCount;
+    this.batchedKeyCount = base.batchedKeyCount;
+    this.largestBatchSize = base.largestBatchSize;
+    this.totalBatchTimeNanos = base.totalBatchTimeNanos;
+    this.tierStats = base.tierStats;
+    this.removalListenerFailureCount = removalListenerFailureCount;
   }
 
   /** Reads that found a value in L1. */
@@ -152,6 +173,11 @@ public final class CacheStats {
     return tierStats;
   }
 
+  /** Calls of the {@link RemovalListener} that threw (each logged); zero without a listener. */
+  public long removalListenerFailureCount() {
+    return removalListenerFailureCount;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof CacheStats other
@@ -168,7 +194,8 @@ public final class CacheStats {
         && batchedKeyCount == other.batchedKeyCount
         && largestBatchSize == other.largestBatchSize
         && totalBatchTimeNanos == other.totalBatchTimeNanos
-        && tierStats.equals(other.tierStats);
+        && tierStats.equals(other.tierStats)
+        && removalListenerFailureCount == other.removalListenerFailureCount;
   }
 
   @Override
@@ -176,7 +203,7 @@ public final class CacheStats {
     return Objects.hash(
         hitCount, missCount, loadSuccessCount, loadFailureCount, coalescedCount, evictionCount,
         putCount, totalLoadTimeNanos, batchCount, batchFailureCount, batchedKeyCount,
-        largestBatchSize, totalBatchTimeNanos, tierStats);
+        largestBatchSize, totalBatchTimeNanos, tierStats, removalListenerFailureCount);
   }
 
   @Override
@@ -194,6 +221,7 @@ public final class CacheStats {
         + ", batchedKeyCount=" + batchedKeyCount
         + ", largestBatchSize=" + largestBatchSize
         + ", totalBatchTimeNanos=" + totalBatchTimeNanos
-        + ", tierStats=" + tierStats + '}';
+        + ", tierStats=" + tierStats
+        + ", removalListenerFailureCount=" + removalListenerFailureCount + '}';
   }
 }

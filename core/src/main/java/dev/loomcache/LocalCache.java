@@ -7,8 +7,10 @@ import dev.loomcache.internal.BulkLoads;
 import dev.loomcache.internal.CoarseClock;
 import dev.loomcache.internal.FanOut;
 import dev.loomcache.internal.FlightTable;
+import dev.loomcache.internal.L1Options;
 import dev.loomcache.internal.L1Store;
 import dev.loomcache.internal.Loads;
+import dev.loomcache.internal.RemovalDispatcher;
 import dev.loomcache.internal.StatsCounter;
 import dev.loomcache.internal.Tiers;
 import dev.loomcache.internal.Ttl;
@@ -18,11 +20,13 @@ import dev.loomcache.spi.TierListener;
 import dev.loomcache.spi.ValueCodec;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -50,6 +54,9 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
   private final int maxBatchSize;
   private final Semaphore batchPermits;
   private final Queue<BatchDispatcher<K, V>> batchers = new ConcurrentLinkedQueue<>();
+  private final @Nullable RemovalDispatcher<K, V> removals;
+  private final CacheMapView<K, V> mapView;
+  private final LocalAsyncView<K, V> asyncView;
   private final AtomicBoolean closing = new AtomicBoolean();
   private volatile boolean closed;
 
@@ -60,7 +67,8 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     // Deadlines in L1 come from a coarse clock, unless the builder was given a ticker (a fake one).
     this.coarseClock = builder.ticker() == Ticker.systemTicker();
     Ticker clock = coarseClock ? CoarseClock.acquire() : builder.ticker();
-    this.l1 = new L1Store<>(builder.maximumSize(), !defaultTtl.isNever(), clock,
+    this.removals = removalDispatcher(builder);
+    this.l1 = new L1Store<>(l1Options(builder, removals), !defaultTtl.isNever(), clock,
         builder.executor(), stats);
     this.tiers = tierStack(builder);
     this.flights = new FlightTable<>();
@@ -71,11 +79,29 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     this.batchPermits = new Semaphore(builder.maxConcurrentBatches());
     this.bulk = new BulkLoads<>(this, loads, FanOut.get(), maxBatchSize,
         builder.maxConcurrentBatches());
+    this.mapView = new CacheMapView<>(this);
+    this.asyncView = new LocalAsyncView<>(this, name);
     tiers.subscribe(new RemoteInvalidations());
     var registry = builder.meterRegistry();
     if (registry != null) {
       new CacheMetrics(this, name, stats, l1, flights, tiers).bindTo(registry);
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <K, V> @Nullable RemovalDispatcher<K, V> removalDispatcher(
+      Loomcache<?, ?> builder) {
+    var listener = (RemovalListener<? super K, ? super V>) builder.removalListener();
+    return listener == null ? null : new RemovalDispatcher<>(listener, builder.name());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <K, V> L1Options<K, V> l1Options(Loomcache<?, ?> builder,
+      @Nullable RemovalDispatcher<K, V> removals) {
+    Duration idle = builder.expireAfterAccess();
+    return new L1Options<>(builder.maximumSize(), builder.maximumWeight(),
+        (Weigher<? super K, ? super V>) builder.weigher(),
+        idle == null ? 0 : Ttl.of(idle, "expireAfterAccess").nanos(), removals);
   }
 
   @SuppressWarnings("unchecked")
@@ -239,6 +265,11 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
   @Override
   public CacheStats stats() {
     checkOpen();
+    CacheStats counted = countedStats();
+    return removals == null ? counted : new CacheStats(counted, removals.failureCount());
+  }
+
+  private CacheStats countedStats() {
     StatsCounter.Snapshot now = stats.snapshot();
     return new CacheStats(
         now.hits(),
@@ -261,6 +292,58 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
   }
 
   @Override
+  public ConcurrentMap<K, V> asMap() {
+    checkOpen();
+    return mapView;
+  }
+
+  @Override
+  public AsyncView<K, V> async() {
+    checkOpen();
+    return asyncView;
+  }
+
+  /** Reads L1 for the async view's fast path: counts a hit if found, and nothing if not. */
+  @Nullable V l1Hit(K key) {
+    V value = l1.getIfPresent(key);
+    if (value != null) {
+      stats.recordHit();
+    }
+    return value;
+  }
+
+  void recordMiss() {
+    stats.recordMiss();
+  }
+
+  boolean hasTiers() {
+    return !tiers.isEmpty();
+  }
+
+  /**
+   * The value the map view's conditional writes compare against: L1's, after promoting a tier
+   * value when L1 has none (so that it is L1's value too). Counts nothing unless it reads the tiers.
+   */
+  @Nullable V current(K key) {
+    checkOpen();
+    V value = l1.getIfPresent(key);
+    if (value == null && !tiers.isEmpty() && getIfPresent(key) != null) {
+      value = l1.getIfPresent(key);
+    }
+    return value;
+  }
+
+  /** A compare-and-set of L1's value (by identity; null: absent or remove), with the default TTL. */
+  boolean writeIfSame(K key, @Nullable V expected, @Nullable V value) {
+    checkOpen();
+    return writes.writeIfSame(key, expected, value, defaultTtl);
+  }
+
+  Iterator<Map.Entry<K, V>> l1Entries() {
+    return l1.entries();
+  }
+
+  @Override
   public long estimatedSize() {
     checkOpen();
     return l1.estimatedSize();
@@ -274,6 +357,10 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     closed = true;
     for (BatchDispatcher<K, V> batcher : batchers) {
       batcher.close();
+    }
+    asyncView.close();
+    if (removals != null) {
+      removals.close(); // delivers what is queued; the clear below is not reported
     }
     // Loads still running finish and hand their values to their waiters; storing them is harmless
     // because nothing can read this cache any more. The tiers keep their data: only L1 is dropped.

@@ -6,6 +6,7 @@ import java.lang.invoke.MethodHandles;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -124,6 +125,30 @@ public final class FlightTable<K> {
           l1Write.accept(k);
           return flight;
         });
+  }
+
+  /**
+   * Runs {@code conditionalWrite} under the key's bin lock and, if it wrote (returned true), marks
+   * the key's flight superseded, as {@link #supersedeAnd} does; if it did not, the flight is left
+   * alone. The write is atomic with respect to every other L1 write of the key, which all take this
+   * lock.
+   *
+   * @return whether {@code conditionalWrite} wrote
+   */
+  boolean supersedeIf(K key, Predicate<K> conditionalWrite) {
+    var written = new boolean[1];
+    flights.compute(
+        key,
+        (k, flight) -> {
+          if (conditionalWrite.test(k)) {
+            written[0] = true;
+            if (flight != null) {
+              flight.superseded = true;
+            }
+          }
+          return flight;
+        });
+    return written[0];
   }
 
   /**

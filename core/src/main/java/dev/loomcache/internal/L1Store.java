@@ -7,6 +7,9 @@ import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import dev.loomcache.Ticker;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -45,6 +48,7 @@ public final class L1Store<K, V> {
   private final Policy.@Nullable VarExpiration<K, Object> expiration;
   private final Ticker clock;
   private final boolean storesNothing;
+  private final @Nullable RemovalDispatcher<K, V> removals;
 
   /**
    * Set before the first {@link Timed} wrapper is published (plain layout only). A plain field: a
@@ -58,22 +62,38 @@ public final class L1Store<K, V> {
    */
   public L1Store(long maximumSize, boolean variableExpiry, Ticker clock, @Nullable Executor executor,
       StatsCounter stats) {
+    this(L1Options.bySize(maximumSize), variableExpiry, clock, executor, stats);
+  }
+
+  /**
+   * With {@link L1Options#expiresAfterAccess()}, L1 uses Caffeine's fixed access expiry on
+   * {@code clock} and stores finite TTLs in deadline wrappers, as the plain layout does, whatever
+   * {@code variableExpiry} says (Caffeine's variable expiry cannot be combined with it).
+   */
+  public L1Store(L1Options<K, V> options, boolean variableExpiry, Ticker clock,
+      @Nullable Executor executor, StatsCounter stats) {
     // Caffeine evicts over-size entries asynchronously; a cache of size 0 must not hold any at all.
-    this.storesNothing = maximumSize == 0;
+    this.storesNothing = options.bound() == 0;
     this.clock = clock;
+    this.removals = options.removals();
+    boolean perEntry = variableExpiry && !options.expiresAfterAccess();
     // Evictions are counted through Caffeine's statistics hook, which ignores hits and misses: an
-    // eviction listener made every hit slower in the benchmarks.
+    // eviction listener made every hit slower in the benchmarks (one is installed only for a
+    // user's removal listener).
     Caffeine<Object, Object> builder = Caffeine.newBuilder()
-        .maximumSize(maximumSize)
         .recordStats(() -> new EvictionCounter(stats));
+    options.configure(builder);
     if (executor != null) {
       builder.executor(executor);
     }
-    if (variableExpiry) {
-      builder.expireAfter(new PerEntryExpiry<>()).ticker(clock::read);
+    if (perEntry) {
+      builder.expireAfter(new PerEntryExpiry<>());
+    }
+    if (perEntry || options.expiresAfterAccess()) {
+      builder.ticker(clock::read);
     }
     this.cache = builder.build();
-    this.expiration = variableExpiry ? cache.policy().expireVariably().orElseThrow() : null;
+    this.expiration = perEntry ? cache.policy().expireVariably().orElseThrow() : null;
   }
 
   /** Returns the live value for {@code key}, or null; lock-free, reads at most one volatile clock. */
@@ -91,8 +111,15 @@ public final class L1Store<K, V> {
     if (clock.read() - timed.deadline < 0) {
       return (V) timed.value;
     }
-    cache.asMap().remove(key, timed);
+    if (cache.asMap().remove(key, timed) && removals != null) {
+      removals.removed(key, (V) timed.value, dev.loomcache.RemovalCause.EXPIRED);
+    }
     return null;
+  }
+
+  /** The user's value inside what L1 stores (a deadline wrapper or the value itself). */
+  static Object unwrap(Object stored) {
+    return stored instanceof Timed timed ? timed.value : stored;
   }
 
   /** Stores {@code value} for {@code ttl}; {@code ttl.stores()} must be true. */
@@ -100,22 +127,94 @@ public final class L1Store<K, V> {
     if (storesNothing) {
       return;
     }
+    Object previous;
     if (expiration != null) {
-      expiration.put(key, value, ttl.nanos(), TimeUnit.NANOSECONDS);
+      previous = expiration.put(key, value, ttl.nanos(), TimeUnit.NANOSECONDS);
     } else if (ttl.nanos() >= EFFECTIVELY_NEVER) {
-      cache.put(key, value);
+      previous = cache.asMap().put(key, value);
     } else {
       timedStored = true;
-      cache.put(key, new Timed(value, clock.read() + ttl.nanos()));
+      previous = cache.asMap().put(key, new Timed(value, clock.read() + ttl.nanos()));
+    }
+    if (previous != null && removals != null) {
+      report(key, previous, dev.loomcache.RemovalCause.REPLACED);
     }
   }
 
   void invalidate(K key) {
-    cache.invalidate(key);
+    if (removals == null) {
+      cache.invalidate(key);
+      return;
+    }
+    Object previous = cache.asMap().remove(key);
+    if (previous != null) {
+      report(key, previous, dev.loomcache.RemovalCause.EXPLICIT);
+    }
   }
 
   void invalidateAll() {
-    cache.invalidateAll();
+    if (removals == null) {
+      cache.invalidateAll();
+      return;
+    }
+    // One removal per key, so that each is reported (Caffeine's clear reports nothing to us).
+    for (K key : cache.asMap().keySet()) {
+      invalidate(key);
+    }
+  }
+
+  /**
+   * Reports a value that a write removed from L1: a deadline wrapper already past its deadline
+   * expired rather than being replaced or removed. Caffeine reports its own expired entries (its
+   * writes treat them as absent), so they never reach here.
+   */
+  @SuppressWarnings("unchecked")
+  private void report(K key, Object previous, dev.loomcache.RemovalCause cause) {
+    RemovalDispatcher<K, V> sink = removals;
+    if (sink == null) {
+      return;
+    }
+    if (previous instanceof Timed timed) {
+      sink.removed(key, (V) timed.value,
+          clock.read() - timed.deadline < 0 ? cause : dev.loomcache.RemovalCause.EXPIRED);
+    } else {
+      sink.removed(key, (V) previous, cause);
+    }
+  }
+
+  /**
+   * The live entries of L1, values unwrapped, skipping expired deadline wrappers; weakly
+   * consistent, as Caffeine's iterators. Counts nothing and slides no idle time.
+   */
+  @SuppressWarnings("unchecked")
+  public Iterator<Map.Entry<K, V>> entries() {
+    var raw = cache.asMap().entrySet().iterator();
+    return new Iterator<>() {
+      private Map.@Nullable Entry<K, V> next;
+
+      @Override
+      public boolean hasNext() {
+        while (next == null && raw.hasNext()) {
+          var entry = raw.next();
+          Object stored = entry.getValue();
+          if (stored instanceof Timed timed && clock.read() - timed.deadline >= 0) {
+            continue;
+          }
+          next = Map.entry(entry.getKey(), (V) unwrap(stored));
+        }
+        return next != null;
+      }
+
+      @Override
+      public Map.Entry<K, V> next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        var entry = next;
+        next = null;
+        return entry;
+      }
+    };
   }
 
   public long estimatedSize() {
