@@ -49,6 +49,7 @@ public final class L1Store<K, V> {
   private final Ticker clock;
   private final boolean storesNothing;
   private final @Nullable RemovalDispatcher<K, V> removals;
+  private final StatsCounter stats;
 
   /**
    * Set before the first {@link Timed} wrapper is published (plain layout only). A plain field: a
@@ -76,6 +77,7 @@ public final class L1Store<K, V> {
     this.storesNothing = options.bound() == 0;
     this.clock = clock;
     this.removals = options.removals();
+    this.stats = stats;
     boolean perEntry = variableExpiry && !options.expiresAfterAccess();
     // Evictions are counted through Caffeine's statistics hook, which ignores hits and misses: an
     // eviction listener made every hit slower in the benchmarks (one is installed only for a
@@ -111,8 +113,8 @@ public final class L1Store<K, V> {
     if (clock.read() - timed.deadline < 0) {
       return (V) timed.value;
     }
-    if (cache.asMap().remove(key, timed) && removals != null) {
-      removals.removed(key, (V) timed.value, dev.loomcache.RemovalCause.EXPIRED);
+    if (cache.asMap().remove(key, timed)) {
+      expired(key, timed);
     }
     return null;
   }
@@ -136,16 +138,12 @@ public final class L1Store<K, V> {
       timedStored = true;
       previous = cache.asMap().put(key, new Timed(value, clock.read() + ttl.nanos()));
     }
-    if (previous != null && removals != null) {
+    if (previous != null) {
       report(key, previous, dev.loomcache.RemovalCause.REPLACED);
     }
   }
 
   void invalidate(K key) {
-    if (removals == null) {
-      cache.invalidate(key);
-      return;
-    }
     Object previous = cache.asMap().remove(key);
     if (previous != null) {
       report(key, previous, dev.loomcache.RemovalCause.EXPLICIT);
@@ -165,20 +163,28 @@ public final class L1Store<K, V> {
 
   /**
    * Reports a value that a write removed from L1: a deadline wrapper already past its deadline
-   * expired rather than being replaced or removed. Caffeine reports its own expired entries (its
-   * writes treat them as absent), so they never reach here.
+   * expired (and counts as an eviction) rather than being replaced or removed. Caffeine reports
+   * its own expired entries (its writes treat them as absent), so they never reach here.
    */
   @SuppressWarnings("unchecked")
   private void report(K key, Object previous, dev.loomcache.RemovalCause cause) {
-    RemovalDispatcher<K, V> sink = removals;
-    if (sink == null) {
+    if (previous instanceof Timed timed && clock.read() - timed.deadline >= 0) {
+      expired(key, timed);
       return;
     }
-    if (previous instanceof Timed timed) {
-      sink.removed(key, (V) timed.value,
-          clock.read() - timed.deadline < 0 ? cause : dev.loomcache.RemovalCause.EXPIRED);
-    } else {
-      sink.removed(key, (V) previous, cause);
+    RemovalDispatcher<K, V> sink = removals;
+    if (sink != null) {
+      sink.removed(key, (V) unwrap(previous), cause);
+    }
+  }
+
+  /** A deadline wrapper past its deadline left L1: an expiry, counted and reported as one. */
+  @SuppressWarnings("unchecked")
+  private void expired(K key, Timed timed) {
+    stats.recordEviction();
+    RemovalDispatcher<K, V> sink = removals;
+    if (sink != null) {
+      sink.removed(key, (V) timed.value, dev.loomcache.RemovalCause.EXPIRED);
     }
   }
 
