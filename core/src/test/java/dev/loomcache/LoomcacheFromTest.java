@@ -11,7 +11,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class LoomcacheFromTest {
   private static final String VALID_KEYS =
-      "valid keys: name, maximumSize, defaultTtl, batchWindow, maxBatchSize, maxConcurrentBatches";
+      "valid keys: name, maximumSize, maximumWeight, defaultTtl, expireAfterAccess, batchWindow,"
+          + " maxBatchSize, maxConcurrentBatches";
 
   @Test
   void from_everyKey_setsItsOption() {

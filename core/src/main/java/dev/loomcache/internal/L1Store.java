@@ -15,8 +15,9 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * L1 storage: a bounded Caffeine cache holding the values themselves, in one of two layouts chosen
- * when the cache is built.
+ * L1 storage: a bounded Caffeine cache holding the values themselves, in one of three layouts chosen
+ * when the cache is built (the third, for {@code expireAfterAccess}, is the plain layout's deadline
+ * wrappers over Caffeine's fixed access expiry on the same clock; see {@link L1Options}).
  *
  * <p>Design note. Any Caffeine expiry reads its ticker on every hit, and {@code System.nanoTime()}
  * costs more than the rest of a hit (27 ns on the project's machine). So:
