@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,13 +27,37 @@ import org.jspecify.annotations.Nullable;
  * {@link #close()} interrupts, and then waits for the threads to end.
  */
 final class LocalAsyncView<K, V> implements AsyncView<K, V> {
+  /** Stands for "closed": rejects every task. */
+  private static final ExecutorService CLOSED = closedExecutor();
+
   private final LocalCache<K, V> cache;
-  private final ExecutorService threads;
+  private final String name;
+  /** Created on the first miss (most caches never use this view); {@link #CLOSED} once closed. */
+  private final AtomicReference<@Nullable ExecutorService> threads = new AtomicReference<>();
 
   LocalAsyncView(LocalCache<K, V> cache, String name) {
     this.cache = cache;
-    this.threads = Executors.newThreadPerTaskExecutor(
+    this.name = name;
+  }
+
+  private static ExecutorService closedExecutor() {
+    ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().factory());
+    executor.shutdown();
+    return executor;
+  }
+
+  private ExecutorService threads() {
+    ExecutorService current = threads.get();
+    if (current != null) {
+      return current;
+    }
+    ExecutorService created = Executors.newThreadPerTaskExecutor(
         Thread.ofVirtual().name("loomcache-async-" + name + "-", 0).factory());
+    if (threads.compareAndSet(null, created)) {
+      return created;
+    }
+    created.close(); // another caller, or close(), was first; this one never ran anything
+    return requireNonNull(threads.get());
   }
 
   @Override
@@ -86,7 +111,7 @@ final class LocalAsyncView<K, V> implements AsyncView<K, V> {
   private <T> CompletableFuture<T> run(Callable<T> call) {
     var future = new CompletableFuture<T>();
     try {
-      threads.execute(() -> {
+      threads().execute(() -> {
         try {
           future.complete(call.call());
         } catch (Throwable t) {
@@ -102,7 +127,10 @@ final class LocalAsyncView<K, V> implements AsyncView<K, V> {
 
   /** Interrupts the calls still running and parks until their threads have ended. */
   void close() {
-    threads.shutdownNow();
-    threads.close();
+    ExecutorService running = threads.getAndSet(CLOSED);
+    if (running != null && running != CLOSED) {
+      running.shutdownNow();
+      running.close();
+    }
   }
 }
