@@ -63,7 +63,7 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
   LocalCache(Loomcache<?, ?> builder) {
     this.name = builder.name();
     this.defaultTtl = builder.defaultTtl();
-    this.stats = new StatsCounter();
+    this.stats = new StatsCounter(builder.recordStats());
     // Deadlines in L1 come from a coarse clock, unless the builder was given a ticker (a fake one).
     this.coarseClock = builder.ticker() == Ticker.systemTicker();
     Ticker clock = coarseClock ? CoarseClock.acquire() : builder.ticker();

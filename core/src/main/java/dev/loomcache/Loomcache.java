@@ -57,6 +57,7 @@ public final class Loomcache<K, V> {
   private @Nullable Ticker ticker;
   private @Nullable MeterRegistry meterRegistry;
   private @Nullable Executor executor;
+  private @Nullable Boolean recordStats;
   private @Nullable Duration batchWindow;
   private int maxBatchSize;
   private int maxConcurrentBatches;
@@ -234,6 +235,20 @@ public final class Loomcache<K, V> {
     requireNonNull(executor, "executor must not be null");
     checkUnset("executor", this.executor);
     this.executor = executor;
+    return this;
+  }
+
+  /**
+   * Whether hits, misses and coalesced callers are counted; default {@code true}. Counting a hit is
+   * the one piece of bookkeeping on the hit path (a striped counter increment, about a quarter of a
+   * hit's cost here); with {@code false}, {@link CacheStats#hitCount()},
+   * {@link CacheStats#missCount()}, {@link CacheStats#coalescedCount()} and their meters stay 0,
+   * and everything else (loads, load times, evictions, batches, tier stats) is still counted. As
+   * Caffeine's {@code recordStats()}, in the other direction.
+   */
+  public Loomcache<K, V> recordStats(boolean recordStats) {
+    checkUnset("recordStats", this.recordStats);
+    this.recordStats = recordStats;
     return this;
   }
 
@@ -419,6 +434,10 @@ public final class Loomcache<K, V> {
     return executor;
   }
 
+  boolean recordStats() {
+    return recordStats == null || recordStats;
+  }
+
   Ticker ticker() {
     return ticker == null ? Ticker.systemTicker() : ticker;
   }
@@ -481,6 +500,9 @@ public final class Loomcache<K, V> {
     }
     if (maxConcurrentBatches != 0) {
       spec.add("maxConcurrentBatches=" + maxConcurrentBatches);
+    }
+    if (recordStats != null) {
+      spec.add("recordStats=" + recordStats);
     }
     var others = new StringJoiner(", ", "; ", "").setEmptyValue("");
     if (ticker != null) {

@@ -1,6 +1,7 @@
 package dev.loomcache;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,6 +32,31 @@ class CacheStatsTest {
       assertThat(stats.loadSuccessCount()).isEqualTo(1);
       assertThat(stats.putCount()).isEqualTo(1);
     }
+  }
+
+  @Test
+  void recordStatsFalse_countsNoReadsButStillCountsLoads() throws Exception {
+    try (Cache<String, String> cache = Loomcache.<String, String>newBuilder()
+        .recordStats(false).build()) {
+      cache.get("k", () -> "v");
+      cache.get("k", () -> "v");
+      assertThat(cache.getIfPresent("absent")).isNull();
+
+      CacheStats stats = cache.stats();
+      assertThat(stats.hitCount()).isZero();
+      assertThat(stats.missCount()).isZero();
+      assertThat(stats.hitRate()).isEqualTo(0.0);
+      assertThat(stats.loadSuccessCount()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void recordStats_setTwice_isRejected() {
+    var builder = Loomcache.newBuilder().recordStats(false);
+
+    assertThatThrownBy(() -> builder.recordStats(true))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("recordStats");
   }
 
   @Test

@@ -12,13 +12,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 class LoomcacheFromTest {
   private static final String VALID_KEYS =
       "valid keys: name, maximumSize, maximumWeight, defaultTtl, expireAfterAccess, batchWindow,"
-          + " maxBatchSize, maxConcurrentBatches";
+          + " maxBatchSize, maxConcurrentBatches, recordStats";
 
   @Test
   void from_everyKey_setsItsOption() {
     Loomcache<Object, Object> builder = Loomcache.from(
         "name=users,maximumSize=1234,defaultTtl=5m,batchWindow=7ms,maxBatchSize=50,"
-            + "maxConcurrentBatches=3");
+            + "maxConcurrentBatches=3,recordStats=false");
 
     assertThat(builder.name()).isEqualTo("users");
     assertThat(builder.maximumSize()).isEqualTo(1234);
@@ -26,12 +26,13 @@ class LoomcacheFromTest {
     assertThat(builder.batchWindow()).isEqualTo(Duration.ofMillis(7));
     assertThat(builder.maxBatchSize()).isEqualTo(50);
     assertThat(builder.maxConcurrentBatches()).isEqualTo(3);
+    assertThat(builder.recordStats()).isFalse();
   }
 
   @Test
   void toString_ofAParsedSpec_isTheSpecAndReadsBack() {
     String spec = "name=users,maximumSize=10000,defaultTtl=2h,batchWindow=0ms,maxBatchSize=100,"
-        + "maxConcurrentBatches=16";
+        + "maxConcurrentBatches=16,recordStats=true";
 
     String shown = Loomcache.from(spec).toString();
 

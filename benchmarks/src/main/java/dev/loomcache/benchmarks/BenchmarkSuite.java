@@ -30,7 +30,8 @@ import java.util.Set;
  */
 public final class BenchmarkSuite {
   static final List<String> ALL = List.of(Report.HIT_PATH, Report.STAMPEDE, Report.COLLATERAL,
-      Report.BATCHING, Report.BATCH_LATENCY, Report.PINNING, Report.MEMORY);
+      Report.BATCHING, Report.BATCH_LATENCY, Report.PINNING, Report.MEMORY,
+      Report.SPRING_HIT_PATH, Report.SPRING_STAMPEDE);
   private static final Duration FORK_TIMEOUT = Duration.ofMinutes(5);
 
   private BenchmarkSuite() {}
@@ -95,6 +96,19 @@ public final class BenchmarkSuite {
     switch (benchmark) {
       case Report.HIT_PATH -> JmhRuns.hitPath(settings, results);
       case Report.BATCHING -> JmhRuns.batching(settings, results);
+      case Report.SPRING_HIT_PATH -> JmhRuns.springHitPath(settings, results);
+      case Report.SPRING_STAMPEDE -> {
+        for (SpringCaching.Manager manager : SpringCaching.Manager.values()) {
+          Map<String, String> out = Forks.run(SpringStampedeHarness.class, List.of("-Xmx512m"),
+              List.of(manager.name(), "10000", "100", "20", "" + settings.stampedeWarmups(),
+                  "" + settings.stampedeRounds()), FORK_TIMEOUT);
+          out.put("callers", "10000");
+          out.put("keys", "100");
+          out.put("loadMillis", "20");
+          results.add(split(Report.SPRING_STAMPEDE, manager.name(), manager.label(),
+              manager.configuration(), out));
+        }
+      }
       case Report.STAMPEDE -> {
         for (Rival rival : Rival.values()) {
           Map<String, String> out = Forks.run(StampedeHarness.class, List.of("-Xmx512m"),

@@ -51,6 +51,9 @@ public class HitPathBenchmark {
   public static final List<String[]> SUBJECTS = List.of(
       new String[] {"loomcache_get", "Loomcache get",
           "Loomcache.newBuilder().maximumSize(2^17); get(k, loader) with a constant loader"},
+      new String[] {"loomcache_noStats_get", "Loomcache get, recordStats(false)",
+          "Loomcache.newBuilder().maximumSize(2^17).recordStats(false); get(k, loader): no hit"
+              + " counter, as Caffeine without recordStats"},
       new String[] {"loomcache_get_capturingLoader", "Loomcache get, capturing loader",
           "same cache; get(k, () -> load(k)): a loader lambda capturing the key, as users"
               + " write it"},
@@ -142,6 +145,10 @@ public class HitPathBenchmark {
     switch (method) {
       case "loomcache_get", "loomcache_get_capturingLoader", "loomcache_getIfPresent" -> {
         loomcache = Loomcache.newBuilder().maximumSize(MAXIMUM_SIZE).build();
+        fill(keys, loomcache::put);
+      }
+      case "loomcache_noStats_get" -> {
+        loomcache = Loomcache.newBuilder().maximumSize(MAXIMUM_SIZE).recordStats(false).build();
         fill(keys, loomcache::put);
       }
       case "loomcache_defaultTtl_get" -> {
@@ -241,6 +248,11 @@ public class HitPathBenchmark {
 
   @Benchmark
   public @Nullable Integer loomcache_get(Cursor cursor) {
+    return present(loomcache).get(next(cursor), LOADER);
+  }
+
+  @Benchmark
+  public @Nullable Integer loomcache_noStats_get(Cursor cursor) {
     return present(loomcache).get(next(cursor), LOADER);
   }
 

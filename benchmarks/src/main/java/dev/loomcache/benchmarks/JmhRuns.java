@@ -50,6 +50,30 @@ final class JmhRuns {
     record(results, Report.BATCHING, BatchingBenchmark.SUBJECTS, figures);
   }
 
+  /**
+   * Benchmark 7, {@code @Cacheable} hits through Spring's proxy at 1 and 2 threads: ns/op per
+   * (method, manager), with JMH's 99.9% error, and the ops/s it makes across the threads.
+   */
+  static void springHitPath(Settings settings, Results results) throws RunnerException {
+    var figures = new LinkedHashMap<String, Map<String, Double>>();
+    for (int threads : new int[] {1, 2}) {
+      var options = options(settings, SpringCacheableBenchmark.class).threads(threads).build();
+      for (RunResult run : new Runner(options).run()) {
+        Result<?> primary = run.getPrimaryResult(); // average time, ns/op per thread
+        String id =
+            SpringCacheableBenchmark.subjectId(method(run), run.getParams().getParam("manager"));
+        Map<String, Double> subject = figures.computeIfAbsent(id, m -> new LinkedHashMap<>());
+        subject.put("threads" + threads + ".nsPerOp", primary.getScore());
+        subject.put("threads" + threads + ".errorNsPerOp", primary.getScoreError());
+        subject.put("threads" + threads + ".opsPerSecond", threads * 1e9 / primary.getScore());
+      }
+    }
+    var subjects = SpringCacheableBenchmark.SUBJECTS.stream()
+        .map(s -> new String[] {SpringCacheableBenchmark.subjectId(s[0], s[1]), s[2], s[3]})
+        .toList();
+    record(results, Report.SPRING_HIT_PATH, subjects, figures);
+  }
+
   private static ChainedOptionsBuilder options(Settings settings, Class<?> benchmark) {
     return new OptionsBuilder()
         .include(Pattern.quote(benchmark.getName() + ".") + ".*")

@@ -3,6 +3,8 @@ package dev.loomcache.benchmarks;
 import dev.loomcache.benchmarks.SpringCaching.Catalog;
 import dev.loomcache.benchmarks.SpringCaching.Manager;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -18,19 +20,42 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 
 /**
- * Benchmark 9, {@code @Cacheable} hits through Spring's proxy: the same bean, the same keys (1,000
+ * Benchmark 7, {@code @Cacheable} hits through Spring's proxy: the same bean, the same keys (1,000
  * present ids, uniform), once with {@code LoomcacheCacheManager} and once with Spring's
  * {@code CaffeineCacheManager}. What is measured is the whole call a service makes: the proxy, the
  * key generation, the cache look-up and the unwrapping; the cache's share of it is what differs.
  *
- * <p>Run: {@code java -cp <benchmarks classpath> org.openjdk.jmh.Main SpringCacheableBenchmark}.
+ * <p>{@code BenchmarkSuite} runs it as {@code springHitPath} (1 and 2 threads); by hand: {@code java
+ * -cp <benchmarks classpath> org.openjdk.jmh.Main SpringCacheableBenchmark}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class SpringCacheableBenchmark {
+  /**
+   * The subjects of the report: benchmark method, {@code manager} parameter, label, configuration.
+   * The report's id of a subject is {@code <manager in lower case>_<method>}.
+   */
+  public static final List<String[]> SUBJECTS = List.of(
+      new String[] {"cacheableHit", "LOOMCACHE", "Loomcache manager, @Cacheable",
+          "LoomcacheCacheManager, spec maximumSize=10000; @Cacheable(\"titles\") hit through the"
+              + " proxy (1,000 present Integer ids)"},
+      new String[] {"cacheableHit", "CAFFEINE", "CaffeineCacheManager, @Cacheable",
+          "CaffeineCacheManager with Caffeine.newBuilder().maximumSize(10,000); same bean, same"
+              + " keys (the baseline)"},
+      new String[] {"cacheableSyncHit", "LOOMCACHE", "Loomcache manager, @Cacheable(sync = true)",
+          "LoomcacheCacheManager as above; @Cacheable(sync = true): Cache.get(key, Callable)"},
+      new String[] {"cacheableSyncHit", "CAFFEINE", "CaffeineCacheManager, @Cacheable(sync = true)",
+          "CaffeineCacheManager as above; @Cacheable(sync = true): CaffeineCache.get(key, Callable)"
+              + " (the baseline)"});
+
   private static final int KEYS = 1_000;
   private static final int MASK = 4_095;
+
+  /** The report's id of {@code method} run with {@code manager}, e.g. {@code loomcache_cacheableHit}. */
+  public static String subjectId(String method, String manager) {
+    return manager.toLowerCase(Locale.ROOT) + "_" + method;
+  }
 
   @Param({"LOOMCACHE", "CAFFEINE"})
   public String manager;

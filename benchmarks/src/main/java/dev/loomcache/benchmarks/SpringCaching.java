@@ -13,7 +13,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The Spring side of benchmarks 9 and 10: a real application context with {@code @EnableCaching},
+ * The Spring side of benchmarks 7 and 8: a real application context with {@code @EnableCaching},
  * one {@link Catalog} bean behind Spring's proxy, and the cache manager under test. Both managers
  * get the same bound (10,000 entries, no expiry, no statistics beyond what each keeps anyway).
  */
@@ -26,6 +26,25 @@ public final class SpringCaching {
     LOOMCACHE,
     /** Spring's {@code CaffeineCacheManager} with {@code maximumSize=10000}. */
     CAFFEINE;
+
+    /** The manager's name in the report. */
+    public String label() {
+      return switch (this) {
+        case LOOMCACHE -> "Loomcache manager";
+        case CAFFEINE -> "CaffeineCacheManager";
+      };
+    }
+
+    /** How the manager is built, for the report. */
+    public String configuration() {
+      return switch (this) {
+        case LOOMCACHE -> "LoomcacheCacheManager, spec maximumSize=10000;"
+            + " @Cacheable(sync = true): Cache.get(key, Callable), Loomcache's single flight";
+        case CAFFEINE -> "CaffeineCacheManager with Caffeine.newBuilder().maximumSize(10,000);"
+            + " @Cacheable(sync = true): CaffeineCache.get(key, Callable), Caffeine's compute"
+            + " (the baseline)";
+      };
+    }
 
     CacheManager create() {
       return switch (this) {

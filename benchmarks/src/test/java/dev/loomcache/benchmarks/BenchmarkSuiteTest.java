@@ -14,12 +14,18 @@ class BenchmarkSuiteTest {
   @Test
   void settings_quickMode_fitsTheTenMinuteBudgetForJmh() {
     BenchmarkSuite.Settings quick = BenchmarkSuite.Settings.of("quick");
-    int jmhRuns = 2 * HitPathBenchmark.SUBJECTS.size() + BatchingBenchmark.SUBJECTS.size();
+    int jmhRuns = 2 * HitPathBenchmark.SUBJECTS.size() + BatchingBenchmark.SUBJECTS.size()
+        + 2 * SpringCacheableBenchmark.SUBJECTS.size(); // at 1 and 2 threads
     Duration perRun = quick.jmhWarmupTime().multipliedBy(quick.jmhWarmups())
         .plus(quick.jmhIterationTime().multipliedBy(quick.jmhIterations()))
         .multipliedBy(quick.jmhForks());
     // the JMH part's measured time alone, before fork start-up and the harnesses
     assertThat(perRun.multipliedBy(jmhRuns)).isLessThan(Duration.ofMinutes(4));
+  }
+
+  @Test
+  void all_includesTheSpringBenchmarks() {
+    assertThat(BenchmarkSuite.ALL).contains("springHitPath", "springStampede");
   }
 
   @Test

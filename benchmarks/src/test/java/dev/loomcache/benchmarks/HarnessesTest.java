@@ -1,6 +1,7 @@
 package dev.loomcache.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.loomcache.Batcher;
 import dev.loomcache.Cache;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Each harness at a small scale: it runs, it measures what it says, and its checks hold. */
@@ -25,6 +27,24 @@ class HarnessesTest {
     assertThat(round.loaderCalls()).isEqualTo(10);
     assertThat(round.waits().count()).isEqualTo(500);
     assertThat(round.wallNanos()).isGreaterThanOrEqualTo(Duration.ofMillis(5).toNanos());
+  }
+
+  @ParameterizedTest
+  @EnumSource(SpringCaching.Manager.class)
+  void springStampede_eachManager_callsTheSyncMethodOncePerKey(SpringCaching.Manager manager)
+      throws Exception {
+    SpringStampedeHarness.Round round =
+        SpringStampedeHarness.runOnce(manager, 500, 10, Duration.ofMillis(5));
+    assertThat(round.methodCalls()).isEqualTo(10);
+    assertThat(round.waits().count()).isEqualTo(500);
+    assertThat(round.wallNanos()).isGreaterThanOrEqualTo(Duration.ofMillis(5).toNanos());
+  }
+
+  @Test
+  void springStampede_main_wrongArguments_namesTheUsage() {
+    assertThatThrownBy(() -> SpringStampedeHarness.main(new String[] {"10000"}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("LOOMCACHE|CAFFEINE callers keys loadMillis warmups rounds");
   }
 
   @Test

@@ -27,6 +27,7 @@ class JmhBenchmarkListTest {
     }
     assertSubjectsListed(list, HitPathBenchmark.class, HitPathBenchmark.SUBJECTS);
     assertSubjectsListed(list, BatchingBenchmark.class, BatchingBenchmark.SUBJECTS);
+    assertSubjectsListed(list, SpringCacheableBenchmark.class, SpringCacheableBenchmark.SUBJECTS);
   }
 
   @Test
@@ -35,6 +36,24 @@ class JmhBenchmarkListTest {
         .containsExactlyInAnyOrderElementsOf(ids(HitPathBenchmark.SUBJECTS));
     assertThat(benchmarkMethods(BatchingBenchmark.class))
         .containsExactlyInAnyOrderElementsOf(ids(BatchingBenchmark.SUBJECTS));
+    // each method with each manager the benchmark's @Param lists
+    var expected = new java.util.ArrayList<String>();
+    for (String method : benchmarkMethods(SpringCacheableBenchmark.class)) {
+      for (String manager : managerParams()) {
+        expected.add(method + "/" + manager);
+      }
+    }
+    assertThat(SpringCacheableBenchmark.SUBJECTS.stream().map(s -> s[0] + "/" + s[1]).toList())
+        .containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  private static List<String> managerParams() {
+    try {
+      return List.of(SpringCacheableBenchmark.class.getField("manager")
+          .getAnnotation(org.openjdk.jmh.annotations.Param.class).value());
+    } catch (NoSuchFieldException e) {
+      throw new AssertionError("SpringCacheableBenchmark has no field 'manager'", e);
+    }
   }
 
   private static void assertSubjectsListed(String list, Class<?> type, List<String[]> subjects) {

@@ -2,10 +2,11 @@ package dev.loomcache.internal;
 
 import dev.loomcache.BatchLoader;
 import dev.loomcache.Batcher;
-import dev.loomcache.internal.BulkLoads.Pending;
+import dev.loomcache.internal.BulkLoads.KeyFlights;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -77,7 +78,12 @@ public final class BatchDispatcher<K, V> implements Batcher<K, V> {
     Objects.requireNonNull(key, "key must not be null");
     cache.checkOpen();
     V value = cache.lookUp(key);
-    return value != null ? value : BulkLoads.loadMany(flights, List.of(key), this::enqueue).get(key);
+    if (value != null) {
+      return value;
+    }
+    var result = new HashMap<K, @Nullable V>(2);
+    BulkLoads.loadMany(flights, new Object[] {key}, 1, this::enqueue, result);
+    return result.get(key);
   }
 
   @Override
@@ -86,7 +92,7 @@ public final class BatchDispatcher<K, V> implements Batcher<K, V> {
   }
 
   /** Queues claimed keys; dispatches the windows they fill and starts the timer of a new one. */
-  private void enqueue(List<Pending<K>> pending) {
+  private void enqueue(KeyFlights<K> pending) {
     // A key queued from inside a batch loader of this cache: its batch must not wait for a permit
     // that the enclosing batch holds (nested batchers, as in GraphQL users -> orgs).
     boolean nested = IN_BATCH.isBound() && IN_BATCH.get() == permits;
@@ -94,31 +100,30 @@ public final class BatchDispatcher<K, V> implements Batcher<K, V> {
     try {
       // A full window made only of this caller's keys would be dispatched at once and waited for:
       // run it here instead, saving the thread start, the hand-over and the wake-up.
-      while (pending.size() - from >= maxBatchSize
-          && runOnCaller(pending.subList(from, from + maxBatchSize), nested)) {
+      while (pending.size - from >= maxBatchSize
+          && runOnCaller(pending, from, from + maxBatchSize, nested)) {
         from += maxBatchSize;
       }
     } catch (RuntimeException | Error e) {
-      for (Pending<K> p : pending.subList(from, pending.size())) {
-        flights.abandon(p.key(), p.flight()); // no key of this call is left claimed
-      }
+      BulkLoads.abandonAll(flights, pending, from, pending.size); // no key of this call stays claimed
       throw e;
     }
-    if (from < pending.size()) {
-      enqueueInWindows(pending.subList(from, pending.size()), nested);
+    if (from < pending.size) {
+      enqueueInWindows(pending, from, nested);
     }
   }
 
   /**
-   * Loads a full batch of the caller's own keys on the calling thread, counted as an active batch
-   * (so {@link #close} waits for it) and under a permit, unless nested. Returns false, having done
-   * nothing, if the batcher is closed or no permit is free: the keys then go through a window.
+   * Loads a full batch of the caller's own keys (entries {@code from} to {@code to}) on the calling
+   * thread, counted as an active batch (so {@link #close} waits for it) and under a permit, unless
+   * nested. Returns false, having done nothing, if the batcher is closed or no permit is free: the
+   * keys then go through a window.
    *
    * @throws RuntimeException the owner's failure if the calling thread was interrupted and the
    *     batch loader failed: the interrupt is the caller's, and the flights are abandoned to their
    *     waiters
    */
-  private boolean runOnCaller(List<Pending<K>> batch, boolean nested) {
+  private boolean runOnCaller(KeyFlights<K> batch, int from, int to, boolean nested) {
     lock.lock();
     try {
       if (closed) {
@@ -136,7 +141,7 @@ public final class BatchDispatcher<K, V> implements Batcher<K, V> {
     var failure = new Throwable[1];
     try {
       ScopedValue.where(IN_BATCH, permits)
-          .run(() -> failure[0] = BulkLoads.loadBatch(flights, batch, loader, ttl));
+          .run(() -> failure[0] = BulkLoads.loadBatch(flights, batch, from, to, loader, ttl));
     } finally {
       if (!nested) {
         permits.release();
@@ -144,32 +149,36 @@ public final class BatchDispatcher<K, V> implements Batcher<K, V> {
       batchDone();
     }
     if (failure[0] != null && Failures.isOwnInterrupt(failure[0])) {
-      throw Failures.ownersFailure(batch.getFirst().key(), failure[0]);
+      throw Failures.ownersFailure(batch.key(from), failure[0]);
     }
     return true;
   }
 
-  /** Queues claimed keys in windows; dispatches the windows they fill and starts new timers. */
-  private void enqueueInWindows(List<Pending<K>> pending, boolean nested) {
+  /**
+   * Queues claimed keys (entries {@code from} on) in windows; dispatches the windows they fill and
+   * starts new timers.
+   */
+  private void enqueueInWindows(KeyFlights<K> pending, int from, boolean nested) {
     var closedWindows = new ArrayList<Window<K>>();
     boolean rejected;
     lock.lock();
     try {
       rejected = closed;
       if (!rejected) {
-        for (Pending<K> p : pending) {
+        for (int i = from; i < pending.size; i++) {
+          Flight flight = pending.flight(i);
           // The batch thread becomes the owner; the caller is only a waiter, so an interrupted
           // caller that asks again is not mistaken for a re-entrant loader.
-          p.flight().owner = null;
+          flight.owner = null;
           if (open == null) {
             open = new Window<>(maxBatchSize);
             if (windowNanos > 0) {
               startTimer(open);
             }
           }
-          open.entries.add(p);
+          open.entries.add(pending.key(i), flight);
           open.nested |= nested;
-          if (open.entries.size() >= maxBatchSize) {
+          if (open.entries.size >= maxBatchSize) {
             closedWindows.add(takeOpenWindow());
           }
         }
@@ -182,8 +191,8 @@ public final class BatchDispatcher<K, V> implements Batcher<K, V> {
     }
     if (rejected) {
       var failure = new IllegalStateException("The batcher's cache is closed");
-      for (Pending<K> p : pending) {
-        flights.fail(p.key(), p.flight(), failure);
+      for (int i = from; i < pending.size; i++) {
+        flights.fail(pending.key(i), pending.flight(i), failure);
       }
       return;
     }
@@ -244,8 +253,9 @@ public final class BatchDispatcher<K, V> implements Batcher<K, V> {
     try {
       Thread.ofVirtual().name(threadName).start(() -> runBatch(window));
     } catch (Throwable t) {
-      for (Pending<K> p : window.entries) {
-        flights.fail(p.key(), p.flight(), t);
+      KeyFlights<K> entries = window.entries;
+      for (int i = 0; i < entries.size; i++) {
+        flights.fail(entries.key(i), entries.flight(i), t);
       }
       batchDone();
       throw t;
@@ -260,7 +270,8 @@ public final class BatchDispatcher<K, V> implements Batcher<K, V> {
       }
       try {
         ScopedValue.where(IN_BATCH, permits)
-            .run(() -> BulkLoads.loadBatch(flights, window.entries, loader, ttl));
+            .run(() -> BulkLoads.loadBatch(flights, window.entries, 0, window.entries.size, loader,
+                ttl));
       } finally {
         if (!window.nested) {
           permits.release();
@@ -331,12 +342,12 @@ public final class BatchDispatcher<K, V> implements Batcher<K, V> {
 
   /** The keys queued in one window, and whether one was queued from inside a batch loader. */
   private static final class Window<K> {
-    final List<Pending<K>> entries;
+    final KeyFlights<K> entries;
     boolean nested; // guarded by the dispatcher's lock until dispatched
     @Nullable Thread timer; // guarded by the dispatcher's lock
 
     Window(int capacity) {
-      this.entries = new ArrayList<>(Math.min(capacity, 1024));
+      this.entries = new KeyFlights<>(Math.min(capacity, 1024));
     }
   }
 }

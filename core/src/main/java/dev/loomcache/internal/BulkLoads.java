@@ -7,15 +7,17 @@ import dev.loomcache.internal.Flight.Abandoned;
 import dev.loomcache.internal.Flight.Failed;
 import dev.loomcache.internal.Flight.Loaded;
 import dev.loomcache.internal.Flight.Outcome;
-import dev.loomcache.internal.FlightTable.Claim;
+import java.util.AbstractSet;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -59,51 +61,62 @@ public final class BulkLoads<K, V> {
   }
 
   /**
-   * Returns the values of {@code keys}, in their order, from L1 or through
-   * {@link #loadMany}; what {@code Cache.getAll} and {@code Batcher.getAll} share.
+   * Returns the values of {@code keys}, in their order, from L1 or through {@link #loadMany}; what
+   * {@code Cache.getAll} and {@code Batcher.getAll} share. One presized map does the de-duplication,
+   * keeps the order and becomes the result: a missing key holds its place with a null value until
+   * it is loaded (or is removed, if it loads as absent).
    */
   static <K, V> Map<K, V> readThrough(ReadPath<K, V> cache, Loads<K, V> flights,
-      Collection<? extends K> keys, Consumer<List<Pending<K>>> loadOwned) {
-    Set<K> unique = uniqueKeys(keys);
+      Collection<? extends K> keys, Consumer<KeyFlights<K>> loadOwned) {
+    Objects.requireNonNull(keys, "keys must not be null");
     cache.checkOpen();
-    var present = new HashMap<K, V>();
-    var missing = new ArrayList<K>();
-    for (K key : unique) {
+    int n = keys.size();
+    LinkedHashMap<K, @Nullable V> result = LinkedHashMap.newLinkedHashMap(n);
+    @Nullable Object[] missing = null;
+    int missingCount = 0;
+    for (K key : keys) {
+      Objects.requireNonNull(key, "keys must not contain null");
+      int size = result.size();
+      result.putIfAbsent(key, null);
+      if (result.size() == size) {
+        continue; // a duplicate: counted and looked up once
+      }
       V value = cache.lookUp(key);
       if (value != null) {
-        present.put(key, value);
-      } else {
-        missing.add(key);
-      }
-    }
-    Map<K, V> loaded = missing.isEmpty() ? Map.of() : loadMany(flights, missing, loadOwned);
-    var result = new LinkedHashMap<K, V>();
-    for (K key : unique) {
-      V value = present.containsKey(key) ? present.get(key) : loaded.get(key);
-      if (value != null) {
         result.put(key, value);
+      } else {
+        if (missing == null) {
+          missing = new Object[n];
+        }
+        missing[missingCount++] = key;
       }
     }
-    return result;
+    if (missing != null) {
+      loadMany(flights, missing, missingCount, loadOwned, result);
+    }
+    @SuppressWarnings("NullAway") // every null placeholder was replaced or removed by loadMany
+    Map<K, V> values = result;
+    return values;
   }
 
-  private void loadInBatches(List<Pending<K>> mine, BatchLoader<K, V> loader, Ttl ttl) {
-    if (mine.isEmpty()) {
+  private void loadInBatches(KeyFlights<K> mine, BatchLoader<K, V> loader, Ttl ttl) {
+    if (mine.size == 0) {
       return;
     }
-    if (mine.size() <= maxBatchSize) {
+    if (mine.size <= maxBatchSize) {
       // One batch, on the calling thread: an interrupt of this thread is the caller's alone.
-      Throwable failure = loadBatch(flights, mine, loader, ttl);
+      Throwable failure = loadBatch(flights, mine, 0, mine.size, loader, ttl);
       if (failure != null && Failures.isOwnInterrupt(failure)) {
-        throw Failures.ownersFailure(mine.getFirst().key(), failure);
+        throw Failures.ownersFailure(mine.key(0), failure);
       }
       return;
     }
-    var tasks = new ArrayList<Callable<Void>>();
-    for (int from = 0; from < mine.size(); from += maxBatchSize) {
-      List<Pending<K>> batch = mine.subList(from, Math.min(from + maxBatchSize, mine.size()));
+    var tasks = new ArrayList<Callable<Void>>(mine.size / maxBatchSize + 1);
+    for (int from = 0; from < mine.size; from += maxBatchSize) {
+      int batchFrom = from;
+      int batchTo = Math.min(from + maxBatchSize, mine.size);
       tasks.add(() -> {
-        Throwable failure = loadBatch(flights, batch, loader, ttl);
+        Throwable failure = loadBatch(flights, mine, batchFrom, batchTo, loader, ttl);
         if (failure != null) {
           throw new BatchFailedException(failure); // fail fast: cancel the other batches
         }
@@ -114,11 +127,11 @@ public final class BulkLoads<K, V> {
       fanOut.runAll(tasks, parallelism, true);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new CacheLoadException("Interrupted while loading " + mine.size() + " keys", e);
+      throw new CacheLoadException("Interrupted while loading " + mine.size + " keys", e);
     } finally {
       // A batch cancelled before it started never completed its flights: abandon them, so their
       // waiters take the loads over.
-      abandonAll(flights, mine);
+      abandonAll(flights, mine, 0, mine.size);
     }
   }
 
@@ -144,19 +157,20 @@ public final class BulkLoads<K, V> {
           unclaimed.add(key);
         }
       }
-      var claims = new ArrayList<Claim>(unclaimed.size());
-      var mine = new ArrayList<Pending<K>>();
-      claimAll(flights, unclaimed, claims, mine);
+      Object[] keys = unclaimed.toArray();
+      var claimed = new Flight[keys.length];
+      var owned = new boolean[keys.length];
+      KeyFlights<K> mine = claimAll(flights, keys, keys.length, claimed, owned);
       runOwnLoads(mine, loaders, ttl, outcome);
       var retry = new ArrayList<K>();
-      for (int i = 0; i < claims.size(); i++) {
-        if (claims.get(i).owned()) {
+      for (int i = 0; i < keys.length; i++) {
+        if (owned[i]) {
           continue;
         }
         // Another caller is loading it: wait, and load it again only if that load left the key
         // absent (its owner was interrupted, or its loader found nothing).
         K key = unclaimed.get(i);
-        switch (flights.await(key, claims.get(i).flight())) {
+        switch (flights.await(key, claimed[i])) {
           case Loaded(Object value) when value != null -> outcome.skipped.add(key);
           case Failed(Throwable failure) -> outcome.failed.put(key, failure);
           default -> retry.add(key);
@@ -168,15 +182,17 @@ public final class BulkLoads<K, V> {
   }
 
   /** Runs the loaders of the keys this warmup claimed, fanned out, and records what they did. */
-  private void runOwnLoads(List<Pending<K>> mine, Map<K, ? extends Callable<? extends V>> loaders,
+  private void runOwnLoads(KeyFlights<K> mine, Map<K, ? extends Callable<? extends V>> loaders,
       Ttl ttl, WarmupOutcome<K> outcome) {
-    if (mine.isEmpty()) {
+    if (mine.size == 0) {
       return;
     }
-    var tasks = new ArrayList<Callable<Outcome>>(mine.size());
-    for (Pending<K> pending : mine) {
-      Callable<? extends V> loader = loaders.get(pending.key());
-      tasks.add(() -> flights.runLoader(pending.key(), pending.flight(), loader, ttl));
+    var tasks = new ArrayList<Callable<Outcome>>(mine.size);
+    for (int i = 0; i < mine.size; i++) {
+      K key = mine.key(i);
+      Flight flight = mine.flight(i);
+      Callable<? extends V> loader = loaders.get(key);
+      tasks.add(() -> flights.runLoader(key, flight, loader, ttl));
     }
     List<FanOut.Outcome<Outcome>> results;
     try {
@@ -185,10 +201,10 @@ public final class BulkLoads<K, V> {
       Thread.currentThread().interrupt();
       throw new CacheLoadException("Interrupted during warmup", e);
     } finally {
-      abandonAll(flights, mine);
+      abandonAll(flights, mine, 0, mine.size);
     }
-    for (int i = 0; i < mine.size(); i++) {
-      K key = mine.get(i).key();
+    for (int i = 0; i < mine.size; i++) {
+      K key = mine.key(i);
       FanOut.Outcome<Outcome> result = results.get(i);
       switch (result.value()) {
         case Loaded loaded -> outcome.loaded.add(key);
@@ -201,87 +217,90 @@ public final class BulkLoads<K, V> {
   }
 
   /**
-   * Loads keys that missed L1 (already counted): claims each, hands the ones the caller owns to
-   * {@code loadOwned} (which must complete their flights, e.g. with {@link #loadBatch} or by
-   * queueing them for a batch), then waits for every key. Keys whose loader was interrupted are
-   * claimed again. Keys loaded as absent are left out of the result.
+   * Loads {@code count} keys that missed L1 (already counted): claims each, hands the ones the
+   * caller owns to {@code loadOwned} (which must complete their flights, e.g. with
+   * {@link #loadBatch} or by queueing them for a batch), then waits for every key and puts its value
+   * in {@code result} (a key loaded as absent is removed from it). Keys whose loader was interrupted
+   * are claimed again.
    *
    * @throws CacheLoadException or the loader's unchecked failure, as {@link Loads#unwrap} does
    */
-  static <K, V> Map<K, V> loadMany(Loads<K, V> flights, List<K> keys,
-      Consumer<List<Pending<K>>> loadOwned) {
-    var result = new HashMap<K, V>();
-    List<K> pendingKeys = keys;
-    while (!pendingKeys.isEmpty()) {
-      var claims = new ArrayList<Claim>(pendingKeys.size());
-      var mine = new ArrayList<Pending<K>>();
-      claimAll(flights, pendingKeys, claims, mine);
-      if (!mine.isEmpty()) {
+  static <K, V> void loadMany(Loads<K, V> flights, @Nullable Object[] keys, int count,
+      Consumer<KeyFlights<K>> loadOwned, Map<K, @Nullable V> result) {
+    var claimed = new Flight[count];
+    var owned = new boolean[count];
+    while (count > 0) {
+      KeyFlights<K> mine = claimAll(flights, keys, count, claimed, owned);
+      if (mine.size > 0) {
         loadOwned.accept(mine);
       }
-      var retry = new ArrayList<K>();
-      for (int i = 0; i < claims.size(); i++) {
-        K key = pendingKeys.get(i);
-        Claim claim = claims.get(i);
-        Outcome outcome = flights.await(key, claim.flight());
+      int retries = 0;
+      for (int i = 0; i < count; i++) {
+        @SuppressWarnings("unchecked")
+        K key = (K) keys[i];
+        Outcome outcome = flights.await(key, claimed[i]);
         if (outcome == Abandoned.INSTANCE) {
-          retry.add(key); // its loader was interrupted: claim it again
+          keys[retries++] = key; // its loader was interrupted: claim it again (i >= retries)
           continue;
         }
-        if (!claim.owned()) {
+        if (!owned[i]) {
           flights.stats().recordCoalesced();
         }
         V value = flights.unwrap(key, outcome); // throws the failure of the key's load
         if (value != null) {
           result.put(key, value);
+        } else {
+          result.remove(key);
         }
       }
-      pendingKeys = retry;
+      count = retries;
     }
-    return result;
   }
 
   /**
-   * Runs one batch load on the calling thread for flights the caller claimed: one
-   * {@link BatchLoader#load} call for all their keys, then every flight is completed. A key the
-   * loader leaves out completes with {@code null} and is not stored; a failure fails every key of
-   * the batch; an interrupt of this thread abandons them (their waiters take the loads over).
+   * Runs one batch load on the calling thread for the flights {@code from} to {@code to} of
+   * {@code claimed}, which the caller claimed: one {@link BatchLoader#load} call for all their keys,
+   * then every flight is completed. A key the loader leaves out completes with {@code null} and is
+   * not stored; a failure fails every key of the batch; an interrupt of this thread abandons them
+   * (their waiters take the loads over).
    *
    * @return the batch loader's failure, or null if it returned
    */
-  static <K, V> @Nullable Throwable loadBatch(Loads<K, V> flights, List<Pending<K>> claimed,
-      BatchLoader<K, V> loader, Ttl ttl) {
+  static <K, V> @Nullable Throwable loadBatch(Loads<K, V> flights, KeyFlights<K> claimed,
+      int from, int to, BatchLoader<K, V> loader, Ttl ttl) {
     Thread current = Thread.currentThread();
-    List<Pending<K>> batch = claimed;
+    KeyFlights<K> batch = claimed;
     if (!flights.tiers().isEmpty()) {
       // Keys the tiers hold are promoted from there; only the rest go to the batch loader.
-      batch = new ArrayList<>(claimed.size());
+      batch = new KeyFlights<>(to - from);
       try {
-        for (Pending<K> pending : claimed) {
-          pending.flight().owner = current;
-          if (flights.readTiers(pending.key(), pending.flight()) == null) {
-            batch.add(pending);
+        for (int i = from; i < to; i++) {
+          Flight flight = claimed.flight(i);
+          flight.owner = current;
+          if (flights.readTiers(claimed.key(i), flight) == null) {
+            batch.add(claimed.key(i), flight);
           }
         }
       } catch (RuntimeException | Error e) {
-        abandonAll(flights, claimed); // flights completed from the tiers stay as they are
+        abandonAll(flights, claimed, from, to); // flights completed from the tiers stay as they are
         throw e;
       }
-      if (batch.isEmpty()) {
+      if (batch.size == 0) {
         return null;
       }
-    }
-    Set<K> keys = LinkedHashSet.newLinkedHashSet(batch.size());
-    for (Pending<K> pending : batch) {
-      pending.flight().owner = current;
-      keys.add(pending.key());
+      from = 0;
+      to = batch.size;
+    } else {
+      for (int i = from; i < to; i++) {
+        claimed.flight(i).owner = current;
+      }
     }
     Map<K, V> loaded = Map.of();
     @Nullable Throwable failure = null;
     @Nullable Outcome failed = null;
     long start = flights.ticker().read();
     try {
-      Map<K, V> result = loader.load(Collections.unmodifiableSet(keys));
+      Map<K, V> result = loader.load(new KeySet<>(batch.keys, from, to));
       if (result == null) {
         throw new NullPointerException("The batch loader returned null instead of a map");
       }
@@ -291,15 +310,17 @@ public final class BulkLoads<K, V> {
       failed = Failures.isOwnInterrupt(t) ? Abandoned.INSTANCE : new Failed(t);
     } finally {
       long elapsed = flights.ticker().read() - start;
-      flights.stats().recordBatch(keys.size(), elapsed, failure != null);
-      for (Pending<K> pending : batch) {
-        Outcome outcome = failed != null ? failed : new Loaded(loaded.get(pending.key()));
+      flights.stats().recordBatch(to - from, elapsed, failure != null);
+      WritePath<K, V> writes = flights.writes();
+      for (int i = from; i < to; i++) {
+        K key = batch.key(i);
+        Outcome outcome = failed != null ? failed : new Loaded(loaded.get(key));
         try {
-          flights.writes().finish(pending.key(), pending.flight(), outcome, ttl, false);
+          writes.finish(key, batch.flight(i), outcome, ttl, false);
         } catch (Throwable t) {
-          logger.warn("Could not store the batch-loaded value of key '{}'", pending.key(), t);
+          logger.warn("Could not store the batch-loaded value of key '{}'", key, t);
         } finally {
-          flights.tiers().loadFinished(pending.key());
+          flights.tiers().loadFinished(key);
         }
       }
     }
@@ -307,28 +328,160 @@ public final class BulkLoads<K, V> {
   }
 
   /**
-   * Claims every key, collecting the claims and the flights the caller owns. If a claim throws (a
-   * re-entrant key), the flights already owned are abandoned first, so none is left in the table.
+   * Claims the first {@code count} keys into {@code claimed}, marking in {@code owned} the flights
+   * the caller owns, and returns those. If a claim throws (a re-entrant key), the flights already
+   * owned are abandoned first, so none is left in the table.
    */
-  static <K> void claimAll(Loads<K, ?> flights, List<K> keys, List<Claim> claims,
-      List<Pending<K>> mine) {
+  static <K> KeyFlights<K> claimAll(Loads<K, ?> flights, @Nullable Object[] keys, int count,
+      Flight[] claimed, boolean[] owned) {
+    int ownedCount = 0;
+    int i = 0;
     try {
-      for (K key : keys) {
-        Claim claim = flights.claim(key);
-        claims.add(claim);
-        if (claim.owned()) {
-          mine.add(new Pending<>(key, claim.flight()));
+      for (; i < count; i++) {
+        @SuppressWarnings("unchecked")
+        K key = (K) keys[i];
+        Flight flight = flights.claimFlight(key);
+        claimed[i] = flight;
+        owned[i] = Loads.owns(flight);
+        if (owned[i]) {
+          ownedCount++;
         }
       }
     } catch (RuntimeException | Error e) {
-      abandonAll(flights, mine);
+      for (int j = 0; j < i; j++) { // key i was not claimed
+        if (owned[j]) {
+          @SuppressWarnings("unchecked")
+          K key = (K) keys[j];
+          flights.abandon(key, claimed[j]);
+        }
+      }
       throw e;
+    }
+    if (ownedCount == count) {
+      return new KeyFlights<>(keys, claimed, count); // the common case: no copy
+    }
+    var mine = new KeyFlights<K>(ownedCount);
+    for (int j = 0; j < count; j++) {
+      if (owned[j]) {
+        @SuppressWarnings("unchecked")
+        K key = (K) keys[j];
+        mine.add(key, claimed[j]);
+      }
+    }
+    return mine;
+  }
+
+  static <K> void abandonAll(Loads<K, ?> flights, KeyFlights<K> pending, int from, int to) {
+    for (int i = from; i < to; i++) {
+      flights.abandon(pending.key(i), pending.flight(i));
     }
   }
 
-  private static <K> void abandonAll(Loads<K, ?> flights, List<Pending<K>> pending) {
-    for (Pending<K> p : pending) {
-      flights.abandon(p.key(), p.flight());
+  /**
+   * Keys with the flights their loader must complete, in two parallel arrays: no object per key.
+   * Filled by one thread, then handed over (to a batch thread through the dispatcher's lock).
+   */
+  public static final class KeyFlights<K> {
+    @Nullable Object[] keys;
+    @Nullable Flight[] flights;
+    int size;
+
+    KeyFlights(int capacity) {
+      this.keys = new Object[capacity];
+      this.flights = new Flight[capacity];
+    }
+
+    KeyFlights(@Nullable Object[] keys, @Nullable Flight[] flights, int size) {
+      this.keys = keys;
+      this.flights = flights;
+      this.size = size;
+    }
+
+    void add(K key, Flight flight) {
+      if (size == keys.length) {
+        int capacity = Math.max(16, size * 2);
+        keys = Arrays.copyOf(keys, capacity);
+        flights = Arrays.copyOf(flights, capacity);
+      }
+      keys[size] = key;
+      flights[size++] = flight;
+    }
+
+    @SuppressWarnings({"unchecked", "NullAway"})
+    K key(int i) {
+      return (K) keys[i];
+    }
+
+    @SuppressWarnings("NullAway")
+    Flight flight(int i) {
+      return flights[i];
+    }
+  }
+
+  /**
+   * The keys a batch loader is given: an unmodifiable view of part of an array, iterated in order.
+   * {@code contains} scans small batches and hashes large ones (built on first use).
+   */
+  static final class KeySet<K> extends AbstractSet<K> {
+    private final @Nullable Object[] keys;
+    private final int from;
+    private final int to;
+    private @Nullable Set<Object> index;
+
+    KeySet(@Nullable Object[] keys, int from, int to) {
+      this.keys = keys;
+      this.from = from;
+      this.to = to;
+    }
+
+    @Override
+    public int size() {
+      return to - from;
+    }
+
+    @Override
+    public boolean contains(@Nullable Object o) {
+      if (o == null) {
+        return false;
+      }
+      if (to - from <= 16) {
+        for (int i = from; i < to; i++) {
+          if (o.equals(keys[i])) {
+            return true;
+          }
+        }
+        return false;
+      }
+      Set<Object> set = index;
+      if (set == null) {
+        set = HashSet.newHashSet(to - from);
+        for (int i = from; i < to; i++) {
+          set.add(Objects.requireNonNull(keys[i]));
+        }
+        index = set;
+      }
+      return set.contains(o);
+    }
+
+    @Override
+    public Iterator<K> iterator() {
+      return new Iterator<>() {
+        private int next = from;
+
+        @Override
+        public boolean hasNext() {
+          return next < to;
+        }
+
+        @Override
+        @SuppressWarnings({"unchecked", "NullAway"})
+        public K next() {
+          if (next >= to) {
+            throw new NoSuchElementException();
+          }
+          return (K) keys[next++];
+        }
+      };
     }
   }
 
@@ -338,18 +491,6 @@ public final class BulkLoads<K, V> {
     public final Set<K> skipped = new LinkedHashSet<>();
     public final Map<K, Throwable> failed = new LinkedHashMap<>();
   }
-
-  static <K> Set<K> uniqueKeys(Collection<? extends K> keys) {
-    Objects.requireNonNull(keys, "keys must not be null");
-    var unique = new LinkedHashSet<K>(Math.max(16, keys.size() * 2));
-    for (K key : keys) {
-      unique.add(Objects.requireNonNull(key, "keys must not contain null"));
-    }
-    return unique;
-  }
-
-  /** A key with the flight its loader must complete. */
-  public record Pending<K>(K key, Flight flight) {}
 
   /** Carries a batch loader's failure out of a fan-out task, so the fan-out fails fast. */
   private static final class BatchFailedException extends Exception {

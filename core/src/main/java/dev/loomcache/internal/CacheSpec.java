@@ -21,6 +21,7 @@ public final class CacheSpec {
           .option("batchWindow", Reader.DURATION, Loomcache::batchWindow)
           .option("maxBatchSize", Reader.INT, Loomcache::maxBatchSize)
           .option("maxConcurrentBatches", Reader.INT, Loomcache::maxConcurrentBatches)
+          .option("recordStats", Reader.BOOLEAN, Loomcache::recordStats)
           .build();
 
   private CacheSpec() {}

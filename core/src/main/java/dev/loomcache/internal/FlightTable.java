@@ -58,6 +58,15 @@ public final class FlightTable<K> {
    * @throws IllegalStateException if the calling thread owns the current flight for this key
    */
   public Claim claim(K key) {
+    Flight flight = claimFlight(key);
+    return new Claim(flight, flight.owner == Thread.currentThread());
+  }
+
+  /**
+   * {@link #claim} without the {@link Claim} object: the caller owns the returned flight exactly
+   * when its {@link Flight#owner} is the calling thread.
+   */
+  Flight claimFlight(K key) {
     Thread current = Thread.currentThread();
     for (;;) {
       Flight flight = flights.get(key);
@@ -65,7 +74,7 @@ public final class FlightTable<K> {
         Flight mine = new Flight(current, epoch.get());
         flight = flights.putIfAbsent(key, mine);
         if (flight == null) {
-          return new Claim(mine, true);
+          return mine;
         }
       }
       if (flight.owner == current) {
@@ -74,11 +83,11 @@ public final class FlightTable<K> {
                 + " thread; a loader must not read its own key");
       }
       if (isCurrent(flight)) {
-        return new Claim(flight, false);
+        return flight;
       }
       Flight mine = new Flight(current, epoch.get());
       if (flights.replace(key, flight, mine)) {
-        return new Claim(mine, true);
+        return mine;
       }
       // Someone else replaced or removed it first: look again.
     }

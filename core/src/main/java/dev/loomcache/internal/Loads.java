@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * {@link WritePath#finish}, which stores it (if still current) and completes the flight.
  *
  * <p>Design note. The owner story top to bottom is {@link #load} → {@link #claim} →
- * {@link #runLoader}; batches ({@link BatchLoad}) claim through {@link #claim} too and finish through
+ * {@link #runLoader}; batches ({@link BulkLoads}) claim through {@link #claimFlight} and finish through
  * the same {@link WritePath#finish}, so a key is never loaded twice at once whichever API asked for
  * it. An owner interrupted during a failing load {@linkplain Abandoned abandons} the flight: the
  * failure is its own, and the waiters go back to the table, where the first of them to claim a new
@@ -75,15 +75,31 @@ public final class Loads<K, V> {
    * @throws IllegalStateException if the calling thread owns the current flight of this key
    */
   Claim claim(K key) {
-    Claim claim = flights.claim(key);
-    if (claim.owned()) {
+    Flight flight = claimFlight(key);
+    return new Claim(flight, owns(flight));
+  }
+
+  /**
+   * {@link #claim} without the {@link Claim} object, for batches: the caller owns the returned
+   * flight exactly when {@link #owns} says so right after this call.
+   */
+  Flight claimFlight(K key) {
+    Flight flight = flights.claimFlight(key);
+    if (owns(flight)) {
       V present = l1.getIfPresent(key);
       if (present != null) {
-        writes.finish(key, claim.flight(), new Loaded(present), Ttl.NOT_STORED, true);
-        return new Claim(claim.flight(), false);
+        writes.finish(key, flight, new Loaded(present), Ttl.NOT_STORED, true);
       }
     }
-    return claim;
+    return flight;
+  }
+
+  /**
+   * Whether the calling thread owns {@code flight}, just claimed: it created it and it has not
+   * completed (a flight completed at once from L1 by {@link #claimFlight} is not owned).
+   */
+  static boolean owns(Flight flight) {
+    return flight.owner == Thread.currentThread() && !flight.isDone();
   }
 
   /**

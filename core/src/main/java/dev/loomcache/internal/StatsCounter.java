@@ -20,13 +20,31 @@ public final class StatsCounter {
   private final LongAdder batchTimeNanos = new LongAdder();
   private final LongAccumulator largestBatch = new LongAccumulator(Math::max, 0);
   private volatile LongConsumer batchSizeSink = size -> {};
+  private final boolean countReads;
+
+  /** Counters that count everything. */
+  public StatsCounter() {
+    this(true);
+  }
+
+  /**
+   * @param countReads whether hits, misses and coalesced callers are counted (the builder's
+   *     {@code recordStats})
+   */
+  public StatsCounter(boolean countReads) {
+    this.countReads = countReads;
+  }
 
   public void recordHit() {
-    hits.increment();
+    if (countReads) {
+      hits.increment();
+    }
   }
 
   public void recordMiss() {
-    misses.increment();
+    if (countReads) {
+      misses.increment();
+    }
   }
 
   void recordLoadSuccess(long nanos) {
@@ -40,7 +58,9 @@ public final class StatsCounter {
   }
 
   void recordCoalesced() {
-    coalesced.increment();
+    if (countReads) {
+      coalesced.increment();
+    }
   }
 
   void recordEviction() {

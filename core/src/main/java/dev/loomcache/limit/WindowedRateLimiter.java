@@ -87,9 +87,10 @@ final class WindowedRateLimiter implements RateLimiter {
     this.ban = ban;
     this.banNanos = ban == null ? 0 : ban.toNanos();
     this.ticker = ticker;
-    // No meters for the key store itself: the limiter's own meters say what matters.
+    // No meters and no read counters for the key store itself (a hit counter is a quarter of a
+    // decision's cost): the limiter's own meters say what matters.
     this.windows = Loomcache.newBuilder().name("ratelimit-" + name).maximumSize(maximumKeys)
-        .ticker(ticker).build();
+        .ticker(ticker).recordStats(false).build();
     this.meters = new DecisionMeters(name, registry);
   }
 

@@ -8,6 +8,7 @@ import dev.loomcache.dashboard.internal.CommandLine;
 import dev.loomcache.dashboard.internal.DemoCaches;
 import dev.loomcache.dashboard.internal.DemoConfig;
 import dev.loomcache.dashboard.internal.DemoShop;
+import dev.loomcache.dashboard.internal.LangChain4jPanel;
 import dev.loomcache.dashboard.internal.LatencyHistogram;
 import dev.loomcache.dashboard.internal.LowerTiers;
 import dev.loomcache.dashboard.internal.MetricsServlet;
@@ -295,7 +296,9 @@ public final class Dashboard implements AutoCloseable {
         var runner = new ScenarioRunner(caches, live, registry);
         List<Panel> panels = List.of(
             new TiersPanel(caches),
-            new AgentPanel(registry, new DemoShop(Duration.ofMillis(20), Duration.ofMillis(50))));
+            new AgentPanel(registry, new DemoShop(Duration.ofMillis(20), Duration.ofMillis(50))),
+            new LangChain4jPanel(registry,
+                new DemoShop(Duration.ofMillis(20), Duration.ofMillis(50))));
         closeLast.addAll(0, panels);
         var sampler = new Sampler(caches, live, history, interval);
 

@@ -194,6 +194,58 @@ class DashboardBrowserTest {
   }
 
   @Test
+  void langChain4jPanel_runFromThePage_showsEachToolsHitsTheWriteAndTheLoop() throws Exception {
+    var wait = new WebDriverWait(browser, WAIT);
+    browser.get(dashboard.uri().toString());
+    wait.until(ExpectedConditions.elementToBeClickable(By.id("langchain4j-shopping")));
+    assertThat(browser.findElement(By.id("langchain4j-summary")).getText())
+        .contains("real LangChain4j AiServices agent");
+
+    // The shopping conversation: two searches (one hit), cart reads around an invalidating write.
+    browser.findElement(By.id("langchain4j-shopping")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("langchain4j-events"),
+        "The model answered: Added sku-1 to your cart."));
+    String log = browser.findElement(By.id("langchain4j-events")).getText();
+    assertThat(log)
+        .contains("[cached] searchProducts {\"query\":\"running shoes\"} → served from the cache")
+        .contains("[invalidated] addToCart {\"userId\":\"user-1\",\"sku\":\"sku-1\"} → ran the tool")
+        .containsPattern("\\[executed\\] getCart \\{\"userId\":\"user-1\"\\} → ran the tool"
+            + " \\([0-9.]+ ms\\): user-1: \\[sku-1\\]");
+    assertThat(toolRow("searchProducts")).isEqualTo(List.of("2", "1", "1", "0", "0", "0", "0", "1"));
+    assertThat(toolRow("getCart")).isEqualTo(List.of("3", "1", "2", "0", "0", "0", "0", "2"));
+    assertThat(toolRow("addToCart")).isEqualTo(List.of("1", "0", "0", "1", "0", "0", "0", "1"));
+
+    // The looping conversation: the fourth identical read trips the detector, raised each time.
+    browser.findElement(By.id("langchain4j-loop-raise")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("langchain4j-events"),
+        "The model answered: I keep reading the same cart."));
+    assertThat(browser.findElement(By.id("langchain4j-events")).getText())
+        .contains("[raised] getCart {\"userId\":\"user-2\"} → loop REPEAT detected");
+    // 3 + 6 calls; hits 1 + 2; misses 2 + 1; 3 loops raised; 3 shop reads.
+    assertThat(toolRow("getCart")).isEqualTo(List.of("9", "3", "3", "0", "3", "0", "3", "3"));
+    assertThat(browser.findElement(By.id("langchain4j-error")).isDisplayed()).isFalse();
+
+    Path screenshot = target.resolve("dashboard-langchain4j.png");
+    WebElement section = browser.findElement(By.id("langchain4j-section"));
+    browser.executeScript("arguments[0].scrollIntoView(true);", section);
+    byte[] png = section.getScreenshotAs(OutputType.BYTES);
+    Files.write(screenshot, png);
+    assertThat(png).startsWith(0x89, 'P', 'N', 'G');
+  }
+
+  /**
+   * The counters of one row of the LangChain4j tools table, without the tool's name cell, read in
+   * one script: the page redraws the table every few seconds, which would leave element references
+   * taken one by one stale.
+   */
+  private static List<String> toolRow(String tool) {
+    Object cells = browser.executeScript("return Array.from(document.querySelectorAll("
+        + "'#langchain4j-tools tr[data-tool=\"' + arguments[0] + '\"] td'))"
+        + ".slice(1).map(td => td.textContent.trim());", tool);
+    return ((List<?>) cells).stream().map(String::valueOf).toList();
+  }
+
+  @Test
   void layout_at1366And390PixelsWide_nothingIsWiderThanTheViewportOrItsCard() throws Exception {
     var wait = new WebDriverWait(browser, WAIT);
     viewport(1366, 900);
@@ -208,6 +260,11 @@ class DashboardBrowserTest {
     browser.findElement(By.id("agent-shopping")).click();
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("agent-panel"),
         "add_to_cart invalidated"));
+    // The LangChain4j panel's widest content: its per-tool table and a raised loop's message.
+    wait.until(ExpectedConditions.elementToBeClickable(By.id("langchain4j-loop-raise")));
+    browser.findElement(By.id("langchain4j-loop-raise")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("langchain4j-events"),
+        "[raised]"));
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("tiers-table"),
         DEEP_DATA_FOLDER));
     wait.until(d -> !d.findElements(By.cssSelector("#chart-latency polyline")).isEmpty());

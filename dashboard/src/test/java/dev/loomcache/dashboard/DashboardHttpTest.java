@@ -80,7 +80,7 @@ class DashboardHttpTest {
     Map<String, Object> info = api.get("api/info").json();
     assertThat(info.get("virtualThread")).isEqualTo(true);
     assertThat(info.get("cache")).isEqualTo("products");
-    assertThat(list(info.get("panels"))).containsExactly("tiers", "agent");
+    assertThat(list(info.get("panels"))).containsExactly("tiers", "agent", "langchain4j");
   }
 
   @Test
@@ -363,6 +363,32 @@ class DashboardHttpTest {
     Map<String, Object> cycle = api.post("api/panels/agent/cycle-raise").json();
     assertThat(kinds(cycle)).containsExactly("session", "executed", "executed", "cached", "raised");
     assertThat(texts(cycle).getLast()).contains("CYCLE at search_products");
+  }
+
+  @Test
+  void langChain4jShopping_post_realAgentLoopThroughTheCache() throws Exception {
+    Map<String, Object> result = api.post("api/panels/langchain4j/shopping").json();
+    assertThat(kinds(result)).containsExactly("session", "executed", "cached", "executed",
+        "cached", "invalidated", "executed", "answer");
+    assertThat(texts(result).get(2))
+        .startsWith("searchProducts {\"query\":\"running shoes\"} → served from the cache");
+    assertThat(list(result.get("modelRead")).getLast()).asString().endsWith(": [sku-1]");
+    assertThat(number(result, "session", "hits")).isEqualTo(2);
+
+    Map<String, Object> loop = api.post("api/panels/langchain4j/loop-raise", "calls", "5").json();
+    assertThat(kinds(loop)).containsExactly("session", "executed", "cached", "cached", "raised",
+        "raised", "answer");
+
+    Map<String, Object> status = api.get("api/panels/langchain4j").json();
+    Map<String, Object> getCart = list(status.get("tools")).stream().map(Api::map)
+        .filter(t -> "getCart".equals(t.get("tool"))).findFirst().orElseThrow();
+    assertThat(getCart).containsEntry("calls", 8L).containsEntry("hits", 3L)
+        .containsEntry("misses", 3L).containsEntry("raised", 2L).containsEntry("shopCalls", 3L);
+    assertThat(api.get("metrics").body())
+        .contains("agent_tool_calls_total{cache=\"langchain4j\"} 11.0");
+    Answer unknown = api.post("api/panels/langchain4j/dance");
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.error()).contains("no action 'dance'");
   }
 
   @Test

@@ -88,6 +88,38 @@ final class Charts {
       }
       charts.put("memory", chart.toSvg());
     }
+    List<Measurement> springHits = results.of(Report.SPRING_HIT_PATH);
+    if (!springHits.isEmpty()) {
+      var chart = SvgBarChart
+          .titled("Spring @Cacheable hits: throughput as a ratio to CaffeineCacheManager")
+          .subtitle("the same bean behind Spring's proxy, 1,000 present ids; higher is better")
+          .series("1 thread", "2 threads")
+          .reference(1.0, "CaffeineCacheManager");
+      for (Measurement m : springHits) {
+        String baseline = Tables.springBaseline(m.id());
+        chart.category(m.subject(),
+            ratioOf(results, m, Report.SPRING_HIT_PATH, baseline, "threads1.opsPerSecond"),
+            ratioOf(results, m, Report.SPRING_HIT_PATH, baseline, "threads2.opsPerSecond"))
+            .notes(absolute(m, "threads1.nsPerOp", 1, "ns/op"),
+                absolute(m, "threads2.nsPerOp", 1, "ns/op"));
+      }
+      charts.put("spring-hit-path", chart.toSvg());
+    }
+    List<Measurement> springStampede = results.of(Report.SPRING_STAMPEDE);
+    if (!springStampede.isEmpty()) {
+      var chart = SvgBarChart
+          .titled("Spring @Cacheable(sync = true) stampede: time as a ratio to CaffeineCacheManager")
+          .subtitle("10,000 virtual threads, 100 missing ids, 20 ms method; lower is better")
+          .series("wall time", "p99 wait")
+          .reference(1.0, "CaffeineCacheManager");
+      for (Measurement m : springStampede) {
+        chart.category(m.subject(),
+            ratioOf(results, m, Report.SPRING_STAMPEDE, Report.SPRING_BASELINE, "wallMillis"),
+            ratioOf(results, m, Report.SPRING_STAMPEDE, Report.SPRING_BASELINE, "p99WaitMillis"))
+            .notes(absolute(m, "wallMillis", 1, "ms"), absolute(m, "p99WaitMillis", 1, "ms"));
+      }
+      charts.put("spring-stampede", chart.toSvg());
+    }
     return charts;
   }
 

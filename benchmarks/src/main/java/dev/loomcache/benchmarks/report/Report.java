@@ -27,6 +27,8 @@ public final class Report {
   public static final String BATCHING = "batching";
   public static final String BATCH_LATENCY = "batchLatency";
   public static final String MEMORY = "memory";
+  public static final String SPRING_HIT_PATH = "springHitPath";
+  public static final String SPRING_STAMPEDE = "springStampede";
 
   /** The baseline subject of each benchmark's ratios. */
   public static final String HIT_BASELINE = "caffeine_get";
@@ -34,6 +36,13 @@ public final class Report {
   public static final String BATCH_BASELINE = "dataloader_loadMany_dispatch";
   public static final String BATCH_CAFFEINE = "caffeine_getAll";
   public static final String MEMORY_BASELINE = "CAFFEINE";
+  /** Spring: {@code CaffeineCacheManager} is the baseline of both Spring benchmarks. */
+  public static final String SPRING_BASELINE = "CAFFEINE";
+  /** The Spring hit path's subjects: {@code <manager>_<method>}. */
+  public static final String SPRING_LOOMCACHE_HIT = "loomcache_cacheableHit";
+  public static final String SPRING_CAFFEINE_HIT = "caffeine_cacheableHit";
+  public static final String SPRING_LOOMCACHE_SYNC_HIT = "loomcache_cacheableSyncHit";
+  public static final String SPRING_CAFFEINE_SYNC_HIT = "caffeine_cacheableSyncHit";
 
   private Report() {}
 

@@ -5,6 +5,7 @@ import static dev.loomcache.benchmarks.report.Report.fmt;
 import static dev.loomcache.benchmarks.report.Report.ratio;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -143,6 +144,48 @@ final class Tables {
       }
     }
 
+    List<Measurement> springHits = results.of(Report.SPRING_HIT_PATH);
+    if (!springHits.isEmpty()) {
+      section(md, "7. Spring @Cacheable hits through the proxy (JMH)",
+          chartFiles.get("spring-hit-path"));
+      md.append("Ratios are throughput over CaffeineCacheManager's for the same annotation"
+          + " (its ns/op over this row's): higher is better.\n\n"
+          + "| subject | 1 thread, ns/op | × CaffeineCacheManager | 2 threads, ns/op"
+          + " | × CaffeineCacheManager | configuration |\n|---|---:|---:|---:|---:|---|\n");
+      for (Measurement m : springHits) {
+        String baseline = springBaseline(m.id());
+        double one = m.figure("threads1.nsPerOp");
+        double two = m.figure("threads2.nsPerOp");
+        row(md, m.subject(),
+            fmt(one) + " ± " + fmt(m.figure("threads1.errorNsPerOp")),
+            fmt(ratio(results.figure(Report.SPRING_HIT_PATH, baseline, "threads1.nsPerOp"), one)),
+            fmt(two) + " ± " + fmt(m.figure("threads2.errorNsPerOp")),
+            fmt(ratio(results.figure(Report.SPRING_HIT_PATH, baseline, "threads2.nsPerOp"), two)),
+            m.configuration());
+      }
+    }
+
+    List<Measurement> springStampede = results.of(Report.SPRING_STAMPEDE);
+    if (!springStampede.isEmpty()) {
+      section(md, "8. Spring @Cacheable(sync = true) stampede (harness)",
+          chartFiles.get("spring-stampede"));
+      md.append("| manager | method calls | wall, ms | × ideal | × CaffeineCacheManager"
+          + " | p50 wait, ms | p99 wait, ms | × CaffeineCacheManager | configuration |\n"
+          + "|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+      for (Measurement m : springStampede) {
+        double wall = m.figure("wallMillis");
+        double p99 = m.figure("p99WaitMillis");
+        double min = m.figure("methodCallsMin");
+        double max = m.figure("methodCallsMax");
+        row(md, m.subject(), min == max ? count(min) : count(min) + "–" + count(max), fmt(wall),
+            fmt(ratio(wall, m.figure("loadMillis"))),
+            ratioTo(results, Report.SPRING_STAMPEDE, Report.SPRING_BASELINE, "wallMillis", wall),
+            fmt(m.figure("p50WaitMillis")), fmt(p99),
+            ratioTo(results, Report.SPRING_STAMPEDE, Report.SPRING_BASELINE, "p99WaitMillis", p99),
+            m.configuration());
+      }
+    }
+
     Map<String, String> failures = results.failures();
     if (!failures.isEmpty()) {
       md.append("\n## Failed to run\n\n");
@@ -175,6 +218,8 @@ final class Tables {
       String figure = "threads" + threads + ".opsPerSecond";
       for (String[] pair : new String[][] {
           {"loomcache_get", "Loomcache get", "caffeine_get", "Caffeine get"},
+          {"loomcache_noStats_get", "Loomcache get, recordStats(false)", "caffeine_get",
+              "Caffeine get"},
           {"loomcache_get", "Loomcache get", "caffeine_stats_get", "Caffeine get, recordStats"},
           {"loomcache_get", "Loomcache get", "concurrentHashMap_get", "ConcurrentHashMap get"},
           {"loomcache_defaultTtl_get", "Loomcache get, default TTL",
@@ -219,12 +264,35 @@ final class Tables {
           ratio(results.figure(Report.MEMORY, "LOOMCACHE", "totalBytesPerEntry"),
               results.figure(Report.MEMORY, rival[0], "totalBytesPerEntry")), "lower");
     }
+    for (int threads : new int[] {1, 2}) {
+      String figure = "threads" + threads + ".nsPerOp";
+      for (String[] pair : new String[][] {
+          {Report.SPRING_LOOMCACHE_HIT, Report.SPRING_CAFFEINE_HIT, "@Cacheable"},
+          {Report.SPRING_LOOMCACHE_SYNC_HIT, Report.SPRING_CAFFEINE_SYNC_HIT,
+              "@Cacheable(sync = true)"}}) {
+        // throughput from average times: the rival's ns/op over ours
+        headline(md, "Spring " + pair[2] + " hit, " + threads + " thread"
+                + (threads == 1 ? "" : "s") + ": Loomcache manager vs CaffeineCacheManager",
+            ratio(results.figure(Report.SPRING_HIT_PATH, pair[1], figure),
+                results.figure(Report.SPRING_HIT_PATH, pair[0], figure)), "higher");
+      }
+    }
+    headline(md, "Spring @Cacheable(sync = true) stampede wall time vs CaffeineCacheManager",
+        ratio(results.figure(Report.SPRING_STAMPEDE, "LOOMCACHE", "wallMillis"),
+            results.figure(Report.SPRING_STAMPEDE, Report.SPRING_BASELINE, "wallMillis")),
+        "lower");
     md.append('\n');
     for (String chart : charts) {
       md.append("![").append(chart).append("](").append(pathStem).append('-').append(chart)
           .append(".svg)\n");
     }
     return md.toString();
+  }
+
+  /** The CaffeineCacheManager subject measured with the same annotation as {@code id}. */
+  static String springBaseline(String id) {
+    return Report.SPRING_BASELINE.toLowerCase(Locale.ROOT)
+        + id.substring(id.indexOf('_'));
   }
 
   /** {@code value} as a ratio to the baseline's figure of the same name. */

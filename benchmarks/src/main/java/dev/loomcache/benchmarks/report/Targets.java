@@ -6,6 +6,8 @@ import static dev.loomcache.benchmarks.report.Report.COLLATERAL;
 import static dev.loomcache.benchmarks.report.Report.HIT_PATH;
 import static dev.loomcache.benchmarks.report.Report.MEMORY;
 import static dev.loomcache.benchmarks.report.Report.PINNING;
+import static dev.loomcache.benchmarks.report.Report.SPRING_HIT_PATH;
+import static dev.loomcache.benchmarks.report.Report.SPRING_STAMPEDE;
 import static dev.loomcache.benchmarks.report.Report.STAMPEDE;
 import static dev.loomcache.benchmarks.report.Report.count;
 import static dev.loomcache.benchmarks.report.Report.fmt;
@@ -18,7 +20,8 @@ import java.util.function.DoublePredicate;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The performance targets of {@code DESIGN.md}, checked against one run. A target whose figures are
+ * The performance targets of {@code DESIGN.md} (and, for Spring, of issue 17), checked against one
+ * run. A target whose figures are
  * missing (the benchmark failed or was not run) is reported as not measured, never as met.
  */
 public final class Targets {
@@ -36,6 +39,7 @@ public final class Targets {
   static final double BATCH_KEYS_PER_SECOND = 5e6;
   static final double BATCH_ADDED_MILLIS = 1;
   static final double MEMORY_BYTES_PER_ENTRY = 165;
+  static final double SPRING_HIT_RATIO = 1.0;
 
   private Targets() {}
 
@@ -64,6 +68,8 @@ public final class Targets {
       String label = threads + (threads == 1 ? " thread" : " threads");
       checks.add(hitRatio(results, "hit path, no TTL, " + label, "loomcache_get",
           Report.HIT_BASELINE, "Caffeine get", HIT_RATIO, figure));
+      checks.add(hitRatio(results, "hit path, no TTL, " + label + " (statistics off on both sides)",
+          "loomcache_noStats_get", Report.HIT_BASELINE, "Caffeine get", HIT_RATIO, figure));
       checks.add(hitRatio(results, "hit path, no TTL, " + label + " (statistics on both sides)",
           "loomcache_get", "caffeine_stats_get", "Caffeine get with recordStats", HIT_RATIO,
           figure));
@@ -135,6 +141,27 @@ public final class Targets {
     double bytes = results.figure(MEMORY, "LOOMCACHE", "totalBytesPerEntry");
     checks.add(new Check("memory", "≤ " + count(MEMORY_BYTES_PER_ENTRY) + " B/entry (1M entries)",
         fmt(bytes) + " B/entry", verdict(bytes, v -> v <= MEMORY_BYTES_PER_ENTRY)));
+    for (int threads : new int[] {1, 2}) {
+      String figure = "threads" + threads + ".nsPerOp";
+      String label = threads + (threads == 1 ? " thread" : " threads");
+      checks.add(springHitRatio(results, "Spring @Cacheable hit, " + label,
+          Report.SPRING_LOOMCACHE_HIT, Report.SPRING_CAFFEINE_HIT, figure));
+      checks.add(springHitRatio(results, "Spring @Cacheable(sync = true) hit, " + label,
+          Report.SPRING_LOOMCACHE_SYNC_HIT, Report.SPRING_CAFFEINE_SYNC_HIT, figure));
+    }
+    double methodMin = results.figure(SPRING_STAMPEDE, "LOOMCACHE", "methodCallsMin");
+    double methodMax = results.figure(SPRING_STAMPEDE, "LOOMCACHE", "methodCallsMax");
+    double springKeys = results.figure(SPRING_STAMPEDE, "LOOMCACHE", "keys");
+    double springWall = results.figure(SPRING_STAMPEDE, "LOOMCACHE", "wallMillis");
+    double caffeineWall = results.figure(SPRING_STAMPEDE, Report.SPRING_BASELINE, "wallMillis");
+    checks.add(new Check("Spring @Cacheable(sync = true) stampede",
+        "method calls = distinct keys (" + count(springKeys) + ")",
+        (methodMin == methodMax ? count(methodMin) : count(methodMin) + "–" + count(methodMax))
+            + "; wall " + fmt(springWall) + " ms vs " + fmt(caffeineWall)
+            + " ms with CaffeineCacheManager (medians of rounds)",
+        Double.isNaN(methodMin) || Double.isNaN(springKeys)
+            ? null
+            : methodMin == springKeys && methodMax == springKeys));
     return checks;
   }
 
@@ -146,6 +173,17 @@ public final class Targets {
     return new Check(benchmark, "≥ " + target + "× " + rivalLabel,
         fmt(ratio) + "× (" + fmt(mine / 1e6) + " vs " + fmt(theirs / 1e6) + " M ops/s)",
         verdict(ratio, r -> r >= target));
+  }
+
+  /** Throughput ratio from average times: the rival's ns/op over ours, so higher is better. */
+  private static Check springHitRatio(Results results, String benchmark, String ours,
+      String rival, String figure) {
+    double mine = results.figure(SPRING_HIT_PATH, ours, figure);
+    double theirs = results.figure(SPRING_HIT_PATH, rival, figure);
+    double ratio = theirs / mine;
+    return new Check(benchmark, "≥ " + SPRING_HIT_RATIO + "× CaffeineCacheManager (same proxy)",
+        fmt(ratio) + "× (" + fmt(mine) + " vs " + fmt(theirs) + " ns/op)",
+        verdict(ratio, r -> r >= SPRING_HIT_RATIO));
   }
 
   private static @Nullable Boolean verdict(

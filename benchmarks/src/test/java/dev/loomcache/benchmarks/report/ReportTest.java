@@ -85,6 +85,91 @@ class ReportTest {
         .contains("[results/2000-01-01.md](results/2000-01-01.md)");
   }
 
+  /** Spring: Loomcache's manager 40 vs 50 ns/op (1.25×) on one thread, 60 vs 50 on two. */
+  private static Results springSample() {
+    var results = new Results().meta("date", "2000-01-01").meta("mode", "quick");
+    for (String method : new String[] {"cacheableHit", "cacheableSyncHit"}) {
+      results.add(new Measurement(Report.SPRING_HIT_PATH, "loomcache_" + method,
+          "Loomcache manager, " + method, "ours",
+          Map.of("threads1.nsPerOp", 40.0, "threads2.nsPerOp", 60.0,
+              "threads1.opsPerSecond", 25e6, "threads2.opsPerSecond", 2 * 1e9 / 60), Map.of()));
+      results.add(new Measurement(Report.SPRING_HIT_PATH, "caffeine_" + method,
+          "CaffeineCacheManager, " + method, "theirs",
+          Map.of("threads1.nsPerOp", 50.0, "threads2.nsPerOp", 50.0,
+              "threads1.opsPerSecond", 20e6, "threads2.opsPerSecond", 40e6), Map.of()));
+    }
+    results.add(new Measurement(Report.SPRING_STAMPEDE, "LOOMCACHE", "Loomcache manager", "ours",
+        Map.of("methodCallsMin", 100.0, "methodCallsMax", 100.0, "keys", 100.0,
+            "loadMillis", 20.0, "wallMillis", 30.0, "p50WaitMillis", 25.0,
+            "p99WaitMillis", 29.0), Map.of()));
+    results.add(new Measurement(Report.SPRING_STAMPEDE, Report.SPRING_BASELINE,
+        "CaffeineCacheManager", "theirs",
+        Map.of("methodCallsMin", 100.0, "methodCallsMax", 100.0, "keys", 100.0,
+            "loadMillis", 20.0, "wallMillis", 60.0, "p50WaitMillis", 40.0,
+            "p99WaitMillis", 58.0), Map.of()));
+    return results;
+  }
+
+  @Test
+  void check_springRun_judgesHitRatiosAsThroughputAndStampedeCalls() {
+    Map<String, String> verdicts = new LinkedHashMap<>();
+    Map<String, String> measured = new LinkedHashMap<>();
+    for (Targets.Check check : Targets.check(springSample())) {
+      verdicts.put(check.benchmark() + ": " + check.target(), check.verdict());
+      measured.put(check.benchmark(), check.measured());
+    }
+    assertThat(verdicts)
+        .containsEntry("Spring @Cacheable hit, 1 thread: ≥ 1.0× CaffeineCacheManager (same proxy)",
+            "met")
+        .containsEntry("Spring @Cacheable hit, 2 threads: ≥ 1.0× CaffeineCacheManager"
+            + " (same proxy)", "missed")
+        .containsEntry("Spring @Cacheable(sync = true) hit, 1 thread: ≥ 1.0×"
+            + " CaffeineCacheManager (same proxy)", "met")
+        .containsEntry("Spring @Cacheable(sync = true) stampede: method calls = distinct keys"
+            + " (100)", "met")
+        .containsEntry("hit path, no TTL, 1 thread: ≥ 0.9× Caffeine get", "not measured");
+    assertThat(measured.get("Spring @Cacheable hit, 1 thread"))
+        .isEqualTo("1.25× (40.0 vs 50.0 ns/op)");
+    assertThat(measured.get("Spring @Cacheable(sync = true) stampede"))
+        .isEqualTo("100; wall 30.0 ms vs 60.0 ms with CaffeineCacheManager (medians of rounds)");
+  }
+
+  @Test
+  void check_springStampedeWithExtraCalls_isMissed() {
+    var results = new Results();
+    results.add(new Measurement(Report.SPRING_STAMPEDE, "LOOMCACHE", "Loomcache manager", "ours",
+        Map.of("methodCallsMin", 100.0, "methodCallsMax", 101.0, "keys", 100.0), Map.of()));
+    assertThat(Targets.check(results))
+        .filteredOn(c -> c.benchmark().equals("Spring @Cacheable(sync = true) stampede"))
+        .singleElement()
+        .satisfies(c -> assertThat(c.verdict()).isEqualTo("missed"))
+        .satisfies(c -> assertThat(c.measured()).startsWith("100–101;"));
+  }
+
+  @Test
+  void write_springRun_writesTheirTablesChartsAndHeadlines(@TempDir Path dir) throws Exception {
+    List<Path> files = Report.write(springSample(), dir, "2000-01-01");
+    assertThat(files).extracting(p -> p.getFileName().toString()).containsExactlyInAnyOrder(
+        "2000-01-01.json", "2000-01-01.md", "2000-01-01-spring-hit-path.svg",
+        "2000-01-01-spring-stampede.svg");
+    String md = Files.readString(dir.resolve("2000-01-01.md"));
+    assertThat(md)
+        .contains("## 7. Spring @Cacheable hits through the proxy (JMH)")
+        .contains("| Loomcache manager, cacheableHit | 40.0 ± n/a | 1.25 | 60.0 ± n/a | 0.833 |")
+        .contains("| CaffeineCacheManager, cacheableSyncHit | 50.0 ± n/a | 1.00 | 50.0 ± n/a"
+            + " | 1.00 |")
+        .contains("## 8. Spring @Cacheable(sync = true) stampede (harness)")
+        .contains("| Loomcache manager | 100 | 30.0 | 1.50 | 0.500 | 25.0 | 29.0 | 0.500 | ours |");
+    String summary = Report.summary(springSample(), "results/2000-01-01");
+    assertThat(summary)
+        .contains("| Spring @Cacheable hit, 1 thread: Loomcache manager vs CaffeineCacheManager"
+            + " | 1.25× | higher |")
+        .contains("| Spring @Cacheable(sync = true) stampede wall time vs CaffeineCacheManager"
+            + " | 0.500× | lower |");
+    String chart = Files.readString(dir.resolve("2000-01-01-spring-hit-path.svg"));
+    assertThat(chart).contains("CaffeineCacheManager").contains("1.25");
+  }
+
   @Test
   void fmt_numbers_threeSignificantDigitsOrNa() {
     assertThat(Report.fmt(Double.NaN)).isEqualTo("n/a");

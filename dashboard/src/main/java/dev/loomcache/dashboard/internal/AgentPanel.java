@@ -234,7 +234,7 @@ public final class AgentPanel implements Panel {
     log.add(event);
   }
 
-  private static Map<String, Object> stats(AgentStats stats) {
+  static Map<String, Object> stats(AgentStats stats) {
     var json = new LinkedHashMap<String, Object>();
     json.put("calls", stats.calls());
     json.put("hits", stats.hits());

@@ -341,59 +341,83 @@ async function refreshTiers() {
   container.replaceChildren(...parts);
 }
 
-// The agent panel renders what the server describes: its actions as buttons, its statistics as a
-// table and its events as a log, so the page needs no change when the agent module adds more. The
-// buttons are built once (refreshing them would swap them under the user's pointer); the rest
-// follows every refresh.
-let agentActionsShown = '';
+// The action panels (agent, langchain4j) render what the server describes: their actions as
+// buttons, their statistics as chips, a per-tool table when the panel has one, and their events
+// as a log, so the page needs no change when a panel adds more. Every element id starts with the
+// panel's id ('agent-shopping', 'langchain4j-tools'). The buttons are built once (refreshing them
+// would swap them under the user's pointer); the rest follows every refresh.
+const actionsShown = {};
+const TOOL_COLUMNS = [['tool', 'tool'], ['calls', 'calls'], ['hits', 'hits'], ['misses', 'misses'],
+  ['invalidations', 'invali\u00addations'], ['loopDetections', 'loops'],
+  ['shortCircuits', 'short-circuits'], ['raised', 'raised'], ['shopCalls', 'shop calls']];
 
-async function refreshAgent() {
-  const container = $('agent-panel');
+function toolsTable(panel, tools) {
+  const head = element('tr', {}, ...TOOL_COLUMNS.map(([, label]) => element('th', { text: label })));
+  const rows = tools.map((t) => element('tr', { 'data-tool': t.tool }, ...TOOL_COLUMNS.map(([key, label]) => {
+    const cell = key === 'tool'
+      ? element('td', { class: 'tier-name' }, element('b', { text: t.tool }),
+        element('span', { class: 'tier-detail', text: t.policy || '' }))
+      : element('td', { text: number(t[key]) });
+    cell.setAttribute('data-label', label);
+    return cell;
+  })));
+  return element('table', { id: panel + '-tools', class: 'stack' }, element('thead', {}, head),
+    element('tbody', {}, ...rows));
+}
+
+async function refreshActionPanel(panel) {
+  const container = $(panel + '-panel');
   let status;
   try {
-    status = await api('panels/agent');
+    status = await api('panels/' + panel);
   } catch (e) {
-    showError('agent-error', e.message);
+    showError(panel + '-error', e.message);
     return;
   }
-  if (!status.available) { agentActionsShown = ''; unavailable(container, status); return; }
-  if (!$('agent-actions')) {
+  if (!status.available) { actionsShown[panel] = ''; unavailable(container, status); return; }
+  if (!$(panel + '-actions')) {
     container.className = '';
-    container.replaceChildren(element('p', { id: 'agent-summary', class: 'muted' }),
-      element('p', { id: 'agent-actions' }), element('p', { id: 'agent-stats', class: 'chips' }),
-      element('ol', { id: 'agent-events', class: 'events' }));
+    container.replaceChildren(element('p', { id: panel + '-summary', class: 'muted' }),
+      element('p', { id: panel + '-actions', class: 'actions' }),
+      element('p', { id: panel + '-stats', class: 'chips' }),
+      element('div', { id: panel + '-table' }),
+      element('ol', { id: panel + '-events', class: 'events' }));
   }
-  $('agent-summary').textContent = status.summary || '';
+  $(panel + '-summary').textContent = status.summary || '';
   const actions = JSON.stringify(status.actions || []);
-  if (actions !== agentActionsShown) {
-    agentActionsShown = actions;
-    $('agent-actions').replaceChildren(...(status.actions || []).flatMap((action) => {
-      const button = element('button', { type: 'button', id: 'agent-' + action.id, text: action.label });
-      button.addEventListener('click', () => runAgentAction(action));
+  if (actions !== actionsShown[panel]) {
+    actionsShown[panel] = actions;
+    $(panel + '-actions').replaceChildren(...(status.actions || []).flatMap((action) => {
+      const button = element('button', { type: 'button', id: panel + '-' + action.id, text: action.label });
+      button.addEventListener('click', () => runPanelAction(panel, action));
       return [button, ' '];
     }));
   }
-  $('agent-stats').replaceChildren(...Object.entries(status.stats || {}).map(([k, v]) =>
+  $(panel + '-stats').replaceChildren(...Object.entries(status.stats || {}).map(([k, v]) =>
     element('span', { class: 'chip' }, k + ' ', element('b', { text: number(v) }))));
-  const events = $('agent-events');
+  $(panel + '-table').replaceChildren(...(status.tools ? [toolsTable(panel, status.tools)] : []));
+  const events = $(panel + '-events');
   events.replaceChildren(...(status.events || []).map((e) =>
     element('li', { class: 'event-' + e.kind, text: e.time + ' [' + e.kind + '] ' + e.text })));
   events.scrollTop = events.scrollHeight;
 }
 
-async function runAgentAction(action) {
-  const buttons = document.querySelectorAll('#agent-actions button');
+async function runPanelAction(panel, action) {
+  const buttons = document.querySelectorAll('#' + panel + '-actions button');
   buttons.forEach((b) => { b.disabled = true; });
-  showError('agent-error', '');
+  showError(panel + '-error', '');
   try {
-    await api('panels/agent/' + action.id, {});
+    await api('panels/' + panel + '/' + action.id, {});
   } catch (e) {
-    showError('agent-error', e.message);
+    showError(panel + '-error', e.message);
   } finally {
     buttons.forEach((b) => { b.disabled = false; });
   }
-  refreshAgent();
+  refreshActionPanel(panel);
 }
+
+const refreshAgent = () => refreshActionPanel('agent');
+const refreshLangChain4j = () => refreshActionPanel('langchain4j');
 
 // ---- start --------------------------------------------------------------------------------------
 
@@ -404,7 +428,9 @@ document.addEventListener('DOMContentLoaded', () => {
   loadScenarios();
   refreshTiers();
   refreshAgent();
+  refreshLangChain4j();
   connectLive();
   setInterval(refreshTiers, 3000);
   setInterval(refreshAgent, 3000);
+  setInterval(refreshLangChain4j, 3000);
 });
