@@ -84,7 +84,7 @@ public final class Loomcache<K, V> {
    * <p>Keys: {@code name}, {@code maximumSize}, {@code maximumWeight} (then set a
    * {@link #weigher(Weigher)} on the returned builder), {@code defaultTtl},
    * {@code expireAfterAccess}, {@code batchWindow}, {@code maxBatchSize},
-   * {@code maxConcurrentBatches}. Durations are written {@code 500ms},
+   * {@code maxConcurrentBatches}, {@code recordStats}. Durations are written {@code 500ms},
    * {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d} or in ISO-8601 ({@code PT30S}). Whitespace
    * around keys and values is ignored; blank text gives a builder with every option at its
    * default. Options set by the spec count as set: calling their setter again throws

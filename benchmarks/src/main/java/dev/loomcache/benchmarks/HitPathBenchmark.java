@@ -68,14 +68,9 @@ public class HitPathBenchmark {
       new String[] {"loomcache_expireAfterAccess_get", "Loomcache get, expireAfterAccess",
           "Loomcache.newBuilder().maximumSize(2^17).expireAfterAccess(1h); get(k, loader): Caffeine's"
               + " access expiry on the coarse clock"},
-      new String[] {"loomcache_weigher_get", "Loomcache get, weigher",
-          "Loomcache.newBuilder().maximumWeight(2^17).weigher((k, v) -> 1); get(k, loader)"},
       new String[] {"caffeine_expireAfterAccess_get", "Caffeine get, expireAfterAccess + stats",
           "Caffeine maximumSize(2^17) + expireAfterAccess(1h) + recordStats(); get(k, fn): the"
               + " rival for the expireAfterAccess target"},
-      new String[] {"caffeine_weigher_get", "Caffeine get, weigher + stats",
-          "Caffeine maximumWeight(2^17) + weigher((k, v) -> 1) + recordStats(); get(k, fn): the"
-              + " rival for the weigher target"},
       new String[] {"caffeine_get", "Caffeine get",
           "Caffeine.newBuilder().maximumSize(2^17); get(k, fn) (the baseline)"},
       new String[] {"caffeine_stats_get", "Caffeine get, recordStats",
@@ -108,9 +103,7 @@ public class HitPathBenchmark {
   private @Nullable Cache<Integer, Integer> loomcacheTtl;
   private @Nullable Cache<Integer, Integer> loomcachePerCall;
   private @Nullable Cache<Integer, Integer> loomcacheAccess;
-  private @Nullable Cache<Integer, Integer> loomcacheWeigher;
   private com.github.benmanes.caffeine.cache.@Nullable Cache<Integer, Integer> caffeineAccess;
-  private com.github.benmanes.caffeine.cache.@Nullable Cache<Integer, Integer> caffeineWeigher;
   private com.github.benmanes.caffeine.cache.@Nullable Cache<Integer, Integer> caffeineStats;
   private com.github.benmanes.caffeine.cache.@Nullable Cache<Integer, Integer> caffeineWrite;
   private com.github.benmanes.caffeine.cache.@Nullable Cache<Integer, Integer> caffeine;
@@ -164,20 +157,10 @@ public class HitPathBenchmark {
             .build();
         fill(keys, loomcacheAccess::put);
       }
-      case "loomcache_weigher_get" -> {
-        loomcacheWeigher = Loomcache.newBuilder().maximumWeight(MAXIMUM_SIZE)
-            .weigher((Integer k, Integer v) -> 1).build();
-        fill(keys, loomcacheWeigher::put);
-      }
       case "caffeine_expireAfterAccess_get" -> {
         caffeineAccess = Caffeine.newBuilder().maximumSize(MAXIMUM_SIZE)
             .expireAfterAccess(HOUR).recordStats().build();
         fill(keys, caffeineAccess::put);
-      }
-      case "caffeine_weigher_get" -> {
-        caffeineWeigher = Caffeine.newBuilder().maximumWeight(MAXIMUM_SIZE)
-            .weigher((Integer k, Integer v) -> 1).recordStats().build();
-        fill(keys, caffeineWeigher::put);
       }
       case "caffeine_get", "caffeine_getIfPresent" -> {
         caffeine = Caffeine.newBuilder().maximumSize(MAXIMUM_SIZE).build();
@@ -235,7 +218,7 @@ public class HitPathBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() {
     for (Cache<Integer, Integer> cache : new Cache[] {loomcache, loomcacheTtl, loomcachePerCall,
-        loomcacheAccess, loomcacheWeigher}) {
+        loomcacheAccess}) {
       if (cache != null) {
         cache.close();
       }
@@ -283,18 +266,8 @@ public class HitPathBenchmark {
   }
 
   @Benchmark
-  public @Nullable Integer loomcache_weigher_get(Cursor cursor) {
-    return present(loomcacheWeigher).get(next(cursor), LOADER);
-  }
-
-  @Benchmark
   public Integer caffeine_expireAfterAccess_get(Cursor cursor) {
     return present(caffeineAccess).get(next(cursor), MAPPING);
-  }
-
-  @Benchmark
-  public Integer caffeine_weigher_get(Cursor cursor) {
-    return present(caffeineWeigher).get(next(cursor), MAPPING);
   }
 
   @Benchmark

@@ -29,8 +29,6 @@ public final class Targets {
   static final double TTL_HIT_RATIO = 2.0;
   /** expireAfterAccess: Caffeine reads System.nanoTime() per hit, we read the coarse clock. */
   static final double ACCESS_HIT_RATIO = 1.5;
-  /** A weigher: neither side reads a clock; ours counts every hit, as Caffeine's recordStats. */
-  static final double WEIGHER_HIT_RATIO = 0.9;
   static final double STAMPEDE_LOAD_MILLIS = 20;
   static final double STAMPEDE_FLOOR_SLACK_MILLIS = 10;
   static final double STAMPEDE_P99_SLACK_MILLIS = 15;
@@ -82,8 +80,6 @@ public final class Targets {
       checks.add(hitRatio(results, "hit path, expireAfterAccess, " + label,
           "loomcache_expireAfterAccess_get", "caffeine_expireAfterAccess_get",
           "Caffeine expireAfterAccess + recordStats", ACCESS_HIT_RATIO, figure));
-      checks.add(hitRatio(results, "hit path, weigher, " + label, "loomcache_weigher_get",
-          "caffeine_weigher_get", "Caffeine weigher + recordStats", WEIGHER_HIT_RATIO, figure));
     }
     double callsMin = results.figure(STAMPEDE, "LOOMCACHE", "loaderCallsMin");
     double callsMax = results.figure(STAMPEDE, "LOOMCACHE", "loaderCallsMax");
