@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -225,6 +226,28 @@ public interface Cache<K, V> extends AutoCloseable {
    * @throws IllegalStateException if the cache is closed
    */
   long estimatedSize();
+
+  /**
+   * Returns a {@link ConcurrentMap} view of this cache, for code written against maps. The view is
+   * created once and lives as long as the cache; closing the cache closes it. Reads are
+   * {@link #getIfPresent} (L1, then the tiers); writes are {@link #put} and {@link #invalidate}, with
+   * their tier and generation guarantees; {@code computeIfAbsent} is this cache's single flight, its
+   * function running outside every lock. Iteration and {@code size} see L1 only. Keys and values
+   * must not be {@code null}. What each method guarantees, and where it differs from
+   * {@link java.util.concurrent.ConcurrentHashMap}, is stated on the view's methods.
+   *
+   * @throws IllegalStateException if the cache is closed
+   */
+  ConcurrentMap<K, V> asMap();
+
+  /**
+   * Returns a view whose reads return {@link java.util.concurrent.CompletableFuture}s, running on
+   * virtual threads owned by this cache and sharing its single flight with the blocking calls.
+   * Created once; it lives as long as the cache.
+   *
+   * @throws IllegalStateException if the cache is closed
+   */
+  AsyncView<K, V> async();
 
   /**
    * Flushes pending tier writes, dispatches the batchers' open windows, stops background work and

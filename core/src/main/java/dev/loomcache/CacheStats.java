@@ -34,6 +34,7 @@ public final class CacheStats {
   private final long refreshFailureCount;
   private final long staleServedCount;
   private final long negativeHitCount;
+  private final long removalListenerFailureCount;
 
   CacheStats(
       long hitCount,
@@ -95,6 +96,31 @@ public final class CacheStats {
     this.totalBatchTimeNanos = totalBatchTimeNanos;
     this.bypassCount = bypassCount;
     this.tierStats = List.copyOf(tierStats);
+    this.removalListenerFailureCount = 0;
+  }
+
+  /** {@code base} with the count of removal-listener failures. */
+  CacheStats(CacheStats base, long removalListenerFailureCount) {
+    this.hitCount = base.hitCount;
+    this.missCount = base.missCount;
+    this.loadSuccessCount = base.loadSuccessCount;
+    this.loadFailureCount = base.loadFailureCount;
+    this.coalescedCount = base.coalescedCount;
+    this.evictionCount = base.evictionCount;
+    this.putCount = base.putCount;
+    this.totalLoadTimeNanos = base.totalLoadTimeNanos;
+    this.batchCount = base.batchCount;
+    this.batchFailureCount = base.batchFailureCount;
+    this.batchedKeyCount = base.batchedKeyCount;
+    this.largestBatchSize = base.largestBatchSize;
+    this.totalBatchTimeNanos = base.totalBatchTimeNanos;
+    this.bypassCount = base.bypassCount;
+    this.tierStats = base.tierStats;
+    this.refreshCount = base.refreshCount;
+    this.refreshFailureCount = base.refreshFailureCount;
+    this.staleServedCount = base.staleServedCount;
+    this.negativeHitCount = base.negativeHitCount;
+    this.removalListenerFailureCount = removalListenerFailureCount;
   }
 
   /** Reads that found a value in L1. */
@@ -216,6 +242,11 @@ public final class CacheStats {
     return tierStats;
   }
 
+  /** Calls of the {@link RemovalListener} that threw (each logged); zero without a listener. */
+  public long removalListenerFailureCount() {
+    return removalListenerFailureCount;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof CacheStats other
@@ -237,7 +268,8 @@ public final class CacheStats {
         && refreshCount == other.refreshCount
         && refreshFailureCount == other.refreshFailureCount
         && staleServedCount == other.staleServedCount
-        && negativeHitCount == other.negativeHitCount;
+        && negativeHitCount == other.negativeHitCount
+        && removalListenerFailureCount == other.removalListenerFailureCount;
   }
 
   @Override
@@ -246,7 +278,7 @@ public final class CacheStats {
         hitCount, missCount, loadSuccessCount, loadFailureCount, coalescedCount, evictionCount,
         putCount, totalLoadTimeNanos, batchCount, batchFailureCount, batchedKeyCount,
         largestBatchSize, totalBatchTimeNanos, tierStats, bypassCount, refreshCount, refreshFailureCount,
-        staleServedCount, negativeHitCount);
+        staleServedCount, negativeHitCount, removalListenerFailureCount);
   }
 
   @Override
@@ -269,6 +301,7 @@ public final class CacheStats {
         + ", refreshFailureCount=" + refreshFailureCount
         + ", staleServedCount=" + staleServedCount
         + ", negativeHitCount=" + negativeHitCount
-        + ", tierStats=" + tierStats + '}';
+        + ", tierStats=" + tierStats
+        + ", removalListenerFailureCount=" + removalListenerFailureCount + '}';
   }
 }

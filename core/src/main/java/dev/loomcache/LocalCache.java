@@ -12,8 +12,10 @@ import dev.loomcache.internal.FreshEntry;
 import dev.loomcache.internal.FreshPolicy;
 import dev.loomcache.internal.RandomSource;
 import dev.loomcache.internal.Refresher;
+import dev.loomcache.internal.L1Options;
 import dev.loomcache.internal.L1Store;
 import dev.loomcache.internal.Loads;
+import dev.loomcache.internal.RemovalDispatcher;
 import dev.loomcache.internal.StatsCounter;
 import dev.loomcache.internal.Tagging;
 import dev.loomcache.internal.Tiers;
@@ -28,6 +30,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -35,6 +38,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
@@ -63,6 +67,9 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
   private final int maxBatchSize;
   private final Semaphore batchPermits;
   private final Queue<BatchDispatcher<K, V>> batchers = new ConcurrentLinkedQueue<>();
+  private final @Nullable RemovalDispatcher<K, V> removals;
+  private final CacheMapView<K, V> mapView;
+  private final LocalAsyncView<K, V> asyncView;
   private final AtomicBoolean closing = new AtomicBoolean();
   private volatile boolean closed;
   /** The builder's freshness options, or null: entries are then raw values. */
@@ -93,8 +100,9 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     // A shared tier may bound how long its entries live in L1 (lost invalidations): that needs the
     // variable-expiry layout; caches without such a tier keep the layout their TTL chose.
     Ttl localCap = Tiers.maxLocalLifetime(builder.tiers());
-    this.l1 = new L1Store<>(builder.maximumSize(), !defaultTtl.isNever() || !localCap.isNever(),
-        clock, builder.executor(), stats, localCap);
+    this.removals = removalDispatcher(builder);
+    this.l1 = new L1Store<>(l1Options(builder, removals),
+        !defaultTtl.isNever() || !localCap.isNever(), clock, builder.executor(), stats, localCap);
     this.tiers = tierStack(builder);
     this.flights = new FlightTable<>();
     this.writes = new WritePath<>(flights, l1, stats, tiers, tagging(builder));
@@ -106,11 +114,29 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     this.bulk = new BulkLoads<>(this, loads, FanOut.get(), maxBatchSize,
         builder.maxConcurrentBatches());
     Bypass.anyActive(); // initializes the class here, not in the first (perhaps stampeding) get
+    this.mapView = new CacheMapView<>(this);
+    this.asyncView = new LocalAsyncView<>(this, name);
     tiers.subscribe(new RemoteInvalidations());
     var registry = builder.meterRegistry();
     if (registry != null) {
       new CacheMetrics(this, name, stats, l1, flights, tiers).bindTo(registry);
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <K, V> @Nullable RemovalDispatcher<K, V> removalDispatcher(
+      Loomcache<?, ?> builder) {
+    var listener = (RemovalListener<? super K, ? super V>) builder.removalListener();
+    return listener == null ? null : new RemovalDispatcher<>(listener, builder.name());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <K, V> L1Options<K, V> l1Options(Loomcache<?, ?> builder,
+      @Nullable RemovalDispatcher<K, V> removals) {
+    Duration idle = builder.expireAfterAccess();
+    return new L1Options<>(builder.maximumSize(), builder.maximumWeight(),
+        (Weigher<? super K, ? super V>) builder.weigher(),
+        idle == null ? 0 : Ttl.of(idle, "expireAfterAccess").nanos(), removals);
   }
 
   @SuppressWarnings("unchecked")
@@ -582,6 +608,11 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
   @Override
   public CacheStats stats() {
     checkOpen();
+    CacheStats counted = countedStats();
+    return removals == null ? counted : new CacheStats(counted, removals.failureCount());
+  }
+
+  private CacheStats countedStats() {
     StatsCounter.Snapshot now = stats.snapshot();
     return new CacheStats(
         now.hits(),
@@ -609,6 +640,58 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
   }
 
   @Override
+  public ConcurrentMap<K, V> asMap() {
+    checkOpen();
+    return mapView;
+  }
+
+  @Override
+  public AsyncView<K, V> async() {
+    checkOpen();
+    return asyncView;
+  }
+
+  /** Reads L1 for the async view's fast path: counts a hit if found, and nothing if not. */
+  @Nullable V l1Hit(K key) {
+    V value = l1.getIfPresent(key);
+    if (value != null) {
+      stats.recordHit();
+    }
+    return value;
+  }
+
+  void recordMiss() {
+    stats.recordMiss();
+  }
+
+  boolean hasTiers() {
+    return !tiers.isEmpty();
+  }
+
+  /**
+   * The value the map view's conditional writes compare against: L1's, after promoting a tier
+   * value when L1 has none (so that it is L1's value too). Counts nothing unless it reads the tiers.
+   */
+  @Nullable V current(K key) {
+    checkOpen();
+    V value = l1.getIfPresent(key);
+    if (value == null && !tiers.isEmpty() && getIfPresent(key) != null) {
+      value = l1.getIfPresent(key);
+    }
+    return value;
+  }
+
+  /** A compare-and-set of L1's value (by identity; null: absent or remove), with the default TTL. */
+  boolean writeIfSame(K key, @Nullable V expected, @Nullable V value) {
+    checkOpen();
+    return writes.writeIfSame(key, expected, value, defaultTtl);
+  }
+
+  Iterator<Map.Entry<K, V>> l1Entries() {
+    return l1.entries();
+  }
+
+  @Override
   public long estimatedSize() {
     checkOpen();
     return l1.estimatedSize();
@@ -623,6 +706,10 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     refresher.close(); // interrupts the reloads in progress and joins their threads
     for (BatchDispatcher<K, V> batcher : batchers) {
       batcher.close();
+    }
+    asyncView.close();
+    if (removals != null) {
+      removals.close(); // delivers what is queued; the clear below is not reported
     }
     // Loads still running finish and hand their values to their waiters; storing them is harmless
     // because nothing can read this cache any more. The tiers keep their data: only L1 is dropped.

@@ -54,6 +54,10 @@ public final class Loomcache<K, V> {
 
   private @Nullable String name;
   private long maximumSize = -1;
+  private long maximumWeight = -1;
+  private @Nullable Weigher<?, ?> weigher;
+  private @Nullable RemovalListener<?, ?> removalListener;
+  private @Nullable Duration expireAfterAccess;
   private @Nullable Duration defaultTtl;
   private @Nullable Ticker ticker;
   private @Nullable MeterRegistry meterRegistry;
@@ -91,8 +95,10 @@ public final class Loomcache<K, V> {
    *     Loomcache.from("name=users,maximumSize=10000,defaultTtl=5m,batchWindow=5ms").build();
    * }</pre>
    *
-   * <p>Keys: {@code name}, {@code maximumSize}, {@code defaultTtl}, {@code batchWindow},
-   * {@code maxBatchSize}, {@code maxConcurrentBatches}, and the freshness options
+   * <p>Keys: {@code name}, {@code maximumSize}, {@code maximumWeight} (then set a
+   * {@link #weigher(Weigher)} on the returned builder), {@code defaultTtl},
+   * {@code expireAfterAccess}, {@code batchWindow}, {@code maxBatchSize},
+   * {@code maxConcurrentBatches}, {@code recordStats}, and the freshness options
    * {@code refreshAfter}, {@code earlyRefresh}, {@code staleIfError}, {@code negativeTtl},
    * {@code ttlJitter}, {@code expireAfterHits}. Durations are written {@code 500ms},
    * {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d} or in ISO-8601 ({@code PT30S}). Whitespace
@@ -137,6 +143,77 @@ public final class Loomcache<K, V> {
     }
     checkUnset("maximumSize", this.maximumSize < 0 ? null : this.maximumSize);
     this.maximumSize = maximumSize;
+    return this;
+  }
+
+  /**
+   * Bounds L1 by the total weight of its entries instead of their number, as given by the
+   * {@link #weigher(Weigher)} (required with it). Past the bound, entries are evicted by Caffeine's
+   * W-TinyLFU policy, eventually (maintenance runs after the write, not inside it). Zero stores
+   * nothing. Cannot be combined with {@link #maximumSize(long)}; {@link #build()} checks.
+   *
+   * @throws IllegalArgumentException if {@code maximumWeight} is negative
+   */
+  public Loomcache<K, V> maximumWeight(long maximumWeight) {
+    if (maximumWeight < 0) {
+      throw new IllegalArgumentException(
+          "maximumWeight must not be negative, but was " + maximumWeight);
+    }
+    checkUnset("maximumWeight", this.maximumWeight < 0 ? null : this.maximumWeight);
+    this.maximumWeight = maximumWeight;
+    return this;
+  }
+
+  /**
+   * Sets how an entry's weight is computed, for {@link #maximumWeight(long)} (required with it).
+   * The weigher sees the value as stored by the user, is called once per L1 write, and runs inside
+   * that write: it must be fast and must not call the cache. A negative weight fails the write with
+   * {@link IllegalArgumentException}. Narrows the builder's types, like Caffeine's: write the
+   * lambda's parameter types, {@code weigher((String key, byte[] value) -> value.length)}.
+   */
+  @SuppressWarnings("unchecked")
+  public <K1 extends K, V1 extends V> Loomcache<K1, V1> weigher(
+      Weigher<? super K1, ? super V1> weigher) {
+    requireNonNull(weigher, "weigher must not be null");
+    checkUnset("weigher", this.weigher);
+    this.weigher = weigher;
+    return (Loomcache<K1, V1>) this;
+  }
+
+  /**
+   * Sets a listener told about every entry leaving L1, once, with its {@link RemovalCause}. It runs
+   * on a virtual thread of the cache, outside every lock and never on the hit path; a listener that
+   * throws is logged and counted, never propagated. Default: none (and then nothing at all is done
+   * for removals). Narrows the builder's types, like {@link #weigher(Weigher)}.
+   *
+   * <p>There is no synchronous {@code evictionListener}: Caffeine calls one inside its own lock on
+   * the entry, where a listener that writes the same key would deadlock.
+   */
+  @SuppressWarnings("unchecked")
+  public <K1 extends K, V1 extends V> Loomcache<K1, V1> removalListener(
+      RemovalListener<? super K1, ? super V1> listener) {
+    requireNonNull(listener, "listener must not be null");
+    checkUnset("removalListener", this.removalListener);
+    this.removalListener = listener;
+    return (Loomcache<K1, V1>) this;
+  }
+
+  /**
+   * Makes entries expire once they have not been read for {@code idle} (sliding expiry: every
+   * {@code get}, {@code getIfPresent} or map-view read of a key restarts its idle time). Combines
+   * with TTLs: an entry leaves at whichever comes first. A hit reads the coarse clock (one volatile
+   * read), never {@code System.nanoTime()}; a fake {@link #ticker(Ticker)} is exact. Default: off,
+   * and caches without it keep their layout.
+   *
+   * @throws IllegalArgumentException if {@code idle} is zero or negative
+   */
+  public Loomcache<K, V> expireAfterAccess(Duration idle) {
+    requireNonNull(idle, "idle must not be null");
+    if (idle.isNegative() || idle.isZero()) {
+      throw new IllegalArgumentException("expireAfterAccess must be positive, but was " + idle);
+    }
+    checkUnset("expireAfterAccess", this.expireAfterAccess);
+    this.expireAfterAccess = idle;
     return this;
   }
 
@@ -437,6 +514,7 @@ public final class Loomcache<K, V> {
   @SuppressWarnings("unchecked")
   public <K1 extends K, V1 extends V> Cache<K1, V1> build() {
     checkFreshness();
+    checkBounds();
     if (!tiers.isEmpty() && (keyCodec == null || valueCodec == null)) {
       throw new IllegalStateException("A cache with tiers needs a keyCodec and a valueCodec; missing "
           + (keyCodec == null ? (valueCodec == null ? "both" : "keyCodec") : "valueCodec"));
@@ -462,7 +540,24 @@ public final class Loomcache<K, V> {
       CacheableFunction<? super A, ? extends R> fn) {
     requireNonNull(fn, "fn must not be null");
     checkFreshness();
+    checkBounds();
     return new LocalCachedFunction<A, R>(new LocalCache<>(this), fn);
+  }
+
+  /** The cross-field rules of the L1 bound, as in Caffeine. */
+  private void checkBounds() {
+    if (maximumWeight >= 0 && maximumSize >= 0) {
+      throw new IllegalStateException("maximumSize (" + maximumSize + ") and maximumWeight ("
+          + maximumWeight + ") cannot be combined: bound L1 by entry count or by weight, not both");
+    }
+    if (maximumWeight >= 0 && weigher == null) {
+      throw new IllegalStateException("maximumWeight (" + maximumWeight + ") needs a weigher:"
+          + " add .weigher((key, value) -> weight)");
+    }
+    if (weigher != null && maximumWeight < 0) {
+      throw new IllegalStateException("a weigher needs maximumWeight: add .maximumWeight(bound),"
+          + " or remove the weigher to bound L1 by maximumSize");
+    }
   }
 
   String name() {
@@ -501,6 +596,23 @@ public final class Loomcache<K, V> {
 
   RandomSource randomSource() {
     return randomSource == null ? RandomSource.DEFAULT : randomSource;
+  }
+
+  /** The weight bound, or -1 when L1 is bounded by {@link #maximumSize()}. */
+  long maximumWeight() {
+    return maximumWeight;
+  }
+
+  @Nullable Weigher<?, ?> weigher() {
+    return weigher;
+  }
+
+  @Nullable RemovalListener<?, ?> removalListener() {
+    return removalListener;
+  }
+
+  @Nullable Duration expireAfterAccess() {
+    return expireAfterAccess;
   }
 
   long maximumSize() {
@@ -568,8 +680,14 @@ public final class Loomcache<K, V> {
     if (maximumSize >= 0) {
       spec.add("maximumSize=" + maximumSize);
     }
+    if (maximumWeight >= 0) {
+      spec.add("maximumWeight=" + maximumWeight);
+    }
     if (defaultTtl != null) {
       spec.add("defaultTtl=" + DurationText.format(defaultTtl));
+    }
+    if (expireAfterAccess != null) {
+      spec.add("expireAfterAccess=" + DurationText.format(expireAfterAccess));
     }
     if (batchWindow != null) {
       spec.add("batchWindow=" + DurationText.format(batchWindow));
@@ -604,6 +722,12 @@ public final class Loomcache<K, V> {
     var others = new StringJoiner(", ", "; ", "").setEmptyValue("");
     if (ticker != null) {
       others.add("ticker");
+    }
+    if (weigher != null) {
+      others.add("weigher");
+    }
+    if (removalListener != null) {
+      others.add("removalListener");
     }
     if (meterRegistry != null) {
       others.add("meterRegistry");

@@ -11,9 +11,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class LoomcacheFromTest {
   private static final String VALID_KEYS =
-      "valid keys: name, maximumSize, defaultTtl, batchWindow, maxBatchSize, maxConcurrentBatches,"
-          + " recordStats, refreshAfter, earlyRefresh, staleIfError, negativeTtl, ttlJitter,"
-          + " expireAfterHits";
+      "valid keys: name, maximumSize, maximumWeight, defaultTtl, expireAfterAccess, batchWindow,"
+          + " maxBatchSize, maxConcurrentBatches, recordStats, refreshAfter, earlyRefresh,"
+          + " staleIfError, negativeTtl, ttlJitter, expireAfterHits";
 
   @Test
   void from_everyKey_setsItsOption() {

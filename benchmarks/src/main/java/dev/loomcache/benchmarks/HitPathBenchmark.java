@@ -71,6 +71,12 @@ public class HitPathBenchmark {
       new String[] {"caffeine_refreshAfterWrite_get", "Caffeine get, refreshAfterWrite",
           "Caffeine maximumSize(2^17) + expireAfterWrite(1h) + refreshAfterWrite(50m),"
               + " a LoadingCache; get(k): the rival for refresh-ahead"},
+      new String[] {"loomcache_expireAfterAccess_get", "Loomcache get, expireAfterAccess",
+          "Loomcache.newBuilder().maximumSize(2^17).expireAfterAccess(1h); get(k, loader): Caffeine's"
+              + " access expiry on the coarse clock"},
+      new String[] {"caffeine_expireAfterAccess_get", "Caffeine get, expireAfterAccess + stats",
+          "Caffeine maximumSize(2^17) + expireAfterAccess(1h) + recordStats(); get(k, fn): the"
+              + " rival for the expireAfterAccess target"},
       new String[] {"caffeine_get", "Caffeine get",
           "Caffeine.newBuilder().maximumSize(2^17); get(k, fn) (the baseline)"},
       new String[] {"caffeine_stats_get", "Caffeine get, recordStats",
@@ -104,6 +110,8 @@ public class HitPathBenchmark {
   private @Nullable Cache<Integer, Integer> loomcachePerCall;
   private @Nullable Cache<Integer, Integer> loomcacheRefresh;
   private com.github.benmanes.caffeine.cache.@Nullable LoadingCache<Integer, Integer> caffeineRefresh;
+  private @Nullable Cache<Integer, Integer> loomcacheAccess;
+  private com.github.benmanes.caffeine.cache.@Nullable Cache<Integer, Integer> caffeineAccess;
   private com.github.benmanes.caffeine.cache.@Nullable Cache<Integer, Integer> caffeineStats;
   private com.github.benmanes.caffeine.cache.@Nullable Cache<Integer, Integer> caffeineWrite;
   private com.github.benmanes.caffeine.cache.@Nullable Cache<Integer, Integer> caffeine;
@@ -163,6 +171,16 @@ public class HitPathBenchmark {
             .build(key -> key);
         fill(keys, caffeineRefresh::put);
       }
+      case "loomcache_expireAfterAccess_get" -> {
+        loomcacheAccess = Loomcache.newBuilder().maximumSize(MAXIMUM_SIZE).expireAfterAccess(HOUR)
+            .build();
+        fill(keys, loomcacheAccess::put);
+      }
+      case "caffeine_expireAfterAccess_get" -> {
+        caffeineAccess = Caffeine.newBuilder().maximumSize(MAXIMUM_SIZE)
+            .expireAfterAccess(HOUR).recordStats().build();
+        fill(keys, caffeineAccess::put);
+      }
       case "caffeine_get", "caffeine_getIfPresent" -> {
         caffeine = Caffeine.newBuilder().maximumSize(MAXIMUM_SIZE).build();
         fill(keys, caffeine::put);
@@ -218,7 +236,8 @@ public class HitPathBenchmark {
 
   @TearDown(Level.Trial)
   public void tearDown() {
-    for (Cache<Integer, Integer> cache : new Cache[] {loomcache, loomcacheTtl, loomcachePerCall}) {
+    for (Cache<Integer, Integer> cache : new Cache[] {loomcache, loomcacheTtl, loomcachePerCall,
+        loomcacheAccess}) {
       if (cache != null) {
         cache.close();
       }
@@ -268,6 +287,16 @@ public class HitPathBenchmark {
   @Benchmark
   public Integer caffeine_refreshAfterWrite_get(Cursor cursor) {
     return present(caffeineRefresh).get(next(cursor));
+  }
+
+  @Benchmark
+  public @Nullable Integer loomcache_expireAfterAccess_get(Cursor cursor) {
+    return present(loomcacheAccess).get(next(cursor), LOADER);
+  }
+
+  @Benchmark
+  public Integer caffeine_expireAfterAccess_get(Cursor cursor) {
+    return present(caffeineAccess).get(next(cursor), MAPPING);
   }
 
   @Benchmark

@@ -149,6 +149,30 @@ public final class FlightTable<K> {
   }
 
   /**
+   * Runs {@code conditionalWrite} under the key's bin lock and, if it wrote (returned true), marks
+   * the key's flight superseded, as {@link #supersedeAnd} does; if it did not, the flight is left
+   * alone. The write is atomic with respect to every other L1 write of the key, which all take this
+   * lock.
+   *
+   * @return whether {@code conditionalWrite} wrote
+   */
+  boolean supersedeIf(K key, Predicate<K> conditionalWrite) {
+    var written = new boolean[1];
+    flights.compute(
+        key,
+        (k, flight) -> {
+          if (conditionalWrite.test(k)) {
+            written[0] = true;
+            if (flight != null) {
+              flight.superseded = true;
+            }
+          }
+          return flight;
+        });
+    return written[0];
+  }
+
+  /**
    * Advances the epoch and supersedes every flight in progress, so that none of them stores its
    * value or is joined; the caller then clears L1.
    */

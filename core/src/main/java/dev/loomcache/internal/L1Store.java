@@ -7,13 +7,17 @@ import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import dev.loomcache.Ticker;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * L1 storage: a bounded Caffeine cache holding the values themselves, in one of two layouts chosen
- * when the cache is built.
+ * L1 storage: a bounded Caffeine cache holding the values themselves, in one of three layouts chosen
+ * when the cache is built (the third, for {@code expireAfterAccess}, is the plain layout's deadline
+ * wrappers over Caffeine's fixed access expiry on the same clock; see {@link L1Options}).
  *
  * <p>Design note. Any Caffeine expiry reads its ticker on every hit, and {@code System.nanoTime()}
  * costs more than the rest of a hit (27 ns on the project's machine). So:
@@ -46,6 +50,8 @@ public final class L1Store<K, V> {
   private final Ticker clock;
   private final boolean storesNothing;
   private final long maxLifetimeNanos; // Long.MAX_VALUE: no cap
+  private final @Nullable RemovalDispatcher<K, V> removals;
+  private final StatsCounter stats;
 
   /**
    * Set before the first {@link Timed} wrapper is published (plain layout only). A plain field: a
@@ -59,36 +65,49 @@ public final class L1Store<K, V> {
    */
   public L1Store(long maximumSize, boolean variableExpiry, Ticker clock, @Nullable Executor executor,
       StatsCounter stats) {
-    this(maximumSize, variableExpiry, clock, executor, stats, Ttl.NEVER);
+    this(L1Options.bySize(maximumSize), variableExpiry, clock, executor, stats, Ttl.NEVER);
+  }
+
+  /** As the five-argument constructor, with a cap on every entry's lifetime. */
+  public L1Store(long maximumSize, boolean variableExpiry, Ticker clock, @Nullable Executor executor,
+      StatsCounter stats, Ttl maxLifetime) {
+    this(L1Options.bySize(maximumSize), variableExpiry, clock, executor, stats, maxLifetime);
   }
 
   /**
+   * With {@link L1Options#expiresAfterAccess()}, L1 uses Caffeine's fixed access expiry on
+   * {@code clock} and stores finite TTLs in deadline wrappers, as the plain layout does, whatever
+   * {@code variableExpiry} says (Caffeine's variable expiry cannot be combined with it).
+   *
    * @param maxLifetime the longest any entry stays, whatever its TTL (a shared tier's bound on
-   *     local staleness, {@code CacheTier.maxLocalLifetime()}); {@link Ttl#NEVER} for none. A finite
-   *     one needs {@code variableExpiry}.
+   *     local staleness, {@code CacheTier.maxLocalLifetime()}); {@link Ttl#NEVER} for none
    */
-  public L1Store(long maximumSize, boolean variableExpiry, Ticker clock, @Nullable Executor executor,
-      StatsCounter stats, Ttl maxLifetime) {
-    if (!maxLifetime.isNever() && !variableExpiry) {
-      throw new IllegalArgumentException("a finite maxLifetime needs the variable-expiry layout");
-    }
+  public L1Store(L1Options<K, V> options, boolean variableExpiry, Ticker clock,
+      @Nullable Executor executor, StatsCounter stats, Ttl maxLifetime) {
     this.maxLifetimeNanos = maxLifetime.nanos();
     // Caffeine evicts over-size entries asynchronously; a cache of size 0 must not hold any at all.
-    this.storesNothing = maximumSize == 0;
+    this.storesNothing = options.bound() == 0;
     this.clock = clock;
+    this.removals = options.removals();
+    this.stats = stats;
+    boolean perEntry = variableExpiry && !options.expiresAfterAccess();
     // Evictions are counted through Caffeine's statistics hook, which ignores hits and misses: an
-    // eviction listener made every hit slower in the benchmarks.
+    // eviction listener made every hit slower in the benchmarks (one is installed only for a
+    // user's removal listener).
     Caffeine<Object, Object> builder = Caffeine.newBuilder()
-        .maximumSize(maximumSize)
         .recordStats(() -> new EvictionCounter(stats));
+    options.configure(builder);
     if (executor != null) {
       builder.executor(executor);
     }
-    if (variableExpiry) {
-      builder.expireAfter(new PerEntryExpiry<>()).ticker(clock::read);
+    if (perEntry) {
+      builder.expireAfter(new PerEntryExpiry<>());
+    }
+    if (perEntry || options.expiresAfterAccess()) {
+      builder.ticker(clock::read);
     }
     this.cache = builder.build();
-    this.expiration = variableExpiry ? cache.policy().expireVariably().orElseThrow() : null;
+    this.expiration = perEntry ? cache.policy().expireVariably().orElseThrow() : null;
   }
 
   /** Returns the live value for {@code key}, or null; lock-free, reads at most one volatile clock. */
@@ -106,8 +125,17 @@ public final class L1Store<K, V> {
     if (clock.read() - timed.deadline < 0) {
       return (V) timed.value;
     }
-    cache.asMap().remove(key, timed);
+    if (cache.asMap().remove(key, timed)) {
+      expired(key, timed);
+    }
     return null;
+  }
+
+  /** The user's value inside what L1 stores (a deadline wrapper or the value itself). */
+  static @Nullable Object unwrap(Object stored) {
+    Object inner = stored instanceof Timed timed ? timed.value : stored;
+    // A freshness entry holds the value, or null for a remembered absence (not a user value).
+    return inner instanceof FreshEntry entry ? entry.value() : inner;
   }
 
   /** Stores {@code value} for {@code ttl}; {@code ttl.stores()} must be true. */
@@ -115,13 +143,18 @@ public final class L1Store<K, V> {
     if (storesNothing) {
       return;
     }
+    Object previous;
+    long nanos = Math.min(ttl.nanos(), maxLifetimeNanos);
     if (expiration != null) {
-      expiration.put(key, value, Math.min(ttl.nanos(), maxLifetimeNanos), TimeUnit.NANOSECONDS);
-    } else if (ttl.nanos() >= EFFECTIVELY_NEVER) {
-      cache.put(key, value);
+      previous = expiration.put(key, value, nanos, TimeUnit.NANOSECONDS);
+    } else if (nanos >= EFFECTIVELY_NEVER) {
+      previous = cache.asMap().put(key, value);
     } else {
       timedStored = true;
-      cache.put(key, new Timed(value, clock.read() + ttl.nanos()));
+      previous = cache.asMap().put(key, new Timed(value, clock.read() + nanos));
+    }
+    if (previous != null) {
+      report(key, previous, dev.loomcache.RemovalCause.REPLACED);
     }
   }
 
@@ -143,11 +176,93 @@ public final class L1Store<K, V> {
   }
 
   void invalidate(K key) {
-    cache.invalidate(key);
+    Object previous = cache.asMap().remove(key);
+    if (previous != null) {
+      report(key, previous, dev.loomcache.RemovalCause.EXPLICIT);
+    }
   }
 
   void invalidateAll() {
-    cache.invalidateAll();
+    if (removals == null) {
+      cache.invalidateAll();
+      return;
+    }
+    // One removal per key, so that each is reported (Caffeine's clear reports nothing to us).
+    for (K key : cache.asMap().keySet()) {
+      invalidate(key);
+    }
+  }
+
+  /**
+   * Reports a value that a write removed from L1: a deadline wrapper already past its deadline
+   * expired (and counts as an eviction) rather than being replaced or removed. Caffeine reports
+   * its own expired entries (its writes treat them as absent), so they never reach here.
+   */
+  @SuppressWarnings("unchecked")
+  private void report(K key, Object previous, dev.loomcache.RemovalCause cause) {
+    if (previous instanceof Timed timed && clock.read() - timed.deadline >= 0) {
+      expired(key, timed);
+      return;
+    }
+    RemovalDispatcher<K, V> sink = removals;
+    Object value = unwrap(previous);
+    if (sink != null && value != null) {
+      sink.removed(key, (V) value, cause);
+    }
+  }
+
+  /** A deadline wrapper past its deadline left L1: an expiry, counted and reported as one. */
+  @SuppressWarnings("unchecked")
+  private void expired(K key, Timed timed) {
+    stats.recordEviction();
+    RemovalDispatcher<K, V> sink = removals;
+    Object value = unwrap(timed);
+    if (sink != null && value != null) {
+      sink.removed(key, (V) value, dev.loomcache.RemovalCause.EXPIRED);
+    }
+  }
+
+  /**
+   * The live entries of L1, values unwrapped, skipping expired deadline wrappers; weakly
+   * consistent, as Caffeine's iterators. Counts nothing and slides no idle time.
+   */
+  @SuppressWarnings("unchecked")
+  public Iterator<Map.Entry<K, V>> entries() {
+    var raw = cache.asMap().entrySet().iterator();
+    return new Iterator<>() {
+      private Map.@Nullable Entry<K, V> next;
+
+      @Override
+      public boolean hasNext() {
+        while (next == null && raw.hasNext()) {
+          var entry = raw.next();
+          Object stored = entry.getValue();
+          if (stored instanceof Timed timed && clock.read() - timed.deadline >= 0) {
+            continue;
+          }
+          Object inner = stored instanceof Timed timed ? timed.value : stored;
+          if (inner instanceof FreshEntry fresh && fresh.isStale(clock.read())) {
+            continue; // kept only for stale-if-error: not a live entry
+          }
+          Object value = unwrap(stored);
+          if (value == null) {
+            continue; // a remembered absence
+          }
+          next = Map.entry(entry.getKey(), (V) value);
+        }
+        return next != null;
+      }
+
+      @Override
+      public Map.Entry<K, V> next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        var entry = next;
+        next = null;
+        return entry;
+      }
+    };
   }
 
   /**

@@ -119,6 +119,55 @@ public final class WritePath<K, V> {
     }
   }
 
+  /**
+   * Stores {@code value} (or, if it is null, removes the key) only if L1's live value for
+   * {@code key} is {@code expected}, compared by identity ({@code null}: absent): a compare-and-set
+   * on L1, atomic with respect to every other write of the key, that never calls user code under
+   * the lock (callers compare with {@code equals} before, outside it). On success it supersedes
+   * the key's flight and writes the tiers as {@link #put} or {@link #invalidate} would; on failure
+   * it changes nothing. With tiers, may park while another write of the same key finishes.
+   *
+   * @return whether it wrote
+   */
+  public boolean writeIfSame(K key, @Nullable V expected, @Nullable V value, Ttl ttl) {
+    if (tiers.isEmpty()) {
+      return writeIfSameLocal(key, expected, value, ttl);
+    }
+    KeyLanes.Lane lane = lanes.enter(key);
+    try {
+      if (!writeIfSameLocal(key, expected, value, ttl)) {
+        return false;
+      }
+      if (value == null) {
+        tiers.delete(key);
+        invalidateLocal(key); // a load between the two steps may have promoted the old tier value
+      } else {
+        tiers.write(key, value, ttl);
+      }
+      return true;
+    } finally {
+      lanes.leave(key, lane);
+    }
+  }
+
+  private boolean writeIfSameLocal(K key, @Nullable V expected, @Nullable V value, Ttl ttl) {
+    boolean written = flights.supersedeIf(key, k -> {
+      if (l1.getIfPresent(k) != expected) {
+        return false;
+      }
+      if (value == null) {
+        l1.invalidate(k);
+      } else {
+        l1.put(k, value, ttl);
+      }
+      return true;
+    });
+    if (written && value != null) {
+      stats.recordPut();
+    }
+    return written;
+  }
+
   /** Removes {@code key} from L1 only. */
   public void invalidateLocal(K key) {
     flights.supersedeAnd(key, this::dropFromL1);
