@@ -45,8 +45,26 @@ public final class L1Store<K, V> {
    */
   private static final long EFFECTIVELY_NEVER = 1L << 62;
 
-  private final Cache<K, Object> cache;
-  private final Policy.@Nullable VarExpiration<K, Object> expiration;
+  /**
+   * The Caffeine instance and its variable-expiry view, swapped as one by {@link #invalidateAll}:
+   * a reader sees all of the old L1 or none of it (Caffeine's own clear removes one key at a time,
+   * so a read of one key could see the clear while a later read of another did not).
+   */
+  private volatile Maps<K> maps;
+
+  private final Caffeine<Object, Object> builder;
+  private final boolean perEntry;
+
+  /** One Caffeine instance and, in the variable-expiry layout, its per-entry expiry policy. */
+  private static final class Maps<K> {
+    final Cache<K, Object> cache;
+    final Policy.@Nullable VarExpiration<K, Object> expiration;
+
+    Maps(Cache<K, Object> cache, Policy.@Nullable VarExpiration<K, Object> expiration) {
+      this.cache = cache;
+      this.expiration = expiration;
+    }
+  }
   private final Ticker clock;
   private final boolean storesNothing;
   private final long maxLifetimeNanos; // Long.MAX_VALUE: no cap
@@ -106,14 +124,20 @@ public final class L1Store<K, V> {
     if (perEntry || options.expiresAfterAccess()) {
       builder.ticker(clock::read);
     }
-    this.cache = builder.build();
-    this.expiration = perEntry ? cache.policy().expireVariably().orElseThrow() : null;
+    this.builder = builder;
+    this.perEntry = perEntry;
+    this.maps = newMaps();
+  }
+
+  private Maps<K> newMaps() {
+    Cache<K, Object> cache = builder.build();
+    return new Maps<>(cache, perEntry ? cache.policy().expireVariably().orElseThrow() : null);
   }
 
   /** Returns the live value for {@code key}, or null; lock-free, reads at most one volatile clock. */
   @SuppressWarnings("unchecked")
   public @Nullable V getIfPresent(K key) {
-    Object value = cache.getIfPresent(key);
+    Object value = maps.cache.getIfPresent(key);
     if (timedStored && value instanceof Timed timed) {
       return liveOrRemove(key, timed);
     }
@@ -125,7 +149,7 @@ public final class L1Store<K, V> {
     if (clock.read() - timed.deadline < 0) {
       return (V) timed.value;
     }
-    if (cache.asMap().remove(key, timed)) {
+    if (maps.cache.asMap().remove(key, timed)) {
       expired(key, timed);
     }
     return null;
@@ -145,6 +169,9 @@ public final class L1Store<K, V> {
     }
     Object previous;
     long nanos = Math.min(ttl.nanos(), maxLifetimeNanos);
+    Maps<K> current = maps;
+    Cache<K, Object> cache = current.cache;
+    var expiration = current.expiration;
     if (expiration != null) {
       previous = expiration.put(key, value, nanos, TimeUnit.NANOSECONDS);
     } else if (nanos >= EFFECTIVELY_NEVER) {
@@ -164,7 +191,7 @@ public final class L1Store<K, V> {
    */
   public boolean removeIfSame(K key, Object stored) {
     boolean[] removed = new boolean[1];
-    cache.asMap().computeIfPresent(key, (k, present) -> {
+    maps.cache.asMap().computeIfPresent(key, (k, present) -> {
       Object value = present instanceof Timed timed ? timed.value : present;
       if (value == stored) {
         removed[0] = true;
@@ -176,21 +203,22 @@ public final class L1Store<K, V> {
   }
 
   void invalidate(K key) {
-    Object previous = cache.asMap().remove(key);
+    Object previous = maps.cache.asMap().remove(key);
     if (previous != null) {
       report(key, previous, dev.loomcache.RemovalCause.EXPLICIT);
     }
   }
 
   void invalidateAll() {
-    if (removals == null) {
-      cache.invalidateAll();
-      return;
+    Maps<K> old = maps;
+    maps = newMaps(); // from here every read finds L1 empty
+    if (removals != null) {
+      // Caffeine's clear reports nothing to us: report each entry the swap removed.
+      for (Map.Entry<K, Object> entry : old.cache.asMap().entrySet()) {
+        report(entry.getKey(), entry.getValue(), dev.loomcache.RemovalCause.EXPLICIT);
+      }
     }
-    // One removal per key, so that each is reported (Caffeine's clear reports nothing to us).
-    for (K key : cache.asMap().keySet()) {
-      invalidate(key);
-    }
+    old.cache.invalidateAll(); // a write that raced the swap into the old instance goes with it
   }
 
   /**
@@ -228,7 +256,7 @@ public final class L1Store<K, V> {
    */
   @SuppressWarnings("unchecked")
   public Iterator<Map.Entry<K, V>> entries() {
-    var raw = cache.asMap().entrySet().iterator();
+    var raw = maps.cache.asMap().entrySet().iterator();
     return new Iterator<>() {
       private Map.@Nullable Entry<K, V> next;
 
@@ -270,16 +298,16 @@ public final class L1Store<K, V> {
    * must not block writers ({@code invalidateMatching}).
    */
   Iterable<K> keys() {
-    return cache.asMap().keySet();
+    return maps.cache.asMap().keySet();
   }
 
   public long estimatedSize() {
-    return cache.estimatedSize();
+    return maps.cache.estimatedSize();
   }
 
   /** Runs pending maintenance (evictions, expiry) now. */
   public void cleanUp() {
-    cache.cleanUp();
+    maps.cache.cleanUp();
   }
 
   /** Caffeine's statistics sink, counting only evictions (size and expiry) into ours. */
