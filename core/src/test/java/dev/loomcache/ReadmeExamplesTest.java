@@ -2,9 +2,13 @@ package dev.loomcache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loomcache.testsupport.DocSnippets;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +31,7 @@ class ReadmeExamplesTest {
     var database = new UserRepository();
     var registry = new SimpleMeterRegistry();
 
-    // README: quick start
+    // README-BEGIN quick-start
     Cache<String, User> users = Loomcache.newBuilder()
         .name("users")
         .maximumSize(10_000)
@@ -41,7 +45,7 @@ class ReadmeExamplesTest {
     users.invalidate("u1");                                      // a load already running won't re-store it
     CacheStats stats = users.stats();                            // hits 1, misses 2, hitRate 0.33
     users.close();
-    // README: end
+    // README-END quick-start
 
     assertThat(user).isSameAs(again);
     assertThat(database.queries).hasValue(2);
@@ -72,14 +76,14 @@ class ReadmeExamplesTest {
     var repository = new Users();
     var requests = java.util.List.of(1L, 2L, 3L, 404L);
 
-    // README: batching
+    // README-BEGIN batching
     Cache<Long, User> users = Loomcache.newBuilder()
         .batchWindow(Duration.ofMillis(5))   // a window opens with the first queued key...
         .maxBatchSize(100)                   // ...and closes early when 100 keys are queued
         .build();
     Batcher<Long, User> batcher = users.batcher(repository::findAllById);
 
-    try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+    try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
       for (long id : requests) {                    // four request threads, one key each:
         executor.submit(() -> batcher.get(id));     // one findAllById call for all four
       }
@@ -87,9 +91,9 @@ class ReadmeExamplesTest {
     User cached = users.getIfPresent(1L);            // batched values are cached
     User absent = batcher.get(404L);                 // left out by the loader: null, not cached
 
-    Map<Long, User> some = users.getAll(java.util.List.of(1L, 5L, 6L), repository::findAllById);
+    Map<Long, User> some = users.getAll(List.of(1L, 5L, 6L), repository::findAllById);
     // 1 is a hit; only 5 and 6 go to findAllById
-    // README: end
+    // README-END batching
     users.close();
 
     assertThat(cached).isNotNull();
@@ -101,10 +105,12 @@ class ReadmeExamplesTest {
 
   public record RequestContext(String traceId) {}
 
-  /** The README's service interface. */
+  /** The README's service interface (public: a proxied interface must be). */
   public interface UserService {
+    // README-BEGIN service-methods
     @Cached(ttl = "5m") User find(long id, @KeyIgnore RequestContext context);
     @Invalidates(value = "find", keys = "id") void rename(@ParamName("id") long id, String name);
+    // README-END service-methods
   }
 
   static final class RealUserService implements UserService {
@@ -137,11 +143,13 @@ class ReadmeExamplesTest {
     var repository = new LongRepository();
     var realService = new RealUserService();
 
-    // README: functions
+    // README-BEGIN functions
     CachedFunction<Long, User> byId = Loomcache.newBuilder().maximumSize(128).buildFunction(repository::load);
     User user = byId.apply(42L);                  // runs once per distinct argument, concurrent calls once
+    // README-END functions
+    // README-BEGIN proxy
     UserService service = CachingProxy.of(UserService.class, realService);
-    // README: end
+    // README-END proxy
 
     assertThat(byId.apply(42L)).isSameAs(user);
     assertThat(repository.loads).hasValue(1);
@@ -150,5 +158,10 @@ class ReadmeExamplesTest {
     assertThat(realService.finds).hasValue(1);
     service.rename(7, "Renamed");
     assertThat(service.find(7, new RequestContext("c")).name()).isEqualTo("Renamed");
+  }
+
+  @Test
+  void readme_showsTheTestedCode() {
+    DocSnippets.ofTest(ReadmeExamplesTest.class).assertShownIn(Path.of("..", "README.md"));
   }
 }

@@ -175,7 +175,8 @@ public final class BulkLoads<K, V> {
     }
     var tasks = new ArrayList<Callable<Outcome>>(mine.size());
     for (Pending<K> pending : mine) {
-      Callable<? extends V> loader = loaders.get(pending.key());
+      // Every claimed key came from the loaders map.
+      Callable<? extends V> loader = Objects.requireNonNull(loaders.get(pending.key()));
       tasks.add(() -> flights.runLoader(pending.key(), pending.flight(), loader, ttl));
     }
     List<FanOut.Outcome<Outcome>> results;

@@ -101,7 +101,7 @@ public final class L1Store<K, V> {
       return;
     }
     if (expiration != null) {
-      expiration.put(key, value, ttl.nanos(), TimeUnit.NANOSECONDS);
+      var unused = expiration.put(key, value, ttl.nanos(), TimeUnit.NANOSECONDS); // the old value
     } else if (ttl.nanos() >= EFFECTIVELY_NEVER) {
       cache.put(key, value);
     } else {

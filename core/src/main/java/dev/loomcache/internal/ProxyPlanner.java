@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -125,13 +126,13 @@ public final class ProxyPlanner {
       caches.put(name, cache);
     });
     for (Method method : primaries) {
-      MethodRoute route = routeOf(method, invalidations.get(method), calls);
+      MethodRoute route = routeOf(method, invalidations.getOrDefault(method, List.of()), calls);
       RateLimitSpec rateLimit = rateLimits.get(method);
       if (rateLimit != null) {
         RateLimiter limiter = rateLimit.builder().build();
         route = new RateLimitedCall(InterfaceChecks.describe(method), limiter, rateLimit.key(), route);
       }
-      for (Method member : bySignature.get(signature(method))) {
+      for (Method member : Objects.requireNonNull(bySignature.get(signature(method)))) {
         routes.put(member, route);
       }
     }
@@ -144,13 +145,13 @@ public final class ProxyPlanner {
   private static MethodRoute routeOf(
       Method method, List<InvalidationSpec> invalidations, Map<String, CachedCall> calls) {
     if (method.isAnnotationPresent(Cached.class)) {
-      return calls.get(cacheName(method));
+      return Objects.requireNonNull(calls.get(cacheName(method))); // one call per @Cached name
     }
     if (invalidations.isEmpty()) {
       return new Forward(method);
     }
     return new InvalidatingCall(method, invalidations.stream()
-        .map(i -> new Invalidation(calls.get(i.cacheName()).cache(), i.keyPositions()))
+        .map(i -> new Invalidation(Objects.requireNonNull(calls.get(i.cacheName())).cache(), i.keyPositions()))
         .toList());
   }
 
@@ -343,7 +344,8 @@ public final class ProxyPlanner {
         bridged = candidate;
       }
     }
-    return bridged == null ? new Forward(bridge) : routes.get(bridged);
+    // Primaries are routed before bridges.
+    return bridged == null ? new Forward(bridge) : Objects.requireNonNull(routes.get(bridged));
   }
 
   private static String cacheName(Method method) {
