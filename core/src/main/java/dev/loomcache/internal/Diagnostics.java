@@ -1,27 +1,26 @@
 package dev.loomcache.internal;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
-import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A test hook: while enabled, the engine's stateful parts ({@link FlightTable}, {@link KeyLanes},
  * {@link BatchDispatcher}) register themselves here, and {@link #leftovers()} says which of them
  * still hold something: a flight, a parked waiter, a key lane, a batch window, a timer or a running
- * batch. A test extension enables it before the first test and asserts after each one that nothing
- * was left behind. Off by default: then registration is one volatile read per part made (once per
+ * batch. A test extension enables it before the first test, asserts after each one that nothing
+ * was left behind, and resets it. Off by default: then registration is one volatile read per part made (once per
  * cache), and nothing is kept.
  *
- * <p>Parts are held weakly: a cache the test dropped without closing is still checked until it is
- * collected, which is the point (an abandoned load is a leak whether or not anyone closes it).
+ * <p>Parts are held strongly until {@link #reset()} (the extension resets after each test's check):
+ * a cache the test dropped without closing is still checked, which is the point (an abandoned load
+ * is a leak whether or not anyone closes it), and no garbage collection can hide it.
  */
 public final class Diagnostics {
   private static volatile boolean enabled;
-  private static final Set<Inspectable> LIVE =
-      Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+  private static final Set<Inspectable> LIVE = ConcurrentHashMap.newKeySet();
 
   private Diagnostics() {}
 
@@ -36,7 +35,7 @@ public final class Diagnostics {
     enabled = true;
   }
 
-  /** Forgets every part tracked so far (after a test was failed for what they held). */
+  /** Forgets every part tracked so far (after each test's check). */
   public static void reset() {
     LIVE.clear();
   }
@@ -49,12 +48,8 @@ public final class Diagnostics {
 
   /** What every tracked part still holds, one line each; empty if nothing is left behind. */
   public static List<String> leftovers() {
-    List<Inspectable> parts;
-    synchronized (LIVE) {
-      parts = new ArrayList<>(LIVE);
-    }
     var found = new ArrayList<String>();
-    for (Inspectable part : parts) {
+    for (Inspectable part : LIVE) {
       String leftover = part.leftover();
       if (leftover != null) {
         found.add(leftover);

@@ -48,8 +48,10 @@ class DiagnosticsTest {
     var lanes = new KeyLanes<String>();
     KeyLanes.Lane lane = lanes.enter("busy");
     assertThat(lanes.leftover()).isEqualTo("KeyLanes: lanes of keys [busy] still held");
+    assertThat(reports("lanes of keys [busy]")).as("the table registered itself").isTrue();
     lanes.leave("busy", lane);
     assertThat(lanes.leftover()).isNull();
+    assertThat(reports("[busy]")).isFalse();
   }
 
   @Test

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * After every test, asserts that the engine left nothing behind: no flight in a flight table, no
  * parked waiter, no key lane held, no open batch window, window timer or running batch (core's
- * {@code dev.loomcache.internal.Diagnostics} tracks them from the first test on, weakly).
+ * {@code dev.loomcache.internal.Diagnostics} tracks the parts made during each test).
  *
  * <p>Registered through JUnit's extension auto-detection: a module whose tests want it sets
  * {@code junit.jupiter.extensions.autodetection.enabled=true} in its
@@ -59,8 +59,10 @@ public final class NothingLeftBehind implements AfterEachCallback {
       Polling.pause(Duration.ofMillis(5));
       left = (List<?>) call(hooks, "leftovers");
     }
+    // The parts of this test are checked: forget them, so that a later test answers only for its
+    // own (the next test instance, with its field initializers, is made after this).
+    call(hooks, "reset");
     if (!left.isEmpty()) {
-      call(hooks, "reset"); // fail this test only, not every later one for the same leftovers
       throw new AssertionError(context.getDisplayName() + " left engine state behind (still there "
           + GRACE.toSeconds() + " s after the test returned):\n  "
           + String.join("\n  ", left.stream().map(String::valueOf).toList()));

@@ -35,8 +35,10 @@ class NothingLeftBehindTest {
   }
 
   @Test
-  void afterEach_nothingLeft_passes() {
+  void afterEach_nothingLeft_passes_andResets() {
+    int resets = Diagnostics.resets;
     new NothingLeftBehind().afterEach(context("clean()"));
+    assertThat(Diagnostics.resets).isEqualTo(resets + 1);
   }
 
   @Test
