@@ -192,7 +192,8 @@ public class HitPathBenchmark {
 
   @TearDown(Level.Trial)
   public void tearDown() {
-    for (Cache<Integer, Integer> cache : new Cache[] {loomcache, loomcacheTtl, loomcachePerCall}) {
+    var caches = new @Nullable Cache<?, ?>[] {loomcache, loomcacheTtl, loomcachePerCall};
+    for (@Nullable Cache<?, ?> cache : caches) {
       if (cache != null) {
         cache.close();
       }
