@@ -98,6 +98,7 @@ public final class CacheScope {
    *
    * @throws NullPointerException if {@code task} is null
    */
+  @SuppressWarnings("NullAway") // the block's result is a null nobody reads
   public void run(Runnable task) {
     requireNonNull(task, "task must not be null");
     Bypass.call(mode, cacheNames, () -> {

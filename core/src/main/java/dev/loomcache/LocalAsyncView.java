@@ -61,6 +61,7 @@ final class LocalAsyncView<K, V> implements AsyncView<K, V> {
   }
 
   @Override
+  @SuppressWarnings("NullAway") // CompletableFuture<V> as CompletableFuture<@Nullable V>
   public CompletableFuture<@Nullable V> get(K key, Callable<? extends V> loader) {
     requireNonNull(key, "key must not be null");
     requireNonNull(loader, "loader must not be null");
@@ -70,6 +71,7 @@ final class LocalAsyncView<K, V> implements AsyncView<K, V> {
   }
 
   @Override
+  @SuppressWarnings("NullAway") // CompletableFuture<V> as CompletableFuture<@Nullable V>
   public CompletableFuture<@Nullable V> get(K key, Callable<? extends V> loader, Duration ttl) {
     requireNonNull(key, "key must not be null");
     requireNonNull(loader, "loader must not be null");
@@ -94,6 +96,7 @@ final class LocalAsyncView<K, V> implements AsyncView<K, V> {
   }
 
   @Override
+  @SuppressWarnings("NullAway") // CompletableFuture<V> as CompletableFuture<@Nullable V>
   public CompletableFuture<@Nullable V> getIfPresent(K key) {
     requireNonNull(key, "key must not be null");
     cache.checkOpen();

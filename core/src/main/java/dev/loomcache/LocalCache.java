@@ -144,8 +144,9 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     if (builder.tiers().isEmpty()) {
       return Tiers.none();
     }
-    return new Tiers<>(builder.tiers(), (KeyCodec<K>) builder.keyCodec(),
-        (ValueCodec<V>) builder.valueCodec(), builder.ticker());
+    // build() has checked that a cache with tiers has both codecs.
+    return new Tiers<>(builder.tiers(), (KeyCodec<K>) requireNonNull(builder.keyCodec()),
+        (ValueCodec<V>) requireNonNull(builder.valueCodec()), builder.ticker());
   }
 
   @SuppressWarnings("unchecked")

@@ -15,7 +15,9 @@ final class LocalCachedFunction<A extends @Nullable Object, R extends @Nullable 
   }
 
   @Override
-  @SuppressWarnings("unchecked")
+  // R may be nullable (its bound is @Nullable Object): a null result comes back as null, which
+  // NullAway cannot see through the cast.
+  @SuppressWarnings({"unchecked", "NullAway"})
   public R apply(A argument) {
     return (R) cache.get(ArgumentKeys.of(argument), () -> function.apply(argument));
   }

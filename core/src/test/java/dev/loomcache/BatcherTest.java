@@ -3,6 +3,7 @@ package dev.loomcache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.loomcache.testsupport.Concurrently;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,8 +18,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
+@ParameterizedClass(name = "{0}")
+@EnumSource(TierSetup.class)
 class BatcherTest {
+  private final TierSetup tiers;
+
+  BatcherTest(TierSetup tiers) {
+    this.tiers = tiers;
+  }
+
   /** A batch loader that records every batch it receives and returns "V(key)" for each key. */
   static final class RecordingLoader implements BatchLoader<String, String> {
     final List<Set<String>> batches = new CopyOnWriteArrayList<>();
@@ -43,8 +54,8 @@ class BatcherTest {
     }
   }
 
-  private static Cache<String, String> cache(Duration window, int maxBatchSize) {
-    return Loomcache.newBuilder().batchWindow(window).maxBatchSize(maxBatchSize).build();
+  private Cache<String, String> cache(Duration window, int maxBatchSize) {
+    return tiers.builder().batchWindow(window).maxBatchSize(maxBatchSize).build();
   }
 
   @Test
@@ -208,7 +219,7 @@ class BatcherTest {
 
   @Test
   void batches_runConcurrently_neverOneAfterAnotherUnderALock() throws Exception {
-    try (Cache<String, String> cache = Loomcache.newBuilder()
+    try (Cache<String, String> cache = tiers.builder()
         .batchWindow(Duration.ZERO).maxBatchSize(1).maxConcurrentBatches(4).build()) {
       var bothRunning = new CountDownLatch(2);
       Batcher<String, String> batcher = cache.batcher(keys -> {
@@ -228,7 +239,7 @@ class BatcherTest {
 
   @Test
   void maxConcurrentBatches_capsBatchesInFlight() throws Exception {
-    try (Cache<String, String> cache = Loomcache.newBuilder()
+    try (Cache<String, String> cache = tiers.builder()
         .batchWindow(Duration.ZERO).maxBatchSize(1).maxConcurrentBatches(2).build()) {
       var running = new AtomicInteger();
       var maxRunning = new AtomicInteger();

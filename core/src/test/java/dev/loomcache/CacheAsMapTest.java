@@ -1,5 +1,9 @@
 package dev.loomcache;
 
+import dev.loomcache.testsupport.Concurrently;
+
+import dev.loomcache.testsupport.FakeTicker;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
@@ -96,7 +100,7 @@ class CacheAsMapTest {
   @Test
   void iteration_skipsExpiredEntries() {
     var ticker = new FakeTicker();
-    try (Cache<String, String> timed = Loomcache.newBuilder().ticker(ticker).build()) {
+    try (Cache<String, String> timed = Loomcache.newBuilder().ticker(ticker::read).build()) {
       timed.put("short", "v", Duration.ofMinutes(1));
       timed.put("long", "v", Duration.ofMinutes(10));
       ticker.advance(Duration.ofMinutes(2));

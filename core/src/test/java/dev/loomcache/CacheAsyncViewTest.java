@@ -1,5 +1,9 @@
 package dev.loomcache;
 
+import dev.loomcache.testsupport.Concurrently;
+
+import dev.loomcache.testsupport.FakeTicker;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -144,7 +148,7 @@ class CacheAsyncViewTest {
   @Test
   void get_withTtl_storesForThatTtl() throws Exception {
     var ticker = new FakeTicker();
-    try (Cache<String, String> timed = Loomcache.newBuilder().ticker(ticker).build()) {
+    try (Cache<String, String> timed = Loomcache.newBuilder().ticker(ticker::read).build()) {
       assertThat(await(timed.async().get("k", () -> "v", Duration.ofMinutes(1)))).isEqualTo("v");
       ticker.advance(Duration.ofMinutes(2));
       assertThat(timed.getIfPresent("k")).isNull();

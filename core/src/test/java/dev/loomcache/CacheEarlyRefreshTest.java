@@ -1,5 +1,9 @@
 package dev.loomcache;
 
+import dev.loomcache.testsupport.Concurrently;
+
+import dev.loomcache.testsupport.FakeTicker;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -24,7 +28,7 @@ class CacheEarlyRefreshTest {
   void fixedRandom_refreshStartsExactlyWhereTheFormulaSays() {
     double beta = 2.0;
     double u = 0.25;
-    try (Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker).defaultTtl(TTL)
+    try (Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker::read).defaultTtl(TTL)
         .earlyRefresh(beta).randomSource(() -> u).build()) {
       var reloads = new AtomicInteger();
       cache.get("k", () -> {
@@ -53,7 +57,7 @@ class CacheEarlyRefreshTest {
   void realRandomness_fractionOfEarlyRefreshesMatchesTheDistribution() {
     int keys = 10_000;
     double beta = 1.0;
-    try (Cache<Integer, String> cache = Loomcache.newBuilder().ticker(ticker).defaultTtl(TTL)
+    try (Cache<Integer, String> cache = Loomcache.newBuilder().ticker(ticker::read).defaultTtl(TTL)
         .earlyRefresh(beta).maxBatchSize(keys).build()) {
       var all = new java.util.ArrayList<Integer>(keys);
       for (int i = 0; i < keys; i++) {
@@ -87,7 +91,7 @@ class CacheEarlyRefreshTest {
 
   @Test
   void farFromExpiry_neverRefreshesEarly_evenWithTheSmallestDraw() {
-    try (Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker).defaultTtl(TTL)
+    try (Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker::read).defaultTtl(TTL)
         .earlyRefresh(1.0).randomSource(() -> Double.MIN_VALUE).build()) {
       cache.get("k", () -> {
         ticker.advance(Duration.ofMillis(1));

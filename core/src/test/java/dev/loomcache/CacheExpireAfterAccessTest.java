@@ -1,5 +1,7 @@
 package dev.loomcache;
 
+import dev.loomcache.testsupport.FakeTicker;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,7 +18,7 @@ class CacheExpireAfterAccessTest {
   private final FakeTicker ticker = new FakeTicker();
   private final AtomicInteger loads = new AtomicInteger();
   private final Cache<String, String> cache =
-      Loomcache.newBuilder().ticker(ticker).expireAfterAccess(IDLE).build();
+      Loomcache.newBuilder().ticker(ticker::read).expireAfterAccess(IDLE).build();
 
   @AfterEach
   void close() {
@@ -69,7 +71,7 @@ class CacheExpireAfterAccessTest {
 
   @Test
   void expireAfterAccess_withDefaultTtl_expiresAtTheTtlEvenIfRead() {
-    try (Cache<String, String> both = Loomcache.newBuilder().ticker(ticker)
+    try (Cache<String, String> both = Loomcache.newBuilder().ticker(ticker::read)
         .expireAfterAccess(IDLE).defaultTtl(Duration.ofMinutes(25)).build()) {
       both.put("k", "v");
       for (int i = 0; i < 4; i++) {
@@ -84,7 +86,7 @@ class CacheExpireAfterAccessTest {
 
   @Test
   void expireAfterAccess_withDefaultTtl_expiresWhenIdleBeforeTheTtl() {
-    try (Cache<String, String> both = Loomcache.newBuilder().ticker(ticker)
+    try (Cache<String, String> both = Loomcache.newBuilder().ticker(ticker::read)
         .expireAfterAccess(IDLE).defaultTtl(Duration.ofHours(1)).build()) {
       both.put("k", "v");
       ticker.advance(IDLE);
@@ -144,7 +146,7 @@ class CacheExpireAfterAccessTest {
   void from_expireAfterAccess_isASpecKey() {
     var builder = Loomcache.from("expireAfterAccess=10m,defaultTtl=1h");
     assertThat(builder.toString()).isEqualTo("Loomcache{defaultTtl=1h,expireAfterAccess=10m}");
-    try (Cache<String, String> fromSpec = builder.ticker(ticker).build()) {
+    try (Cache<String, String> fromSpec = builder.ticker(ticker::read).build()) {
       fromSpec.put("k", "v");
       ticker.advance(IDLE);
       assertThat(fromSpec.getIfPresent("k")).isNull();

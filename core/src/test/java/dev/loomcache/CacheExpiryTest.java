@@ -2,6 +2,7 @@ package dev.loomcache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loomcache.testsupport.FakeTicker;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class CacheExpiryTest {
   private final FakeTicker ticker = new FakeTicker();
   private final Cache<String, String> cache =
-      Loomcache.newBuilder().ticker(ticker).defaultTtl(Duration.ofMinutes(5)).build();
+      Loomcache.newBuilder().ticker(ticker::read).defaultTtl(Duration.ofMinutes(5)).build();
 
   @AfterEach
   void close() {
@@ -77,7 +78,7 @@ class CacheExpiryTest {
 
   @Test
   void defaultIsNoExpiry_whenNoDefaultTtlIsSet() {
-    try (Cache<String, String> eternal = Loomcache.newBuilder().ticker(ticker).build()) {
+    try (Cache<String, String> eternal = Loomcache.newBuilder().ticker(ticker::read).build()) {
       eternal.put("k", "v");
       ticker.advance(Duration.ofDays(365L * 100));
       assertThat(eternal.getIfPresent("k")).isEqualTo("v");

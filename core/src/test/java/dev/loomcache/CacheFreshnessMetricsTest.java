@@ -1,5 +1,9 @@
 package dev.loomcache;
 
+import dev.loomcache.testsupport.Concurrently;
+
+import dev.loomcache.testsupport.FakeTicker;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -14,7 +18,7 @@ class CacheFreshnessMetricsTest {
   void refreshesAndStaleServes_areMetered() {
     var ticker = new FakeTicker();
     var registry = new SimpleMeterRegistry();
-    try (Cache<String, String> cache = Loomcache.newBuilder().name("prices").ticker(ticker)
+    try (Cache<String, String> cache = Loomcache.newBuilder().name("prices").ticker(ticker::read)
         .defaultTtl(Duration.ofMinutes(2)).refreshAfter(Duration.ofMinutes(1))
         .staleIfError(Duration.ofMinutes(10)).meterRegistry(registry).build()) {
       cache.get("k", () -> "v1");

@@ -1,5 +1,9 @@
 package dev.loomcache;
 
+import dev.loomcache.testsupport.Concurrently;
+
+import dev.loomcache.testsupport.FakeTicker;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,7 +25,7 @@ class CacheFreshnessOptionsTest {
 
   @Test
   void ttlJitter_withTheLargestDraw_shortensTheTtlByTheWholeFraction() {
-    try (Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker).defaultTtl(TTL)
+    try (Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker::read).defaultTtl(TTL)
         .ttlJitter(0.1).randomSource(() -> 1.0).build()) {
       cache.put("k", "v");
 
@@ -34,7 +38,7 @@ class CacheFreshnessOptionsTest {
 
   @Test
   void ttlJitter_keepsEveryTtlWithinItsBounds_andSpreadsThem() {
-    try (Cache<Integer, String> cache = Loomcache.newBuilder().ticker(ticker).defaultTtl(TTL)
+    try (Cache<Integer, String> cache = Loomcache.newBuilder().ticker(ticker::read).defaultTtl(TTL)
         .ttlJitter(0.1).build()) {
       int keys = 200;
       for (int i = 0; i < keys; i++) {
@@ -63,7 +67,7 @@ class CacheFreshnessOptionsTest {
 
   @Test
   void ttlJitter_leavesNoExpiryAlone() {
-    try (Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker).ttlJitter(0.5)
+    try (Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker::read).ttlJitter(0.5)
         .randomSource(() -> 1.0).build()) {
       cache.put("k", "v");
       ticker.advance(Duration.ofDays(10_000));
@@ -73,7 +77,7 @@ class CacheFreshnessOptionsTest {
 
   @Test
   void expireAfterHits_theNthHitReturnsTheEntryAndRemovesIt() {
-    try (Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker).expireAfterHits(3)
+    try (Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker::read).expireAfterHits(3)
         .build()) {
       assertThat(cache.get("k", this::load)).isEqualTo("v1"); // a load, not a hit
 
@@ -88,7 +92,7 @@ class CacheFreshnessOptionsTest {
 
   @Test
   void expireAfterHits_concurrentHits_neverExceedTheBudget() throws Exception {
-    try (Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker).expireAfterHits(10)
+    try (Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker::read).expireAfterHits(10)
         .build()) {
       cache.get("k", this::load);
 
@@ -101,7 +105,7 @@ class CacheFreshnessOptionsTest {
 
   @Test
   void cacheIf_false_returnsTheValueButNeverStoresIt() {
-    try (Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker)
+    try (Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker::read)
         .cacheIf((value, loadTime) -> loadTime.compareTo(Duration.ofMillis(20)) > 0).build()) {
       assertThat(cache.get("fast", this::load)).isEqualTo("v1");
       assertThat(cache.getIfPresent("fast")).isNull();
@@ -117,7 +121,7 @@ class CacheFreshnessOptionsTest {
 
   @Test
   void cacheIf_seesTheValue_andIsNotAskedForPuts() {
-    try (Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker)
+    try (Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker::read)
         .cacheIf((value, loadTime) -> !value.toString().startsWith("tmp")).build()) {
       cache.get("a", () -> "tmp-1");
       cache.get("b", () -> "keep");
@@ -131,7 +135,7 @@ class CacheFreshnessOptionsTest {
 
   @Test
   void perCallFreshness_onACacheWithoutOptions_refreshesThatEntry() {
-    try (Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker).build()) {
+    try (Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker::read).build()) {
       Freshness fresh = Freshness.ttl(Duration.ofMinutes(5)).refreshAfter(Duration.ofMinutes(4));
       cache.get("k", this::load, fresh);
       cache.get("plain", this::load);
@@ -148,7 +152,7 @@ class CacheFreshnessOptionsTest {
 
   @Test
   void perCallFreshness_overridesTheBuildersOptions() {
-    try (Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker).defaultTtl(TTL)
+    try (Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker::read).defaultTtl(TTL)
         .refreshAfter(Duration.ofMinutes(9)).build()) {
       cache.get("k", () -> null, Freshness.defaults().negativeTtl(Duration.ofSeconds(5)));
       assertThat(cache.get("k", this::load)).as("absence remembered").isNull();
@@ -159,7 +163,7 @@ class CacheFreshnessOptionsTest {
 
   @Test
   void perCallFreshness_refreshAfterNotShorterThanTheTtl_isRejected() {
-    try (Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker).build()) {
+    try (Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker::read).build()) {
       assertThatThrownBy(() -> cache.get("k", this::load,
           Freshness.ttl(Duration.ofMinutes(1)).refreshAfter(Duration.ofMinutes(1))))
           .isInstanceOf(IllegalArgumentException.class)

@@ -3,6 +3,7 @@ package dev.loomcache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.loomcache.testsupport.Concurrently;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

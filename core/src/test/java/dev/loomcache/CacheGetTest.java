@@ -9,9 +9,17 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
+@ParameterizedClass(name = "{0}")
+@EnumSource(TierSetup.class)
 class CacheGetTest {
-  private final Cache<String, String> cache = Loomcache.newBuilder().build();
+  private final Cache<String, String> cache;
+
+  CacheGetTest(TierSetup tiers) {
+    this.cache = tiers.builder().build();
+  }
 
   @AfterEach
   void close() {

@@ -2,7 +2,8 @@ package dev.loomcache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.loomcache.Concurrently.Result;
+import dev.loomcache.testsupport.Concurrently.Result;
+import dev.loomcache.testsupport.Concurrently;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;

@@ -2,6 +2,7 @@ package dev.loomcache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loomcache.testsupport.Concurrently;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,10 +12,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Interrupts stay with their thread: waiters leave alone, owners hand the load over. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(TierSetup.class)
 class CacheInterruptTest {
-  private final Cache<String, String> cache = Loomcache.newBuilder().build();
+  private final Cache<String, String> cache;
+
+  CacheInterruptTest(TierSetup tiers) {
+    this.cache = tiers.builder().build();
+  }
 
   @AfterEach
   void close() {

@@ -2,19 +2,28 @@ package dev.loomcache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loomcache.testsupport.Concurrently;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Generations: a load that began before an invalidation or a put never stores its value after it
  * (no stale resurrection), while the callers waiting for that load still receive it.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(TierSetup.class)
 class CacheInvalidationDuringLoadTest {
-  private final Cache<String, String> cache = Loomcache.newBuilder().build();
+  private final Cache<String, String> cache;
+
+  CacheInvalidationDuringLoadTest(TierSetup tiers) {
+    this.cache = tiers.builder().build();
+  }
 
   @AfterEach
   void close() {

@@ -1,5 +1,7 @@
 package dev.loomcache;
 
+import dev.loomcache.testsupport.FakeTicker;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loomcache.spi.KeyCodec;
@@ -69,7 +71,7 @@ class CacheMaxLocalLifetimeTest {
   }
 
   private Cache<String, String> cacheOver(BoundedTier tier, @Nullable Duration defaultTtl) {
-    var builder = Loomcache.newBuilder().ticker(ticker)
+    var builder = Loomcache.newBuilder().ticker(ticker::read)
         .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string()).tier(tier);
     if (defaultTtl != null) {
       builder.defaultTtl(defaultTtl);

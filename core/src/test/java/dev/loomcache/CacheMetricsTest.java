@@ -2,6 +2,7 @@ package dev.loomcache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loomcache.testsupport.FakeTicker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,7 @@ class CacheMetricsTest {
   void meterRegistry_bindsStandardAndLoomcacheMeters() {
     var ticker = new FakeTicker();
     try (Cache<String, String> cache = Loomcache.newBuilder()
-        .name("users").meterRegistry(registry).ticker(ticker).maximumSize(100).build()) {
+        .name("users").meterRegistry(registry).ticker(ticker::read).maximumSize(100).build()) {
       cache.get("a", () -> {
         ticker.advance(Duration.ofMillis(5));
         return "1";

@@ -1,5 +1,7 @@
 package dev.loomcache;
 
+import dev.loomcache.testsupport.FakeTicker;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -16,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class CacheNegativeTtlTest {
   private final FakeTicker ticker = new FakeTicker();
   private final Cache<String, String> cache = Loomcache.newBuilder()
-      .ticker(ticker)
+      .ticker(ticker::read)
       .negativeTtl(Duration.ofSeconds(30))
       .build();
   private final AtomicInteger loads = new AtomicInteger();
@@ -73,7 +75,7 @@ class CacheNegativeTtlTest {
 
   @Test
   void withoutNegativeTtl_nullIsNeverRemembered() {
-    try (Cache<String, String> plain = Loomcache.newBuilder().ticker(ticker).build()) {
+    try (Cache<String, String> plain = Loomcache.newBuilder().ticker(ticker::read).build()) {
       plain.get("k", this::nothing);
       plain.get("k", this::nothing);
       assertThat(loads).hasValue(2);

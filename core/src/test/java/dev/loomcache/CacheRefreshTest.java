@@ -1,5 +1,9 @@
 package dev.loomcache;
 
+import dev.loomcache.testsupport.Concurrently;
+
+import dev.loomcache.testsupport.FakeTicker;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -21,7 +25,7 @@ class CacheRefreshTest {
 
   private final FakeTicker ticker = new FakeTicker();
   private final Cache<String, String> cache = Loomcache.newBuilder()
-      .ticker(ticker)
+      .ticker(ticker::read)
       .defaultTtl(Duration.ofMinutes(10))
       .refreshAfter(Duration.ofMinutes(1))
       .build();
@@ -173,7 +177,7 @@ class CacheRefreshTest {
 
   @Test
   void missDuringReload_joinsIt() throws Exception {
-    var shortTtl = Loomcache.newBuilder().ticker(ticker).defaultTtl(Duration.ofMinutes(2))
+    var shortTtl = Loomcache.newBuilder().ticker(ticker::read).defaultTtl(Duration.ofMinutes(2))
         .refreshAfter(Duration.ofMinutes(1)).build();
     try (shortTtl) {
       @SuppressWarnings("unchecked")
@@ -276,7 +280,7 @@ class CacheRefreshTest {
   @Test
   void reload_withATier_callsTheLoaderNotTheTier_andWritesTheTier() {
     var store = new MapTier.Store();
-    try (Cache<String, String> tiered = Loomcache.newBuilder().ticker(ticker)
+    try (Cache<String, String> tiered = Loomcache.newBuilder().ticker(ticker::read)
         .defaultTtl(Duration.ofMinutes(10)).refreshAfter(Duration.ofMinutes(1))
         .keyCodec(dev.loomcache.spi.KeyCodec.string())
         .valueCodec(dev.loomcache.spi.ValueCodec.string())

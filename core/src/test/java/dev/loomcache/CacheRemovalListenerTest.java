@@ -1,5 +1,9 @@
 package dev.loomcache;
 
+import dev.loomcache.testsupport.Concurrently;
+
+import dev.loomcache.testsupport.FakeTicker;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -39,7 +43,7 @@ class CacheRemovalListenerTest {
 
   private Loomcache<String, String> builder() {
     return Loomcache.newBuilder()
-        .ticker(ticker)
+        .ticker(ticker::read)
         .executor(Runnable::run) // Caffeine's maintenance (evictions) on the caller: deterministic
         .removalListener((String key, String value, RemovalCause cause) ->
             removals.add(new Removal(key, value, cause, Thread.currentThread())));

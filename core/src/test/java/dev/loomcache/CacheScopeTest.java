@@ -1,5 +1,7 @@
 package dev.loomcache;
 
+import dev.loomcache.testsupport.Concurrently;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,9 @@
 package dev.loomcache;
 
+import dev.loomcache.testsupport.Concurrently;
+
+import dev.loomcache.testsupport.FakeTicker;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,7 +20,7 @@ class CacheStaleIfErrorTest {
 
   private final FakeTicker ticker = new FakeTicker();
   private final Cache<String, String> cache = Loomcache.newBuilder()
-      .ticker(ticker)
+      .ticker(ticker::read)
       .defaultTtl(Duration.ofMinutes(1))
       .staleIfError(Duration.ofMinutes(10))
       .build();
@@ -108,7 +112,7 @@ class CacheStaleIfErrorTest {
 
   @Test
   void withRefreshAfter_aFailedRefreshKeepsTheValueThroughTtlPlusGrace() {
-    try (Cache<String, String> refreshing = Loomcache.newBuilder().ticker(ticker)
+    try (Cache<String, String> refreshing = Loomcache.newBuilder().ticker(ticker::read)
         .defaultTtl(Duration.ofMinutes(1)).refreshAfter(Duration.ofSeconds(30))
         .staleIfError(Duration.ofMinutes(10)).build()) {
       refreshing.get("k", () -> "v1");

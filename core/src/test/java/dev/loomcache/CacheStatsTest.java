@@ -3,6 +3,8 @@ package dev.loomcache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.loomcache.testsupport.Concurrently;
+import dev.loomcache.testsupport.FakeTicker;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -62,7 +64,7 @@ class CacheStatsTest {
   @Test
   void totalLoadTime_measuredWithTheTicker() {
     var ticker = new FakeTicker();
-    try (Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker).build()) {
+    try (Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker::read).build()) {
       cache.get("a", () -> {
         ticker.advance(Duration.ofMillis(7));
         return "v";

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.loomcache.spi.KeyCodec;
 import dev.loomcache.spi.StoredValue;
 import dev.loomcache.spi.ValueCodec;
+import dev.loomcache.testsupport.Concurrently;
+import dev.loomcache.testsupport.FakeTicker;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -18,7 +20,7 @@ class CacheTierTest {
   private final FakeTicker ticker = new FakeTicker();
 
   private Cache<String, String> cacheOver(MapTier... tiers) {
-    var builder = Loomcache.newBuilder().ticker(ticker)
+    var builder = Loomcache.newBuilder().ticker(ticker::read)
         .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string());
     for (MapTier tier : tiers) {
       builder.tier(tier);
@@ -124,7 +126,7 @@ class CacheTierTest {
   void tamperedSignedValue_isAMissAndCounted_loaderRuns() {
     byte[] key = "0123456789abcdef0123456789abcdef".getBytes();
     var tier = new MapTier("t");
-    try (Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker)
+    try (Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker::read)
         .keyCodec(KeyCodec.string())
         .valueCodec(ValueCodec.signed(ValueCodec.string(), key))
         .tier(tier).build()) {
@@ -136,7 +138,7 @@ class CacheTierTest {
       var evil = ValueCodec.signed(ValueCodec.string(), "another key, 16+ bytes long".getBytes());
       tier.store().put("foreign", StoredValue.of(evil.encode("forged"), StoredValue.NEVER_EXPIRES));
 
-      Cache<String, String> fresh = Loomcache.newBuilder().ticker(ticker)
+      Cache<String, String> fresh = Loomcache.newBuilder().ticker(ticker::read)
           .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.signed(ValueCodec.string(), key))
           .tier(new MapTier("t", tier.store())).build();
       assertThat(fresh.get("k", () -> "reloaded")).isEqualTo("reloaded");

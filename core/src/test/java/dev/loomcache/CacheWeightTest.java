@@ -1,5 +1,7 @@
 package dev.loomcache;
 
+import dev.loomcache.testsupport.FakeTicker;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -65,7 +67,7 @@ class CacheWeightTest {
           weighed.add(value);
           return value.length();
         })
-        .ticker(ticker)
+        .ticker(ticker::read)
         .build()) {
       cache.put("plain", "v1");
       cache.put("timed", "v2", Duration.ofMinutes(1)); // stored in a deadline wrapper

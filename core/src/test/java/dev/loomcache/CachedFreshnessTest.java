@@ -1,5 +1,9 @@
 package dev.loomcache;
 
+import dev.loomcache.testsupport.Concurrently;
+
+import dev.loomcache.testsupport.FakeTicker;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -54,7 +58,7 @@ class CachedFreshnessTest {
   void cachedAnnotation_refreshesAhead_andServesStaleOnError() {
     var ticker = new FakeTicker();
     var feed = new Feed();
-    Prices prices = CachingProxy.newBuilder(Prices.class, feed).ticker(ticker).build();
+    Prices prices = CachingProxy.newBuilder(Prices.class, feed).ticker(ticker::read).build();
 
     assertThat(prices.price("ACME")).isEqualTo("ACME-1");
     ticker.advance(Duration.ofMinutes(4));
@@ -71,7 +75,7 @@ class CachedFreshnessTest {
   @Test
   void cachedAnnotation_negativeTtl_remembersNull() {
     var feed = new Feed();
-    Prices prices = CachingProxy.newBuilder(Prices.class, feed).ticker(new FakeTicker()).build();
+    Prices prices = CachingProxy.newBuilder(Prices.class, feed).ticker(new FakeTicker()::read).build();
 
     assertThat(prices.lookUp("NONE")).isNull();
     assertThat(prices.lookUp("NONE")).isNull();
@@ -95,7 +99,7 @@ class CachedFreshnessTest {
   void cachedFunction_usesTheBuildersFreshnessOptions() {
     var ticker = new FakeTicker();
     var calls = new AtomicInteger();
-    CachedFunction<String, String> fn = Loomcache.newBuilder().ticker(ticker)
+    CachedFunction<String, String> fn = Loomcache.newBuilder().ticker(ticker::read)
         .defaultTtl(Duration.ofMinutes(5)).refreshAfter(Duration.ofMinutes(4))
         .buildFunction(symbol -> symbol + "-" + calls.incrementAndGet());
 

@@ -2,6 +2,7 @@ package dev.loomcache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loomcache.testsupport.Concurrently;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;

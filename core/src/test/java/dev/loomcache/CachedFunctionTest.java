@@ -3,6 +3,7 @@ package dev.loomcache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.loomcache.testsupport.FakeTicker;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -179,7 +180,7 @@ class CachedFunctionTest {
   void defaultTtl_fromTheBuilder_expiresResults() {
     var ticker = new FakeTicker();
     CachedFunction<String, String> fn = Loomcache.newBuilder()
-        .ticker(ticker)
+        .ticker(ticker::read)
         .defaultTtl(Duration.ofMinutes(5))
         .buildFunction(this::describe);
 

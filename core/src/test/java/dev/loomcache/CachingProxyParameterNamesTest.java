@@ -3,6 +3,7 @@ package dev.loomcache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.loomcache.testsupport.DocSnippets;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 import javax.tools.ToolProvider;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -134,11 +134,9 @@ class CachingProxyParameterNamesTest {
    */
   @Test
   void readmeServiceInterface_compiledWithoutParameterNames_cachesAndInvalidates() throws Exception {
-    String readme = Files.readString(Path.of("..", "README.md"));
-    var snippet = Pattern.compile("\ninterface UserService \\{\n(.*?)\n}\n", Pattern.DOTALL)
-        .matcher(readme);
-    assertThat(snippet.find()).as("the README shows interface UserService").isTrue();
-    Class<?> iface = compileWithoutParameterNames("UserService", snippet.group(1) + """
+    // The methods the README shows (ReadmeExamplesTest checks that it shows them as they are).
+    String methods = DocSnippets.ofTest(ReadmeExamplesTest.class).region("service-methods");
+    Class<?> iface = compileWithoutParameterNames("UserService", methods + """
 
           record User(long id) {}
 

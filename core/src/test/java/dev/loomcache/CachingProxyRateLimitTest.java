@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.loomcache.limit.RateLimitExceededException;
 import dev.loomcache.limit.RateLimited;
+import dev.loomcache.testsupport.FakeTicker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -60,7 +61,7 @@ class CachingProxyRateLimitTest {
   private final CountingPayments target = new CountingPayments();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final Payments payments = CachingProxy.newBuilder(Payments.class, target)
-      .ticker(ticker).meterRegistry(registry).build();
+      .ticker(ticker::read).meterRegistry(registry).build();
 
   @Test
   void rateLimited_overLimit_throwsWithRetryAfterAndSkipsTarget() {

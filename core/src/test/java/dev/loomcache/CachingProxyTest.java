@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.loomcache.ProxyUsers.InMemoryUsers;
 import dev.loomcache.ProxyUsers.UserService;
+import dev.loomcache.testsupport.FakeTicker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
@@ -164,7 +165,7 @@ class CachingProxyTest {
   @Test
   void ttl_fromTheAnnotation_expiresEntries() {
     var ticker = new FakeTicker();
-    UserService timed = CachingProxy.newBuilder(UserService.class, target).ticker(ticker).build();
+    UserService timed = CachingProxy.newBuilder(UserService.class, target).ticker(ticker::read).build();
 
     timed.findByName("ada", "s");
     ticker.advance(Duration.ofMinutes(4));
@@ -239,8 +240,8 @@ class CachingProxyTest {
   @Test
   void builder_setterTwice_throwsNamingTheOldValue() {
     var ticker = new FakeTicker();
-    var builder = CachingProxy.newBuilder(UserService.class, target).ticker(ticker);
-    assertThatThrownBy(() -> builder.ticker(ticker))
+    var builder = CachingProxy.newBuilder(UserService.class, target).ticker(ticker::read);
+    assertThatThrownBy(() -> builder.ticker(ticker::read))
         .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("ticker was already set");
     var registry = new SimpleMeterRegistry();
     var metered = CachingProxy.newBuilder(UserService.class, target).meterRegistry(registry);

@@ -7,6 +7,7 @@ import dev.loomcache.spi.CacheTier;
 import dev.loomcache.spi.KeyCodec;
 import dev.loomcache.spi.StoredValue;
 import dev.loomcache.spi.ValueCodec;
+import dev.loomcache.testsupport.Concurrently;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -3,22 +3,22 @@ package dev.loomcache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.loomcache.testsupport.DocSnippets;
+import dev.loomcache.testsupport.FakeTicker;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
  * The examples of {@code docs/function-caching.md}, compiled and run so that they cannot rot. Keep
- * the two in step: each block between "README:" comments appears in the document.
+ * the two in step: each README-BEGIN/README-END region appears in the document, and every Java
+ * block of the document is in this file.
  */
 class FunctionCachingReadmeTest {
 
@@ -56,7 +56,7 @@ class FunctionCachingReadmeTest {
 
   private final Database database = new Database();
 
-  // README: service interface
+  // README-BEGIN service-interface
   public interface UserService {
     @Cached(maximumSize = 1_000, ttl = "5m")
     User findUser(long id, @KeyIgnore RequestContext context) throws IOException;
@@ -68,9 +68,9 @@ class FunctionCachingReadmeTest {
     @Invalidates("listUsers")
     void rename(@ParamName("id") long id, String name) throws IOException;
   }
-  // README: end
+  // README-END service-interface
 
-  // README: service implementation
+  // README-BEGIN service-implementation
   final class DatabaseUserService implements UserService {
     private final Database database;
 
@@ -93,11 +93,11 @@ class FunctionCachingReadmeTest {
       database.updateName(id, name);
     }
   }
-  // README: end
+  // README-END service-implementation
 
   @Test
   void cachedFunction() {
-    // README: cached function
+    // README-BEGIN cached-function
     CachedFunction<Long, User> findUser = Loomcache.newBuilder()
         .maximumSize(128)
         .defaultTtl(Duration.ofMinutes(5))
@@ -108,7 +108,7 @@ class FunctionCachingReadmeTest {
     findUser.invalidate(42L);            // the next apply(42L) runs again
     findUser.invalidateAll();            // forget every result
     CacheStats stats = findUser.stats(); // hits 1, misses 1
-    // README: end
+    // README-END cached-function
 
     assertThat(ada).isEqualTo(new User(42, "Ada")).isSameAs(again);
     assertThat(stats.hitCount()).isEqualTo(1);
@@ -120,13 +120,13 @@ class FunctionCachingReadmeTest {
   void cachedFunction_checkedFailure() {
     CachedFunction<Long, User> findUser = Loomcache.newBuilder().buildFunction(database::loadUser);
 
-    // README: cached function failure
+    // README-BEGIN cached-function-failure
     try {
       findUser.apply(99L);
     } catch (CacheLoadException e) {
       // e.getCause() is the IOException database.loadUser threw; nothing was cached
     }
-    // README: end
+    // README-END cached-function-failure
 
     assertThatThrownBy(() -> findUser.apply(99L))
         .isInstanceOf(CacheLoadException.class).hasCauseInstanceOf(IOException.class);
@@ -135,7 +135,7 @@ class FunctionCachingReadmeTest {
 
   @Test
   void cachingProxy() throws IOException {
-    // README: proxy
+    // README-BEGIN proxy
     UserService users = CachingProxy.of(UserService.class, new DatabaseUserService(database));
 
     User ada = users.findUser(42, new RequestContext("trace-1"));  // runs the query
@@ -144,7 +144,7 @@ class FunctionCachingReadmeTest {
     User renamed = users.findUser(42, new RequestContext("trace-3"));  // runs the query again
 
     CacheStats stats = CachingProxy.stats(users, "findUser");      // hits 1, misses 2
-    // README: end
+    // README-END proxy
 
     assertThat(ada.name()).isEqualTo("Ada");
     assertThat(renamed.name()).isEqualTo("Ada Lovelace");
@@ -155,56 +155,45 @@ class FunctionCachingReadmeTest {
 
   @Test
   void cachingProxy_failuresAndBuilder() {
-    var ticker = new FakeTicker();
-    // README: proxy builder
+    var clock = new FakeTicker();
+    Ticker ticker = clock::read;
+    // README-BEGIN proxy-builder
     UserService users = CachingProxy.newBuilder(UserService.class, new DatabaseUserService(database))
         .ticker(ticker)                   // a fake clock in tests
         .build();
-    // README: end
+    // README-END proxy-builder
 
     users.listUsers();
-    ticker.advance(Duration.ofSeconds(31));
+    clock.advance(Duration.ofSeconds(31));
     users.listUsers();
     assertThat(database.queries).hasValue(2);
 
-    // README: proxy failure
+    // README-BEGIN proxy-failure
     try {
       users.rename(42, " ");
     } catch (IOException e) {
       // the IOException the target threw, not wrapped; findUser(42) was still invalidated
     }
-    // README: end
+    // README-END proxy-failure
 
     assertThatThrownBy(() -> users.rename(42, " ")).isInstanceOf(IOException.class)
         .hasMessage("a name must not be blank");
   }
 
   @Test
-  void document_everyCodeBlock_isCodeOfThisTest() throws IOException {
-    String document = Files.readString(Path.of("..", "docs", "function-caching.md"));
-    List<String> source = lines(Files.readString(
-        Path.of("src", "test", "java", "dev", "loomcache", "FunctionCachingReadmeTest.java")));
-    var blocks = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL).matcher(document)
-        .results().map(m -> m.group(1)).toList();
-
-    assertThat(blocks).hasSize(8);
-    for (String block : blocks) {
-      assertThat(Collections.indexOfSubList(source, lines(block)))
-          .as("this block of docs/function-caching.md is in FunctionCachingReadmeTest:%n%s", block)
-          .isNotNegative();
-    }
-  }
-
-  /** The non-blank lines of {@code text}, without indentation. */
-  private static List<String> lines(String text) {
-    return text.lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
+  void document_showsEveryRegion_andEveryCodeBlockIsCodeOfThisTest() {
+    var snippets = DocSnippets.ofTest(FunctionCachingReadmeTest.class);
+    assertThat(snippets.names()).hasSize(8);
+    Path document = Path.of("..", "docs", "function-caching.md");
+    snippets.assertShownIn(document);
+    snippets.assertEveryJavaBlockIsIn(document);
   }
 
   public record Org(String id) {}
 
   public record Order(long userId, String item) {}
 
-  // docs: key and tag templates
+  // README-BEGIN key-and-tag-templates
   interface Shop {
     @Cached(tags = {"user:{userId}", "org:{org.id}"})
     List<String> ordersOf(@ParamName("userId") long userId, @ParamName("org") Org org);
@@ -218,6 +207,7 @@ class FunctionCachingReadmeTest {
     @Invalidates(value = "itemOf", key = "item:{name}")
     void restock(@ParamName("name") String name);
   }
+  // README-END key-and-tag-templates
 
   @Test
   void keyAndTagTemplates() {

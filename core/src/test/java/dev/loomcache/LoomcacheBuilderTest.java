@@ -3,6 +3,7 @@ package dev.loomcache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.loomcache.testsupport.FakeTicker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ class LoomcacheBuilderTest {
         .defaultTtl(Duration.ofSeconds(2)))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("defaultTtl was already set");
     var ticker = new FakeTicker();
-    assertThatThrownBy(() -> Loomcache.newBuilder().ticker(ticker).ticker(ticker))
+    assertThatThrownBy(() -> Loomcache.newBuilder().ticker(ticker::read).ticker(ticker::read))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("ticker was already set");
     var registry = new SimpleMeterRegistry();
     assertThatThrownBy(() -> Loomcache.newBuilder().meterRegistry(registry).meterRegistry(registry))

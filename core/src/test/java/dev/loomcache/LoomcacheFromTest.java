@@ -3,6 +3,7 @@ package dev.loomcache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.loomcache.testsupport.FakeTicker;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -67,7 +68,7 @@ class LoomcacheFromTest {
 
   @Test
   void toString_showsOptionsWithoutATextFormByName() {
-    var builder = Loomcache.from("maximumSize=5").ticker(new FakeTicker()).tier(new MapTier("l2"));
+    var builder = Loomcache.from("maximumSize=5").ticker(new FakeTicker()::read).tier(new MapTier("l2"));
 
     assertThat(builder.toString()).isEqualTo("Loomcache{maximumSize=5; ticker, tiers=[l2]}");
   }
@@ -105,7 +106,7 @@ class LoomcacheFromTest {
   @Test
   void from_builtCache_usesTheSpec() {
     var ticker = new FakeTicker();
-    Cache<String, String> cache = Loomcache.from("defaultTtl=30s").ticker(ticker).build();
+    Cache<String, String> cache = Loomcache.from("defaultTtl=30s").ticker(ticker::read).build();
     cache.put("k", "v");
 
     ticker.advance(Duration.ofSeconds(29));

@@ -1,10 +1,18 @@
 package dev.loomcache;
 
+import dev.loomcache.testsupport.Concurrently;
+
+import dev.loomcache.testsupport.FakeTicker;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loomcache.testsupport.DocSnippets;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +35,7 @@ class ReadmeExamplesTest {
     var database = new UserRepository();
     var registry = new SimpleMeterRegistry();
 
-    // README: quick start
+    // README-BEGIN quick-start
     Cache<String, User> users = Loomcache.newBuilder()
         .name("users")
         .maximumSize(10_000)
@@ -41,7 +49,7 @@ class ReadmeExamplesTest {
     users.invalidate("u1");                                      // a load already running won't re-store it
     CacheStats stats = users.stats();                            // hits 1, misses 2, hitRate 0.33
     users.close();
-    // README: end
+    // README-END quick-start
 
     assertThat(user).isSameAs(again);
     assertThat(database.queries).hasValue(2);
@@ -72,14 +80,14 @@ class ReadmeExamplesTest {
     var repository = new Users();
     var requests = java.util.List.of(1L, 2L, 3L, 404L);
 
-    // README: batching
+    // README-BEGIN batching
     Cache<Long, User> users = Loomcache.newBuilder()
         .batchWindow(Duration.ofMillis(5))   // a window opens with the first queued key...
         .maxBatchSize(100)                   // ...and closes early when 100 keys are queued
         .build();
     Batcher<Long, User> batcher = users.batcher(repository::findAllById);
 
-    try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+    try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
       for (long id : requests) {                    // four request threads, one key each:
         executor.submit(() -> batcher.get(id));     // one findAllById call for all four
       }
@@ -87,9 +95,9 @@ class ReadmeExamplesTest {
     User cached = users.getIfPresent(1L);            // batched values are cached
     User absent = batcher.get(404L);                 // left out by the loader: null, not cached
 
-    Map<Long, User> some = users.getAll(java.util.List.of(1L, 5L, 6L), repository::findAllById);
+    Map<Long, User> some = users.getAll(List.of(1L, 5L, 6L), repository::findAllById);
     // 1 is a hit; only 5 and 6 go to findAllById
-    // README: end
+    // README-END batching
     users.close();
 
     assertThat(cached).isNotNull();
@@ -101,10 +109,12 @@ class ReadmeExamplesTest {
 
   public record RequestContext(String traceId) {}
 
-  /** The README's service interface. */
+  /** The README's service interface (public: a proxied interface must be). */
   public interface UserService {
+    // README-BEGIN service-methods
     @Cached(ttl = "5m") User find(long id, @KeyIgnore RequestContext context);
     @Invalidates(value = "find", keys = "id") void rename(@ParamName("id") long id, String name);
+    // README-END service-methods
   }
 
   static final class RealUserService implements UserService {
@@ -137,11 +147,13 @@ class ReadmeExamplesTest {
     var repository = new LongRepository();
     var realService = new RealUserService();
 
-    // README: functions
+    // README-BEGIN functions
     CachedFunction<Long, User> byId = Loomcache.newBuilder().maximumSize(128).buildFunction(repository::load);
     User user = byId.apply(42L);                  // runs once per distinct argument, concurrent calls once
+    // README-END functions
+    // README-BEGIN proxy
     UserService service = CachingProxy.of(UserService.class, realService);
-    // README: end
+    // README-END proxy
 
     assertThat(byId.apply(42L)).isSameAs(user);
     assertThat(repository.loads).hasValue(1);
@@ -190,11 +202,11 @@ class ReadmeExamplesTest {
     var report = new Report(users, database);
     users.put("u1", new User("u1", "Stale"));
 
-    // README: bypass scopes
+    // README-BEGIN bypass-scopes
     User fresh = CacheScope.noCache().call(() -> users.get("u1", () -> database.load("u1")));
     CacheScope.noStore("users").run(() -> users.get("u9", () -> database.load("u9")));
     CacheScope.disabled().run(() -> report.render());           // every cache, every get inside
-    // README: end
+    // README-END bypass-scopes
 
     assertThat(fresh.name()).isEqualTo("User u1");
     assertThat(users.getIfPresent("u1")).isEqualTo(fresh);   // noCache stored the fresh value
@@ -208,20 +220,24 @@ class ReadmeExamplesTest {
 
   @Test
   void tagsAndPatternInvalidation() {
-    // README: tags and pattern invalidation
+    // README-BEGIN tags-and-pattern-invalidation
     Cache<Long, Order> orders = Loomcache.newBuilder()
-        .tags((Long id, Order order) -> java.util.List.of("user:" + order.userId(), "shop:" + order.shopId()))
+        .tags((Long id, Order order) -> List.of("user:" + order.userId(), "shop:" + order.shopId()))
         .build();
+    // README-END tags-and-pattern-invalidation
     orders.put(1L, new Order(42, 1));
     orders.put(2L, new Order(7, 2));
     orders.put(15L, new Order(7, 3));
     orders.put(30L, new Order(7, 3));
 
+    // README-BEGIN tags-and-pattern-invalidation-calls
     orders.invalidateTag("user:42");                   // every order of user 42, in L1 and the tiers
-    assertThat(orders.getIfPresent(1L)).isNull();
-    orders.invalidateTags(java.util.List.of("shop:1", "shop:2"));
-    assertThat(orders.getIfPresent(2L)).isNull();
+    orders.invalidateTags(List.of("shop:1", "shop:2"));
     orders.invalidateMatching("1?");                  // keys 10..19 (as the KeyCodec encodes them)
+    // README-END tags-and-pattern-invalidation-calls
+
+    assertThat(orders.getIfPresent(1L)).isNull();
+    assertThat(orders.getIfPresent(2L)).isNull();
     assertThat(orders.getIfPresent(15L)).isNull();
     assertThat(orders.getIfPresent(30L)).isEqualTo(new Order(7, 3));
     orders.close();
@@ -232,9 +248,9 @@ class ReadmeExamplesTest {
     var ticker = new FakeTicker();
     var feed = new PriceFeed(ticker);
 
-    // README: freshness
+    // README-BEGIN freshness
     Cache<Long, Price> prices = Loomcache.newBuilder()
-        .ticker(ticker)
+        .ticker(ticker::read)
         .defaultTtl(Duration.ofMinutes(5))        // hard expiry, as before
         .refreshAfter(Duration.ofMinutes(4))      // refresh-ahead: serve, and reload in the background
         .earlyRefresh(1.0)                        // XFetch beta (0 = off, the default)
@@ -250,7 +266,7 @@ class ReadmeExamplesTest {
     Price same = prices.get(7L, () -> feed.price(7L));          // due: returned at once, reloaded behind
     Price perCall = prices.get(8L, () -> feed.price(8L),        // per call: overrides the builder's
         Freshness.ttl(Duration.ofMinutes(1)).refreshAfter(Duration.ofSeconds(50)));
-    // README: end
+    // README-END freshness
 
     assertThat(same).isSameAs(price);
     assertThat(perCall.id()).isEqualTo(8L);
@@ -258,5 +274,10 @@ class ReadmeExamplesTest {
         () -> prices.stats().refreshCount() == 1);
     assertThat(prices.getIfPresent(7L)).isNotSameAs(price);
     prices.close();
+  }
+
+  @Test
+  void readme_showsTheTestedCode() {
+    DocSnippets.ofTest(ReadmeExamplesTest.class).assertShownIn(Path.of("..", "README.md"));
   }
 }

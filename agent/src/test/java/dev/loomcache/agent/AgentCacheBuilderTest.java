@@ -3,6 +3,7 @@ package dev.loomcache.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.loomcache.testsupport.FakeTicker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ class AgentCacheBuilderTest {
   @Test
   void setters_calledTwice_throwNamingTheOldValue() {
     var builder = AgentCache.newBuilder().name("shop").maximumSize(10).sessionMaximumSize(5)
-        .defaultTtl(Duration.ofSeconds(3)).ticker(new FakeTicker()).meterRegistry(new SimpleMeterRegistry());
+        .defaultTtl(Duration.ofSeconds(3)).ticker(new FakeTicker()::read).meterRegistry(new SimpleMeterRegistry());
 
     assertThatThrownBy(() -> builder.name("x"))
         .isInstanceOf(IllegalStateException.class).hasMessage("name was already set to shop");
@@ -23,7 +24,7 @@ class AgentCacheBuilderTest {
         .isInstanceOf(IllegalStateException.class).hasMessage("sessionMaximumSize was already set to 5");
     assertThatThrownBy(() -> builder.defaultTtl(Duration.ofSeconds(1)))
         .isInstanceOf(IllegalStateException.class).hasMessage("defaultTtl was already set to PT3S");
-    assertThatThrownBy(() -> builder.ticker(new FakeTicker()))
+    assertThatThrownBy(() -> builder.ticker(new FakeTicker()::read))
         .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("ticker was already set to");
     assertThatThrownBy(() -> builder.meterRegistry(new SimpleMeterRegistry()))
         .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("meterRegistry was already set to");

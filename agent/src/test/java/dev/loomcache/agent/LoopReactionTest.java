@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.loomcache.agent.ToolOutcome.Source;
+import dev.loomcache.testsupport.FakeTicker;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,7 @@ class LoopReactionTest {
   record CartQuery(String userId) {}
 
   private final FakeTicker ticker = new FakeTicker();
-  private final AgentCache agents = AgentCache.newBuilder().ticker(ticker).build();
+  private final AgentCache agents = AgentCache.newBuilder().ticker(ticker::read).build();
   private final AtomicInteger runs = new AtomicInteger();
   private final Tool<CartQuery, String> getCart =
       agents.readTool("get_cart", (CartQuery q) -> "cart#" + runs.incrementAndGet())

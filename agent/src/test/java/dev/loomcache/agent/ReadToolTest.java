@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.loomcache.agent.ToolOutcome.Source;
+import dev.loomcache.testsupport.Concurrently;
+import dev.loomcache.testsupport.FakeTicker;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -20,7 +22,7 @@ class ReadToolTest {
   record CartQuery(String userId) {}
 
   private final FakeTicker ticker = new FakeTicker();
-  private final AgentCache agents = AgentCache.newBuilder().ticker(ticker).build();
+  private final AgentCache agents = AgentCache.newBuilder().ticker(ticker::read).build();
   private final AtomicInteger runs = new AtomicInteger();
 
   @AfterEach
@@ -113,7 +115,7 @@ class ReadToolTest {
 
   @Test
   void call_cacheDefaultTtl_appliesToToolsWithoutTheirOwn() {
-    try (AgentCache expiring = AgentCache.newBuilder().ticker(ticker).defaultTtl(Duration.ofMinutes(1)).build()) {
+    try (AgentCache expiring = AgentCache.newBuilder().ticker(ticker::read).defaultTtl(Duration.ofMinutes(1)).build()) {
       Tool<CartQuery, String> getCart = expiring.readTool("get_cart", (CartQuery q) -> "v" + runs.incrementAndGet())
           .build();
 

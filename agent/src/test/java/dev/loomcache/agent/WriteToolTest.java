@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.loomcache.agent.ToolOutcome.Source;
+import dev.loomcache.testsupport.Concurrently;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;

@@ -236,8 +236,9 @@ public class HitPathBenchmark {
 
   @TearDown(Level.Trial)
   public void tearDown() {
-    for (Cache<Integer, Integer> cache : new Cache[] {loomcache, loomcacheTtl, loomcachePerCall,
-        loomcacheAccess}) {
+    var caches = new @Nullable Cache<?, ?>[] {loomcache, loomcacheTtl, loomcachePerCall,
+        loomcacheAccess, loomcacheRefresh};
+    for (@Nullable Cache<?, ?> cache : caches) {
       if (cache != null) {
         cache.close();
       }

@@ -35,7 +35,7 @@ import org.jspecify.annotations.Nullable;
  * holds one and waits for it. A waiter that is interrupted leaves; its key stays in the batch, which
  * completes for everyone else.
  */
-public final class BatchDispatcher<K, V> implements Batcher<K, V> {
+public final class BatchDispatcher<K, V> implements Batcher<K, V>, Diagnostics.Inspectable {
   private final ReadPath<K, V> cache;
   private final Loads<K, V> flights;
   private final BatchLoader<K, V> loader;
@@ -65,6 +65,25 @@ public final class BatchDispatcher<K, V> implements Batcher<K, V> {
     this.ttl = ttl;
     this.permits = permits;
     this.threadName = "loomcache-batch-" + cacheName;
+    Diagnostics.track(this);
+  }
+
+  @Override
+  public @Nullable String leftover() {
+    int active;
+    boolean windowOpen;
+    lock.lock();
+    try {
+      active = activeBatches;
+      windowOpen = open != null;
+    } finally {
+      lock.unlock();
+    }
+    if (active == 0 && !windowOpen && timers.isEmpty()) {
+      return null;
+    }
+    return threadName + ": " + active + " batch(es) running, " + timers.size()
+        + " window timer(s) alive" + (windowOpen ? ", a window still open" : "");
   }
 
   /** The parts of the cache a batcher reads through: the open check and the counted L1 lookup. */
@@ -173,7 +192,7 @@ public final class BatchDispatcher<K, V> implements Batcher<K, V> {
       batchDone();
       return false;
     }
-    var failure = new Throwable[1];
+    var failure = new @Nullable Throwable[1];
     try {
       IN_BATCH.run(permits,
           () -> failure[0] = BulkLoads.loadBatch(flights, batch, from, to, loader, ttl));
@@ -238,7 +257,7 @@ public final class BatchDispatcher<K, V> implements Batcher<K, V> {
 
   /** Closes the open window and counts its batch as active; caller holds the lock. */
   private Window<K> takeOpenWindow() {
-    Window<K> window = open;
+    Window<K> window = Objects.requireNonNull(open, "no open window");
     open = null;
     activeBatches++;
     Thread timer = window.timer;

@@ -93,7 +93,7 @@ public final class BulkLoads<K, V> {
     cache.checkOpen();
     int n = keys.size();
     LinkedHashMap<K, @Nullable V> result = LinkedHashMap.newLinkedHashMap(n);
-    @Nullable Object[] missing = null;
+    Object[] missing = null;
     int missingCount = 0;
     boolean anyAbsent = false;
     var due = refresh == null ? null : new Due<K>();
@@ -117,7 +117,7 @@ public final class BulkLoads<K, V> {
         missing[missingCount++] = key;
       }
     }
-    if (due != null && !due.keys.isEmpty()) {
+    if (refresh != null && due != null && !due.keys.isEmpty()) {
       refresh.accept(due.keys, due.entries);
     }
     if (missing != null) {
@@ -223,7 +223,8 @@ public final class BulkLoads<K, V> {
     for (int i = 0; i < mine.size; i++) {
       K key = mine.key(i);
       Flight flight = mine.flight(i);
-      Callable<? extends V> loader = loaders.get(key);
+      // Every claimed key came from the loaders map.
+      Callable<? extends V> loader = Objects.requireNonNull(loaders.get(key));
       tasks.add(() -> flights.runLoader(key, flight, loader, ttl));
     }
     List<FanOut.Outcome<Outcome>> results;
@@ -257,7 +258,7 @@ public final class BulkLoads<K, V> {
    *
    * @throws CacheLoadException or the loader's unchecked failure, as {@link Loads#unwrap} does
    */
-  static <K, V> void loadMany(Loads<K, V> flights, @Nullable Object[] keys, int count,
+  static <K, V> void loadMany(Loads<K, V> flights, Object[] keys, int count,
       Consumer<KeyFlights<K>> loadOwned, Map<K, @Nullable V> result) {
     var claimed = new Flight[count];
     var owned = new boolean[count];
@@ -366,7 +367,7 @@ public final class BulkLoads<K, V> {
    * the caller owns, and returns those. If a claim throws (a re-entrant key), the flights already
    * owned are abandoned first, so none is left in the table.
    */
-  static <K> KeyFlights<K> claimAll(Loads<K, ?> flights, @Nullable Object[] keys, int count,
+  static <K> KeyFlights<K> claimAll(Loads<K, ?> flights, Object[] keys, int count,
       Flight[] claimed, boolean[] owned) {
     int ownedCount = 0;
     int i = 0;
@@ -416,7 +417,7 @@ public final class BulkLoads<K, V> {
    * Filled by one thread, then handed over (to a batch thread through the dispatcher's lock).
    */
   public static final class KeyFlights<K> {
-    @Nullable Object[] keys;
+    Object[] keys;
     @Nullable Flight[] flights;
     int size;
 
@@ -425,7 +426,7 @@ public final class BulkLoads<K, V> {
       this.flights = new Flight[capacity];
     }
 
-    KeyFlights(@Nullable Object[] keys, @Nullable Flight[] flights, int size) {
+    KeyFlights(Object[] keys, @Nullable Flight[] flights, int size) {
       this.keys = keys;
       this.flights = flights;
       this.size = size;
@@ -457,12 +458,12 @@ public final class BulkLoads<K, V> {
    * {@code contains} scans small batches and hashes large ones (built on first use).
    */
   static final class KeySet<K> extends AbstractSet<K> {
-    private final @Nullable Object[] keys;
+    private final Object[] keys;
     private final int from;
     private final int to;
     private @Nullable Set<Object> index;
 
-    KeySet(@Nullable Object[] keys, int from, int to) {
+    KeySet(Object[] keys, int from, int to) {
       this.keys = keys;
       this.from = from;
       this.to = to;

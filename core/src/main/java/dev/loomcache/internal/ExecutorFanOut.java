@@ -2,6 +2,7 @@ package dev.loomcache.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -74,7 +75,7 @@ public final class ExecutorFanOut implements FanOut {
     } catch (CancellationException e) {
       return Outcome.cancellation();
     } catch (ExecutionException e) {
-      return Outcome.failure(e.getCause());
+      return Outcome.failure(Objects.requireNonNullElse(e.getCause(), e));
     } catch (InterruptedException e) {
       // Every future is done here, so get() does not wait; keep the status for the caller anyway.
       Thread.currentThread().interrupt();

@@ -37,7 +37,7 @@ import org.jspecify.annotations.Nullable;
  *       sends its waiters back here, where the first of them to claim runs its own loader.
  * </ol>
  */
-public final class FlightTable<K> {
+public final class FlightTable<K> implements Diagnostics.Inspectable {
   static {
     // A virtual thread that meets a class initializer running in another thread pins its carrier
     // (seen in the stampede benchmark's cold run): initialize Flight, whose initializer looks up its
@@ -51,6 +51,10 @@ public final class FlightTable<K> {
 
   private final ConcurrentHashMap<K, Flight> flights = new ConcurrentHashMap<>();
   private final AtomicLong epoch = new AtomicLong();
+
+  {
+    Diagnostics.track(this);
+  }
 
   /**
    * Claims {@code key}: returns a new flight that the caller owns and must complete, or the current
@@ -290,6 +294,16 @@ public final class FlightTable<K> {
   /** For tests and metrics: the number of loads in progress. */
   public int inFlightCount() {
     return flights.size();
+  }
+
+  @Override
+  public @Nullable String leftover() {
+    if (flights.isEmpty()) {
+      return null;
+    }
+    int parked = flights.values().stream().mapToInt(Flight::parkedCount).sum();
+    return "FlightTable: " + flights.size() + " flight(s) left, for keys " + flights.keySet()
+        + ", with " + parked + " parked waiter(s)";
   }
 
   /** A claimed flight and whether the caller owns it. */

@@ -2,6 +2,7 @@ package dev.loomcache.internal;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Per-key write lanes: orders the tier writes of one key (a put, an invalidation, a load's store) so
@@ -9,8 +10,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * other; reads, hits and other keys never touch a lane. A lane exists only while someone holds or
  * waits for it.
  */
-final class KeyLanes<K> {
+final class KeyLanes<K> implements Diagnostics.Inspectable {
   private final ConcurrentHashMap<K, Lane> lanes = new ConcurrentHashMap<>();
+
+  {
+    Diagnostics.track(this);
+  }
+
+  @Override
+  public @Nullable String leftover() {
+    return lanes.isEmpty() ? null : "KeyLanes: lanes of keys " + lanes.keySet() + " still held";
+  }
 
   /** A lock and the number of threads holding or waiting for it (guarded by the map's bin lock). */
   static final class Lane {

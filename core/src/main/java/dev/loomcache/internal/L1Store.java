@@ -9,6 +9,7 @@ import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import dev.loomcache.Ticker;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Objects;
 import java.util.NoSuchElementException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -286,7 +287,7 @@ public final class L1Store<K, V> {
         if (!hasNext()) {
           throw new NoSuchElementException();
         }
-        var entry = next;
+        var entry = Objects.requireNonNull(next);
         next = null;
         return entry;
       }

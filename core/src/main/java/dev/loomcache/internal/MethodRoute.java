@@ -10,6 +10,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Set;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -76,7 +77,8 @@ public sealed interface MethodRoute {
       try {
         return method.invoke(target, arguments);
       } catch (InvocationTargetException e) {
-        Throwable failure = e.getCause();
+        // Never null for a reflective call; the exception itself stands in if it ever were.
+        Throwable failure = Objects.requireNonNullElse(e.getCause(), e);
         switch (failure) {
           case RuntimeException unchecked -> throw unchecked;
           case Error error -> throw error;
@@ -91,7 +93,7 @@ public sealed interface MethodRoute {
     private Throwable unwrap(CacheLoadException e) {
       Throwable cause = e.getCause();
       if (cause instanceof TargetFailure marked) {
-        return marked.getCause();
+        return Objects.requireNonNull(marked.getCause()); // a TargetFailure always has one
       }
       if (cause instanceof InterruptedException && declares(InterruptedException.class)) {
         // The cache restored the interrupt status; a thrown InterruptedException stands for it.

@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -136,13 +137,13 @@ public final class ProxyPlanner {
       caches.put(name, cache);
     });
     for (Method method : primaries) {
-      MethodRoute route = routeOf(method, invalidations.get(method), calls);
+      MethodRoute route = routeOf(method, invalidations.getOrDefault(method, List.of()), calls);
       RateLimitSpec rateLimit = rateLimits.get(method);
       if (rateLimit != null) {
         RateLimiter limiter = rateLimit.builder().build();
         route = new RateLimitedCall(InterfaceChecks.describe(method), limiter, rateLimit.key(), route);
       }
-      for (Method member : bySignature.get(signature(method))) {
+      for (Method member : Objects.requireNonNull(bySignature.get(signature(method)))) {
         routes.put(member, route);
       }
     }
@@ -155,14 +156,14 @@ public final class ProxyPlanner {
   private static MethodRoute routeOf(
       Method method, List<InvalidationSpec> invalidations, Map<String, CachedCall> calls) {
     if (method.isAnnotationPresent(Cached.class)) {
-      return calls.get(cacheName(method));
+      return Objects.requireNonNull(calls.get(cacheName(method))); // one call per @Cached name
     }
     if (invalidations.isEmpty()) {
       return new Forward(method);
     }
     return new InvalidatingCall(method, invalidations.stream()
         .map(i -> {
-          CachedCall cached = calls.get(i.cacheName());
+          CachedCall cached = Objects.requireNonNull(calls.get(i.cacheName()));
           return new Invalidation(cached.cache(), i.keyPositions(), i.keyTemplate(),
               i.tagTemplates(), !cached.tagTemplates().isEmpty());
         })
@@ -447,7 +448,8 @@ public final class ProxyPlanner {
         bridged = candidate;
       }
     }
-    return bridged == null ? new Forward(bridge) : routes.get(bridged);
+    // Primaries are routed before bridges.
+    return bridged == null ? new Forward(bridge) : Objects.requireNonNull(routes.get(bridged));
   }
 
   private static String cacheName(Method method) {

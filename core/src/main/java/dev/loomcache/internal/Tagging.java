@@ -172,7 +172,7 @@ public final class Tagging<K, V> {
     }
     try {
       for (K key : tagsByKey.keySet()) {
-        dropIfGone.test(key);
+        boolean unused = dropIfGone.test(key); // drops the key's index entry if L1 lost it
       }
     } finally {
       sweeping.set(false);

@@ -134,7 +134,7 @@ final class WindowedRateLimiter implements RateLimiter {
   /** After a denial: starts the ban if there is one, and counts; returns whether it banned. */
   private boolean deny(String key) {
     if (banNanos > 0) {
-      windows.put(new BanKey(key), new Ban(ticker.read() + banNanos), ban);
+      windows.put(new BanKey(key), new Ban(ticker.read() + banNanos), requireNonNull(ban));
       meters.banned();
       return true;
     }
@@ -154,7 +154,8 @@ final class WindowedRateLimiter implements RateLimiter {
   private long decideFixed(String key) {
     Window window = (Window) windows.getIfPresent(key);
     if (window == null) {
-      window = (Window) windows.get(key, () -> new Window(ticker.read(), false), period);
+      // The loader never returns null, so neither does get.
+      window = (Window) requireNonNull(windows.get(key, () -> new Window(ticker.read(), false), period));
     }
     while (true) {
       int count = window.count;
@@ -202,9 +203,9 @@ final class WindowedRateLimiter implements RateLimiter {
     }
     long start = number * periodNanos;
     long keepUntil = start + 3 * periodNanos; // its end, then one period as "previous", then a guard
-    return (Window) windows.get(windowKey,
+    return (Window) requireNonNull(windows.get(windowKey,
         () -> new Window(start, keepUntil - ticker.read() <= periodNanos),
-        Duration.ofNanos(Math.max(1, keepUntil - now)));
+        Duration.ofNanos(Math.max(1, keepUntil - now))));
   }
 
   /**

@@ -2,7 +2,7 @@ package dev.loomcache.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.loomcache.Concurrently;
+import dev.loomcache.testsupport.Concurrently;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -29,7 +29,7 @@ class TierFailureLogTest {
   /** Records every call, at every level. */
   static final class RecordingLogger extends LegacyAbstractLogger {
     private static final long serialVersionUID = 1L;
-    final List<Entry> entries = new CopyOnWriteArrayList<>();
+    final transient List<Entry> entries = new CopyOnWriteArrayList<>();
 
     RecordingLogger() {
       this.name = TierFailureLog.LOGGER_NAME;

@@ -2,8 +2,8 @@ package dev.loomcache.limit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.loomcache.Concurrently;
-import dev.loomcache.FakeTicker;
+import dev.loomcache.testsupport.Concurrently;
+import dev.loomcache.testsupport.FakeTicker;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,7 +28,7 @@ class RateLimiterConcurrencyTest {
     ticker.advance(Duration.ofSeconds(9)); // 10 s: a window boundary for the sliding limiter
     Duration period = Duration.ofSeconds(10);
     var builder = sliding ? RateLimiter.slidingWindow(137, period) : RateLimiter.fixedWindow(137, period);
-    try (RateLimiter limiter = builder.ticker(ticker).build()) {
+    try (RateLimiter limiter = builder.ticker(ticker::read).build()) {
       assertThat(allowedByRace(limiter)).isEqualTo(137); // the first race creates the window too
       assertThat(allowedByRace(limiter)).isZero();
       ticker.advance(period.multipliedBy(2)); // past the window and, for sliding, its successor
@@ -39,7 +39,7 @@ class RateLimiterConcurrencyTest {
   @Test
   void acquire_racingThreads_remainingValuesAreDistinct() throws InterruptedException {
     try (RateLimiter limiter = RateLimiter.fixedWindow(500, Duration.ofMinutes(1))
-        .ticker(new FakeTicker()).build()) {
+        .ticker(new FakeTicker()::read).build()) {
       var results = Concurrently.run(2_000, Duration.ofSeconds(60), i -> () -> limiter.acquire("k"));
       var remaining = results.stream().map(Concurrently.Result::value)
           .filter(RateLimitDecision::allowed).map(RateLimitDecision::remaining).toList();

@@ -3,7 +3,7 @@ package dev.loomcache.limit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.loomcache.FakeTicker;
+import dev.loomcache.testsupport.FakeTicker;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,7 +21,7 @@ class RateLimiterFixedWindowTest {
   }
 
   private RateLimiter fixed(int limit, Duration period) {
-    limiter = RateLimiter.fixedWindow(limit, period).ticker(ticker).build();
+    limiter = RateLimiter.fixedWindow(limit, period).ticker(ticker::read).build();
     return limiter;
   }
 
@@ -87,7 +87,7 @@ class RateLimiterFixedWindowTest {
   @Test
   void banFor_firstDenialBansForBanDuration() {
     limiter = RateLimiter.fixedWindow(2, Duration.ofSeconds(10)).banFor(Duration.ofMinutes(1))
-        .ticker(ticker).build();
+        .ticker(ticker::read).build();
     assertThat(limiter.tryAcquire("k")).isTrue();
     assertThat(limiter.tryAcquire("k")).isTrue();
     RateLimitDecision banned = limiter.acquire("k");
@@ -109,7 +109,7 @@ class RateLimiterFixedWindowTest {
   @Test
   void banFor_deniedCallsDuringBanDoNotExtendIt() {
     limiter = RateLimiter.fixedWindow(1, Duration.ofSeconds(1)).banFor(Duration.ofSeconds(10))
-        .ticker(ticker).build();
+        .ticker(ticker::read).build();
     limiter.tryAcquire("k");
     limiter.tryAcquire("k"); // banned until 10 s
     ticker.advance(Duration.ofSeconds(9));

@@ -2,7 +2,7 @@ package dev.loomcache.limit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.loomcache.FakeTicker;
+import dev.loomcache.testsupport.FakeTicker;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,7 +31,7 @@ class RateLimiterSlidingWindowTest {
   }
 
   private void sliding(int limit) {
-    limiter = RateLimiter.slidingWindow(limit, PERIOD).ticker(ticker).build();
+    limiter = RateLimiter.slidingWindow(limit, PERIOD).ticker(ticker::read).build();
   }
 
   private int allowedNow(String key, int attempts) {
@@ -115,7 +115,7 @@ class RateLimiterSlidingWindowTest {
 
   @Test
   void banFor_slidingWindow_bansOnFirstDenial() {
-    limiter = RateLimiter.slidingWindow(1, PERIOD).banFor(Duration.ofMinutes(5)).ticker(ticker)
+    limiter = RateLimiter.slidingWindow(1, PERIOD).banFor(Duration.ofMinutes(5)).ticker(ticker::read)
         .build();
     assertThat(limiter.tryAcquire("k")).isTrue();
     assertThat(limiter.acquire("k").retryAfter()).isEqualTo(Duration.ofMinutes(5));

@@ -111,7 +111,7 @@ public final class Dashboard implements AutoCloseable {
       dashboard = builder.start();
     } catch (UncheckedIOException e) {
       System.err.println("dashboard: cannot listen on " + options.host() + ":" + options.port()
-          + " (" + e.getCause().getMessage() + "); pass --port 0 for a free port.");
+          + " (" + requireNonNull(e.getCause()).getMessage() + "); pass --port 0 for a free port.");
       System.exit(1);
       return;
     }

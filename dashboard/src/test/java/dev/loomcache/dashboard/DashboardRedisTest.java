@@ -7,6 +7,8 @@ import static dev.loomcache.dashboard.DashboardTiersTest.run;
 import static dev.loomcache.dashboard.DashboardTiersTest.tier;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loomcache.testsupport.Polling;
+import dev.loomcache.testsupport.RedisServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -16,11 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** The Redis tier against a real {@code redis-server} that the test starts and then kills. */
 class DashboardRedisTest {
   @TempDir private Path data;
-  @TempDir private Path redisDir;
 
   @Test
   void redis_upThenKilled_isReportedDownWhileScenariosSucceed() throws Exception {
-    try (var redis = RedisProcess.start(redisDir);
+    try (var redis = RedisServer.start();
         Dashboard dashboard = Dashboard.newBuilder().host("127.0.0.1").port(0)
             .dataDirectory(data).redis("127.0.0.1", redis.port()).start()) {
       var api = new Api(dashboard.uri());

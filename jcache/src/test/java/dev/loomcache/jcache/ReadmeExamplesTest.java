@@ -2,7 +2,9 @@ package dev.loomcache.jcache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loomcache.testsupport.DocSnippets;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
@@ -36,7 +38,7 @@ class ReadmeExamplesTest {
   @Test
   void readme_quickStart_readsThroughAndExpires() {
     URI uri = URI.create("loomcache:readme");
-    // README: begin
+    // README-BEGIN example
     CachingProvider provider = Caching.getCachingProvider(); // LoomcacheCachingProvider
     CacheManager manager = provider.getCacheManager(uri, provider.getDefaultClassLoader());
     Cache<String, String> users = manager.createCache("users",
@@ -49,11 +51,16 @@ class ReadmeExamplesTest {
             .setStatisticsEnabled(true));
     String user = users.get("u1");            // a miss: loaded once, stored for five minutes
     String again = users.get("u1");           // a hit
-    // README: end
+    // README-END example
     assertThat(provider).isInstanceOf(LoomcacheCachingProvider.class);
     assertThat(user).isEqualTo("user u1");
     assertThat(again).isEqualTo("user u1");
     manager.close();
     assertThat(users.isClosed()).isTrue();
+  }
+
+  @Test
+  void readme_showsTheTestedCode() {
+    DocSnippets.ofTest(ReadmeExamplesTest.class).assertShownIn(Path.of("README.md"));
   }
 }

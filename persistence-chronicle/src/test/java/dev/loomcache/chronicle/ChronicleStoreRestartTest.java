@@ -9,6 +9,7 @@ import dev.loomcache.Loomcache;
 import dev.loomcache.spi.KeyCodec;
 import dev.loomcache.spi.StoredValue;
 import dev.loomcache.spi.ValueCodec;
+import dev.loomcache.testsupport.FakeTicker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,7 +31,7 @@ class ChronicleStoreRestartTest {
   }
 
   private Cache<String, String> cacheOver(ChronicleStore store) {
-    return Loomcache.newBuilder().ticker(ticker)
+    return Loomcache.newBuilder().ticker(ticker::read)
         .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string()).tier(store).build();
   }
 
@@ -141,7 +142,7 @@ class ChronicleStoreRestartTest {
       store.write("not-a-long", StoredValue.of("x".getBytes(UTF_8), StoredValue.NEVER_EXPIRES));
     }
     ChronicleStore store = store();
-    try (Cache<Long, String> cache = Loomcache.newBuilder().ticker(ticker)
+    try (Cache<Long, String> cache = Loomcache.newBuilder().ticker(ticker::read)
         .keyCodec(KeyCodec.ofLong()).valueCodec(ValueCodec.string()).tier(store).build()) {
       assertThat(store.preload(cache, KeyCodec.ofLong())).isEqualTo(1);
       assertThat(cache.getIfPresent(42L)).isEqualTo("answer");

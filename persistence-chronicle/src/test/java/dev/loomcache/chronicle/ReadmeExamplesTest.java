@@ -6,11 +6,11 @@ import dev.loomcache.Cache;
 import dev.loomcache.Loomcache;
 import dev.loomcache.spi.KeyCodec;
 import dev.loomcache.spi.ValueCodec;
+import dev.loomcache.testsupport.DocSnippets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +38,7 @@ class ReadmeExamplesTest {
     Path file = dir.resolve("users.cmap");
 
     for (int run = 0; run < 2; run++) { // two runs of the service: the second finds the file
-      // README: usage
+      // README-BEGIN usage
       ChronicleStore store = ChronicleStore.newBuilder(file)
           .maxEntries(10_000)                  // sizes the file: a few MB here
           .averageKeySize(32)
@@ -54,7 +54,7 @@ class ReadmeExamplesTest {
       store.preload(users, KeyCodec.string());  // optional: fill L1 from the file at start
       String name = users.get("user:1", () -> database.loadName("user:1")); // written through
       users.close();                            // closes the store: the file is marked clean
-      // README: end
+      // README-END usage
 
       assertThat(name).isEqualTo("Name of user:1");
     }
@@ -64,15 +64,7 @@ class ReadmeExamplesTest {
   }
 
   @Test
-  void readme_showsTheTestedCode() throws IOException {
-    List<String> source = Files.readAllLines(
-        Path.of("src/test/java/dev/loomcache/chronicle/ReadmeExamplesTest.java"));
-    int start = source.indexOf("      // README: usage") + 1;
-    int end = source.indexOf("      // README: end");
-    String tested = String.join("\n",
-        source.subList(start, end).stream().map(line -> line.substring(6)).toList());
-    assertThat(start).isPositive();
-
-    assertThat(Files.readString(Path.of("README.md"))).contains(tested);
+  void readme_showsTheTestedCode() {
+    DocSnippets.ofTest(ReadmeExamplesTest.class).assertShownIn(Path.of("README.md"));
   }
 }

@@ -2,6 +2,7 @@ package dev.loomcache.redis;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Lease locks on Redis, taken through {@link RedisLocks}: what they guarantee and what they do not.
@@ -53,7 +54,7 @@ public final class RedisLock {
     volatile boolean lost;
     volatile long validUntilNanos;
     volatile boolean stopping;
-    volatile Thread watchdog;
+    volatile @Nullable Thread watchdog; // set once the lock is taken
 
     Held(RedisLocks locks, String name, String token, long fencingToken, Duration lease,
         long acquiredAtNanos) {

@@ -404,7 +404,7 @@ public final class RedisLocks implements AutoCloseable {
       try {
         lock.release();
       } catch (RedisLockException e) {
-        log.warn("lock", e.getMessage(), e);
+        log.warn("lock", String.valueOf(e.getMessage()), e);
       }
     }
     boolean interrupted = false;

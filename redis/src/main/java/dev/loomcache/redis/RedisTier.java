@@ -324,7 +324,7 @@ public final class RedisTier implements CacheTier {
   private void apply(String key, @Nullable StoredValue value) {
     try {
       long px = value == null ? -1 : pxMillis(value);
-      if (px < 0) {
+      if (value == null || px < 0) {
         ops.delete(key);
       } else {
         ops.set(key, ValueFormat.encode(value), px, value.expiresAtEpochMillis(), value.tags());

@@ -308,7 +308,8 @@ public final class RedisTierBuilder {
   @Override
   public String toString() {
     var shown = new StringJoiner(", ", "RedisTierBuilder{", "}");
-    shown.add(uri != null ? "uri=" + uri : "client=" + client.getClass().getSimpleName());
+    shown.add(uri != null ? "uri=" + uri
+        : client != null ? "client=" + client.getClass().getSimpleName() : "no client");
     addIfSet(shown, "name", name);
     addIfSet(shown, "keyPrefix", keyPrefix);
     addIfSet(shown, "commandTimeout", commandTimeout);

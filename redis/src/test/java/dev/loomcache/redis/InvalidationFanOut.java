@@ -1,5 +1,7 @@
 package dev.loomcache.redis;
 
+import dev.loomcache.testsupport.RedisServer;
+
 import dev.loomcache.spi.StoredValue;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -6,6 +6,7 @@ import dev.loomcache.Cache;
 import dev.loomcache.Loomcache;
 import dev.loomcache.spi.KeyCodec;
 import dev.loomcache.spi.ValueCodec;
+import dev.loomcache.testsupport.RedisServer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.function.LongSupplier;

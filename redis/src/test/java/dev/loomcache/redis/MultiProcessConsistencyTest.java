@@ -1,5 +1,11 @@
 package dev.loomcache.redis;
 
+import dev.loomcache.testsupport.Polling;
+
+import dev.loomcache.testsupport.RedisCluster;
+
+import dev.loomcache.testsupport.RedisServer;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
@@ -62,6 +68,7 @@ class MultiProcessConsistencyTest {
 
   // Four cold JVMs take 20-35 s to start on the project's loaded 2-core machine, more than the
   // 60 s default timeout leaves for the phases; the phases themselves take about 12 s.
+  @SuppressWarnings("try") // the group is closed before its servers stop, then again by try
   @Test
   @Timeout(value = 240, unit = TimeUnit.SECONDS)
   void fourInstances_standaloneThenCluster_underFaults_serveNoReadStaleBeyondTheBound()

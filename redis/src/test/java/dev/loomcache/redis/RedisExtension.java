@@ -1,5 +1,6 @@
 package dev.loomcache.redis;
 
+import dev.loomcache.testsupport.RedisServer;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;

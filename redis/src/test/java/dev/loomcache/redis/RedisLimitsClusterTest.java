@@ -3,6 +3,8 @@ package dev.loomcache.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loomcache.limit.RateLimiter;
+import dev.loomcache.testsupport.RedisCluster;
+import dev.loomcache.testsupport.RedisServer;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;

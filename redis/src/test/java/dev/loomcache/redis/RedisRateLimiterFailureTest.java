@@ -3,6 +3,7 @@ package dev.loomcache.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loomcache.limit.RateLimitDecision;
+import dev.loomcache.testsupport.Polling;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.loomcache.limit.RateLimitDecision;
 import dev.loomcache.limit.RateLimiter;
+import dev.loomcache.testsupport.Polling;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -7,7 +7,9 @@ import dev.loomcache.Cache;
 import dev.loomcache.Loomcache;
 import dev.loomcache.spi.KeyCodec;
 import dev.loomcache.spi.ValueCodec;
+import dev.loomcache.testsupport.DocSnippets;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -38,7 +40,7 @@ class RedisReadmeExamplesTest {
     var registry = new SimpleMeterRegistry();
     var database = new Database();
 
-    // README: setup
+    // README-BEGIN setup
     var pool = new ConnectionPoolConfig();
     pool.setMaxTotal(64);                                  // concurrent commands, plus one for pub/sub
     RedisClient client = RedisClient.builder()
@@ -65,10 +67,15 @@ class RedisReadmeExamplesTest {
     String user = users.get("u1", () -> database.load("u1")); // L1, then Redis, then the database
     users.close();                                         // closes the tier too, not the client
     client.close();
-    // README: end
+    // README-END setup
 
     assertThat(user).isEqualTo("User u1");
     assertThat(database.queries).hasValue(1);
     assertThat(registry.get("cache.tier.redis.breaker.open").gauge().value()).isZero();
+  }
+
+  @Test
+  void readme_showsTheTestedCode() {
+    DocSnippets.ofTest(RedisReadmeExamplesTest.class).assertShownIn(Path.of("README.md"));
   }
 }

@@ -1,5 +1,7 @@
 package dev.loomcache.redis;
 
+import dev.loomcache.testsupport.Polling;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loomcache.Cache;

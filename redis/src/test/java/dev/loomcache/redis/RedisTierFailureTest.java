@@ -6,6 +6,7 @@ import dev.loomcache.Cache;
 import dev.loomcache.Loomcache;
 import dev.loomcache.spi.KeyCodec;
 import dev.loomcache.spi.ValueCodec;
+import dev.loomcache.testsupport.Polling;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

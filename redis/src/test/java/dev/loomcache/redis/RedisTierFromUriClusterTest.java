@@ -6,6 +6,8 @@ import dev.loomcache.Cache;
 import dev.loomcache.Loomcache;
 import dev.loomcache.spi.KeyCodec;
 import dev.loomcache.spi.ValueCodec;
+import dev.loomcache.testsupport.RedisCluster;
+import dev.loomcache.testsupport.RedisServer;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 

@@ -3,6 +3,8 @@ package dev.loomcache.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loomcache.Cache;
+import dev.loomcache.testsupport.Polling;
+import dev.loomcache.testsupport.RedisServer;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

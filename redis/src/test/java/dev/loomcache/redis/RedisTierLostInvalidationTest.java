@@ -1,5 +1,11 @@
 package dev.loomcache.redis;
 
+import dev.loomcache.testsupport.Polling;
+
+import dev.loomcache.testsupport.RedisServer;
+
+import dev.loomcache.testsupport.FakeTicker;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -3,9 +3,10 @@ package dev.loomcache.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loomcache.Cache;
+import dev.loomcache.testsupport.Polling;
 import java.time.Duration;
-import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

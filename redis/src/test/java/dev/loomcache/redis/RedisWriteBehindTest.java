@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loomcache.redis.internal.ValueFormat;
 import dev.loomcache.spi.StoredValue;
+import dev.loomcache.testsupport.Polling;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;

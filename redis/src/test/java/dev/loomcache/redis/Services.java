@@ -7,6 +7,8 @@ import dev.loomcache.Loomcache;
 import dev.loomcache.Ticker;
 import dev.loomcache.spi.KeyCodec;
 import dev.loomcache.spi.ValueCodec;
+import dev.loomcache.testsupport.Polling;
+import dev.loomcache.testsupport.RedisServer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;

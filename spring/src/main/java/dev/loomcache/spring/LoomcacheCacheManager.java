@@ -208,7 +208,10 @@ public final class LoomcacheCacheManager implements CacheManager, AutoCloseable 
     }
     for (String name : List.copyOf(caches.keySet())) {
       if (customCacheNames.contains(name)) {
-        caches.get(name).clear();
+        LoomcacheCache cache = caches.get(name); // null if removed since the copy of the names
+        if (cache != null) {
+          cache.clear();
+        }
       } else {
         LoomcacheCache removed = caches.remove(name);
         if (removed != null) {

@@ -5,6 +5,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import dev.loomcache.Cache;
 import dev.loomcache.Loomcache;
+import dev.loomcache.testsupport.FakeTicker;
 import java.time.Duration;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
@@ -39,7 +40,7 @@ public class GetRacingExpiry {
 
   private final FakeTicker ticker = new FakeTicker();
   private final Cache<String, Integer> cache =
-      Loomcache.newBuilder().maximumSize(16).ticker(ticker).build();
+      Loomcache.newBuilder().maximumSize(16).ticker(ticker::read).build();
   private final long deadline;
 
   public GetRacingExpiry() {

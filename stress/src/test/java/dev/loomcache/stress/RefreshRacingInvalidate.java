@@ -1,5 +1,8 @@
 package dev.loomcache.stress;
 
+import dev.loomcache.Ticker;
+import dev.loomcache.testsupport.FakeTicker;
+
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
@@ -48,7 +51,8 @@ public class RefreshRacingInvalidate {
   private final Ttl ttl;
 
   public RefreshRacingInvalidate() {
-    var ticker = new FakeTicker();
+    var fake = new FakeTicker();
+    Ticker ticker = fake::read;
     var stats = new StatsCounter();
     Tiers<String, String> tiers = Tiers.none();
     var flights = new FlightTable<String>();
@@ -61,7 +65,7 @@ public class RefreshRacingInvalidate {
     ttl = Ttl.ofNanos(Duration.ofMinutes(10).toNanos()).withFreshness(policy);
     writes.put("k", "old", ttl);
     entry = (FreshEntry) (Object) l1.getIfPresent("k");
-    ticker.advance(Duration.ofMinutes(2));
+    fake.advance(Duration.ofMinutes(2));
   }
 
   @Actor

@@ -45,12 +45,15 @@ final class CachingToolCallback implements ToolCallback {
   }
 
   @Override
-  public @Nullable String call(String toolInput) {
+  public String call(String toolInput) {
     return call(toolInput, null);
   }
 
   @Override
-  public @Nullable String call(String toolInput, @Nullable ToolContext toolContext) {
+  // The delegate's result goes back as it is: Spring AI's contract makes it non-null, and a
+  // delegate that broke it would get its null back rather than a made-up result.
+  @SuppressWarnings("NullAway")
+  public String call(String toolInput, @Nullable ToolContext toolContext) {
     Tool<String, String> tool = owner.agentTool(toolName);
     String arguments = toolInput == null || toolInput.isBlank() ? "{}" : toolInput;
     Pending previous = PENDING.get();

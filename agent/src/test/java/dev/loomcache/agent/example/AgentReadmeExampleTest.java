@@ -12,8 +12,7 @@ import dev.loomcache.agent.LoopPolicy;
 import dev.loomcache.agent.Scope;
 import dev.loomcache.agent.Tool;
 import dev.loomcache.agent.ToolCall;
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.loomcache.testsupport.DocSnippets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,8 +23,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -148,26 +145,9 @@ class AgentReadmeExampleTest {
   }
 
   @Test
-  void readme_showsExactlyTheseExamples() throws IOException {
-    String source = Files.readString(Path.of("src/test/java/dev/loomcache/agent/example/AgentReadmeExampleTest.java"));
-    String readme = Files.readString(Path.of("README.md"));
-    var regions = Pattern.compile("(?s)\\n[ ]*// README-BEGIN ([a-z-]+)\\n(.*?)\\n[ ]*// README-END \\1\\n")
-        .matcher(source);
-    int found = 0;
-    while (regions.find()) {
-      found++;
-      String example = dedent(regions.group(2));
-      assertThat(readme).as("README.md shows region %s", regions.group(1))
-          .contains("```java\n" + example + "\n```");
-    }
-    assertThat(found).isEqualTo(3);
-  }
-
-  /** Removes the indentation the region's lines share. */
-  private static String dedent(String region) {
-    int indent = region.lines().filter(line -> !line.isBlank())
-        .mapToInt(line -> line.length() - line.stripLeading().length()).min().orElse(0);
-    return region.lines().map(line -> line.isBlank() ? "" : line.substring(indent))
-        .collect(Collectors.joining("\n"));
+  void readme_showsExactlyTheseExamples() {
+    var snippets = DocSnippets.ofTest(AgentReadmeExampleTest.class);
+    assertThat(snippets.names()).containsExactly("shopping-agent", "tool-options", "framework-threads");
+    snippets.assertShownIn(Path.of("README.md"));
   }
 }

@@ -42,6 +42,7 @@ public abstract class ScopedContext<T> {
   public abstract <R, X extends Throwable> R call(T value, Op<R, X> op) throws X;
 
   /** Runs {@code task} with {@code value} bound, as {@link #call}. */
+  @SuppressWarnings("NullAway") // the block's result is a null nobody reads
   public final void run(T value, Runnable task) {
     call(value, () -> {
       task.run();

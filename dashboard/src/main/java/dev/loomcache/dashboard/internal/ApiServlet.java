@@ -1,5 +1,7 @@
 package dev.loomcache.dashboard.internal;
 
+import static java.util.Objects.requireNonNull;
+
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -60,7 +62,7 @@ public final class ApiServlet extends HttpServlet {
       route(request, response);
     } catch (ApiException e) {
       if (!response.isCommitted()) {
-        Responses.error(response, e.status(), e.getMessage());
+        Responses.error(response, e.status(), String.valueOf(e.getMessage()));
       }
     } catch (RuntimeException e) {
       log.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
@@ -169,7 +171,7 @@ public final class ApiServlet extends HttpServlet {
         List<Map<String, Object>> samples = history.awaitSince(seq, KEEP_ALIVE);
         var text = new StringBuilder();
         for (Map<String, Object> sample : samples) {
-          seq = (long) sample.get("seq");
+          seq = (long) requireNonNull(sample.get("seq")); // every sample has one
           text.append("id: ").append(seq).append("\nevent: sample\ndata: ")
               .append(Responses.toJson(sample)).append("\n\n");
         }

@@ -292,7 +292,7 @@ public final class LangChain4jPanel implements Panel {
     @Override
     public @Nullable ToolExecutionResult executeWithContext(
         ToolExecutionRequest request, InvocationContext context) {
-      ToolCounts count = counts.get(toolName);
+      ToolCounts count = java.util.Objects.requireNonNull(counts.get(toolName), toolName);
       String call = toolName + " " + request.arguments();
       AgentStats before = agents.stats();
       long start = System.nanoTime();

@@ -1,5 +1,7 @@
 package dev.loomcache.dashboard.internal;
 
+import static java.util.Objects.requireNonNull;
+
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -103,7 +105,7 @@ public final class SampleHistory implements AutoCloseable {
   private List<Map<String, Object>> collect(long seq) {
     var list = new ArrayList<Map<String, Object>>();
     for (Map<String, Object> sample : samples) {
-      if ((long) sample.get("seq") > seq) {
+      if ((long) requireNonNull(sample.get("seq")) > seq) {
         list.add(sample);
       }
     }

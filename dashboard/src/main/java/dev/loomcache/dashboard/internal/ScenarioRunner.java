@@ -1,5 +1,7 @@
 package dev.loomcache.dashboard.internal;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.loomcache.WarmupResult;
 import dev.loomcache.dashboard.internal.DemoCaches.Demo;
 import dev.loomcache.dashboard.internal.DemoCaches.Snapshot;
@@ -243,9 +245,9 @@ public final class ScenarioRunner {
         text.append(", ").append(count(batchCalls, "batch loader call")).append(" for ")
             .append(count(batchedKeys, "key"));
       }
-      text.append("; ").append(count((long) delta.get("hits"), "hit")).append(" in L1, ")
+      text.append("; ").append(count((long) requireNonNull(delta.get("hits")), "hit")).append(" in L1, ")
           .append(delta.get("coalesced")).append(" waited for another caller's load");
-      long tierHits = (long) delta.get("tierHits");
+      long tierHits = (long) requireNonNull(delta.get("tierHits"));
       if (tierHits > 0) {
         text.append(", ").append(tierHits).append(" answered by a lower tier");
       }
@@ -275,7 +277,7 @@ public final class ScenarioRunner {
    */
   private Outcome fire(Scenario scenario, int n, int waves,
       IntFunction<Callable<@Nullable String>> requests) {
-    var run = new Requests(n, timers.get(scenario));
+    var run = new Requests(n, requireNonNull(timers.get(scenario))); // one timer per scenario
     int wavesRun = Math.min(waves, n);
     long elapsed = 0;
     int from = 0;

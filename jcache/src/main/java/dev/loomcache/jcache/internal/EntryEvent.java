@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
  * <p>For {@code REMOVED} and {@code EXPIRED} events the value is the one removed, as JCache 1.1
  * asks, and it is also the old value.
  */
+// Serializable only because EventObject is: keys and values are whatever the cache holds.
+@SuppressWarnings("serial")
 final class EntryEvent<K, V> extends CacheEntryEvent<K, V> {
   private static final long serialVersionUID = 1L;
 

@@ -353,7 +353,7 @@ public final class JCache<K, V> implements Cache<K, V> {
     requireNonNull(value, "value must not be null");
     long start = startTimer();
     Failures failures = new Failures();
-    Object[] old = new Object[1];
+    @Nullable Object[] old = new @Nullable Object[1];
     boolean stored = table.locked(key, () -> {
       Stored<V> before = table.live(key, table.now(), failures);
       old[0] = before == null ? null : before.value;

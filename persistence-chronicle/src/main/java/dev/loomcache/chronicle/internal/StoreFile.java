@@ -119,7 +119,7 @@ public final class StoreFile implements AutoCloseable {
           }
         } catch (IOException | ChronicleHashRecoveryFailedException | NotOurs e) {
           if (!moveAside) {
-            throw new CorruptStoreFileException(file, e.getMessage(), e);
+            throw new CorruptStoreFileException(file, String.valueOf(e.getMessage()), e);
           }
           Path aside = file.resolveSibling(
               file.getFileName() + ".corrupt-" + System.currentTimeMillis());

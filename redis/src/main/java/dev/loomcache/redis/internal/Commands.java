@@ -3,6 +3,7 @@ package dev.loomcache.redis.internal;
 import dev.loomcache.redis.RedisTierException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,7 +63,7 @@ public final class Commands implements AutoCloseable {
     this.client = client;
     this.timeout = timeout;
     this.timeoutNanos = timeout.toNanos();
-    this.timeoutMillis = (int) Math.clamp(timeout.toMillis(), 1, Integer.MAX_VALUE);
+    this.timeoutMillis = Math.clamp(timeout.toMillis(), 1, Integer.MAX_VALUE);
     this.breaker = breaker;
     this.counters = counters;
   }
@@ -210,7 +211,7 @@ public final class Commands implements AutoCloseable {
       if (e.getCause() instanceof Error error) {
         throw error;
       }
-      throw failed(operation, e.getCause());
+      throw failed(operation, Objects.requireNonNullElse(e.getCause(), e));
     } catch (InterruptedException e) {
       future.cancel(true);
       Thread.currentThread().interrupt();

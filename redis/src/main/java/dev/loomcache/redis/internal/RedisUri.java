@@ -199,7 +199,8 @@ public final class RedisUri {
    * @throws IllegalArgumentException if the builder rejects a value (the message names its key)
    */
   public void configure(RedisTierBuilder builder) {
-    query.forEach((key, text) -> OPTIONS.get(key).applyTo(builder, text, redacted));
+    // The constructor rejected every key without an option.
+    query.forEach((key, text) -> requireNonNull(OPTIONS.get(key)).applyTo(builder, text, redacted));
   }
 
   /**
@@ -247,7 +248,7 @@ public final class RedisUri {
   }
 
   private void checkValues() {
-    query.forEach((key, text) -> OPTIONS.get(key).read(text, redacted));
+    query.forEach((key, text) -> requireNonNull(OPTIONS.get(key)).read(text, redacted));
     String poolSize = query.get("poolSize");
     if (poolSize != null && Integer.parseInt(poolSize) < 1) {
       throw new IllegalArgumentException("bad value for key 'poolSize' in Redis URI " + redacted

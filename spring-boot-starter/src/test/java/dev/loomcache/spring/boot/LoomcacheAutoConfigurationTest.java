@@ -7,6 +7,7 @@ import dev.loomcache.spi.ValueCodec;
 import dev.loomcache.spring.LoomcacheCache;
 import dev.loomcache.spring.LoomcacheCacheManager;
 import dev.loomcache.spring.TierFactory;
+import dev.loomcache.testsupport.RedisServer;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,7 +113,7 @@ class LoomcacheAutoConfigurationTest {
 
   @Test
   void redisUri_givesEachCacheATierUnderItsOwnPrefix() {
-    try (var redis = RedisProcess.start()) {
+    try (var redis = RedisServer.start()) {
       runner.withUserConfiguration(Caching.class)
           .withPropertyValues(
               "loomcache.redis.uri=redis://127.0.0.1:" + redis.port()
@@ -139,7 +140,7 @@ class LoomcacheAutoConfigurationTest {
 
   @Test
   void redisUri_sharedByTwoApps_nullsAndValuesCrossInstances() {
-    try (var redis = RedisProcess.start()) {
+    try (var redis = RedisServer.start()) {
       var properties = new String[] {
           "loomcache.redis.uri=redis://127.0.0.1:" + redis.port() + "?commandTimeout=500ms",
           "loomcache.serialization.filter=java.base/*;!*",
@@ -178,7 +179,7 @@ class LoomcacheAutoConfigurationTest {
 
   @Test
   void valueCodecBean_isUsedForTiers() {
-    try (var redis = RedisProcess.start()) {
+    try (var redis = RedisServer.start()) {
       runner.withUserConfiguration(Caching.class, StringCodec.class)
           .withPropertyValues("loomcache.redis.uri=redis://127.0.0.1:" + redis.port()
               + "?keyPrefix=s:&commandTimeout=500ms")

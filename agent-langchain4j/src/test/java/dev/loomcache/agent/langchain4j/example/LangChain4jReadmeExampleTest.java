@@ -17,8 +17,7 @@ import dev.loomcache.agent.AgentCache;
 import dev.loomcache.agent.AgentStats;
 import dev.loomcache.agent.LoopPolicy;
 import dev.loomcache.agent.langchain4j.LangChain4jAgentTools;
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.loomcache.testsupport.DocSnippets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -28,8 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -113,21 +110,10 @@ class LangChain4jReadmeExampleTest {
   // README-END langchain4j
 
   @Test
-  void readmes_showExactlyThisExample() throws IOException {
-    String source = Files.readString(
-        Path.of("src/test/java/dev/loomcache/agent/langchain4j/example/LangChain4jReadmeExampleTest.java"));
-    var region = Pattern.compile("(?s)\\n[ ]*// README-BEGIN ([a-z0-9-]+)\\n(.*?)\\n[ ]*// README-END \\1\\n")
-        .matcher(source);
-    assertThat(region.find()).isTrue();
-    String example = "```java\n" + dedent(region.group(2)) + "\n```";
-    assertThat(Files.readString(Path.of("README.md"))).contains(example);
-    assertThat(Files.readString(Path.of("../README.md"))).contains(example);
-  }
-
-  private static String dedent(String region) {
-    int indent = region.lines().filter(line -> !line.isBlank())
-        .mapToInt(line -> line.length() - line.stripLeading().length()).min().orElse(0);
-    return region.lines().map(line -> line.isBlank() ? "" : line.substring(indent))
-        .collect(Collectors.joining("\n"));
+  void readmes_showExactlyThisExample() {
+    var snippets = DocSnippets.ofTest(LangChain4jReadmeExampleTest.class);
+    assertThat(snippets.names()).containsExactly("langchain4j");
+    snippets.assertShownIn(Path.of("README.md"));
+    snippets.assertShownIn(Path.of("..", "README.md"));
   }
 }

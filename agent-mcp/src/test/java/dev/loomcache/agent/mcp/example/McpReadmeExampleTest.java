@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loomcache.agent.AgentCache;
 import dev.loomcache.agent.mcp.McpAgentTools;
+import dev.loomcache.testsupport.DocSnippets;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
@@ -15,16 +16,12 @@ import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTrans
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -128,21 +125,10 @@ class McpReadmeExampleTest {
   // README-END mcp
 
   @Test
-  void readmes_showExactlyThisExample() throws IOException {
-    String source = Files.readString(
-        Path.of("src/test/java/dev/loomcache/agent/mcp/example/McpReadmeExampleTest.java"));
-    var region = Pattern.compile("(?s)\\n[ ]*// README-BEGIN ([a-z0-9-]+)\\n(.*?)\\n[ ]*// README-END \\1\\n")
-        .matcher(source);
-    assertThat(region.find()).isTrue();
-    String example = "```java\n" + dedent(region.group(2)) + "\n```";
-    assertThat(Files.readString(Path.of("README.md"))).contains(example);
-    assertThat(Files.readString(Path.of("../README.md"))).contains(example);
-  }
-
-  private static String dedent(String region) {
-    int indent = region.lines().filter(line -> !line.isBlank())
-        .mapToInt(line -> line.length() - line.stripLeading().length()).min().orElse(0);
-    return region.lines().map(line -> line.isBlank() ? "" : line.substring(indent))
-        .collect(Collectors.joining("\n"));
+  void readmes_showExactlyThisExample() {
+    var snippets = DocSnippets.ofTest(McpReadmeExampleTest.class);
+    assertThat(snippets.names()).containsExactly("mcp");
+    snippets.assertShownIn(Path.of("README.md"));
+    snippets.assertShownIn(Path.of("..", "README.md"));
   }
 }

@@ -6,9 +6,8 @@ import dev.loomcache.agent.AgentCache;
 import dev.loomcache.agent.AgentStats;
 import dev.loomcache.agent.LoopPolicy;
 import dev.loomcache.agent.springai.SpringAiAgentTools;
+import dev.loomcache.testsupport.DocSnippets;
 import io.micrometer.observation.ObservationRegistry;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -18,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.client.advisor.ToolCallingAdvisor;
@@ -125,21 +122,10 @@ class SpringAiReadmeExampleTest {
   // README-END spring-ai
 
   @Test
-  void readmes_showExactlyThisExample() throws IOException {
-    String source = Files.readString(
-        Path.of("src/test/java/dev/loomcache/agent/springai/example/SpringAiReadmeExampleTest.java"));
-    var region = Pattern.compile("(?s)\\n[ ]*// README-BEGIN ([a-z0-9-]+)\\n(.*?)\\n[ ]*// README-END \\1\\n")
-        .matcher(source);
-    assertThat(region.find()).isTrue();
-    String example = "```java\n" + dedent(region.group(2)) + "\n```";
-    assertThat(Files.readString(Path.of("README.md"))).contains(example);
-    assertThat(Files.readString(Path.of("../README.md"))).contains(example);
-  }
-
-  private static String dedent(String region) {
-    int indent = region.lines().filter(line -> !line.isBlank())
-        .mapToInt(line -> line.length() - line.stripLeading().length()).min().orElse(0);
-    return region.lines().map(line -> line.isBlank() ? "" : line.substring(indent))
-        .collect(Collectors.joining("\n"));
+  void readmes_showExactlyThisExample() {
+    var snippets = DocSnippets.ofTest(SpringAiReadmeExampleTest.class);
+    assertThat(snippets.names()).containsExactly("spring-ai");
+    snippets.assertShownIn(Path.of("README.md"));
+    snippets.assertShownIn(Path.of("..", "README.md"));
   }
 }

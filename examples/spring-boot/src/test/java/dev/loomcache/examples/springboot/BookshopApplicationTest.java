@@ -2,8 +2,7 @@ package dev.loomcache.examples.springboot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.loomcache.spring.boot.RedisProcess;
-
+import dev.loomcache.testsupport.RedisServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,7 +23,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {"server.tomcat.accept-count=1000", "bookshop.latency=300ms"})
 class BookshopApplicationTest {
-  private static final RedisProcess redis = RedisProcess.start();
+  private static final RedisServer redis = RedisServer.start();
   private static final HttpClient http = HttpClient.newHttpClient();
 
   @LocalServerPort

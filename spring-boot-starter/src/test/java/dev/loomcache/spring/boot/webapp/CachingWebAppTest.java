@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loomcache.spring.LoomcacheCache;
 import dev.loomcache.spring.LoomcacheCacheManager;
-import dev.loomcache.spring.boot.Polling;
+import dev.loomcache.testsupport.Polling;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

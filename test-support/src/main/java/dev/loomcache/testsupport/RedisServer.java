@@ -1,4 +1,4 @@
-package dev.loomcache.redis;
+package dev.loomcache.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,8 +18,9 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 
 /**
- * Test support: a real {@code redis-server} process on a free loopback port, started from PATH with
- * persistence off, stopped by PID. Every server started is also registered with a JVM shutdown hook,
+ * A real {@code redis-server} process on a free loopback port ({@link LoopbackPorts}), started from
+ * PATH with persistence off; killed (SIGKILL), paused (SIGSTOP), resumed and restarted by its PID,
+ * never by name. Every server started is also registered with a JVM shutdown hook,
  * so none outlives the test JVM even if a test forgets (or the JVM is ended by a timeout).
  */
 public final class RedisServer implements AutoCloseable {
@@ -157,8 +158,20 @@ public final class RedisServer implements AutoCloseable {
     }
   }
 
+  /** A new connection to the server with {@link #quickConfig()}; the caller closes it. */
+  public Jedis connect() {
+    return new Jedis(hostAndPort(), quickConfig());
+  }
+
+  /** The number of keys in the server's database 0. */
+  public long keyCount() {
+    try (var jedis = connect()) {
+      return jedis.dbSize();
+    }
+  }
+
   /** For the tests' own short-lived connections: short timeouts, RESP2 without negotiation. */
-  static DefaultJedisClientConfig quickConfig() {
+  public static DefaultJedisClientConfig quickConfig() {
     return DefaultJedisClientConfig.builder().timeoutMillis(500).autoNegotiateProtocol(false).build();
   }
 

@@ -1,4 +1,4 @@
-package dev.loomcache.redis;
+package dev.loomcache.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.loomcache.redis;
+package dev.loomcache.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.loomcache;
+package dev.loomcache.testsupport;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,15 +10,22 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
+import org.jspecify.annotations.Nullable;
 
-/** Test support: start many virtual threads at once, and wait for conditions without sleeping. */
+/** Starts many virtual threads at once and collects what each returned or threw. */
 public final class Concurrently {
   private Concurrently() {}
 
-  /** The outcome of one task: its value or what it threw. */
-  public record Result<T>(T value, Throwable failure) {
+  /**
+   * The outcome of one task: its value or what it threw.
+   *
+   * @param value what the task returned; null if it failed (or returned null)
+   * @param failure what the task threw; null if it returned
+   * @param <T> the task's result type
+   */
+  public record Result<T>(@Nullable T value, @Nullable Throwable failure) {
+    /** Whether the task threw. */
     public boolean failed() {
       return failure != null;
     }
@@ -27,6 +34,8 @@ public final class Concurrently {
   /**
    * Runs {@code n} tasks on virtual threads released together by one latch, and returns their
    * outcomes in task order; fails the test if they do not all finish within {@code timeout}.
+   *
+   * @throws InterruptedException if the calling thread is interrupted while it waits
    */
   public static <T> List<Result<T>> run(int n, Duration timeout, IntFunction<Callable<T>> tasks)
       throws InterruptedException {
@@ -35,12 +44,10 @@ public final class Concurrently {
     try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < n; i++) {
         Callable<T> task = tasks.apply(i);
-        futures.add(
-            executor.submit(
-                () -> {
-                  start.await();
-                  return task.call();
-                }));
+        futures.add(executor.submit(() -> {
+          start.await();
+          return task.call();
+        }));
       }
       start.countDown();
       long deadline = System.nanoTime() + timeout.toNanos();
@@ -60,24 +67,13 @@ public final class Concurrently {
     }
   }
 
-  /** Waits until {@code condition} holds, failing the test after {@code timeout}. */
-  public static void awaitUntil(Duration timeout, String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("timed out after " + timeout + " waiting until " + what);
-      }
-      Thread.onSpinWait();
-      Thread.yield();
-    }
+  /** Waits until {@code condition} holds, failing the test after {@code timeout}; see {@link Polling}. */
+  public static void awaitUntil(Duration timeout, String what, Polling.Condition condition) {
+    Polling.awaitUntil(timeout, what, condition);
   }
 
-  /** Waits until {@code thread} is parked (WAITING or TIMED_WAITING). */
+  /** Waits until {@code thread} is parked (WAITING or TIMED_WAITING); see {@link Polling}. */
   public static void awaitParked(Thread thread) {
-    awaitUntil(
-        Duration.ofSeconds(10),
-        thread + " parks",
-        () -> thread.getState() == Thread.State.WAITING
-            || thread.getState() == Thread.State.TIMED_WAITING);
+    Polling.awaitParked(thread);
   }
 }

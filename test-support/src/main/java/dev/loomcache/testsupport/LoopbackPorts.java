@@ -1,4 +1,4 @@
-package dev.loomcache.redis;
+package dev.loomcache.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,18 +20,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * Another process may still take a port between our close and the server's bind:
  * {@link RedisServer} starts again on new ports when that happens.
  */
-final class LoopbackPorts {
+public final class LoopbackPorts {
   private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
   private LoopbackPorts() {}
 
   /** One free loopback port never handed out before in this JVM. */
-  static int take() {
+  public static int take() {
     return take(1).getFirst();
   }
 
   /** {@code count} distinct free loopback ports, none handed out before in this JVM. */
-  static List<Integer> take(int count) {
+  public static List<Integer> take(int count) {
     var held = new ArrayList<ServerSocket>();
     try {
       var ports = new ArrayList<Integer>();
