@@ -54,9 +54,6 @@ public class HitPathBenchmark {
       new String[] {"loomcache_noStats_get", "Loomcache get, recordStats(false)",
           "Loomcache.newBuilder().maximumSize(2^17).recordStats(false); get(k, loader): no hit"
               + " counter, as Caffeine without recordStats"},
-      new String[] {"loomcache_get_capturingLoader", "Loomcache get, capturing loader",
-          "same cache; get(k, () -> load(k)): a loader lambda capturing the key, as users"
-              + " write it"},
       new String[] {"loomcache_getIfPresent", "Loomcache getIfPresent",
           "same cache; getIfPresent(k)"},
       new String[] {"loomcache_defaultTtl_get", "Loomcache get, default TTL",
@@ -87,8 +84,6 @@ public class HitPathBenchmark {
               + " its users run; get(k, fn): the rival for the TTL targets"},
       new String[] {"caffeine_getIfPresent", "Caffeine getIfPresent",
           "same cache; getIfPresent(k)"},
-      new String[] {"caffeine_unbounded_get", "Caffeine get, unbounded",
-          "Caffeine.newBuilder() with no bound; get(k, fn)"},
       new String[] {"caffeine_featureMatched_get", "Caffeine get, variable expiry + stats",
           "Caffeine maximumSize(2^17) + expireAfter(per-entry Expiry) + recordStats(), the features"
               + " of a Loomcache with TTLs (bound, per-entry TTL, statistics); get(k, fn)"},
@@ -115,7 +110,6 @@ public class HitPathBenchmark {
   private com.github.benmanes.caffeine.cache.@Nullable Cache<Integer, Integer> caffeineStats;
   private com.github.benmanes.caffeine.cache.@Nullable Cache<Integer, Integer> caffeineWrite;
   private com.github.benmanes.caffeine.cache.@Nullable Cache<Integer, Integer> caffeine;
-  private com.github.benmanes.caffeine.cache.@Nullable Cache<Integer, Integer> caffeineUnbounded;
   private com.github.benmanes.caffeine.cache.@Nullable Cache<Integer, Integer> caffeineMatched;
   private com.github.benmanes.caffeine.cache.@Nullable Cache<Integer, Integer> caffeineDirect;
   private @Nullable LoadingCache<Integer, Integer> guava;
@@ -144,7 +138,7 @@ public class HitPathBenchmark {
       samples[i] = keys[drawn[i]];
     }
     switch (method) {
-      case "loomcache_get", "loomcache_get_capturingLoader", "loomcache_getIfPresent" -> {
+      case "loomcache_get", "loomcache_getIfPresent" -> {
         loomcache = Loomcache.newBuilder().maximumSize(MAXIMUM_SIZE).build();
         fill(keys, loomcache::put);
       }
@@ -193,10 +187,6 @@ public class HitPathBenchmark {
         caffeineWrite = Caffeine.newBuilder().maximumSize(MAXIMUM_SIZE)
             .expireAfterWrite(HOUR).recordStats().build();
         fill(keys, caffeineWrite::put);
-      }
-      case "caffeine_unbounded_get" -> {
-        caffeineUnbounded = Caffeine.newBuilder().build();
-        fill(keys, caffeineUnbounded::put);
       }
       case "caffeine_featureMatched_get" -> {
         caffeineMatched = Caffeine.newBuilder()
@@ -260,12 +250,6 @@ public class HitPathBenchmark {
   }
 
   @Benchmark
-  public @Nullable Integer loomcache_get_capturingLoader(Cursor cursor) {
-    Integer key = next(cursor);
-    return present(loomcache).get(key, () -> key);
-  }
-
-  @Benchmark
   public @Nullable Integer loomcache_getIfPresent(Cursor cursor) {
     return present(loomcache).getIfPresent(next(cursor));
   }
@@ -318,11 +302,6 @@ public class HitPathBenchmark {
   @Benchmark
   public @Nullable Integer caffeine_getIfPresent(Cursor cursor) {
     return present(caffeine).getIfPresent(next(cursor));
-  }
-
-  @Benchmark
-  public Integer caffeine_unbounded_get(Cursor cursor) {
-    return present(caffeineUnbounded).get(next(cursor), MAPPING);
   }
 
   @Benchmark
