@@ -51,27 +51,6 @@ public final class CacheStats {
       long largestBatchSize,
       long totalBatchTimeNanos,
       long bypassCount,
-      List<TierStats> tierStats) {
-    this(hitCount, missCount, loadSuccessCount, loadFailureCount, coalescedCount, evictionCount,
-        putCount, totalLoadTimeNanos, batchCount, batchFailureCount, batchedKeyCount,
-        largestBatchSize, totalBatchTimeNanos, bypassCount, tierStats, 0, 0, 0, 0);
-  }
-
-  CacheStats(
-      long hitCount,
-      long missCount,
-      long loadSuccessCount,
-      long loadFailureCount,
-      long coalescedCount,
-      long evictionCount,
-      long putCount,
-      long totalLoadTimeNanos,
-      long batchCount,
-      long batchFailureCount,
-      long batchedKeyCount,
-      long largestBatchSize,
-      long totalBatchTimeNanos,
-      long bypassCount,
       List<TierStats> tierStats,
       long refreshCount,
       long refreshFailureCount,
