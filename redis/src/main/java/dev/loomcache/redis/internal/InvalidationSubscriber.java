@@ -293,27 +293,29 @@ public final class InvalidationSubscriber implements AutoCloseable {
       try {
         switch (message.kind()) {
           case 'k' -> {
-            counters.receivedInvalidations.increment();
             listener.invalidated(message.payload());
             remoteChange.accept(message.payload());
+            // Counted after the L1 change, so that whoever sees the count finds L1 changed.
+            counters.receivedInvalidations.increment();
             if (sequenced) {
               judge(sequences.change(message.sender(), message.epoch(), message.seq()));
             }
           }
           case 't', 'g' -> {
-            counters.receivedInvalidations.increment();
             if (message.kind() == 't') {
               listener.invalidatedTag(message.payload());
             } else {
               listener.invalidatedMatching(KeyGlob.of(message.payload()));
             }
+            counters.receivedInvalidations.increment(); // after the L1 change, as for 'k'
+
             if (sequenced) {
               judge(sequences.change(message.sender(), message.epoch(), message.seq()));
             }
           }
           case '*' -> {
-            counters.receivedInvalidations.increment();
             listener.invalidatedAll();
+            counters.receivedInvalidations.increment(); // after the L1 change, as for 'k'
             if (sequenced) {
               sequences.change(message.sender(), message.epoch(), message.seq()); // L1 is empty
             }
