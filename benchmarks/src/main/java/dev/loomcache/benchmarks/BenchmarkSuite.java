@@ -38,15 +38,18 @@ public final class BenchmarkSuite {
 
   /** How long and how often each benchmark runs. */
   record Settings(String mode, int jmhWarmups, Duration jmhWarmupTime, int jmhIterations,
-      Duration jmhIterationTime, int jmhForks, int stampedeWarmups, int stampedeRounds,
-      Duration collateralDuration, int batchLoneKeys, int batchFullRounds, Duration batchManyTime,
-      int memoryEntries) {
+      Duration jmhIterationTime, int jmhForks, int jmhRounds, int stampedeWarmups,
+      int stampedeRounds, Duration collateralDuration, int batchLoneKeys, int batchFullRounds,
+      Duration batchManyTime, int memoryEntries) {
 
     static Settings of(String mode) {
       return switch (mode) {
-        case "quick" -> new Settings(mode, 2, Duration.ofSeconds(1), 3, Duration.ofSeconds(1), 1,
+        case "quick" -> new Settings(mode, 2, Duration.ofSeconds(1), 3, Duration.ofSeconds(1), 1, 1,
             2, 5, Duration.ofSeconds(2), 100, 20, Duration.ofSeconds(2), 1_000_000);
-        case "full" -> new Settings(mode, 5, Duration.ofSeconds(2), 5, Duration.ofSeconds(2), 2,
+        // Full mode: three interleaved rounds of one fork each rather than two forks in a row, so
+        // that every subject is measured early, midway and late in the run and a drift in the
+        // machine's load moves all of them alike (the ratios are what the report reads).
+        case "full" -> new Settings(mode, 3, Duration.ofSeconds(1), 4, Duration.ofSeconds(1), 1, 3,
             3, 15, Duration.ofSeconds(10), 500, 100, Duration.ofSeconds(5), 1_000_000);
         default -> throw new IllegalArgumentException("--mode must be quick or full, not " + mode);
       };
@@ -183,6 +186,10 @@ public final class BenchmarkSuite {
         .meta("jdk", System.getProperty("java.vm.vendor") + " "
             + System.getProperty("java.runtime.version"))
         .meta("versions", System.getProperty("bench.versions", "not given"))
+        .meta("jmh", settings.jmhRounds() + " interleaved round(s) x " + settings.jmhForks()
+            + " fork(s) x (" + settings.jmhWarmups() + " x " + settings.jmhWarmupTime().toMillis()
+            + " ms warm-up + " + settings.jmhIterations() + " x "
+            + settings.jmhIterationTime().toMillis() + " ms); score: median over rounds")
         .meta("loadAverageAtStart", loadAverage());
   }
 

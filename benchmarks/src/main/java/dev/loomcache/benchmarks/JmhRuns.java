@@ -4,9 +4,12 @@ import dev.loomcache.benchmarks.BenchmarkSuite.Settings;
 import dev.loomcache.benchmarks.report.Measurement;
 import dev.loomcache.benchmarks.report.Report;
 import dev.loomcache.benchmarks.report.Results;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
@@ -24,14 +27,13 @@ final class JmhRuns {
   static void hitPath(Settings settings, Results results) throws RunnerException {
     var figures = new LinkedHashMap<String, Map<String, Double>>();
     for (int threads : new int[] {1, 2}) {
-      var options = options(settings, HitPathBenchmark.class).threads(threads).build();
-      for (RunResult run : new Runner(options).run()) {
-        Result<?> primary = run.getPrimaryResult();
+      for (Score score : rounds(settings, options(settings, HitPathBenchmark.class)
+          .threads(threads), JmhRuns::method)) {
         Map<String, Double> method =
-            figures.computeIfAbsent(method(run), m -> new LinkedHashMap<>());
+            figures.computeIfAbsent(score.id(), m -> new LinkedHashMap<>());
         // scores are per microsecond (the benchmarks' output unit)
-        method.put("threads" + threads + ".opsPerSecond", primary.getScore() * 1e6);
-        method.put("threads" + threads + ".errorOpsPerSecond", primary.getScoreError() * 1e6);
+        method.put("threads" + threads + ".opsPerSecond", score.score() * 1e6);
+        method.put("threads" + threads + ".errorOpsPerSecond", score.error() * 1e6);
       }
     }
     record(results, Report.HIT_PATH, HitPathBenchmark.SUBJECTS, figures);
@@ -40,12 +42,11 @@ final class JmhRuns {
   /** Benchmark 4's throughput: keys/s per method (JMH counts 100 keys per invocation). */
   static void batching(Settings settings, Results results) throws RunnerException {
     var figures = new LinkedHashMap<String, Map<String, Double>>();
-    var options = options(settings, BatchingBenchmark.class).threads(1).build();
-    for (RunResult run : new Runner(options).run()) {
-      Result<?> primary = run.getPrimaryResult();
-      Map<String, Double> method = figures.computeIfAbsent(method(run), m -> new LinkedHashMap<>());
-      method.put("keysPerSecond", primary.getScore() * 1e6);
-      method.put("errorKeysPerSecond", primary.getScoreError() * 1e6);
+    for (Score score : rounds(settings, options(settings, BatchingBenchmark.class).threads(1),
+        JmhRuns::method)) {
+      Map<String, Double> method = figures.computeIfAbsent(score.id(), m -> new LinkedHashMap<>());
+      method.put("keysPerSecond", score.score() * 1e6);
+      method.put("errorKeysPerSecond", score.error() * 1e6);
     }
     record(results, Report.BATCHING, BatchingBenchmark.SUBJECTS, figures);
   }
@@ -57,21 +58,63 @@ final class JmhRuns {
   static void springHitPath(Settings settings, Results results) throws RunnerException {
     var figures = new LinkedHashMap<String, Map<String, Double>>();
     for (int threads : new int[] {1, 2}) {
-      var options = options(settings, SpringCacheableBenchmark.class).threads(threads).build();
-      for (RunResult run : new Runner(options).run()) {
-        Result<?> primary = run.getPrimaryResult(); // average time, ns/op per thread
-        String id =
-            SpringCacheableBenchmark.subjectId(method(run), run.getParams().getParam("manager"));
-        Map<String, Double> subject = figures.computeIfAbsent(id, m -> new LinkedHashMap<>());
-        subject.put("threads" + threads + ".nsPerOp", primary.getScore());
-        subject.put("threads" + threads + ".errorNsPerOp", primary.getScoreError());
-        subject.put("threads" + threads + ".opsPerSecond", threads * 1e9 / primary.getScore());
+      var options = options(settings, SpringCacheableBenchmark.class).threads(threads);
+      for (Score score : rounds(settings, options, run -> SpringCacheableBenchmark.subjectId(
+          method(run), run.getParams().getParam("manager")))) {
+        // average time, ns/op per thread
+        Map<String, Double> subject =
+            figures.computeIfAbsent(score.id(), m -> new LinkedHashMap<>());
+        subject.put("threads" + threads + ".nsPerOp", score.score());
+        subject.put("threads" + threads + ".errorNsPerOp", score.error());
+        subject.put("threads" + threads + ".opsPerSecond", threads * 1e9 / score.score());
       }
     }
     var subjects = SpringCacheableBenchmark.SUBJECTS.stream()
         .map(s -> new String[] {SpringCacheableBenchmark.subjectId(s[0], s[1]), s[2], s[3]})
         .toList();
     record(results, Report.SPRING_HIT_PATH, subjects, figures);
+  }
+
+  /** A subject's score over the rounds: their median; the larger of JMH's error and the spread. */
+  record Score(String id, double score, double error) {
+    /** From each round's score and JMH error (NaN when a round had too few iterations). */
+    static Score of(String id, List<Double> scores, List<Double> errors) {
+      var sorted = new ArrayList<>(scores);
+      Collections.sort(sorted);
+      int n = sorted.size();
+      double median =
+          n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+      double error = (sorted.get(n - 1) - sorted.get(0)) / 2;
+      for (double jmhError : errors) {
+        if (!Double.isNaN(jmhError)) {
+          error = Math.max(error, jmhError);
+        }
+      }
+      return new Score(id, median, error);
+    }
+  }
+
+  /**
+   * Runs every benchmark of {@code options} {@link Settings#jmhRounds()} times, one whole pass
+   * after another (so that a change in the machine's load during the run reaches every subject),
+   * and returns each subject's {@link Score}, in the order JMH first ran them.
+   */
+  static List<Score> rounds(Settings settings, ChainedOptionsBuilder options,
+      Function<RunResult, String> id) throws RunnerException {
+    var scores = new LinkedHashMap<String, List<Double>>();
+    var errors = new LinkedHashMap<String, List<Double>>();
+    var built = options.build();
+    for (int round = 0; round < settings.jmhRounds(); round++) {
+      for (RunResult run : new Runner(built).run()) {
+        Result<?> primary = run.getPrimaryResult();
+        String key = id.apply(run);
+        scores.computeIfAbsent(key, k -> new ArrayList<>()).add(primary.getScore());
+        errors.computeIfAbsent(key, k -> new ArrayList<>()).add(primary.getScoreError());
+      }
+    }
+    var result = new ArrayList<Score>();
+    scores.forEach((key, values) -> result.add(Score.of(key, values, errors.get(key))));
+    return result;
   }
 
   private static ChainedOptionsBuilder options(Settings settings, Class<?> benchmark) {

@@ -18,9 +18,16 @@ class BenchmarkSuiteTest {
         + 2 * SpringCacheableBenchmark.SUBJECTS.size(); // at 1 and 2 threads
     Duration perRun = quick.jmhWarmupTime().multipliedBy(quick.jmhWarmups())
         .plus(quick.jmhIterationTime().multipliedBy(quick.jmhIterations()))
-        .multipliedBy(quick.jmhForks());
+        .multipliedBy(quick.jmhForks() * quick.jmhRounds());
     // the JMH part's measured time alone, before fork start-up and the harnesses
     assertThat(perRun.multipliedBy(jmhRuns)).isLessThan(Duration.ofMinutes(4));
+  }
+
+  @Test
+  void settings_fullMode_interleavesRoundsOfOneFork() {
+    BenchmarkSuite.Settings full = BenchmarkSuite.Settings.of("full");
+    assertThat(full.jmhRounds()).isGreaterThan(1);
+    assertThat(full.jmhForks()).isEqualTo(1);
   }
 
   @Test
