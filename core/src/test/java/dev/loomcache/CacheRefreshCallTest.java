@@ -504,6 +504,28 @@ class CacheRefreshCallTest {
   }
 
   @Test
+  void refreshAll_aPutAfterTheCallReturned_winsEvenBeforeItsKeysBatchStarts() throws Exception {
+    List<String> keys = IntStream.range(0, 200).mapToObj(i -> "k" + i).toList();
+    keys.forEach(k -> cache.put(k, "old"));
+    CompletableFuture<Map<String, String>> refreshed = cache.refreshAll(keys, batch -> {
+      held("unused");
+      var values = new HashMap<String, String>();
+      batch.forEach(k -> values.put(k, "refreshed"));
+      return values;
+    });
+    awaitLoading(); // the first batch is held; k150's batch has not started
+
+    cache.put("k150", "put");
+    cache.invalidate("k160");
+    release.countDown();
+
+    assertThat(await(refreshed)).containsEntry("k150", "refreshed");
+    assertThat(cache.getIfPresent("k150")).isEqualTo("put");
+    assertThat(cache.getIfPresent("k160")).isNull();
+    assertThat(cache.getIfPresent("k170")).isEqualTo("refreshed");
+  }
+
+  @Test
   void refreshAll_keysLeftOut_areNotCached_asWithGetAll() throws Exception {
     cache.put("a", "a1");
     cache.put("b", "b1");
