@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentMap;
 import org.jspecify.annotations.Nullable;
 
@@ -99,6 +100,63 @@ public interface Cache<K, V> extends AutoCloseable {
    *     batch on the same thread
    */
   Map<K, V> getAll(Collection<? extends K> keys, BatchLoader<K, V> loader);
+
+  /**
+   * Reloads {@code key} with {@code loader} in the background and returns a future of the new
+   * value; the value present until then stays served (hits return it, and never wait).
+   *
+   * <p>The reload is a load like any other: it is claimed in the cache's single flight before this
+   * method returns, runs on a virtual thread owned by the cache (outside every lock, not reading
+   * the tiers: they hold the value being refreshed), and stores its value as a {@code get} would,
+   * in L1 and the tiers, with the cache's default TTL, tags and freshness options. So a
+   * {@code get} of the key that misses meanwhile waits for it, and if the key is already being
+   * loaded (by a {@code get}, {@code getAll}, a batcher or another refresh) no second load starts:
+   * the future completes with that load's outcome. A {@link #put}, {@link #invalidate},
+   * {@link #invalidateAll()} or {@link #invalidateTag} that runs after this method returned wins:
+   * the refresh's value is handed to the future but not stored over it.
+   *
+   * <p>The future completes with the loaded value, or exceptionally with what {@code get} would
+   * throw for the same failure (the loader's unchecked exception or error as it is, a checked one
+   * wrapped in {@link CacheLoadException}); a failed refresh leaves the present value alone, also
+   * under stale-if-error. A loader that returns {@code null} completes the future with
+   * {@code null} and leaves nothing cached for the key (the present value is removed unless it was
+   * written meanwhile), or stores the absence if the cache has a {@code negativeTtl}. Each reload
+   * this method runs counts one {@link CacheStats#refreshCount()} or
+   * {@link CacheStats#refreshFailureCount()} (and, as any load, one load); joining another load
+   * counts neither. {@link #close()} interrupts a running refresh: its future completes
+   * exceptionally with a {@link CacheLoadException} whose cause is an {@link InterruptedException}.
+   * Cancelling the future does not stop the reload.
+   *
+   * @return a future of the refreshed value; completed exceptionally with
+   *     {@link IllegalStateException} if the cache was closed concurrently with this call
+   * @throws NullPointerException if {@code key} or {@code loader} is null
+   * @throws IllegalStateException if the cache is closed, or if the calling thread is loading
+   *     {@code key} itself (a loader refreshing its own key)
+   */
+  CompletableFuture<@Nullable V> refresh(K key, Callable<? extends V> loader);
+
+  /**
+   * Reloads {@code keys} with {@code loader} in the background, one {@link BatchLoader#load} call
+   * per {@code maxBatchSize} keys, and returns a future of the new values; each key is refreshed
+   * as {@link #refresh(Object, Callable)} describes (claimed before this method returns, old values
+   * served until their reload lands, writes made meanwhile win, keys already being loaded are
+   * joined and not loaded again, one refresh counted per key reloaded).
+   *
+   * <p>The batches run one after another on one virtual thread owned by the cache. The future
+   * completes with the loaded values in the order of {@code keys} (duplicates once); keys the
+   * loader leaves out are absent from the map and, as with {@link #getAll}, not cached: their
+   * present values are removed unless written meanwhile (with a {@code negativeTtl}, the absence is
+   * stored instead). If a batch fails, the other batches still run and store their values, the
+   * failed batch's keys keep their present values, and the future completes exceptionally with the
+   * first failure, as {@code getAll} would throw it.
+   *
+   * @return a future of the refreshed values; completed exceptionally with
+   *     {@link IllegalStateException} if the cache was closed concurrently with this call
+   * @throws NullPointerException if {@code keys}, any key, or {@code loader} is null
+   * @throws IllegalStateException if the cache is closed, or if the calling thread is loading one
+   *     of {@code keys} itself
+   */
+  CompletableFuture<Map<K, V>> refreshAll(Iterable<? extends K> keys, BatchLoader<K, V> loader);
 
   /**
    * Returns a DataLoader-style {@link Batcher} over this cache using the cache's batch window and

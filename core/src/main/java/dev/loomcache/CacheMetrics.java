@@ -75,7 +75,7 @@ final class CacheMetrics extends CacheMeterBinder<Cache<?, ?>> {
         .register(registry);
     FunctionCounter.builder("cache.refreshes", stats, StatsCounter::refreshCount)
         .tags(getTagsWithCacheName()).tag("result", "success")
-        .description("Background reloads (refresh-ahead, early refresh) that loaded a value")
+        .description("Background reloads (refresh-ahead, early refresh, refresh calls) that loaded a value")
         .register(registry);
     FunctionCounter.builder("cache.refreshes", stats, StatsCounter::refreshFailureCount)
         .tags(getTagsWithCacheName()).tag("result", "failure")

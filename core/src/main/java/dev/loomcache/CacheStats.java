@@ -196,12 +196,15 @@ public final class CacheStats {
     return bypassCount;
   }
 
-  /** Background reloads (refresh-ahead and early refresh) that loaded a value. */
+  /**
+   * Background reloads that loaded a value: refresh-ahead, early refresh, and the reloads
+   * {@link Cache#refresh} and {@link Cache#refreshAll} ran (one per key).
+   */
   public long refreshCount() {
     return refreshCount;
   }
 
-  /** Background reloads that failed; the stored value was kept. */
+  /** Background reloads (as {@link #refreshCount()} counts them) that failed; the stored value was kept. */
   public long refreshFailureCount() {
     return refreshFailureCount;
   }

@@ -6,6 +6,7 @@ import dev.loomcache.internal.BatchDispatcher;
 import dev.loomcache.internal.BulkLoads;
 import dev.loomcache.internal.Bypass;
 import dev.loomcache.internal.CoarseClock;
+import dev.loomcache.internal.ExplicitRefreshes;
 import dev.loomcache.internal.FanOut;
 import dev.loomcache.internal.FlightTable;
 import dev.loomcache.internal.FreshEntry;
@@ -37,6 +38,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Semaphore;
@@ -77,6 +79,7 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
   private final Ticker clock;
   private final RandomSource random;
   private final Refresher<K, V> refresher;
+  private final ExplicitRefreshes<K, V> explicitRefreshes;
   /**
    * Whether L1 may hold {@link FreshEntry} wrappers: set before the first is stored (by the
    * builder's options, or by the first call with {@link Freshness} options), so a cache without
@@ -108,6 +111,7 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     this.writes = new WritePath<>(flights, l1, stats, tiers, tagging(builder));
     this.loads = new Loads<>(flights, l1, writes, tiers, stats, builder.ticker());
     this.refresher = new Refresher<>(loads, l1, name);
+    this.explicitRefreshes = new ExplicitRefreshes<>(loads, l1, refresher, name);
     this.batchWindow = builder.batchWindow();
     this.maxBatchSize = builder.maxBatchSize();
     this.batchPermits = new Semaphore(builder.maxConcurrentBatches());
@@ -506,6 +510,30 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
       }
     }
     return result;
+  }
+
+  @Override
+  public CompletableFuture<@Nullable V> refresh(K key, Callable<? extends V> loader) {
+    requireNonNull(key, "key must not be null");
+    requireNonNull(loader, "loader must not be null");
+    checkOpen();
+    return explicitRefreshes.refresh(key, loader, defaultTtl);
+  }
+
+  @Override
+  public CompletableFuture<Map<K, V>> refreshAll(Iterable<? extends K> keys,
+      BatchLoader<K, V> loader) {
+    requireNonNull(keys, "keys must not be null");
+    requireNonNull(loader, "loader must not be null");
+    var unique = new LinkedHashSet<K>();
+    for (K key : keys) {
+      unique.add(requireNonNull(key, "keys must not contain null"));
+    }
+    checkOpen();
+    if (unique.isEmpty()) {
+      return CompletableFuture.completedFuture(new LinkedHashMap<>());
+    }
+    return explicitRefreshes.refreshAll(List.copyOf(unique), loader, defaultTtl, maxBatchSize);
   }
 
   @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +41,18 @@ class MigratingFromCaffeineDocTest {
         throw new IOException("no user " + id);
       }
       return new User(id, name);
+    }
+
+    Map<Long, User> loadAll(java.util.Set<Long> ids) {
+      queries.incrementAndGet();
+      var found = new java.util.HashMap<Long, User>();
+      for (long id : ids) {
+        String name = names.get(id);
+        if (name != null) {
+          found.put(id, new User(id, name));
+        }
+      }
+      return found;
     }
 
     User loadUnchecked(long id) {
@@ -137,6 +150,33 @@ class MigratingFromCaffeineDocTest {
   }
 
   @Test
+  void refresh() throws Exception {
+    LoadingCache<Long, User> loading = Caffeine.newBuilder().build(database::loadUnchecked);
+    try (Cache<Long, User> users = Loomcache.newBuilder().build()) {
+      long id = 42;
+      users.put(id, new User(id, "old"));
+      loading.put(id, new User(id, "old"));
+      {
+        // README: caffeine refresh
+        CompletableFuture<User> before = loading.refresh(id);
+        CompletableFuture<Map<Long, User>> all = loading.refreshAll(List.of(7L, 42L));
+        // README: end
+        assertThat(before.get().name()).isEqualTo("Ada");
+        assertThat(all.get()).containsOnlyKeys(7L, 42L);
+      }
+
+      // README: loomcache refresh
+      CompletableFuture<User> user = users.refresh(id, () -> database.load(id));
+      CompletableFuture<Map<Long, User>> all = users.refreshAll(List.of(7L, 42L), database::loadAll);
+      // README: end
+
+      assertThat(user.get().name()).isEqualTo("Ada");
+      assertThat(all.get()).containsOnlyKeys(7L, 42L);
+      assertThat(users.getIfPresent(id)).isEqualTo(new User(42, "Ada"));
+    }
+  }
+
+  @Test
   void spec() {
     // README: spec
     Cache<String, String> sessions =
@@ -156,7 +196,7 @@ class MigratingFromCaffeineDocTest {
     var blocks = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL).matcher(document)
         .results().map(m -> m.group(1)).toList();
 
-    assertThat(blocks).hasSize(8);
+    assertThat(blocks).hasSize(10);
     for (String block : blocks) {
       assertThat(Collections.indexOfSubList(source, lines(block)))
           .as("this block of docs/migrating-from-caffeine.md is in MigratingFromCaffeineDocTest:%n%s",

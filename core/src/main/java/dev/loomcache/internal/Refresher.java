@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * A failed reload leaves the entry and clears its flag, so a later hit may try again.
  * {@link #close} refuses new reloads, interrupts the running ones and joins their threads.
  */
-public final class Refresher<K, V> {
+public final class Refresher<K, V> implements Diagnostics.Inspectable {
   private static final Logger logger = LoggerFactory.getLogger(Refresher.class);
 
   private final Loads<K, V> loads;
@@ -40,6 +40,10 @@ public final class Refresher<K, V> {
   private final ReentrantLock lock = new ReentrantLock();
   private final Set<Thread> running = new HashSet<>(); // guarded by lock
   private boolean closed; // guarded by lock
+
+  {
+    Diagnostics.track(this);
+  }
 
   public Refresher(Loads<K, V> loads, L1Store<K, V> l1, String cacheName) {
     this.loads = loads;
@@ -176,18 +180,30 @@ public final class Refresher<K, V> {
   }
 
   private void start(List<FreshEntry> entries, Runnable reload) {
+    if (!startThread(reload)) {
+      entries.forEach(FreshEntry::refreshEnded);
+    }
+  }
+
+  /**
+   * Runs {@code task} on a new reload thread owned by this refresher (joined by {@link #close});
+   * never blocks. Also the thread of {@link ExplicitRefreshes}.
+   *
+   * @return false, without running it, once this refresher is closed
+   */
+  boolean startThread(Runnable task) {
     lock.lock();
     try {
-      if (!closed) {
-        Thread thread = Thread.ofVirtual().name(threadName).unstarted(() -> run(reload));
-        running.add(thread);
-        thread.start();
-        return;
+      if (closed) {
+        return false;
       }
+      Thread thread = Thread.ofVirtual().name(threadName).unstarted(() -> run(task));
+      running.add(thread);
+      thread.start();
+      return true;
     } finally {
       lock.unlock();
     }
-    entries.forEach(FreshEntry::refreshEnded);
   }
 
   private void run(Runnable reload) {
@@ -206,6 +222,16 @@ public final class Refresher<K, V> {
     }
   }
 
+  /** Whether {@link #close} has begun: reloads still running stop at their next step. */
+  boolean isClosed() {
+    lock.lock();
+    try {
+      return closed;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** The number of reload threads running; for tests. */
   public int runningCount() {
     lock.lock();
@@ -214,6 +240,12 @@ public final class Refresher<K, V> {
     } finally {
       lock.unlock();
     }
+  }
+
+  @Override
+  public @Nullable String leftover() {
+    int count = runningCount();
+    return count == 0 ? null : "Refresher: " + count + " reload thread(s) still running";
   }
 
   /**
