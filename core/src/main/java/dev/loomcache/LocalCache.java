@@ -375,7 +375,26 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
 
   private @Nullable V miss(K key, Callable<? extends V> loader, Ttl ttl) {
     stats.recordMiss();
-    return loads.load(key, loader, ttl);
+    V value = loads.load(key, loader, ttl);
+    if (wrapped && hasTiers()) {
+      refreshIfDue(key, loader, ttl);
+    }
+    return value;
+  }
+
+  /**
+   * Starts the reload of the entry a miss left in L1 if it is already due: a value promoted from a
+   * tier keeps its writer's refresh point, which may have passed (another instance's write, or a
+   * restart), and the call that promoted it is the first hit on it.
+   */
+  private void refreshIfDue(K key, Callable<? extends V> loader, Ttl ttl) {
+    if (l1.getIfPresent(key) instanceof FreshEntry entry && entry.value() != null) {
+      long now = clock.read();
+      if (!entry.isQuiet(now) && !entry.isStale(now) && entry.wantsRefresh(now, random)
+          && entry.tryStartRefresh()) {
+        refresher.refresh(key, entry, loader, ttl);
+      }
+    }
   }
 
   /** A get while some thread is inside a {@link CacheScope}: applies this thread's, if any. */
@@ -408,7 +427,7 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     if (value == ABSENT) {
       return null;
     }
-    return value != null ? value : loads.readThroughTiers(key);
+    return value != null ? value : loads.readThroughTiers(key, defaultTtl);
   }
 
   /** Reads L1, counting a hit or a miss; never loads or refreshes. */

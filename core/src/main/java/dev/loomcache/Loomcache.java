@@ -382,8 +382,9 @@ public final class Loomcache<K, V> {
    * Remembers a loader's {@code null} (and a key a batch loader leaves out) as "absent" for
    * {@code negativeTtl}: a {@code get} within it returns {@code null} without calling its loader,
    * counted as a hit ({@link CacheStats#negativeHitCount()}). {@code put} and {@code invalidate}
-   * replace or remove it like any entry. Absences stay in L1; the tiers hold values only. Default:
-   * a {@code null} is never remembered.
+   * replace or remove it like any entry. Absences are also written to the tiers that keep
+   * freshness deadlines (Chronicle, Redis), and stay in L1 only otherwise. Default: a {@code null}
+   * is never remembered.
    *
    * @throws IllegalArgumentException if {@code negativeTtl} is not positive
    */

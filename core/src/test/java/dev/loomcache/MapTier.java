@@ -42,6 +42,8 @@ public final class MapTier implements CacheTier {
   public final AtomicBoolean failing = new AtomicBoolean();
   public final AtomicBoolean closed = new AtomicBoolean();
   public final AtomicInteger reads = new AtomicInteger();
+  /** What {@link #keepsFreshness()} answers; set before the cache is built. */
+  public final AtomicBoolean keepsFreshness = new AtomicBoolean();
 
   public MapTier(String name) {
     this(name, new Store());
@@ -67,6 +69,11 @@ public final class MapTier implements CacheTier {
     reads.incrementAndGet();
     failIfAsked("read");
     return store.entries.get(key);
+  }
+
+  @Override
+  public boolean keepsFreshness() {
+    return keepsFreshness.get();
   }
 
   @Override

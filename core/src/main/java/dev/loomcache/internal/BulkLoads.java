@@ -311,7 +311,7 @@ public final class BulkLoads<K, V> {
           Flight flight = claimed.flight(i);
           flight.owner = current;
           // A refresh reloads from the batch loader: the tiers hold the value being refreshed.
-          if (flight.refresh || flights.readTiers(claimed.key(i), flight) == null) {
+          if (flight.refresh || flights.readTiers(claimed.key(i), flight, ttl) == null) {
             batch.add(claimed.key(i), flight);
           }
         }

@@ -145,6 +145,11 @@ public final class FreshEntry {
     return budgeted;
   }
 
+  /** The hits left in this entry's budget, -1 if it has none; its whole budget until its first hit. */
+  long hitBudget() {
+    return budgeted ? hitsLeft : -1;
+  }
+
   /** Whether this entry's hit budget is spent (it is being removed, and reads as a miss). */
   boolean budgetSpent() {
     return budgeted && hitsLeft == 0;

@@ -154,7 +154,7 @@ public final class Loads<K, V> {
       boolean lookInTiers) {
     flight.owner = Thread.currentThread();
     if (lookInTiers && !flight.refresh) {
-      Outcome fromTier = readTiers(key, flight);
+      Outcome fromTier = readTiers(key, flight, ttl);
       if (fromTier != null) {
         return fromTier;
       }
@@ -225,6 +225,17 @@ public final class Loads<K, V> {
    *     {@link Tiers#loadFinished} be called after it)
    */
   @Nullable Outcome readTiers(K key, Flight flight) {
+    return readTiers(key, flight, Ttl.NEVER);
+  }
+
+  /**
+   * As {@link #readTiers(Object, Flight)} for a load that stores with {@code ttl}: when its
+   * freshness options make freshness entries, a value the tiers keep with freshness deadlines is
+   * promoted with those deadlines (a remembered absence included), and one past its TTL but inside
+   * its stale window is kept in L1 for the loader to fail over to (the loader runs: null returned).
+   * Without such options a tier value is promoted plain, with its remaining TTL.
+   */
+  @Nullable Outcome readTiers(K key, Flight flight, Ttl ttl) {
     if (tiers.isEmpty()) {
       return null;
     }
@@ -240,9 +251,28 @@ public final class Loads<K, V> {
     if (found == null) {
       return null;
     }
+    FreshEntry entry = found.entry();
+    if (entry != null && wrapsEntries(ttl)) {
+      if (found.stale()) {
+        writes.keepStale(key, flight, entry, found.entryTtl());
+        return null;
+      }
+      Outcome outcome = new Loaded(found.value());
+      writes.promote(key, flight, outcome, entry, found.entryTtl());
+      return outcome;
+    }
+    if (found.stale() || found.value() == null) {
+      return null; // only a freshness entry can be stale or absent; this store keeps raw values
+    }
     Outcome outcome = new Loaded(found.value());
     writes.finish(key, flight, outcome, found.ttl(), true);
     return outcome;
+  }
+
+  /** Whether stores with {@code ttl} make {@link FreshEntry freshness entries} (L1 may hold them). */
+  private static boolean wrapsEntries(Ttl ttl) {
+    FreshPolicy policy = ttl.freshness();
+    return policy != null && policy.wraps();
   }
 
   /**
@@ -250,6 +280,15 @@ public final class Loads<K, V> {
    * load in flight (returns null instead) and never takes part in a tier's load coordination.
    */
   public @Nullable V readThroughTiers(K key) {
+    return readThroughTiers(key, Ttl.NEVER);
+  }
+
+  /**
+   * As {@link #readThroughTiers(Object)}, promoting a value kept with freshness deadlines with
+   * those deadlines when stores with {@code ttl} make freshness entries (the cache's defaults). A
+   * stale value is never returned; a remembered absence reads as null.
+   */
+  public @Nullable V readThroughTiers(K key, Ttl ttl) {
     if (tiers.isEmpty() || flights.isLoading(key)) {
       return null; // being loaded (perhaps by this very thread): never park, never re-enter
     }
@@ -270,11 +309,16 @@ public final class Loads<K, V> {
       abandon(key, flight);
       throw e;
     }
-    if (found == null) {
+    if (found == null || found.stale() || (found.value() == null && !wrapsEntries(ttl))) {
       abandon(key, flight); // nothing found: waiters, if any, load it themselves
       return null;
     }
-    writes.finish(key, flight, new Loaded(found.value()), found.ttl(), true);
+    FreshEntry entry = found.entry();
+    if (entry != null && wrapsEntries(ttl)) {
+      writes.promote(key, flight, new Loaded(found.value()), entry, found.entryTtl());
+    } else {
+      writes.finish(key, flight, new Loaded(found.value()), found.ttl(), true);
+    }
     return found.value();
   }
 

@@ -4,6 +4,7 @@ import dev.loomcache.Ticker;
 import dev.loomcache.spi.CacheTier;
 import dev.loomcache.spi.KeyCodec;
 import dev.loomcache.spi.KeyGlob;
+import dev.loomcache.spi.StoredFreshness;
 import dev.loomcache.spi.StoredValue;
 import dev.loomcache.spi.TierListener;
 import dev.loomcache.spi.ValueCodec;
@@ -24,11 +25,21 @@ import org.slf4j.LoggerFactory;
  * <p>Expiry crosses processes, so tiers store it as absolute epoch milliseconds. Time comes from the
  * cache's ticker: the wall clock when the cache was built plus the ticker's elapsed time, so a fake
  * ticker in tests moves tier expiry as it moves L1 expiry.
+ *
+ * <p>Freshness deadlines ({@link FreshEntry}) cross the same boundary: a value stored under
+ * freshness options goes to the tiers with its refresh point, stale window, load time and hit budget
+ * as epoch milliseconds ({@link StoredFreshness}), and a value read back with them becomes an entry
+ * with the same deadlines on the L1 clock, so a promotion (after an eviction, a restart, or another
+ * instance's write) keeps the writer's deadlines. The L1 clock of a cache on the system ticker is
+ * {@link CoarseClock} over the same {@code System.nanoTime()}, so converting with this class's
+ * ticker is off by one coarse tick at most.
  */
 public final class Tiers<K, V> {
   private static final Logger logger = LoggerFactory.getLogger(Tiers.class);
 
   private final List<CacheTier> tiers;
+  private final boolean[] keepsFreshness;
+  private final boolean anyKeepsFreshness;
   private final List<Counters> counters;
   private final KeyCodec<K> keyCodec;
   private final ValueCodec<V> valueCodec;
@@ -49,6 +60,13 @@ public final class Tiers<K, V> {
       Ticker ticker) {
     this.tiers = List.copyOf(tiers);
     this.counters = this.tiers.stream().map(t -> new Counters(t.name())).toList();
+    this.keepsFreshness = new boolean[this.tiers.size()];
+    boolean any = false;
+    for (int i = 0; i < keepsFreshness.length; i++) {
+      keepsFreshness[i] = this.tiers.get(i).keepsFreshness();
+      any |= keepsFreshness[i];
+    }
+    this.anyKeepsFreshness = any;
     this.keyCodec = keyCodec;
     this.valueCodec = valueCodec;
     this.ticker = ticker;
@@ -56,8 +74,20 @@ public final class Tiers<K, V> {
     this.originNanos = ticker.read();
   }
 
-  /** A value found in a tier, with the TTL it has left. */
-  record Promoted<V>(V value, Ttl ttl) {}
+  /**
+   * A value found in a tier, with the TTL it has left. A value stored with freshness deadlines also
+   * comes as the L1 {@code entry} they make (its value null for a remembered absence), to be kept
+   * in L1 for {@code entryTtl} (through its stale window); {@code stale}: it is past its TTL and
+   * only inside its stale window (then {@code ttl} stores nothing and it may only stand in for a
+   * failed load).
+   */
+  record Promoted<V>(@Nullable V value, Ttl ttl, @Nullable FreshEntry entry, Ttl entryTtl,
+      boolean stale) {}
+
+  /** Whether some tier keeps remembered absences (it {@linkplain CacheTier#keepsFreshness keeps freshness}). */
+  boolean keepsAbsences() {
+    return anyKeepsFreshness;
+  }
 
   /**
    * The smallest {@link CacheTier#maxLocalLifetime()} of {@code tiers}: the longest an L1 entry may
@@ -155,6 +185,7 @@ public final class Tiers<K, V> {
     }
     String encoded = keyCodec.encode(key);
     long now = nowMillis();
+    Promoted<V> stale = null; // a value past its TTL, kept in case no later tier has a live one
     for (int i = 0; i < tiers.size(); i++) {
       Counters tally = counters.get(i);
       StoredValue stored;
@@ -164,21 +195,82 @@ public final class Tiers<K, V> {
         failed(tally, "read", encoded, e);
         continue;
       }
-      if (stored == null || stored.isExpiredAt(now)) {
+      if (stored == null || stored.isGoneAt(now)) {
         tally.misses.increment();
         continue;
       }
-      V value;
-      try {
-        value = valueCodec.decode(stored.bytes());
-      } catch (RuntimeException e) {
-        failed(tally, "decode", encoded, e); // a tampered or corrupt value is a miss
+      StoredFreshness freshness = stored.freshness();
+      boolean expired = stored.isExpiredAt(now);
+      if (expired && (freshness == null || freshness.absent() || stale != null)) {
+        tally.misses.increment();
+        continue;
+      }
+      V value = null;
+      if (freshness == null || !freshness.absent()) {
+        try {
+          value = valueCodec.decode(stored.bytes());
+        } catch (RuntimeException e) {
+          failed(tally, "decode", encoded, e); // a tampered or corrupt value is a miss
+          continue;
+        }
+      }
+      if (freshness == null) {
+        tally.hits.increment();
+        Ttl left = remaining(stored.expiresAtEpochMillis(), now);
+        return new Promoted<>(value, left, null, left, false);
+      }
+      Promoted<V> found = promoted(value, stored, freshness, now);
+      if (expired) {
+        tally.misses.increment(); // only a stand-in for a failed load, not a hit
+        stale = found;
         continue;
       }
       tally.hits.increment();
-      return new Promoted<>(value, remaining(stored.expiresAtEpochMillis(), now));
+      return found;
     }
-    return null;
+    return stale;
+  }
+
+  /** A value read with its freshness deadlines, turned into an L1 entry on the ticker's clock. */
+  private Promoted<V> promoted(@Nullable V value, StoredValue stored, StoredFreshness freshness,
+      long nowMillis) {
+    long clockNow = ticker.read();
+    long expireAt = toClock(stored.expiresAtEpochMillis(), nowMillis, clockNow);
+    FreshEntry entry;
+    if (freshness.absent()) {
+      entry = new FreshEntry(null, Long.MAX_VALUE, expireAt, false, 0, freshness.loadNanos(), -1);
+    } else {
+      entry = new FreshEntry(value, toClock(freshness.refreshAtEpochMillis(), nowMillis, clockNow),
+          expireAt, freshness.hasStaleWindow(),
+          freshness.earlyRefreshBeta() * freshness.loadNanos(), freshness.loadNanos(),
+          freshness.hitBudget());
+    }
+    Ttl ttl = stored.isExpiredAt(nowMillis)
+        ? Ttl.NOT_STORED : remaining(stored.expiresAtEpochMillis(), nowMillis);
+    return new Promoted<>(value, ttl, entry, remaining(stored.retainUntilEpochMillis(), nowMillis),
+        ttl == Ttl.NOT_STORED);
+  }
+
+  /** An epoch-millisecond deadline as a reading of the ticker ({@code Long.MAX_VALUE}: never). */
+  private static long toClock(long epochMillis, long nowMillis, long clockNow) {
+    if (epochMillis == StoredFreshness.NEVER) {
+      return Long.MAX_VALUE;
+    }
+    // Clamped to ±2^40 ms (35 years) so that the conversion to nanoseconds cannot overflow.
+    long millis = Math.max(-(1L << 40), Math.min(1L << 40, epochMillis - nowMillis));
+    long at = clockNow + millis * 1_000_000;
+    return at == Long.MAX_VALUE ? Long.MAX_VALUE - 1 : at;
+  }
+
+  /** A ticker deadline as epoch milliseconds, rounded up ({@link StoredFreshness#NEVER}: never). */
+  private static long toEpoch(long clockDeadline, long clockNow, long nowMillis) {
+    if (clockDeadline == Long.MAX_VALUE) {
+      return StoredFreshness.NEVER;
+    }
+    long nanos = clockDeadline - clockNow;
+    long millis = nanos <= 0 ? -((-nanos) / 1_000_000) : (nanos + 999_999) / 1_000_000;
+    long at = nowMillis + millis;
+    return at < 0 || at == StoredFreshness.NEVER ? StoredFreshness.NEVER - 1 : at;
   }
 
   /** Writes {@code value} to every tier with an absolute expiry {@code ttl} from now. */
@@ -188,15 +280,53 @@ public final class Tiers<K, V> {
 
   /** Writes {@code value} carrying {@code tags} to every tier, expiring {@code ttl} from now. */
   void write(K key, V value, Ttl ttl, Set<String> tags) {
-    if (tiers.isEmpty()) {
+    write(key, value, ttl, tags, null, ttl);
+  }
+
+  /**
+   * Writes {@code value} carrying {@code tags} to every tier, expiring {@code ttl} from now; with
+   * {@code entry} (what L1 stores for it, kept there for {@code entryTtl}), with its freshness
+   * deadlines too. A remembered absence ({@code value} null, {@code entry} negative) goes only to
+   * the tiers that {@linkplain CacheTier#keepsFreshness keep freshness}.
+   */
+  void write(K key, @Nullable V value, Ttl ttl, Set<String> tags, @Nullable FreshEntry entry,
+      Ttl entryTtl) {
+    if (tiers.isEmpty() || (value == null && (entry == null || !anyKeepsFreshness))) {
       return;
     }
     String encoded = keyCodec.encode(key);
-    StoredValue stored = StoredValue.of(valueCodec.encode(value), expiresAt(ttl), tags);
-    eachTier("write", encoded, (tier, tally) -> {
-      tier.write(encoded, stored);
-      tally.writes.increment();
-    });
+    long nowMillis = nowMillis();
+    long expiresAt = expiresAt(ttl, nowMillis);
+    byte[] bytes = value == null ? new byte[0] : valueCodec.encode(value);
+    StoredValue plain = StoredValue.of(bytes, expiresAt, tags);
+    StoredValue stored = entry == null ? plain
+        : plain.withFreshness(freshnessOf(entry, expiresAt, entryTtl, nowMillis));
+    for (int i = 0; i < tiers.size(); i++) {
+      if (value == null && !keepsFreshness[i]) {
+        continue;
+      }
+      Counters tally = counters.get(i);
+      try {
+        tiers.get(i).write(encoded, stored);
+        tally.writes.increment();
+      } catch (RuntimeException e) {
+        failed(tally, "write", encoded, e);
+      }
+    }
+  }
+
+  /** The deadlines of {@code entry}, just made, as a tier stores them. */
+  private StoredFreshness freshnessOf(FreshEntry entry, long expiresAt, Ttl entryTtl,
+      long nowMillis) {
+    long clockNow = ticker.read();
+    long staleUntil = 0;
+    if (entry.staleIfError && expiresAt != StoredValue.NEVER_EXPIRES) {
+      staleUntil = Math.max(expiresAt, expiresAt(entryTtl, nowMillis));
+    }
+    double beta = entry.loadNanos > 0 ? entry.xfetchScale / entry.loadNanos : 0;
+    return StoredFreshness.of(toEpoch(entry.refreshAt, clockNow, nowMillis), staleUntil,
+        Math.max(0, entry.loadNanos), Double.isFinite(beta) ? beta : 0, entry.hitBudget(),
+        entry.isNegative());
   }
 
   void delete(K key) {
@@ -261,12 +391,12 @@ public final class Tiers<K, V> {
     eachTier("close", "-", (tier, tally) -> tier.close());
   }
 
-  private long expiresAt(Ttl ttl) {
+  private static long expiresAt(Ttl ttl, long nowMillis) {
     if (ttl.isNever()) {
       return StoredValue.NEVER_EXPIRES;
     }
     long ttlMillis = Math.max(1, ttl.nanos() / 1_000_000 + (ttl.nanos() % 1_000_000 == 0 ? 0 : 1));
-    long expiresAt = nowMillis() + ttlMillis;
+    long expiresAt = nowMillis + ttlMillis;
     return expiresAt < 0 || expiresAt == StoredValue.NEVER_EXPIRES ? StoredValue.NEVER_EXPIRES - 1 : expiresAt;
   }
 

@@ -82,7 +82,7 @@ public final class WritePath<K, V> {
       KeyLanes.Lane lane = lanes.enter(key);
       try {
         putLocal(key, stored, inL1, tags);
-        tiers.write(key, value, inTiers, tags);
+        tiers.write(key, value, inTiers, tags, stored instanceof FreshEntry e ? e : null, inL1);
       } finally {
         lanes.leave(key, lane);
       }
@@ -288,15 +288,15 @@ public final class WritePath<K, V> {
           ? Set.of() : tagsOrNull(key, value);
       if (stored == null || !ttl.stores() || tags == null) {
         flights.removeAnd(key, flight, null);
-      } else if (fromTiers || tiers.isEmpty() || value == null) {
-        // A remembered absence stays in L1: the tiers hold values only.
+      } else if (fromTiers || tiers.isEmpty() || (value == null && !tiers.keepsAbsences())) {
+        // A remembered absence goes only to tiers that keep freshness; without one it stays in L1.
         flights.removeAnd(key, flight, tags, install(stored, ttl, tags));
       } else {
         KeyLanes.Lane lane = lanes.enter(key);
         try {
           boolean written = flights.isCurrent(flight, tags);
           if (written) {
-            tiers.write(key, value, inTiers, tags);
+            tiers.write(key, value, inTiers, tags, stored instanceof FreshEntry e ? e : null, ttl);
           }
           if (!flights.removeAnd(key, flight, tags, install(stored, ttl, tags)) && written) {
             tiers.delete(key); // superseded between the tier write and the install: undo it
@@ -314,6 +314,53 @@ public final class WritePath<K, V> {
     } finally {
       flight.complete(outcome);
     }
+  }
+
+  /**
+   * Finishes a flight the caller owns with a value promoted from the tiers together with the
+   * freshness {@code entry} its stored deadlines make (kept in L1 for {@code inL1}), instead of an
+   * entry with new deadlines: as {@link #finish} with {@code fromTiers}, nothing is written back.
+   */
+  void promote(K key, Flight flight, Outcome outcome, FreshEntry entry, Ttl inL1) {
+    try {
+      @SuppressWarnings("unchecked")
+      V value = outcome instanceof Loaded(Object loaded) ? (V) loaded : null;
+      Set<String> tags = value == null || !inL1.stores() ? Set.of() : tagsOrNull(key, value);
+      if (!inL1.stores() || tags == null) {
+        flights.removeAnd(key, flight, null);
+      } else {
+        flights.removeAnd(key, flight, tags, install(entry, inL1, tags));
+      }
+      if (tags != null && !tags.isEmpty()) {
+        sweepTags();
+      }
+    } catch (Throwable t) {
+      flights.remove(key, flight);
+      throw t;
+    } finally {
+      flight.complete(outcome);
+    }
+  }
+
+  /**
+   * Puts a stale {@code entry} read from the tiers (past its TTL, inside its stale-if-error window)
+   * in L1 for {@code inL1}, while the caller's flight for {@code key} is still current, so that the
+   * flight's loader may fail over to it as to a stale entry L1 kept itself. The flight stays open:
+   * its loader runs next. In-memory work under the key's bin lock only.
+   */
+  @SuppressWarnings("unchecked")
+  void keepStale(K key, Flight flight, FreshEntry entry, Ttl inL1) {
+    Object value = entry.value();
+    Set<String> tags = value == null || !inL1.stores() ? null : tagsOrNull(key, (V) value);
+    if (tags == null) {
+      return;
+    }
+    flights.underLock(key, k -> {
+      if (flights.isCurrent(flight, tags)) {
+        l1.put(k, (V) entry, inL1);
+        tagging.indexed(k, tags);
+      }
+    });
   }
 
   @SuppressWarnings("unchecked")

@@ -37,6 +37,17 @@ public interface CacheTier extends AutoCloseable {
    */
   default void loadFinished(String key) {}
 
+  /**
+   * Whether this tier keeps {@link StoredValue#freshness()} with the value and returns it from
+   * {@link #read}, and keeps the value until {@link StoredValue#retainUntilEpochMillis()}. Only
+   * such a tier is sent remembered absences ({@link StoredFreshness#absent()}), whose bytes mean
+   * nothing to a tier that drops the freshness. Read once, when the cache is built. The default
+   * is false: the tier's values are promoted with their remaining TTL only.
+   */
+  default boolean keepsFreshness() {
+    return false;
+  }
+
   /** Stores {@code value} under {@code key}, replacing any value. */
   void write(String key, StoredValue value);
 

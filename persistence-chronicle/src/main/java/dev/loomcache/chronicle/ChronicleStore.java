@@ -99,8 +99,9 @@ public final class ChronicleStore implements CacheTier {
   }
 
   /**
-   * Returns the value under {@code key}, or null if absent or expired by the store's clock. Never
-   * blocks beyond the key's segment lock.
+   * Returns the value under {@code key}, or null if absent or expired by the store's clock (a value
+   * with a stale-if-error window is returned, expired, until the window ends). Never blocks beyond
+   * the key's segment lock.
    *
    * @throws IllegalStateException if the store is closed
    * @throws dev.loomcache.spi.CorruptValueException if the stored record is too short to be one
@@ -129,6 +130,15 @@ public final class ChronicleStore implements CacheTier {
     } finally {
       guard.exit();
     }
+  }
+
+  /**
+   * Keeps the freshness deadlines of every value with it in the file (refresh point, stale window,
+   * load time, hit budget, remembered absences), so they survive a restart.
+   */
+  @Override
+  public boolean keepsFreshness() {
+    return true;
   }
 
   /**

@@ -217,7 +217,18 @@ public final class RedisTier implements CacheTier {
   }
 
   /**
-   * Stores {@code value} with a PX expiry taken from its absolute expiry, and tells other instances.
+   * Keeps every value's freshness deadlines with it (value format 2), so that another instance, or
+   * this one after an L1 eviction, promotes it with the writer's refresh point and stale window;
+   * one GET reads both.
+   */
+  @Override
+  public boolean keepsFreshness() {
+    return true;
+  }
+
+  /**
+   * Stores {@code value} with a PX expiry taken from its absolute expiry (or the end of its
+   * stale-if-error window), and tells other instances.
    * Write-through: parks for one command at most; write-behind: queues and returns.
    *
    * @throws RedisTierException if the write failed (write-through; the key is then repaired later)
@@ -327,7 +338,8 @@ public final class RedisTier implements CacheTier {
       if (value == null || px < 0) {
         ops.delete(key);
       } else {
-        ops.set(key, ValueFormat.encode(value), px, value.expiresAtEpochMillis(), value.tags());
+        // Kept (PX, tag-set scores) until its retention: through a stale-if-error window.
+        ops.set(key, ValueFormat.encode(value), px, value.retainUntilEpochMillis(), value.tags());
       }
     } catch (RedisTierException e) {
       recovery.keyMayBeStale(key); // Redis may keep the old value, and others were not told
@@ -338,12 +350,16 @@ public final class RedisTier implements CacheTier {
     }
   }
 
-  /** The PX argument for {@code value}: 0 for "never expires", -1 if already expired. */
+  /**
+   * The PX argument for {@code value}: 0 for "never expires", -1 if already past its retention
+   * (its expiry, or the end of its stale-if-error window).
+   */
   static long pxMillis(StoredValue value) {
-    if (value.expiresAtEpochMillis() == StoredValue.NEVER_EXPIRES) {
+    long until = value.retainUntilEpochMillis();
+    if (until == StoredValue.NEVER_EXPIRES) {
       return 0;
     }
-    long left = value.expiresAtEpochMillis() - System.currentTimeMillis();
+    long left = until - System.currentTimeMillis();
     return left > 0 ? left : -1;
   }
 

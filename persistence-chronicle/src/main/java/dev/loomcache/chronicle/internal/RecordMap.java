@@ -51,14 +51,17 @@ public final class RecordMap {
     this.maintenance = new Maintenance(map, clock::millis, stop);
   }
 
-  /** Returns the live value under {@code key}, or null if absent or expired. */
+  /**
+   * Returns the value under {@code key}, or null if absent or past its retention: a value with a
+   * stale-if-error window is returned through it, expired (the cache tells the two apart).
+   */
   public @Nullable StoredValue read(String key) {
     byte[] record = map.get(key);
     if (record == null) {
       return null;
     }
     StoredValue value = Records.decode(record);
-    return value.isExpiredAt(clock.millis()) ? null : value;
+    return value.isGoneAt(clock.millis()) ? null : value;
   }
 
   /** Stores {@code value}, making room or skipping the write (counted) if the map is full. */
