@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * A failed reload leaves the entry and clears its flag, so a later hit may try again.
  * {@link #close} refuses new reloads, interrupts the running ones and joins their threads.
  */
-public final class Refresher<K, V> {
+public final class Refresher<K, V> implements Diagnostics.Inspectable {
   private static final Logger logger = LoggerFactory.getLogger(Refresher.class);
 
   private final Loads<K, V> loads;
@@ -45,6 +45,7 @@ public final class Refresher<K, V> {
     this.loads = loads;
     this.l1 = l1;
     this.threadName = "loomcache-refresh-" + cacheName;
+    Diagnostics.track(this);
   }
 
   /**
@@ -214,6 +215,13 @@ public final class Refresher<K, V> {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** For {@link Diagnostics}: the reload threads still running, or null if there are none. */
+  @Override
+  public @Nullable String leftover() {
+    int count = runningCount();
+    return count == 0 ? null : threadName + ": " + count + " refresh thread(s) running";
   }
 
   /**
