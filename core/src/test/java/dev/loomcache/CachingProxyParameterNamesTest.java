@@ -128,13 +128,13 @@ class CachingProxyParameterNamesTest {
   }
 
   /**
-   * The README's snippet as a consumer compiles it (no {@code -parameters}): it used to fail with
+   * ReadmeExamplesTest's service interface as a consumer compiles it (no {@code -parameters}): it used to fail with
    * "no parameter named 'id'; parameters: (arg0, arg1)", because only this project's build passes
    * {@code -parameters}.
    */
   @Test
   void readmeServiceInterface_compiledWithoutParameterNames_cachesAndInvalidates() throws Exception {
-    // The methods the README shows (ReadmeExamplesTest checks that it shows them as they are).
+    // The methods of ReadmeExamplesTest's service interface, as a consumer's build would see them.
     String methods = DocSnippets.ofTest(ReadmeExamplesTest.class).region("service-methods");
     Class<?> iface = compileWithoutParameterNames("UserService", methods + """
 

@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
+import dev.loomcache.testsupport.DocSnippets;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -69,7 +67,7 @@ class MigratingFromCaffeineDocTest {
 
   @Test
   void builder() {
-    // README: caffeine builder
+    // README-BEGIN caffeine-builder
     com.github.benmanes.caffeine.cache.Cache<String, byte[]> before = Caffeine.newBuilder()
         .maximumWeight(64 * 1024 * 1024)
         .weigher((String key, byte[] value) -> value.length)
@@ -79,9 +77,9 @@ class MigratingFromCaffeineDocTest {
             com.github.benmanes.caffeine.cache.RemovalCause cause) -> log.add(key + " " + cause))
         .recordStats()
         .build();
-    // README: end
+    // README-END caffeine-builder
 
-    // README: loomcache builder
+    // README-BEGIN loomcache-builder
     Cache<String, byte[]> images = Loomcache.newBuilder()
         .maximumWeight(64 * 1024 * 1024)
         .weigher((String key, byte[] value) -> value.length)
@@ -89,7 +87,7 @@ class MigratingFromCaffeineDocTest {
         .expireAfterAccess(Duration.ofMinutes(10))
         .removalListener((String key, byte[] value, RemovalCause cause) -> log.add(key + " " + cause))
         .build();                                            // statistics are always on
-    // README: end
+    // README-END loomcache-builder
 
     images.put("logo", new byte[] {1, 2, 3});
     images.invalidate("logo");
@@ -103,13 +101,13 @@ class MigratingFromCaffeineDocTest {
     var caffeine = Caffeine.newBuilder().maximumSize(10_000).<Long, User>build();
     try (Cache<Long, User> users = Loomcache.newBuilder().maximumSize(10_000).build()) {
       long id = 42;
-      // README: caffeine get
+      // README-BEGIN caffeine-get
       User before = caffeine.get(id, key -> database.loadUnchecked(key)); // runs inside the map's lock
-      // README: end
+      // README-END caffeine-get
 
-      // README: loomcache get
+      // README-BEGIN loomcache-get
       User user = users.get(id, () -> database.load(id)); // outside every lock; may throw IOException
-      // README: end
+      // README-END loomcache-get
 
       assertThat(user).isEqualTo(before);
       assertThat(users.get(id, () -> database.load(id))).isSameAs(user);
@@ -120,12 +118,12 @@ class MigratingFromCaffeineDocTest {
   @Test
   void mapView() {
     try (Cache<Long, User> users = Loomcache.newBuilder().build()) {
-      // README: map view
+      // README-BEGIN map-view
       ConcurrentMap<Long, User> map = users.asMap();
       User ada = map.computeIfAbsent(42L, database::loadUnchecked); // single flight, no lock held
       map.putIfAbsent(7L, new User(7, "Alan"));
       map.remove(42L);                                  // = invalidate: a load in flight won't store
-      // README: end
+      // README-END map-view
 
       assertThat(ada.name()).isEqualTo("Ada");
       assertThat(map).containsOnlyKeys(7L);
@@ -137,13 +135,13 @@ class MigratingFromCaffeineDocTest {
     AsyncCache<Long, User> caffeine = Caffeine.newBuilder().buildAsync();
     try (Cache<Long, User> users = Loomcache.newBuilder().build()) {
       long id = 42;
-      // README: caffeine async
+      // README-BEGIN caffeine-async
       CompletableFuture<User> before = caffeine.get(id, key -> database.loadUnchecked(key));
-      // README: end
+      // README-END caffeine-async
 
-      // README: loomcache async
+      // README-BEGIN loomcache-async
       CompletableFuture<User> user = users.async().get(id, () -> database.load(id));
-      // README: end
+      // README-END loomcache-async
 
       assertThat(user.get()).isEqualTo(before.get());
     }
@@ -157,18 +155,18 @@ class MigratingFromCaffeineDocTest {
       users.put(id, new User(id, "old"));
       loading.put(id, new User(id, "old"));
       {
-        // README: caffeine refresh
+        // README-BEGIN caffeine-refresh
         CompletableFuture<User> before = loading.refresh(id);
         CompletableFuture<Map<Long, User>> all = loading.refreshAll(List.of(7L, 42L));
-        // README: end
+        // README-END caffeine-refresh
         assertThat(before.get().name()).isEqualTo("Ada");
         assertThat(all.get()).containsOnlyKeys(7L, 42L);
       }
 
-      // README: loomcache refresh
+      // README-BEGIN loomcache-refresh
       CompletableFuture<User> user = users.refresh(id, () -> database.load(id));
       CompletableFuture<Map<Long, User>> all = users.refreshAll(List.of(7L, 42L), database::loadAll);
-      // README: end
+      // README-END loomcache-refresh
 
       assertThat(user.get().name()).isEqualTo("Ada");
       assertThat(all.get()).containsOnlyKeys(7L, 42L);
@@ -178,10 +176,10 @@ class MigratingFromCaffeineDocTest {
 
   @Test
   void spec() {
-    // README: spec
+    // README-BEGIN spec
     Cache<String, String> sessions =
         Loomcache.from("maximumSize=50000,defaultTtl=1h,expireAfterAccess=15m").build();
-    // README: end
+    // README-END spec
 
     assertThat(Loomcache.from("maximumSize=50000,defaultTtl=1h,expireAfterAccess=15m").toString())
         .isEqualTo("Loomcache{maximumSize=50000,defaultTtl=1h,expireAfterAccess=15m}");
@@ -189,24 +187,11 @@ class MigratingFromCaffeineDocTest {
   }
 
   @Test
-  void document_everyCodeBlock_isCodeOfThisTest() throws IOException {
-    String document = Files.readString(Path.of("..", "docs", "migrating-from-caffeine.md"));
-    List<String> source = lines(Files.readString(
-        Path.of("src", "test", "java", "dev", "loomcache", "MigratingFromCaffeineDocTest.java")));
-    var blocks = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL).matcher(document)
-        .results().map(m -> m.group(1)).toList();
-
-    assertThat(blocks).hasSize(10);
-    for (String block : blocks) {
-      assertThat(Collections.indexOfSubList(source, lines(block)))
-          .as("this block of docs/migrating-from-caffeine.md is in MigratingFromCaffeineDocTest:%n%s",
-              block)
-          .isNotNegative();
-    }
-  }
-
-  /** The non-blank lines of {@code text}, without indentation. */
-  private static List<String> lines(String text) {
-    return text.lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
+  void document_showsEveryRegion_andEveryCodeBlockIsCodeOfThisTest() {
+    var snippets = DocSnippets.ofTest(MigratingFromCaffeineDocTest.class);
+    assertThat(snippets.names()).hasSize(10);
+    Path document = Path.of("..", "docs", "migrating-from-caffeine.md");
+    snippets.assertShownIn(document);
+    snippets.assertEveryJavaBlockIsIn(document);
   }
 }

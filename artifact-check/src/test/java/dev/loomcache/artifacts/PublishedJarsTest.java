@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.loomcache.internal.context.ScopedContexts;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.ClassModel;
+import java.lang.classfile.MethodModel;
+import java.lang.classfile.instruction.MonitorInstruction;
+import java.lang.reflect.AccessFlag;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -127,6 +132,42 @@ class PublishedJarsTest {
       assertThat(file.getManifest().getMainAttributes().getValue("Automatic-Module-Name"))
           .isEqualTo("dev.loomcache.chronicle");
     }
+  }
+
+  /**
+   * On Java 21–23 a virtual thread that parks, or waits for a contended monitor, inside
+   * {@code synchronized} pins its carrier: no published class has a synchronized method or a
+   * {@code monitorenter}, so that no path of ours can pin, whatever it calls later.
+   */
+  @ParameterizedTest
+  @MethodSource("published")
+  void noClass_hasASynchronizedMethodOrBlock(Module module) throws IOException {
+    Path jar = existing(module.jar(""));
+    var monitors = new ArrayList<String>();
+    try (var file = new JarFile(jar.toFile())) {
+      for (JarEntry entry : Collections.list(file.entries())) {
+        if (!entry.getName().endsWith(".class") || entry.getName().endsWith("module-info.class")) {
+          continue;
+        }
+        byte[] bytes;
+        try (InputStream in = file.getInputStream(entry)) {
+          bytes = in.readAllBytes();
+        }
+        ClassModel model = ClassFile.of().parse(bytes);
+        for (MethodModel method : model.methods()) {
+          String name = entry.getName() + " " + method.methodName().stringValue();
+          if (method.flags().has(AccessFlag.SYNCHRONIZED)) {
+            monitors.add(name + ": a synchronized method");
+          }
+          method.code().ifPresent(code -> code.elementStream()
+              .filter(e -> e instanceof MonitorInstruction)
+              .findAny()
+              .ifPresent(e -> monitors.add(name + ": a synchronized block")));
+        }
+      }
+    }
+    assertThat(monitors).as("monitors in %s: use a ReentrantLock (or a lock-free scheme) instead",
+        module).isEmpty();
   }
 
   @Test

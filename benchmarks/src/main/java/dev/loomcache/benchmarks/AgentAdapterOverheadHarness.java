@@ -47,7 +47,8 @@ public final class AgentAdapterOverheadHarness {
         }
         long elapsed = System.nanoTime() - start;
         if (round >= 0) {
-          rounds.get(subject.getKey())[round] = (double) elapsed / CALLS_PER_ROUND;
+          rounds.computeIfAbsent(subject.getKey(), k -> new double[ROUNDS])[round] =
+              (double) elapsed / CALLS_PER_ROUND;
         }
       }
     }

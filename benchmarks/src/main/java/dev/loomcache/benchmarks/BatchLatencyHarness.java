@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Benchmark 4, the batching window's cost in latency, and batching under many callers: what
@@ -63,7 +64,7 @@ public final class BatchLatencyHarness {
   public static Latencies fullWindow(Batcher<Integer, Integer> batcher, AtomicInteger keys,
       int rounds) throws InterruptedException {
     long[] nanos = new long[rounds * BATCH];
-    var failure = new AtomicReference<Throwable>();
+    AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
     for (int round = 0; round < rounds; round++) {
       var gate = new CountDownLatch(1);
       var threads = new ArrayList<Thread>(BATCH);
@@ -108,7 +109,7 @@ public final class BatchLatencyHarness {
     CacheStats before = cache.stats();
     var stop = new AtomicBoolean();
     var served = new AtomicLong();
-    var failure = new AtomicReference<Throwable>();
+    AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
     var threads = new ArrayList<Thread>(callers);
     long start = System.nanoTime();
     for (int i = 0; i < callers; i++) {

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Benchmark 3, collateral blocking: how long fast operations take while a slow load runs on a key
@@ -46,7 +47,7 @@ public final class CollateralHarness {
     var nextSlow = new AtomicInteger(READ_KEYS);
     var nextFast = new AtomicInteger(READ_KEYS + maxSlowLoads);
     var stop = new AtomicBoolean();
-    var failure = new AtomicReference<Throwable>();
+    AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
     var slowLoads = new AtomicInteger();
     Function<Integer, String> slow = key -> {
       Parking.park(slowLoad);
@@ -114,7 +115,7 @@ public final class CollateralHarness {
         slowLoads.get());
   }
 
-  private static void guard(AtomicReference<Throwable> failure, AtomicBoolean stop, Runnable body) {
+  private static void guard(AtomicReference<@Nullable Throwable> failure, AtomicBoolean stop, Runnable body) {
     try {
       body.run();
     } catch (Throwable t) {

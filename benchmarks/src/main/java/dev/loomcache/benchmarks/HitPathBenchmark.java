@@ -151,8 +151,9 @@ public class HitPathBenchmark {
         fill(keys, loomcacheTtl::put);
       }
       case "loomcache_perCallTtl_get" -> {
-        loomcachePerCall = Loomcache.newBuilder().maximumSize(MAXIMUM_SIZE).build();
-        fill(keys, (k, v) -> loomcachePerCall.put(k, v, HOUR));
+        Cache<Integer, Integer> perCall = Loomcache.newBuilder().maximumSize(MAXIMUM_SIZE).build();
+        loomcachePerCall = perCall;
+        fill(keys, (k, v) -> perCall.put(k, v, HOUR));
       }
       case "loomcache_refreshAfter_get" -> {
         loomcacheRefresh = Loomcache.newBuilder().maximumSize(MAXIMUM_SIZE).defaultTtl(HOUR)

@@ -30,7 +30,7 @@ public class RateLimiterBenchmark {
   private static final int KEYS = 1_024;
 
   @Param({"fixed", "sliding"})
-  public String algorithm;
+  public String algorithm = "fixed"; // JMH sets it before @Setup; the default only keeps it non-null
 
   private RateLimiter limiter;
   private final String[] keys = new String[KEYS];

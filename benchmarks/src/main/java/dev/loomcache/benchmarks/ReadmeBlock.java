@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
  * Replaces the generated part of {@code benchmarks/README.md}, between {@value #BEGIN} and
@@ -33,7 +34,9 @@ final class ReadmeBlock {
     if (begin < 0 || end < begin) {
       throw new IllegalStateException(readme + " lacks the markers " + BEGIN + " and " + END);
     }
-    String relative = readme.toAbsolutePath().getParent().relativize(resultsDir.toAbsolutePath())
+    // An absolute path to a file always has a parent.
+    Path directory = Objects.requireNonNull(readme.toAbsolutePath().getParent());
+    String relative = directory.relativize(resultsDir.toAbsolutePath())
         .toString().replace('\\', '/');
     String block = Report.summary(results, relative.isEmpty() ? stem : relative + "/" + stem);
     String updated = text.substring(0, begin + BEGIN.length()) + "\n" + block + text.substring(end);

@@ -58,7 +58,7 @@ public class SpringCacheableBenchmark {
   }
 
   @Param({"LOOMCACHE", "CAFFEINE"})
-  public String manager;
+  public String manager = "LOOMCACHE"; // JMH sets it before @Setup; the default only keeps it non-null
 
   private AnnotationConfigApplicationContext context;
   private Catalog catalog;

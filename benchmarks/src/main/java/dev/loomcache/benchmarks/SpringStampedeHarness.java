@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Benchmark 8, the {@code @Cacheable(sync = true)} stampede through Spring's proxy:
@@ -40,7 +41,7 @@ public final class SpringStampedeHarness {
       var ready = new CountDownLatch(callers);
       var gate = new CountDownLatch(1);
       var done = new CountDownLatch(callers);
-      var failure = new AtomicReference<Throwable>();
+      AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
       long[] waits = new long[callers];
       Thread[] threads = new Thread[callers];
       for (int i = 0; i < callers; i++) {

@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Benchmark 2, the stampede: {@code callers} virtual threads, lined up behind one latch, ask for
@@ -41,7 +42,7 @@ public final class StampedeHarness {
     var ready = new CountDownLatch(callers);
     var gate = new CountDownLatch(1);
     var done = new CountDownLatch(callers);
-    var failure = new AtomicReference<Throwable>();
+    AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
     long[] waits = new long[callers];
     Thread[] threads = new Thread[callers];
     long wall;

@@ -41,14 +41,11 @@ public final class Refresher<K, V> implements Diagnostics.Inspectable {
   private final Set<Thread> running = new HashSet<>(); // guarded by lock
   private boolean closed; // guarded by lock
 
-  {
-    Diagnostics.track(this);
-  }
-
   public Refresher(Loads<K, V> loads, L1Store<K, V> l1, String cacheName) {
     this.loads = loads;
     this.l1 = l1;
     this.threadName = "loomcache-refresh-" + cacheName;
+    Diagnostics.track(this);
   }
 
   /**
@@ -242,10 +239,11 @@ public final class Refresher<K, V> implements Diagnostics.Inspectable {
     }
   }
 
+  /** For {@link Diagnostics}: the reload threads still running, or null if there are none. */
   @Override
   public @Nullable String leftover() {
     int count = runningCount();
-    return count == 0 ? null : "Refresher: " + count + " reload thread(s) still running";
+    return count == 0 ? null : threadName + ": " + count + " refresh thread(s) running";
   }
 
   /**

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.loomcache.Batcher;
 import dev.loomcache.Cache;
 import dev.loomcache.Loomcache;
+import dev.loomcache.testsupport.FakeTicker;
 import dev.loomcache.testsupport.Polling;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -73,6 +75,31 @@ class DiagnosticsTest {
       first.join();
       second.join();
       Polling.awaitUntil(WAIT, "nothing is left", () -> !reports("loomcache-batch-diag"));
+    }
+  }
+
+  @Test
+  void leftovers_refreshRunning_namesTheRefreshThread_thenNothingOnceItEnds() throws Exception {
+    Diagnostics.enable();
+    var ticker = new FakeTicker();
+    var release = new CountDownLatch(1);
+    var reloading = new CountDownLatch(1);
+    try (Cache<String, String> cache = Loomcache.newBuilder().name("diag-refresh")
+        .ticker(ticker::read).defaultTtl(Duration.ofMinutes(5))
+        .refreshAfter(Duration.ofMinutes(1)).build()) {
+      cache.get("k", () -> "v1");
+      ticker.advance(Duration.ofMinutes(2));
+      assertThat(cache.get("k", () -> {
+        reloading.countDown();
+        release.await();
+        return "v2";
+      })).isEqualTo("v1"); // due: served at once, reloaded behind
+      assertThat(reloading.await(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(reports("loomcache-refresh-diag-refresh: 1 refresh thread(s) running")).isTrue();
+
+      release.countDown();
+      Polling.awaitUntil(WAIT, "the refresh thread ends", () -> !reports("loomcache-refresh-"));
+      assertThat(cache.getIfPresent("k")).isEqualTo("v2");
     }
   }
 }

@@ -217,10 +217,12 @@ class LoomcacheCacheManagerTest {
       return calls.get();
     }
 
+    // README-BEGIN cacheable-sync
     @Cacheable(cacheNames = "books", sync = true)
     public String find(int id) {
       calls.incrementAndGet();
       return "book-" + id;
     }
+    // README-END cacheable-sync
   }
 }

@@ -157,16 +157,36 @@ public final class DocSnippets {
    * @throws IllegalArgumentException if the document has no Java block
    */
   public void assertEveryJavaBlockIsIn(Path document) {
+    assertEveryJavaBlockIsIn(document, List.of(this));
+  }
+
+  /**
+   * Asserts that every {@code ```java} block of {@code document} is code of one of
+   * {@code sources}, as {@link #assertEveryJavaBlockIsIn(Path)} does for one source: for a page
+   * whose examples come from several tests (of several modules, each of which compiles and runs
+   * its own).
+   *
+   * @throws AssertionError naming the first block that is in none of the sources
+   * @throws IllegalArgumentException if the document has no Java block, or no source is given
+   */
+  public static void assertEveryJavaBlockIsIn(Path document, List<DocSnippets> sources) {
+    if (sources.isEmpty()) {
+      throw new IllegalArgumentException("no source to check " + document + " against; pass the "
+          + "DocSnippets of every test whose code the page shows");
+    }
     String text = read(document);
-    List<String> sourceLines = stripped(read(source));
+    List<List<String>> sourceLines = sources.stream().map(s -> stripped(read(s.source))).toList();
     var blocks = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL).matcher(text).results()
         .map(m -> m.group(1)).toList();
     if (blocks.isEmpty()) {
       throw new IllegalArgumentException(document + " has no ```java block to check");
     }
     for (String block : blocks) {
-      if (Collections.indexOfSubList(sourceLines, stripped(block)) < 0) {
-        throw new AssertionError("this block of " + document + " is not code of " + source
+      List<String> lines = stripped(block);
+      if (sourceLines.stream().allMatch(in -> Collections.indexOfSubList(in, lines) < 0)) {
+        throw new AssertionError("this block of " + document + " is not code of "
+            + (sources.size() == 1 ? sources.getFirst().source
+                : "any of " + sources.stream().map(s -> s.source.toString()).toList())
             + " (copy it from a README-BEGIN region there):\n" + block);
       }
     }

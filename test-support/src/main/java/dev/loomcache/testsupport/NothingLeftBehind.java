@@ -10,7 +10,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * After every test, asserts that the engine left nothing behind: no flight in a flight table, no
- * parked waiter, no key lane held, no open batch window, window timer or running batch (core's
+ * parked waiter, no key lane held, no open batch window, window timer or running batch, no
+ * refresh-ahead thread still running (core's
  * {@code dev.loomcache.internal.Diagnostics} tracks the parts made during each test).
  *
  * <p>Registered through JUnit's extension auto-detection: a module whose tests want it sets

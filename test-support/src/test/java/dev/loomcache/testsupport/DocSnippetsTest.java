@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -109,5 +110,21 @@ class DocSnippetsTest {
     assertThatThrownBy(() -> snippets.assertEveryJavaBlockIsIn(
         write("bad.md", "```java\nint a = 1;\n```\n\n```java\nint b = 2;\n```\n")))
         .isInstanceOf(AssertionError.class).hasMessageContaining("int b = 2;");
+  }
+
+  @Test
+  void assertEveryJavaBlockIsIn_severalSources_eachBlockMayComeFromAnyOne() throws IOException {
+    var first = DocSnippets.of(write("A.java", "// README-BEGIN a\nint a = 1;\n// README-END a\n"));
+    var second = DocSnippets.of(write("B.java", "// README-BEGIN b\nint b = 2;\n// README-END b\n"));
+    Path page = write("page.md", "```java\nint a = 1;\n```\n\n```java\nint b = 2;\n```\n");
+    DocSnippets.assertEveryJavaBlockIsIn(page, List.of(first, second));
+
+    assertThatThrownBy(() -> DocSnippets.assertEveryJavaBlockIsIn(page, List.of(first)))
+        .isInstanceOf(AssertionError.class).hasMessageContaining("int b = 2;");
+    assertThatThrownBy(() -> DocSnippets.assertEveryJavaBlockIsIn(
+        write("c.md", "```java\nint c = 3;\n```\n"), List.of(first, second)))
+        .isInstanceOf(AssertionError.class).hasMessageContaining("any of");
+    assertThatThrownBy(() -> DocSnippets.assertEveryJavaBlockIsIn(page, List.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no source");
   }
 }

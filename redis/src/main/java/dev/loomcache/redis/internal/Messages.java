@@ -3,6 +3,7 @@ package dev.loomcache.redis.internal;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,9 +32,12 @@ public final class Messages {
   private final long epoch;
   private final String header; // "<id> <epoch> "
 
-  // Sequence numbers in flight: a short CPU-only section guards both fields.
-  private long lastTaken; // guarded by this
-  private final TreeSet<Long> inFlight = new TreeSet<>(); // guarded by this
+  // Sequence numbers in flight: a short CPU-only section under one lock guards both fields (taking
+  // a number and marking it in flight must be one step, or a watermark read between the two would
+  // claim an unsent change). A ReentrantLock, not synchronized: no published main code has a monitor.
+  private final ReentrantLock sequence = new ReentrantLock();
+  private long lastTaken; // guarded by sequence
+  private final TreeSet<Long> inFlight = new TreeSet<>(); // guarded by sequence
 
   /** The epoch and sequence number of a message from an earlier version, which has neither. */
   public static final long UNSEQUENCED = -1;
@@ -73,20 +77,35 @@ public final class Messages {
   }
 
   /** Takes the next sequence number; the caller must {@link #release} it once its command ended. */
-  public synchronized long take() {
-    long seq = ++lastTaken;
-    inFlight.add(seq);
-    return seq;
+  public long take() {
+    sequence.lock();
+    try {
+      long seq = ++lastTaken;
+      inFlight.add(seq);
+      return seq;
+    } finally {
+      sequence.unlock();
+    }
   }
 
   /** Releases {@code seq}: its message was published, or never will be. */
-  public synchronized void release(long seq) {
-    inFlight.remove(seq);
+  public void release(long seq) {
+    sequence.lock();
+    try {
+      inFlight.remove(seq);
+    } finally {
+      sequence.unlock();
+    }
   }
 
   /** Every change numbered up to this has been published or given up on. */
-  public synchronized long watermark() {
-    return inFlight.isEmpty() ? lastTaken : inFlight.first() - 1;
+  public long watermark() {
+    sequence.lock();
+    try {
+      return inFlight.isEmpty() ? lastTaken : inFlight.first() - 1;
+    } finally {
+      sequence.unlock();
+    }
   }
 
   byte[] keyChanged(String key, long seq) {

@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * The example of this module's README and of the top README's LangChain4j section, compiled and
+ * The example of this module's README and of docs/agent-frameworks.md's LangChain4j section, compiled and
  * run with the public API only; the last test keeps the copies identical to the marked region.
  */
 class LangChain4jReadmeExampleTest {
@@ -114,6 +114,6 @@ class LangChain4jReadmeExampleTest {
     var snippets = DocSnippets.ofTest(LangChain4jReadmeExampleTest.class);
     assertThat(snippets.names()).containsExactly("langchain4j");
     snippets.assertShownIn(Path.of("README.md"));
-    snippets.assertShownIn(Path.of("..", "README.md"));
+    snippets.assertShownIn(Path.of("..", "docs", "agent-frameworks.md"));
   }
 }

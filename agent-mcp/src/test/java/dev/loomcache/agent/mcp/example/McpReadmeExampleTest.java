@@ -30,7 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The example of this module's README and of the top README's MCP section, compiled and run with
+ * The example of this module's README and of docs/agent-frameworks.md's MCP section, compiled and run with
  * the public API only, on the SDK's streamable HTTP transport (served by Jetty on loopback); the last
  * test keeps the copies identical to the marked region.
  */
@@ -129,6 +129,6 @@ class McpReadmeExampleTest {
     var snippets = DocSnippets.ofTest(McpReadmeExampleTest.class);
     assertThat(snippets.names()).containsExactly("mcp");
     snippets.assertShownIn(Path.of("README.md"));
-    snippets.assertShownIn(Path.of("..", "README.md"));
+    snippets.assertShownIn(Path.of("..", "docs", "agent-frameworks.md"));
   }
 }

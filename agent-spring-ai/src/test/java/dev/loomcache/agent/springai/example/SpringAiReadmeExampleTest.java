@@ -32,7 +32,7 @@ import org.springframework.ai.tool.annotation.Tool;
 import org.springframework.ai.tool.annotation.ToolParam;
 
 /**
- * The example of this module's README and of the top README's Spring AI section, compiled and run
+ * The example of this module's README and of docs/agent-frameworks.md's Spring AI section, compiled and run
  * with the public API only; the last test keeps the copies identical to the marked region.
  */
 class SpringAiReadmeExampleTest {
@@ -126,6 +126,6 @@ class SpringAiReadmeExampleTest {
     var snippets = DocSnippets.ofTest(SpringAiReadmeExampleTest.class);
     assertThat(snippets.names()).containsExactly("spring-ai");
     snippets.assertShownIn(Path.of("README.md"));
-    snippets.assertShownIn(Path.of("..", "README.md"));
+    snippets.assertShownIn(Path.of("..", "docs", "agent-frameworks.md"));
   }
 }
