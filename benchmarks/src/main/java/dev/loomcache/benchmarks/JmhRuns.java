@@ -113,7 +113,8 @@ final class JmhRuns {
       }
     }
     var result = new ArrayList<Score>();
-    scores.forEach((key, values) -> result.add(Score.of(key, values, errors.get(key))));
+    scores.forEach((key, values) ->
+        result.add(Score.of(key, values, errors.getOrDefault(key, List.of()))));
     return result;
   }
 
