@@ -66,7 +66,7 @@ class HotKeyExpiryHarnessTest {
     assertThat((double) histogram.percentile(99)).isBetween(99e6, 99e6 * 1.07);
     assertThat(histogram.percentile(100)).isEqualTo(100_000_000L);
     assertThat(histogram.max()).isEqualTo(100_000_000L);
-    for (int i = 0; i < 2_000; i++) {
+    for (int i = 0; i < 900; i++) { // up to 2^60 ns: far beyond any latency
       assertThat(LogHistogram.upperBound(i)).isLessThan(LogHistogram.upperBound(i + 1));
       assertThat(LogHistogram.index(LogHistogram.upperBound(i))).isEqualTo(i);
     }
