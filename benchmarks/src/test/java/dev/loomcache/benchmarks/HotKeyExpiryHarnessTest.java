@@ -51,8 +51,10 @@ class HotKeyExpiryHarnessTest {
 
   @Test
   void runTime_quickModeIsShort() {
-    assertThat(HotKeyExpiryHarness.runTime("quick").plus(HotKeyExpiryHarness.hitTime("quick")))
-        .isLessThanOrEqualTo(Duration.ofSeconds(4));
+    // Two hit phases (the first warms the JIT) and the expiry phase, per subject.
+    assertThat(HotKeyExpiryHarness.runTime("quick")
+        .plus(HotKeyExpiryHarness.hitTime("quick").multipliedBy(2)))
+        .isLessThanOrEqualTo(Duration.ofSeconds(5));
   }
 
   @Test
