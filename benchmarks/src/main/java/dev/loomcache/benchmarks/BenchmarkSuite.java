@@ -31,7 +31,7 @@ import java.util.Set;
 public final class BenchmarkSuite {
   static final List<String> ALL = List.of(Report.HIT_PATH, Report.STAMPEDE, Report.COLLATERAL,
       Report.BATCHING, Report.BATCH_LATENCY, Report.PINNING, Report.MEMORY,
-      Report.SPRING_HIT_PATH, Report.SPRING_STAMPEDE);
+      Report.SPRING_HIT_PATH, Report.SPRING_STAMPEDE, Report.HOT_KEY_EXPIRY);
   private static final Duration FORK_TIMEOUT = Duration.ofMinutes(5);
 
   private BenchmarkSuite() {}
@@ -150,6 +150,19 @@ public final class BenchmarkSuite {
               List.of("-XX:+UseSerialGC", "-Xms1536m", "-Xmx1536m"),
               List.of(subject.name(), "" + settings.memoryEntries()), FORK_TIMEOUT);
           results.add(split(Report.MEMORY, subject.name(), subject.label(),
+              subject.configuration(), out));
+        }
+      }
+      case Report.HOT_KEY_EXPIRY -> {
+        for (HotKeyExpiryHarness.Subject subject : HotKeyExpiryHarness.Subject.values()) {
+          Map<String, String> out = Forks.run(HotKeyExpiryHarness.class, List.of("-Xmx512m"),
+              List.of(subject.name(), "" + HotKeyExpiryHarness.THREADS,
+                  "" + HotKeyExpiryHarness.KEYS, "" + HotKeyExpiryHarness.LOAD.toMillis(),
+                  "" + HotKeyExpiryHarness.TTL.toMillis(),
+                  "" + HotKeyExpiryHarness.REFRESH_AFTER.toMillis(),
+                  "" + HotKeyExpiryHarness.runTime(settings.mode()).toMillis(),
+                  "" + HotKeyExpiryHarness.hitTime(settings.mode()).toMillis()), FORK_TIMEOUT);
+          results.add(split(Report.HOT_KEY_EXPIRY, subject.name(), subject.label(),
               subject.configuration(), out));
         }
       }

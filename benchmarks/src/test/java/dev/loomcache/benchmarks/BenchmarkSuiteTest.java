@@ -36,6 +36,11 @@ class BenchmarkSuiteTest {
   }
 
   @Test
+  void all_includesTheHotKeyExpiryHarness() {
+    assertThat(BenchmarkSuite.ALL).contains("hotKeyExpiry");
+  }
+
+  @Test
   void settings_unknownMode_throwsNamingTheModes() {
     assertThatThrownBy(() -> BenchmarkSuite.Settings.of("slow"))
         .hasMessageContaining("quick or full");

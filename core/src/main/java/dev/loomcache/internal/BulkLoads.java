@@ -294,10 +294,13 @@ public final class BulkLoads<K, V> {
    * Runs one batch load on the calling thread for the flights {@code from} to {@code to} of
    * {@code claimed}, which the caller claimed: one {@link BatchLoader#load} call for all their keys,
    * then every flight is completed. A key the loader leaves out completes with {@code null} and is
-   * not stored; a failure fails every key of the batch; an interrupt of this thread abandons them
+   * not stored; a failure fails every key of the batch, except the keys whose expired value L1
+   * still keeps under stale-if-error (or whose refresh failed): their callers and waiters get that
+   * value, counted as stale served, and nothing is stored; an interrupt of this thread abandons them
    * (their waiters take the loads over).
    *
-   * @return the batch loader's failure, or null if it returned
+   * @return the batch loader's failure, or null if it returned or if every key of the failed batch
+   *     was answered with a stale value (then the other batches of a {@code getAll} go on)
    */
   static <K, V> @Nullable Throwable loadBatch(Loads<K, V> flights, KeyFlights<K> claimed,
       int from, int to, BatchLoader<K, V> loader, Ttl ttl) {
@@ -332,6 +335,7 @@ public final class BulkLoads<K, V> {
     Map<K, V> loaded = Map.of();
     @Nullable Throwable failure = null;
     @Nullable Outcome failed = null;
+    boolean unanswered = false; // a key of a failed batch without a stale value
     long start = flights.ticker().read();
     long elapsed = -1;
     try {
@@ -350,8 +354,19 @@ public final class BulkLoads<K, V> {
       for (int i = from; i < to; i++) {
         K key = batch.key(i);
         Outcome outcome = failed != null ? failed : new Loaded(loaded.get(key));
+        Ttl storeTtl = ttl;
+        if (failed instanceof Failed) {
+          Object stale = flights.staleValue(key); // an L1 read: no user code
+          if (stale != null) {
+            // stale-if-error, as for one key: the kept value for everyone; nothing is stored.
+            outcome = new Loaded(new Loads.Stale(stale));
+            storeTtl = Ttl.NOT_STORED;
+          } else {
+            unanswered = true;
+          }
+        }
         try {
-          writes.finish(key, batch.flight(i), outcome, ttl, false, elapsed);
+          writes.finish(key, batch.flight(i), outcome, storeTtl, false, elapsed);
         } catch (Throwable t) {
           logger.warn("Could not store the batch-loaded value of key '{}'", key, t);
         } finally {
@@ -359,7 +374,7 @@ public final class BulkLoads<K, V> {
         }
       }
     }
-    return failure;
+    return failed instanceof Failed && !unanswered ? null : failure;
   }
 
   /**

@@ -196,7 +196,7 @@ public final class Loads<K, V> {
    * The value L1 keeps for {@code key} past its TTL under stale-if-error (or still fresh, when a
    * refresh failed), or null if there is none.
    */
-  private @Nullable Object staleValue(K key) {
+  @Nullable Object staleValue(K key) {
     return l1.getIfPresent(key) instanceof FreshEntry entry && entry.staleIfError
         && entry.value() != null ? entry.value() : null;
   }

@@ -8,6 +8,7 @@ import dev.loomcache.dashboard.internal.CommandLine;
 import dev.loomcache.dashboard.internal.DemoCaches;
 import dev.loomcache.dashboard.internal.DemoConfig;
 import dev.loomcache.dashboard.internal.DemoShop;
+import dev.loomcache.dashboard.internal.FreshnessPanel;
 import dev.loomcache.dashboard.internal.LangChain4jPanel;
 import dev.loomcache.dashboard.internal.LatencyHistogram;
 import dev.loomcache.dashboard.internal.LowerTiers;
@@ -298,7 +299,8 @@ public final class Dashboard implements AutoCloseable {
             new TiersPanel(caches),
             new AgentPanel(registry, new DemoShop(Duration.ofMillis(20), Duration.ofMillis(50))),
             new LangChain4jPanel(registry,
-                new DemoShop(Duration.ofMillis(20), Duration.ofMillis(50))));
+                new DemoShop(Duration.ofMillis(20), Duration.ofMillis(50))),
+            new FreshnessPanel(Duration.ofMillis(20)));
         closeLast.addAll(0, panels);
         var sampler = new Sampler(caches, live, history, interval);
 

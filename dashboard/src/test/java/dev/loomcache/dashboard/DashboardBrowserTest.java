@@ -233,6 +233,51 @@ class DashboardBrowserTest {
     assertThat(png).startsWith(0x89, 'P', 'N', 'G');
   }
 
+  @Test
+  void freshnessPanel_runFromThePage_showsEachOptionOnAndOffSideBySide() throws Exception {
+    var wait = new WebDriverWait(browser, WAIT);
+    browser.get(dashboard.uri().toString());
+    wait.until(ExpectedConditions.elementToBeClickable(By.id("freshness-database-down")));
+
+    browser.findElement(By.id("freshness-database-down")).click();
+    wait.until(d -> !d.findElements(By.id("freshness-table-database-down")).isEmpty());
+    // The default run: 1,280 requests for keys past their TTL while the database fails.
+    assertThat(freshnessRow("database-down", "errors seen by callers"))
+        .isEqualTo(List.of("0", "1,280"));
+    assertThat(freshnessRow("database-down", "stale values served"))
+        .isEqualTo(List.of("1,280", "0"));
+
+    wait.until(ExpectedConditions.elementToBeClickable(By.id("freshness-hot-keys")));
+    browser.findElement(By.id("freshness-hot-keys")).click();
+    wait.until(d -> !d.findElements(By.id("freshness-table-hot-keys")).isEmpty());
+    assertThat(browser.findElement(By.cssSelector("#freshness-table-hot-keys thead")).getText())
+        .contains("refreshAfter 700 ms").contains("TTL only");
+    List<String> refreshes = freshnessRow("hot-keys", "background refreshes");
+    assertThat(refreshes.get(0)).isNotEqualTo("0");
+    assertThat(refreshes.get(1)).isEqualTo("0");
+    assertThat(freshnessRow("hot-keys", "caller latency p99, ms")).hasSize(2);
+    assertThat(browser.findElement(By.id("freshness-events")).getText())
+        .contains("[hot-keys] Hot keys for 3 s: with refresh-ahead")
+        .contains("[database-down] Database down, 1280 requests: with stale-if-error 0 errors");
+    assertThat(browser.findElement(By.id("freshness-error")).isDisplayed()).isFalse();
+
+    Path screenshot = target.resolve("dashboard-freshness.png");
+    WebElement section = browser.findElement(By.id("freshness-section"));
+    browser.executeScript("arguments[0].scrollIntoView(true);", section);
+    byte[] png = section.getScreenshotAs(OutputType.BYTES);
+    Files.write(screenshot, png);
+    assertThat(png).startsWith(0x89, 'P', 'N', 'G');
+  }
+
+  /** The two value cells (on, off) of the freshness table {@code table}'s row {@code measure}. */
+  private static List<String> freshnessRow(String table, String measure) {
+    Object cells = browser.executeScript("const row = Array.from(document.querySelectorAll("
+        + "'#freshness-table-' + arguments[0] + ' tbody tr')).find(r => r.cells[0].textContent"
+        + " === arguments[1]); return row ? Array.from(row.cells).slice(1)"
+        + ".map(td => td.textContent.trim()) : [];", table, measure);
+    return ((List<?>) cells).stream().map(String::valueOf).toList();
+  }
+
   /**
    * The counters of one row of the LangChain4j tools table, without the tool's name cell, read in
    * one script: the page redraws the table every few seconds, which would leave element references

@@ -80,7 +80,8 @@ class DashboardHttpTest {
     Map<String, Object> info = api.get("api/info").json();
     assertThat(info.get("virtualThread")).isEqualTo(true);
     assertThat(info.get("cache")).isEqualTo("products");
-    assertThat(list(info.get("panels"))).containsExactly("tiers", "agent", "langchain4j");
+    assertThat(list(info.get("panels")))
+        .containsExactly("tiers", "agent", "langchain4j", "freshness");
   }
 
   @Test
@@ -403,6 +404,30 @@ class DashboardHttpTest {
     assertThat(badField.status()).isEqualTo(400);
     assertThat(badField.error()).isEqualTo("Unknown field user; accepted: calls.");
     assertThat(api.get("api/panels/agent/shopping").status()).isEqualTo(405);
+  }
+
+  @Test
+  void freshness_databaseDown_post_comparesStaleIfErrorOnAndOff() throws Exception {
+    Map<String, Object> empty = api.get("api/panels/freshness").json();
+    assertThat(list(empty.get("actions"))).extracting(a -> map(a).get("id"))
+        .containsExactly("hot-keys", "database-down");
+    assertThat(list(empty.get("tables"))).isEmpty();
+
+    Map<String, Object> result =
+        api.post("api/panels/freshness/database-down", "requests", "256").json();
+    assertThat(number(result, "on", "errors")).isZero();
+    assertThat(number(result, "on", "staleServed")).isEqualTo(256);
+    assertThat(number(result, "off", "errors")).isEqualTo(256);
+
+    Map<String, Object> status = api.get("api/panels/freshness").json();
+    Map<String, Object> table = map(list(status.get("tables")).getFirst());
+    assertThat(table.get("id")).isEqualTo("database-down");
+    assertThat(list(table.get("columns"))).containsExactly("", "staleIfError 60 s", "TTL only");
+    assertThat(list(table.get("rows"))).anySatisfy(row -> assertThat(list(row))
+        .containsExactly("errors seen by callers", 0L, 256L));
+    assertThat(api.post("api/panels/freshness/hot-keys", "seconds", "0").error())
+        .contains("seconds");
+    assertThat(api.post("api/panels/freshness/nap").status()).isEqualTo(404);
   }
 
   @Test

@@ -29,6 +29,9 @@ public final class Report {
   public static final String MEMORY = "memory";
   public static final String SPRING_HIT_PATH = "springHitPath";
   public static final String SPRING_STAMPEDE = "springStampede";
+  public static final String HOT_KEY_EXPIRY = "hotKeyExpiry";
+  /** Hot-key expiry: the subject whose figures the targets judge. */
+  public static final String HOT_KEY_REFRESH_AHEAD = "LOOMCACHE_REFRESH_AHEAD";
 
   /** The baseline subject of each benchmark's ratios. */
   public static final String HIT_BASELINE = "caffeine_get";

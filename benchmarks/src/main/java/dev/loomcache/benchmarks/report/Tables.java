@@ -186,6 +186,32 @@ final class Tables {
       }
     }
 
+    List<Measurement> hotKeys = results.of(Report.HOT_KEY_EXPIRY);
+    if (!hotKeys.isEmpty()) {
+      Measurement first = hotKeys.getFirst();
+      section(md, "9. Hot-key expiry (harness)", null);
+      md.append(count(first.figure("threads")) + " virtual threads hammer "
+          + count(first.figure("keys")) + " keys for " + fmt(first.figure("runMillis") / 1000)
+          + " s; TTL " + count(first.figure("ttlMillis")) + " ms, refreshAfter "
+          + count(hotKeyRefreshAfter(hotKeys)) + " ms, loader "
+          + count(first.figure("loadMillis")) + " ms. Hit p99: the same threads and configuration"
+          + " with the TTL an hour away. Refresh periods: floor(run / (refreshAfter + load)), TTL"
+          + " only: floor(run / (TTL + load)); expected loader calls = keys × periods.\n\n");
+      md.append("| subject | calls | caller p50, ms | caller p99, ms | hit p99, ms"
+          + " | caller p99 ÷ hit p99 | caller max, ms | loader calls | refresh periods"
+          + " | keys × periods | configuration |\n"
+          + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+      for (Measurement m : hotKeys) {
+        double callerP99 = m.figure("callerP99Millis");
+        double hitP99 = m.figure("hitP99Millis");
+        row(md, m.subject(), count(m.figure("calls")), fmt(m.figure("callerP50Millis")),
+            fmt(callerP99), fmt(hitP99), fmt(ratio(callerP99, hitP99)),
+            fmt(m.figure("callerMaxMillis")), count(m.figure("loaderCalls")),
+            count(m.figure("refreshPeriods")), count(m.figure("expectedLoaderCalls")),
+            m.configuration());
+      }
+    }
+
     Map<String, String> failures = results.failures();
     if (!failures.isEmpty()) {
       md.append("\n## Failed to run\n\n");
@@ -297,6 +323,12 @@ final class Tables {
   static String springBaseline(String id) {
     return Report.SPRING_BASELINE.toLowerCase(Locale.ROOT)
         + id.substring(id.indexOf('_'));
+  }
+
+  /** The refresh-ahead subjects' refreshAfter (the TTL-only subject reports 0). */
+  private static double hotKeyRefreshAfter(List<Measurement> hotKeys) {
+    return hotKeys.stream().mapToDouble(m -> m.figure("refreshAfterMillis"))
+        .filter(v -> v > 0).findFirst().orElse(Double.NaN);
   }
 
   /** {@code value} as a ratio to the baseline's figure of the same name. */

@@ -4,6 +4,8 @@ import static dev.loomcache.benchmarks.report.Report.BATCHING;
 import static dev.loomcache.benchmarks.report.Report.BATCH_LATENCY;
 import static dev.loomcache.benchmarks.report.Report.COLLATERAL;
 import static dev.loomcache.benchmarks.report.Report.HIT_PATH;
+import static dev.loomcache.benchmarks.report.Report.HOT_KEY_EXPIRY;
+import static dev.loomcache.benchmarks.report.Report.HOT_KEY_REFRESH_AHEAD;
 import static dev.loomcache.benchmarks.report.Report.MEMORY;
 import static dev.loomcache.benchmarks.report.Report.PINNING;
 import static dev.loomcache.benchmarks.report.Report.SPRING_HIT_PATH;
@@ -40,6 +42,8 @@ public final class Targets {
   static final double BATCH_ADDED_MILLIS = 1;
   static final double MEMORY_BYTES_PER_ENTRY = 165;
   static final double SPRING_HIT_RATIO = 1.0;
+  /** Hot-key expiry with refresh-ahead: caller p99 at most this many times the hit p99. */
+  static final double HOT_KEY_P99_RATIO = 2.0;
 
   private Targets() {}
 
@@ -167,7 +171,32 @@ public final class Targets {
         Double.isNaN(methodMin) || Double.isNaN(springKeys)
             ? null
             : methodMin == springKeys && methodMax == springKeys));
+    hotKeyExpiry(results, checks);
     return checks;
+  }
+
+  /**
+   * Hot-key expiry (issue 14): with refresh-ahead, callers see hit latency while the TTL passes,
+   * and the loader runs once per key and refresh period ({@code floor(run / (refreshAfter +
+   * load))}), with at most one more per key for a reload in flight or just due at the end.
+   */
+  private static void hotKeyExpiry(Results results, List<Check> checks) {
+    double callerP99 = results.figure(HOT_KEY_EXPIRY, HOT_KEY_REFRESH_AHEAD, "callerP99Millis");
+    double hitP99 = results.figure(HOT_KEY_EXPIRY, HOT_KEY_REFRESH_AHEAD, "hitP99Millis");
+    double ratio = callerP99 / hitP99;
+    checks.add(new Check("hot-key expiry",
+        "with refresh-ahead caller p99 ≤ " + count(HOT_KEY_P99_RATIO) + "× hit p99",
+        fmt(ratio) + "× (" + fmt(callerP99) + " vs " + fmt(hitP99) + " ms)",
+        verdict(ratio, r -> r <= HOT_KEY_P99_RATIO)));
+    double calls = results.figure(HOT_KEY_EXPIRY, HOT_KEY_REFRESH_AHEAD, "loaderCalls");
+    double keys = results.figure(HOT_KEY_EXPIRY, HOT_KEY_REFRESH_AHEAD, "keys");
+    double periods = results.figure(HOT_KEY_EXPIRY, HOT_KEY_REFRESH_AHEAD, "refreshPeriods");
+    double expected = keys * periods;
+    checks.add(new Check("hot-key expiry",
+        "loader calls = keys × refresh periods (" + count(keys) + " × " + count(periods) + " = "
+            + count(expected) + "; up to " + count(keys) + " more for reloads in flight at the end)",
+        count(calls),
+        Double.isNaN(expected) ? null : verdict(calls, c -> c >= expected && c <= expected + keys)));
   }
 
   private static Check hitRatio(Results results, String benchmark, String ours, String rival,

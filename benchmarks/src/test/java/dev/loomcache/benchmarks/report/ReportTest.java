@@ -170,6 +170,59 @@ class ReportTest {
     assertThat(chart).contains("CaffeineCacheManager").contains("1.25");
   }
 
+  private static Results hotKeySample(double callerP99, double loaderCalls) {
+    var results = new Results().meta("date", "2000-01-01").meta("mode", "quick");
+    results.add(new Measurement(Report.HOT_KEY_EXPIRY, Report.HOT_KEY_REFRESH_AHEAD,
+        "Loomcache refreshAfter", "ours",
+        Map.ofEntries(Map.entry("threads", 64.0), Map.entry("keys", 100.0),
+            Map.entry("loadMillis", 20.0), Map.entry("ttlMillis", 1000.0),
+            Map.entry("refreshAfterMillis", 500.0), Map.entry("runMillis", 3000.0),
+            Map.entry("calls", 1e6), Map.entry("callerP50Millis", 0.002),
+            Map.entry("callerP99Millis", callerP99), Map.entry("callerMaxMillis", 3.0),
+            Map.entry("hitP99Millis", 0.010), Map.entry("loaderCalls", loaderCalls),
+            Map.entry("refreshPeriods", 5.0), Map.entry("expectedLoaderCalls", 500.0)),
+        Map.of()));
+    results.add(new Measurement(Report.HOT_KEY_EXPIRY, "LOOMCACHE_TTL_ONLY", "Loomcache TTL only",
+        "theirs", Map.of("callerP99Millis", 20.5, "hitP99Millis", 0.01, "loaderCalls", 200.0,
+            "refreshAfterMillis", 0.0), Map.of()));
+    return results;
+  }
+
+  private static Map<String, String> hotKeyVerdicts(Results results) {
+    var verdicts = new LinkedHashMap<String, String>();
+    for (Targets.Check check : Targets.check(results)) {
+      if (check.benchmark().equals("hot-key expiry")) {
+        verdicts.put(check.target(), check.verdict() + ": " + check.measured());
+      }
+    }
+    return verdicts;
+  }
+
+  @Test
+  void check_hotKeyExpiry_judgesTheP99RatioAndTheLoaderCallsWithTheirTolerance() {
+    assertThat(hotKeyVerdicts(hotKeySample(0.018, 560)))
+        .containsEntry("with refresh-ahead caller p99 ≤ 2× hit p99",
+            "met: 1.80× (0.018 vs 0.010 ms)")
+        .containsEntry("loader calls = keys × refresh periods (100 × 5 = 500; up to 100 more for"
+            + " reloads in flight at the end)", "met: 560");
+    assertThat(hotKeyVerdicts(hotKeySample(0.021, 601)).values())
+        .allSatisfy(v -> assertThat(v).startsWith("missed"));
+    assertThat(hotKeyVerdicts(hotKeySample(0.01, 499)).values())
+        .containsExactly("met: 1.00× (0.010 vs 0.010 ms)", "missed: 499");
+    assertThat(hotKeyVerdicts(new Results()).values())
+        .allSatisfy(v -> assertThat(v).startsWith("not measured"));
+  }
+
+  @Test
+  void write_hotKeyExpiry_writesItsTable(@TempDir Path dir) throws Exception {
+    Report.write(hotKeySample(0.018, 560), dir, "hot");
+    String md = Files.readString(dir.resolve("hot.md"));
+    assertThat(md).contains("## 9. Hot-key expiry (harness)",
+        "64 virtual threads hammer 100 keys for 3.00 s; TTL 1,000 ms, refreshAfter 500 ms",
+        "| Loomcache refreshAfter | 1,000,000 | 0.002 | 0.018 | 0.010 | 1.80 | 3.00 | 560 | 5 | 500"
+            + " | ours |");
+  }
+
   @Test
   void fmt_numbers_threeSignificantDigitsOrNa() {
     assertThat(Report.fmt(Double.NaN)).isEqualTo("n/a");

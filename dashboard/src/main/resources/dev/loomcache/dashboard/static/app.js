@@ -365,6 +365,21 @@ function toolsTable(panel, tools) {
     element('tbody', {}, ...rows));
 }
 
+// Side-by-side tables (the freshness panel): a title, column headings, then one row per measure.
+function comparisonTables(panel, tables) {
+  return tables.map((t) => {
+    const head = element('tr', {}, ...t.columns.map((c) => element('th', { text: c })));
+    const rows = t.rows.map((r) => element('tr', {}, ...r.map((cell, i) => {
+      const td = element('td', { text: i === 0 ? String(cell) : number(cell) });
+      td.setAttribute('data-label', t.columns[i] || 'measure');
+      return td;
+    })));
+    return element('div', { class: 'comparison' }, element('h3', { text: t.title }),
+      element('table', { id: panel + '-table-' + t.id, class: 'stack' }, element('thead', {}, head),
+        element('tbody', {}, ...rows)));
+  });
+}
+
 async function refreshActionPanel(panel) {
   const container = $(panel + '-panel');
   let status;
@@ -395,7 +410,8 @@ async function refreshActionPanel(panel) {
   }
   $(panel + '-stats').replaceChildren(...Object.entries(status.stats || {}).map(([k, v]) =>
     element('span', { class: 'chip' }, k + ' ', element('b', { text: number(v) }))));
-  $(panel + '-table').replaceChildren(...(status.tools ? [toolsTable(panel, status.tools)] : []));
+  $(panel + '-table').replaceChildren(...(status.tools ? [toolsTable(panel, status.tools)] : []),
+    ...(status.tables ? comparisonTables(panel, status.tables) : []));
   const events = $(panel + '-events');
   events.replaceChildren(...(status.events || []).map((e) =>
     element('li', { class: 'event-' + e.kind, text: e.time + ' [' + e.kind + '] ' + e.text })));
@@ -418,6 +434,7 @@ async function runPanelAction(panel, action) {
 
 const refreshAgent = () => refreshActionPanel('agent');
 const refreshLangChain4j = () => refreshActionPanel('langchain4j');
+const refreshFreshness = () => refreshActionPanel('freshness');
 
 // ---- start --------------------------------------------------------------------------------------
 
@@ -429,8 +446,10 @@ document.addEventListener('DOMContentLoaded', () => {
   refreshTiers();
   refreshAgent();
   refreshLangChain4j();
+  refreshFreshness();
   connectLive();
   setInterval(refreshTiers, 3000);
   setInterval(refreshAgent, 3000);
   setInterval(refreshLangChain4j, 3000);
+  setInterval(refreshFreshness, 3000);
 });
