@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The hot-key-expiry benchmark: {@code threads} virtual threads hammer {@code keys} present keys
@@ -100,7 +101,7 @@ public final class HotKeyExpiryHarness {
 
   /** A cache under test: a read-through {@code get} and a {@code close}. */
   interface Under extends AutoCloseable {
-    String get(Integer key);
+    @Nullable String get(Integer key);
 
     @Override
     void close();
@@ -117,7 +118,7 @@ public final class HotKeyExpiryHarness {
         Cache<Integer, String> cache = builder.build();
         yield new Under() {
           @Override
-          public String get(Integer key) {
+          public @Nullable String get(Integer key) {
             return cache.get(key, () -> loader.apply(key));
           }
 
@@ -167,7 +168,7 @@ public final class HotKeyExpiryHarness {
       return "value-" + key;
     };
     var histogram = new LogHistogram();
-    var failure = new AtomicReference<Throwable>();
+    var failure = new AtomicReference<@Nullable Throwable>();
     long[] calls = new long[threads];
     try (Under cache = open(subject, ttl, refreshAfter, loader)) {
       var warm = new ArrayList<Thread>(keys);
