@@ -106,14 +106,19 @@ final class WindowedRateLimiter implements RateLimiter {
     volatile int value;
   }
 
-  /** A sliding window: its number (start / period), its counter and its predecessor's, if any. */
+  /**
+   * A sliding window: its number (start / period), its start, its counter and its predecessor's,
+   * if any.
+   */
   static final class SlidingWindow {
     final long number;
+    final long start;
     final Count current = new Count();
     final @Nullable Count previous;
 
-    SlidingWindow(long number, @Nullable Count previous) {
+    SlidingWindow(long number, long start, @Nullable Count previous) {
       this.number = number;
+      this.start = start;
       this.previous = previous;
     }
   }
@@ -251,30 +256,41 @@ final class WindowedRateLimiter implements RateLimiter {
     Object found = windows.get(key);
     while (true) {
       long now = clock.read(); // after the map read: rules 1 to 3 of the design note
-      long number = Math.floorDiv(now, periodNanos);
       SlidingWindow window = (SlidingWindow) found;
-      if (window == null || window.number < number) {
-        var fresh = new SlidingWindow(number,
-            window != null && window.number == number - 1 ? window.current : null);
-        boolean installed = window == null
-            ? (found = windows.putIfAbsent(key, fresh)) == null
-            : windows.replace(key, window, fresh);
-        if (!installed) {
-          if (window != null) {
-            found = windows.get(key);
+      // Within the window found, no division: the common case.
+      if (window == null || now - window.start >= periodNanos) {
+        long number = Math.floorDiv(now, periodNanos);
+        if (window == null || window.number < number) {
+          var fresh = new SlidingWindow(number, number * periodNanos,
+              window != null && window.number == number - 1 ? window.current : null);
+          boolean installed = window == null
+              ? (found = windows.putIfAbsent(key, fresh)) == null
+              : windows.replace(key, window, fresh);
+          if (!installed) {
+            if (window != null) {
+              found = windows.get(key);
+            }
+            continue;
           }
-          continue;
+          inserted();
+          window = fresh;
         }
-        inserted();
-        window = fresh;
       }
       // A reading older than the window found (a non-monotonic ticker) counts at its start.
-      long elapsed = Math.max(0, now - window.number * periodNanos);
+      long elapsed = Math.max(0, now - window.start);
       Count previous = window.previous;
       int previousCount = previous == null ? 0 : previous.value;
-      double weight = (double) (periodNanos - elapsed) / periodNanos;
-      double carried = previousCount * weight;
       Count current = window.current;
+      if (previousCount == 0) { // nothing carried: whole numbers only
+        int count;
+        while ((count = current.value) < limit) {
+          if (COUNT.compareAndSet(current, count, count + 1)) {
+            return limit - count - 1;
+          }
+        }
+        return -(retryAfterNanos(0, count, elapsed) + 1);
+      }
+      double carried = previousCount * ((double) (periodNanos - elapsed) / periodNanos);
       while (true) {
         int count = current.value;
         if (carried + count + 1 > limit) {
