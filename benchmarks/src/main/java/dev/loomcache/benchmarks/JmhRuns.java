@@ -74,6 +74,23 @@ final class JmhRuns {
     record(results, Report.SPRING_HIT_PATH, subjects, figures);
   }
 
+  /**
+   * Issue 16's local limiter on one thread: decisions/s per (algorithm, method), with JMH's 99.9%
+   * error.
+   */
+  static void rateLimit(Settings settings, Results results) throws RunnerException {
+    var figures = new LinkedHashMap<String, Map<String, Double>>();
+    var options = options(settings, RateLimiterBenchmark.class).threads(1).build();
+    for (RunResult run : new Runner(options).run()) {
+      Result<?> primary = run.getPrimaryResult();
+      String id = RateLimiterBenchmark.subjectId(run.getParams().getParam("algorithm"), method(run));
+      Map<String, Double> subject = figures.computeIfAbsent(id, m -> new LinkedHashMap<>());
+      subject.put("opsPerSecond", primary.getScore() * 1e6);
+      subject.put("errorOpsPerSecond", primary.getScoreError() * 1e6);
+    }
+    record(results, Report.RATE_LIMIT, RateLimiterBenchmark.SUBJECTS, figures);
+  }
+
   private static ChainedOptionsBuilder options(Settings settings, Class<?> benchmark) {
     return new OptionsBuilder()
         .include(Pattern.quote(benchmark.getName() + ".") + ".*")

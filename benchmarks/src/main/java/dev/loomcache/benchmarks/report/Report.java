@@ -29,6 +29,12 @@ public final class Report {
   public static final String MEMORY = "memory";
   public static final String SPRING_HIT_PATH = "springHitPath";
   public static final String SPRING_STAMPEDE = "springStampede";
+  /** Issue 16: in-process rate-limit decisions (JMH). */
+  public static final String RATE_LIMIT = "rateLimit";
+  /** Issue 16: Redis rate-limit decisions and locks next to a raw EVALSHA (harness). */
+  public static final String REDIS_LIMITS = "redisLimits";
+  /** The floor of the Redis limits: a raw Jedis EVALSHA of a one-line script. */
+  public static final String REDIS_LIMITS_BASELINE = "rawEvalsha";
 
   /** The baseline subject of each benchmark's ratios. */
   public static final String HIT_BASELINE = "caffeine_get";
