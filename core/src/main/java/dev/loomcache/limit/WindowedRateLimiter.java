@@ -46,7 +46,8 @@ import org.jspecify.annotations.Nullable;
  * {@link #SWEEP_EVERY_MIN}): linear in the map, so constant per insertion, and the map never holds
  * more than about twice the keys active in the last one or two periods, plus that minimum. One
  * sweep at a time; the others do not wait for it. Past {@code maximumKeys} a new key sweeps at once
- * and, if that is not enough, forgets live keys in no particular order (they start afresh).
+ * and, if that is not enough, forgets live keys in no particular order (they start afresh) down to
+ * 7/8 of the bound, so that forced sweeps too are amortised.
  *
  * <p>Time: a fake {@link Ticker} given to the builder is read directly and is exact. Without one,
  * periods of at least {@link #COARSE_CLOCK_MIN_PERIOD_NANOS} read the JVM-wide {@link CoarseClock}
