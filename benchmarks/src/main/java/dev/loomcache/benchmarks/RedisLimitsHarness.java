@@ -88,6 +88,9 @@ public final class RedisLimitsHarness {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args.length != 2) {
+      throw new IllegalArgumentException("usage: RedisLimitsHarness rounds callsPerRound");
+    }
     int rounds = Integer.parseInt(args[0]);
     int calls = Integer.parseInt(args[1]);
     int port;
