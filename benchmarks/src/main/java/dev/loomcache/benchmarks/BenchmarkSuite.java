@@ -31,7 +31,8 @@ import java.util.Set;
 public final class BenchmarkSuite {
   static final List<String> ALL = List.of(Report.HIT_PATH, Report.STAMPEDE, Report.COLLATERAL,
       Report.BATCHING, Report.BATCH_LATENCY, Report.PINNING, Report.MEMORY,
-      Report.SPRING_HIT_PATH, Report.SPRING_STAMPEDE, Report.HOT_KEY_EXPIRY);
+      Report.SPRING_HIT_PATH, Report.SPRING_STAMPEDE, Report.HOT_KEY_EXPIRY, Report.RATE_LIMIT,
+      Report.REDIS_LIMITS);
   private static final Duration FORK_TIMEOUT = Duration.ofMinutes(5);
 
   private BenchmarkSuite() {}
@@ -40,17 +41,17 @@ public final class BenchmarkSuite {
   record Settings(String mode, int jmhWarmups, Duration jmhWarmupTime, int jmhIterations,
       Duration jmhIterationTime, int jmhForks, int jmhRounds, int stampedeWarmups,
       int stampedeRounds, Duration collateralDuration, int batchLoneKeys, int batchFullRounds,
-      Duration batchManyTime, int memoryEntries) {
+      Duration batchManyTime, int memoryEntries, int redisRounds) {
 
     static Settings of(String mode) {
       return switch (mode) {
         case "quick" -> new Settings(mode, 2, Duration.ofSeconds(1), 3, Duration.ofSeconds(1), 1, 1,
-            2, 5, Duration.ofSeconds(2), 100, 20, Duration.ofSeconds(2), 1_000_000);
+            2, 5, Duration.ofSeconds(2), 100, 20, Duration.ofSeconds(2), 1_000_000, 10);
         // Full mode: three interleaved rounds of one fork each rather than two forks in a row, so
         // that every subject is measured early, midway and late in the run and a drift in the
         // machine's load moves all of them alike (the ratios are what the report reads).
         case "full" -> new Settings(mode, 3, Duration.ofSeconds(1), 4, Duration.ofSeconds(1), 1, 3,
-            3, 15, Duration.ofSeconds(10), 500, 100, Duration.ofSeconds(5), 1_000_000);
+            3, 15, Duration.ofSeconds(10), 500, 100, Duration.ofSeconds(5), 1_000_000, 40);
         default -> throw new IllegalArgumentException("--mode must be quick or full, not " + mode);
       };
     }
@@ -100,6 +101,21 @@ public final class BenchmarkSuite {
       case Report.HIT_PATH -> JmhRuns.hitPath(settings, results);
       case Report.BATCHING -> JmhRuns.batching(settings, results);
       case Report.SPRING_HIT_PATH -> JmhRuns.springHitPath(settings, results);
+      case Report.RATE_LIMIT -> JmhRuns.rateLimit(settings, results);
+      case Report.REDIS_LIMITS -> {
+        Map<String, String> out = Forks.run(RedisLimitsHarness.class, List.of("-Xmx512m"),
+            List.of("" + settings.redisRounds(), "1000"), FORK_TIMEOUT);
+        for (String[] subject : RedisLimitsHarness.SUBJECTS) {
+          var figures = new LinkedHashMap<String, String>();
+          out.forEach((key, value) -> {
+            if (key.startsWith(subject[0] + ".")) {
+              figures.put(key.substring(subject[0].length() + 1), value);
+            }
+          });
+          figures.put("calls", out.getOrDefault("calls", "n/a"));
+          results.add(split(Report.REDIS_LIMITS, subject[0], subject[1], subject[2], figures));
+        }
+      }
       case Report.SPRING_STAMPEDE -> {
         for (SpringCaching.Manager manager : SpringCaching.Manager.values()) {
           Map<String, String> out = Forks.run(SpringStampedeHarness.class, List.of("-Xmx512m"),

@@ -118,6 +118,23 @@ final class JmhRuns {
     return result;
   }
 
+  /**
+   * Issue 16's local limiter on one thread: decisions/s per (algorithm, method), with JMH's 99.9%
+   * error.
+   */
+  static void rateLimit(Settings settings, Results results) throws RunnerException {
+    var figures = new LinkedHashMap<String, Map<String, Double>>();
+    var options = options(settings, RateLimiterBenchmark.class).threads(1);
+    for (Score score : rounds(settings, options, run ->
+        RateLimiterBenchmark.subjectId(run.getParams().getParam("algorithm"), method(run)))) {
+      Map<String, Double> subject =
+          figures.computeIfAbsent(score.id(), m -> new LinkedHashMap<>());
+      subject.put("opsPerSecond", score.score() * 1e6);
+      subject.put("errorOpsPerSecond", score.error() * 1e6);
+    }
+    record(results, Report.RATE_LIMIT, RateLimiterBenchmark.SUBJECTS, figures);
+  }
+
   private static ChainedOptionsBuilder options(Settings settings, Class<?> benchmark) {
     return new OptionsBuilder()
         .include(Pattern.quote(benchmark.getName() + ".") + ".*")

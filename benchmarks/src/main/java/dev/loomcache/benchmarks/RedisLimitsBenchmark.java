@@ -26,7 +26,9 @@ import redis.clients.jedis.RedisClient;
  * stopped by its process handle): a raw Jedis {@code EVALSHA} of a one-line script (the floor), a
  * {@link RedisRateLimiter} decision, and an uncontended {@link RedisLocks} acquire plus release.
  * Targets (issue 16): a decision's p50 ≤ 1.2× the raw {@code EVALSHA}'s; acquire+release ≤ 2 round
- * trips, i.e. p50 ≤ about 2× the raw {@code EVALSHA}'s.
+ * trips. JMH forks a JVM, and so starts a redis-server, per benchmark method: the suite judges the
+ * targets with {@link RedisLimitsHarness} instead, which measures every subject in one JVM against
+ * one server and counts the round trips; this class is for profiling one subject with JMH's tools.
  *
  * <pre>{@code
  * java -cp ... org.openjdk.jmh.Main RedisLimitsBenchmark -f 1 -wi 3 -i 5 -w 1s -r 1s -bm sample

@@ -62,7 +62,12 @@ public final class RateLimiterBuilder {
     return this;
   }
 
-  /** Sets the time source; default {@link Ticker#systemTicker()}. Tests pass a fake one. */
+  /**
+   * Sets the time source; tests pass a fake one. Default: the system clock, read as
+   * {@code System.nanoTime()} for periods under 100 ms, and otherwise as a shared clock that ticks
+   * every millisecond (one volatile read per decision; a window may begin and end up to about a
+   * millisecond late).
+   */
   public RateLimiterBuilder ticker(Ticker ticker) {
     requireNonNull(ticker, "ticker must not be null");
     checkUnset("ticker", this.ticker);
@@ -72,9 +77,9 @@ public final class RateLimiterBuilder {
 
   /**
    * Bounds the keys remembered at once (default {@value #DEFAULT_MAXIMUM_KEYS}). Idle keys are
-   * forgotten when their window (and ban) is over whatever the bound; past the bound the least
-   * valuable keys are forgotten early, and a forgotten key starts afresh, so size it above the
-   * number of keys active in one period.
+   * forgotten when their window (and ban) is over whatever the bound; past the bound live keys are
+   * forgotten early, in no particular order, and a forgotten key starts afresh, so size it above
+   * the number of keys active in one period (two for a sliding window).
    *
    * @throws IllegalArgumentException if {@code maximumKeys} is not positive
    */
@@ -115,7 +120,7 @@ public final class RateLimiterBuilder {
   /** Builds the limiter; the builder may be used again, and each limiter counts on its own. */
   public RateLimiter build() {
     return new WindowedRateLimiter(algorithm == Algorithm.SLIDING_WINDOW, limit, period, ban,
-        ticker == null ? Ticker.systemTicker() : ticker,
+        ticker,
         maximumKeys < 0 ? DEFAULT_MAXIMUM_KEYS : maximumKeys,
         name == null ? "default" : name, meterRegistry);
   }

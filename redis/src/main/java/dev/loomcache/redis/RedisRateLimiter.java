@@ -30,15 +30,21 @@ import redis.clients.jedis.exceptions.JedisException;
  *     .build();
  * }</pre>
  *
- * <p>Design note. Each decision is one Lua script on one Redis hash ({@code keyPrefix + key}), run
+ * <p>Design note. Each decision is one Lua script on one Redis key ({@code keyPrefix + key}), run
  * with {@code EVALSHA}: one round trip, atomic in Redis whatever the number of instances, and on
  * Redis Cluster it runs on the node that owns the key's slot (the script touches no other key).
- * Time is Redis's own ({@code TIME}, milliseconds), so instances with skewed clocks still agree on
- * windows. The semantics are those of the in-process limiters: a fixed window starts at a key's
- * first call and lasts the period; a sliding window is the two-window estimate of
- * {@link RateLimiter#slidingWindow} on windows aligned to multiples of the period; a ban starts at
- * the first denied call. The hash expires when nothing in it matters any more, so idle keys cost
- * no memory. Needs Redis 7 or later (scripts that read {@code TIME} and then write).
+ * Time is Redis's own, so instances with skewed clocks still agree on windows. The semantics are
+ * those of the in-process limiters: a fixed window starts at a key's first call and lasts the
+ * period; a sliding window is the two-window estimate of {@link RateLimiter#slidingWindow} on
+ * windows aligned to multiples of the period; a ban starts at the first denied call. The scripts
+ * are kept to the fewest Redis commands, since each costs about a microsecond inside the script:
+ * a fixed window is a counter that expires at the window's end (one {@code INCR}, or
+ * {@code HINCRBY} in a hash that also holds the ban, per call; only a call over the limit reads
+ * {@code TIME}); a sliding window reads {@code TIME} and its hash and does one {@code HINCRBY}
+ * per allowed call within a window; the reply is one integer. The key expires when nothing in it matters any
+ * more, so idle keys cost no memory. Instances sharing a key prefix must share the configuration
+ * (a fixed window without a ban stores a string, the others a hash). Needs Redis 7 or later
+ * (scripts that read {@code TIME} and then write).
  *
  * <p>When Redis cannot be asked, the decision follows the {@link RedisDownPolicy} (default
  * {@link RedisDownPolicy#FAIL_OPEN}) and is counted; the failure is logged at warn level at most
@@ -47,55 +53,87 @@ import redis.clients.jedis.exceptions.JedisException;
  * default pool size) talk to Redis at once; the others queue in order before borrowing a connection.
  */
 public final class RedisRateLimiter implements RateLimiter {
-  private static final LuaScript FIXED_WINDOW = new LuaScript("""
-      local t = redis.call('TIME')
-      local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-      local limit, period, ban = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-      local function n(x) return string.format('%.0f', x) end
-      local s = redis.call('HMGET', KEYS[1], 'c', 'e', 'b')
-      local banUntil = tonumber(s[3]) or 0
-      if banUntil > now then return {0, 0, banUntil - now, 1} end
-      local c, e = tonumber(s[1]) or 0, tonumber(s[2]) or 0
-      if e <= now then c = 0; e = now + period end
-      if c < limit then
-        c = c + 1
-        redis.call('HSET', KEYS[1], 'c', c, 'e', n(e))
-        redis.call('PEXPIREAT', KEYS[1], n(math.max(e, banUntil)))
-        return {1, limit - c, 0, 0}
-      end
-      if ban > 0 then
-        redis.call('HSET', KEYS[1], 'b', n(now + ban))
-        redis.call('PEXPIREAT', KEYS[1], n(math.max(e, now + ban)))
-        return {0, 0, ban, 1}
-      end
-      return {0, 0, e - now, 0}""");
+  // Replies are one integer: the allowance left (>= 0) if allowed; otherwise -(2 * retryMillis) - 1
+  // when denied by the limit and -(2 * retryMillis) - 2 when banned (see decode). Every script
+  // touches KEYS[1] only. Numbers are passed back to Redis as Lua numbers, which Redis formats
+  // with 17 significant digits: exact for millisecond times.
 
+  /**
+   * Fixed window without a ban: a counter whose expiry is the window's end (Redis's clock), one
+   * {@code INCR} per call; calls past the limit are counted too, harmlessly (they are denied).
+   */
+  private static final LuaScript FIXED_WINDOW = new LuaScript("""
+      local c = redis.call('INCR', KEYS[1])
+      if c == 1 then
+        redis.call('PEXPIRE', KEYS[1], ARGV[2])
+      elseif c > tonumber(ARGV[1]) then
+        local left = redis.call('PTTL', KEYS[1])
+        if left < 0 then
+          redis.call('PEXPIRE', KEYS[1], ARGV[2])
+          left = tonumber(ARGV[2])
+        end
+        return -2 * left - 1
+      end
+      return ARGV[1] - c""");
+
+  /**
+   * Fixed window with a ban: a hash of the count {@code c} and the ban's end {@code b} (Redis's
+   * clock, ms) whose expiry is the window's end, or the ban's if that is later; one
+   * {@code HINCRBY} per allowed call. Only a call over the limit reads the clock: a ban in force
+   * answers with its rest, otherwise the call starts one.
+   */
+  private static final LuaScript FIXED_WINDOW_BAN = new LuaScript("""
+      local c = redis.call('HINCRBY', KEYS[1], 'c', 1)
+      local limit = tonumber(ARGV[1])
+      if c == 1 then
+        redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        return limit - 1
+      end
+      if c <= limit then return limit - c end
+      local t = redis.call('TIME')
+      local now = t[1] * 1000 + math.floor(t[2] / 1000)
+      local b = tonumber(redis.call('HGET', KEYS[1], 'b'))
+      if b and b > now then return -2 * (b - now) - 2 end
+      local ban = tonumber(ARGV[3])
+      redis.call('HSET', KEYS[1], 'b', now + ban)
+      if redis.call('PTTL', KEYS[1]) < ban then redis.call('PEXPIRE', KEYS[1], ban) end
+      return -2 * ban - 2""");
+
+  /**
+   * Sliding window: a hash of the current window's number {@code w} and count {@code c}, the
+   * previous window's count {@code p} and the ban's end {@code b}; one {@code HINCRBY} per allowed
+   * call within a window.
+   */
   private static final LuaScript SLIDING_WINDOW = new LuaScript("""
       local t = redis.call('TIME')
-      local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-      local limit, period, ban = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-      local function n(x) return string.format('%.0f', x) end
+      local now = t[1] * 1000 + math.floor(t[2] / 1000)
       local s = redis.call('HMGET', KEYS[1], 'w', 'c', 'p', 'b')
-      local banUntil = tonumber(s[4]) or 0
-      if banUntil > now then return {0, 0, banUntil - now, 1} end
+      local b = tonumber(s[4])
+      if b and b > now then return -2 * (b - now) - 2 end
+      local limit, period, ban = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
       local w = math.floor(now / period)
       local elapsed = now - w * period
       local sw, c, p = tonumber(s[1]), tonumber(s[2]) or 0, tonumber(s[3]) or 0
-      if sw ~= w then
+      local same = sw == w
+      if not same then
         if sw == w - 1 then p = c else p = 0 end
         c = 0
       end
       local carried = p * (period - elapsed) / period
       if carried + c + 1 <= limit then
-        c = c + 1
-        redis.call('HSET', KEYS[1], 'w', n(w), 'c', c, 'p', p)
-        redis.call('PEXPIREAT', KEYS[1], n(math.max((w + 2) * period, banUntil)))
-        return {1, math.floor(limit - carried - c), 0, 0}
+        if same then
+          c = redis.call('HINCRBY', KEYS[1], 'c', 1)
+        else
+          c = 1
+          redis.call('HSET', KEYS[1], 'w', w, 'c', 1, 'p', p)
+          redis.call('PEXPIREAT', KEYS[1], math.max((w + 2) * period, b or 0))
+        end
+        return math.floor(limit - carried - c)
       end
       if ban > 0 then
-        redis.call('HSET', KEYS[1], 'w', n(w), 'c', c, 'p', p, 'b', n(now + ban))
-        redis.call('PEXPIREAT', KEYS[1], n(math.max((w + 2) * period, now + ban)))
-        return {0, 0, ban, 1}
+        redis.call('HSET', KEYS[1], 'w', w, 'c', c, 'p', p, 'b', now + ban)
+        redis.call('PEXPIREAT', KEYS[1], math.max((w + 2) * period, now + ban))
+        return -2 * ban - 2
       end
       local wait
       if c + 1 > limit then
@@ -103,7 +141,7 @@ public final class RedisRateLimiter implements RateLimiter {
       else
         wait = math.max(0, math.ceil((1 - (limit - 1 - c) / p) * period) - elapsed)
       end
-      return {0, 0, wait, 0}""");
+      return -2 * wait - 1""");
 
   private static final Duration FAIL_CLOSED_RETRY = Duration.ofSeconds(1);
 
@@ -114,6 +152,7 @@ public final class RedisRateLimiter implements RateLimiter {
   private final Duration period;
   private final String keyPrefix;
   private final RedisDownPolicy whenDown;
+  private final LuaScript script;
   private final List<String> args;
   private final LongAdder redisFailures = new LongAdder();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -135,6 +174,7 @@ public final class RedisRateLimiter implements RateLimiter {
     this.period = period;
     this.keyPrefix = keyPrefix;
     this.whenDown = whenDown;
+    this.script = sliding ? SLIDING_WINDOW : ban == null ? FIXED_WINDOW : FIXED_WINDOW_BAN;
     this.args = List.of(Integer.toString(limit), Long.toString(period.toMillis()),
         Long.toString(ban == null ? 0 : ban.toMillis()));
     this.allowed = counter(registry, name, "allowed");
@@ -162,19 +202,19 @@ public final class RedisRateLimiter implements RateLimiter {
     if (closed.get()) {
       throw new IllegalStateException("This RedisRateLimiter is closed");
     }
-    List<?> reply;
+    long reply;
     try {
-      reply = (List<?>) (sliding ? SLIDING_WINDOW : FIXED_WINDOW)
-          .run(client, permits, List.of(keyPrefix + key), args);
+      reply = (Long) script.run(client, permits, List.of(keyPrefix + key), args);
     } catch (JedisException e) {
       return whenRedisDown(key, e);
     }
-    if ((Long) reply.get(0) == 1L) {
+    if (reply >= 0) {
       increment(allowed);
-      return RateLimitDecision.allowed(Math.max(0, (Long) reply.get(1)));
+      return RateLimitDecision.allowed(reply);
     }
-    increment((Long) reply.get(3) == 1L ? banned : denied);
-    return RateLimitDecision.denied(Duration.ofMillis(Math.max(0, (Long) reply.get(2))));
+    long denial = -reply - 1; // 2 * retryMillis, plus 1 if banned
+    increment((denial & 1) == 1 ? banned : denied);
+    return RateLimitDecision.denied(Duration.ofMillis(Math.max(0, denial >> 1)));
   }
 
   private RateLimitDecision whenRedisDown(String key, JedisException e) {

@@ -32,6 +32,12 @@ public final class Report {
   public static final String HOT_KEY_EXPIRY = "hotKeyExpiry";
   /** Hot-key expiry: the subject whose figures the targets judge. */
   public static final String HOT_KEY_REFRESH_AHEAD = "LOOMCACHE_REFRESH_AHEAD";
+  /** Issue 16: in-process rate-limit decisions (JMH). */
+  public static final String RATE_LIMIT = "rateLimit";
+  /** Issue 16: Redis rate-limit decisions and locks next to a raw EVALSHA (harness). */
+  public static final String REDIS_LIMITS = "redisLimits";
+  /** The floor of the Redis limits: a raw Jedis EVALSHA of a one-line script. */
+  public static final String REDIS_LIMITS_BASELINE = "rawEvalsha";
 
   /** The baseline subject of each benchmark's ratios. */
   public static final String HIT_BASELINE = "caffeine_get";

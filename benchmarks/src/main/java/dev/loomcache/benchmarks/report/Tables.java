@@ -209,6 +209,31 @@ final class Tables {
             fmt(m.figure("callerMaxMillis")), count(m.figure("loaderCalls")),
             count(m.figure("refreshPeriods")), count(m.figure("expectedLoaderCalls")),
             m.configuration());
+    List<Measurement> rateLimits = results.of(Report.RATE_LIMIT);
+    if (!rateLimits.isEmpty()) {
+      section(md, "10. In-process rate-limit decisions, 1 thread (JMH)", null);
+      md.append("| subject | M decisions/s | configuration |\n|---|---:|---|\n");
+      for (Measurement m : rateLimits) {
+        row(md, m.subject(), fmt(m.figure("opsPerSecond") / 1e6) + " ± "
+            + fmt(m.figure("errorOpsPerSecond") / 1e6), m.configuration());
+      }
+    }
+
+    List<Measurement> redisLimits = results.of(Report.REDIS_LIMITS);
+    if (!redisLimits.isEmpty()) {
+      section(md, "11. Redis rate-limit decisions and locks (harness, one JVM, one redis-server)",
+          null);
+      md.append("Subjects in turn, in alternating rounds; each call timed alone. \"In Redis\" is"
+          + " the scripts' time inside the server (INFO commandstats); round trips are the"
+          + " commands the client sent, per operation.\n\n"
+          + "| subject | p50, µs | × raw EVALSHA | p99, µs | in Redis, µs | round trips"
+          + " | configuration |\n|---|---:|---:|---:|---:|---:|---|\n");
+      for (Measurement m : redisLimits) {
+        double p50 = m.figure("p50Micros");
+        row(md, m.subject(), fmt(p50),
+            ratioTo(results, Report.REDIS_LIMITS, Report.REDIS_LIMITS_BASELINE, "p50Micros", p50),
+            fmt(m.figure("p99Micros")), fmt(m.figure("scriptMicrosInRedis")),
+            fmt(m.figure("roundTrips")), m.configuration());
       }
     }
 

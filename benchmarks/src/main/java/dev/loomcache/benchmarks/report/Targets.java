@@ -8,6 +8,9 @@ import static dev.loomcache.benchmarks.report.Report.HOT_KEY_EXPIRY;
 import static dev.loomcache.benchmarks.report.Report.HOT_KEY_REFRESH_AHEAD;
 import static dev.loomcache.benchmarks.report.Report.MEMORY;
 import static dev.loomcache.benchmarks.report.Report.PINNING;
+import static dev.loomcache.benchmarks.report.Report.RATE_LIMIT;
+import static dev.loomcache.benchmarks.report.Report.REDIS_LIMITS;
+import static dev.loomcache.benchmarks.report.Report.REDIS_LIMITS_BASELINE;
 import static dev.loomcache.benchmarks.report.Report.SPRING_HIT_PATH;
 import static dev.loomcache.benchmarks.report.Report.SPRING_STAMPEDE;
 import static dev.loomcache.benchmarks.report.Report.STAMPEDE;
@@ -44,6 +47,12 @@ public final class Targets {
   static final double SPRING_HIT_RATIO = 1.0;
   /** Hot-key expiry with refresh-ahead: caller p99 at most this many times the hit p99. */
   static final double HOT_KEY_P99_RATIO = 2.0;
+  /** Issue 16: in-process decisions per second on one thread. */
+  static final double RATE_LIMIT_DECISIONS_PER_SECOND = 20e6;
+  /** Issue 16: a Redis decision's p50 over a raw Jedis EVALSHA's. */
+  static final double REDIS_DECISION_RATIO = 1.2;
+  /** Issue 16: round trips of an uncontended lock acquire plus release. */
+  static final double LOCK_ROUND_TRIPS = 2;
 
   private Targets() {}
 
@@ -197,6 +206,45 @@ public final class Targets {
             + count(expected) + "; up to " + count(keys) + " more for reloads in flight at the end)",
         count(calls),
         Double.isNaN(expected) ? null : verdict(calls, c -> c >= expected && c <= expected + keys)));
+    limits(results, checks);
+    return checks;
+  }
+
+  /** Issue 16: the local limiter's throughput, Redis decisions against the floor, lock round trips. */
+  private static void limits(Results results, List<Check> checks) {
+    for (String[] subject : new String[][] {
+        {"fixed_tryAcquire_oneKey", "fixed window, one key"},
+        {"fixed_tryAcquire_1024Keys", "fixed window, 1,024 keys"},
+        {"sliding_tryAcquire_oneKey", "sliding window, one key"},
+        {"sliding_tryAcquire_1024Keys", "sliding window, 1,024 keys"}}) {
+      double ops = results.figure(RATE_LIMIT, subject[0], "opsPerSecond");
+      checks.add(new Check("rate limit, local tryAcquire, 1 thread, " + subject[1],
+          "≥ " + count(RATE_LIMIT_DECISIONS_PER_SECOND / 1e6) + " M decisions/s",
+          fmt(ops / 1e6) + " M decisions/s",
+          verdict(ops, v -> v >= RATE_LIMIT_DECISIONS_PER_SECOND)));
+    }
+    double floor = results.figure(REDIS_LIMITS, REDIS_LIMITS_BASELINE, "p50Micros");
+    double floorInRedis = results.figure(REDIS_LIMITS, REDIS_LIMITS_BASELINE, "scriptMicrosInRedis");
+    for (String[] subject : new String[][] {
+        {"fixedDecision", "fixed window"},
+        {"fixedBanDecision", "fixed window with a ban"},
+        {"slidingDecision", "sliding window"}}) {
+      double p50 = results.figure(REDIS_LIMITS, subject[0], "p50Micros");
+      double inRedis = results.figure(REDIS_LIMITS, subject[0], "scriptMicrosInRedis");
+      double ratio = p50 / floor;
+      checks.add(new Check("rate limit, Redis decision, " + subject[1],
+          "p50 ≤ " + REDIS_DECISION_RATIO + "× a raw Jedis EVALSHA (same run, same server)",
+          fmt(ratio) + "× (" + fmt(p50) + " vs " + fmt(floor) + " µs; in Redis " + fmt(inRedis)
+              + " vs " + fmt(floorInRedis) + " µs)",
+          verdict(ratio, r -> r <= REDIS_DECISION_RATIO)));
+    }
+    double trips = results.figure(REDIS_LIMITS, "lockAcquireRelease", "roundTrips");
+    double lockP50 = results.figure(REDIS_LIMITS, "lockAcquireRelease", "p50Micros");
+    checks.add(new Check("lock acquire+release, uncontended",
+        "≤ " + count(LOCK_ROUND_TRIPS) + " Redis round trips",
+        fmt(trips) + " round trips (commands counted on the client); p50 " + fmt(lockP50)
+            + " µs = " + fmt(lockP50 / floor) + "× a raw EVALSHA",
+        verdict(trips, t -> t <= LOCK_ROUND_TRIPS)));
   }
 
   private static Check hitRatio(Results results, String benchmark, String ours, String rival,

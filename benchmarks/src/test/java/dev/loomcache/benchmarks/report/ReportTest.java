@@ -234,4 +234,70 @@ class ReportTest {
     assertThat(Report.fmt(0.12345)).isEqualTo("0.123");
     assertThat(Report.fmt(0.000257)).isEqualTo("0.00026");
   }
+
+  /** Issue 16's figures: the local limiter fast on one key only, Redis decisions near the floor. */
+  private static Results limitsSample() {
+    var results = new Results();
+    results.add(new Measurement(Report.RATE_LIMIT, "fixed_tryAcquire_oneKey", "fixed, one key",
+        "ours", Map.of("opsPerSecond", 25e6, "errorOpsPerSecond", 1e6), Map.of()));
+    results.add(new Measurement(Report.RATE_LIMIT, "fixed_tryAcquire_1024Keys", "fixed, 1,024",
+        "ours", Map.of("opsPerSecond", 15e6, "errorOpsPerSecond", 1e6), Map.of()));
+    results.add(new Measurement(Report.REDIS_LIMITS, Report.REDIS_LIMITS_BASELINE, "raw",
+        "floor", Map.of("p50Micros", 40.0, "p99Micros", 80.0, "scriptMicrosInRedis", 2.0,
+            "roundTrips", 1.0), Map.of()));
+    results.add(new Measurement(Report.REDIS_LIMITS, "fixedDecision", "fixed", "ours",
+        Map.of("p50Micros", 44.0, "p99Micros", 90.0, "scriptMicrosInRedis", 3.0,
+            "roundTrips", 1.0), Map.of()));
+    results.add(new Measurement(Report.REDIS_LIMITS, "slidingDecision", "sliding", "ours",
+        Map.of("p50Micros", 52.0, "p99Micros", 95.0, "scriptMicrosInRedis", 6.0,
+            "roundTrips", 1.0), Map.of()));
+    results.add(new Measurement(Report.REDIS_LIMITS, "lockAcquireRelease", "lock", "ours",
+        Map.of("p50Micros", 85.0, "p99Micros", 150.0, "scriptMicrosInRedis", 5.0,
+            "roundTrips", 2.0), Map.of()));
+    return results;
+  }
+
+  @Test
+  void check_limitsRun_judgesThroughputRatiosAndRoundTrips() {
+    Map<String, String> verdicts = new LinkedHashMap<>();
+    Map<String, String> measured = new LinkedHashMap<>();
+    for (Targets.Check check : Targets.check(limitsSample())) {
+      verdicts.put(check.benchmark(), check.verdict());
+      measured.put(check.benchmark(), check.measured());
+    }
+    assertThat(verdicts)
+        .containsEntry("rate limit, local tryAcquire, 1 thread, fixed window, one key", "met")
+        .containsEntry("rate limit, local tryAcquire, 1 thread, fixed window, 1,024 keys",
+            "missed")
+        .containsEntry("rate limit, local tryAcquire, 1 thread, sliding window, one key",
+            "not measured")
+        .containsEntry("rate limit, Redis decision, fixed window", "met")
+        .containsEntry("rate limit, Redis decision, sliding window", "missed")
+        .containsEntry("rate limit, Redis decision, fixed window with a ban", "not measured")
+        .containsEntry("lock acquire+release, uncontended", "met");
+    assertThat(measured.get("rate limit, Redis decision, fixed window"))
+        .isEqualTo("1.10× (44.0 vs 40.0 µs; in Redis 3.00 vs 2.00 µs)");
+    assertThat(measured.get("lock acquire+release, uncontended"))
+        .startsWith("2.00 round trips");
+  }
+
+  @Test
+  void check_lockWithAThirdRoundTrip_isMissed() {
+    var results = new Results();
+    results.add(new Measurement(Report.REDIS_LIMITS, "lockAcquireRelease", "lock", "ours",
+        Map.of("p50Micros", 85.0, "roundTrips", 3.0), Map.of()));
+    assertThat(Targets.check(results))
+        .filteredOn(c -> c.benchmark().equals("lock acquire+release, uncontended"))
+        .singleElement()
+        .satisfies(c -> assertThat(c.verdict()).isEqualTo("missed"));
+  }
+
+  @Test
+  void write_limitsRun_writesTheirTables(@TempDir Path dir) throws Exception {
+    Report.write(limitsSample(), dir, "2000-01-01");
+    assertThat(Files.readString(dir.resolve("2000-01-01.md")))
+        .contains("## 10. In-process rate-limit decisions, 1 thread (JMH)")
+        .contains("| fixed, one key | 25.0 ± 1.00 | ours |")
+        .contains("| fixed | 44.0 | 1.10 | 90.0 | 3.00 | 1.00 | ours |");
+  }
 }
