@@ -1,5 +1,7 @@
 package dev.loomcache.benchmarks;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.loomcache.limit.RateLimiter;
 import dev.loomcache.redis.RedisLock;
 import dev.loomcache.redis.RedisLocks;
@@ -147,10 +149,10 @@ public final class RedisLimitsHarness {
         for (int s = 0; s < ids.size(); s++) {
           // rotate the order every round, so that no subject always follows the same one
           String id = ids.get(Math.floorMod(s + round, ids.size()));
-          Runnable subject = subjects.get(id);
+          Runnable subject = requireNonNull(subjects.get(id));
           double scriptMicrosBefore = scriptMicros(client);
           long sentBefore = counting.commands.get();
-          long[] times = nanos.get(id);
+          long[] times = requireNonNull(nanos.get(id));
           for (int i = 0; i < calls; i++) {
             long start = System.nanoTime();
             subject.run();
@@ -169,11 +171,11 @@ public final class RedisLimitsHarness {
       }
       long total = (long) rounds * calls;
       for (String id : ids) {
-        Latencies latencies = Latencies.of(nanos.get(id));
+        Latencies latencies = Latencies.of(requireNonNull(nanos.get(id)));
         Forks.emit(id + ".p50Micros", Latencies.micros(latencies.percentile(50)));
         Forks.emit(id + ".p99Micros", Latencies.micros(latencies.percentile(99)));
-        Forks.emit(id + ".scriptMicrosInRedis", serverMicros.get(id) / total);
-        Forks.emit(id + ".roundTrips", (double) roundTrips.get(id) / total);
+        Forks.emit(id + ".scriptMicrosInRedis", serverMicros.getOrDefault(id, 0.0) / total);
+        Forks.emit(id + ".roundTrips", (double) roundTrips.getOrDefault(id, 0L) / total);
       }
       Forks.emit("calls", total);
     }

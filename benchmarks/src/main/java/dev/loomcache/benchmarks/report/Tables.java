@@ -209,6 +209,9 @@ final class Tables {
             fmt(m.figure("callerMaxMillis")), count(m.figure("loaderCalls")),
             count(m.figure("refreshPeriods")), count(m.figure("expectedLoaderCalls")),
             m.configuration());
+      }
+    }
+
     List<Measurement> rateLimits = results.of(Report.RATE_LIMIT);
     if (!rateLimits.isEmpty()) {
       section(md, "10. In-process rate-limit decisions, 1 thread (JMH)", null);

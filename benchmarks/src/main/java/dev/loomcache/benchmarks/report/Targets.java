@@ -181,6 +181,7 @@ public final class Targets {
             ? null
             : methodMin == springKeys && methodMax == springKeys));
     hotKeyExpiry(results, checks);
+    limits(results, checks);
     return checks;
   }
 
@@ -206,8 +207,6 @@ public final class Targets {
             + count(expected) + "; up to " + count(keys) + " more for reloads in flight at the end)",
         count(calls),
         Double.isNaN(expected) ? null : verdict(calls, c -> c >= expected && c <= expected + keys)));
-    limits(results, checks);
-    return checks;
   }
 
   /** Issue 16: the local limiter's throughput, Redis decisions against the floor, lock round trips. */
