@@ -67,6 +67,21 @@ class RedisTierPoolWaitTest {
   }
 
   @Test
+  void aPoolThatWaitsForever_getsTheCommandTimeoutAsItsMaxWait_aChosenMaxWaitIsKept() {
+    RedisClient forever = clientWithOneConnection(Duration.ofSeconds(2));
+    assertThat(forever.getPool().getMaxWaitDuration()).isNegative(); // commons-pool's default
+    opened.add(RedisTier.newBuilder(forever).keyPrefix("a:").commandTimeout(Duration.ofMillis(150))
+        .build());
+    assertThat(forever.getPool().getMaxWaitDuration()).isEqualTo(Duration.ofMillis(150));
+
+    RedisClient chosen = clientWithOneConnection(Duration.ofSeconds(2));
+    chosen.getPool().setMaxWait(Duration.ofSeconds(3));
+    opened.add(RedisTier.newBuilder(chosen).keyPrefix("b:").commandTimeout(Duration.ofMillis(150))
+        .build());
+    assertThat(chosen.getPool().getMaxWaitDuration()).isEqualTo(Duration.ofSeconds(3));
+  }
+
+  @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void callersWhileTheOnlyConnectionIsBeingOpened_allReturnWithinTheirTimeouts() throws Exception {
     // The client's own timeout (the handshake of a new connection) is far longer than the
