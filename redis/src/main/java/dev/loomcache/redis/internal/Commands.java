@@ -47,6 +47,15 @@ import redis.clients.jedis.util.Pool;
  * </ul>
  * Cluster redirections (MOVED, ASK) on the direct path are retried by hand-off, where the client
  * follows them and refreshes its slot map.
+ *
+ * <p>Pool waits: a pool whose max wait is not positive (commons-pool's default, "wait forever") is
+ * given the command timeout as its max wait. With an infinite max wait, a borrower that finds the
+ * pool full while another borrower is still opening a connection busy-spins in
+ * {@code GenericObjectPool.create} (it never parks, and ignores interrupts). On virtual threads a
+ * few such spinners hold every carrier, so the thread opening the connection, and every caller
+ * waiting for its command timeout, never runs again: a hang of the whole JVM's virtual threads,
+ * seen after a SIGKILL of Redis under load. With a bounded max wait the borrower parks instead, and
+ * the cancellation of a command past its deadline (an interrupt) ends its wait.
  */
 public final class Commands implements AutoCloseable {
   private final UnifiedJedis client;
@@ -66,6 +75,7 @@ public final class Commands implements AutoCloseable {
     this.timeoutMillis = Math.clamp(timeout.toMillis(), 1, Integer.MAX_VALUE);
     this.breaker = breaker;
     this.counters = counters;
+    boundPoolWaits();
   }
 
   /**
@@ -114,6 +124,7 @@ public final class Commands implements AutoCloseable {
    * alone. Called by recovery, before the breaker closes; may block on closing sockets.
    */
   void dropIdleConnections() {
+    boundPoolWaits(); // a cluster may have new nodes, with new pools
     try {
       switch (client) {
         case RedisClient standalone -> standalone.getPool().clear();
@@ -122,6 +133,34 @@ public final class Commands implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       LoggerFactory.getLogger("dev.loomcache.redis").debug("Could not drop idle connections", e);
+    }
+  }
+
+  /**
+   * Gives each pool of the client that would wait forever for a connection the command timeout as
+   * its max wait (see the class comment); pools with a positive max wait are left alone. Cheap, no
+   * I/O; called at construction, after timeouts and by recovery (a cluster's new nodes get new
+   * pools, made from the client's pool configuration).
+   */
+  private void boundPoolWaits() {
+    try {
+      switch (client) {
+        case RedisClient standalone -> boundWait(standalone.getPool(), "standalone");
+        case RedisClusterClient cluster -> cluster.getClusterNodes().forEach((node, pool) -> boundWait(pool, node));
+        default -> { }
+      }
+    } catch (RuntimeException e) {
+      LoggerFactory.getLogger("dev.loomcache.redis").debug("Could not bound the pool's max wait", e);
+    }
+  }
+
+  private void boundWait(Pool<?> pool, String node) {
+    if (!pool.getMaxWaitDuration().isPositive()) {
+      pool.setMaxWait(timeout);
+      LoggerFactory.getLogger("dev.loomcache.redis").info(
+          "The Redis client's connection pool ({}) waited forever for a connection; its max wait is"
+              + " now the tier's command timeout, {} (set the pool's maxWait to choose another)",
+          node, timeout);
     }
   }
 
@@ -220,6 +259,7 @@ public final class Commands implements AutoCloseable {
   }
 
   private RedisTierException timedOut(String operation) {
+    boundPoolWaits();
     counters.commandTimeouts.increment();
     breaker.recordFailure();
     return new RedisTierException("Redis did not answer " + operation + " within " + timeout, null);
