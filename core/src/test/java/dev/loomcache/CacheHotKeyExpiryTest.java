@@ -2,12 +2,14 @@ package dev.loomcache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loomcache.internal.CoarseClock;
 import dev.loomcache.testsupport.FakeTicker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -104,6 +106,18 @@ class CacheHotKeyExpiryTest {
     var oldest = new AtomicLong();
     var oldestKey = new AtomicInteger(-1);
     var failure = new AtomicReference<Throwable>();
+    // The coarse clock's thread is a platform thread the OS may not schedule on time on a loaded
+    // machine (tens of ms were measured, more during a full build); a hit cannot see time the
+    // clock has not published, so its observed lag is added to the allowance.
+    CoarseClock clock = CoarseClock.acquire();
+    var maxLag = new AtomicLong();
+    var sampling = new AtomicBoolean(true);
+    Thread sampler = Thread.ofPlatform().daemon().start(() -> {
+      while (sampling.get()) {
+        maxLag.accumulateAndGet(System.nanoTime() - clock.read(), Math::max);
+        LockSupport.parkNanos(200_000);
+      }
+    });
     long end = System.nanoTime() + RUN.toNanos();
     List<Thread> callers = new ArrayList<>(THREADS);
     for (int t = 0; t < THREADS; t++) {
@@ -131,14 +145,21 @@ class CacheHotKeyExpiryTest {
         }
       }));
     }
-    for (Thread caller : callers) {
-      caller.join();
+    try {
+      for (Thread caller : callers) {
+        caller.join();
+      }
+    } finally {
+      sampling.set(false);
+      sampler.join();
+      CoarseClock.release();
     }
     assertThat(failure.get()).isNull();
     assertThat(loads.get()).as("the TTL passed during the run").isGreaterThan(KEYS);
     assertThat(Duration.ofNanos(oldest.get()))
-        .as("oldest value served (key %d), TTL %s", oldestKey.get(), TTL)
-        .isLessThan(TTL.plus(TOLERANCE));
+        .as("oldest value served (key %d), TTL %s, coarse clock lag up to %s", oldestKey.get(),
+            TTL, Duration.ofNanos(maxLag.get()))
+        .isLessThan(TTL.plus(TOLERANCE).plusNanos(maxLag.get()));
   }
 
   /** Storing over an entry that expired but was not yet evicted gives the new value a full TTL. */
