@@ -39,6 +39,9 @@ class HotKeyExpiryHarnessTest {
     // its cycle allows (one more per key for the reload in flight at the end).
     assertThat(phase.loaderCalls()).isGreaterThanOrEqualTo(10)
         .isLessThanOrEqualTo((int) (10 * (periods + 1)));
+    // No caller is served a value older than the TTL (plus a generous allowance for scheduling).
+    assertThat(Duration.ofNanos(phase.maxServedAgeNanos())).isPositive()
+        .isLessThan(ttl.multipliedBy(2));
   }
 
   @Test
