@@ -10,13 +10,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs the benchmarks and writes the report: {@code results/<date>.json}, {@code .md} and the SVG
@@ -61,14 +61,7 @@ public final class BenchmarkSuite {
     Map<String, String> options = parse(args);
     Settings settings = Settings.of(options.getOrDefault("mode", "quick"));
     Path out = Path.of(options.getOrDefault("out", "benchmarks/results")).toAbsolutePath();
-    Set<String> only = options.containsKey("only")
-        ? new LinkedHashSet<>(Arrays.asList(options.get("only").split(",")))
-        : new LinkedHashSet<>(ALL);
-    for (String name : only) {
-      if (!ALL.contains(name)) {
-        throw new IllegalArgumentException("unknown benchmark '" + name + "'; known: " + ALL);
-      }
-    }
+    Set<String> only = selected(options.get("only"));
     String date = LocalDate.now(ZoneOffset.UTC).toString();
     var results = new Results();
     describeRun(results, date, settings);
@@ -94,6 +87,27 @@ public final class BenchmarkSuite {
       System.out.println("FAILED: " + results.failures().keySet());
       System.exit(1);
     }
+  }
+
+  /**
+   * The benchmarks an {@code --only} value names, in the order given; {@code all}, blank or absent:
+   * every benchmark of the suite.
+   *
+   * @throws IllegalArgumentException naming an unknown benchmark and the known ones
+   */
+  static Set<String> selected(@Nullable String only) {
+    if (only == null || only.isBlank() || only.strip().equals("all")) {
+      return new LinkedHashSet<>(ALL);
+    }
+    var names = new LinkedHashSet<String>();
+    for (String name : only.split(",")) {
+      String trimmed = name.strip();
+      if (!ALL.contains(trimmed)) {
+        throw new IllegalArgumentException("unknown benchmark '" + trimmed + "'; known: " + ALL);
+      }
+      names.add(trimmed);
+    }
+    return names;
   }
 
   private static void run(String benchmark, Settings settings, Results results) throws Exception {

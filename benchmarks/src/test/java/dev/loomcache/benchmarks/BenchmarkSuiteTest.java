@@ -31,6 +31,16 @@ class BenchmarkSuiteTest {
   }
 
   @Test
+  void selected_allBlankOrAbsent_isEveryBenchmark_andANameListKeepsItsOrder() {
+    assertThat(BenchmarkSuite.selected("all")).containsExactlyElementsOf(BenchmarkSuite.ALL);
+    assertThat(BenchmarkSuite.selected(" ")).containsExactlyElementsOf(BenchmarkSuite.ALL);
+    assertThat(BenchmarkSuite.selected(null)).containsExactlyElementsOf(BenchmarkSuite.ALL);
+    assertThat(BenchmarkSuite.selected("memory, hitPath")).containsExactly("memory", "hitPath");
+    assertThatThrownBy(() -> BenchmarkSuite.selected("hitPath,fast"))
+        .hasMessageContaining("unknown benchmark 'fast'").hasMessageContaining("hotKeyExpiry");
+  }
+
+  @Test
   void all_includesTheSpringBenchmarks() {
     assertThat(BenchmarkSuite.ALL).contains("springHitPath", "springStampede");
   }
