@@ -1,6 +1,6 @@
 /**
- * Loomcache agent: tool-call caching, resource invalidation, sessions bound with {@code ScopedValue}
- * and loop detection, on top of the core cache.
+ * Loomcache agent: tool-call caching, resource invalidation, sessions bound with {@code
+ * ScopedValue} and loop detection, on top of the core cache.
  */
 module dev.loomcache.agent {
   requires transitive dev.loomcache;

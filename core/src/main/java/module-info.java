@@ -10,5 +10,6 @@ module dev.loomcache {
   exports dev.loomcache.spi;
   exports dev.loomcache.limit;
   // The scoped-context seam (ScopedValue on 25, an inheritable thread-local on 21), for sessions.
-  exports dev.loomcache.internal.context to dev.loomcache.agent;
+  exports dev.loomcache.internal.context to
+      dev.loomcache.agent;
 }

@@ -58,8 +58,8 @@ public interface AsyncView<K, V> {
   CompletableFuture<Map<K, V>> getAll(Collection<? extends K> keys, BatchLoader<K, V> loader);
 
   /**
-   * Returns a future of the value stored for {@code key}, or of {@code null}, as
-   * {@link Cache#getIfPresent(Object)}; never loads. Without tiers it is always already completed.
+   * Returns a future of the value stored for {@code key}, or of {@code null}, as {@link
+   * Cache#getIfPresent(Object)}; never loads. Without tiers it is always already completed.
    *
    * @throws NullPointerException if {@code key} is null
    * @throws IllegalStateException if the cache is closed

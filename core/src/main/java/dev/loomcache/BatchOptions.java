@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Per-batcher overrides of the cache's batching settings; immutable, each setter returns a new
- * instance. Settings left unset take the cache's values ({@code batchWindow}, {@code maxBatchSize}).
+ * instance. Settings left unset take the cache's values ({@code batchWindow}, {@code
+ * maxBatchSize}).
  *
  * <pre>{@code
  * Batcher<Long, User> users = cache.batcher(repository::loadAll,
@@ -46,14 +47,15 @@ public final class BatchOptions {
   }
 
   /**
-   * Returns these options with the maximum batch size set: a window closes as soon as this many keys
-   * are queued, and a batch never holds more.
+   * Returns these options with the maximum batch size set: a window closes as soon as this many
+   * keys are queued, and a batch never holds more.
    *
    * @throws IllegalArgumentException if {@code maxBatchSize} is less than 1
    */
   public BatchOptions maxBatchSize(int maxBatchSize) {
     if (maxBatchSize < 1) {
-      throw new IllegalArgumentException("maxBatchSize must be at least 1, but was " + maxBatchSize);
+      throw new IllegalArgumentException(
+          "maxBatchSize must be at least 1, but was " + maxBatchSize);
     }
     return new BatchOptions(window, maxBatchSize);
   }
@@ -82,7 +84,10 @@ public final class BatchOptions {
 
   @Override
   public String toString() {
-    return "BatchOptions{window=" + (window == null ? "cache's" : window)
-        + ", maxBatchSize=" + (maxBatchSize == 0 ? "cache's" : maxBatchSize) + '}';
+    return "BatchOptions{window="
+        + (window == null ? "cache's" : window)
+        + ", maxBatchSize="
+        + (maxBatchSize == 0 ? "cache's" : maxBatchSize)
+        + '}';
   }
 }

@@ -11,9 +11,9 @@ import org.jspecify.annotations.Nullable;
  * <p>A window opens with the first queued key and closes after the batch window, or as soon as the
  * maximum batch size is queued, whichever comes first; the next key opens a fresh window. Each
  * batch runs on its own virtual thread, outside every lock, and several batches may run at once up
- * to the cache's cap. Batched keys share the cache's flight table with {@link Cache#get} and
- * {@link Cache#getAll}: a key that is already being loaded is waited for, never loaded twice at once,
- * and a key is never queued twice. Create one batcher and share it: batching is per batcher object.
+ * to the cache's cap. Batched keys share the cache's flight table with {@link Cache#get} and {@link
+ * Cache#getAll}: a key that is already being loaded is waited for, never loaded twice at once, and
+ * a key is never queued twice. Create one batcher and share it: batching is per batcher object.
  * Batchers close with their cache.
  *
  * @param <K> the key type

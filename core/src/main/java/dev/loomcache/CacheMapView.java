@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Iterator;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
@@ -57,7 +56,7 @@ final class CacheMapView<K, V> extends AbstractMap<K, V> implements ConcurrentMa
   public @Nullable V put(K key, V value) {
     requireNonNull(key, "key must not be null");
     requireNonNull(value, "value must not be null");
-    for (;;) {
+    for (; ; ) {
       V current = cache.current(key);
       if (cache.writeIfSame(key, current, value)) {
         return current;
@@ -73,7 +72,7 @@ final class CacheMapView<K, V> extends AbstractMap<K, V> implements ConcurrentMa
   @SuppressWarnings("unchecked")
   public @Nullable V remove(Object key) {
     K k = (K) requireNonNull(key, "key must not be null");
-    for (;;) {
+    for (; ; ) {
       V current = cache.current(k);
       if (current == null) {
         cache.invalidate(k);
@@ -98,12 +97,15 @@ final class CacheMapView<K, V> extends AbstractMap<K, V> implements ConcurrentMa
   public @Nullable V putIfAbsent(K key, V value) {
     requireNonNull(key, "key must not be null");
     requireNonNull(value, "value must not be null");
-    for (;;) {
+    for (; ; ) {
       var stored = new boolean[1]; // the loader runs on this thread
-      V result = cache.get(key, () -> {
-        stored[0] = true;
-        return value;
-      });
+      V result =
+          cache.get(
+              key,
+              () -> {
+                stored[0] = true;
+                return value;
+              });
       if (stored[0]) {
         return null;
       }
@@ -117,14 +119,14 @@ final class CacheMapView<K, V> extends AbstractMap<K, V> implements ConcurrentMa
   /**
    * Returns the value of {@code key}, computing it with {@code mappingFunction} if absent: this is
    * {@link Cache#get(Object, java.util.concurrent.Callable)}, the cache's single flight. Unlike
-   * {@link java.util.concurrent.ConcurrentHashMap#computeIfAbsent}, the function runs on the calling
-   * thread outside every lock (it may block, and may use the map for other keys), other callers of
-   * the same key park until it returns and receive its result, and a read of other keys never
-   * waits for it. As in {@code ConcurrentHashMap}, a {@code null} result stores nothing and an
-   * unchecked exception propagates unchanged (a checked one cannot be thrown by a
-   * {@link Function}); asking for the same key from inside the function throws
-   * {@link IllegalStateException}. An {@code invalidate} or {@code put} of the key while the
-   * function runs wins: its result is returned but not stored.
+   * {@link java.util.concurrent.ConcurrentHashMap#computeIfAbsent}, the function runs on the
+   * calling thread outside every lock (it may block, and may use the map for other keys), other
+   * callers of the same key park until it returns and receive its result, and a read of other keys
+   * never waits for it. As in {@code ConcurrentHashMap}, a {@code null} result stores nothing and
+   * an unchecked exception propagates unchanged (a checked one cannot be thrown by a {@link
+   * Function}); asking for the same key from inside the function throws {@link
+   * IllegalStateException}. An {@code invalidate} or {@code put} of the key while the function runs
+   * wins: its result is returned but not stored.
    */
   @Override
   public @Nullable V computeIfAbsent(K key, Function<? super K, ? extends V> mappingFunction) {
@@ -133,12 +135,14 @@ final class CacheMapView<K, V> extends AbstractMap<K, V> implements ConcurrentMa
     return cache.get(key, () -> mappingFunction.apply(key));
   }
 
-  /** Stores {@code value} only if {@code key} has a value, returning it; atomic, as {@link #put}. */
+  /**
+   * Stores {@code value} only if {@code key} has a value, returning it; atomic, as {@link #put}.
+   */
   @Override
   public @Nullable V replace(K key, V value) {
     requireNonNull(key, "key must not be null");
     requireNonNull(value, "value must not be null");
-    for (;;) {
+    for (; ; ) {
       V current = cache.current(key);
       if (current == null) {
         return null;
@@ -159,7 +163,7 @@ final class CacheMapView<K, V> extends AbstractMap<K, V> implements ConcurrentMa
     requireNonNull(key, "key must not be null");
     requireNonNull(oldValue, "oldValue must not be null");
     requireNonNull(newValue, "newValue must not be null");
-    for (;;) {
+    for (; ; ) {
       V current = cache.current(key);
       if (current == null || !current.equals(oldValue)) {
         return false;
@@ -171,8 +175,8 @@ final class CacheMapView<K, V> extends AbstractMap<K, V> implements ConcurrentMa
   }
 
   /**
-   * Removes {@code key} only if its value {@code equals} {@code value}; atomic as
-   * {@link #replace(Object, Object, Object)}. A {@code null} value removes nothing.
+   * Removes {@code key} only if its value {@code equals} {@code value}; atomic as {@link
+   * #replace(Object, Object, Object)}. A {@code null} value removes nothing.
    */
   @Override
   @SuppressWarnings("unchecked")
@@ -181,7 +185,7 @@ final class CacheMapView<K, V> extends AbstractMap<K, V> implements ConcurrentMa
     if (value == null) {
       return false;
     }
-    for (;;) {
+    for (; ; ) {
       V current = cache.current(k);
       if (current == null || !current.equals(value)) {
         return false;

@@ -12,14 +12,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.cache.CacheMeterBinder;
 import java.util.concurrent.TimeUnit;
-import org.jspecify.annotations.Nullable;
 
 /**
- * Micrometer meters for one cache: the standard cache names ({@code cache.gets}, {@code cache.puts},
- * {@code cache.evictions}, {@code cache.size}, tag {@code cache}) so that existing dashboards work,
- * plus {@code cache.loads}, {@code cache.loads.coalesced}, {@code cache.load.duration} and
- * {@code cache.loads.inflight}. Meters read the counters directly, so they keep working (frozen)
- * after the cache is closed.
+ * Micrometer meters for one cache: the standard cache names ({@code cache.gets}, {@code
+ * cache.puts}, {@code cache.evictions}, {@code cache.size}, tag {@code cache}) so that existing
+ * dashboards work, plus {@code cache.loads}, {@code cache.loads.coalesced}, {@code
+ * cache.load.duration} and {@code cache.loads.inflight}. Meters read the counters directly, so they
+ * keep working (frozen) after the cache is closed.
  */
 final class CacheMetrics extends CacheMeterBinder<Cache<?, ?>> {
   private final StatsCounter stats;
@@ -27,8 +26,13 @@ final class CacheMetrics extends CacheMeterBinder<Cache<?, ?>> {
   private final FlightTable<?> flights;
   private final Tiers<?, ?> tiers;
 
-  CacheMetrics(Cache<?, ?> cache, String name, StatsCounter stats, L1Store<?, ?> l1,
-      FlightTable<?> flights, Tiers<?, ?> tiers) {
+  CacheMetrics(
+      Cache<?, ?> cache,
+      String name,
+      StatsCounter stats,
+      L1Store<?, ?> l1,
+      FlightTable<?> flights,
+      Tiers<?, ?> tiers) {
     super(cache, name, Tags.empty());
     this.stats = stats;
     this.l1 = l1;
@@ -74,11 +78,14 @@ final class CacheMetrics extends CacheMeterBinder<Cache<?, ?>> {
         .description("Loader calls that threw")
         .register(registry);
     FunctionCounter.builder("cache.refreshes", stats, StatsCounter::refreshCount)
-        .tags(getTagsWithCacheName()).tag("result", "success")
-        .description("Background reloads (refresh-ahead, early refresh, refresh calls) that loaded a value")
+        .tags(getTagsWithCacheName())
+        .tag("result", "success")
+        .description(
+            "Background reloads (refresh-ahead, early refresh, refresh calls) that loaded a value")
         .register(registry);
     FunctionCounter.builder("cache.refreshes", stats, StatsCounter::refreshFailureCount)
-        .tags(getTagsWithCacheName()).tag("result", "failure")
+        .tags(getTagsWithCacheName())
+        .tag("result", "failure")
         .description("Background reloads that failed; the stored value was kept")
         .register(registry);
     FunctionCounter.builder("cache.stale.served", stats, StatsCounter::staleServedCount)
@@ -102,8 +109,7 @@ final class CacheMetrics extends CacheMeterBinder<Cache<?, ?>> {
         .tags(getTagsWithCacheName())
         .description("Time spent in loaders")
         .register(registry);
-    FunctionCounter.builder("cache.batches", stats,
-            s -> s.batchCount() - s.batchFailureCount())
+    FunctionCounter.builder("cache.batches", stats, s -> s.batchCount() - s.batchFailureCount())
         .tags(getTagsWithCacheName())
         .tag("result", "success")
         .description("Batch loader calls that returned")
@@ -122,28 +128,35 @@ final class CacheMetrics extends CacheMeterBinder<Cache<?, ?>> {
         .tags(getTagsWithCacheName())
         .description("Time spent in batch loaders")
         .register(registry);
-    DistributionSummary batchSizes = DistributionSummary.builder("cache.batch.size")
-        .tags(getTagsWithCacheName())
-        .baseUnit("keys")
-        .description("Keys per batch loader call")
-        .register(registry);
+    DistributionSummary batchSizes =
+        DistributionSummary.builder("cache.batch.size")
+            .tags(getTagsWithCacheName())
+            .baseUnit("keys")
+            .description("Keys per batch loader call")
+            .register(registry);
     stats.reportBatchSizesTo(batchSizes::record);
     {
       for (Tiers.Counters tier : tiers.counters()) {
         FunctionCounter.builder("cache.tier.gets", tier, Tiers.Counters::hitCount)
-            .tags(getTagsWithCacheName()).tag("tier", tier.tier()).tag("result", "hit")
+            .tags(getTagsWithCacheName())
+            .tag("tier", tier.tier())
+            .tag("result", "hit")
             .description("L1 misses answered by this tier")
             .register(registry);
         FunctionCounter.builder("cache.tier.gets", tier, Tiers.Counters::missCount)
-            .tags(getTagsWithCacheName()).tag("tier", tier.tier()).tag("result", "miss")
+            .tags(getTagsWithCacheName())
+            .tag("tier", tier.tier())
+            .tag("result", "miss")
             .description("L1 misses this tier had no live value for")
             .register(registry);
         FunctionCounter.builder("cache.tier.errors", tier, Tiers.Counters::errorCount)
-            .tags(getTagsWithCacheName()).tag("tier", tier.tier())
+            .tags(getTagsWithCacheName())
+            .tag("tier", tier.tier())
             .description("Tier failures and undecodable values, never seen by callers")
             .register(registry);
         FunctionCounter.builder("cache.tier.writes", tier, Tiers.Counters::writeCount)
-            .tags(getTagsWithCacheName()).tag("tier", tier.tier())
+            .tags(getTagsWithCacheName())
+            .tag("tier", tier.tier())
             .description("Values written to this tier")
             .register(registry);
       }

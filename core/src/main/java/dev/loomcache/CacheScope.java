@@ -30,10 +30,10 @@ import java.util.concurrent.Callable;
  * {@link CacheStats#bypassCount()} instead of a hit or a miss):
  *
  * <ul>
- *   <li>{@link Cache#get}: without lookups it neither reads L1 nor the tiers, and joins the load
- *       in flight for the key or loads it itself (single flight still applies); without stores
- *       the loaded value is returned and shared with the callers waiting for that load, but not
- *       stored, as with a zero TTL.
+ *   <li>{@link Cache#get}: without lookups it neither reads L1 nor the tiers, and joins the load in
+ *       flight for the key or loads it itself (single flight still applies); without stores the
+ *       loaded value is returned and shared with the callers waiting for that load, but not stored,
+ *       as with a zero TTL.
  *   <li>{@link Cache#getIfPresent}: without lookups it returns {@code null}.
  *   <li>{@link Cache#getAll}: without lookups, the batch loader is called once with every key (no
  *       flight is claimed, so a load of the same key elsewhere may run at the same time), and what
@@ -101,10 +101,13 @@ public final class CacheScope {
   @SuppressWarnings("NullAway") // the block's result is a null nobody reads
   public void run(Runnable task) {
     requireNonNull(task, "task must not be null");
-    Bypass.call(mode, cacheNames, () -> {
-      task.run();
-      return null;
-    });
+    Bypass.call(
+        mode,
+        cacheNames,
+        () -> {
+          task.run();
+          return null;
+        });
   }
 
   /**
@@ -120,11 +123,12 @@ public final class CacheScope {
 
   @Override
   public String toString() {
-    String kind = switch (mode) {
-      case Bypass.SKIP_LOOKUP -> "noCache";
-      case Bypass.SKIP_STORE -> "noStore";
-      default -> "disabled";
-    };
+    String kind =
+        switch (mode) {
+          case Bypass.SKIP_LOOKUP -> "noCache";
+          case Bypass.SKIP_STORE -> "noStore";
+          default -> "disabled";
+        };
     return "CacheScope." + kind + (cacheNames.isEmpty() ? "()" : cacheNames.toString());
   }
 }

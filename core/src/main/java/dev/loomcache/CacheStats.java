@@ -11,8 +11,8 @@ import java.util.Objects;
  * caller's load, or (for {@link Cache#getIfPresent}) returns {@code null}. Among the misses of
  * {@code get}, each either ran a load ({@link #loadCount()}) or was served by another caller's load
  * ({@link #coalescedCount()}), or was answered by a tier ({@link TierStats#hitCount()}), unless it
- * was interrupted while waiting or rejected as re-entrant.
- * Batch loader calls ({@code getAll}, batchers) are counted apart, as batches: one call, many keys.
+ * was interrupted while waiting or rejected as re-entrant. Batch loader calls ({@code getAll},
+ * batchers) are counted apart, as batches: one call, many keys.
  */
 public final class CacheStats {
   private final long hitCount;
@@ -197,19 +197,24 @@ public final class CacheStats {
   }
 
   /**
-   * Background reloads that loaded a value: refresh-ahead, early refresh, and the reloads
-   * {@link Cache#refresh} and {@link Cache#refreshAll} ran (one per key).
+   * Background reloads that loaded a value: refresh-ahead, early refresh, and the reloads {@link
+   * Cache#refresh} and {@link Cache#refreshAll} ran (one per key).
    */
   public long refreshCount() {
     return refreshCount;
   }
 
-  /** Background reloads (as {@link #refreshCount()} counts them) that failed; the stored value was kept. */
+  /**
+   * Background reloads (as {@link #refreshCount()} counts them) that failed; the stored value was
+   * kept.
+   */
   public long refreshFailureCount() {
     return refreshFailureCount;
   }
 
-  /** Callers that received a value kept past its TTL instead of a load's failure (stale-if-error). */
+  /**
+   * Callers that received a value kept past its TTL instead of a load's failure (stale-if-error).
+   */
   public long staleServedCount() {
     return staleServedCount;
   }
@@ -219,7 +224,9 @@ public final class CacheStats {
     return negativeHitCount;
   }
 
-  /** Per-tier hits, misses, errors and writes, in the order the tiers are read; empty without tiers. */
+  /**
+   * Per-tier hits, misses, errors and writes, in the order the tiers are read; empty without tiers.
+   */
   public List<TierStats> tierStats() {
     return tierStats;
   }
@@ -257,33 +264,70 @@ public final class CacheStats {
   @Override
   public int hashCode() {
     return Objects.hash(
-        hitCount, missCount, loadSuccessCount, loadFailureCount, coalescedCount, evictionCount,
-        putCount, totalLoadTimeNanos, batchCount, batchFailureCount, batchedKeyCount,
-        largestBatchSize, totalBatchTimeNanos, tierStats, bypassCount, refreshCount, refreshFailureCount,
-        staleServedCount, negativeHitCount, removalListenerFailureCount);
+        hitCount,
+        missCount,
+        loadSuccessCount,
+        loadFailureCount,
+        coalescedCount,
+        evictionCount,
+        putCount,
+        totalLoadTimeNanos,
+        batchCount,
+        batchFailureCount,
+        batchedKeyCount,
+        largestBatchSize,
+        totalBatchTimeNanos,
+        tierStats,
+        bypassCount,
+        refreshCount,
+        refreshFailureCount,
+        staleServedCount,
+        negativeHitCount,
+        removalListenerFailureCount);
   }
 
   @Override
   public String toString() {
-    return "CacheStats{hitCount=" + hitCount
-        + ", missCount=" + missCount
-        + ", loadSuccessCount=" + loadSuccessCount
-        + ", loadFailureCount=" + loadFailureCount
-        + ", coalescedCount=" + coalescedCount
-        + ", evictionCount=" + evictionCount
-        + ", putCount=" + putCount
-        + ", totalLoadTimeNanos=" + totalLoadTimeNanos
-        + ", batchCount=" + batchCount
-        + ", batchFailureCount=" + batchFailureCount
-        + ", batchedKeyCount=" + batchedKeyCount
-        + ", largestBatchSize=" + largestBatchSize
-        + ", totalBatchTimeNanos=" + totalBatchTimeNanos
-        + ", bypassCount=" + bypassCount
-        + ", refreshCount=" + refreshCount
-        + ", refreshFailureCount=" + refreshFailureCount
-        + ", staleServedCount=" + staleServedCount
-        + ", negativeHitCount=" + negativeHitCount
-        + ", tierStats=" + tierStats
-        + ", removalListenerFailureCount=" + removalListenerFailureCount + '}';
+    return "CacheStats{hitCount="
+        + hitCount
+        + ", missCount="
+        + missCount
+        + ", loadSuccessCount="
+        + loadSuccessCount
+        + ", loadFailureCount="
+        + loadFailureCount
+        + ", coalescedCount="
+        + coalescedCount
+        + ", evictionCount="
+        + evictionCount
+        + ", putCount="
+        + putCount
+        + ", totalLoadTimeNanos="
+        + totalLoadTimeNanos
+        + ", batchCount="
+        + batchCount
+        + ", batchFailureCount="
+        + batchFailureCount
+        + ", batchedKeyCount="
+        + batchedKeyCount
+        + ", largestBatchSize="
+        + largestBatchSize
+        + ", totalBatchTimeNanos="
+        + totalBatchTimeNanos
+        + ", bypassCount="
+        + bypassCount
+        + ", refreshCount="
+        + refreshCount
+        + ", refreshFailureCount="
+        + refreshFailureCount
+        + ", staleServedCount="
+        + staleServedCount
+        + ", negativeHitCount="
+        + negativeHitCount
+        + ", tierStats="
+        + tierStats
+        + ", removalListenerFailureCount="
+        + removalListenerFailureCount
+        + '}';
   }
 }

@@ -9,12 +9,11 @@ import java.lang.annotation.Target;
 /**
  * Caches the results of an interface method behind a {@link CachingProxy}, in a cache of its own.
  *
- * <p>The key is built from the method's arguments, minus those annotated {@link KeyIgnore}, with the
- * rules of {@link CachingProxy}. Concurrent calls with equal keys run the target once. A
- * {@code null} result is returned and not cached (unless {@link #negativeTtl()} is set);
- * exceptions are never cached. The freshness attributes mean what the builder's options of the
- * same names mean, for example {@code @Cached(ttl = "5m", refreshAfter = "4m", staleIfError =
- * "30m")}.
+ * <p>The key is built from the method's arguments, minus those annotated {@link KeyIgnore}, with
+ * the rules of {@link CachingProxy}. Concurrent calls with equal keys run the target once. A {@code
+ * null} result is returned and not cached (unless {@link #negativeTtl()} is set); exceptions are
+ * never cached. The freshness attributes mean what the builder's options of the same names mean,
+ * for example {@code @Cached(ttl = "5m", refreshAfter = "4m", staleIfError = "30m")}.
  *
  * <p>Checked when the proxy is built: the method must return a value, the TTL must parse, the size
  * must not be negative, no two cached methods of an interface may share a name, and every
@@ -32,9 +31,9 @@ import java.lang.annotation.Target;
 public @interface Cached {
 
   /**
-   * The cache's name: the {@code cache} tag of its metrics, and how {@link Invalidates} and
-   * {@link CachingProxy#stats} refer to it. Default: the method's name. Overloaded cached methods
-   * need distinct names.
+   * The cache's name: the {@code cache} tag of its metrics, and how {@link Invalidates} and {@link
+   * CachingProxy#stats} refer to it. Default: the method's name. Overloaded cached methods need
+   * distinct names.
    */
   String name() default "";
 
@@ -43,16 +42,16 @@ public @interface Cached {
 
   /**
    * How long a result lives: an ISO-8601 duration ({@code "PT30S"}, {@code "P1D"}) or a positive
-   * whole number with one unit, {@code ms}, {@code s}, {@code m}, {@code h} or {@code d}
-   * ({@code "500ms"}, {@code "30s"}, {@code "5m"}, {@code "2h"}, {@code "1d"}). Default: results
-   * never expire.
+   * whole number with one unit, {@code ms}, {@code s}, {@code m}, {@code h} or {@code d} ({@code
+   * "500ms"}, {@code "30s"}, {@code "5m"}, {@code "2h"}, {@code "1d"}). Default: results never
+   * expire.
    */
   String ttl() default "";
 
   /**
-   * A key template: the cache key becomes this text with {@code {parameter}} and
-   * {@code {parameter.accessor}} placeholders replaced by the call's arguments (an accessor is a
-   * public no-argument method of the parameter's type, such as a record component), as in
+   * A key template: the cache key becomes this text with {@code {parameter}} and {@code
+   * {parameter.accessor}} placeholders replaced by the call's arguments (an accessor is a public
+   * no-argument method of the parameter's type, such as a record component), as in
    * {@code @Cached(key = "user:{user.id}")}. Default: the key is built from the arguments
    * themselves. With a template, equal rendered texts are one entry, and {@link KeyIgnore} is not
    * allowed (the template already chooses). Checked when the proxy is built.
@@ -61,9 +60,9 @@ public @interface Cached {
 
   /**
    * Tag templates, written like {@link #key()}: each result stored is tagged with these texts
-   * rendered from the call's arguments, so that {@link Invalidates#tags()} (or
-   * {@code Cache.invalidateTag}) can remove it, as in {@code @Cached(tags = "user:{id}")}.
-   * Default: no tags. Checked when the proxy is built.
+   * rendered from the call's arguments, so that {@link Invalidates#tags()} (or {@code
+   * Cache.invalidateTag}) can remove it, as in {@code @Cached(tags = "user:{id}")}. Default: no
+   * tags. Checked when the proxy is built.
    */
   String[] tags() default {};
 
@@ -75,18 +74,20 @@ public @interface Cached {
   String refreshAfter() default "";
 
   /**
-   * Keeps an expired result this long, and returns it when the call to the target fails (see
-   * {@code Loomcache.staleIfError}). Written as {@link #ttl()}. Default: off.
+   * Keeps an expired result this long, and returns it when the call to the target fails (see {@code
+   * Loomcache.staleIfError}). Written as {@link #ttl()}. Default: off.
    */
   String staleIfError() default "";
 
   /**
-   * Remembers a {@code null} result this long instead of calling the target again (see
-   * {@code Loomcache.negativeTtl}). Written as {@link #ttl()}. Default: {@code null} is not cached.
+   * Remembers a {@code null} result this long instead of calling the target again (see {@code
+   * Loomcache.negativeTtl}). Written as {@link #ttl()}. Default: {@code null} is not cached.
    */
   String negativeTtl() default "";
 
-  /** XFetch early refresh's beta (see {@code Loomcache.earlyRefresh}); needs a TTL. Default 0: off. */
+  /**
+   * XFetch early refresh's beta (see {@code Loomcache.earlyRefresh}); needs a TTL. Default 0: off.
+   */
   double earlyRefresh() default 0;
 
   /** Shortens each stored TTL by a random fraction up to this (see {@code Loomcache.ttlJitter}). */

@@ -20,12 +20,12 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe. Concurrent calls with equal arguments run the underlying function once and share
  * its result or failure; calls with different arguments run in parallel.
  *
- * <p>Keys. Arguments are compared with {@code equals} and {@code hashCode}, so {@code 1},
- * {@code 1L}, {@code 1.0} and {@code true} are four different keys, and an object whose class does
- * not override {@code equals} is a key only for itself. An array is keyed by its component type and
- * a copy of its content taken at the call (elements compared as {@link
- * java.util.Arrays#deepEquals}); it never equals a {@code List}, and changing the array afterwards
- * does not change the key. A {@code null} argument has a key of its own.
+ * <p>Keys. Arguments are compared with {@code equals} and {@code hashCode}, so {@code 1}, {@code
+ * 1L}, {@code 1.0} and {@code true} are four different keys, and an object whose class does not
+ * override {@code equals} is a key only for itself. An array is keyed by its component type and a
+ * copy of its content taken at the call (elements compared as {@link java.util.Arrays#deepEquals});
+ * it never equals a {@code List}, and changing the array afterwards does not change the key. A
+ * {@code null} argument has a key of its own.
  *
  * @param <A> the argument type
  * @param <R> the result type
@@ -37,12 +37,12 @@ public interface CachedFunction<A extends @Nullable Object, R extends @Nullable 
    * Returns the cached result for {@code argument}, or runs the function and caches its result.
    *
    * <p>At most one call per key runs at a time: concurrent callers with an equal argument wait for
-   * it and receive its result. May park the calling thread until that call completes. A
-   * {@code null} result is returned and not cached.
+   * it and receive its result. May park the calling thread until that call completes. A {@code
+   * null} result is returned and not cached.
    *
    * @throws CacheLoadException if the function failed with a checked exception (the cause), or if
-   *     this thread was interrupted while waiting for another caller's call (its interrupt status is
-   *     restored; the cause is an {@link InterruptedException})
+   *     this thread was interrupted while waiting for another caller's call (its interrupt status
+   *     is restored; the cause is an {@link InterruptedException})
    * @throws IllegalStateException if the function calls itself with an equal argument on the same
    *     thread
    */

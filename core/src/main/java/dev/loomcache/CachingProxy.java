@@ -9,9 +9,9 @@ import java.lang.reflect.Proxy;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Wraps an implementation of an interface in a proxy that caches the methods annotated
- * {@link Cached}, invalidates around the methods annotated {@link Invalidates} and limits the rate
- * of the methods annotated {@link dev.loomcache.limit.RateLimited}.
+ * Wraps an implementation of an interface in a proxy that caches the methods annotated {@link
+ * Cached}, invalidates around the methods annotated {@link Invalidates} and limits the rate of the
+ * methods annotated {@link dev.loomcache.limit.RateLimited}.
  *
  * <pre>{@code
  * interface UserService {
@@ -27,9 +27,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Each cached method has a cache of its own. Its key is built from its arguments minus those
  * annotated {@link KeyIgnore}, compared with {@code equals} and {@code hashCode}: {@code 1} and
- * {@code 1L} are different keys, as are {@code 1}, {@code 1.0} and {@code true}, and an object whose
- * class does not override {@code equals} is a key only for itself. An array argument is keyed by its
- * component type and a copy of its content taken at the call (elements compared as {@link
+ * {@code 1L} are different keys, as are {@code 1}, {@code 1.0} and {@code true}, and an object
+ * whose class does not override {@code equals} is a key only for itself. An array argument is keyed
+ * by its component type and a copy of its content taken at the call (elements compared as {@link
  * java.util.Arrays#deepEquals}), so it never equals a {@code List}, and changing it afterwards does
  * not change the key. A {@code null} argument is a key like any other. A method whose key has no
  * arguments caches one value.
@@ -37,16 +37,16 @@ import org.jspecify.annotations.Nullable;
  * <p>Calls run on the caller's thread; concurrent calls with equal keys run the target once and
  * share its result or failure, calls with different keys run in parallel. The target's exceptions
  * reach the caller as the target threw them. A {@code null} result is returned and not cached.
- * Methods without these annotations, default methods included, and {@code equals},
- * {@code hashCode} and {@code toString} are forwarded to the target (for {@code equals}, another
- * caching proxy stands for its target).
+ * Methods without these annotations, default methods included, and {@code equals}, {@code hashCode}
+ * and {@code toString} are forwarded to the target (for {@code equals}, another caching proxy
+ * stands for its target).
  *
  * <p>A {@link dev.loomcache.limit.RateLimited} method counts every call, before its cache or its
- * target, in an in-process fixed-window limiter of its own; a denied call throws
- * {@link dev.loomcache.limit.RateLimitExceededException}.
+ * target, in an in-process fixed-window limiter of its own; a denied call throws {@link
+ * dev.loomcache.limit.RateLimitExceededException}.
  *
- * <p>Every misconfiguration is rejected when the proxy is built, with an
- * {@link IllegalArgumentException} whose message names the method.
+ * <p>Every misconfiguration is rejected when the proxy is built, with an {@link
+ * IllegalArgumentException} whose message names the method.
  */
 public final class CachingProxy {
   private CachingProxy() {}
@@ -75,8 +75,8 @@ public final class CachingProxy {
   }
 
   /**
-   * Returns a snapshot of the statistics of the cached method named {@code name} (its
-   * {@link Cached#name()}, by default its method name); never blocks.
+   * Returns a snapshot of the statistics of the cached method named {@code name} (its {@link
+   * Cached#name()}, by default its method name); never blocks.
    *
    * @throws NullPointerException if {@code proxy} or {@code name} is null
    * @throws IllegalArgumentException if {@code proxy} is not a caching proxy, or has no cached
@@ -94,9 +94,9 @@ public final class CachingProxy {
   }
 
   /**
-   * Builds a caching proxy. Each setter may be called once; a second call throws
-   * {@link IllegalStateException} naming the value already set. Not thread-safe; the proxies it
-   * builds are.
+   * Builds a caching proxy. Each setter may be called once; a second call throws {@link
+   * IllegalStateException} naming the value already set. Not thread-safe; the proxies it builds
+   * are.
    *
    * @param <T> the interface type
    */
@@ -112,8 +112,8 @@ public final class CachingProxy {
     }
 
     /**
-     * Sets the time source of every method's cache and rate limiter; default
-     * {@link Ticker#systemTicker()}.
+     * Sets the time source of every method's cache and rate limiter; default {@link
+     * Ticker#systemTicker()}.
      */
     public Builder<T> ticker(Ticker ticker) {
       requireNonNull(ticker, "ticker must not be null");
@@ -124,8 +124,8 @@ public final class CachingProxy {
 
     /**
      * Binds the meters of every method's cache to {@code registry}, tagged with the cache's
-     * {@linkplain Cached#name() name}, and those of every rate limiter ({@code ratelimit.decisions},
-     * tag {@code limiter} = {@code Interface.method}); default: no meters.
+     * {@linkplain Cached#name() name}, and those of every rate limiter ({@code
+     * ratelimit.decisions}, tag {@code limiter} = {@code Interface.method}); default: no meters.
      */
     public Builder<T> meterRegistry(MeterRegistry registry) {
       requireNonNull(registry, "registry must not be null");

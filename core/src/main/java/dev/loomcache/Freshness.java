@@ -22,8 +22,8 @@ import org.jspecify.annotations.Nullable;
  * checked when given, and against the TTL in effect when the call is made.
  */
 public final class Freshness {
-  private static final Freshness DEFAULTS = new Freshness(null, null, null, null, null, null, null,
-      null);
+  private static final Freshness DEFAULTS =
+      new Freshness(null, null, null, null, null, null, null, null);
 
   private final @Nullable Duration ttl;
   private final @Nullable Duration refreshAfter;
@@ -34,9 +34,14 @@ public final class Freshness {
   private final @Nullable Long expireAfterHits;
   private final @Nullable BiPredicate<?, Duration> cacheIf;
 
-  private Freshness(@Nullable Duration ttl, @Nullable Duration refreshAfter,
-      @Nullable Double earlyRefresh, @Nullable Duration staleIfError,
-      @Nullable Duration negativeTtl, @Nullable Double ttlJitter, @Nullable Long expireAfterHits,
+  private Freshness(
+      @Nullable Duration ttl,
+      @Nullable Duration refreshAfter,
+      @Nullable Double earlyRefresh,
+      @Nullable Duration staleIfError,
+      @Nullable Duration negativeTtl,
+      @Nullable Double ttlJitter,
+      @Nullable Long expireAfterHits,
       @Nullable BiPredicate<?, Duration> cacheIf) {
     this.ttl = ttl;
     this.refreshAfter = refreshAfter;
@@ -74,8 +79,15 @@ public final class Freshness {
    */
   public Freshness refreshAfter(Duration refreshAfter) {
     Options.positive(refreshAfter, "refreshAfter");
-    return new Freshness(ttl, refreshAfter, earlyRefresh, staleIfError, negativeTtl, ttlJitter,
-        expireAfterHits, cacheIf);
+    return new Freshness(
+        ttl,
+        refreshAfter,
+        earlyRefresh,
+        staleIfError,
+        negativeTtl,
+        ttlJitter,
+        expireAfterHits,
+        cacheIf);
   }
 
   /**
@@ -85,8 +97,8 @@ public final class Freshness {
    */
   public Freshness earlyRefresh(double beta) {
     Options.beta(beta);
-    return new Freshness(ttl, refreshAfter, beta, staleIfError, negativeTtl, ttlJitter,
-        expireAfterHits, cacheIf);
+    return new Freshness(
+        ttl, refreshAfter, beta, staleIfError, negativeTtl, ttlJitter, expireAfterHits, cacheIf);
   }
 
   /**
@@ -96,32 +108,46 @@ public final class Freshness {
    */
   public Freshness staleIfError(Duration grace) {
     Options.positive(grace, "staleIfError");
-    return new Freshness(ttl, refreshAfter, earlyRefresh, grace, negativeTtl, ttlJitter,
-        expireAfterHits, cacheIf);
+    return new Freshness(
+        ttl, refreshAfter, earlyRefresh, grace, negativeTtl, ttlJitter, expireAfterHits, cacheIf);
   }
 
   /**
-   * With a loader's {@code null} remembered for {@code negativeTtl}, as
-   * {@link Loomcache#negativeTtl(Duration)}.
+   * With a loader's {@code null} remembered for {@code negativeTtl}, as {@link
+   * Loomcache#negativeTtl(Duration)}.
    *
    * @throws IllegalArgumentException if {@code negativeTtl} is not positive
    */
   public Freshness negativeTtl(Duration negativeTtl) {
     Options.positive(negativeTtl, "negativeTtl");
-    return new Freshness(ttl, refreshAfter, earlyRefresh, staleIfError, negativeTtl, ttlJitter,
-        expireAfterHits, cacheIf);
+    return new Freshness(
+        ttl,
+        refreshAfter,
+        earlyRefresh,
+        staleIfError,
+        negativeTtl,
+        ttlJitter,
+        expireAfterHits,
+        cacheIf);
   }
 
   /**
-   * With the stored TTL shortened by a random fraction up to {@code fraction}, as
-   * {@link Loomcache#ttlJitter(double)}.
+   * With the stored TTL shortened by a random fraction up to {@code fraction}, as {@link
+   * Loomcache#ttlJitter(double)}.
    *
    * @throws IllegalArgumentException unless {@code 0 <= fraction < 1}
    */
   public Freshness ttlJitter(double fraction) {
     Options.jitter(fraction);
-    return new Freshness(ttl, refreshAfter, earlyRefresh, staleIfError, negativeTtl, fraction,
-        expireAfterHits, cacheIf);
+    return new Freshness(
+        ttl,
+        refreshAfter,
+        earlyRefresh,
+        staleIfError,
+        negativeTtl,
+        fraction,
+        expireAfterHits,
+        cacheIf);
   }
 
   /**
@@ -131,15 +157,22 @@ public final class Freshness {
    */
   public Freshness expireAfterHits(long hits) {
     Options.hits(hits);
-    return new Freshness(ttl, refreshAfter, earlyRefresh, staleIfError, negativeTtl, ttlJitter,
-        hits, cacheIf);
+    return new Freshness(
+        ttl, refreshAfter, earlyRefresh, staleIfError, negativeTtl, ttlJitter, hits, cacheIf);
   }
 
   /** With the loaded value stored only if {@code condition} accepts it and its load time. */
   public Freshness cacheIf(BiPredicate<?, Duration> condition) {
     requireNonNull(condition, "condition must not be null");
-    return new Freshness(ttl, refreshAfter, earlyRefresh, staleIfError, negativeTtl, ttlJitter,
-        expireAfterHits, condition);
+    return new Freshness(
+        ttl,
+        refreshAfter,
+        earlyRefresh,
+        staleIfError,
+        negativeTtl,
+        ttlJitter,
+        expireAfterHits,
+        condition);
   }
 
   @Nullable Duration ttl() {
@@ -176,24 +209,39 @@ public final class Freshness {
 
   /** Whether this changes nothing but (perhaps) the TTL. */
   boolean onlyTtl() {
-    return refreshAfter == null && earlyRefresh == null && staleIfError == null
-        && negativeTtl == null && ttlJitter == null && expireAfterHits == null && cacheIf == null;
+    return refreshAfter == null
+        && earlyRefresh == null
+        && staleIfError == null
+        && negativeTtl == null
+        && ttlJitter == null
+        && expireAfterHits == null
+        && cacheIf == null;
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Freshness f && Objects.equals(ttl, f.ttl)
+    return o instanceof Freshness f
+        && Objects.equals(ttl, f.ttl)
         && Objects.equals(refreshAfter, f.refreshAfter)
         && Objects.equals(earlyRefresh, f.earlyRefresh)
         && Objects.equals(staleIfError, f.staleIfError)
-        && Objects.equals(negativeTtl, f.negativeTtl) && Objects.equals(ttlJitter, f.ttlJitter)
-        && Objects.equals(expireAfterHits, f.expireAfterHits) && Objects.equals(cacheIf, f.cacheIf);
+        && Objects.equals(negativeTtl, f.negativeTtl)
+        && Objects.equals(ttlJitter, f.ttlJitter)
+        && Objects.equals(expireAfterHits, f.expireAfterHits)
+        && Objects.equals(cacheIf, f.cacheIf);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(ttl, refreshAfter, earlyRefresh, staleIfError, negativeTtl, ttlJitter,
-        expireAfterHits, cacheIf);
+    return Objects.hash(
+        ttl,
+        refreshAfter,
+        earlyRefresh,
+        staleIfError,
+        negativeTtl,
+        ttlJitter,
+        expireAfterHits,
+        cacheIf);
   }
 
   @Override
@@ -212,7 +260,9 @@ public final class Freshness {
 
   private static void append(StringBuilder text, String name, @Nullable Object value) {
     if (value != null) {
-      text.append(text.charAt(text.length() - 1) == '{' ? "" : ", ").append(name).append('=')
+      text.append(text.charAt(text.length() - 1) == '{' ? "" : ", ")
+          .append(name)
+          .append('=')
           .append(value);
     }
   }

@@ -51,8 +51,8 @@ public @interface Invalidates {
 
   /**
    * Names of this method's parameters that form the key, in the order of the cached method's key
-   * parameters (those not annotated {@link KeyIgnore}). Empty (the default): every entry.
-   * Parameter names are those compiled with {@code -parameters}, or given by {@link ParamName}.
+   * parameters (those not annotated {@link KeyIgnore}). Empty (the default): every entry. Parameter
+   * names are those compiled with {@code -parameters}, or given by {@link ParamName}.
    */
   String[] keys() default {};
 
@@ -64,10 +64,10 @@ public @interface Invalidates {
   String key() default "";
 
   /**
-   * Tag templates rendered from this method's arguments, as in
-   * {@code @Invalidates(tags = "user:{id}")}: every entry carrying one of the tags is invalidated,
-   * in the named cached method, or in every cached method declaring tags when {@link #value()} is
-   * left out. Not together with {@link #keys()} or {@link #key()}.
+   * Tag templates rendered from this method's arguments, as in {@code @Invalidates(tags =
+   * "user:{id}")}: every entry carrying one of the tags is invalidated, in the named cached method,
+   * or in every cached method declaring tags when {@link #value()} is left out. Not together with
+   * {@link #keys()} or {@link #key()}.
    */
   String[] tags() default {};
 

@@ -21,10 +21,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Design note. Running the blocking call itself (rather than a second, asynchronous load path)
  * is what makes the futures share the flight table with the blocking calls, and complete with
- * exactly their values and failures. A hit is served on the calling thread and counted there;
- * the thread then runs the full call, which reads L1 again and counts the one miss. Cancelling a
- * {@link CompletableFuture} never interrupts its thread, so the shared load goes on; only
- * {@link #close()} interrupts, and then waits for the threads to end.
+ * exactly their values and failures. A hit is served on the calling thread and counted there; the
+ * thread then runs the full call, which reads L1 again and counts the one miss. Cancelling a {@link
+ * CompletableFuture} never interrupts its thread, so the shared load goes on; only {@link #close()}
+ * interrupts, and then waits for the threads to end.
  */
 final class LocalAsyncView<K, V> implements AsyncView<K, V> {
   /** Stands for "closed": rejects every task. */
@@ -32,6 +32,7 @@ final class LocalAsyncView<K, V> implements AsyncView<K, V> {
 
   private final LocalCache<K, V> cache;
   private final String name;
+
   /** Created on the first miss (most caches never use this view); {@link #CLOSED} once closed. */
   private final AtomicReference<@Nullable ExecutorService> threads = new AtomicReference<>();
 
@@ -51,8 +52,9 @@ final class LocalAsyncView<K, V> implements AsyncView<K, V> {
     if (current != null) {
       return current;
     }
-    ExecutorService created = Executors.newThreadPerTaskExecutor(
-        Thread.ofVirtual().name("loomcache-async-" + name + "-", 0).factory());
+    ExecutorService created =
+        Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("loomcache-async-" + name + "-", 0).factory());
     if (threads.compareAndSet(null, created)) {
       return created;
     }
@@ -78,13 +80,14 @@ final class LocalAsyncView<K, V> implements AsyncView<K, V> {
     Ttl.of(ttl, "ttl"); // checks it now
     cache.checkOpen();
     V hit = cache.l1Hit(key);
-    return hit != null ? CompletableFuture.completedFuture(hit)
+    return hit != null
+        ? CompletableFuture.completedFuture(hit)
         : run(() -> cache.get(key, loader, ttl));
   }
 
   @Override
-  public CompletableFuture<Map<K, V>> getAll(Collection<? extends K> keys,
-      BatchLoader<K, V> loader) {
+  public CompletableFuture<Map<K, V>> getAll(
+      Collection<? extends K> keys, BatchLoader<K, V> loader) {
     requireNonNull(keys, "keys must not be null");
     requireNonNull(loader, "loader must not be null");
     for (K key : keys) {
@@ -114,13 +117,14 @@ final class LocalAsyncView<K, V> implements AsyncView<K, V> {
   private <T> CompletableFuture<T> run(Callable<T> call) {
     var future = new CompletableFuture<T>();
     try {
-      threads().execute(() -> {
-        try {
-          future.complete(call.call());
-        } catch (Throwable t) {
-          future.completeExceptionally(t);
-        }
-      });
+      threads()
+          .execute(() -> {
+            try {
+              future.complete(call.call());
+            } catch (Throwable t) {
+              future.completeExceptionally(t);
+            }
+          });
     } catch (RejectedExecutionException e) {
       cache.checkOpen(); // closed meanwhile: say so
       future.completeExceptionally(e);

@@ -11,11 +11,11 @@ import dev.loomcache.internal.FanOut;
 import dev.loomcache.internal.FlightTable;
 import dev.loomcache.internal.FreshEntry;
 import dev.loomcache.internal.FreshPolicy;
-import dev.loomcache.internal.RandomSource;
-import dev.loomcache.internal.Refresher;
 import dev.loomcache.internal.L1Options;
 import dev.loomcache.internal.L1Store;
 import dev.loomcache.internal.Loads;
+import dev.loomcache.internal.RandomSource;
+import dev.loomcache.internal.Refresher;
 import dev.loomcache.internal.RemovalDispatcher;
 import dev.loomcache.internal.StatsCounter;
 import dev.loomcache.internal.Tagging;
@@ -29,14 +29,13 @@ import dev.loomcache.spi.ValueCodec;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -44,6 +43,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -74,12 +74,15 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
   private final LocalAsyncView<K, V> asyncView;
   private final AtomicBoolean closing = new AtomicBoolean();
   private volatile boolean closed;
+
   /** The builder's freshness options, or null: entries are then raw values. */
   private final @Nullable FreshPolicy freshness;
+
   private final Ticker clock;
   private final RandomSource random;
   private final Refresher<K, V> refresher;
   private final ExplicitRefreshes<K, V> explicitRefreshes;
+
   /**
    * Whether L1 may hold {@link FreshEntry} wrappers: set before the first is stored (by the
    * builder's options, or by the first call with {@link Freshness} options), so a cache without
@@ -98,14 +101,20 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     this.random = builder.randomSource();
     this.freshness = builder.freshPolicy(clock);
     this.wrapped = freshness != null && freshness.wraps();
-    this.defaultTtl = freshness == null
-        ? builder.defaultTtl() : builder.defaultTtl().withFreshness(freshness);
+    this.defaultTtl =
+        freshness == null ? builder.defaultTtl() : builder.defaultTtl().withFreshness(freshness);
     // A shared tier may bound how long its entries live in L1 (lost invalidations): that needs the
     // variable-expiry layout; caches without such a tier keep the layout their TTL chose.
     Ttl localCap = Tiers.maxLocalLifetime(builder.tiers());
     this.removals = removalDispatcher(builder);
-    this.l1 = new L1Store<>(l1Options(builder, removals),
-        !defaultTtl.isNever() || !localCap.isNever(), clock, builder.executor(), stats, localCap);
+    this.l1 =
+        new L1Store<>(
+            l1Options(builder, removals),
+            !defaultTtl.isNever() || !localCap.isNever(),
+            clock,
+            builder.executor(),
+            stats,
+            localCap);
     this.tiers = tierStack(builder);
     this.flights = new FlightTable<>();
     this.writes = new WritePath<>(flights, l1, stats, tiers, tagging(builder));
@@ -115,8 +124,8 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     this.batchWindow = builder.batchWindow();
     this.maxBatchSize = builder.maxBatchSize();
     this.batchPermits = new Semaphore(builder.maxConcurrentBatches());
-    this.bulk = new BulkLoads<>(this, loads, FanOut.get(), maxBatchSize,
-        builder.maxConcurrentBatches());
+    this.bulk =
+        new BulkLoads<>(this, loads, FanOut.get(), maxBatchSize, builder.maxConcurrentBatches());
     Bypass.anyActive(); // initializes the class here, not in the first (perhaps stampeding) get
     this.mapView = new CacheMapView<>(this);
     this.asyncView = new LocalAsyncView<>(this, name);
@@ -135,12 +144,15 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
   }
 
   @SuppressWarnings("unchecked")
-  private static <K, V> L1Options<K, V> l1Options(Loomcache<?, ?> builder,
-      @Nullable RemovalDispatcher<K, V> removals) {
+  private static <K, V> L1Options<K, V> l1Options(
+      Loomcache<?, ?> builder, @Nullable RemovalDispatcher<K, V> removals) {
     Duration idle = builder.expireAfterAccess();
-    return new L1Options<>(builder.maximumSize(), builder.maximumWeight(),
+    return new L1Options<>(
+        builder.maximumSize(),
+        builder.maximumWeight(),
         (Weigher<? super K, ? super V>) builder.weigher(),
-        idle == null ? 0 : Ttl.of(idle, "expireAfterAccess").nanos(), removals);
+        idle == null ? 0 : Ttl.of(idle, "expireAfterAccess").nanos(),
+        removals);
   }
 
   @SuppressWarnings("unchecked")
@@ -149,8 +161,11 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
       return Tiers.none();
     }
     // build() has checked that a cache with tiers has both codecs.
-    return new Tiers<>(builder.tiers(), (KeyCodec<K>) requireNonNull(builder.keyCodec()),
-        (ValueCodec<V>) requireNonNull(builder.valueCodec()), builder.ticker());
+    return new Tiers<>(
+        builder.tiers(),
+        (KeyCodec<K>) requireNonNull(builder.keyCodec()),
+        (ValueCodec<V>) requireNonNull(builder.valueCodec()),
+        builder.ticker());
   }
 
   @SuppressWarnings("unchecked")
@@ -158,8 +173,10 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     var tagger = builder.tagger();
     return tagger == null
         ? Tagging.none()
-        : new Tagging<>((java.util.function.BiFunction<? super K, ? super V,
-            ? extends Collection<String>>) tagger, builder.maximumSize());
+        : new Tagging<>(
+            (java.util.function.BiFunction<? super K, ? super V, ? extends Collection<String>>)
+                tagger,
+            builder.maximumSize());
   }
 
   /** Matches keys as tiers store them, or by {@code toString()} without tiers. */
@@ -271,14 +288,23 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     if (options.onlyTtl() || !ttl.stores()) {
       return ttl;
     }
-    FreshPolicy base = freshness != null
-        ? freshness : new FreshPolicy(0, 0, 0, 0, 0, -1, null, clock, random);
-    FreshPolicy policy = base.with(
-        options.refreshAfter() == null ? null : Ttl.of(options.refreshAfter(), "refreshAfter").nanos(),
-        options.earlyRefresh(),
-        options.staleIfError() == null ? null : Ttl.of(options.staleIfError(), "staleIfError").nanos(),
-        options.negativeTtl() == null ? null : Ttl.of(options.negativeTtl(), "negativeTtl").nanos(),
-        options.ttlJitter(), options.expireAfterHits(), options.cacheIf());
+    FreshPolicy base =
+        freshness != null ? freshness : new FreshPolicy(0, 0, 0, 0, 0, -1, null, clock, random);
+    FreshPolicy policy =
+        base.with(
+            options.refreshAfter() == null
+                ? null
+                : Ttl.of(options.refreshAfter(), "refreshAfter").nanos(),
+            options.earlyRefresh(),
+            options.staleIfError() == null
+                ? null
+                : Ttl.of(options.staleIfError(), "staleIfError").nanos(),
+            options.negativeTtl() == null
+                ? null
+                : Ttl.of(options.negativeTtl(), "negativeTtl").nanos(),
+            options.ttlJitter(),
+            options.expireAfterHits(),
+            options.cacheIf());
     if (policy.wraps() && !wrapped) {
       wrapped = true; // before any wrapper of this call is stored
     }
@@ -297,9 +323,12 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     Duration ttl = options.ttl();
     long ttlNanos = ttl != null ? Ttl.of(ttl, "ttl").nanos() : defaultTtl.nanos();
     if (ttlNanos != Long.MAX_VALUE && ttlNanos > 0 && refreshAfter.toNanos() >= ttlNanos) {
-      throw new IllegalArgumentException("refreshAfter (" + refreshAfter
-          + ") must be shorter than the TTL (" + Duration.ofNanos(ttlNanos)
-          + "), or the entry expires first");
+      throw new IllegalArgumentException(
+          "refreshAfter ("
+              + refreshAfter
+              + ") must be shorter than the TTL ("
+              + Duration.ofNanos(ttlNanos)
+              + "), or the entry expires first");
     }
   }
 
@@ -319,8 +348,7 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
    * and this hit won it, and returns the value (null for a remembered absence).
    */
   @SuppressWarnings("unchecked")
-  private @Nullable V freshGet(K key, FreshEntry entry, Callable<? extends V> loader,
-      Object ttl) {
+  private @Nullable V freshGet(K key, FreshEntry entry, Callable<? extends V> loader, Object ttl) {
     long now = clock.read();
     if (entry.isQuiet(now)) {
       Object value = entry.value();
@@ -390,7 +418,9 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
   private void refreshIfDue(K key, Callable<? extends V> loader, Ttl ttl) {
     if (l1.getIfPresent(key) instanceof FreshEntry entry && entry.value() != null) {
       long now = clock.read();
-      if (!entry.isQuiet(now) && !entry.isStale(now) && entry.wantsRefresh(now, random)
+      if (!entry.isQuiet(now)
+          && !entry.isStale(now)
+          && entry.wantsRefresh(now, random)
           && entry.tryStartRefresh()) {
         refresher.refresh(key, entry, loader, ttl);
       }
@@ -468,7 +498,9 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
   }
 
   @Override
-  public void refreshQueued(List<K> keys, List<FreshEntry> entries,
+  public void refreshQueued(
+      List<K> keys,
+      List<FreshEntry> entries,
       java.util.function.Consumer<BulkLoads.KeyFlights<K>> enqueue) {
     refresher.refreshQueued(keys, entries, enqueue);
   }
@@ -484,7 +516,10 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     if (!wrapped) {
       return bulk.getAll(keys, loader, defaultTtl);
     }
-    return bulk.getAll(keys, loader, defaultTtl,
+    return bulk.getAll(
+        keys,
+        loader,
+        defaultTtl,
         (due, entries) -> refresher.refreshAll(due, entries, loader, defaultTtl, maxBatchSize));
   }
 
@@ -540,8 +575,8 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
   }
 
   @Override
-  public CompletableFuture<Map<K, V>> refreshAll(Iterable<? extends K> keys,
-      BatchLoader<K, V> loader) {
+  public CompletableFuture<Map<K, V>> refreshAll(
+      Iterable<? extends K> keys, BatchLoader<K, V> loader) {
     requireNonNull(keys, "keys must not be null");
     requireNonNull(loader, "loader must not be null");
     var unique = new LinkedHashSet<K>();
@@ -567,8 +602,8 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     checkOpen();
     Duration window = options.window() == null ? batchWindow : options.window();
     int size = options.maxBatchSize() == 0 ? maxBatchSize : options.maxBatchSize();
-    var batcher = new BatchDispatcher<>(
-        this, loads, loader, window, size, defaultTtl, batchPermits, name);
+    var batcher =
+        new BatchDispatcher<>(this, loads, loader, window, size, defaultTtl, batchPermits, name);
     batchers.add(batcher);
     if (closed) { // close() raced us: make sure this batcher is closed too
       batcher.close();
@@ -678,8 +713,9 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
         now.batchTimeNanos(),
         now.bypasses(),
         tiers.counters().stream()
-            .map(c -> new TierStats(c.tier(), c.hitCount(), c.missCount(), c.errorCount(),
-                c.writeCount()))
+            .map(c ->
+                new TierStats(
+                    c.tier(), c.hitCount(), c.missCount(), c.errorCount(), c.writeCount()))
             .toList(),
         stats.refreshCount(),
         stats.refreshFailureCount(),
@@ -717,8 +753,8 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
   }
 
   /**
-   * The value the map view's conditional writes compare against: L1's, after promoting a tier
-   * value when L1 has none (so that it is L1's value too). Counts nothing unless it reads the tiers.
+   * The value the map view's conditional writes compare against: L1's, after promoting a tier value
+   * when L1 has none (so that it is L1's value too). Counts nothing unless it reads the tiers.
    */
   @Nullable V current(K key) {
     checkOpen();
@@ -729,7 +765,9 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     return value;
   }
 
-  /** A compare-and-set of L1's value (by identity; null: absent or remove), with the default TTL. */
+  /**
+   * A compare-and-set of L1's value (by identity; null: absent or remove), with the default TTL.
+   */
   boolean writeIfSame(K key, @Nullable V expected, @Nullable V value) {
     checkOpen();
     return writes.writeIfSame(key, expected, value, defaultTtl);
@@ -770,7 +808,13 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
 
   @Override
   public String toString() {
-    return "Cache{name=" + name + ", estimatedSize=" + l1.estimatedSize() + ", closed=" + closed + '}';
+    return "Cache{name="
+        + name
+        + ", estimatedSize="
+        + l1.estimatedSize()
+        + ", closed="
+        + closed
+        + '}';
   }
 
   /** The number of background reloads running; for tests. */

@@ -9,7 +9,8 @@ final class LocalCachedFunction<A extends @Nullable Object, R extends @Nullable 
   private final Cache<Object, Object> cache;
   private final CacheableFunction<? super A, ? extends R> function;
 
-  LocalCachedFunction(Cache<Object, Object> cache, CacheableFunction<? super A, ? extends R> function) {
+  LocalCachedFunction(
+      Cache<Object, Object> cache, CacheableFunction<? super A, ? extends R> function) {
     this.cache = cache;
     this.function = function;
   }

@@ -2,11 +2,11 @@ package dev.loomcache;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.loomcache.internal.Ttl;
 import dev.loomcache.internal.CacheSpec;
 import dev.loomcache.internal.DurationText;
 import dev.loomcache.internal.FreshPolicy;
 import dev.loomcache.internal.RandomSource;
+import dev.loomcache.internal.Ttl;
 import dev.loomcache.spi.CacheTier;
 import dev.loomcache.spi.KeyCodec;
 import dev.loomcache.spi.ValueCodec;
@@ -16,8 +16,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.Executor;
 import java.util.StringJoiner;
+import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
 import org.jspecify.annotations.Nullable;
@@ -43,7 +43,9 @@ import org.jspecify.annotations.Nullable;
  * @param <V> the value type of the caches built
  */
 public final class Loomcache<K, V> {
-  /** A TTL meaning "never expires"; any duration too long to count in nanoseconds means the same. */
+  /**
+   * A TTL meaning "never expires"; any duration too long to count in nanoseconds means the same.
+   */
   public static final Duration NO_EXPIRY = ChronoUnit.FOREVER.getDuration();
 
   static final String DEFAULT_NAME = "default";
@@ -87,29 +89,28 @@ public final class Loomcache<K, V> {
   }
 
   /**
-   * Returns a builder configured from {@code spec}, comma-separated {@code key=value} entries in the
-   * style of Caffeine's {@code CaffeineSpec}, with keys named after the builder's setters:
+   * Returns a builder configured from {@code spec}, comma-separated {@code key=value} entries in
+   * the style of Caffeine's {@code CaffeineSpec}, with keys named after the builder's setters:
    *
    * <pre>{@code
    * Cache<String, String> users =
    *     Loomcache.from("name=users,maximumSize=10000,defaultTtl=5m,batchWindow=5ms").build();
    * }</pre>
    *
-   * <p>Keys: {@code name}, {@code maximumSize}, {@code maximumWeight} (then set a
-   * {@link #weigher(Weigher)} on the returned builder), {@code defaultTtl},
-   * {@code expireAfterAccess}, {@code batchWindow}, {@code maxBatchSize},
-   * {@code maxConcurrentBatches}, {@code recordStats}, and the freshness options
-   * {@code refreshAfter}, {@code earlyRefresh}, {@code staleIfError}, {@code negativeTtl},
-   * {@code ttlJitter}, {@code expireAfterHits}. Durations are written {@code 500ms},
-   * {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d} or in ISO-8601 ({@code PT30S}). Whitespace
-   * around keys and values is ignored; blank text gives a builder with every option at its
-   * default. Options set by the spec count as set: calling their setter again throws
-   * {@link IllegalStateException}, as for any setter.
+   * <p>Keys: {@code name}, {@code maximumSize}, {@code maximumWeight} (then set a {@link
+   * #weigher(Weigher)} on the returned builder), {@code defaultTtl}, {@code expireAfterAccess},
+   * {@code batchWindow}, {@code maxBatchSize}, {@code maxConcurrentBatches}, {@code recordStats},
+   * and the freshness options {@code refreshAfter}, {@code earlyRefresh}, {@code staleIfError},
+   * {@code negativeTtl}, {@code ttlJitter}, {@code expireAfterHits}. Durations are written {@code
+   * 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d} or in ISO-8601 ({@code PT30S}).
+   * Whitespace around keys and values is ignored; blank text gives a builder with every option at
+   * its default. Options set by the spec count as set: calling their setter again throws {@link
+   * IllegalStateException}, as for any setter.
    *
    * @throws NullPointerException if {@code spec} is null
-   * @throws IllegalArgumentException for an unknown, repeated or blank key, an entry without
-   *     {@code =}, or a value the option does not accept; the message names the key and lists the
-   *     valid ones
+   * @throws IllegalArgumentException for an unknown, repeated or blank key, an entry without {@code
+   *     =}, or a value the option does not accept; the message names the key and lists the valid
+   *     ones
    */
   public static Loomcache<Object, Object> from(String spec) {
     return CacheSpec.PARSER.apply(spec, newBuilder());
@@ -139,7 +140,8 @@ public final class Loomcache<K, V> {
    */
   public Loomcache<K, V> maximumSize(long maximumSize) {
     if (maximumSize < 0) {
-      throw new IllegalArgumentException("maximumSize must not be negative, but was " + maximumSize);
+      throw new IllegalArgumentException(
+          "maximumSize must not be negative, but was " + maximumSize);
     }
     checkUnset("maximumSize", this.maximumSize < 0 ? null : this.maximumSize);
     this.maximumSize = maximumSize;
@@ -147,8 +149,8 @@ public final class Loomcache<K, V> {
   }
 
   /**
-   * Bounds L1 by the total weight of its entries instead of their number, as given by the
-   * {@link #weigher(Weigher)} (required with it). Past the bound, entries are evicted by Caffeine's
+   * Bounds L1 by the total weight of its entries instead of their number, as given by the {@link
+   * #weigher(Weigher)} (required with it). Past the bound, entries are evicted by Caffeine's
    * W-TinyLFU policy, eventually (maintenance runs after the write, not inside it). Zero stores
    * nothing. Cannot be combined with {@link #maximumSize(long)}; {@link #build()} checks.
    *
@@ -218,8 +220,8 @@ public final class Loomcache<K, V> {
   }
 
   /**
-   * Sets how long stored values live when a call gives no TTL of its own; default
-   * {@link #NO_EXPIRY}. A per-call TTL overrides it in either direction.
+   * Sets how long stored values live when a call gives no TTL of its own; default {@link
+   * #NO_EXPIRY}. A per-call TTL overrides it in either direction.
    *
    * @throws IllegalArgumentException if {@code ttl} is zero or negative
    */
@@ -257,9 +259,9 @@ public final class Loomcache<K, V> {
   /**
    * Whether hits, misses and coalesced callers are counted; default {@code true}. Counting a hit is
    * the one piece of bookkeeping on the hit path (a striped counter increment, about a quarter of a
-   * hit's cost here); with {@code false}, {@link CacheStats#hitCount()},
-   * {@link CacheStats#missCount()}, {@link CacheStats#coalescedCount()} and their meters stay 0,
-   * and everything else (loads, load times, evictions, batches, tier stats) is still counted. As
+   * hit's cost here); with {@code false}, {@link CacheStats#hitCount()}, {@link
+   * CacheStats#missCount()}, {@link CacheStats#coalescedCount()} and their meters stay 0, and
+   * everything else (loads, load times, evictions, batches, tier stats) is still counted. As
    * Caffeine's {@code recordStats()}, in the other direction.
    */
   public Loomcache<K, V> recordStats(boolean recordStats) {
@@ -303,7 +305,8 @@ public final class Loomcache<K, V> {
    */
   public Loomcache<K, V> maxBatchSize(int maxBatchSize) {
     if (maxBatchSize < 1) {
-      throw new IllegalArgumentException("maxBatchSize must be at least 1, but was " + maxBatchSize);
+      throw new IllegalArgumentException(
+          "maxBatchSize must be at least 1, but was " + maxBatchSize);
     }
     checkUnset("maxBatchSize", this.maxBatchSize == 0 ? null : this.maxBatchSize);
     this.maxBatchSize = maxBatchSize;
@@ -321,15 +324,15 @@ public final class Loomcache<K, V> {
       throw new IllegalArgumentException(
           "maxConcurrentBatches must be at least 1, but was " + maxConcurrentBatches);
     }
-    checkUnset("maxConcurrentBatches",
-        this.maxConcurrentBatches == 0 ? null : this.maxConcurrentBatches);
+    checkUnset(
+        "maxConcurrentBatches", this.maxConcurrentBatches == 0 ? null : this.maxConcurrentBatches);
     this.maxConcurrentBatches = maxConcurrentBatches;
     return this;
   }
 
   /**
-   * Sets refresh-ahead (stale-while-revalidate): a hit on an entry stored more than
-   * {@code refreshAfter} ago returns the stored value at once, and the first such hit starts one
+   * Sets refresh-ahead (stale-while-revalidate): a hit on an entry stored more than {@code
+   * refreshAfter} ago returns the stored value at once, and the first such hit starts one
    * background reload of the key, on a virtual thread owned by the cache, with that call's loader
    * (a batcher's or {@code getAll}'s keys with their batch loader, batched). The reload is a load
    * like any other: a {@code get} that misses meanwhile waits for it, and an {@code invalidate} or
@@ -349,9 +352,9 @@ public final class Loomcache<K, V> {
 
   /**
    * Sets probabilistic early refresh (XFetch, Vattani et al., VLDB 2015): a hit on an entry with
-   * expiry {@code e}, whose load took {@code Δ}, starts a background reload (as for
-   * {@link #refreshAfter}) when {@code now − Δ·beta·ln(U) ≥ e}, {@code U} uniform in (0, 1]. Larger
-   * values refresh earlier; 0 (the default) is off. Needs a {@code defaultTtl}.
+   * expiry {@code e}, whose load took {@code Δ}, starts a background reload (as for {@link
+   * #refreshAfter}) when {@code now − Δ·beta·ln(U) ≥ e}, {@code U} uniform in (0, 1]. Larger values
+   * refresh earlier; 0 (the default) is off. Needs a {@code defaultTtl}.
    *
    * @throws IllegalArgumentException if {@code beta} is negative or not finite
    */
@@ -379,12 +382,11 @@ public final class Loomcache<K, V> {
   }
 
   /**
-   * Remembers a loader's {@code null} (and a key a batch loader leaves out) as "absent" for
-   * {@code negativeTtl}: a {@code get} within it returns {@code null} without calling its loader,
-   * counted as a hit ({@link CacheStats#negativeHitCount()}). {@code put} and {@code invalidate}
-   * replace or remove it like any entry. Absences are also written to the tiers that keep
-   * freshness deadlines (Chronicle, Redis), and stay in L1 only otherwise. Default: a {@code null}
-   * is never remembered.
+   * Remembers a loader's {@code null} (and a key a batch loader leaves out) as "absent" for {@code
+   * negativeTtl}: a {@code get} within it returns {@code null} without calling its loader, counted
+   * as a hit ({@link CacheStats#negativeHitCount()}). {@code put} and {@code invalidate} replace or
+   * remove it like any entry. Absences are also written to the tiers that keep freshness deadlines
+   * (Chronicle, Redis), and stay in L1 only otherwise. Default: a {@code null} is never remembered.
    *
    * @throws IllegalArgumentException if {@code negativeTtl} is not positive
    */
@@ -455,8 +457,8 @@ public final class Loomcache<K, V> {
   }
 
   /**
-   * Sets how values become the bytes that tiers store; needed only with tiers. Fixed for the
-   * cache: stored bytes never choose their decoder. Narrows the builder's value type.
+   * Sets how values become the bytes that tiers store; needed only with tiers. Fixed for the cache:
+   * stored bytes never choose their decoder. Narrows the builder's value type.
    */
   @SuppressWarnings("unchecked")
   public <V1 extends V> Loomcache<K, V1> valueCodec(ValueCodec<V1> codec) {
@@ -485,13 +487,13 @@ public final class Loomcache<K, V> {
   }
 
   /**
-   * Sets how stored entries are tagged, for {@link Cache#invalidateTag}: the cache calls
-   * {@code tagger} with the key and value of every entry it stores (a put, a load, a value
-   * promoted from a tier) and remembers the tags it returns; {@code null} or an empty collection
-   * means no tags. The tagger runs on the storing thread, outside every lock of the cache, and must
-   * be a pure function of the key and the value (instances sharing a tier must agree). Its
-   * exception reaches the caller of {@code put}; a load whose tagger fails returns the value but
-   * stores nothing. Tags are kept with the entry by tiers that support them (Redis, Chronicle).
+   * Sets how stored entries are tagged, for {@link Cache#invalidateTag}: the cache calls {@code
+   * tagger} with the key and value of every entry it stores (a put, a load, a value promoted from a
+   * tier) and remembers the tags it returns; {@code null} or an empty collection means no tags. The
+   * tagger runs on the storing thread, outside every lock of the cache, and must be a pure function
+   * of the key and the value (instances sharing a tier must agree). Its exception reaches the
+   * caller of {@code put}; a load whose tagger fails returns the value but stores nothing. Tags are
+   * kept with the entry by tiers that support them (Redis, Chronicle).
    *
    * <pre>{@code
    * Cache<String, Order> orders = Loomcache.newBuilder()
@@ -517,8 +519,9 @@ public final class Loomcache<K, V> {
     checkFreshness();
     checkBounds();
     if (!tiers.isEmpty() && (keyCodec == null || valueCodec == null)) {
-      throw new IllegalStateException("A cache with tiers needs a keyCodec and a valueCodec; missing "
-          + (keyCodec == null ? (valueCodec == null ? "both" : "keyCodec") : "valueCodec"));
+      throw new IllegalStateException(
+          "A cache with tiers needs a keyCodec and a valueCodec; missing "
+              + (keyCodec == null ? (valueCodec == null ? "both" : "keyCodec") : "valueCodec"));
     }
     return (Cache<K1, V1>) new LocalCache<K, V>(this);
   }
@@ -548,16 +551,24 @@ public final class Loomcache<K, V> {
   /** The cross-field rules of the L1 bound, as in Caffeine. */
   private void checkBounds() {
     if (maximumWeight >= 0 && maximumSize >= 0) {
-      throw new IllegalStateException("maximumSize (" + maximumSize + ") and maximumWeight ("
-          + maximumWeight + ") cannot be combined: bound L1 by entry count or by weight, not both");
+      throw new IllegalStateException(
+          "maximumSize ("
+              + maximumSize
+              + ") and maximumWeight ("
+              + maximumWeight
+              + ") cannot be combined: bound L1 by entry count or by weight, not both");
     }
     if (maximumWeight >= 0 && weigher == null) {
-      throw new IllegalStateException("maximumWeight (" + maximumWeight + ") needs a weigher:"
-          + " add .weigher((key, value) -> weight)");
+      throw new IllegalStateException(
+          "maximumWeight ("
+              + maximumWeight
+              + ") needs a weigher:"
+              + " add .weigher((key, value) -> weight)");
     }
     if (weigher != null && maximumWeight < 0) {
-      throw new IllegalStateException("a weigher needs maximumWeight: add .maximumWeight(bound),"
-          + " or remove the weigher to bound L1 by maximumSize");
+      throw new IllegalStateException(
+          "a weigher needs maximumWeight: add .maximumWeight(bound),"
+              + " or remove the weigher to bound L1 by maximumSize");
     }
   }
 
@@ -567,12 +578,17 @@ public final class Loomcache<K, V> {
 
   private void checkFreshness() {
     if (refreshAfter != null && defaultTtl != null && refreshAfter.compareTo(defaultTtl) >= 0) {
-      throw new IllegalArgumentException("refreshAfter (" + refreshAfter
-          + ") must be shorter than defaultTtl (" + defaultTtl + "), or the entry expires first");
+      throw new IllegalArgumentException(
+          "refreshAfter ("
+              + refreshAfter
+              + ") must be shorter than defaultTtl ("
+              + defaultTtl
+              + "), or the entry expires first");
     }
     if (earlyRefresh != null && earlyRefresh > 0 && defaultTtl == null) {
-      throw new IllegalStateException("earlyRefresh needs a defaultTtl: XFetch refreshes ahead of"
-          + " an expiry, and without a defaultTtl entries never expire");
+      throw new IllegalStateException(
+          "earlyRefresh needs a defaultTtl: XFetch refreshes ahead of"
+              + " an expiry, and without a defaultTtl entries never expire");
     }
   }
 
@@ -581,8 +597,13 @@ public final class Loomcache<K, V> {
    * raw values).
    */
   @Nullable FreshPolicy freshPolicy(Ticker clock) {
-    if (refreshAfter == null && earlyRefresh == null && staleIfError == null && negativeTtl == null
-        && ttlJitter == null && expireAfterHits == null && cacheIf == null) {
+    if (refreshAfter == null
+        && earlyRefresh == null
+        && staleIfError == null
+        && negativeTtl == null
+        && ttlJitter == null
+        && expireAfterHits == null
+        && cacheIf == null) {
       return null;
     }
     return new FreshPolicy(
@@ -592,7 +613,9 @@ public final class Loomcache<K, V> {
         negativeTtl == null ? 0 : Ttl.of(negativeTtl, "negativeTtl").nanos(),
         ttlJitter == null ? 0 : ttlJitter,
         expireAfterHits == null ? -1 : expireAfterHits,
-        cacheIf, clock, randomSource());
+        cacheIf,
+        clock,
+        randomSource());
   }
 
   RandomSource randomSource() {

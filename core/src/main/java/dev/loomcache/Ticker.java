@@ -9,7 +9,9 @@ package dev.loomcache;
 @FunctionalInterface
 public interface Ticker {
 
-  /** Returns the current time in nanoseconds; only differences between two readings mean anything. */
+  /**
+   * Returns the current time in nanoseconds; only differences between two readings mean anything.
+   */
   long read();
 
   /** Returns the ticker backed by {@link System#nanoTime()}. */

@@ -33,7 +33,9 @@ public final class TierStats {
     return missCount;
   }
 
-  /** Failed reads, writes, deletes and clears, and values that failed to decode (tampered, corrupt). */
+  /**
+   * Failed reads, writes, deletes and clears, and values that failed to decode (tampered, corrupt).
+   */
   public long errorCount() {
     return errorCount;
   }
@@ -60,7 +62,16 @@ public final class TierStats {
 
   @Override
   public String toString() {
-    return "TierStats{tier=" + tier + ", hitCount=" + hitCount + ", missCount=" + missCount
-        + ", errorCount=" + errorCount + ", writeCount=" + writeCount + '}';
+    return "TierStats{tier="
+        + tier
+        + ", hitCount="
+        + hitCount
+        + ", missCount="
+        + missCount
+        + ", errorCount="
+        + errorCount
+        + ", writeCount="
+        + writeCount
+        + '}';
   }
 }

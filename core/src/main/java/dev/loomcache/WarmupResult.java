@@ -37,7 +37,12 @@ public final class WarmupResult<K> {
 
   @Override
   public String toString() {
-    return "WarmupResult{loaded=" + loaded.size() + ", skipped=" + skipped.size()
-        + ", failed=" + failed.keySet() + '}';
+    return "WarmupResult{loaded="
+        + loaded.size()
+        + ", skipped="
+        + skipped.size()
+        + ", failed="
+        + failed.keySet()
+        + '}';
   }
 }

@@ -5,9 +5,9 @@ package dev.loomcache;
  * evicts entries once the sum of their weights passes that bound.
  *
  * <p>The weigher is called once per L1 write (a {@code put}, a load's store, a tier value promoted
- * to L1), with the value as the user stored it, and the weight is kept for the entry's life. It runs
- * inside the L1 write, as Caffeine's does, so it must be fast, free of side effects, and must not
- * call the cache.
+ * to L1), with the value as the user stored it, and the weight is kept for the entry's life. It
+ * runs inside the L1 write, as Caffeine's does, so it must be fast, free of side effects, and must
+ * not call the cache.
  *
  * @param <K> the key type
  * @param <V> the value type

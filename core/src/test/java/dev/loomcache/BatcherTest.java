@@ -77,7 +77,8 @@ class BatcherTest {
   }
 
   @Test
-  void get_sevenConcurrentKeysWithLongWindowAndSizeThree_loadInBatchesOfThreeThreeOne() throws Exception {
+  void get_sevenConcurrentKeysWithLongWindowAndSizeThree_loadInBatchesOfThreeThreeOne()
+      throws Exception {
     try (Cache<String, String> cache = cache(Duration.ofMillis(500), 3)) {
       var loader = new RecordingLoader();
       Batcher<String, String> batcher = cache.batcher(loader);
@@ -103,8 +104,8 @@ class BatcherTest {
 
       assertThat(values.keySet()).containsExactly("a", "b", "c", "d", "e", "f", "g");
       // Batches run concurrently: the order they reach the loader is not fixed.
-      assertThat(loader.batches).containsExactlyInAnyOrder(
-          Set.of("a", "b", "c"), Set.of("d", "e", "f"), Set.of("g"));
+      assertThat(loader.batches)
+          .containsExactlyInAnyOrder(Set.of("a", "b", "c"), Set.of("d", "e", "f"), Set.of("g"));
     }
   }
 
@@ -113,15 +114,16 @@ class BatcherTest {
     try (Cache<String, String> cache = cache(Duration.ofMillis(300), 2)) {
       var failedBatches = new CopyOnWriteArrayList<Set<String>>();
       var failure = new java.io.IOException("shard down");
-      Batcher<String, String> batcher = cache.batcher(keys -> {
-        if (keys.contains("k0")) {
-          failedBatches.add(Set.copyOf(keys));
-          throw failure;
-        }
-        var values = new HashMap<String, String>();
-        keys.forEach(k -> values.put(k, "V(" + k + ")"));
-        return values;
-      });
+      Batcher<String, String> batcher =
+          cache.batcher(keys -> {
+            if (keys.contains("k0")) {
+              failedBatches.add(Set.copyOf(keys));
+              throw failure;
+            }
+            var values = new HashMap<String, String>();
+            keys.forEach(k -> values.put(k, "V(" + k + ")"));
+            return values;
+          });
 
       var results = Concurrently.run(6, Duration.ofSeconds(20), i -> () -> batcher.get("k" + i));
 
@@ -130,7 +132,9 @@ class BatcherTest {
       for (int i = 0; i < 6; i++) {
         String key = "k" + i;
         if (failedKeys.contains(key)) {
-          assertThat(results.get(i).failure()).isInstanceOf(CacheLoadException.class).hasCause(failure);
+          assertThat(results.get(i).failure())
+              .isInstanceOf(CacheLoadException.class)
+              .hasCause(failure);
           assertThat(cache.getIfPresent(key)).isNull();
         } else {
           assertThat(results.get(i).value()).isEqualTo("V(" + key + ")");
@@ -145,12 +149,14 @@ class BatcherTest {
   void get_keysLeftOutOfTheBatchResult_areAbsentAndNotCached() {
     try (Cache<String, String> cache = cache(Duration.ZERO, 100)) {
       var calls = new AtomicInteger();
-      Batcher<String, String> batcher = cache.batcher(keys -> {
-        calls.incrementAndGet();
-        return keys.contains("found") ? Map.of("found", "yes") : Map.of();
-      });
+      Batcher<String, String> batcher =
+          cache.batcher(keys -> {
+            calls.incrementAndGet();
+            return keys.contains("found") ? Map.of("found", "yes") : Map.of();
+          });
 
-      assertThat(batcher.getAll(List.of("found", "missing"))).containsExactly(Map.entry("found", "yes"));
+      assertThat(batcher.getAll(List.of("found", "missing")))
+          .containsExactly(Map.entry("found", "yes"));
       assertThat(batcher.get("missing")).isNull();
       assertThat(cache.getIfPresent("missing")).isNull();
       assertThat(calls).hasValue(2); // "missing" was asked for again: it was not cached as null
@@ -158,25 +164,29 @@ class BatcherTest {
   }
 
   @Test
-  void get_interruptedWaiter_leavesAlone_batchCompletesForOthers_batcherKeepsWorking() throws Exception {
+  void get_interruptedWaiter_leavesAlone_batchCompletesForOthers_batcherKeepsWorking()
+      throws Exception {
     try (Cache<String, String> cache = cache(Duration.ofMillis(300), 100)) {
       var release = new CountDownLatch(1);
       var loader = new RecordingLoader();
-      Batcher<String, String> batcher = cache.batcher(keys -> {
-        release.await();
-        return loader.load(keys);
-      });
+      Batcher<String, String> batcher =
+          cache.batcher(keys -> {
+            release.await();
+            return loader.load(keys);
+          });
       var leavingFailure = new AtomicReference<Throwable>();
       var leavingFlag = new AtomicReference<Boolean>();
       var stayingValue = new AtomicReference<String>();
-      Thread leaving = Thread.ofVirtual().start(() -> {
-        try {
-          batcher.get("a");
-        } catch (Throwable t) {
-          leavingFailure.set(t);
-        }
-        leavingFlag.set(Thread.currentThread().isInterrupted());
-      });
+      Thread leaving =
+          Thread.ofVirtual()
+              .start(() -> {
+                try {
+                  batcher.get("a");
+                } catch (Throwable t) {
+                  leavingFailure.set(t);
+                }
+                leavingFlag.set(Thread.currentThread().isInterrupted());
+              });
       Thread staying = Thread.ofVirtual().start(() -> stayingValue.set(batcher.get("b")));
       Concurrently.awaitParked(leaving);
       Concurrently.awaitParked(staying);
@@ -186,12 +196,14 @@ class BatcherTest {
       release.countDown();
       staying.join();
 
-      assertThat(leavingFailure.get()).isInstanceOf(CacheLoadException.class)
+      assertThat(leavingFailure.get())
+          .isInstanceOf(CacheLoadException.class)
           .hasCauseInstanceOf(InterruptedException.class);
       assertThat(leavingFlag.get()).isTrue();
       assertThat(stayingValue.get()).isEqualTo("V(b)");
       assertThat(loader.batches.stream().flatMap(Set::stream)).containsExactlyInAnyOrder("a", "b");
-      assertThat(cache.getIfPresent("a")).isEqualTo("V(a)"); // the interrupted caller's key still loaded
+      assertThat(cache.getIfPresent("a"))
+          .isEqualTo("V(a)"); // the interrupted caller's key still loaded
       assertThat(batcher.get("c")).isEqualTo("V(c)");
     }
   }
@@ -219,17 +231,23 @@ class BatcherTest {
 
   @Test
   void batches_runConcurrently_neverOneAfterAnotherUnderALock() throws Exception {
-    try (Cache<String, String> cache = tiers.builder()
-        .batchWindow(Duration.ZERO).maxBatchSize(1).maxConcurrentBatches(4).build()) {
+    try (Cache<String, String> cache =
+        tiers
+            .builder()
+            .batchWindow(Duration.ZERO)
+            .maxBatchSize(1)
+            .maxConcurrentBatches(4)
+            .build()) {
       var bothRunning = new CountDownLatch(2);
-      Batcher<String, String> batcher = cache.batcher(keys -> {
-        bothRunning.countDown();
-        // Each batch waits for the other: batches run one after another would time out here.
-        if (!bothRunning.await(20, TimeUnit.SECONDS)) {
-          throw new IllegalStateException("batches did not overlap");
-        }
-        return Map.of(keys.iterator().next(), "ok");
-      });
+      Batcher<String, String> batcher =
+          cache.batcher(keys -> {
+            bothRunning.countDown();
+            // Each batch waits for the other: batches run one after another would time out here.
+            if (!bothRunning.await(20, TimeUnit.SECONDS)) {
+              throw new IllegalStateException("batches did not overlap");
+            }
+            return Map.of(keys.iterator().next(), "ok");
+          });
 
       var results = Concurrently.run(2, Duration.ofSeconds(30), i -> () -> batcher.get("k" + i));
 
@@ -239,16 +257,22 @@ class BatcherTest {
 
   @Test
   void maxConcurrentBatches_capsBatchesInFlight() throws Exception {
-    try (Cache<String, String> cache = tiers.builder()
-        .batchWindow(Duration.ZERO).maxBatchSize(1).maxConcurrentBatches(2).build()) {
+    try (Cache<String, String> cache =
+        tiers
+            .builder()
+            .batchWindow(Duration.ZERO)
+            .maxBatchSize(1)
+            .maxConcurrentBatches(2)
+            .build()) {
       var running = new AtomicInteger();
       var maxRunning = new AtomicInteger();
-      Batcher<String, String> batcher = cache.batcher(keys -> {
-        maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
-        Thread.yield();
-        running.decrementAndGet();
-        return Map.of(keys.iterator().next(), "ok");
-      });
+      Batcher<String, String> batcher =
+          cache.batcher(keys -> {
+            maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+            Thread.yield();
+            running.decrementAndGet();
+            return Map.of(keys.iterator().next(), "ok");
+          });
 
       Concurrently.run(50, Duration.ofSeconds(30), i -> () -> batcher.get("k" + i));
 
@@ -264,15 +288,23 @@ class BatcherTest {
       var release = new CountDownLatch(1);
       var started = new CountDownLatch(1);
       var getResult = new AtomicReference<String>();
-      Thread getter = Thread.ofVirtual().start(() -> getResult.set(cache.get("k", () -> {
-        started.countDown();
-        release.await();
-        return "from get";
-      })));
+      Thread getter =
+          Thread.ofVirtual()
+              .start(() ->
+                  getResult.set(
+                      cache.get(
+                          "k",
+                          () -> {
+                            started.countDown();
+                            release.await();
+                            return "from get";
+                          })));
       started.await();
       var batchedResult = new AtomicReference<String>();
       Thread batched = Thread.ofVirtual().start(() -> batchedResult.set(batcher.get("k")));
-      Concurrently.awaitUntil(Duration.ofSeconds(10), "the batched caller parks on the get's load",
+      Concurrently.awaitUntil(
+          Duration.ofSeconds(10),
+          "the batched caller parks on the get's load",
           () -> CacheHerdTest.parked(cache, "k") == 1);
 
       release.countDown();
@@ -290,21 +322,30 @@ class BatcherTest {
     try (Cache<String, String> cache = cache(Duration.ofMillis(100), 100)) {
       var release = new CountDownLatch(1);
       var inBatch = new CountDownLatch(1);
-      Batcher<String, String> batcher = cache.batcher(keys -> {
-        inBatch.countDown();
-        release.await();
-        return Map.of("k", "from batch");
-      });
+      Batcher<String, String> batcher =
+          cache.batcher(keys -> {
+            inBatch.countDown();
+            release.await();
+            return Map.of("k", "from batch");
+          });
       var batchedResult = new AtomicReference<String>();
       Thread batched = Thread.ofVirtual().start(() -> batchedResult.set(batcher.get("k")));
       inBatch.await();
       var getLoads = new AtomicInteger();
       var getResult = new AtomicReference<String>();
-      Thread getter = Thread.ofVirtual().start(() -> getResult.set(cache.get("k", () -> {
-        getLoads.incrementAndGet();
-        return "from get";
-      })));
-      Concurrently.awaitUntil(Duration.ofSeconds(10), "get parks on the batch",
+      Thread getter =
+          Thread.ofVirtual()
+              .start(() ->
+                  getResult.set(
+                      cache.get(
+                          "k",
+                          () -> {
+                            getLoads.incrementAndGet();
+                            return "from get";
+                          })));
+      Concurrently.awaitUntil(
+          Duration.ofSeconds(10),
+          "get parks on the batch",
           () -> CacheHerdTest.parked(cache, "k") == 2);
 
       release.countDown();
@@ -318,21 +359,25 @@ class BatcherTest {
   }
 
   @Test
-  void tenThousandVirtualThreads_thousandDistinctKeys_eachLoadedOnce_batchesNeverTooLarge() throws Exception {
+  void tenThousandVirtualThreads_thousandDistinctKeys_eachLoadedOnce_batchesNeverTooLarge()
+      throws Exception {
     try (Cache<String, String> cache = cache(Duration.ofMillis(5), 100)) {
       var loadsPerKey = new ConcurrentHashMap<String, AtomicInteger>();
       var largest = new AtomicInteger();
-      Batcher<String, String> batcher = cache.batcher(keys -> {
-        largest.accumulateAndGet(keys.size(), Math::max);
-        var values = new HashMap<String, String>();
-        for (String key : keys) {
-          loadsPerKey.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
-          values.put(key, "V(" + key + ")");
-        }
-        return values;
-      });
+      Batcher<String, String> batcher =
+          cache.batcher(keys -> {
+            largest.accumulateAndGet(keys.size(), Math::max);
+            var values = new HashMap<String, String>();
+            for (String key : keys) {
+              loadsPerKey.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+              values.put(key, "V(" + key + ")");
+            }
+            return values;
+          });
 
-      var results = Concurrently.run(10_000, Duration.ofSeconds(60), i -> () -> batcher.get("k" + (i % 1_000)));
+      var results =
+          Concurrently.run(
+              10_000, Duration.ofSeconds(60), i -> () -> batcher.get("k" + (i % 1_000)));
 
       for (int i = 0; i < 10_000; i++) {
         assertThat(results.get(i).value()).isEqualTo("V(k" + (i % 1_000) + ")");
@@ -377,16 +422,21 @@ class BatcherTest {
   void badArguments_areRejected() {
     try (Cache<String, String> cache = cache(Duration.ZERO, 10)) {
       Batcher<String, String> batcher = cache.batcher(new RecordingLoader());
-      assertThatThrownBy(() -> batcher.get(null)).isInstanceOf(NullPointerException.class)
+      assertThatThrownBy(() -> batcher.get(null))
+          .isInstanceOf(NullPointerException.class)
           .hasMessageContaining("key");
-      assertThatThrownBy(() -> batcher.getAll(null)).isInstanceOf(NullPointerException.class)
+      assertThatThrownBy(() -> batcher.getAll(null))
+          .isInstanceOf(NullPointerException.class)
           .hasMessageContaining("keys");
-      assertThatThrownBy(() -> cache.batcher(null)).isInstanceOf(NullPointerException.class)
+      assertThatThrownBy(() -> cache.batcher(null))
+          .isInstanceOf(NullPointerException.class)
           .hasMessageContaining("loader");
       assertThatThrownBy(() -> BatchOptions.defaults().maxBatchSize(0))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxBatchSize");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("maxBatchSize");
       assertThatThrownBy(() -> BatchOptions.defaults().window(Duration.ofMillis(-1)))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("window");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("window");
       assertThatThrownBy(() -> Loomcache.newBuilder().maxBatchSize(0))
           .isInstanceOf(IllegalArgumentException.class);
       assertThatThrownBy(() -> Loomcache.newBuilder().batchWindow(Duration.ofMillis(-1)))

@@ -1,15 +1,13 @@
 package dev.loomcache;
 
-import dev.loomcache.testsupport.Concurrently;
-
-import dev.loomcache.testsupport.FakeTicker;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
 import dev.loomcache.spi.KeyCodec;
 import dev.loomcache.spi.ValueCodec;
+import dev.loomcache.testsupport.Concurrently;
+import dev.loomcache.testsupport.FakeTicker;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -65,12 +63,15 @@ class CacheAsMapTest {
 
   @Test
   void nulls_areRejectedNamingTheParameter() {
-    assertThatThrownBy(() -> map.put("k", null)).isInstanceOf(NullPointerException.class)
+    assertThatThrownBy(() -> map.put("k", null))
+        .isInstanceOf(NullPointerException.class)
         .hasMessage("value must not be null");
-    assertThatThrownBy(() -> map.get(null)).isInstanceOf(NullPointerException.class)
+    assertThatThrownBy(() -> map.get(null))
+        .isInstanceOf(NullPointerException.class)
         .hasMessage("key must not be null");
     assertThatThrownBy(() -> map.computeIfAbsent("k", null))
-        .isInstanceOf(NullPointerException.class).hasMessage("mappingFunction must not be null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("mappingFunction must not be null");
   }
 
   @Test
@@ -115,22 +116,34 @@ class CacheAsMapTest {
     var release = new CountDownLatch(1);
     int threads = 1_000;
     var started = new CountDownLatch(threads);
-    var results = Concurrently.run(threads, WAIT, i -> () -> {
-      started.countDown();
-      return map.computeIfAbsent("hot", key -> {
-        calls.incrementAndGet();
-        try {
-          // Hold the load until every caller has arrived, so that they all find it in flight.
-          started.await(WAIT.toSeconds(), TimeUnit.SECONDS);
-          Concurrently.awaitUntil(WAIT, "the others park",
-              () -> ((LocalCache<String, String>) cache).parkedCount("hot") >= threads - 1
-                  || release.getCount() == 0);
-        } catch (InterruptedException e) {
-          throw new IllegalStateException(e);
-        }
-        return "value of " + key;
-      });
-    });
+    var results =
+        Concurrently.run(
+            threads,
+            WAIT,
+            i ->
+                () -> {
+                  started.countDown();
+                  return map.computeIfAbsent(
+                      "hot",
+                      key -> {
+                        calls.incrementAndGet();
+                        try {
+                          // Hold the load until every caller has arrived, so that they all find it
+                          // in flight.
+                          started.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+                          Concurrently.awaitUntil(
+                              WAIT,
+                              "the others park",
+                              () ->
+                                  ((LocalCache<String, String>) cache).parkedCount("hot")
+                                          >= threads - 1
+                                      || release.getCount() == 0);
+                        } catch (InterruptedException e) {
+                          throw new IllegalStateException(e);
+                        }
+                        return "value of " + key;
+                      });
+                });
     release.countDown();
 
     assertThat(calls).hasValue(1);
@@ -140,20 +153,25 @@ class CacheAsMapTest {
   }
 
   @Test
-  void computeIfAbsent_runsOutsideEveryLock_andAPutOfTheSameKeyWins()
-      throws InterruptedException {
+  void computeIfAbsent_runsOutsideEveryLock_andAPutOfTheSameKeyWins() throws InterruptedException {
     var inFunction = new CountDownLatch(1);
     var putDone = new CountDownLatch(1);
     var result = new String[1];
-    Thread computing = Thread.ofVirtual().start(() -> result[0] = map.computeIfAbsent("k", key -> {
-      inFunction.countDown();
-      try {
-        assertThat(putDone.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-      return "computed";
-    }));
+    Thread computing =
+        Thread.ofVirtual()
+            .start(() ->
+                result[0] =
+                    map.computeIfAbsent(
+                        "k",
+                        key -> {
+                          inFunction.countDown();
+                          try {
+                            assertThat(putDone.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+                          } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                          }
+                          return "computed";
+                        }));
     assertThat(inFunction.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 
     // Would deadlock if the function ran inside the key's compute, as ConcurrentHashMap's does.
@@ -170,9 +188,13 @@ class CacheAsMapTest {
     assertThat(map.computeIfAbsent("k", key -> null)).isNull();
     assertThat(map.containsKey("k")).isFalse();
     var failure = new IllegalArgumentException("boom");
-    assertThatThrownBy(() -> map.computeIfAbsent("k", key -> {
-      throw failure;
-    })).isSameAs(failure);
+    assertThatThrownBy(() ->
+            map.computeIfAbsent(
+                "k",
+                key -> {
+                  throw failure;
+                }))
+        .isSameAs(failure);
     assertThat(map.computeIfAbsent("k", key -> "v")).isEqualTo("v");
     assertThat(map.computeIfAbsent("k", key -> "other")).isEqualTo("v");
   }
@@ -188,15 +210,20 @@ class CacheAsMapTest {
   void remove_duringALoad_winsOverTheLoad() throws InterruptedException {
     var inLoader = new CountDownLatch(1);
     var removed = new CountDownLatch(1);
-    Thread loading = Thread.ofVirtual().start(() -> map.computeIfAbsent("k", key -> {
-      inLoader.countDown();
-      try {
-        removed.await();
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-      return "stale";
-    }));
+    Thread loading =
+        Thread.ofVirtual()
+            .start(() ->
+                map.computeIfAbsent(
+                    "k",
+                    key -> {
+                      inLoader.countDown();
+                      try {
+                        removed.await();
+                      } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                      }
+                      return "stale";
+                    }));
     assertThat(inLoader.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
     map.remove("k");
     removed.countDown();
@@ -209,12 +236,17 @@ class CacheAsMapTest {
   void merge_isAtomic_underContention() throws InterruptedException {
     int threads = 8;
     int increments = 500;
-    var results = Concurrently.run(threads, WAIT, i -> () -> {
-      for (int n = 0; n < increments; n++) {
-        map.merge("counter", "1", (a, b) -> String.valueOf(Integer.parseInt(a) + 1));
-      }
-      return null;
-    });
+    var results =
+        Concurrently.run(
+            threads,
+            WAIT,
+            i ->
+                () -> {
+                  for (int n = 0; n < increments; n++) {
+                    map.merge("counter", "1", (a, b) -> String.valueOf(Integer.parseInt(a) + 1));
+                  }
+                  return null;
+                });
 
     assertThat(results).noneMatch(Concurrently.Result::failed);
     assertThat(map.get("counter")).isEqualTo(String.valueOf(threads * increments));
@@ -224,15 +256,22 @@ class CacheAsMapTest {
   void putIfAbsent_waitsForALoadInFlight_andReturnsItsValue() throws InterruptedException {
     var inLoader = new CountDownLatch(1);
     var release = new CountDownLatch(1);
-    Thread loading = Thread.ofVirtual().start(() -> cache.get("k", () -> {
-      inLoader.countDown();
-      release.await();
-      return "loaded";
-    }));
+    Thread loading =
+        Thread.ofVirtual()
+            .start(() ->
+                cache.get(
+                    "k",
+                    () -> {
+                      inLoader.countDown();
+                      release.await();
+                      return "loaded";
+                    }));
     assertThat(inLoader.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
     var previous = new String[1];
     Thread putting = Thread.ofVirtual().start(() -> previous[0] = map.putIfAbsent("k", "mine"));
-    Concurrently.awaitUntil(WAIT, "putIfAbsent parks on the load",
+    Concurrently.awaitUntil(
+        WAIT,
+        "putIfAbsent parks on the load",
         () -> ((LocalCache<String, String>) cache).parkedCount("k") == 1);
     release.countDown();
     loading.join(WAIT.toMillis());
@@ -245,15 +284,22 @@ class CacheAsMapTest {
   @Test
   void withATier_writesReachIt_andReadsPromoteFromIt() {
     var tier = new MapTier("t");
-    try (Cache<String, String> tiered = Loomcache.newBuilder()
-        .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string()).tier(tier).build()) {
+    try (Cache<String, String> tiered =
+        Loomcache.newBuilder()
+            .keyCodec(KeyCodec.string())
+            .valueCodec(ValueCodec.string())
+            .tier(tier)
+            .build()) {
       ConcurrentMap<String, String> view = tiered.asMap();
       view.put("k", "v");
       assertThat(tier.store().get("k")).isNotNull();
 
-      try (Cache<String, String> other = Loomcache.newBuilder()
-          .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string())
-          .tier(new MapTier("t", tier.store())).build()) {
+      try (Cache<String, String> other =
+          Loomcache.newBuilder()
+              .keyCodec(KeyCodec.string())
+              .valueCodec(ValueCodec.string())
+              .tier(new MapTier("t", tier.store()))
+              .build()) {
         assertThat(other.asMap().get("k")).isEqualTo("v"); // from the tier
         assertThat(other.asMap().replace("k", "v", "w")).isTrue();
         assertThat(other.asMap().remove("k")).isEqualTo("w");

@@ -1,12 +1,10 @@
 package dev.loomcache;
 
-import dev.loomcache.testsupport.Concurrently;
-
-import dev.loomcache.testsupport.FakeTicker;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.loomcache.testsupport.Concurrently;
+import dev.loomcache.testsupport.FakeTicker;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -67,10 +65,14 @@ class CacheAsyncViewTest {
   @Test
   void get_miss_loadsOnAVirtualThread_andStores() throws Exception {
     var loaderThread = new Thread[1];
-    String value = await(async.get("k", () -> {
-      loaderThread[0] = Thread.currentThread();
-      return "loaded";
-    }));
+    String value =
+        await(
+            async.get(
+                "k",
+                () -> {
+                  loaderThread[0] = Thread.currentThread();
+                  return "loaded";
+                }));
 
     assertThat(value).isEqualTo("loaded");
     assertThat(loaderThread[0].isVirtual()).isTrue();
@@ -84,17 +86,23 @@ class CacheAsyncViewTest {
     var calls = new AtomicInteger();
     var release = new CountDownLatch(1);
     var blocking = new String[1];
-    Thread owner = Thread.ofVirtual().start(() -> blocking[0] = cache.get("k", () -> {
-      calls.incrementAndGet();
-      release.await();
-      return "shared";
-    }));
-    Concurrently.awaitUntil(Duration.ofSeconds(WAIT_SECONDS), "the load starts",
-        () -> calls.get() == 1);
+    Thread owner =
+        Thread.ofVirtual()
+            .start(() ->
+                blocking[0] =
+                    cache.get(
+                        "k",
+                        () -> {
+                          calls.incrementAndGet();
+                          release.await();
+                          return "shared";
+                        }));
+    Concurrently.awaitUntil(
+        Duration.ofSeconds(WAIT_SECONDS), "the load starts", () -> calls.get() == 1);
 
     CompletableFuture<String> future = async.get("k", () -> "async " + calls.incrementAndGet());
-    Concurrently.awaitUntil(Duration.ofSeconds(WAIT_SECONDS), "the async caller parks",
-        () -> parked("k") == 1);
+    Concurrently.awaitUntil(
+        Duration.ofSeconds(WAIT_SECONDS), "the async caller parks", () -> parked("k") == 1);
     assertThat(future).isNotDone();
     release.countDown();
     owner.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
@@ -107,27 +115,55 @@ class CacheAsyncViewTest {
   @Test
   void failures_areThoseOfTheBlockingCalls() {
     var checked = new IOException("checked");
-    Throwable blockingChecked = catchFrom(() -> cache.get("a", () -> {
-      throw checked;
-    }));
-    Throwable asyncChecked = failureOf(async.get("b", () -> {
-      throw checked;
-    }));
-    assertThat(asyncChecked).isInstanceOf(CacheLoadException.class)
-        .hasSameClassAs(blockingChecked).hasCause(checked);
-    assertThat(asyncChecked.getMessage()).isEqualTo(blockingChecked.getMessage().replace("'a'", "'b'"));
+    Throwable blockingChecked =
+        catchFrom(() ->
+            cache.get(
+                "a",
+                () -> {
+                  throw checked;
+                }));
+    Throwable asyncChecked =
+        failureOf(
+            async.get(
+                "b",
+                () -> {
+                  throw checked;
+                }));
+    assertThat(asyncChecked)
+        .isInstanceOf(CacheLoadException.class)
+        .hasSameClassAs(blockingChecked)
+        .hasCause(checked);
+    assertThat(asyncChecked.getMessage())
+        .isEqualTo(blockingChecked.getMessage().replace("'a'", "'b'"));
 
     var unchecked = new IllegalArgumentException("unchecked");
-    assertThat(failureOf(async.get("c", () -> {
-      throw unchecked;
-    }))).isSameAs(unchecked);
-    assertThat(catchFrom(() -> cache.get("c", () -> {
-      throw unchecked;
-    }))).isSameAs(unchecked);
+    assertThat(
+            failureOf(
+                async.get(
+                    "c",
+                    () -> {
+                      throw unchecked;
+                    })))
+        .isSameAs(unchecked);
+    assertThat(
+            catchFrom(() ->
+                cache.get(
+                    "c",
+                    () -> {
+                      throw unchecked;
+                    })))
+        .isSameAs(unchecked);
 
-    assertThatThrownBy(() -> async.get("d", () -> {
-      throw unchecked;
-    }).join()).isInstanceOf(CompletionException.class).hasCause(unchecked);
+    assertThatThrownBy(() ->
+            async
+                .get(
+                    "d",
+                    () -> {
+                      throw unchecked;
+                    })
+                .join())
+        .isInstanceOf(CompletionException.class)
+        .hasCause(unchecked);
   }
 
   private static Throwable catchFrom(Runnable call) {
@@ -161,16 +197,19 @@ class CacheAsyncViewTest {
   void cancellingAFuture_doesNotCancelTheSharedLoad() throws Exception {
     var release = new CountDownLatch(1);
     var calls = new AtomicInteger();
-    CompletableFuture<String> first = async.get("k", () -> {
-      calls.incrementAndGet();
-      release.await();
-      return "loaded";
-    });
-    Concurrently.awaitUntil(Duration.ofSeconds(WAIT_SECONDS), "the load starts",
-        () -> calls.get() == 1);
+    CompletableFuture<String> first =
+        async.get(
+            "k",
+            () -> {
+              calls.incrementAndGet();
+              release.await();
+              return "loaded";
+            });
+    Concurrently.awaitUntil(
+        Duration.ofSeconds(WAIT_SECONDS), "the load starts", () -> calls.get() == 1);
     CompletableFuture<String> second = async.get("k", () -> "second " + calls.incrementAndGet());
-    Concurrently.awaitUntil(Duration.ofSeconds(WAIT_SECONDS), "the second caller parks",
-        () -> parked("k") == 1);
+    Concurrently.awaitUntil(
+        Duration.ofSeconds(WAIT_SECONDS), "the second caller parks", () -> parked("k") == 1);
 
     assertThat(first.cancel(true)).isTrue();
     release.countDown();
@@ -185,27 +224,34 @@ class CacheAsyncViewTest {
   void getAll_completesWithTheBlockingResult() throws Exception {
     cache.put("a", "A");
     var batches = new AtomicInteger();
-    BatchLoader<String, String> loader = keys -> {
-      batches.incrementAndGet();
-      var found = new HashMap<String, String>();
-      for (String key : keys) {
-        if (!key.equals("missing")) {
-          found.put(key, key.toUpperCase());
-        }
-      }
-      return found;
-    };
+    BatchLoader<String, String> loader =
+        keys -> {
+          batches.incrementAndGet();
+          var found = new HashMap<String, String>();
+          for (String key : keys) {
+            if (!key.equals("missing")) {
+              found.put(key, key.toUpperCase());
+            }
+          }
+          return found;
+        };
     Map<String, String> values = await(async.getAll(List.of("a", "b", "c", "missing"), loader));
 
-    assertThat(values).containsExactly(Map.entry("a", "A"), Map.entry("b", "B"),
-        Map.entry("c", "C"));
+    assertThat(values)
+        .containsExactly(Map.entry("a", "A"), Map.entry("b", "B"), Map.entry("c", "C"));
     assertThat(batches).hasValue(1);
     assertThat(cache.getAll(List.of("a", "b", "c", "missing"), loader)).isEqualTo(values);
 
     var failure = new IOException("batch failed");
-    assertThat(failureOf(async.getAll(Set.of("x"), keys -> {
-      throw failure;
-    }))).isInstanceOf(CacheLoadException.class).hasCause(failure);
+    assertThat(
+            failureOf(
+                async.getAll(
+                    Set.of("x"),
+                    keys -> {
+                      throw failure;
+                    })))
+        .isInstanceOf(CacheLoadException.class)
+        .hasCause(failure);
   }
 
   @Test
@@ -220,14 +266,18 @@ class CacheAsyncViewTest {
   @Test
   void getIfPresent_withATier_readsItOffTheCallingThread() throws Exception {
     var store = new MapTier.Store();
-    try (Cache<String, String> writer = Loomcache.newBuilder()
-        .keyCodec(dev.loomcache.spi.KeyCodec.string())
-        .valueCodec(dev.loomcache.spi.ValueCodec.string())
-        .tier(new MapTier("t", store)).build();
-        Cache<String, String> reader = Loomcache.newBuilder()
-            .keyCodec(dev.loomcache.spi.KeyCodec.string())
-            .valueCodec(dev.loomcache.spi.ValueCodec.string())
-            .tier(new MapTier("t", store)).build()) {
+    try (Cache<String, String> writer =
+            Loomcache.newBuilder()
+                .keyCodec(dev.loomcache.spi.KeyCodec.string())
+                .valueCodec(dev.loomcache.spi.ValueCodec.string())
+                .tier(new MapTier("t", store))
+                .build();
+        Cache<String, String> reader =
+            Loomcache.newBuilder()
+                .keyCodec(dev.loomcache.spi.KeyCodec.string())
+                .valueCodec(dev.loomcache.spi.ValueCodec.string())
+                .tier(new MapTier("t", store))
+                .build()) {
       writer.put("k", "from the tier");
 
       assertThat(await(reader.async().getIfPresent("k"))).isEqualTo("from the tier");
@@ -239,33 +289,42 @@ class CacheAsyncViewTest {
   void close_interruptsRunningCalls_andWaitsForThem() throws Exception {
     Cache<String, String> closing = Loomcache.newBuilder().build();
     var started = new CountDownLatch(1);
-    CompletableFuture<String> future = closing.async().get("k", () -> {
-      started.countDown();
-      new CountDownLatch(1).await(); // until interrupted
-      return "never";
-    });
+    CompletableFuture<String> future =
+        closing
+            .async()
+            .get(
+                "k",
+                () -> {
+                  started.countDown();
+                  new CountDownLatch(1).await(); // until interrupted
+                  return "never";
+                });
     assertThat(started.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
 
     closing.close();
 
     assertThat(future).isCompletedExceptionally();
-    assertThat(failureOf(future)).isInstanceOf(CacheLoadException.class)
+    assertThat(failureOf(future))
+        .isInstanceOf(CacheLoadException.class)
         .hasCauseInstanceOf(InterruptedException.class);
     assertThatThrownBy(() -> closing.async()).isInstanceOf(IllegalStateException.class);
   }
 
   @Test
   void arguments_andClosedState_areCheckedAtOnce() {
-    assertThatThrownBy(() -> async.get(null, () -> "v")).isInstanceOf(NullPointerException.class)
+    assertThatThrownBy(() -> async.get(null, () -> "v"))
+        .isInstanceOf(NullPointerException.class)
         .hasMessage("key must not be null");
-    assertThatThrownBy(() -> async.get("k", null)).isInstanceOf(NullPointerException.class)
+    assertThatThrownBy(() -> async.get("k", null))
+        .isInstanceOf(NullPointerException.class)
         .hasMessage("loader must not be null");
     assertThatThrownBy(() -> async.getAll(List.of("a"), null))
         .isInstanceOf(NullPointerException.class);
     Cache<String, String> closed = Loomcache.newBuilder().build();
     AsyncView<String, String> view = closed.async();
     closed.close();
-    assertThatThrownBy(() -> view.get("k", () -> "v")).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> view.get("k", () -> "v"))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessage("Cache 'default' is closed");
   }
 }

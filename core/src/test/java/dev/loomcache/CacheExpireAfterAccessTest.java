@@ -1,11 +1,10 @@
 package dev.loomcache;
 
-import dev.loomcache.testsupport.FakeTicker;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.loomcache.internal.CoarseClock;
+import dev.loomcache.testsupport.FakeTicker;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -71,8 +70,12 @@ class CacheExpireAfterAccessTest {
 
   @Test
   void expireAfterAccess_withDefaultTtl_expiresAtTheTtlEvenIfRead() {
-    try (Cache<String, String> both = Loomcache.newBuilder().ticker(ticker::read)
-        .expireAfterAccess(IDLE).defaultTtl(Duration.ofMinutes(25)).build()) {
+    try (Cache<String, String> both =
+        Loomcache.newBuilder()
+            .ticker(ticker::read)
+            .expireAfterAccess(IDLE)
+            .defaultTtl(Duration.ofMinutes(25))
+            .build()) {
       both.put("k", "v");
       for (int i = 0; i < 4; i++) {
         ticker.advance(Duration.ofMinutes(6));
@@ -86,8 +89,12 @@ class CacheExpireAfterAccessTest {
 
   @Test
   void expireAfterAccess_withDefaultTtl_expiresWhenIdleBeforeTheTtl() {
-    try (Cache<String, String> both = Loomcache.newBuilder().ticker(ticker::read)
-        .expireAfterAccess(IDLE).defaultTtl(Duration.ofHours(1)).build()) {
+    try (Cache<String, String> both =
+        Loomcache.newBuilder()
+            .ticker(ticker::read)
+            .expireAfterAccess(IDLE)
+            .defaultTtl(Duration.ofHours(1))
+            .build()) {
       both.put("k", "v");
       ticker.advance(IDLE);
 
@@ -133,8 +140,7 @@ class CacheExpireAfterAccessTest {
         .hasMessage("expireAfterAccess must be positive, but was PT0S");
     assertThatThrownBy(() -> Loomcache.newBuilder().expireAfterAccess(Duration.ofSeconds(-1)))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Loomcache.newBuilder().expireAfterAccess(IDLE)
-        .expireAfterAccess(IDLE))
+    assertThatThrownBy(() -> Loomcache.newBuilder().expireAfterAccess(IDLE).expireAfterAccess(IDLE))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("expireAfterAccess was already set to PT10M");
     assertThatThrownBy(() -> Loomcache.newBuilder().expireAfterAccess(null))

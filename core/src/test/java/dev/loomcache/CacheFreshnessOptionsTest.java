@@ -1,12 +1,10 @@
 package dev.loomcache;
 
-import dev.loomcache.testsupport.Concurrently;
-
-import dev.loomcache.testsupport.FakeTicker;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.loomcache.testsupport.Concurrently;
+import dev.loomcache.testsupport.FakeTicker;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -25,8 +23,13 @@ class CacheFreshnessOptionsTest {
 
   @Test
   void ttlJitter_withTheLargestDraw_shortensTheTtlByTheWholeFraction() {
-    try (Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker::read).defaultTtl(TTL)
-        .ttlJitter(0.1).randomSource(() -> 1.0).build()) {
+    try (Cache<String, String> cache =
+        Loomcache.newBuilder()
+            .ticker(ticker::read)
+            .defaultTtl(TTL)
+            .ttlJitter(0.1)
+            .randomSource(() -> 1.0)
+            .build()) {
       cache.put("k", "v");
 
       ticker.advance(Duration.ofMinutes(9).minusNanos(1));
@@ -38,8 +41,8 @@ class CacheFreshnessOptionsTest {
 
   @Test
   void ttlJitter_keepsEveryTtlWithinItsBounds_andSpreadsThem() {
-    try (Cache<Integer, String> cache = Loomcache.newBuilder().ticker(ticker::read).defaultTtl(TTL)
-        .ttlJitter(0.1).build()) {
+    try (Cache<Integer, String> cache =
+        Loomcache.newBuilder().ticker(ticker::read).defaultTtl(TTL).ttlJitter(0.1).build()) {
       int keys = 200;
       for (int i = 0; i < keys; i++) {
         cache.get(i, this::load);
@@ -67,8 +70,12 @@ class CacheFreshnessOptionsTest {
 
   @Test
   void ttlJitter_leavesNoExpiryAlone() {
-    try (Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker::read).ttlJitter(0.5)
-        .randomSource(() -> 1.0).build()) {
+    try (Cache<String, String> cache =
+        Loomcache.newBuilder()
+            .ticker(ticker::read)
+            .ttlJitter(0.5)
+            .randomSource(() -> 1.0)
+            .build()) {
       cache.put("k", "v");
       ticker.advance(Duration.ofDays(10_000));
       assertThat(cache.getIfPresent("k")).isEqualTo("v");
@@ -77,8 +84,8 @@ class CacheFreshnessOptionsTest {
 
   @Test
   void expireAfterHits_theNthHitReturnsTheEntryAndRemovesIt() {
-    try (Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker::read).expireAfterHits(3)
-        .build()) {
+    try (Cache<String, String> cache =
+        Loomcache.newBuilder().ticker(ticker::read).expireAfterHits(3).build()) {
       assertThat(cache.get("k", this::load)).isEqualTo("v1"); // a load, not a hit
 
       assertThat(cache.get("k", this::load)).isEqualTo("v1");
@@ -92,8 +99,8 @@ class CacheFreshnessOptionsTest {
 
   @Test
   void expireAfterHits_concurrentHits_neverExceedTheBudget() throws Exception {
-    try (Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker::read).expireAfterHits(10)
-        .build()) {
+    try (Cache<String, String> cache =
+        Loomcache.newBuilder().ticker(ticker::read).expireAfterHits(10).build()) {
       cache.get("k", this::load);
 
       var results = Concurrently.run(100, WAIT, i -> () -> cache.get("k", this::load));
@@ -105,24 +112,32 @@ class CacheFreshnessOptionsTest {
 
   @Test
   void cacheIf_false_returnsTheValueButNeverStoresIt() {
-    try (Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker::read)
-        .cacheIf((value, loadTime) -> loadTime.compareTo(Duration.ofMillis(20)) > 0).build()) {
+    try (Cache<String, String> cache =
+        Loomcache.newBuilder()
+            .ticker(ticker::read)
+            .cacheIf((value, loadTime) -> loadTime.compareTo(Duration.ofMillis(20)) > 0)
+            .build()) {
       assertThat(cache.get("fast", this::load)).isEqualTo("v1");
       assertThat(cache.getIfPresent("fast")).isNull();
       assertThat(cache.get("fast", this::load)).isEqualTo("v2");
 
-      cache.get("slow", () -> {
-        ticker.advance(Duration.ofMillis(30));
-        return load();
-      });
+      cache.get(
+          "slow",
+          () -> {
+            ticker.advance(Duration.ofMillis(30));
+            return load();
+          });
       assertThat(cache.getIfPresent("slow")).isEqualTo("v3");
     }
   }
 
   @Test
   void cacheIf_seesTheValue_andIsNotAskedForPuts() {
-    try (Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker::read)
-        .cacheIf((value, loadTime) -> !value.toString().startsWith("tmp")).build()) {
+    try (Cache<String, String> cache =
+        Loomcache.newBuilder()
+            .ticker(ticker::read)
+            .cacheIf((value, loadTime) -> !value.toString().startsWith("tmp"))
+            .build()) {
       cache.get("a", () -> "tmp-1");
       cache.get("b", () -> "keep");
       cache.put("c", "tmp-put");
@@ -142,7 +157,8 @@ class CacheFreshnessOptionsTest {
 
       ticker.advance(Duration.ofMinutes(4));
       assertThat(cache.get("k", this::load, fresh)).isEqualTo("v1");
-      Concurrently.awaitUntil(WAIT, "the refresh stores", () -> "v3".equals(cache.getIfPresent("k")));
+      Concurrently.awaitUntil(
+          WAIT, "the refresh stores", () -> "v3".equals(cache.getIfPresent("k")));
 
       ticker.advance(Duration.ofMinutes(10));
       assertThat(cache.getIfPresent("k")).as("expired at its own TTL").isNull();
@@ -152,8 +168,12 @@ class CacheFreshnessOptionsTest {
 
   @Test
   void perCallFreshness_overridesTheBuildersOptions() {
-    try (Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker::read).defaultTtl(TTL)
-        .refreshAfter(Duration.ofMinutes(9)).build()) {
+    try (Cache<String, String> cache =
+        Loomcache.newBuilder()
+            .ticker(ticker::read)
+            .defaultTtl(TTL)
+            .refreshAfter(Duration.ofMinutes(9))
+            .build()) {
       cache.get("k", () -> null, Freshness.defaults().negativeTtl(Duration.ofSeconds(5)));
       assertThat(cache.get("k", this::load)).as("absence remembered").isNull();
       ticker.advance(Duration.ofSeconds(5));
@@ -164,8 +184,11 @@ class CacheFreshnessOptionsTest {
   @Test
   void perCallFreshness_refreshAfterNotShorterThanTheTtl_isRejected() {
     try (Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker::read).build()) {
-      assertThatThrownBy(() -> cache.get("k", this::load,
-          Freshness.ttl(Duration.ofMinutes(1)).refreshAfter(Duration.ofMinutes(1))))
+      assertThatThrownBy(() ->
+              cache.get(
+                  "k",
+                  this::load,
+                  Freshness.ttl(Duration.ofMinutes(1)).refreshAfter(Duration.ofMinutes(1))))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("refreshAfter");
     }
@@ -174,32 +197,55 @@ class CacheFreshnessOptionsTest {
   @Test
   void builder_checksFreshnessOptions() {
     assertThatThrownBy(() -> Loomcache.newBuilder().refreshAfter(Duration.ZERO))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("refreshAfter");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("refreshAfter");
     assertThatThrownBy(() -> Loomcache.newBuilder().earlyRefresh(-1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("earlyRefresh");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("earlyRefresh");
     assertThatThrownBy(() -> Loomcache.newBuilder().ttlJitter(1.0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ttlJitter");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ttlJitter");
     assertThatThrownBy(() -> Loomcache.newBuilder().expireAfterHits(0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expireAfterHits");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("expireAfterHits");
     assertThatThrownBy(() -> Loomcache.newBuilder().staleIfError(Duration.ofSeconds(-1)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("staleIfError");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("staleIfError");
     assertThatThrownBy(() -> Loomcache.newBuilder().negativeTtl(Duration.ZERO))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("negativeTtl");
-    assertThatThrownBy(() -> Loomcache.newBuilder().refreshAfter(Duration.ofMinutes(1))
-        .refreshAfter(Duration.ofMinutes(2)))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("already set");
-    assertThatThrownBy(() -> Loomcache.newBuilder().defaultTtl(Duration.ofMinutes(1))
-        .refreshAfter(Duration.ofMinutes(1)).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("negativeTtl");
+    assertThatThrownBy(() ->
+            Loomcache.newBuilder()
+                .refreshAfter(Duration.ofMinutes(1))
+                .refreshAfter(Duration.ofMinutes(2)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("already set");
+    assertThatThrownBy(() ->
+            Loomcache.newBuilder()
+                .defaultTtl(Duration.ofMinutes(1))
+                .refreshAfter(Duration.ofMinutes(1))
+                .build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("must be shorter than defaultTtl");
   }
 
   @Test
   void builder_toString_listsFreshnessOptionsAsASpec() {
-    var builder = Loomcache.newBuilder().refreshAfter(Duration.ofMinutes(4))
-        .staleIfError(Duration.ofMinutes(30)).negativeTtl(Duration.ofSeconds(30)).ttlJitter(0.1)
-        .earlyRefresh(1.0).expireAfterHits(5);
-    assertThat(builder.toString()).contains("refreshAfter=4m", "staleIfError=30m",
-        "negativeTtl=30s", "ttlJitter=0.1", "earlyRefresh=1.0", "expireAfterHits=5");
+    var builder =
+        Loomcache.newBuilder()
+            .refreshAfter(Duration.ofMinutes(4))
+            .staleIfError(Duration.ofMinutes(30))
+            .negativeTtl(Duration.ofSeconds(30))
+            .ttlJitter(0.1)
+            .earlyRefresh(1.0)
+            .expireAfterHits(5);
+    assertThat(builder.toString())
+        .contains(
+            "refreshAfter=4m",
+            "staleIfError=30m",
+            "negativeTtl=30s",
+            "ttlJitter=0.1",
+            "earlyRefresh=1.0",
+            "expireAfterHits=5");
   }
 }

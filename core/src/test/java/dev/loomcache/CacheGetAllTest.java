@@ -42,7 +42,8 @@ class CacheGetAllTest {
       assertThat(values).hasSize(26).containsEntry(0, "cached").containsEntry(25, "v25");
       assertThat(values.keySet()).containsExactlyElementsOf(keys); // the caller's order
       assertThat(batches).hasSize(3);
-      assertThat(batches).allSatisfy(b -> assertThat(b).hasSizeLessThanOrEqualTo(10).doesNotContain(0));
+      assertThat(batches)
+          .allSatisfy(b -> assertThat(b).hasSizeLessThanOrEqualTo(10).doesNotContain(0));
       assertThat(cache.getIfPresent(25)).isEqualTo("v25");
       assertThat(cache.stats().batchCount()).isEqualTo(3);
     }
@@ -51,7 +52,8 @@ class CacheGetAllTest {
   @Test
   void getAll_keysLeftOutByTheLoader_areAbsentAndNotCached() {
     try (Cache<Integer, String> cache = Loomcache.newBuilder().build()) {
-      Map<Integer, String> values = cache.getAll(List.of(1, 2, 3), keys -> Map.of(1, "one", 99, "ignored"));
+      Map<Integer, String> values =
+          cache.getAll(List.of(1, 2, 3), keys -> Map.of(1, "one", 99, "ignored"));
 
       assertThat(values).containsExactly(Map.entry(1, "one"));
       assertThat(cache.getIfPresent(2)).isNull();
@@ -64,16 +66,25 @@ class CacheGetAllTest {
     try (Cache<Integer, String> cache = Loomcache.newBuilder().build()) {
       var started = new CountDownLatch(1);
       var release = new CountDownLatch(1);
-      Thread getter = Thread.ofVirtual().start(() -> cache.get(1, () -> {
-        started.countDown();
-        release.await();
-        return "from get";
-      }));
+      Thread getter =
+          Thread.ofVirtual()
+              .start(() ->
+                  cache.get(
+                      1,
+                      () -> {
+                        started.countDown();
+                        release.await();
+                        return "from get";
+                      }));
       started.await();
       var batches = new CopyOnWriteArrayList<Set<Integer>>();
       var result = new AtomicReference<Map<Integer, String>>();
-      Thread bulk = Thread.ofVirtual().start(() -> result.set(cache.getAll(List.of(1, 2), recording(batches))));
-      Concurrently.awaitUntil(Duration.ofSeconds(10), "getAll parks on key 1",
+      Thread bulk =
+          Thread.ofVirtual()
+              .start(() -> result.set(cache.getAll(List.of(1, 2), recording(batches))));
+      Concurrently.awaitUntil(
+          Duration.ofSeconds(10),
+          "getAll parks on key 1",
           () -> CacheHerdTest.parked(cache, 1) == 1);
 
       release.countDown();
@@ -89,14 +100,19 @@ class CacheGetAllTest {
   void getAll_failingBatch_throwsItsFailure_failFast_andCachesNothingOfIt() {
     try (Cache<Integer, String> cache = Loomcache.newBuilder().maxBatchSize(2).build()) {
       var failure = new java.io.IOException("down");
-      assertThatThrownBy(() -> cache.getAll(List.of(1, 2, 3, 4, 5, 6), keys -> {
-        if (keys.contains(3)) {
-          throw failure;
-        }
-        var values = new HashMap<Integer, String>();
-        keys.forEach(k -> values.put(k, "v" + k));
-        return values;
-      })).isInstanceOf(CacheLoadException.class).hasCause(failure);
+      assertThatThrownBy(() ->
+              cache.getAll(
+                  List.of(1, 2, 3, 4, 5, 6),
+                  keys -> {
+                    if (keys.contains(3)) {
+                      throw failure;
+                    }
+                    var values = new HashMap<Integer, String>();
+                    keys.forEach(k -> values.put(k, "v" + k));
+                    return values;
+                  }))
+          .isInstanceOf(CacheLoadException.class)
+          .hasCause(failure);
 
       assertThat(cache.getIfPresent(3)).isNull();
       assertThat(cache.getIfPresent(4)).isNull();
@@ -118,10 +134,12 @@ class CacheGetAllTest {
   void getAll_singleBatch_runsOnTheCallingThread() {
     try (Cache<Integer, String> cache = Loomcache.newBuilder().build()) {
       var loaderThread = new AtomicReference<Thread>();
-      cache.getAll(List.of(1, 2), keys -> {
-        loaderThread.set(Thread.currentThread());
-        return Map.of(1, "a", 2, "b");
-      });
+      cache.getAll(
+          List.of(1, 2),
+          keys -> {
+            loaderThread.set(Thread.currentThread());
+            return Map.of(1, "a", 2, "b");
+          });
       assertThat(loaderThread.get()).isSameAs(Thread.currentThread());
     }
   }
@@ -129,8 +147,10 @@ class CacheGetAllTest {
   @Test
   void getAll_batchLoaderAskingForAKeyOfItsOwnBatch_getsIllegalStateException() {
     try (Cache<Integer, String> cache = Loomcache.newBuilder().build()) {
-      assertThatThrownBy(() -> cache.getAll(List.of(1, 2), keys -> Map.of(1, cache.get(2, () -> "x"))))
-          .isInstanceOf(IllegalStateException.class).hasMessageContaining("Recursive load");
+      assertThatThrownBy(
+              () -> cache.getAll(List.of(1, 2), keys -> Map.of(1, cache.get(2, () -> "x"))))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("Recursive load");
     }
   }
 
@@ -138,22 +158,28 @@ class CacheGetAllTest {
   void getAll_concurrentCallersOverlappingKeys_loadEachKeyOnce() throws Exception {
     try (Cache<Integer, String> cache = Loomcache.newBuilder().maxBatchSize(16).build()) {
       var loads = new java.util.concurrent.ConcurrentHashMap<Integer, AtomicInteger>();
-      BatchLoader<Integer, String> loader = keys -> {
-        var values = new HashMap<Integer, String>();
-        for (Integer key : keys) {
-          loads.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
-          values.put(key, "v" + key);
-        }
-        return values;
-      };
+      BatchLoader<Integer, String> loader =
+          keys -> {
+            var values = new HashMap<Integer, String>();
+            for (Integer key : keys) {
+              loads.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+              values.put(key, "v" + key);
+            }
+            return values;
+          };
 
-      var results = Concurrently.run(100, Duration.ofSeconds(30), i -> () -> {
-        var keys = new ArrayList<Integer>();
-        for (int k = i % 10; k < 200; k += 3) {
-          keys.add(k);
-        }
-        return cache.getAll(keys, loader);
-      });
+      var results =
+          Concurrently.run(
+              100,
+              Duration.ofSeconds(30),
+              i ->
+                  () -> {
+                    var keys = new ArrayList<Integer>();
+                    for (int k = i % 10; k < 200; k += 3) {
+                      keys.add(k);
+                    }
+                    return cache.getAll(keys, loader);
+                  });
 
       assertThat(results).allSatisfy(r -> assertThat(r.failed()).isFalse());
       assertThat(loads.values()).allSatisfy(count -> assertThat(count).hasValue(1));
@@ -164,11 +190,14 @@ class CacheGetAllTest {
   void getAll_badArguments_areRejected() {
     try (Cache<Integer, String> cache = Loomcache.newBuilder().build()) {
       assertThatThrownBy(() -> cache.getAll(null, keys -> Map.of()))
-          .isInstanceOf(NullPointerException.class).hasMessageContaining("keys");
+          .isInstanceOf(NullPointerException.class)
+          .hasMessageContaining("keys");
       assertThatThrownBy(() -> cache.getAll(java.util.Arrays.asList(1, null), keys -> Map.of()))
-          .isInstanceOf(NullPointerException.class).hasMessageContaining("keys");
+          .isInstanceOf(NullPointerException.class)
+          .hasMessageContaining("keys");
       assertThatThrownBy(() -> cache.getAll(List.of(1), null))
-          .isInstanceOf(NullPointerException.class).hasMessageContaining("loader");
+          .isInstanceOf(NullPointerException.class)
+          .hasMessageContaining("loader");
     }
   }
 }

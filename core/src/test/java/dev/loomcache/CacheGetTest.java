@@ -106,10 +106,14 @@ class CacheGetTest {
   void get_loaderReturnsNull_returnsNullAndCachesNothing() {
     var calls = new AtomicInteger();
 
-    assertThat(cache.get("k", () -> {
-      calls.incrementAndGet();
-      return null;
-    })).isNull();
+    assertThat(
+            cache.get(
+                "k",
+                () -> {
+                  calls.incrementAndGet();
+                  return null;
+                }))
+        .isNull();
     assertThat(cache.get("k", () -> "v" + calls.incrementAndGet())).isEqualTo("v2");
   }
 
@@ -117,9 +121,12 @@ class CacheGetTest {
   void get_loaderThrowsChecked_wrapsInCacheLoadException_cachesNothing() {
     var failure = new IOException("database down");
 
-    assertThatThrownBy(() -> cache.get("k", () -> {
-      throw failure;
-    }))
+    assertThatThrownBy(() ->
+            cache.get(
+                "k",
+                () -> {
+                  throw failure;
+                }))
         .isInstanceOf(CacheLoadException.class)
         .hasCause(failure);
     assertThat(cache.getIfPresent("k")).isNull();
@@ -131,9 +138,13 @@ class CacheGetTest {
   void get_loaderThrowsUnchecked_rethrowsSameInstance_cachesNothing() {
     var failure = new IllegalArgumentException("bad id");
 
-    assertThatThrownBy(() -> cache.get("k", () -> {
-      throw failure;
-    })).isSameAs(failure);
+    assertThatThrownBy(() ->
+            cache.get(
+                "k",
+                () -> {
+                  throw failure;
+                }))
+        .isSameAs(failure);
     assertThat(cache.get("k", () -> "ok")).isEqualTo("ok");
   }
 
@@ -141,9 +152,13 @@ class CacheGetTest {
   void get_loaderThrowsError_rethrowsSameInstance_cachesNothing() {
     var failure = new StackOverflowError("deep");
 
-    assertThatThrownBy(() -> cache.get("k", () -> {
-      throw failure;
-    })).isSameAs(failure);
+    assertThatThrownBy(() ->
+            cache.get(
+                "k",
+                () -> {
+                  throw failure;
+                }))
+        .isSameAs(failure);
     assertThat(cache.get("k", () -> "ok")).isEqualTo("ok");
   }
 
@@ -174,26 +189,36 @@ class CacheGetTest {
 
   @Test
   void nullArguments_throwNullPointerExceptionNamingTheParameter() {
-    assertThatThrownBy(() -> cache.get(null, () -> "v")).isInstanceOf(NullPointerException.class)
+    assertThatThrownBy(() -> cache.get(null, () -> "v"))
+        .isInstanceOf(NullPointerException.class)
         .hasMessageContaining("key");
-    assertThatThrownBy(() -> cache.get("k", null)).isInstanceOf(NullPointerException.class)
+    assertThatThrownBy(() -> cache.get("k", null))
+        .isInstanceOf(NullPointerException.class)
         .hasMessageContaining("loader");
     assertThatThrownBy(() -> cache.get("k", () -> "v", (Duration) null))
-        .isInstanceOf(NullPointerException.class).hasMessageContaining("ttl");
-    assertThatThrownBy(() -> cache.put("k", null)).isInstanceOf(NullPointerException.class)
-        .hasMessageContaining("value");
-    assertThatThrownBy(() -> cache.put(null, "v")).isInstanceOf(NullPointerException.class)
-        .hasMessageContaining("key");
-    assertThatThrownBy(() -> cache.put("k", "v", null)).isInstanceOf(NullPointerException.class)
+        .isInstanceOf(NullPointerException.class)
         .hasMessageContaining("ttl");
-    assertThatThrownBy(() -> cache.getIfPresent(null)).isInstanceOf(NullPointerException.class)
+    assertThatThrownBy(() -> cache.put("k", null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("value");
+    assertThatThrownBy(() -> cache.put(null, "v"))
+        .isInstanceOf(NullPointerException.class)
         .hasMessageContaining("key");
-    assertThatThrownBy(() -> cache.invalidate(null)).isInstanceOf(NullPointerException.class)
+    assertThatThrownBy(() -> cache.put("k", "v", null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("ttl");
+    assertThatThrownBy(() -> cache.getIfPresent(null))
+        .isInstanceOf(NullPointerException.class)
         .hasMessageContaining("key");
-    assertThatThrownBy(() -> cache.invalidateAll(null)).isInstanceOf(NullPointerException.class)
+    assertThatThrownBy(() -> cache.invalidate(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("key");
+    assertThatThrownBy(() -> cache.invalidateAll(null))
+        .isInstanceOf(NullPointerException.class)
         .hasMessageContaining("keys");
     assertThatThrownBy(() -> cache.invalidateAll(java.util.Arrays.asList("a", null)))
-        .isInstanceOf(NullPointerException.class).hasMessageContaining("keys");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("keys");
   }
 
   @Test
@@ -214,7 +239,8 @@ class CacheGetTest {
     cache.close();
     cache.close();
 
-    assertThatThrownBy(() -> cache.get("k", () -> "v")).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> cache.get("k", () -> "v"))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("closed");
     assertThatThrownBy(() -> cache.getIfPresent("k")).isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> cache.put("k", "v")).isInstanceOf(IllegalStateException.class);

@@ -2,8 +2,8 @@ package dev.loomcache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.loomcache.testsupport.Concurrently.Result;
 import dev.loomcache.testsupport.Concurrently;
+import dev.loomcache.testsupport.Concurrently.Result;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -25,13 +25,22 @@ class CacheHerdTest {
     try (Cache<String, String> cache = Loomcache.newBuilder().build()) {
       var calls = new AtomicInteger();
       // The loader holds until every other caller parks on its flight: they all overlap the load.
-      var results = Concurrently.run(callers, Duration.ofSeconds(60), i -> () ->
-          cache.get("hot", () -> {
-            calls.incrementAndGet();
-            Concurrently.awaitUntil(Duration.ofSeconds(30), "every other caller parks",
-                () -> parked(cache, "hot") == callers - 1);
-            return "value-" + calls.get();
-          }));
+      var results =
+          Concurrently.run(
+              callers,
+              Duration.ofSeconds(60),
+              i ->
+                  () ->
+                      cache.get(
+                          "hot",
+                          () -> {
+                            calls.incrementAndGet();
+                            Concurrently.awaitUntil(
+                                Duration.ofSeconds(30),
+                                "every other caller parks",
+                                () -> parked(cache, "hot") == callers - 1);
+                            return "value-" + calls.get();
+                          }));
 
       assertThat(calls).hasValue(1);
       assertThat(results).allSatisfy(r -> assertThat(r.value()).isEqualTo("value-1"));
@@ -47,8 +56,13 @@ class CacheHerdTest {
   void get_tenThousandVirtualThreadsOnOneMissingKey_oneLoaderCall_allSameValue() throws Exception {
     try (Cache<String, Object> cache = Loomcache.newBuilder().build()) {
       var calls = new AtomicInteger();
-      var results = Concurrently.run(10_000, Duration.ofSeconds(60), i -> () ->
-          cache.get("k", SlowLoaders.slow(Duration.ofMillis(50), calls, new Object())));
+      var results =
+          Concurrently.run(
+              10_000,
+              Duration.ofSeconds(60),
+              i ->
+                  () ->
+                      cache.get("k", SlowLoaders.slow(Duration.ofMillis(50), calls, new Object())));
 
       assertThat(calls).hasValue(1);
       Object first = results.getFirst().value();
@@ -63,8 +77,11 @@ class CacheHerdTest {
       var calls = new AtomicInteger();
       long start = System.nanoTime();
 
-      var results = Concurrently.run(100, Duration.ofSeconds(30), i -> () ->
-          cache.get(i, SlowLoaders.slow(Duration.ofMillis(50), calls, "v" + i)));
+      var results =
+          Concurrently.run(
+              100,
+              Duration.ofSeconds(30),
+              i -> () -> cache.get(i, SlowLoaders.slow(Duration.ofMillis(50), calls, "v" + i)));
 
       Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
       assertThat(calls).hasValue(100);
@@ -81,11 +98,16 @@ class CacheHerdTest {
     try (Cache<Integer, String> cache = Loomcache.newBuilder().build()) {
       var release = new CountDownLatch(1);
       var slowStarted = new CountDownLatch(1);
-      Thread slow = Thread.ofVirtual().start(() -> cache.get(0, () -> {
-        slowStarted.countDown();
-        release.await();
-        return "slow";
-      }));
+      Thread slow =
+          Thread.ofVirtual()
+              .start(() ->
+                  cache.get(
+                      0,
+                      () -> {
+                        slowStarted.countDown();
+                        release.await();
+                        return "slow";
+                      }));
       slowStarted.await();
 
       // Thousands of other keys, many of them in the slow key's hash bin, load while it is stuck.
@@ -109,18 +131,28 @@ class CacheHerdTest {
       var failure = new IOException("database down");
       int callers = 200;
 
-      var results = Concurrently.run(callers, Duration.ofSeconds(30), i -> () ->
-          cache.get("k", () -> {
-            calls.incrementAndGet();
-            Concurrently.awaitUntil(Duration.ofSeconds(20), "every other caller parks",
-                () -> parked(cache, "k") == callers - 1);
-            throw failure;
-          }));
+      var results =
+          Concurrently.run(
+              callers,
+              Duration.ofSeconds(30),
+              i ->
+                  () ->
+                      cache.get(
+                          "k",
+                          () -> {
+                            calls.incrementAndGet();
+                            Concurrently.awaitUntil(
+                                Duration.ofSeconds(20),
+                                "every other caller parks",
+                                () -> parked(cache, "k") == callers - 1);
+                            throw failure;
+                          }));
 
       assertThat(calls).hasValue(1);
-      assertThat(results).allSatisfy(r -> {
-        assertThat(r.failure()).isInstanceOf(CacheLoadException.class).hasCause(failure);
-      });
+      assertThat(results)
+          .allSatisfy(r -> {
+            assertThat(r.failure()).isInstanceOf(CacheLoadException.class).hasCause(failure);
+          });
       assertThat(cache.getIfPresent("k")).isNull();
       assertThat(cache.get("k", () -> "recovered")).isEqualTo("recovered");
     }
@@ -132,12 +164,21 @@ class CacheHerdTest {
       var failure = new IllegalStateException("boom");
       int callers = 50;
 
-      var results = Concurrently.run(callers, Duration.ofSeconds(30), i -> () ->
-          cache.get("k", () -> {
-            Concurrently.awaitUntil(Duration.ofSeconds(20), "every other caller parks",
-                () -> parked(cache, "k") == callers - 1);
-            throw failure;
-          }));
+      var results =
+          Concurrently.run(
+              callers,
+              Duration.ofSeconds(30),
+              i ->
+                  () ->
+                      cache.get(
+                          "k",
+                          () -> {
+                            Concurrently.awaitUntil(
+                                Duration.ofSeconds(20),
+                                "every other caller parks",
+                                () -> parked(cache, "k") == callers - 1);
+                            throw failure;
+                          }));
 
       assertThat(results).extracting(Result::failure).containsOnly(failure);
       assertThat(cache.estimatedSize()).isZero();

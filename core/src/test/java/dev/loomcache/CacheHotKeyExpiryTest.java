@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Context: a hot-key-expiry harness run saw keys go 1.2–2.4 s between reloads with a 1 s TTL.
  * That is not a value served late: the harness walked its keys with a fixed stride, so callers that
- * waited on the same load left it together and stayed in step (a convoy), and a key nobody asks
- * for is not reloaded. The stride walk is kept here so that the convoy happens, and the age of every
+ * waited on the same load left it together and stayed in step (a convoy), and a key nobody asks for
+ * is not reloaded. The stride walk is kept here so that the convoy happens, and the age of every
  * served value is what is asserted.
  */
 class CacheHotKeyExpiryTest {
@@ -75,8 +75,8 @@ class CacheHotKeyExpiryTest {
   @Test
   void get_defaultTtlWithExpireAfterAccess_neverServesAValuePastItsTtl() throws Exception {
     // Hot keys are never idle: only the TTL (deadline wrappers) makes them expire.
-    try (Cache<Integer, Stamped> cache = Loomcache.newBuilder().defaultTtl(TTL)
-        .expireAfterAccess(Duration.ofMinutes(10)).build()) {
+    try (Cache<Integer, Stamped> cache =
+        Loomcache.newBuilder().defaultTtl(TTL).expireAfterAccess(Duration.ofMinutes(10)).build()) {
       assertServedWithinTtl(cache::get, stride());
     }
   }
@@ -95,13 +95,13 @@ class CacheHotKeyExpiryTest {
   }
 
   /**
-   * Runs {@link #THREADS} callers for {@link #RUN}, each walking the keys with its own
-   * {@code walk}, and asserts that no caller received a value whose load completed more than the
-   * TTL plus the tolerance before its call began, and that the TTL passed during the run (the
-   * loader ran again after the first loads).
+   * Runs {@link #THREADS} callers for {@link #RUN}, each walking the keys with its own {@code
+   * walk}, and asserts that no caller received a value whose load completed more than the TTL plus
+   * the tolerance before its call began, and that the TTL passed during the run (the loader ran
+   * again after the first loads).
    */
-  private static void assertServedWithinTtl(Getter cache,
-      Function<Integer, IntUnaryOperator> walk) throws InterruptedException {
+  private static void assertServedWithinTtl(Getter cache, Function<Integer, IntUnaryOperator> walk)
+      throws InterruptedException {
     var loads = new AtomicInteger();
     var oldest = new AtomicLong();
     var oldestKey = new AtomicInteger(-1);
@@ -112,38 +112,48 @@ class CacheHotKeyExpiryTest {
     CoarseClock clock = CoarseClock.acquire();
     var maxLag = new AtomicLong();
     var sampling = new AtomicBoolean(true);
-    Thread sampler = Thread.ofPlatform().daemon().start(() -> {
-      while (sampling.get()) {
-        maxLag.accumulateAndGet(System.nanoTime() - clock.read(), Math::max);
-        LockSupport.parkNanos(200_000);
-      }
-    });
+    Thread sampler =
+        Thread.ofPlatform()
+            .daemon()
+            .start(() -> {
+              while (sampling.get()) {
+                maxLag.accumulateAndGet(System.nanoTime() - clock.read(), Math::max);
+                LockSupport.parkNanos(200_000);
+              }
+            });
     long end = System.nanoTime() + RUN.toNanos();
     List<Thread> callers = new ArrayList<>(THREADS);
     for (int t = 0; t < THREADS; t++) {
       int caller = t;
       IntUnaryOperator next = walk.apply(caller);
-      callers.add(Thread.ofVirtual().start(() -> {
-        try {
-          for (int key = caller % KEYS; System.nanoTime() - end < 0; key = next.applyAsInt(key)) {
-            int k = key;
-            long start = System.nanoTime();
-            Stamped value = cache.get(k, () -> {
-              loads.incrementAndGet();
-              LockSupport.parkNanos(LOAD.toNanos());
-              return new Stamped(k, System.nanoTime());
-            });
-            assertThat(value.key()).isEqualTo(k);
-            long age = start - value.loadedAt();
-            if (oldest.accumulateAndGet(age, Math::max) == age) {
-              oldestKey.set(k);
-            }
-            LockSupport.parkNanos(100_000); // as a service doing I/O between calls
-          }
-        } catch (Throwable e) {
-          failure.compareAndSet(null, e);
-        }
-      }));
+      callers.add(
+          Thread.ofVirtual()
+              .start(() -> {
+                try {
+                  for (int key = caller % KEYS;
+                      System.nanoTime() - end < 0;
+                      key = next.applyAsInt(key)) {
+                    int k = key;
+                    long start = System.nanoTime();
+                    Stamped value =
+                        cache.get(
+                            k,
+                            () -> {
+                              loads.incrementAndGet();
+                              LockSupport.parkNanos(LOAD.toNanos());
+                              return new Stamped(k, System.nanoTime());
+                            });
+                    assertThat(value.key()).isEqualTo(k);
+                    long age = start - value.loadedAt();
+                    if (oldest.accumulateAndGet(age, Math::max) == age) {
+                      oldestKey.set(k);
+                    }
+                    LockSupport.parkNanos(100_000); // as a service doing I/O between calls
+                  }
+                } catch (Throwable e) {
+                  failure.compareAndSet(null, e);
+                }
+              }));
     }
     try {
       for (Thread caller : callers) {
@@ -157,8 +167,9 @@ class CacheHotKeyExpiryTest {
     assertThat(failure.get()).isNull();
     assertThat(loads.get()).as("the TTL passed during the run").isGreaterThan(KEYS);
     assertThat(Duration.ofNanos(oldest.get()))
-        .as("oldest value served (key %d), TTL %s, coarse clock lag up to %s", oldestKey.get(),
-            TTL, Duration.ofNanos(maxLag.get()))
+        .as(
+            "oldest value served (key %d), TTL %s, coarse clock lag up to %s",
+            oldestKey.get(), TTL, Duration.ofNanos(maxLag.get()))
         .isLessThan(TTL.plus(TOLERANCE).plusNanos(maxLag.get()));
   }
 
@@ -166,22 +177,28 @@ class CacheHotKeyExpiryTest {
   @Test
   void get_afterAnExpiredEntryNotYetEvicted_storesWithAFullTtl() {
     var ticker = new FakeTicker();
-    assertFullTtlOverExpired(Loomcache.newBuilder().ticker(ticker::read).defaultTtl(TTL).build(),
-        ticker, null);
+    assertFullTtlOverExpired(
+        Loomcache.newBuilder().ticker(ticker::read).defaultTtl(TTL).build(), ticker, null);
     var plain = new FakeTicker();
     assertFullTtlOverExpired(Loomcache.newBuilder().ticker(plain::read).build(), plain, TTL);
     var idle = new FakeTicker();
-    assertFullTtlOverExpired(Loomcache.newBuilder().ticker(idle::read).defaultTtl(TTL)
-        .expireAfterAccess(Duration.ofHours(1)).build(), idle, null);
+    assertFullTtlOverExpired(
+        Loomcache.newBuilder()
+            .ticker(idle::read)
+            .defaultTtl(TTL)
+            .expireAfterAccess(Duration.ofHours(1))
+            .build(),
+        idle,
+        null);
   }
 
-  private static void assertFullTtlOverExpired(Cache<String, String> cache, FakeTicker ticker,
-      @Nullable Duration perCall) {
+  private static void assertFullTtlOverExpired(
+      Cache<String, String> cache, FakeTicker ticker, @Nullable Duration perCall) {
     try (cache) {
       var calls = new AtomicInteger();
       Callable<String> loader = () -> "v" + calls.incrementAndGet();
-      Function<String, String> get = key -> perCall == null
-          ? cache.get(key, loader) : cache.get(key, loader, perCall);
+      Function<String, String> get =
+          key -> perCall == null ? cache.get(key, loader) : cache.get(key, loader, perCall);
       assertThat(get.apply("k")).isEqualTo("v1");
       ticker.advance(TTL.multipliedBy(3)); // long expired; nothing has cleaned it up
       assertThat(get.apply("k")).isEqualTo("v2");
@@ -199,10 +216,11 @@ class CacheHotKeyExpiryTest {
     try (Cache<String, String> cache =
         Loomcache.newBuilder().ticker(ticker::read).defaultTtl(TTL).build()) {
       var calls = new AtomicInteger();
-      Callable<String> slow = () -> {
-        ticker.advance(TTL.multipliedBy(2)); // the load takes longer than the TTL
-        return "v" + calls.incrementAndGet();
-      };
+      Callable<String> slow =
+          () -> {
+            ticker.advance(TTL.multipliedBy(2)); // the load takes longer than the TTL
+            return "v" + calls.incrementAndGet();
+          };
       assertThat(cache.get("k", slow)).isEqualTo("v1");
       ticker.advance(TTL.minusNanos(1));
       assertThat(cache.getIfPresent("k")).isEqualTo("v1");

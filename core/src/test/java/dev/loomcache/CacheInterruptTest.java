@@ -38,15 +38,17 @@ class CacheInterruptTest {
     Thread thread;
 
     Caller start(Runnable body) {
-      thread = Thread.ofVirtual().start(() -> {
-        try {
-          body.run();
-        } catch (Throwable t) {
-          failure.set(t);
-        } finally {
-          interruptedAfter.set(Thread.currentThread().isInterrupted());
-        }
-      });
+      thread =
+          Thread.ofVirtual()
+              .start(() -> {
+                try {
+                  body.run();
+                } catch (Throwable t) {
+                  failure.set(t);
+                } finally {
+                  interruptedAfter.set(Thread.currentThread().isInterrupted());
+                }
+              });
       return this;
     }
   }
@@ -57,7 +59,9 @@ class CacheInterruptTest {
   }
 
   private void awaitParked(String key, int count) {
-    Concurrently.awaitUntil(Duration.ofSeconds(10), count + " callers park",
+    Concurrently.awaitUntil(
+        Duration.ofSeconds(10),
+        count + " callers park",
         () -> CacheHerdTest.parked(cache, key) == count);
   }
 
@@ -65,11 +69,14 @@ class CacheInterruptTest {
   void ownerInterrupted_waitersStillGetAValue_oneOfThemTookOver() throws Exception {
     var ownerStarted = new CountDownLatch(1);
     var takeOvers = new AtomicInteger();
-    Caller owner = call("k", () -> {
-      ownerStarted.countDown();
-      new CountDownLatch(1).await(); // blocks until interrupted
-      return "never";
-    });
+    Caller owner =
+        call(
+            "k",
+            () -> {
+              ownerStarted.countDown();
+              new CountDownLatch(1).await(); // blocks until interrupted
+              return "never";
+            });
     ownerStarted.await();
     List<Caller> waiters = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
@@ -97,16 +104,20 @@ class CacheInterruptTest {
   }
 
   @Test
-  void ownerInterrupted_loaderFailsWithUncheckedException_failureIsTheOwnersAlone() throws Exception {
+  void ownerInterrupted_loaderFailsWithUncheckedException_failureIsTheOwnersAlone()
+      throws Exception {
     var ownerStarted = new CountDownLatch(1);
     var gaveUp = new IllegalStateException("gave up after interrupt");
-    Caller owner = call("k", () -> {
-      ownerStarted.countDown();
-      while (!Thread.currentThread().isInterrupted()) {
-        Thread.onSpinWait();
-      }
-      throw gaveUp;
-    });
+    Caller owner =
+        call(
+            "k",
+            () -> {
+              ownerStarted.countDown();
+              while (!Thread.currentThread().isInterrupted()) {
+                Thread.onSpinWait();
+              }
+              throw gaveUp;
+            });
     ownerStarted.await();
     Caller waiter = call("k", () -> "waiter's load");
     awaitParked("k", 1);
@@ -124,11 +135,14 @@ class CacheInterruptTest {
   @Test
   void ownerInterrupted_withNoWaiters_failsAndNextGetLoads() throws Exception {
     var ownerStarted = new CountDownLatch(1);
-    Caller owner = call("k", () -> {
-      ownerStarted.countDown();
-      new CountDownLatch(1).await();
-      return "never";
-    });
+    Caller owner =
+        call(
+            "k",
+            () -> {
+              ownerStarted.countDown();
+              new CountDownLatch(1).await();
+              return "never";
+            });
     ownerStarted.await();
     Concurrently.awaitParked(owner.thread);
 
@@ -140,15 +154,19 @@ class CacheInterruptTest {
   }
 
   @Test
-  void ownerInterrupted_butLoaderSucceeds_everyoneGetsTheValue_andOwnerKeepsItsFlag() throws Exception {
+  void ownerInterrupted_butLoaderSucceeds_everyoneGetsTheValue_andOwnerKeepsItsFlag()
+      throws Exception {
     var ownerStarted = new CountDownLatch(1);
-    Caller owner = call("k", () -> {
-      ownerStarted.countDown();
-      while (!Thread.currentThread().isInterrupted()) {
-        Thread.onSpinWait();
-      }
-      return "finished anyway";
-    });
+    Caller owner =
+        call(
+            "k",
+            () -> {
+              ownerStarted.countDown();
+              while (!Thread.currentThread().isInterrupted()) {
+                Thread.onSpinWait();
+              }
+              return "finished anyway";
+            });
     ownerStarted.await();
     Caller waiter = call("k", () -> "unused");
     awaitParked("k", 1);
@@ -168,12 +186,15 @@ class CacheInterruptTest {
     var ownerStarted = new CountDownLatch(1);
     var release = new CountDownLatch(1);
     var loads = new AtomicInteger();
-    Caller owner = call("k", () -> {
-      loads.incrementAndGet();
-      ownerStarted.countDown();
-      release.await();
-      return "value";
-    });
+    Caller owner =
+        call(
+            "k",
+            () -> {
+              loads.incrementAndGet();
+              ownerStarted.countDown();
+              release.await();
+              return "value";
+            });
     ownerStarted.await();
     Caller leaving = call("k", () -> "leaving's load");
     Caller staying = call("k", () -> "staying's load");
@@ -202,11 +223,14 @@ class CacheInterruptTest {
   void waiterAlreadyInterrupted_failsAtOnce_loadUnaffected() throws Exception {
     var ownerStarted = new CountDownLatch(1);
     var release = new CountDownLatch(1);
-    Caller owner = call("k", () -> {
-      ownerStarted.countDown();
-      release.await();
-      return "value";
-    });
+    Caller owner =
+        call(
+            "k",
+            () -> {
+              ownerStarted.countDown();
+              release.await();
+              return "value";
+            });
     ownerStarted.await();
 
     var caller = new Caller();

@@ -40,11 +40,17 @@ class CacheInvalidateMatchingTest {
       var started = new CountDownLatch(1);
       var release = new CountDownLatch(1);
       var result = new AtomicReference<String>();
-      Thread owner = Thread.ofVirtual().start(() -> result.set(cache.get("page:1", () -> {
-        started.countDown();
-        release.await();
-        return "old";
-      })));
+      Thread owner =
+          Thread.ofVirtual()
+              .start(() ->
+                  result.set(
+                      cache.get(
+                          "page:1",
+                          () -> {
+                            started.countDown();
+                            release.await();
+                            return "old";
+                          })));
       started.await();
 
       cache.invalidateMatching("page:*");
@@ -61,11 +67,16 @@ class CacheInvalidateMatchingTest {
     try (Cache<String, String> cache = Loomcache.newBuilder().build()) {
       var started = new CountDownLatch(1);
       var release = new CountDownLatch(1);
-      Thread owner = Thread.ofVirtual().start(() -> cache.get("detail:1", () -> {
-        started.countDown();
-        release.await();
-        return "kept";
-      }));
+      Thread owner =
+          Thread.ofVirtual()
+              .start(() ->
+                  cache.get(
+                      "detail:1",
+                      () -> {
+                        started.countDown();
+                        release.await();
+                        return "kept";
+                      }));
       started.await();
 
       cache.invalidateMatching("page:*");
@@ -79,10 +90,12 @@ class CacheInvalidateMatchingTest {
   @Test
   void withATier_matchesEncodedKeys_andAsksTheTier() {
     var tier = new GlobTier();
-    try (Cache<Long, String> cache = Loomcache.newBuilder()
-        .keyCodec(KeyCodec.ofLong()).valueCodec(ValueCodec.string())
-        .tier(tier)
-        .build()) {
+    try (Cache<Long, String> cache =
+        Loomcache.newBuilder()
+            .keyCodec(KeyCodec.ofLong())
+            .valueCodec(ValueCodec.string())
+            .tier(tier)
+            .build()) {
       cache.put(10L, "ten");
       cache.put(11L, "eleven");
       cache.put(20L, "twenty");
@@ -100,10 +113,12 @@ class CacheInvalidateMatchingTest {
   @Test
   void tierWithoutSupport_isCleared() {
     var tier = new MapTier("plain");
-    try (Cache<String, String> cache = Loomcache.newBuilder()
-        .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string())
-        .tier(tier)
-        .build()) {
+    try (Cache<String, String> cache =
+        Loomcache.newBuilder()
+            .keyCodec(KeyCodec.string())
+            .valueCodec(ValueCodec.string())
+            .tier(tier)
+            .build()) {
       cache.put("a1", "x");
       cache.put("b1", "y");
 
@@ -120,7 +135,8 @@ class CacheInvalidateMatchingTest {
       assertThatThrownBy(() -> cache.invalidateMatching(""))
           .isInstanceOf(IllegalArgumentException.class);
       assertThatThrownBy(() -> cache.invalidateMatching(null))
-          .isInstanceOf(NullPointerException.class).hasMessage("glob must not be null");
+          .isInstanceOf(NullPointerException.class)
+          .hasMessage("glob must not be null");
     }
   }
 

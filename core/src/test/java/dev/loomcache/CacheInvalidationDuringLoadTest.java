@@ -30,7 +30,9 @@ class CacheInvalidationDuringLoadTest {
     cache.close();
   }
 
-  /** Runs a load of "k" returning "old", does {@code during} while it is stuck, then lets it end. */
+  /**
+   * Runs a load of "k" returning "old", does {@code during} while it is stuck, then lets it end.
+   */
   private LoadRace raceALoadWith(Consumer<Cache<String, String>> during) throws Exception {
     var started = new CountDownLatch(1);
     var release = new CountDownLatch(1);
@@ -38,17 +40,31 @@ class CacheInvalidationDuringLoadTest {
     var waiterResult = new AtomicReference<String>();
     var waiterLoads = new AtomicInteger();
 
-    Thread owner = Thread.ofVirtual().start(() -> ownerResult.set(cache.get("k", () -> {
-      started.countDown();
-      release.await();
-      return "old";
-    })));
+    Thread owner =
+        Thread.ofVirtual()
+            .start(() ->
+                ownerResult.set(
+                    cache.get(
+                        "k",
+                        () -> {
+                          started.countDown();
+                          release.await();
+                          return "old";
+                        })));
     started.await();
-    Thread waiter = Thread.ofVirtual().start(() -> waiterResult.set(cache.get("k", () -> {
-      waiterLoads.incrementAndGet();
-      return "waiter's own";
-    })));
-    Concurrently.awaitUntil(java.time.Duration.ofSeconds(10), "the waiter parks",
+    Thread waiter =
+        Thread.ofVirtual()
+            .start(() ->
+                waiterResult.set(
+                    cache.get(
+                        "k",
+                        () -> {
+                          waiterLoads.incrementAndGet();
+                          return "waiter's own";
+                        })));
+    Concurrently.awaitUntil(
+        java.time.Duration.ofSeconds(10),
+        "the waiter parks",
         () -> CacheHerdTest.parked(cache, "k") == 1);
 
     during.accept(cache);
@@ -104,14 +120,16 @@ class CacheInvalidationDuringLoadTest {
   }
 
   @Test
-  void invalidateBeforeMutation_readAfterMutationReloads_evenIfTheMutationThrows() throws Exception {
+  void invalidateBeforeMutation_readAfterMutationReloads_evenIfTheMutationThrows()
+      throws Exception {
     // The pattern agents and @Invalidates rely on: invalidate, mutate, read. A read that started
     // before the mutation must not leave the pre-mutation value behind.
     var database = new AtomicReference<>("v1");
-    LoadRace race = raceALoadWith(c -> {
-      c.invalidate("k");
-      database.set("v2");
-    });
+    LoadRace race =
+        raceALoadWith(c -> {
+          c.invalidate("k");
+          database.set("v2");
+        });
 
     assertThat(race.owner()).isEqualTo("old");
     assertThat(cache.get("k", database::get)).isEqualTo("v2");

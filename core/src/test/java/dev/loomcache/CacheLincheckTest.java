@@ -5,17 +5,17 @@ import static org.jetbrains.lincheck.datastructures.ManagedStrategyGuaranteeKt.f
 import java.lang.reflect.Method;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import kotlin.Unit;
 import kotlin.reflect.KFunction;
 import kotlin.reflect.jvm.ReflectJvmMapping;
 import org.jetbrains.kotlinx.lincheck.execution.ExecutionScenario;
 import org.jetbrains.lincheck.datastructures.CustomScenarioDSLKt;
+import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
-import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.StressOptions;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -26,10 +26,10 @@ import org.junit.jupiter.api.Timeout;
  * <p>This is the check that found the engine v1 hole {@code [t1] get(1): 10 | [t2] invalidate(1),
  * get(1): 10 | [after] getIfPresent(1): null}: t2's read, which began after its own invalidation
  * returned, joined the superseded load of t1 and so saw a value the specification had removed.
- * Model checking explores thread switches inside our code; Caffeine and the JDK's concurrent maps are
- * treated as atomic steps (their own correctness is not under test, and their internals would make
- * the search explode). L1 maintenance runs on the calling thread ({@code executor(Runnable::run)})
- * so that every history is deterministic.
+ * Model checking explores thread switches inside our code; Caffeine and the JDK's concurrent maps
+ * are treated as atomic steps (their own correctness is not under test, and their internals would
+ * make the search explode). L1 maintenance runs on the calling thread ({@code
+ * executor(Runnable::run)}) so that every history is deterministic.
  */
 @Param(name = "key", gen = IntGen.class, conf = "1:2")
 @Param(name = "value", gen = IntGen.class, conf = "1:3")
@@ -73,10 +73,12 @@ public class CacheLincheckTest {
         .actorsAfter(1)
         .sequentialSpecification(HashMapSpecification.class)
         .addCustomScenario(engineV1Counterexample())
-        .addGuarantee(forClasses(name -> name.startsWith("com.github.benmanes.caffeine.")
-                || name.startsWith("java.util.concurrent.ConcurrentHashMap"))
-            .allMethods()
-            .treatAsAtomic())
+        .addGuarantee(
+            forClasses(name ->
+                    name.startsWith("com.github.benmanes.caffeine.")
+                        || name.startsWith("java.util.concurrent.ConcurrentHashMap"))
+                .allMethods()
+                .treatAsAtomic())
         .check(CacheLincheckTest.class);
   }
 

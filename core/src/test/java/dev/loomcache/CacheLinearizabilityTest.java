@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Each test holds a load of "k" (returning "old") in its loader, runs the invalidating call to
  * completion, and only then starts a second read. Before the engine v2, that read joined the
- * superseded flight and returned "old" (the Lincheck counterexample
- * {@code [t1] get(1): 10 | [t2] invalidate(1), get(1): 10}).
+ * superseded flight and returned "old" (the Lincheck counterexample {@code [t1] get(1): 10 | [t2]
+ * invalidate(1), get(1): 10}).
  */
 class CacheLinearizabilityTest {
   private final Cache<String, String> cache = Loomcache.newBuilder().build();
@@ -37,26 +37,40 @@ class CacheLinearizabilityTest {
     var release = new CountDownLatch(1);
     var oldLoad = new AtomicReference<String>();
     var oldWaiter = new AtomicReference<String>();
-    Thread owner = Thread.ofVirtual().start(() -> oldLoad.set(cache.get("k", () -> {
-      started.countDown();
-      release.await();
-      return "old";
-    })));
+    Thread owner =
+        Thread.ofVirtual()
+            .start(() ->
+                oldLoad.set(
+                    cache.get(
+                        "k",
+                        () -> {
+                          started.countDown();
+                          release.await();
+                          return "old";
+                        })));
     started.await();
     Thread waiter = Thread.ofVirtual().start(() -> oldWaiter.set(cache.get("k", () -> "unused")));
-    Concurrently.awaitUntil(Duration.ofSeconds(10), "the waiter parks",
-        () -> CacheHerdTest.parked(cache, "k") == 1);
+    Concurrently.awaitUntil(
+        Duration.ofSeconds(10), "the waiter parks", () -> CacheHerdTest.parked(cache, "k") == 1);
 
     invalidation.accept(cache); // returns before the next read begins
 
     var loadsAfter = new AtomicInteger();
     var after = new AtomicReference<String>();
-    Thread reader = Thread.ofVirtual().start(() -> after.set(cache.get("k", () -> {
-      loadsAfter.incrementAndGet();
-      return "new";
-    })));
+    Thread reader =
+        Thread.ofVirtual()
+            .start(() ->
+                after.set(
+                    cache.get(
+                        "k",
+                        () -> {
+                          loadsAfter.incrementAndGet();
+                          return "new";
+                        })));
     // Correct: the read completes on its own. The bug: it parks on the old load (2 parked).
-    Concurrently.awaitUntil(Duration.ofSeconds(10), "the read after the invalidation ends or parks",
+    Concurrently.awaitUntil(
+        Duration.ofSeconds(10),
+        "the read after the invalidation ends or parks",
         () -> !reader.isAlive() || CacheHerdTest.parked(cache, "k") == 2);
     release.countDown();
     reader.join();
@@ -109,18 +123,25 @@ class CacheLinearizabilityTest {
     try (Cache<String, String> nothing = Loomcache.newBuilder().maximumSize(0).build()) {
       var started = new CountDownLatch(1);
       var release = new CountDownLatch(1);
-      Thread owner = Thread.ofVirtual().start(() -> nothing.get("k", () -> {
-        started.countDown();
-        release.await();
-        return "old";
-      }));
+      Thread owner =
+          Thread.ofVirtual()
+              .start(() ->
+                  nothing.get(
+                      "k",
+                      () -> {
+                        started.countDown();
+                        release.await();
+                        return "old";
+                      }));
       started.await();
       // Stores nothing, so the read after the put misses L1; it must not join the old load either.
       nothing.put("k", "put");
 
       var after = new AtomicReference<String>();
       Thread reader = Thread.ofVirtual().start(() -> after.set(nothing.get("k", () -> "new")));
-      Concurrently.awaitUntil(Duration.ofSeconds(10), "the read after the put ends or parks",
+      Concurrently.awaitUntil(
+          Duration.ofSeconds(10),
+          "the read after the put ends or parks",
           () -> !reader.isAlive() || CacheHerdTest.parked(nothing, "k") == 1);
       release.countDown();
       reader.join();
@@ -135,43 +156,48 @@ class CacheLinearizabilityTest {
     var started = new CountDownLatch(1);
     var release = new CountDownLatch(1);
     var slowFirstRead = new AtomicInteger();
-    Catalog target = new Catalog() {
-      @Override
-      public String find(String id) throws InterruptedException {
-        String seen = data.get();
-        if (slowFirstRead.getAndIncrement() == 0) {
-          started.countDown();
-          release.await();
-        }
-        return seen;
-      }
+    Catalog target =
+        new Catalog() {
+          @Override
+          public String find(String id) throws InterruptedException {
+            String seen = data.get();
+            if (slowFirstRead.getAndIncrement() == 0) {
+              started.countDown();
+              release.await();
+            }
+            return seen;
+          }
 
-      @Override
-      public void rename(String id, String name) {
-        data.set(name);
-      }
-    };
+          @Override
+          public void rename(String id, String name) {
+            data.set(name);
+          }
+        };
     Catalog catalog = CachingProxy.of(Catalog.class, target);
     var oldRead = new AtomicReference<String>();
-    Thread reader = Thread.ofVirtual().start(() -> {
-      try {
-        oldRead.set(catalog.find("k"));
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    });
+    Thread reader =
+        Thread.ofVirtual()
+            .start(() -> {
+              try {
+                oldRead.set(catalog.find("k"));
+              } catch (InterruptedException e) {
+                throw new AssertionError(e);
+              }
+            });
     started.await();
 
     catalog.rename("k", "new"); // invalidates before and after the mutation
 
     var after = new AtomicReference<String>();
-    Thread second = Thread.ofVirtual().start(() -> {
-      try {
-        after.set(catalog.find("k"));
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    });
+    Thread second =
+        Thread.ofVirtual()
+            .start(() -> {
+              try {
+                after.set(catalog.find("k"));
+              } catch (InterruptedException e) {
+                throw new AssertionError(e);
+              }
+            });
     second.join(Duration.ofSeconds(5)); // the bug parks it on the old read until released
     release.countDown();
     second.join();

@@ -1,12 +1,11 @@
 package dev.loomcache;
 
-import dev.loomcache.testsupport.FakeTicker;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loomcache.spi.KeyCodec;
 import dev.loomcache.spi.StoredValue;
 import dev.loomcache.spi.ValueCodec;
+import dev.loomcache.testsupport.FakeTicker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
@@ -65,14 +64,21 @@ class CacheMaxLocalLifetimeTest {
 
     /** Changes the stored value without telling the cache, as a lost message would leave it. */
     void changeBehindTheCachesBack(String key, String value) {
-      inner.store().put(key,
-          StoredValue.of(value.getBytes(StandardCharsets.UTF_8), StoredValue.NEVER_EXPIRES));
+      inner
+          .store()
+          .put(
+              key,
+              StoredValue.of(value.getBytes(StandardCharsets.UTF_8), StoredValue.NEVER_EXPIRES));
     }
   }
 
   private Cache<String, String> cacheOver(BoundedTier tier, @Nullable Duration defaultTtl) {
-    var builder = Loomcache.newBuilder().ticker(ticker::read)
-        .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string()).tier(tier);
+    var builder =
+        Loomcache.newBuilder()
+            .ticker(ticker::read)
+            .keyCodec(KeyCodec.string())
+            .valueCodec(ValueCodec.string())
+            .tier(tier);
     if (defaultTtl != null) {
       builder.defaultTtl(defaultTtl);
     }

@@ -17,18 +17,27 @@ class CacheMetricsTest {
   @Test
   void meterRegistry_bindsStandardAndLoomcacheMeters() {
     var ticker = new FakeTicker();
-    try (Cache<String, String> cache = Loomcache.newBuilder()
-        .name("users").meterRegistry(registry).ticker(ticker::read).maximumSize(100).build()) {
-      cache.get("a", () -> {
-        ticker.advance(Duration.ofMillis(5));
-        return "1";
-      });
+    try (Cache<String, String> cache =
+        Loomcache.newBuilder()
+            .name("users")
+            .meterRegistry(registry)
+            .ticker(ticker::read)
+            .maximumSize(100)
+            .build()) {
+      cache.get(
+          "a",
+          () -> {
+            ticker.advance(Duration.ofMillis(5));
+            return "1";
+          });
       cache.get("a", () -> "1");
       cache.put("b", "2");
       try {
-        cache.get("c", () -> {
-          throw new IllegalStateException("boom");
-        });
+        cache.get(
+            "c",
+            () -> {
+              throw new IllegalStateException("boom");
+            });
       } catch (IllegalStateException expected) {
         // counted as a failed load
       }
@@ -44,23 +53,28 @@ class CacheMetricsTest {
       var loadTimer = registry.get("cache.load.duration").tag("cache", "users").functionTimer();
       assertThat(loadTimer.count()).isEqualTo(2);
       assertThat(loadTimer.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(5);
-      assertThat(registry.get("cache.loads.inflight").tag("cache", "users").gauge().value()).isZero();
+      assertThat(registry.get("cache.loads.inflight").tag("cache", "users").gauge().value())
+          .isZero();
     }
   }
 
   @Test
   void batchMeters_countBatchesAndRecordTheirSizes() {
-    try (Cache<Integer, String> cache = Loomcache.newBuilder()
-        .name("users").meterRegistry(registry).maxBatchSize(3).build()) {
-      cache.getAll(java.util.List.of(1, 2, 3, 4), keys -> {
-        var values = new java.util.HashMap<Integer, String>();
-        keys.forEach(k -> values.put(k, "v" + k));
-        return values;
-      });
+    try (Cache<Integer, String> cache =
+        Loomcache.newBuilder().name("users").meterRegistry(registry).maxBatchSize(3).build()) {
+      cache.getAll(
+          java.util.List.of(1, 2, 3, 4),
+          keys -> {
+            var values = new java.util.HashMap<Integer, String>();
+            keys.forEach(k -> values.put(k, "v" + k));
+            return values;
+          });
       try {
-        cache.getAll(java.util.List.of(9), keys -> {
-          throw new IllegalStateException("boom");
-        });
+        cache.getAll(
+            java.util.List.of(9),
+            keys -> {
+              throw new IllegalStateException("boom");
+            });
       } catch (IllegalStateException expected) {
         // counted as a failed batch
       }
@@ -78,7 +92,8 @@ class CacheMetricsTest {
 
   @Test
   void meters_stayReadableAfterClose() {
-    Cache<String, String> cache = Loomcache.newBuilder().name("users").meterRegistry(registry).build();
+    Cache<String, String> cache =
+        Loomcache.newBuilder().name("users").meterRegistry(registry).build();
     cache.get("a", () -> "1");
     cache.close();
 

@@ -1,9 +1,8 @@
 package dev.loomcache;
 
-import dev.loomcache.testsupport.FakeTicker;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loomcache.testsupport.FakeTicker;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -17,10 +16,8 @@ import org.junit.jupiter.api.Test;
 /** {@code negativeTtl}: a loader's {@code null}, or a key a batch loader leaves out, remembered. */
 class CacheNegativeTtlTest {
   private final FakeTicker ticker = new FakeTicker();
-  private final Cache<String, String> cache = Loomcache.newBuilder()
-      .ticker(ticker::read)
-      .negativeTtl(Duration.ofSeconds(30))
-      .build();
+  private final Cache<String, String> cache =
+      Loomcache.newBuilder().ticker(ticker::read).negativeTtl(Duration.ofSeconds(30)).build();
   private final AtomicInteger loads = new AtomicInteger();
 
   @AfterEach
@@ -85,14 +82,15 @@ class CacheNegativeTtlTest {
   @Test
   void getAll_remembersKeysTheBatchLoaderLeftOut() {
     var calls = new CopyOnWriteArrayList<Set<String>>();
-    BatchLoader<String, String> loader = keys -> {
-      calls.add(Set.copyOf(keys));
-      Map<String, String> found = new HashMap<>();
-      if (keys.contains("a")) {
-        found.put("a", "A");
-      }
-      return found;
-    };
+    BatchLoader<String, String> loader =
+        keys -> {
+          calls.add(Set.copyOf(keys));
+          Map<String, String> found = new HashMap<>();
+          if (keys.contains("a")) {
+            found.put("a", "A");
+          }
+          return found;
+        };
 
     assertThat(cache.getAll(List.of("a", "b"), loader)).containsExactly(Map.entry("a", "A"));
     assertThat(cache.getAll(List.of("a", "b"), loader)).containsExactly(Map.entry("a", "A"));
@@ -110,10 +108,11 @@ class CacheNegativeTtlTest {
   @Test
   void batcher_remembersKeysTheBatchLoaderLeftOut() {
     var calls = new AtomicInteger();
-    Batcher<String, String> batcher = cache.batcher(keys -> {
-      calls.incrementAndGet();
-      return Map.of();
-    });
+    Batcher<String, String> batcher =
+        cache.batcher(keys -> {
+          calls.incrementAndGet();
+          return Map.of();
+        });
 
     assertThat(batcher.get("x")).isNull();
     assertThat(batcher.get("x")).isNull();

@@ -32,11 +32,12 @@ class CacheRefreshCallTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   private final FakeTicker ticker = new FakeTicker();
-  private final Cache<String, String> cache = Loomcache.newBuilder()
-      .ticker(ticker::read)
-      .defaultTtl(Duration.ofMinutes(10))
-      .maxBatchSize(100)
-      .build();
+  private final Cache<String, String> cache =
+      Loomcache.newBuilder()
+          .ticker(ticker::read)
+          .defaultTtl(Duration.ofMinutes(10))
+          .maxBatchSize(100)
+          .build();
   private final CountDownLatch release = new CountDownLatch(1);
   private final CountDownLatch loading = new CountDownLatch(1);
   private final AtomicInteger loads = new AtomicInteger();
@@ -127,10 +128,13 @@ class CacheRefreshCallTest {
   @Test
   void refresh_returnsBeforeTheReloadRuns_onAThreadOfTheCache() throws Exception {
     var thread = new CompletableFuture<Thread>();
-    CompletableFuture<String> refreshed = cache.refresh("k", () -> {
-      thread.complete(Thread.currentThread());
-      return held("v");
-    });
+    CompletableFuture<String> refreshed =
+        cache.refresh(
+            "k",
+            () -> {
+              thread.complete(Thread.currentThread());
+              return held("v");
+            });
 
     assertThat(refreshed).isNotDone(); // the loader is held: the call did not wait for it
     Thread loader = await(thread);
@@ -169,9 +173,11 @@ class CacheRefreshCallTest {
 
   @Test
   void invalidateTagDuringRefresh_isNeverUndone() throws Exception {
-    try (Cache<String, String> tagged = Loomcache.newBuilder().ticker(ticker::read)
-        .tags((String key, String value) -> List.of("user"))
-        .build()) {
+    try (Cache<String, String> tagged =
+        Loomcache.newBuilder()
+            .ticker(ticker::read)
+            .tags((String key, String value) -> List.of("user"))
+            .build()) {
       tagged.put("k", "v1");
       CompletableFuture<String> refreshed = tagged.refresh("k", () -> held("refreshed"));
       awaitLoading();
@@ -202,9 +208,12 @@ class CacheRefreshCallTest {
     cache.put("k", "v1");
     var failure = new IllegalStateException("database down");
 
-    CompletableFuture<String> refreshed = cache.refresh("k", () -> {
-      throw failure;
-    });
+    CompletableFuture<String> refreshed =
+        cache.refresh(
+            "k",
+            () -> {
+              throw failure;
+            });
 
     assertThat(failureOf(refreshed)).isSameAs(failure);
     assertThat(cache.getIfPresent("k")).isEqualTo("v1");
@@ -214,14 +223,23 @@ class CacheRefreshCallTest {
 
   @Test
   void failingRefresh_underStaleIfError_stillFailsTheFuture_andKeepsTheValue() throws Exception {
-    try (Cache<String, String> graced = Loomcache.newBuilder().ticker(ticker::read)
-        .defaultTtl(Duration.ofMinutes(1)).staleIfError(Duration.ofMinutes(5)).build()) {
+    try (Cache<String, String> graced =
+        Loomcache.newBuilder()
+            .ticker(ticker::read)
+            .defaultTtl(Duration.ofMinutes(1))
+            .staleIfError(Duration.ofMinutes(5))
+            .build()) {
       graced.put("k", "v1");
       var failure = new IllegalStateException("database down");
 
-      assertThat(failureOf(graced.refresh("k", () -> {
-        throw failure;
-      }))).isSameAs(failure);
+      assertThat(
+              failureOf(
+                  graced.refresh(
+                      "k",
+                      () -> {
+                        throw failure;
+                      })))
+          .isSameAs(failure);
 
       assertThat(graced.getIfPresent("k")).isEqualTo("v1");
       assertThat(graced.stats().refreshFailureCount()).isEqualTo(1);
@@ -233,24 +251,35 @@ class CacheRefreshCallTest {
     var checked = new IOException("disk gone");
     Throwable blocking = null;
     try {
-      cache.get("a", () -> {
-        throw checked;
-      });
+      cache.get(
+          "a",
+          () -> {
+            throw checked;
+          });
     } catch (CacheLoadException e) {
       blocking = e;
     }
     assertThat(blocking).isNotNull();
 
-    Throwable refreshed = failureOf(cache.refresh("b", () -> {
-      throw checked;
-    }));
+    Throwable refreshed =
+        failureOf(
+            cache.refresh(
+                "b",
+                () -> {
+                  throw checked;
+                }));
 
     assertThat(refreshed).isInstanceOf(CacheLoadException.class).hasCause(checked);
     assertThat(refreshed.getClass()).isEqualTo(blocking.getClass());
     var error = new AssertionError("an error");
-    assertThat(failureOf(cache.refresh("c", () -> {
-      throw error;
-    }))).isSameAs(error);
+    assertThat(
+            failureOf(
+                cache.refresh(
+                    "c",
+                    () -> {
+                      throw error;
+                    })))
+        .isSameAs(error);
   }
 
   @Test
@@ -280,15 +309,20 @@ class CacheRefreshCallTest {
 
   @Test
   void refreshWhileAGetLoads_joinsThatLoad() throws Exception {
-    var get = CompletableFuture.supplyAsync(() -> cache.get("k", () -> held("from get")),
-        command -> Thread.ofVirtual().start(command));
+    var get =
+        CompletableFuture.supplyAsync(
+            () -> cache.get("k", () -> held("from get")),
+            command -> Thread.ofVirtual().start(command));
     awaitLoading();
     var refreshLoads = new AtomicInteger();
 
-    CompletableFuture<String> refreshed = cache.refresh("k", () -> {
-      refreshLoads.incrementAndGet();
-      return "from refresh";
-    });
+    CompletableFuture<String> refreshed =
+        cache.refresh(
+            "k",
+            () -> {
+              refreshLoads.incrementAndGet();
+              return "from refresh";
+            });
     release.countDown();
 
     assertThat(await(refreshed)).isEqualTo("from get");
@@ -301,10 +335,13 @@ class CacheRefreshCallTest {
   void getThatMissesDuringARefresh_waitsForIt() throws Exception {
     CompletableFuture<String> refreshed = cache.refresh("k", () -> held("refreshed"));
     var getLoads = new AtomicInteger();
-    var get = CompletableFuture.supplyAsync(() -> cache.get("k", () -> "got" + getLoads.incrementAndGet()),
-        command -> Thread.ofVirtual().start(command));
+    var get =
+        CompletableFuture.supplyAsync(
+            () -> cache.get("k", () -> "got" + getLoads.incrementAndGet()),
+            command -> Thread.ofVirtual().start(command));
     var local = (LocalCache<String, String>) cache;
-    Concurrently.awaitUntil(WAIT, "the get parks on the refresh", () -> local.parkedCount("k") == 1);
+    Concurrently.awaitUntil(
+        WAIT, "the get parks on the refresh", () -> local.parkedCount("k") == 1);
 
     release.countDown();
 
@@ -317,18 +354,25 @@ class CacheRefreshCallTest {
   void getOnTheCallingThread_ofAKeyItsRefreshHasNotStartedYet_waitsInsteadOfFailingAsRecursive()
       throws Exception {
     List<String> keys = IntStream.range(0, 200).mapToObj(i -> "k" + i).toList();
-    CompletableFuture<Map<String, String>> refreshed = cache.refreshAll(keys, batch -> {
-      held("unused");
-      var values = new HashMap<String, String>();
-      batch.forEach(k -> values.put(k, "refreshed"));
-      return values;
-    });
+    CompletableFuture<Map<String, String>> refreshed =
+        cache.refreshAll(
+            keys,
+            batch -> {
+              held("unused");
+              var values = new HashMap<String, String>();
+              batch.forEach(k -> values.put(k, "refreshed"));
+              return values;
+            });
     awaitLoading(); // the first batch is held; k150's batch has not started
-    var releaser = Thread.ofVirtual().start(() -> {
-      Concurrently.awaitUntil(WAIT, "the caller parks on k150",
-          () -> ((LocalCache<String, String>) cache).parkedCount("k150") == 1);
-      release.countDown();
-    });
+    var releaser =
+        Thread.ofVirtual()
+            .start(() -> {
+              Concurrently.awaitUntil(
+                  WAIT,
+                  "the caller parks on k150",
+                  () -> ((LocalCache<String, String>) cache).parkedCount("k150") == 1);
+              release.countDown();
+            });
 
     // The calling thread claimed k150 for the refresh; it is not loading it itself.
     assertThat(cache.get("k150", () -> "loaded")).isEqualTo("refreshed");
@@ -355,10 +399,13 @@ class CacheRefreshCallTest {
   @Test
   void refreshReturningNull_neverRemovesAPutMadeDuringIt() throws Exception {
     cache.put("k", "v1");
-    CompletableFuture<String> refreshed = cache.refresh("k", () -> {
-      held("unused");
-      return null;
-    });
+    CompletableFuture<String> refreshed =
+        cache.refresh(
+            "k",
+            () -> {
+              held("unused");
+              return null;
+            });
     awaitLoading();
 
     cache.put("k", "put");
@@ -370,8 +417,8 @@ class CacheRefreshCallTest {
 
   @Test
   void refreshReturningNull_withNegativeTtl_remembersTheAbsence() throws Exception {
-    try (Cache<String, String> negative = Loomcache.newBuilder().ticker(ticker::read)
-        .negativeTtl(Duration.ofMinutes(1)).build()) {
+    try (Cache<String, String> negative =
+        Loomcache.newBuilder().ticker(ticker::read).negativeTtl(Duration.ofMinutes(1)).build()) {
       negative.put("k", "v1");
 
       assertThat(await(negative.refresh("k", () -> null))).isNull();
@@ -384,24 +431,38 @@ class CacheRefreshCallTest {
   @Test
   void refresh_withTiers_reloadsFromTheLoader_andWritesTheTiers() throws Exception {
     var tier = new MapTier("t");
-    try (Cache<String, String> tiered = Loomcache.newBuilder().ticker(ticker::read)
-        .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string()).tier(tier).build()) {
+    try (Cache<String, String> tiered =
+        Loomcache.newBuilder()
+            .ticker(ticker::read)
+            .keyCodec(KeyCodec.string())
+            .valueCodec(ValueCodec.string())
+            .tier(tier)
+            .build()) {
       tiered.put("k", "v1");
       int readsBefore = tier.reads.get();
 
       assertThat(await(tiered.refresh("k", () -> "v2"))).isEqualTo("v2");
 
-      assertThat(tier.reads.get()).as("the tiers hold the value being refreshed").isEqualTo(readsBefore);
-      assertThat(ValueCodec.string().decode(java.util.Objects.requireNonNull(
-          tier.store().get("k")).bytes())).isEqualTo("v2");
+      assertThat(tier.reads.get())
+          .as("the tiers hold the value being refreshed")
+          .isEqualTo(readsBefore);
+      assertThat(
+              ValueCodec.string()
+                  .decode(java.util.Objects.requireNonNull(tier.store().get("k")).bytes()))
+          .isEqualTo("v2");
     }
   }
 
   @Test
   void refreshReturningNull_withTiers_removesTheTierCopyToo() throws Exception {
     var tier = new MapTier("t");
-    try (Cache<String, String> tiered = Loomcache.newBuilder().ticker(ticker::read)
-        .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string()).tier(tier).build()) {
+    try (Cache<String, String> tiered =
+        Loomcache.newBuilder()
+            .ticker(ticker::read)
+            .keyCodec(KeyCodec.string())
+            .valueCodec(ValueCodec.string())
+            .tier(tier)
+            .build()) {
       tiered.put("k", "v1");
 
       assertThat(await(tiered.refresh("k", () -> null))).isNull();
@@ -414,22 +475,29 @@ class CacheRefreshCallTest {
   @Test
   void refresh_checksItsArguments_andTheClosedState() {
     assertThatThrownBy(() -> cache.refresh(null, () -> "v"))
-        .isInstanceOf(NullPointerException.class).hasMessageContaining("key");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("key");
     assertThatThrownBy(() -> cache.refresh("k", null))
-        .isInstanceOf(NullPointerException.class).hasMessageContaining("loader");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("loader");
     assertThatThrownBy(() -> cache.refreshAll(null, keys -> Map.of()))
-        .isInstanceOf(NullPointerException.class).hasMessageContaining("keys");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("keys");
     assertThatThrownBy(() -> cache.refreshAll(java.util.Arrays.asList("a", null), keys -> Map.of()))
-        .isInstanceOf(NullPointerException.class).hasMessageContaining("keys must not contain null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("keys must not contain null");
     assertThatThrownBy(() -> cache.refreshAll(List.of("a"), null))
-        .isInstanceOf(NullPointerException.class).hasMessageContaining("loader");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("loader");
 
     cache.close();
 
     assertThatThrownBy(() -> cache.refresh("k", () -> "v"))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
     assertThatThrownBy(() -> cache.refreshAll(List.of("k"), keys -> Map.of()))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
   }
 
   @Test
@@ -442,9 +510,11 @@ class CacheRefreshCallTest {
     cache.close(); // interrupts the reload and the joiner, and joins their threads
 
     assertThat(((LocalCache<String, String>) cache).refreshingCount()).isZero();
-    assertThat(failureOf(refreshed)).isInstanceOf(CacheLoadException.class)
+    assertThat(failureOf(refreshed))
+        .isInstanceOf(CacheLoadException.class)
         .hasCauseInstanceOf(InterruptedException.class);
-    assertThat(failureOf(joined)).isInstanceOf(CacheLoadException.class)
+    assertThat(failureOf(joined))
+        .isInstanceOf(CacheLoadException.class)
         .hasCauseInstanceOf(InterruptedException.class);
     // NothingLeftBehind then checks that no flight, waiter or reload thread is left.
   }
@@ -469,12 +539,16 @@ class CacheRefreshCallTest {
     keys.forEach(k -> cache.put(k, "old"));
     var batches = new CopyOnWriteArrayList<Set<String>>();
 
-    Map<String, String> refreshed = await(cache.refreshAll(keys, batch -> {
-      batches.add(Set.copyOf(batch));
-      var values = new HashMap<String, String>();
-      batch.forEach(k -> values.put(k, "new-" + k));
-      return values;
-    }));
+    Map<String, String> refreshed =
+        await(
+            cache.refreshAll(
+                keys,
+                batch -> {
+                  batches.add(Set.copyOf(batch));
+                  var values = new HashMap<String, String>();
+                  batch.forEach(k -> values.put(k, "new-" + k));
+                  return values;
+                }));
 
     assertThat(batches).hasSize(3);
     assertThat(batches.stream().map(Set::size).toList()).containsExactly(100, 100, 50);
@@ -488,10 +562,13 @@ class CacheRefreshCallTest {
     cache.put("a", "a1");
     cache.put("b", "b1");
 
-    CompletableFuture<Map<String, String>> refreshed = cache.refreshAll(List.of("a", "b"), batch -> {
-      held("unused");
-      return Map.of("a", "a2", "b", "b2");
-    });
+    CompletableFuture<Map<String, String>> refreshed =
+        cache.refreshAll(
+            List.of("a", "b"),
+            batch -> {
+              held("unused");
+              return Map.of("a", "a2", "b", "b2");
+            });
     awaitLoading();
     assertThat(cache.get("a", () -> "unused")).isEqualTo("a1");
     cache.put("b", "put");
@@ -507,12 +584,15 @@ class CacheRefreshCallTest {
   void refreshAll_aPutAfterTheCallReturned_winsEvenBeforeItsKeysBatchStarts() throws Exception {
     List<String> keys = IntStream.range(0, 200).mapToObj(i -> "k" + i).toList();
     keys.forEach(k -> cache.put(k, "old"));
-    CompletableFuture<Map<String, String>> refreshed = cache.refreshAll(keys, batch -> {
-      held("unused");
-      var values = new HashMap<String, String>();
-      batch.forEach(k -> values.put(k, "refreshed"));
-      return values;
-    });
+    CompletableFuture<Map<String, String>> refreshed =
+        cache.refreshAll(
+            keys,
+            batch -> {
+              held("unused");
+              var values = new HashMap<String, String>();
+              batch.forEach(k -> values.put(k, "refreshed"));
+              return values;
+            });
     awaitLoading(); // the first batch is held; k150's batch has not started
 
     cache.put("k150", "put");
@@ -530,8 +610,8 @@ class CacheRefreshCallTest {
     cache.put("a", "a1");
     cache.put("b", "b1");
 
-    Map<String, String> refreshed = await(cache.refreshAll(List.of("a", "b", "c"),
-        batch -> Map.of("a", "a2")));
+    Map<String, String> refreshed =
+        await(cache.refreshAll(List.of("a", "b", "c"), batch -> Map.of("a", "a2")));
 
     assertThat(refreshed).containsExactly(Map.entry("a", "a2"));
     assertThat(cache.getIfPresent("a")).isEqualTo("a2");
@@ -543,8 +623,8 @@ class CacheRefreshCallTest {
 
   @Test
   void refreshAll_keysLeftOut_withNegativeTtl_areRememberedAsAbsent() throws Exception {
-    try (Cache<String, String> negative = Loomcache.newBuilder().ticker(ticker::read)
-        .negativeTtl(Duration.ofMinutes(1)).build()) {
+    try (Cache<String, String> negative =
+        Loomcache.newBuilder().ticker(ticker::read).negativeTtl(Duration.ofMinutes(1)).build()) {
       negative.put("b", "b1");
 
       assertThat(await(negative.refreshAll(List.of("a", "b"), batch -> Map.of("a", "a1"))))
@@ -562,19 +642,25 @@ class CacheRefreshCallTest {
     var failure = new IllegalStateException("second batch down");
     var calls = new AtomicInteger();
 
-    Throwable thrown = failureOf(cache.refreshAll(keys, batch -> {
-      if (calls.incrementAndGet() == 2) {
-        throw failure;
-      }
-      var values = new HashMap<String, String>();
-      batch.forEach(k -> values.put(k, "new"));
-      return values;
-    }));
+    Throwable thrown =
+        failureOf(
+            cache.refreshAll(
+                keys,
+                batch -> {
+                  if (calls.incrementAndGet() == 2) {
+                    throw failure;
+                  }
+                  var values = new HashMap<String, String>();
+                  batch.forEach(k -> values.put(k, "new"));
+                  return values;
+                }));
 
     assertThat(thrown).isSameAs(failure);
     assertThat(calls).hasValue(2);
-    assertThat(keys.subList(0, 100)).allSatisfy(k -> assertThat(cache.getIfPresent(k)).isEqualTo("new"));
-    assertThat(keys.subList(100, 150)).allSatisfy(k -> assertThat(cache.getIfPresent(k)).isEqualTo("old"));
+    assertThat(keys.subList(0, 100))
+        .allSatisfy(k -> assertThat(cache.getIfPresent(k)).isEqualTo("new"));
+    assertThat(keys.subList(100, 150))
+        .allSatisfy(k -> assertThat(cache.getIfPresent(k)).isEqualTo("old"));
     assertThat(cache.stats().refreshCount()).isEqualTo(100);
     assertThat(cache.stats().refreshFailureCount()).isEqualTo(50);
   }
@@ -584,35 +670,47 @@ class CacheRefreshCallTest {
     var checked = new IOException("db gone");
     Throwable blocking = null;
     try {
-      cache.getAll(List.of("a"), batch -> {
-        throw checked;
-      });
+      cache.getAll(
+          List.of("a"),
+          batch -> {
+            throw checked;
+          });
     } catch (CacheLoadException e) {
       blocking = e;
     }
     assertThat(blocking).isNotNull();
 
-    Throwable refreshed = failureOf(cache.refreshAll(List.of("b"), batch -> {
-      throw checked;
-    }));
+    Throwable refreshed =
+        failureOf(
+            cache.refreshAll(
+                List.of("b"),
+                batch -> {
+                  throw checked;
+                }));
 
     assertThat(refreshed).isInstanceOf(CacheLoadException.class).hasCause(checked);
   }
 
   @Test
   void refreshAll_joinsKeysAlreadyLoading_andLoadsOnlyTheRest() throws Exception {
-    var get = CompletableFuture.supplyAsync(() -> cache.get("a", () -> held("a-from-get")),
-        command -> Thread.ofVirtual().start(command));
+    var get =
+        CompletableFuture.supplyAsync(
+            () -> cache.get("a", () -> held("a-from-get")),
+            command -> Thread.ofVirtual().start(command));
     awaitLoading();
     var asked = new CopyOnWriteArrayList<Set<String>>();
 
-    CompletableFuture<Map<String, String>> refreshed = cache.refreshAll(List.of("a", "b"), batch -> {
-      asked.add(Set.copyOf(batch));
-      return Map.of("a", "a-batch", "b", "b-batch");
-    });
+    CompletableFuture<Map<String, String>> refreshed =
+        cache.refreshAll(
+            List.of("a", "b"),
+            batch -> {
+              asked.add(Set.copyOf(batch));
+              return Map.of("a", "a-batch", "b", "b-batch");
+            });
     release.countDown();
 
-    assertThat(await(refreshed)).containsExactly(Map.entry("a", "a-from-get"), Map.entry("b", "b-batch"));
+    assertThat(await(refreshed))
+        .containsExactly(Map.entry("a", "a-from-get"), Map.entry("b", "b-batch"));
     assertThat(asked).containsExactly(Set.of("b"));
     assertThat(await(get)).isEqualTo("a-from-get");
   }
@@ -621,10 +719,15 @@ class CacheRefreshCallTest {
   void refreshAll_duplicatesAreRefreshedOnce_andAnEmptyListCompletesAtOnce() throws Exception {
     var asked = new ArrayList<Set<String>>();
 
-    assertThat(await(cache.refreshAll(List.of("a", "a", "b"), batch -> {
-      asked.add(Set.copyOf(batch));
-      return Map.of("a", "1", "b", "2");
-    }))).containsExactly(Map.entry("a", "1"), Map.entry("b", "2"));
+    assertThat(
+            await(
+                cache.refreshAll(
+                    List.of("a", "a", "b"),
+                    batch -> {
+                      asked.add(Set.copyOf(batch));
+                      return Map.of("a", "1", "b", "2");
+                    })))
+        .containsExactly(Map.entry("a", "1"), Map.entry("b", "2"));
     assertThat(asked).containsExactly(Set.of("a", "b"));
     assertThat(cache.refreshAll(List.of(), batch -> Map.of())).isCompletedWithValue(Map.of());
   }
@@ -633,11 +736,14 @@ class CacheRefreshCallTest {
   void closeDuringRefreshAll_failsTheFuture_andLeavesNothingBehind() throws Exception {
     List<String> keys = IntStream.range(0, 250).mapToObj(i -> "k" + i).toList();
     var calls = new AtomicInteger();
-    CompletableFuture<Map<String, String>> refreshed = cache.refreshAll(keys, batch -> {
-      calls.incrementAndGet();
-      held("unused");
-      return Map.of();
-    });
+    CompletableFuture<Map<String, String>> refreshed =
+        cache.refreshAll(
+            keys,
+            batch -> {
+              calls.incrementAndGet();
+              held("unused");
+              return Map.of();
+            });
     awaitLoading();
 
     cache.close();

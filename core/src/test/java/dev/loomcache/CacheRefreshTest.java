@@ -1,11 +1,9 @@
 package dev.loomcache;
 
-import dev.loomcache.testsupport.Concurrently;
-
-import dev.loomcache.testsupport.FakeTicker;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loomcache.testsupport.Concurrently;
+import dev.loomcache.testsupport.FakeTicker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,11 +22,12 @@ class CacheRefreshTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   private final FakeTicker ticker = new FakeTicker();
-  private final Cache<String, String> cache = Loomcache.newBuilder()
-      .ticker(ticker::read)
-      .defaultTtl(Duration.ofMinutes(10))
-      .refreshAfter(Duration.ofMinutes(1))
-      .build();
+  private final Cache<String, String> cache =
+      Loomcache.newBuilder()
+          .ticker(ticker::read)
+          .defaultTtl(Duration.ofMinutes(10))
+          .refreshAfter(Duration.ofMinutes(1))
+          .build();
   private final CountDownLatch release = new CountDownLatch(1);
   private final CountDownLatch reloading = new CountDownLatch(1);
   private final AtomicInteger reloads = new AtomicInteger();
@@ -63,7 +62,8 @@ class CacheRefreshTest {
     ticker.advance(Duration.ofMinutes(2));
 
     // 1,000 concurrent stale hits all return while the one reload is held: none of them parks.
-    var results = Concurrently.run(1_000, WAIT, i -> () -> cache.get("k", () -> blockingReload("v2")));
+    var results =
+        Concurrently.run(1_000, WAIT, i -> () -> cache.get("k", () -> blockingReload("v2")));
 
     assertThat(results).allSatisfy(r -> assertThat(r.value()).isEqualTo("v1"));
     assertThat(reloading.await(30, TimeUnit.SECONDS)).isTrue();
@@ -136,16 +136,21 @@ class CacheRefreshTest {
     cache.get("k", () -> "v1");
     ticker.advance(Duration.ofMinutes(2));
 
-    assertThat(cache.get("k", () -> {
-      throw new IllegalStateException("database down");
-    })).isEqualTo("v1");
-    Concurrently.awaitUntil(WAIT, "the failure is counted",
-        () -> cache.stats().refreshFailureCount() == 1);
+    assertThat(
+            cache.get(
+                "k",
+                () -> {
+                  throw new IllegalStateException("database down");
+                }))
+        .isEqualTo("v1");
+    Concurrently.awaitUntil(
+        WAIT, "the failure is counted", () -> cache.stats().refreshFailureCount() == 1);
     awaitReloadsDone();
     assertThat(cache.getIfPresent("k")).isEqualTo("v1");
 
     assertThat(cache.get("k", () -> "v2")).isEqualTo("v1");
-    Concurrently.awaitUntil(WAIT, "the second reload stores", () -> "v2".equals(cache.getIfPresent("k")));
+    Concurrently.awaitUntil(
+        WAIT, "the second reload stores", () -> "v2".equals(cache.getIfPresent("k")));
     awaitReloadsDone();
     assertThat(cache.stats().refreshCount()).isEqualTo(1);
     assertThat(cache.stats().refreshFailureCount()).isEqualTo(1);
@@ -177,8 +182,12 @@ class CacheRefreshTest {
 
   @Test
   void missDuringReload_joinsIt() throws Exception {
-    var shortTtl = Loomcache.newBuilder().ticker(ticker::read).defaultTtl(Duration.ofMinutes(2))
-        .refreshAfter(Duration.ofMinutes(1)).build();
+    var shortTtl =
+        Loomcache.newBuilder()
+            .ticker(ticker::read)
+            .defaultTtl(Duration.ofMinutes(2))
+            .refreshAfter(Duration.ofMinutes(1))
+            .build();
     try (shortTtl) {
       @SuppressWarnings("unchecked")
       var c = (Cache<String, String>) (Cache<?, ?>) shortTtl;
@@ -190,9 +199,12 @@ class CacheRefreshTest {
 
       var missLoads = new AtomicInteger();
       var result = new AtomicReference<String>();
-      Thread miss = Thread.ofVirtual().start(() ->
-          result.set(c.get("k", () -> "miss-" + missLoads.incrementAndGet())));
-      Concurrently.awaitUntil(WAIT, "the miss parks on the reload",
+      Thread miss =
+          Thread.ofVirtual()
+              .start(() -> result.set(c.get("k", () -> "miss-" + missLoads.incrementAndGet())));
+      Concurrently.awaitUntil(
+          WAIT,
+          "the miss parks on the reload",
           () -> ((LocalCache<String, String>) c).parkedCount("k") == 1);
       release.countDown();
       miss.join();
@@ -207,10 +219,12 @@ class CacheRefreshTest {
     var reloadThread = new AtomicReference<Thread>();
     cache.get("k", () -> "v1");
     ticker.advance(Duration.ofMinutes(2));
-    cache.get("k", () -> {
-      reloadThread.set(Thread.currentThread());
-      return blockingReload("v2");
-    });
+    cache.get(
+        "k",
+        () -> {
+          reloadThread.set(Thread.currentThread());
+          return blockingReload("v2");
+        });
     assertThat(reloading.await(30, TimeUnit.SECONDS)).isTrue();
 
     cache.close();
@@ -232,45 +246,55 @@ class CacheRefreshTest {
   void batcherKeys_areReloadedThroughTheBatchLoader_batched() throws Exception {
     var calls = new CopyOnWriteArrayList<Set<String>>();
     var version = new AtomicInteger(1);
-    Batcher<String, String> batcher = cache.batcher(keys -> {
-      calls.add(Set.copyOf(keys));
-      var values = new java.util.HashMap<String, String>();
-      for (String key : keys) {
-        values.put(key, key + "-v" + version.get());
-      }
-      return values;
-    }, BatchOptions.defaults().window(Duration.ofMillis(50)));
+    Batcher<String, String> batcher =
+        cache.batcher(
+            keys -> {
+              calls.add(Set.copyOf(keys));
+              var values = new java.util.HashMap<String, String>();
+              for (String key : keys) {
+                values.put(key, key + "-v" + version.get());
+              }
+              return values;
+            },
+            BatchOptions.defaults().window(Duration.ofMillis(50)));
     assertThat(batcher.getAll(List.of("a", "b"))).containsEntry("a", "a-v1");
     calls.clear();
     version.set(2);
     ticker.advance(Duration.ofMinutes(2));
 
-    assertThat(batcher.getAll(List.of("a", "b"))).containsEntry("a", "a-v1").containsEntry("b", "b-v1");
+    assertThat(batcher.getAll(List.of("a", "b")))
+        .containsEntry("a", "a-v1")
+        .containsEntry("b", "b-v1");
 
-    Concurrently.awaitUntil(WAIT, "both keys are reloaded",
+    Concurrently.awaitUntil(
+        WAIT,
+        "both keys are reloaded",
         () -> "a-v2".equals(cache.getIfPresent("a")) && "b-v2".equals(cache.getIfPresent("b")));
     assertThat(calls).as("one batch for both keys").containsExactly(Set.of("a", "b"));
-    Concurrently.awaitUntil(WAIT, "the refreshes are counted", () -> cache.stats().refreshCount() == 2);
+    Concurrently.awaitUntil(
+        WAIT, "the refreshes are counted", () -> cache.stats().refreshCount() == 2);
   }
 
   @Test
   void getAllKeys_areReloadedThroughItsBatchLoader_inOneCall() {
     var calls = new CopyOnWriteArrayList<Set<String>>();
-    BatchLoader<String, String> loader = keys -> {
-      calls.add(Set.copyOf(keys));
-      var values = new java.util.HashMap<String, String>();
-      for (String key : keys) {
-        values.put(key, key + "-" + calls.size());
-      }
-      return values;
-    };
+    BatchLoader<String, String> loader =
+        keys -> {
+          calls.add(Set.copyOf(keys));
+          var values = new java.util.HashMap<String, String>();
+          for (String key : keys) {
+            values.put(key, key + "-" + calls.size());
+          }
+          return values;
+        };
     cache.getAll(List.of("a", "b", "c"), loader);
     ticker.advance(Duration.ofMinutes(2));
 
     Map<String, String> stale = cache.getAll(List.of("a", "b", "c"), loader);
 
     assertThat(stale).containsEntry("a", "a-1").containsEntry("c", "c-1");
-    Concurrently.awaitUntil(WAIT, "the keys are reloaded", () -> "c-2".equals(cache.getIfPresent("c")));
+    Concurrently.awaitUntil(
+        WAIT, "the keys are reloaded", () -> "c-2".equals(cache.getIfPresent("c")));
     assertThat(calls).hasSize(2);
     assertThat(calls.get(1)).containsExactlyInAnyOrder("a", "b", "c");
     assertThat(new ArrayList<>(List.of(cache.getIfPresent("a"), cache.getIfPresent("b"))))
@@ -280,16 +304,22 @@ class CacheRefreshTest {
   @Test
   void reload_withATier_callsTheLoaderNotTheTier_andWritesTheTier() {
     var store = new MapTier.Store();
-    try (Cache<String, String> tiered = Loomcache.newBuilder().ticker(ticker::read)
-        .defaultTtl(Duration.ofMinutes(10)).refreshAfter(Duration.ofMinutes(1))
-        .keyCodec(dev.loomcache.spi.KeyCodec.string())
-        .valueCodec(dev.loomcache.spi.ValueCodec.string())
-        .tier(new MapTier("t", store)).build()) {
+    try (Cache<String, String> tiered =
+        Loomcache.newBuilder()
+            .ticker(ticker::read)
+            .defaultTtl(Duration.ofMinutes(10))
+            .refreshAfter(Duration.ofMinutes(1))
+            .keyCodec(dev.loomcache.spi.KeyCodec.string())
+            .valueCodec(dev.loomcache.spi.ValueCodec.string())
+            .tier(new MapTier("t", store))
+            .build()) {
       tiered.get("k", () -> "v1");
       ticker.advance(Duration.ofMinutes(2));
 
       assertThat(tiered.get("k", () -> "v2")).isEqualTo("v1");
-      Concurrently.awaitUntil(WAIT, "the reload ends",
+      Concurrently.awaitUntil(
+          WAIT,
+          "the reload ends",
           () -> ((LocalCache<String, String>) tiered).refreshingCount() == 0);
 
       assertThat(tiered.getIfPresent("k")).isEqualTo("v2");

@@ -1,11 +1,9 @@
 package dev.loomcache;
 
-import dev.loomcache.testsupport.Concurrently;
-
-import dev.loomcache.testsupport.FakeTicker;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loomcache.testsupport.Concurrently;
+import dev.loomcache.testsupport.FakeTicker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,8 +20,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The removal listener: every cause, each removal reported exactly once, on a virtual thread of
- * the cache outside every lock, failures counted and never propagated.
+ * The removal listener: every cause, each removal reported exactly once, on a virtual thread of the
+ * cache outside every lock, failures counted and never propagated.
  */
 class CacheRemovalListenerTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -38,6 +36,7 @@ class CacheRemovalListenerTest {
 
   private final FakeTicker ticker = new FakeTicker();
   private final BlockingQueue<Removal> removals = new LinkedBlockingQueue<>();
+
   /** Whether the size bound evicted the sentinel itself (then counted in evictionCount). */
   private boolean sentinelEvicted;
 
@@ -57,7 +56,7 @@ class CacheRemovalListenerTest {
     cache.put(SENTINEL, SENTINEL);
     cache.invalidate(SENTINEL);
     var seen = new ArrayList<Removal>();
-    for (;;) {
+    for (; ; ) {
       Removal next = removals.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
       assertThat(next).as("a notification within %s (seen: %s)", WAIT, seen).isNotNull();
       if (next.key().equals(SENTINEL)) {
@@ -100,7 +99,8 @@ class CacheRemovalListenerTest {
       cache.put("b", "2");
       cache.invalidateAll();
 
-      assertThat(drain(cache)).extracting(Removal::toString)
+      assertThat(drain(cache))
+          .extracting(Removal::toString)
           .containsExactlyInAnyOrder("EXPLICIT(a=1)", "EXPLICIT(b=2)");
     }
   }
@@ -206,7 +206,8 @@ class CacheRemovalListenerTest {
       for (Removal removal : seen) {
         timesReported.merge(removal.value(), 1, Integer::sum);
       }
-      assertThat(timesReported.values()).as("times each value was reported: %s", seen)
+      assertThat(timesReported.values())
+          .as("times each value was reported: %s", seen)
           .allMatch(times -> times == 1);
       assertThat(timesReported.keySet()).containsExactlyInAnyOrderElementsOf(stored);
       assertThat(cache.estimatedSize()).isZero();
@@ -221,20 +222,22 @@ class CacheRemovalListenerTest {
   void listener_runsOnAVirtualThread_outsideEveryLock_andMayWriteTheSameKey()
       throws InterruptedException {
     var rewritten = new CountDownLatch(1);
-    var holder = new Object() {
-      @Nullable Cache<String, String> cache;
-      @Nullable Thread listenerThread;
-    };
-    try (Cache<String, String> cache = Loomcache.newBuilder()
-        .removalListener((String key, String value, RemovalCause cause) -> {
-          holder.listenerThread = Thread.currentThread();
-          if (cause == RemovalCause.EXPLICIT && key.equals("k")) {
-            // Would deadlock (or fail as a recursive update) if run under the key's bin lock.
-            holder.cache.put("k", "written by the listener");
-            rewritten.countDown();
-          }
-        })
-        .build()) {
+    var holder =
+        new Object() {
+          @Nullable Cache<String, String> cache;
+          @Nullable Thread listenerThread;
+        };
+    try (Cache<String, String> cache =
+        Loomcache.newBuilder()
+            .removalListener((String key, String value, RemovalCause cause) -> {
+              holder.listenerThread = Thread.currentThread();
+              if (cause == RemovalCause.EXPLICIT && key.equals("k")) {
+                // Would deadlock (or fail as a recursive update) if run under the key's bin lock.
+                holder.cache.put("k", "written by the listener");
+                rewritten.countDown();
+              }
+            })
+            .build()) {
       holder.cache = cache;
       cache.put("k", "v");
       cache.invalidate("k");
@@ -249,20 +252,22 @@ class CacheRemovalListenerTest {
 
   @Test
   void listener_thatThrows_isCountedAndNeverPropagated() throws InterruptedException {
-    try (Cache<String, String> cache = Loomcache.newBuilder()
-        .removalListener((String key, String value, RemovalCause cause) -> {
-          removals.add(new Removal(key, value, cause, Thread.currentThread()));
-          if (key.equals("bad")) {
-            throw new IllegalStateException("listener failure (expected by the test)");
-          }
-        })
-        .build()) {
+    try (Cache<String, String> cache =
+        Loomcache.newBuilder()
+            .removalListener((String key, String value, RemovalCause cause) -> {
+              removals.add(new Removal(key, value, cause, Thread.currentThread()));
+              if (key.equals("bad")) {
+                throw new IllegalStateException("listener failure (expected by the test)");
+              }
+            })
+            .build()) {
       cache.put("bad", "v");
       cache.invalidate("bad"); // does not throw
       cache.put("good", "v");
       cache.invalidate("good");
 
-      assertThat(drain(cache)).extracting(Removal::toString)
+      assertThat(drain(cache))
+          .extracting(Removal::toString)
           .containsExactly("EXPLICIT(bad=v)", "EXPLICIT(good=v)");
       assertThat(cache.stats().removalListenerFailureCount()).isEqualTo(1);
     }
@@ -271,16 +276,17 @@ class CacheRemovalListenerTest {
   @Test
   void close_deliversWhatWasQueued_andDoesNotReportItsOwnClear() {
     var release = new CountDownLatch(1);
-    Cache<String, String> cache = Loomcache.newBuilder()
-        .removalListener((String key, String value, RemovalCause cause) -> {
-          try {
-            release.await(); // holds the queue back until close has begun
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          removals.add(new Removal(key, value, cause, Thread.currentThread()));
-        })
-        .build();
+    Cache<String, String> cache =
+        Loomcache.newBuilder()
+            .removalListener((String key, String value, RemovalCause cause) -> {
+              try {
+                release.await(); // holds the queue back until close has begun
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              removals.add(new Removal(key, value, cause, Thread.currentThread()));
+            })
+            .build();
     for (int i = 0; i < 100; i++) {
       cache.put("k" + i, "v");
       cache.invalidate("k" + i);
@@ -291,7 +297,9 @@ class CacheRemovalListenerTest {
     release.countDown();
 
     Concurrently.awaitUntil(WAIT, "close returns", () -> !closer.isAlive());
-    assertThat(removals).hasSize(100).allMatch(r -> r.cause() == RemovalCause.EXPLICIT)
+    assertThat(removals)
+        .hasSize(100)
+        .allMatch(r -> r.cause() == RemovalCause.EXPLICIT)
         .noneMatch(r -> r.key().equals("kept"));
   }
 

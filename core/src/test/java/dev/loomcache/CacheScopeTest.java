@@ -1,7 +1,5 @@
 package dev.loomcache;
 
-import dev.loomcache.testsupport.Concurrently;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,6 +7,7 @@ import dev.loomcache.internal.FanOut;
 import dev.loomcache.internal.context.ScopedContexts;
 import dev.loomcache.spi.KeyCodec;
 import dev.loomcache.spi.ValueCodec;
+import dev.loomcache.testsupport.Concurrently;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,8 +68,8 @@ class CacheScopeTest {
   @Test
   void bypasses_areAMeter() throws Exception {
     var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-    Cache<String, String> users = Loomcache.newBuilder().name("users").meterRegistry(registry)
-        .build();
+    Cache<String, String> users =
+        Loomcache.newBuilder().name("users").meterRegistry(registry).build();
     caches.add(users);
 
     CacheScope.noStore().run(() -> users.get("k", () -> "v"));
@@ -93,9 +92,13 @@ class CacheScopeTest {
   }
 
   private Cache<String, String> tiered(String name, MapTier.Store store) {
-    Cache<String, String> cache = Loomcache.newBuilder().name(name)
-        .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string())
-        .tier(new MapTier("t", store)).build();
+    Cache<String, String> cache =
+        Loomcache.newBuilder()
+            .name(name)
+            .keyCodec(KeyCodec.string())
+            .valueCodec(ValueCodec.string())
+            .tier(new MapTier("t", store))
+            .build();
     caches.add(cache);
     return cache;
   }
@@ -106,12 +109,13 @@ class CacheScopeTest {
     users.put("present", "cached");
     var loads = new AtomicInteger();
 
-    CacheScope.noStore().run(() -> {
-      assertThat(users.get("present", failing())).isEqualTo("cached");
-      assertThat(users.get("absent", () -> "v" + loads.incrementAndGet())).isEqualTo("v1");
-      assertThat(users.get("absent", () -> "v" + loads.incrementAndGet(), Duration.ofHours(1)))
-          .isEqualTo("v2");
-    });
+    CacheScope.noStore()
+        .run(() -> {
+          assertThat(users.get("present", failing())).isEqualTo("cached");
+          assertThat(users.get("absent", () -> "v" + loads.incrementAndGet())).isEqualTo("v1");
+          assertThat(users.get("absent", () -> "v" + loads.incrementAndGet(), Duration.ofHours(1)))
+              .isEqualTo("v2");
+        });
 
     assertThat(users.getIfPresent("absent")).isNull();
     assertThat(users.stats().bypassCount()).isEqualTo(3);
@@ -145,10 +149,11 @@ class CacheScopeTest {
     users.put("k", "old");
     orgs.put("k", "old");
 
-    CacheScope.noCache("users").run(() -> {
-      assertThat(users.get("k", () -> "new")).isEqualTo("new");
-      assertThat(orgs.get("k", failing())).isEqualTo("old");
-    });
+    CacheScope.noCache("users")
+        .run(() -> {
+          assertThat(users.get("k", () -> "new")).isEqualTo("new");
+          assertThat(orgs.get("k", failing())).isEqualTo("old");
+        });
 
     assertThat(users.stats().bypassCount()).isEqualTo(1);
     assertThat(orgs.stats().bypassCount()).isZero();
@@ -160,15 +165,17 @@ class CacheScopeTest {
     var orgs = cache("orgs");
     users.put("k", "old");
 
-    CacheScope.noCache().run(() -> {
-      CacheScope.noStore("users").run(() -> {
-        // noCache + noStore = disabled, for users only
-        assertThat(users.get("k", () -> "inner")).isEqualTo("inner");
-        assertThat(orgs.get("o", () -> "org")).isEqualTo("org");
-      });
-      assertThat(users.getIfPresent("k")).as("noCache: no lookups").isNull();
-      assertThat(users.get("k", () -> "outer")).isEqualTo("outer");
-    });
+    CacheScope.noCache()
+        .run(() -> {
+          CacheScope.noStore("users")
+              .run(() -> {
+                // noCache + noStore = disabled, for users only
+                assertThat(users.get("k", () -> "inner")).isEqualTo("inner");
+                assertThat(orgs.get("o", () -> "org")).isEqualTo("org");
+              });
+          assertThat(users.getIfPresent("k")).as("noCache: no lookups").isNull();
+          assertThat(users.get("k", () -> "outer")).isEqualTo("outer");
+        });
 
     assertThat(users.get("k", failing())).as("stored by the outer noCache").isEqualTo("outer");
     assertThat(orgs.get("o", failing())).as("stored: orgs was only in noCache").isEqualTo("org");
@@ -177,8 +184,8 @@ class CacheScopeTest {
   @Test
   void nestedCalls_throughACachedFunction_seeTheScope() throws Exception {
     var calls = new AtomicInteger();
-    CachedFunction<String, String> fn = Loomcache.newBuilder().name("fn")
-        .buildFunction((String a) -> a + calls.incrementAndGet());
+    CachedFunction<String, String> fn =
+        Loomcache.newBuilder().name("fn").buildFunction((String a) -> a + calls.incrementAndGet());
     assertThat(fn.apply("a")).isEqualTo("a1");
 
     String inside = CacheScope.noCache().call(() -> fn.apply("a"));
@@ -194,16 +201,19 @@ class CacheScopeTest {
     users.put("k", "cached");
     var outsiderMayRead = new CountDownLatch(1);
     var outsiderSaw = new AtomicReference<@Nullable String>();
-    Thread outsider = Thread.ofVirtual().start(() -> {
-      awaitLatch(outsiderMayRead);
-      outsiderSaw.set(users.get("k", () -> "loaded-by-outsider"));
-    });
+    Thread outsider =
+        Thread.ofVirtual()
+            .start(() -> {
+              awaitLatch(outsiderMayRead);
+              outsiderSaw.set(users.get("k", () -> "loaded-by-outsider"));
+            });
 
-    CacheScope.disabled().run(() -> {
-      outsiderMayRead.countDown();
-      joinThread(outsider);
-      assertThat(users.get("k", () -> "fresh")).isEqualTo("fresh");
-    });
+    CacheScope.disabled()
+        .run(() -> {
+          outsiderMayRead.countDown();
+          joinThread(outsider);
+          assertThat(users.get("k", () -> "fresh")).isEqualTo("fresh");
+        });
 
     assertThat(outsiderSaw.get()).isEqualTo("cached");
     assertThat(users.get("k", failing())).isEqualTo("cached");
@@ -216,16 +226,23 @@ class CacheScopeTest {
     var ownerStarted = new CountDownLatch(1);
     var release = new CountDownLatch(1);
     var ownerValue = new AtomicReference<@Nullable String>();
-    Thread owner = Thread.ofVirtual().start(() -> ownerValue.set(users.get("k", () -> {
-      ownerStarted.countDown();
-      awaitLatch(release);
-      return "from-owner";
-    })));
+    Thread owner =
+        Thread.ofVirtual()
+            .start(() ->
+                ownerValue.set(
+                    users.get(
+                        "k",
+                        () -> {
+                          ownerStarted.countDown();
+                          awaitLatch(release);
+                          return "from-owner";
+                        })));
     assertThat(ownerStarted.await(30, TimeUnit.SECONDS)).isTrue();
 
     var joined = new AtomicReference<@Nullable String>();
-    Thread scoped = Thread.ofVirtual().start(() -> CacheScope.noCache().run(
-        () -> joined.set(users.get("k", failing()))));
+    Thread scoped =
+        Thread.ofVirtual()
+            .start(() -> CacheScope.noCache().run(() -> joined.set(users.get("k", failing()))));
     Concurrently.awaitParked(scoped); // on the owner's flight
     release.countDown();
     joinThread(owner);
@@ -240,16 +257,17 @@ class CacheScopeTest {
     var users = cache("users");
     users.put("a", "old-a");
     var asked = new ArrayList<Set<String>>();
-    BatchLoader<String, String> loader = keys -> {
-      asked.add(Set.copyOf(keys));
-      var result = new java.util.HashMap<String, String>();
-      for (String key : keys) {
-        if (!key.equals("none")) {
-          result.put(key, "new-" + key);
-        }
-      }
-      return result;
-    };
+    BatchLoader<String, String> loader =
+        keys -> {
+          asked.add(Set.copyOf(keys));
+          var result = new java.util.HashMap<String, String>();
+          for (String key : keys) {
+            if (!key.equals("none")) {
+              result.put(key, "new-" + key);
+            }
+          }
+          return result;
+        };
 
     Map<String, String> fresh =
         CacheScope.noCache().call(() -> users.getAll(List.of("a", "b", "none", "a"), loader));
@@ -270,11 +288,15 @@ class CacheScopeTest {
     var users = cache("users");
     users.put("a", "cached-a");
 
-    Map<String, String> result = CacheScope.noStore().call(() -> users.getAll(List.of("a", "b"),
-        keys -> {
-          assertThat(keys).containsExactly("b");
-          return Map.of("b", "loaded-b");
-        }));
+    Map<String, String> result =
+        CacheScope.noStore()
+            .call(() ->
+                users.getAll(
+                    List.of("a", "b"),
+                    keys -> {
+                      assertThat(keys).containsExactly("b");
+                      return Map.of("b", "loaded-b");
+                    }));
 
     assertThat(result).containsEntry("a", "cached-a").containsEntry("b", "loaded-b");
     assertThat(users.getIfPresent("b")).isNull();
@@ -284,9 +306,16 @@ class CacheScopeTest {
   void getAll_withoutLookups_wrapsCheckedFailures() throws Exception {
     var users = cache("users");
     var failure = new Exception("db down");
-    assertThatThrownBy(() -> CacheScope.noCache().run(() -> users.getAll(List.of("a"), keys -> {
-      throw failure;
-    }))).isInstanceOf(CacheLoadException.class).hasCause(failure);
+    assertThatThrownBy(() ->
+            CacheScope.noCache()
+                .run(() ->
+                    users.getAll(
+                        List.of("a"),
+                        keys -> {
+                          throw failure;
+                        })))
+        .isInstanceOf(CacheLoadException.class)
+        .hasCause(failure);
   }
 
   @Test
@@ -300,8 +329,8 @@ class CacheScopeTest {
 
     var outcomes = CacheScope.disabled().call(() -> FanOut.get().runAll(tasks, 3, false));
 
-    boolean follows = PREVIEW
-        || ScopedContexts.selected().name().equals(ScopedContexts.INHERITABLE);
+    boolean follows =
+        PREVIEW || ScopedContexts.selected().name().equals(ScopedContexts.INHERITABLE);
     for (var outcome : outcomes) {
       assertThat(outcome.value()).isEqualTo(follows ? "fresh" : "cached");
     }
@@ -311,18 +340,24 @@ class CacheScopeTest {
   void scope_endsWhenTheTaskThrows() throws Exception {
     var users = cache("users");
     users.put("k", "cached");
-    assertThatThrownBy(() -> CacheScope.disabled().run(() -> {
-      throw new IllegalStateException("boom");
-    })).hasMessage("boom");
+    assertThatThrownBy(() ->
+            CacheScope.disabled()
+                .run(() -> {
+                  throw new IllegalStateException("boom");
+                }))
+        .hasMessage("boom");
     assertThat(users.get("k", failing())).isEqualTo("cached");
   }
 
   @Test
   void call_passesTheTasksExceptionThroughUnchanged() throws Exception {
     var checked = new Exception("checked");
-    assertThatThrownBy(() -> CacheScope.noStore().call(() -> {
-      throw checked;
-    })).isSameAs(checked);
+    assertThatThrownBy(() ->
+            CacheScope.noStore()
+                .call(() -> {
+                  throw checked;
+                }))
+        .isSameAs(checked);
   }
 
   @Test

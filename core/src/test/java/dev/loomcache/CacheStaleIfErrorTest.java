@@ -1,12 +1,10 @@
 package dev.loomcache;
 
-import dev.loomcache.testsupport.Concurrently;
-
-import dev.loomcache.testsupport.FakeTicker;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.loomcache.testsupport.Concurrently;
+import dev.loomcache.testsupport.FakeTicker;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -19,11 +17,12 @@ class CacheStaleIfErrorTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   private final FakeTicker ticker = new FakeTicker();
-  private final Cache<String, String> cache = Loomcache.newBuilder()
-      .ticker(ticker::read)
-      .defaultTtl(Duration.ofMinutes(1))
-      .staleIfError(Duration.ofMinutes(10))
-      .build();
+  private final Cache<String, String> cache =
+      Loomcache.newBuilder()
+          .ticker(ticker::read)
+          .defaultTtl(Duration.ofMinutes(1))
+          .staleIfError(Duration.ofMinutes(10))
+          .build();
 
   @AfterEach
   void close() {
@@ -43,22 +42,34 @@ class CacheStaleIfErrorTest {
     var loads = new AtomicInteger();
 
     var results = new java.util.concurrent.ConcurrentLinkedQueue<String>();
-    Thread owner = Thread.ofVirtual().start(() -> results.add(cache.get("k", () -> {
-      loads.incrementAndGet();
-      entered.countDown();
-      release.await(30, TimeUnit.SECONDS);
-      return fail();
-    })));
+    Thread owner =
+        Thread.ofVirtual()
+            .start(() ->
+                results.add(
+                    cache.get(
+                        "k",
+                        () -> {
+                          loads.incrementAndGet();
+                          entered.countDown();
+                          release.await(30, TimeUnit.SECONDS);
+                          return fail();
+                        })));
     assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
     var waiters = new java.util.ArrayList<Thread>();
     for (int i = 0; i < 10; i++) {
-      waiters.add(Thread.ofVirtual().start(() -> results.add(cache.get("k", () -> {
-        loads.incrementAndGet();
-        return "not-called";
-      }))));
+      waiters.add(
+          Thread.ofVirtual()
+              .start(() ->
+                  results.add(
+                      cache.get(
+                          "k",
+                          () -> {
+                            loads.incrementAndGet();
+                            return "not-called";
+                          }))));
     }
-    Concurrently.awaitUntil(WAIT, "10 waiters park",
-        () -> ((LocalCache<String, String>) cache).parkedCount("k") == 10);
+    Concurrently.awaitUntil(
+        WAIT, "10 waiters park", () -> ((LocalCache<String, String>) cache).parkedCount("k") == 10);
     release.countDown();
     owner.join();
     for (Thread waiter : waiters) {
@@ -112,14 +123,18 @@ class CacheStaleIfErrorTest {
 
   @Test
   void withRefreshAfter_aFailedRefreshKeepsTheValueThroughTtlPlusGrace() {
-    try (Cache<String, String> refreshing = Loomcache.newBuilder().ticker(ticker::read)
-        .defaultTtl(Duration.ofMinutes(1)).refreshAfter(Duration.ofSeconds(30))
-        .staleIfError(Duration.ofMinutes(10)).build()) {
+    try (Cache<String, String> refreshing =
+        Loomcache.newBuilder()
+            .ticker(ticker::read)
+            .defaultTtl(Duration.ofMinutes(1))
+            .refreshAfter(Duration.ofSeconds(30))
+            .staleIfError(Duration.ofMinutes(10))
+            .build()) {
       refreshing.get("k", () -> "v1");
       ticker.advance(Duration.ofSeconds(45));
       assertThat(refreshing.get("k", CacheStaleIfErrorTest::fail)).isEqualTo("v1");
-      Concurrently.awaitUntil(WAIT, "the refresh fails",
-          () -> refreshing.stats().refreshFailureCount() == 1);
+      Concurrently.awaitUntil(
+          WAIT, "the refresh fails", () -> refreshing.stats().refreshFailureCount() == 1);
 
       ticker.advance(Duration.ofMinutes(5)); // past the TTL, inside the grace
       assertThat(refreshing.get("k", CacheStaleIfErrorTest::fail)).isEqualTo("v1");

@@ -38,8 +38,8 @@ class CacheStatsTest {
 
   @Test
   void recordStatsFalse_countsNoReadsButStillCountsLoads() throws Exception {
-    try (Cache<String, String> cache = Loomcache.<String, String>newBuilder()
-        .recordStats(false).build()) {
+    try (Cache<String, String> cache =
+        Loomcache.<String, String>newBuilder().recordStats(false).build()) {
       cache.get("k", () -> "v");
       cache.get("k", () -> "v");
       assertThat(cache.getIfPresent("absent")).isNull();
@@ -65,15 +65,19 @@ class CacheStatsTest {
   void totalLoadTime_measuredWithTheTicker() {
     var ticker = new FakeTicker();
     try (Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker::read).build()) {
-      cache.get("a", () -> {
-        ticker.advance(Duration.ofMillis(7));
-        return "v";
-      });
+      cache.get(
+          "a",
+          () -> {
+            ticker.advance(Duration.ofMillis(7));
+            return "v";
+          });
       try {
-        cache.get("b", () -> {
-          ticker.advance(Duration.ofMillis(3));
-          throw new IllegalStateException("boom");
-        });
+        cache.get(
+            "b",
+            () -> {
+              ticker.advance(Duration.ofMillis(3));
+              throw new IllegalStateException("boom");
+            });
       } catch (IllegalStateException expected) {
         // counted as a failed load
       }
@@ -91,16 +95,22 @@ class CacheStatsTest {
       int threads = 64;
       int perThread = 1_000;
       var loads = new AtomicInteger();
-      Concurrently.run(threads, Duration.ofSeconds(60), t -> () -> {
-        for (int i = 0; i < perThread; i++) {
-          int key = i % 100;
-          cache.get(key, () -> {
-            loads.incrementAndGet();
-            return key;
-          });
-        }
-        return null;
-      });
+      Concurrently.run(
+          threads,
+          Duration.ofSeconds(60),
+          t ->
+              () -> {
+                for (int i = 0; i < perThread; i++) {
+                  int key = i % 100;
+                  cache.get(
+                      key,
+                      () -> {
+                        loads.incrementAndGet();
+                        return key;
+                      });
+                }
+                return null;
+              });
 
       CacheStats stats = cache.stats();
       assertThat(stats.requestCount()).isEqualTo((long) threads * perThread);

@@ -1,10 +1,9 @@
 package dev.loomcache;
 
-import dev.loomcache.testsupport.Concurrently;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.loomcache.testsupport.Concurrently;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,9 +22,8 @@ class CacheTagsTest {
     return bar <= 0 ? List.of() : List.of(value.substring(0, bar).split(","));
   }
 
-  private final Cache<String, String> cache = Loomcache.newBuilder()
-      .tags((String key, String value) -> tagsOfValue(value))
-      .build();
+  private final Cache<String, String> cache =
+      Loomcache.newBuilder().tags((String key, String value) -> tagsOfValue(value)).build();
 
   @AfterEach
   void close() {
@@ -96,16 +94,22 @@ class CacheTagsTest {
     var release = new CountDownLatch(1);
     var ownerResult = new AtomicReference<String>();
     var waiterResult = new AtomicReference<String>();
-    Thread owner = Thread.ofVirtual().start(() -> ownerResult.set(cache.get("k", () -> {
-      started.countDown();
-      release.await();
-      return value;
-    })));
+    Thread owner =
+        Thread.ofVirtual()
+            .start(() ->
+                ownerResult.set(
+                    cache.get(
+                        "k",
+                        () -> {
+                          started.countDown();
+                          release.await();
+                          return value;
+                        })));
     started.await();
-    Thread waiter = Thread.ofVirtual().start(
-        () -> waiterResult.set(cache.get("k", () -> "waiter's own")));
-    Concurrently.awaitUntil(Duration.ofSeconds(30), "the waiter parks",
-        () -> CacheHerdTest.parked(cache, "k") == 1);
+    Thread waiter =
+        Thread.ofVirtual().start(() -> waiterResult.set(cache.get("k", () -> "waiter's own")));
+    Concurrently.awaitUntil(
+        Duration.ofSeconds(30), "the waiter parks", () -> CacheHerdTest.parked(cache, "k") == 1);
     during.run();
     release.countDown();
     owner.join();
@@ -147,11 +151,12 @@ class CacheTagsTest {
 
   @Test
   void tagIndex_staysBounded_whenEntriesAreEvicted() {
-    try (Cache<Integer, String> small = Loomcache.newBuilder()
-        .maximumSize(100)
-        .executor(Runnable::run)
-        .tags((Integer key, String value) -> List.of("t" + (key % 10)))
-        .build()) {
+    try (Cache<Integer, String> small =
+        Loomcache.newBuilder()
+            .maximumSize(100)
+            .executor(Runnable::run)
+            .tags((Integer key, String value) -> List.of("t" + (key % 10)))
+            .build()) {
       for (int i = 0; i < 20_000; i++) {
         small.put(i, "v" + i);
       }
@@ -182,23 +187,26 @@ class CacheTagsTest {
 
   @Test
   void tagger_failingOnALoad_returnsTheValue_storesNothing() {
-    try (Cache<String, String> failing = Loomcache.newBuilder()
-        .tags((String key, String value) -> {
-          throw new IllegalArgumentException("no tags for " + value);
-        })
-        .build()) {
+    try (Cache<String, String> failing =
+        Loomcache.newBuilder()
+            .tags((String key, String value) -> {
+              throw new IllegalArgumentException("no tags for " + value);
+            })
+            .build()) {
       assertThat(failing.get("k", () -> "v")).isEqualTo("v");
       assertThat(failing.getIfPresent("k")).isNull();
       assertThatThrownBy(() -> failing.put("k", "v"))
-          .isInstanceOf(IllegalArgumentException.class).hasMessage("no tags for v");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("no tags for v");
     }
   }
 
   @Test
   void tagger_returningANullTag_isRejectedByPut() {
-    try (Cache<String, String> bad = Loomcache.newBuilder()
-        .tags((String key, String value) -> java.util.Arrays.asList("ok", null))
-        .build()) {
+    try (Cache<String, String> bad =
+        Loomcache.newBuilder()
+            .tags((String key, String value) -> java.util.Arrays.asList("ok", null))
+            .build()) {
       assertThatThrownBy(() -> bad.put("k", "v"))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("a null tag for key 'k'");
@@ -207,9 +215,8 @@ class CacheTagsTest {
 
   @Test
   void tagger_returningNull_meansNoTags() {
-    try (Cache<String, String> none = Loomcache.newBuilder()
-        .tags((String key, String value) -> null)
-        .build()) {
+    try (Cache<String, String> none =
+        Loomcache.newBuilder().tags((String key, String value) -> null).build()) {
       none.put("k", "v");
       none.invalidateTag("v");
       assertThat(none.getIfPresent("k")).isEqualTo("v");
@@ -228,30 +235,35 @@ class CacheTagsTest {
   @Test
   void nullArguments_areRejected_namingTheParameter() {
     assertThatThrownBy(() -> cache.invalidateTag(null))
-        .isInstanceOf(NullPointerException.class).hasMessage("tag must not be null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("tag must not be null");
     assertThatThrownBy(() -> cache.invalidateTags(null))
-        .isInstanceOf(NullPointerException.class).hasMessage("tags must not be null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("tags must not be null");
     assertThatThrownBy(() -> cache.invalidateTags(java.util.Arrays.asList("a", null)))
-        .isInstanceOf(NullPointerException.class).hasMessage("tags must not contain null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("tags must not contain null");
   }
 
   @Test
   void builder_tagsTwice_throws() {
     var builder = Loomcache.newBuilder().tags((Object k, Object v) -> Set.of());
     assertThatThrownBy(() -> builder.tags((Object k, Object v) -> Set.of()))
-        .isInstanceOf(IllegalStateException.class).hasMessage("tags was already set to a tagger");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("tags was already set to a tagger");
     assertThat(builder.toString()).contains("tags");
   }
 
   @Test
   void withATier_tagsTravelWithTheStoredValue_andTheTierIsAskedToInvalidate() {
     var tier = new MapTier("map");
-    try (Cache<String, String> tiered = Loomcache.newBuilder()
-        .keyCodec(dev.loomcache.spi.KeyCodec.string())
-        .valueCodec(dev.loomcache.spi.ValueCodec.string())
-        .tags((String key, String value) -> tagsOfValue(value))
-        .tier(tier)
-        .build()) {
+    try (Cache<String, String> tiered =
+        Loomcache.newBuilder()
+            .keyCodec(dev.loomcache.spi.KeyCodec.string())
+            .valueCodec(dev.loomcache.spi.ValueCodec.string())
+            .tags((String key, String value) -> tagsOfValue(value))
+            .tier(tier)
+            .build()) {
       tiered.put("a", "x,y|A");
       tiered.get("b", () -> "z|B");
 
@@ -291,25 +303,35 @@ class CacheTagsTest {
     for (int r = 0; r < readers; r++) {
       int id = r;
       // Platform threads: busy virtual readers that always hit would never yield their carriers.
-      readerThreads.add(Thread.ofPlatform().start(() -> {
-        int i = 0;
-        while (done.getCount() > 0) {
-          String key = "k" + (i++ + id) % keys;
-          int mustSee = floor.get();
-          String value = cache.get(key, () -> {
-            int seen = version.get();
-            Thread.yield();
-            return "t|" + seen;
-          });
-          int got = Integer.parseInt(value.substring(2));
-          if (got < mustSee) {
-            synchronized (violations) {
-              violations.add(key + " returned version " + got + " after version " + mustSee
-                  + " was invalidated");
-            }
-          }
-        }
-      }));
+      readerThreads.add(
+          Thread.ofPlatform()
+              .start(() -> {
+                int i = 0;
+                while (done.getCount() > 0) {
+                  String key = "k" + (i++ + id) % keys;
+                  int mustSee = floor.get();
+                  String value =
+                      cache.get(
+                          key,
+                          () -> {
+                            int seen = version.get();
+                            Thread.yield();
+                            return "t|" + seen;
+                          });
+                  int got = Integer.parseInt(value.substring(2));
+                  if (got < mustSee) {
+                    synchronized (violations) {
+                      violations.add(
+                          key
+                              + " returned version "
+                              + got
+                              + " after version "
+                              + mustSee
+                              + " was invalidated");
+                    }
+                  }
+                }
+              }));
     }
     for (int round = 1; round <= rounds; round++) {
       version.set(round);

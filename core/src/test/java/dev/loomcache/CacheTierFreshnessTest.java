@@ -32,12 +32,17 @@ class CacheTierFreshnessTest {
     caches.forEach(Cache::close);
   }
 
-  private Cache<String, String> instance(FakeTicker ticker, boolean keepsFreshness,
-      UnaryOperator<Loomcache<Object, Object>> options) {
+  private Cache<String, String> instance(
+      FakeTicker ticker, boolean keepsFreshness, UnaryOperator<Loomcache<Object, Object>> options) {
     var tier = new MapTier("shared", store);
     tier.keepsFreshness.set(keepsFreshness);
-    Cache<String, String> cache = options.apply(Loomcache.newBuilder().ticker(ticker::read))
-        .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string()).tier(tier).build();
+    Cache<String, String> cache =
+        options
+            .apply(Loomcache.newBuilder().ticker(ticker::read))
+            .keyCodec(KeyCodec.string())
+            .valueCodec(ValueCodec.string())
+            .tier(tier)
+            .build();
     caches.add(cache);
     return cache;
   }
@@ -54,12 +59,21 @@ class CacheTierFreshnessTest {
   void write_storesTheDeadlinesAsEpochMillis() {
     var ticker = new FakeTicker();
     long before = System.currentTimeMillis();
-    Cache<String, String> a = instance(ticker, true, b -> refreshing(b)
-        .staleIfError(Duration.ofMinutes(30)).expireAfterHits(7).earlyRefresh(0.5));
-    a.get("k", () -> {
-      ticker.advance(Duration.ofMillis(20)); // the load takes 20 ms: XFetch's Δ
-      return "v1";
-    });
+    Cache<String, String> a =
+        instance(
+            ticker,
+            true,
+            b ->
+                refreshing(b)
+                    .staleIfError(Duration.ofMinutes(30))
+                    .expireAfterHits(7)
+                    .earlyRefresh(0.5));
+    a.get(
+        "k",
+        () -> {
+          ticker.advance(Duration.ofMillis(20)); // the load takes 20 ms: XFetch's Δ
+          return "v1";
+        });
     long after = System.currentTimeMillis();
 
     StoredValue stored = store.get("k");
@@ -74,7 +88,8 @@ class CacheTierFreshnessTest {
     assertThat(stored.retainUntilEpochMillis()).isEqualTo(freshness.staleUntilEpochMillis());
     assertThat(freshness.hitBudget()).isEqualTo(7);
     assertThat(freshness.loadNanos()).isEqualTo(20_000_000);
-    assertThat(freshness.earlyRefreshBeta()).isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(freshness.earlyRefreshBeta())
+        .isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-9));
     assertThat(freshness.absent()).isFalse();
   }
 
@@ -119,15 +134,20 @@ class CacheTierFreshnessTest {
 
   @Test
   void otherInstance_pastTheTtlInsideTheStaleWindow_servesTheStaleValueWhenItsLoaderFails() {
-    Cache<String, String> a = instance(new FakeTicker(), true, CacheTierFreshnessTest::staleIfError);
+    Cache<String, String> a =
+        instance(new FakeTicker(), true, CacheTierFreshnessTest::staleIfError);
     a.get("k", () -> "v1");
     var laterTicker = new FakeTicker();
     Cache<String, String> b = instance(laterTicker, true, CacheTierFreshnessTest::staleIfError);
     laterTicker.advance(Duration.ofMinutes(10)); // past the 5 m TTL, inside the 30 m grace
 
-    assertThat(b.get("k", () -> {
-      throw new IllegalStateException("database down");
-    })).isEqualTo("v1");
+    assertThat(
+            b.get(
+                "k",
+                () -> {
+                  throw new IllegalStateException("database down");
+                }))
+        .isEqualTo("v1");
     assertThat(b.stats().staleServedCount()).isEqualTo(1);
     assertThat(b.getIfPresent("k")).isNull(); // a stale value is not for getIfPresent
 
@@ -137,36 +157,51 @@ class CacheTierFreshnessTest {
 
   @Test
   void otherInstance_pastTheStaleWindow_throwsTheLoadersFailure() {
-    Cache<String, String> a = instance(new FakeTicker(), true, CacheTierFreshnessTest::staleIfError);
+    Cache<String, String> a =
+        instance(new FakeTicker(), true, CacheTierFreshnessTest::staleIfError);
     a.get("k", () -> "v1");
     var laterTicker = new FakeTicker();
     Cache<String, String> b = instance(laterTicker, true, CacheTierFreshnessTest::staleIfError);
     laterTicker.advance(Duration.ofMinutes(36));
 
-    assertThatThrownBy(() -> b.get("k", () -> {
-      throw new IllegalStateException("database down");
-    })).hasMessage("database down");
+    assertThatThrownBy(() ->
+            b.get(
+                "k",
+                () -> {
+                  throw new IllegalStateException("database down");
+                }))
+        .hasMessage("database down");
     assertThat(b.stats().staleServedCount()).isZero();
   }
 
   @Test
   void instanceWithoutFreshnessOptions_readsTheValueAsAPlainOne() {
-    Cache<String, String> a = instance(new FakeTicker(), true, CacheTierFreshnessTest::staleIfError);
+    Cache<String, String> a =
+        instance(new FakeTicker(), true, CacheTierFreshnessTest::staleIfError);
     a.get("k", () -> "v1");
     var laterTicker = new FakeTicker();
-    Cache<String, String> plain = instance(laterTicker, true,
-        builder -> builder.defaultTtl(Duration.ofMinutes(5)));
+    Cache<String, String> plain =
+        instance(laterTicker, true, builder -> builder.defaultTtl(Duration.ofMinutes(5)));
 
     laterTicker.advance(Duration.ofMinutes(4));
     assertThat(plain.get("k", () -> "v2")).isEqualTo("v1");
     plain.invalidateAll();
-    store.put("k", StoredValue.of("v1".getBytes(java.nio.charset.StandardCharsets.UTF_8),
-        System.currentTimeMillis() - 1).withFreshness(StoredFreshness.of(StoredFreshness.NEVER,
-        System.currentTimeMillis() + 60_000, 0, 0, -1, false)));
+    store.put(
+        "k",
+        StoredValue.of(
+                "v1".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                System.currentTimeMillis() - 1)
+            .withFreshness(
+                StoredFreshness.of(
+                    StoredFreshness.NEVER, System.currentTimeMillis() + 60_000, 0, 0, -1, false)));
     // Past its TTL: for a cache without stale-if-error a stale value is a miss.
-    assertThatThrownBy(() -> plain.get("k", () -> {
-      throw new IllegalStateException("database down");
-    })).hasMessage("database down");
+    assertThatThrownBy(() ->
+            plain.get(
+                "k",
+                () -> {
+                  throw new IllegalStateException("database down");
+                }))
+        .hasMessage("database down");
   }
 
   @Test
@@ -192,8 +227,12 @@ class CacheTierFreshnessTest {
 
   @Test
   void rememberedAbsence_isNotSentToATierThatDropsFreshness() {
-    Cache<String, String> a = instance(new FakeTicker(), false,
-        builder -> builder.defaultTtl(Duration.ofMinutes(5)).negativeTtl(Duration.ofSeconds(30)));
+    Cache<String, String> a =
+        instance(
+            new FakeTicker(),
+            false,
+            builder ->
+                builder.defaultTtl(Duration.ofMinutes(5)).negativeTtl(Duration.ofSeconds(30)));
     assertThat(a.get("missing", () -> null)).isNull();
     assertThat(store.size()).isZero();
     assertThat(a.get("missing", () -> "found")).isNull(); // still remembered in L1
@@ -205,8 +244,11 @@ class CacheTierFreshnessTest {
         builder -> builder.defaultTtl(Duration.ofMinutes(5)).expireAfterHits(2);
     Cache<String, String> a = instance(new FakeTicker(), true, budget);
     a.get("k", () -> "v1");
-    Cache<String, String> b = instance(new FakeTicker(),
-        true, builder -> builder.defaultTtl(Duration.ofMinutes(5)).expireAfterHits(100));
+    Cache<String, String> b =
+        instance(
+            new FakeTicker(),
+            true,
+            builder -> builder.defaultTtl(Duration.ofMinutes(5)).expireAfterHits(100));
 
     assertThat(b.get("k", () -> "v2")).isEqualTo("v1"); // the promotion: a miss
     assertThat(b.get("k", () -> "v2")).isEqualTo("v1"); // hit 1 of A's budget of 2
@@ -217,8 +259,11 @@ class CacheTierFreshnessTest {
 
   @Test
   void valueWithoutFreshness_inTheTier_isPromotedWithItsRemainingTtl() {
-    store.put("k", StoredValue.of("old".getBytes(java.nio.charset.StandardCharsets.UTF_8),
-        System.currentTimeMillis() + 60_000));
+    store.put(
+        "k",
+        StoredValue.of(
+            "old".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            System.currentTimeMillis() + 60_000));
     var ticker = new FakeTicker();
     Cache<String, String> b = instance(ticker, true, CacheTierFreshnessTest::refreshing);
 

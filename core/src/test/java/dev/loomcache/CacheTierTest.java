@@ -20,8 +20,11 @@ class CacheTierTest {
   private final FakeTicker ticker = new FakeTicker();
 
   private Cache<String, String> cacheOver(MapTier... tiers) {
-    var builder = Loomcache.newBuilder().ticker(ticker::read)
-        .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string());
+    var builder =
+        Loomcache.newBuilder()
+            .ticker(ticker::read)
+            .keyCodec(KeyCodec.string())
+            .valueCodec(ValueCodec.string());
     for (MapTier tier : tiers) {
       builder.tier(tier);
     }
@@ -40,10 +43,12 @@ class CacheTierTest {
       assertThat(second.get("k", () -> "loaded" + loads.incrementAndGet())).isEqualTo("stored");
       assertThat(loads).hasValue(0);
       CacheStats stats = second.stats();
-      assertThat(stats.tierStats()).singleElement().satisfies(t -> {
-        assertThat(t.tier()).isEqualTo("t");
-        assertThat(t.hitCount()).isEqualTo(1);
-      });
+      assertThat(stats.tierStats())
+          .singleElement()
+          .satisfies(t -> {
+            assertThat(t.tier()).isEqualTo("t");
+            assertThat(t.hitCount()).isEqualTo(1);
+          });
       assertThat(stats.loadCount()).isZero();
 
       ticker.advance(Duration.ofSeconds(55));
@@ -126,10 +131,13 @@ class CacheTierTest {
   void tamperedSignedValue_isAMissAndCounted_loaderRuns() {
     byte[] key = "0123456789abcdef0123456789abcdef".getBytes();
     var tier = new MapTier("t");
-    try (Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker::read)
-        .keyCodec(KeyCodec.string())
-        .valueCodec(ValueCodec.signed(ValueCodec.string(), key))
-        .tier(tier).build()) {
+    try (Cache<String, String> cache =
+        Loomcache.newBuilder()
+            .ticker(ticker::read)
+            .keyCodec(KeyCodec.string())
+            .valueCodec(ValueCodec.signed(ValueCodec.string(), key))
+            .tier(tier)
+            .build()) {
       cache.put("k", "genuine");
       cache.invalidateAll(List.of()); // no-op; L1 still has it
       byte[] bytes = tier.store().get("k").bytes().clone();
@@ -138,9 +146,13 @@ class CacheTierTest {
       var evil = ValueCodec.signed(ValueCodec.string(), "another key, 16+ bytes long".getBytes());
       tier.store().put("foreign", StoredValue.of(evil.encode("forged"), StoredValue.NEVER_EXPIRES));
 
-      Cache<String, String> fresh = Loomcache.newBuilder().ticker(ticker::read)
-          .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.signed(ValueCodec.string(), key))
-          .tier(new MapTier("t", tier.store())).build();
+      Cache<String, String> fresh =
+          Loomcache.newBuilder()
+              .ticker(ticker::read)
+              .keyCodec(KeyCodec.string())
+              .valueCodec(ValueCodec.signed(ValueCodec.string(), key))
+              .tier(new MapTier("t", tier.store()))
+              .build();
       assertThat(fresh.get("k", () -> "reloaded")).isEqualTo("reloaded");
       assertThat(fresh.get("foreign", () -> "reloaded")).isEqualTo("reloaded");
       assertThat(fresh.stats().tierStats().getFirst().errorCount()).isEqualTo(2);
@@ -174,11 +186,17 @@ class CacheTierTest {
       var started = new CountDownLatch(1);
       var release = new CountDownLatch(1);
       var result = new AtomicReference<String>();
-      Thread owner = Thread.ofVirtual().start(() -> result.set(cache.get("k", () -> {
-        started.countDown();
-        release.await();
-        return "stale";
-      })));
+      Thread owner =
+          Thread.ofVirtual()
+              .start(() ->
+                  result.set(
+                      cache.get(
+                          "k",
+                          () -> {
+                            started.countDown();
+                            release.await();
+                            return "stale";
+                          })));
       started.await();
 
       cache.invalidate("k");
@@ -197,11 +215,16 @@ class CacheTierTest {
     try (Cache<String, String> cache = cacheOver(tier)) {
       var started = new CountDownLatch(1);
       var release = new CountDownLatch(1);
-      Thread owner = Thread.ofVirtual().start(() -> cache.get("k", () -> {
-        started.countDown();
-        release.await();
-        return "old";
-      }));
+      Thread owner =
+          Thread.ofVirtual()
+              .start(() ->
+                  cache.get(
+                      "k",
+                      () -> {
+                        started.countDown();
+                        release.await();
+                        return "old";
+                      }));
       started.await();
 
       cache.put("k", "put");
@@ -218,10 +241,14 @@ class CacheTierTest {
     var tier = new MapTier("t");
     try (Cache<String, String> cache = cacheOver(tier)) {
       for (int round = 0; round < 50; round++) {
-        Concurrently.run(8, Duration.ofSeconds(20), i -> () -> {
-          cache.put("k", "writer-" + i);
-          return null;
-        });
+        Concurrently.run(
+            8,
+            Duration.ofSeconds(20),
+            i ->
+                () -> {
+                  cache.put("k", "writer-" + i);
+                  return null;
+                });
         String inL1 = cache.getIfPresent("k");
         String inTier = new String(tier.store().get("k").bytes());
         assertThat(inTier).isEqualTo(inL1);
@@ -236,16 +263,19 @@ class CacheTierTest {
     tier.store().put("b", StoredValue.of("B from tier".getBytes(), StoredValue.NEVER_EXPIRES));
     try (Cache<String, String> cache = cacheOver(tier)) {
       var asked = new java.util.concurrent.CopyOnWriteArrayList<java.util.Set<String>>();
-      BatchLoader<String, String> loader = keys -> {
-        asked.add(java.util.Set.copyOf(keys));
-        var values = new java.util.HashMap<String, String>();
-        keys.forEach(k -> values.put(k, k.toUpperCase() + " loaded"));
-        return values;
-      };
+      BatchLoader<String, String> loader =
+          keys -> {
+            asked.add(java.util.Set.copyOf(keys));
+            var values = new java.util.HashMap<String, String>();
+            keys.forEach(k -> values.put(k, k.toUpperCase() + " loaded"));
+            return values;
+          };
 
       assertThat(cache.getAll(List.of("a", "c"), loader))
-          .containsEntry("a", "A from tier").containsEntry("c", "C loaded");
-      Batcher<String, String> batcher = cache.batcher(loader, BatchOptions.defaults().window(Duration.ZERO));
+          .containsEntry("a", "A from tier")
+          .containsEntry("c", "C loaded");
+      Batcher<String, String> batcher =
+          cache.batcher(loader, BatchOptions.defaults().window(Duration.ZERO));
       assertThat(batcher.get("b")).isEqualTo("B from tier");
 
       assertThat(asked).containsExactly(java.util.Set.of("c"));
@@ -256,32 +286,53 @@ class CacheTierTest {
   @Test
   void build_withTiersButNoCodecs_failsNamingWhatIsMissing() {
     assertThatThrownBy(() -> Loomcache.newBuilder().tier(new MapTier("t")).build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("missing both");
-    assertThatThrownBy(() -> Loomcache.newBuilder().keyCodec(KeyCodec.string())
-        .tier(new MapTier("t")).build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("missing valueCodec");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("missing both");
+    assertThatThrownBy(
+            () -> Loomcache.newBuilder().keyCodec(KeyCodec.string()).tier(new MapTier("t")).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("missing valueCodec");
     var tier = new MapTier("t");
     assertThatThrownBy(() -> Loomcache.newBuilder().tier(tier).tier(tier))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("already added");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("already added");
   }
 
   @Test
   void meters_reportPerTierHitsMissesErrorsAndWrites() {
     var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
     var tier = new MapTier("t");
-    try (Cache<String, String> cache = Loomcache.newBuilder().name("c").meterRegistry(registry)
-        .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string()).tier(tier).build()) {
+    try (Cache<String, String> cache =
+        Loomcache.newBuilder()
+            .name("c")
+            .meterRegistry(registry)
+            .keyCodec(KeyCodec.string())
+            .valueCodec(ValueCodec.string())
+            .tier(tier)
+            .build()) {
       cache.get("k", () -> "v"); // tier miss, then a write
       tier.failing.set(true);
       cache.put("x", "y"); // tier error
-      double hits = registry.get("cache.tier.gets").tag("tier", "t").tag("result", "hit")
-          .functionCounter().count();
-      double misses = registry.get("cache.tier.gets").tag("tier", "t").tag("result", "miss")
-          .functionCounter().count();
+      double hits =
+          registry
+              .get("cache.tier.gets")
+              .tag("tier", "t")
+              .tag("result", "hit")
+              .functionCounter()
+              .count();
+      double misses =
+          registry
+              .get("cache.tier.gets")
+              .tag("tier", "t")
+              .tag("result", "miss")
+              .functionCounter()
+              .count();
       assertThat(hits).isZero();
       assertThat(misses).isEqualTo(1);
-      assertThat(registry.get("cache.tier.errors").tag("tier", "t").functionCounter().count()).isEqualTo(1);
-      assertThat(registry.get("cache.tier.writes").tag("tier", "t").functionCounter().count()).isEqualTo(1);
+      assertThat(registry.get("cache.tier.errors").tag("tier", "t").functionCounter().count())
+          .isEqualTo(1);
+      assertThat(registry.get("cache.tier.writes").tag("tier", "t").functionCounter().count())
+          .isEqualTo(1);
     }
   }
 }

@@ -20,10 +20,12 @@ class CacheWarmupTest {
       loaders.put("present", () -> "overwritten?" + calls.incrementAndGet());
       for (int i = 0; i < 50; i++) {
         String key = "k" + i;
-        loaders.put(key, () -> {
-          calls.incrementAndGet();
-          return "v-" + key;
-        });
+        loaders.put(
+            key,
+            () -> {
+              calls.incrementAndGet();
+              return "v-" + key;
+            });
       }
 
       WarmupResult<String> result = cache.warmup(loaders);
@@ -41,12 +43,14 @@ class CacheWarmupTest {
   void warmup_oneFailureDoesNotStopTheOthers() {
     try (Cache<String, String> cache = Loomcache.newBuilder().build()) {
       var failure = new java.io.IOException("no");
-      Map<String, Callable<String>> loaders = Map.of(
-          "good", () -> "g",
-          "bad", () -> {
-            throw failure;
-          },
-          "also-good", () -> "a");
+      Map<String, Callable<String>> loaders =
+          Map.of(
+              "good", () -> "g",
+              "bad",
+                  () -> {
+                    throw failure;
+                  },
+              "also-good", () -> "a");
 
       WarmupResult<String> result = cache.warmup(loaders);
 
@@ -65,12 +69,14 @@ class CacheWarmupTest {
       var loaders = new LinkedHashMap<Integer, Callable<Integer>>();
       for (int i = 0; i < 40; i++) {
         int key = i;
-        loaders.put(key, () -> {
-          maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
-          Thread.yield();
-          running.decrementAndGet();
-          return key;
-        });
+        loaders.put(
+            key,
+            () -> {
+              maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+              Thread.yield();
+              running.decrementAndGet();
+              return key;
+            });
       }
 
       WarmupResult<Integer> result = cache.warmup(loaders);
@@ -83,11 +89,13 @@ class CacheWarmupTest {
   @Test
   void warmup_badArguments_areRejected() {
     try (Cache<String, String> cache = Loomcache.newBuilder().build()) {
-      assertThatThrownBy(() -> cache.warmup(null)).isInstanceOf(NullPointerException.class)
+      assertThatThrownBy(() -> cache.warmup(null))
+          .isInstanceOf(NullPointerException.class)
           .hasMessageContaining("loaders");
       var withNullLoader = new java.util.HashMap<String, Callable<String>>();
       withNullLoader.put("k", null);
-      assertThatThrownBy(() -> cache.warmup(withNullLoader)).isInstanceOf(NullPointerException.class)
+      assertThatThrownBy(() -> cache.warmup(withNullLoader))
+          .isInstanceOf(NullPointerException.class)
           .hasMessageContaining("loader");
     }
   }

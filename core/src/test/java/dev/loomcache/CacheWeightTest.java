@@ -1,10 +1,9 @@
 package dev.loomcache;
 
-import dev.loomcache.testsupport.FakeTicker;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.loomcache.testsupport.FakeTicker;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -20,11 +19,12 @@ class CacheWeightTest {
 
   @Test
   void maximumWeight_evictsByWeight_andCountsEvictions() {
-    try (Cache<String, String> cache = Loomcache.newBuilder()
-        .maximumWeight(20)
-        .weigher((String key, String value) -> value.length())
-        .executor(Runnable::run)
-        .build()) {
+    try (Cache<String, String> cache =
+        Loomcache.newBuilder()
+            .maximumWeight(20)
+            .weigher((String key, String value) -> value.length())
+            .executor(Runnable::run)
+            .build()) {
       for (int i = 0; i < 10; i++) {
         cache.put("k" + i, "12345"); // weight 5 each: 50 in all, bound 20
       }
@@ -38,11 +38,12 @@ class CacheWeightTest {
 
   @Test
   void maximumWeight_heavyEntryTakesTheRoomOfManyLightOnes() {
-    try (Cache<String, String> cache = Loomcache.newBuilder()
-        .maximumWeight(100)
-        .weigher((String key, String value) -> value.length())
-        .executor(Runnable::run)
-        .build()) {
+    try (Cache<String, String> cache =
+        Loomcache.newBuilder()
+            .maximumWeight(100)
+            .weigher((String key, String value) -> value.length())
+            .executor(Runnable::run)
+            .build()) {
       for (int i = 0; i < 50; i++) {
         cache.put("light" + i, "x"); // 50 entries of weight 1 fit
       }
@@ -61,14 +62,15 @@ class CacheWeightTest {
   @Test
   void weigher_seesTheUsersValue_evenWhenStoredWithAPerCallTtl() {
     List<Object> weighed = new CopyOnWriteArrayList<>();
-    try (Cache<String, String> cache = Loomcache.newBuilder()
-        .maximumWeight(1_000)
-        .weigher((String key, String value) -> {
-          weighed.add(value);
-          return value.length();
-        })
-        .ticker(ticker::read)
-        .build()) {
+    try (Cache<String, String> cache =
+        Loomcache.newBuilder()
+            .maximumWeight(1_000)
+            .weigher((String key, String value) -> {
+              weighed.add(value);
+              return value.length();
+            })
+            .ticker(ticker::read)
+            .build()) {
       cache.put("plain", "v1");
       cache.put("timed", "v2", Duration.ofMinutes(1)); // stored in a deadline wrapper
       cache.get("loaded", () -> "v3", Duration.ofMinutes(1));
@@ -79,10 +81,11 @@ class CacheWeightTest {
 
   @Test
   void weigher_negativeWeight_failsTheWriteWithAClearMessage() {
-    try (Cache<String, String> cache = Loomcache.newBuilder()
-        .maximumWeight(10)
-        .weigher((String key, String value) -> -1)
-        .build()) {
+    try (Cache<String, String> cache =
+        Loomcache.newBuilder()
+            .maximumWeight(10)
+            .weigher((String key, String value) -> -1)
+            .build()) {
       assertThatThrownBy(() -> cache.put("k", "v"))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("weigher returned -1 for key 'k'")
@@ -92,10 +95,8 @@ class CacheWeightTest {
 
   @Test
   void maximumWeight_zero_storesNothing() {
-    try (Cache<String, String> cache = Loomcache.newBuilder()
-        .maximumWeight(0)
-        .weigher((String key, String value) -> 1)
-        .build()) {
+    try (Cache<String, String> cache =
+        Loomcache.newBuilder().maximumWeight(0).weigher((String key, String value) -> 1).build()) {
       cache.put("k", "v");
       assertThat(cache.getIfPresent("k")).isNull();
     }
@@ -103,12 +104,16 @@ class CacheWeightTest {
 
   @Test
   void build_maximumSizeAndMaximumWeight_isRejected() {
-    var builder = Loomcache.newBuilder().maximumSize(10).maximumWeight(10)
-        .weigher((Object key, Object value) -> 1);
+    var builder =
+        Loomcache.newBuilder()
+            .maximumSize(10)
+            .maximumWeight(10)
+            .weigher((Object key, Object value) -> 1);
     assertThatThrownBy(builder::build)
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("maximumSize (10) and maximumWeight (10) cannot be combined: bound L1 by entry"
-            + " count or by weight, not both");
+        .hasMessage(
+            "maximumSize (10) and maximumWeight (10) cannot be combined: bound L1 by entry"
+                + " count or by weight, not both");
   }
 
   @Test
@@ -136,8 +141,10 @@ class CacheWeightTest {
     assertThatThrownBy(() -> Loomcache.newBuilder().maximumWeight(1).maximumWeight(2))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("maximumWeight was already set to 1");
-    assertThatThrownBy(() -> Loomcache.newBuilder().weigher((Object k, Object v) -> 1)
-        .weigher((Object k, Object v) -> 2))
+    assertThatThrownBy(() ->
+            Loomcache.newBuilder()
+                .weigher((Object k, Object v) -> 1)
+                .weigher((Object k, Object v) -> 2))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageStartingWith("weigher was already set");
   }
@@ -156,8 +163,10 @@ class CacheWeightTest {
 
   @Test
   void from_maximumWeightWithMaximumSize_failsAtBuild() {
-    assertThatThrownBy(() -> Loomcache.from("maximumWeight=100,maximumSize=10")
-        .weigher((Object k, Object v) -> 1).build())
+    assertThatThrownBy(() ->
+            Loomcache.from("maximumWeight=100,maximumSize=10")
+                .weigher((Object k, Object v) -> 1)
+                .build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("cannot be combined");
     assertThatThrownBy(() -> Loomcache.from("maximumWeight=-5"))

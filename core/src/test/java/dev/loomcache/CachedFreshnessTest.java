@@ -1,12 +1,10 @@
 package dev.loomcache;
 
-import dev.loomcache.testsupport.Concurrently;
-
-import dev.loomcache.testsupport.FakeTicker;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.loomcache.testsupport.Concurrently;
+import dev.loomcache.testsupport.FakeTicker;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -64,8 +62,8 @@ class CachedFreshnessTest {
     ticker.advance(Duration.ofMinutes(4));
     assertThat(prices.price("ACME")).as("served at once, reloaded behind").isEqualTo("ACME-1");
     Concurrently.awaitUntil(WAIT, "the refresh", () -> feed.calls.get() == 2);
-    Concurrently.awaitUntil(WAIT, "the refreshed value is served",
-        () -> prices.price("ACME").equals("ACME-2"));
+    Concurrently.awaitUntil(
+        WAIT, "the refreshed value is served", () -> prices.price("ACME").equals("ACME-2"));
 
     feed.down.set(true);
     ticker.advance(Duration.ofMinutes(10)); // past the TTL, inside stale-if-error
@@ -75,7 +73,8 @@ class CachedFreshnessTest {
   @Test
   void cachedAnnotation_negativeTtl_remembersNull() {
     var feed = new Feed();
-    Prices prices = CachingProxy.newBuilder(Prices.class, feed).ticker(new FakeTicker()::read).build();
+    Prices prices =
+        CachingProxy.newBuilder(Prices.class, feed).ticker(new FakeTicker()::read).build();
 
     assertThat(prices.lookUp("NONE")).isNull();
     assertThat(prices.lookUp("NONE")).isNull();
@@ -99,14 +98,18 @@ class CachedFreshnessTest {
   void cachedFunction_usesTheBuildersFreshnessOptions() {
     var ticker = new FakeTicker();
     var calls = new AtomicInteger();
-    CachedFunction<String, String> fn = Loomcache.newBuilder().ticker(ticker::read)
-        .defaultTtl(Duration.ofMinutes(5)).refreshAfter(Duration.ofMinutes(4))
-        .buildFunction(symbol -> symbol + "-" + calls.incrementAndGet());
+    CachedFunction<String, String> fn =
+        Loomcache.newBuilder()
+            .ticker(ticker::read)
+            .defaultTtl(Duration.ofMinutes(5))
+            .refreshAfter(Duration.ofMinutes(4))
+            .buildFunction(symbol -> symbol + "-" + calls.incrementAndGet());
 
     assertThat(fn.apply("A")).isEqualTo("A-1");
     ticker.advance(Duration.ofMinutes(4));
     assertThat(fn.apply("A")).isEqualTo("A-1");
-    Concurrently.awaitUntil(WAIT, "the refreshed value is served", () -> fn.apply("A").equals("A-2"));
+    Concurrently.awaitUntil(
+        WAIT, "the refreshed value is served", () -> fn.apply("A").equals("A-2"));
     Concurrently.awaitUntil(WAIT, "the refresh is counted", () -> fn.stats().refreshCount() == 1);
   }
 }

@@ -15,15 +15,20 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** {@link CachedFunction} under many virtual threads: the core's single flight, per argument. */
 class CachedFunctionConcurrencyTest {
 
-  /** Opens {@code release} once {@code callers} callers are parked on the run for {@code argument}. */
+  /**
+   * Opens {@code release} once {@code callers} callers are parked on the run for {@code argument}.
+   */
   static <A> void releaseWhenParked(
       CachedFunction<A, ?> fn, A argument, int callers, CountDownLatch release) {
     var local = (LocalCachedFunction<A, ?>) fn;
-    Thread.ofVirtual().start(() -> {
-      Concurrently.awaitUntil(Duration.ofSeconds(30), callers + " callers park",
-          () -> local.parkedCount(argument) == callers);
-      release.countDown();
-    });
+    Thread.ofVirtual()
+        .start(() -> {
+          Concurrently.awaitUntil(
+              Duration.ofSeconds(30),
+              callers + " callers park",
+              () -> local.parkedCount(argument) == callers);
+          release.countDown();
+        });
   }
 
   @ParameterizedTest(name = "{0} callers")
@@ -31,11 +36,13 @@ class CachedFunctionConcurrencyTest {
   void apply_concurrentEqualCalls_runTheFunctionOnce(int callers) throws Exception {
     var runs = new AtomicInteger();
     var release = new CountDownLatch(1);
-    CachedFunction<String, String> fn = Loomcache.newBuilder().buildFunction(s -> {
-      runs.incrementAndGet();
-      release.await();
-      return s + "-" + runs.get();
-    });
+    CachedFunction<String, String> fn =
+        Loomcache.newBuilder()
+            .buildFunction(s -> {
+              runs.incrementAndGet();
+              release.await();
+              return s + "-" + runs.get();
+            });
     // The first caller starts the run and holds it; the others then overlap it.
     var first = Thread.ofVirtual().start(() -> fn.apply("hot"));
     Concurrently.awaitUntil(Duration.ofSeconds(10), "the first run starts", () -> runs.get() == 1);
@@ -55,11 +62,13 @@ class CachedFunctionConcurrencyTest {
     int arguments = 50;
     // Every run waits until all of them have started: only parallel runs can get past it.
     var allStarted = new CountDownLatch(arguments);
-    CachedFunction<Integer, Integer> fn = Loomcache.newBuilder().buildFunction(n -> {
-      allStarted.countDown();
-      allStarted.await();
-      return n * 2;
-    });
+    CachedFunction<Integer, Integer> fn =
+        Loomcache.newBuilder()
+            .buildFunction(n -> {
+              allStarted.countDown();
+              allStarted.await();
+              return n * 2;
+            });
 
     var results = Concurrently.run(arguments, Duration.ofSeconds(30), i -> () -> fn.apply(i));
 
@@ -74,21 +83,25 @@ class CachedFunctionConcurrencyTest {
     var runs = new AtomicInteger();
     var release = new CountDownLatch(1);
     var failure = new IOException("database down");
-    CachedFunction<String, String> fn = Loomcache.newBuilder().buildFunction(s -> {
-      if (runs.incrementAndGet() == 1) {
-        release.await();
-        throw failure;
-      }
-      return "recovered";
-    });
+    CachedFunction<String, String> fn =
+        Loomcache.newBuilder()
+            .buildFunction(s -> {
+              if (runs.incrementAndGet() == 1) {
+                release.await();
+                throw failure;
+              }
+              return "recovered";
+            });
     var ownerFailure = new AtomicReference<Throwable>();
-    var owner = Thread.ofVirtual().start(() -> {
-      try {
-        fn.apply("k");
-      } catch (CacheLoadException e) {
-        ownerFailure.set(e.getCause());
-      }
-    });
+    var owner =
+        Thread.ofVirtual()
+            .start(() -> {
+              try {
+                fn.apply("k");
+              } catch (CacheLoadException e) {
+                ownerFailure.set(e.getCause());
+              }
+            });
     Concurrently.awaitUntil(Duration.ofSeconds(10), "the run starts", () -> runs.get() == 1);
 
     releaseWhenParked(fn, "k", 20, release);
@@ -97,8 +110,9 @@ class CachedFunctionConcurrencyTest {
     owner.join();
 
     assertThat(ownerFailure).hasValue(failure);
-    assertThat(results).allSatisfy(r ->
-        assertThat(r.failure()).isInstanceOf(CacheLoadException.class).hasCause(failure));
+    assertThat(results)
+        .allSatisfy(
+            r -> assertThat(r.failure()).isInstanceOf(CacheLoadException.class).hasCause(failure));
     assertThat(fn.apply("k")).isEqualTo("recovered");
     assertThat(runs).hasValue(2);
   }
@@ -108,14 +122,16 @@ class CachedFunctionConcurrencyTest {
     var source = new AtomicReference<>("v1");
     var started = new CountDownLatch(1);
     var release = new CountDownLatch(1);
-    CachedFunction<String, String> fn = Loomcache.newBuilder().buildFunction(s -> {
-      String value = source.get();
-      if (value.equals("v1")) {
-        started.countDown();
-        release.await();
-      }
-      return value;
-    });
+    CachedFunction<String, String> fn =
+        Loomcache.newBuilder()
+            .buildFunction(s -> {
+              String value = source.get();
+              if (value.equals("v1")) {
+                started.countDown();
+                release.await();
+              }
+              return value;
+            });
     var stale = new AtomicReference<String>();
     var reader = Thread.ofVirtual().start(() -> stale.set(fn.apply("k")));
     started.await();

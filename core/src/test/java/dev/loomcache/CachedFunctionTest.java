@@ -91,12 +91,14 @@ class CachedFunctionTest {
     CachedFunction<String, String> fn =
         Loomcache.newBuilder().buildFunction(s -> s == null ? "none" : describe(s));
     var nullCalls = new AtomicInteger();
-    CachedFunction<String, String> counting = Loomcache.newBuilder().buildFunction(s -> {
-      if (s == null) {
-        nullCalls.incrementAndGet();
-      }
-      return String.valueOf(s);
-    });
+    CachedFunction<String, String> counting =
+        Loomcache.newBuilder()
+            .buildFunction(s -> {
+              if (s == null) {
+                nullCalls.incrementAndGet();
+              }
+              return String.valueOf(s);
+            });
 
     assertThat(fn.apply(null)).isEqualTo("none");
     assertThat(counting.apply(null)).isEqualTo("null");
@@ -112,10 +114,12 @@ class CachedFunctionTest {
   @Test
   void apply_nullResult_isReturnedButNotCached() {
     var runs = new AtomicInteger();
-    CachedFunction<String, String> fn = Loomcache.newBuilder().buildFunction(s -> {
-      runs.incrementAndGet();
-      return null;
-    });
+    CachedFunction<String, String> fn =
+        Loomcache.newBuilder()
+            .buildFunction(s -> {
+              runs.incrementAndGet();
+              return null;
+            });
 
     assertThat(fn.apply("a")).isNull();
     assertThat(fn.apply("a")).isNull();
@@ -126,12 +130,14 @@ class CachedFunctionTest {
   void apply_checkedFailure_arrivesWrappedWithItsCause_andIsNotCached() {
     var runs = new AtomicInteger();
     var failure = new IOException("disk");
-    CachedFunction<String, String> fn = Loomcache.newBuilder().buildFunction(s -> {
-      if (runs.incrementAndGet() == 1) {
-        throw failure;
-      }
-      return "ok";
-    });
+    CachedFunction<String, String> fn =
+        Loomcache.newBuilder()
+            .buildFunction(s -> {
+              if (runs.incrementAndGet() == 1) {
+                throw failure;
+              }
+              return "ok";
+            });
 
     assertThatThrownBy(() -> fn.apply("a"))
         .isInstanceOf(CacheLoadException.class)
@@ -143,9 +149,11 @@ class CachedFunctionTest {
   @Test
   void apply_uncheckedFailure_arrivesAsItIs() {
     var failure = new IllegalStateException("boom");
-    CachedFunction<String, String> fn = Loomcache.newBuilder().buildFunction(s -> {
-      throw failure;
-    });
+    CachedFunction<String, String> fn =
+        Loomcache.newBuilder()
+            .buildFunction(s -> {
+              throw failure;
+            });
 
     assertThatThrownBy(() -> fn.apply("a")).isSameAs(failure);
   }
@@ -153,12 +161,15 @@ class CachedFunctionTest {
   @Test
   void apply_recursiveThroughItself_memoizesEveryStep() {
     var runs = new AtomicInteger();
-    var fib = new Object() {
-      CachedFunction<Integer, Long> fn = Loomcache.newBuilder().buildFunction((Integer n) -> {
-        runs.incrementAndGet();
-        return n < 2 ? (long) n : this.fn.apply(n - 1) + this.fn.apply(n - 2);
-      });
-    };
+    var fib =
+        new Object() {
+          CachedFunction<Integer, Long> fn =
+              Loomcache.newBuilder()
+                  .buildFunction((Integer n) -> {
+                    runs.incrementAndGet();
+                    return n < 2 ? (long) n : this.fn.apply(n - 1) + this.fn.apply(n - 2);
+                  });
+        };
 
     assertThat(fib.fn.apply(80)).isEqualTo(23_416_728_348_467_685L);
     assertThat(runs).hasValue(81);
@@ -166,10 +177,11 @@ class CachedFunctionTest {
 
   @Test
   void apply_callingItselfWithTheSameArgument_failsInsteadOfDeadlocking() {
-    var self = new Object() {
-      CachedFunction<String, String> fn =
-          Loomcache.newBuilder().buildFunction((String s) -> this.fn.apply(s));
-    };
+    var self =
+        new Object() {
+          CachedFunction<String, String> fn =
+              Loomcache.newBuilder().buildFunction((String s) -> this.fn.apply(s));
+        };
 
     assertThatThrownBy(() -> self.fn.apply("loop"))
         .isInstanceOf(IllegalStateException.class)
@@ -179,10 +191,11 @@ class CachedFunctionTest {
   @Test
   void defaultTtl_fromTheBuilder_expiresResults() {
     var ticker = new FakeTicker();
-    CachedFunction<String, String> fn = Loomcache.newBuilder()
-        .ticker(ticker::read)
-        .defaultTtl(Duration.ofMinutes(5))
-        .buildFunction(this::describe);
+    CachedFunction<String, String> fn =
+        Loomcache.newBuilder()
+            .ticker(ticker::read)
+            .defaultTtl(Duration.ofMinutes(5))
+            .buildFunction(this::describe);
 
     fn.apply("a");
     ticker.advance(Duration.ofMinutes(4));

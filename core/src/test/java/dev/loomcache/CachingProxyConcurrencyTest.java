@@ -34,6 +34,7 @@ class CachingProxyConcurrencyTest {
     final Map<String, String> values = new ConcurrentHashMap<>();
     final AtomicInteger runs = new AtomicInteger();
     final CountDownLatch release = new CountDownLatch(1);
+
     /** When set, every run arrives here and waits until all expected runs are inside. */
     volatile @Nullable CountDownLatch allInside;
 
@@ -71,15 +72,17 @@ class CachingProxyConcurrencyTest {
   private final Catalog catalog = CachingProxy.of(Catalog.class, target);
 
   private Thread startFirstCall(String key, AtomicReference<Object> outcome) {
-    var thread = Thread.ofVirtual().start(() -> {
-      try {
-        outcome.set(catalog.fetch(key));
-      } catch (Throwable t) {
-        outcome.set(t);
-      }
-    });
-    Concurrently.awaitUntil(Duration.ofSeconds(10), "the first call reaches the target",
-        () -> target.runs.get() == 1);
+    var thread =
+        Thread.ofVirtual()
+            .start(() -> {
+              try {
+                outcome.set(catalog.fetch(key));
+              } catch (Throwable t) {
+                outcome.set(t);
+              }
+            });
+    Concurrently.awaitUntil(
+        Duration.ofSeconds(10), "the first call reaches the target", () -> target.runs.get() == 1);
     return thread;
   }
 
@@ -89,13 +92,17 @@ class CachingProxyConcurrencyTest {
     var first = startFirstCall("hot", new AtomicReference<>());
     // Released once every caller has missed: each then either waits on the running call or, if
     // it comes late, finds its stored result; none may call the target again.
-    Thread.ofVirtual().start(() -> {
-      Concurrently.awaitUntil(Duration.ofSeconds(30), "every caller misses",
-          () -> CachingProxy.stats(catalog, "fetch").missCount() == callers + 1);
-      target.release.countDown();
-    });
+    Thread.ofVirtual()
+        .start(() -> {
+          Concurrently.awaitUntil(
+              Duration.ofSeconds(30),
+              "every caller misses",
+              () -> CachingProxy.stats(catalog, "fetch").missCount() == callers + 1);
+          target.release.countDown();
+        });
 
-    var results = Concurrently.run(callers, Duration.ofSeconds(60), i -> () -> catalog.fetch("hot"));
+    var results =
+        Concurrently.run(callers, Duration.ofSeconds(60), i -> () -> catalog.fetch("hot"));
     first.join();
 
     assertThat(target.runs).hasValue(1);
@@ -140,14 +147,16 @@ class CachingProxyConcurrencyTest {
     var owner = startFirstCall("k", ownerResult);
     var waiterFailure = new AtomicReference<Throwable>();
     var waiterStillInterrupted = new AtomicBoolean(true);
-    var waiter = Thread.ofVirtual().start(() -> {
-      try {
-        catalog.fetch("k");
-      } catch (Throwable t) {
-        waiterFailure.set(t);
-        waiterStillInterrupted.set(Thread.currentThread().isInterrupted());
-      }
-    });
+    var waiter =
+        Thread.ofVirtual()
+            .start(() -> {
+              try {
+                catalog.fetch("k");
+              } catch (Throwable t) {
+                waiterFailure.set(t);
+                waiterStillInterrupted.set(Thread.currentThread().isInterrupted());
+              }
+            });
     Concurrently.awaitParked(waiter);
 
     waiter.interrupt();
@@ -166,18 +175,20 @@ class CachingProxyConcurrencyTest {
   void interruptedWaiter_onAMethodNotDeclaringIt_getsCacheLoadException_withItsInterruptKept()
       throws Exception {
     var owner = Thread.ofVirtual().start(() -> catalog.fetchQuietly("k"));
-    Concurrently.awaitUntil(Duration.ofSeconds(10), "the first call reaches the target",
-        () -> target.runs.get() == 1);
+    Concurrently.awaitUntil(
+        Duration.ofSeconds(10), "the first call reaches the target", () -> target.runs.get() == 1);
     var waiterFailure = new AtomicReference<Throwable>();
     var waiterStillInterrupted = new AtomicBoolean();
-    var waiter = Thread.ofVirtual().start(() -> {
-      try {
-        catalog.fetchQuietly("k");
-      } catch (Throwable t) {
-        waiterFailure.set(t);
-        waiterStillInterrupted.set(Thread.currentThread().isInterrupted());
-      }
-    });
+    var waiter =
+        Thread.ofVirtual()
+            .start(() -> {
+              try {
+                catalog.fetchQuietly("k");
+              } catch (Throwable t) {
+                waiterFailure.set(t);
+                waiterStillInterrupted.set(Thread.currentThread().isInterrupted());
+              }
+            });
     Concurrently.awaitParked(waiter);
 
     waiter.interrupt();
@@ -198,13 +209,15 @@ class CachingProxyConcurrencyTest {
     var ownerResult = new AtomicReference<Object>();
     var owner = startFirstCall("k", ownerResult);
     var waiterResult = new AtomicReference<Object>();
-    var waiter = Thread.ofVirtual().start(() -> {
-      try {
-        waiterResult.set(catalog.fetch("k"));
-      } catch (Throwable t) {
-        waiterResult.set(t);
-      }
-    });
+    var waiter =
+        Thread.ofVirtual()
+            .start(() -> {
+              try {
+                waiterResult.set(catalog.fetch("k"));
+              } catch (Throwable t) {
+                waiterResult.set(t);
+              }
+            });
     Concurrently.awaitParked(waiter);
 
     owner.interrupt();

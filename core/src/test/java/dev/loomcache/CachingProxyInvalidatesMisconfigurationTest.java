@@ -22,10 +22,11 @@ class CachingProxyInvalidatesMisconfigurationTest {
 
   @Test
   void invalidatesAnUnknownMethod() {
-    assertRejected(UnknownCachedMethod.class).hasMessage(
-        "UnknownCachedMethod.rename(long, String): @Invalidates(value = \"findUsr\"):"
-            + " UnknownCachedMethod has no @Cached method named 'findUsr'; cached methods:"
-            + " [findUser]");
+    assertRejected(UnknownCachedMethod.class)
+        .hasMessage(
+            "UnknownCachedMethod.rename(long, String): @Invalidates(value = \"findUsr\"):"
+                + " UnknownCachedMethod has no @Cached method named 'findUsr'; cached methods:"
+                + " [findUser]");
   }
 
   interface InvalidatesAnUncachedMethod {
@@ -52,9 +53,10 @@ class CachingProxyInvalidatesMisconfigurationTest {
 
   @Test
   void invalidatesWithAParameterNameThatDoesNotExist() {
-    assertRejected(UnknownParameter.class).hasMessage(
-        "UnknownParameter.rename(long, String): @Invalidates(value = \"findUser\", keys ="
-            + " \"userId\"): no parameter named 'userId'; parameters: (id, name)");
+    assertRejected(UnknownParameter.class)
+        .hasMessage(
+            "UnknownParameter.rename(long, String): @Invalidates(value = \"findUser\", keys ="
+                + " \"userId\"): no parameter named 'userId'; parameters: (id, name)");
   }
 
   interface WrongKeyCount {
@@ -67,10 +69,11 @@ class CachingProxyInvalidatesMisconfigurationTest {
 
   @Test
   void invalidatesWithFewerKeysThanTheCachedMethodHas() {
-    assertRejected(WrongKeyCount.class).hasMessage(
-        "WrongKeyCount.setPrice(String, String, long): @Invalidates(value = \"price\", keys ="
-            + " \"sku\"): the key of WrongKeyCount.price(String, Object, String) has 2"
-            + " parameter(s) (sku, currency), but keys names 1");
+    assertRejected(WrongKeyCount.class)
+        .hasMessage(
+            "WrongKeyCount.setPrice(String, String, long): @Invalidates(value = \"price\", keys ="
+                + " \"sku\"): the key of WrongKeyCount.price(String, Object, String) has 2"
+                + " parameter(s) (sku, currency), but keys names 1");
   }
 
   interface WrongKeyType {
@@ -83,10 +86,11 @@ class CachingProxyInvalidatesMisconfigurationTest {
 
   @Test
   void invalidatesWithAParameterThatCanNeverEqualTheKey() {
-    assertRejected(WrongKeyType.class).hasMessage(
-        "WrongKeyType.rename(int, String): @Invalidates(value = \"findUser\", keys = \"id\"):"
-            + " parameter 'id' has type int, but key parameter 1 of WrongKeyType.findUser(long)"
-            + " has type long, so they can never be equal keys");
+    assertRejected(WrongKeyType.class)
+        .hasMessage(
+            "WrongKeyType.rename(int, String): @Invalidates(value = \"findUser\", keys = \"id\"):"
+                + " parameter 'id' has type int, but key parameter 1 of WrongKeyType.findUser(long)"
+                + " has type long, so they can never be equal keys");
   }
 
   interface CompatibleKeyTypes {
@@ -116,9 +120,10 @@ class CachingProxyInvalidatesMisconfigurationTest {
 
   @Test
   void keyIgnoreOnAMethodThatIsNotCached() {
-    assertRejected(KeyIgnoreOutsideCached.class).hasMessage(
-        "KeyIgnoreOutsideCached.rename(long, String): @KeyIgnore on parameter 'name', but only"
-            + " parameters of @Cached methods can be left out of a key");
+    assertRejected(KeyIgnoreOutsideCached.class)
+        .hasMessage(
+            "KeyIgnoreOutsideCached.rename(long, String): @KeyIgnore on parameter 'name', but only"
+                + " parameters of @Cached methods can be left out of a key");
   }
 
   interface CachedAndInvalidates {
@@ -132,9 +137,10 @@ class CachingProxyInvalidatesMisconfigurationTest {
 
   @Test
   void cachedAndInvalidatesOnOneMethod() {
-    assertRejected(CachedAndInvalidates.class).hasMessage(
-        "CachedAndInvalidates.findAndForget(long): @Cached and @Invalidates on one method: a"
-            + " method either reads through its cache or invalidates one, not both");
+    assertRejected(CachedAndInvalidates.class)
+        .hasMessage(
+            "CachedAndInvalidates.findAndForget(long): @Cached and @Invalidates on one method: a"
+                + " method either reads through its cache or invalidates one, not both");
   }
 
   interface BlankParamName {
@@ -157,7 +163,8 @@ class CachingProxyInvalidatesMisconfigurationTest {
   void paramNameBlankOrDuplicate() {
     assertRejected(BlankParamName.class)
         .hasMessage("BlankParamName.rename(long): @ParamName on parameter 1 is blank");
-    assertRejected(DuplicateParamName.class).hasMessage(
-        "DuplicateParamName.rename(long, long): parameters 1 and 2 are both named 'id'");
+    assertRejected(DuplicateParamName.class)
+        .hasMessage(
+            "DuplicateParamName.rename(long, long): parameters 1 and 2 are both named 'id'");
   }
 }

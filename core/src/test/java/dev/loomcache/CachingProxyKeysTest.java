@@ -12,8 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keys through a {@link CachingProxy} (seed defect 11 for methods), several key parameters,
- * generic super-interfaces, and the target's exceptions on the cached path.
+ * Keys through a {@link CachingProxy} (seed defect 11 for methods), several key parameters, generic
+ * super-interfaces, and the target's exceptions on the cached path.
  */
 class CachingProxyKeysTest {
 
@@ -27,7 +27,9 @@ class CachingProxyKeysTest {
     @Cached
     String price(String sku, @KeyIgnore Object session, String currency);
 
-    @Invalidates(value = "price", keys = {"sku", "currency"})
+    @Invalidates(
+        value = "price",
+        keys = {"sku", "currency"})
     void setPrice(String currency, String sku, long cents);
 
     @Cached
@@ -122,8 +124,8 @@ class CachingProxyKeysTest {
 
     assertThat(lookups.price("apple", "session 4", "EUR")).isEqualTo("120 EUR");
     assertThat(lookups.price("apple", "session 4", "USD")).isEqualTo("0 USD");
-    assertThat(target.calls).containsExactly(
-        "price apple EUR", "price apple USD", "price apple EUR");
+    assertThat(target.calls)
+        .containsExactly("price apple EUR", "price apple USD", "price apple EUR");
   }
 
   @Test

@@ -10,16 +10,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every misconfiguration fails when the proxy is built, with a message naming the method; none
- * waits for the first call. This file: {@link Cached}, and what a proxy cannot implement;
- * {@link CachingProxyInvalidatesMisconfigurationTest}: {@link Invalidates} and parameters.
+ * waits for the first call. This file: {@link Cached}, and what a proxy cannot implement; {@link
+ * CachingProxyInvalidatesMisconfigurationTest}: {@link Invalidates} and parameters.
  */
 class CachingProxyMisconfigurationTest {
 
   /** A target for any interface: every method returns null. */
   @SuppressWarnings("unchecked")
   static <T> T anyTarget(Class<T> iface) {
-    return (T) Proxy.newProxyInstance(
-        iface.getClassLoader(), new Class<?>[] {iface}, (proxy, method, args) -> null);
+    return (T)
+        Proxy.newProxyInstance(
+            iface.getClassLoader(), new Class<?>[] {iface}, (proxy, method, args) -> null);
   }
 
   static AbstractThrowableAssert<?, ? extends Throwable> assertRejected(Class<?> iface) {
@@ -47,12 +48,14 @@ class CachingProxyMisconfigurationTest {
 
   @Test
   void cachedWithABadTtl() {
-    assertRejected(BadTtl.class).hasMessage(
-        "BadTtl.findUser(long): @Cached(ttl = \"5 minutes\"): \"5 minutes\" is not a duration;"
-            + " use an ISO-8601 duration (PT30S, P1D) or a whole number with one unit of ms, s,"
-            + " m, h, d (500ms, 30s, 5m, 2h, 1d)");
-    assertRejected(ZeroTtl.class).hasMessage(
-        "ZeroTtl.findUser(long): @Cached(ttl = \"0s\"): \"0s\" is not a positive duration");
+    assertRejected(BadTtl.class)
+        .hasMessage(
+            "BadTtl.findUser(long): @Cached(ttl = \"5 minutes\"): \"5 minutes\" is not a duration;"
+                + " use an ISO-8601 duration (PT30S, P1D) or a whole number with one unit of ms, s,"
+                + " m, h, d (500ms, 30s, 5m, 2h, 1d)");
+    assertRejected(ZeroTtl.class)
+        .hasMessage(
+            "ZeroTtl.findUser(long): @Cached(ttl = \"0s\"): \"0s\" is not a positive duration");
     assertRejected(MonthsTtl.class)
         .hasMessageStartingWith("MonthsTtl.findUser(long): @Cached(ttl = \"5M\"): \"5M\" is not");
   }
@@ -69,11 +72,13 @@ class CachingProxyMisconfigurationTest {
 
   @Test
   void cachedOnAVoidMethod() {
-    assertRejected(VoidCached.class).hasMessage(
-        "VoidCached.refresh(long): @Cached on a method that returns void: there is no result to"
-            + " cache");
-    assertRejected(BoxedVoidCached.class).hasMessageStartingWith(
-        "BoxedVoidCached.refresh(long): @Cached on a method that returns Void");
+    assertRejected(VoidCached.class)
+        .hasMessage(
+            "VoidCached.refresh(long): @Cached on a method that returns void: there is no result to"
+                + " cache");
+    assertRejected(BoxedVoidCached.class)
+        .hasMessageStartingWith(
+            "BoxedVoidCached.refresh(long): @Cached on a method that returns Void");
   }
 
   interface NegativeSize {
@@ -88,10 +93,11 @@ class CachingProxyMisconfigurationTest {
 
   @Test
   void cachedWithANegativeSizeOrABlankName() {
-    assertRejected(NegativeSize.class).hasMessage(
-        "NegativeSize.findUser(long): @Cached(maximumSize = -1): must not be negative");
-    assertRejected(BlankName.class).hasMessageStartingWith(
-        "BlankName.findUser(long): @Cached(name = \" \"): a name must not be blank");
+    assertRejected(NegativeSize.class)
+        .hasMessage("NegativeSize.findUser(long): @Cached(maximumSize = -1): must not be negative");
+    assertRejected(BlankName.class)
+        .hasMessageStartingWith(
+            "BlankName.findUser(long): @Cached(name = \" \"): a name must not be blank");
   }
 
   interface UnnamedOverloads {
@@ -132,22 +138,23 @@ class CachingProxyMisconfigurationTest {
 
   @Test
   void overloadsWithDistinctNames_areAccepted_andReferredToByName() {
-    var target = new NamedOverloads() {
-      int calls;
+    var target =
+        new NamedOverloads() {
+          int calls;
 
-      @Override
-      public String find(long id) {
-        return "by id " + id + " #" + ++calls;
-      }
+          @Override
+          public String find(long id) {
+            return "by id " + id + " #" + ++calls;
+          }
 
-      @Override
-      public String find(String name) {
-        return "by name " + name + " #" + ++calls;
-      }
+          @Override
+          public String find(String name) {
+            return "by name " + name + " #" + ++calls;
+          }
 
-      @Override
-      public void rename(long id, String name) {}
-    };
+          @Override
+          public void rename(long id, String name) {}
+        };
     NamedOverloads proxy = CachingProxy.of(NamedOverloads.class, target);
 
     assertThat(proxy.find(1)).isEqualTo("by id 1 #1");
@@ -180,12 +187,14 @@ class CachingProxyMisconfigurationTest {
 
   @Test
   void annotationsOnMethodsAProxyNeverSees() {
-    assertRejected(AnnotatedStatic.class).hasMessage(
-        "AnnotatedStatic.helper(long): annotated, but static methods are never called through a"
-            + " proxy");
-    assertRejected(AnnotatedPrivate.class).hasMessage(
-        "AnnotatedPrivate.helper(long): annotated, but private methods are never called through"
-            + " a proxy");
+    assertRejected(AnnotatedStatic.class)
+        .hasMessage(
+            "AnnotatedStatic.helper(long): annotated, but static methods are never called through a"
+                + " proxy");
+    assertRejected(AnnotatedPrivate.class)
+        .hasMessage(
+            "AnnotatedPrivate.helper(long): annotated, but private methods are never called through"
+                + " a proxy");
   }
 
   interface Left {
@@ -201,9 +210,10 @@ class CachingProxyMisconfigurationTest {
 
   @Test
   void annotatedMethodInheritedTwice() {
-    assertRejected(Diamond.class).hasMessage(
-        "Left.find(long): declared in Left and Right with annotations; redeclare it in Diamond"
-            + " with the annotations it should have");
+    assertRejected(Diamond.class)
+        .hasMessage(
+            "Left.find(long): declared in Left and Right with annotations; redeclare it in Diamond"
+                + " with the annotations it should have");
   }
 
   interface CachedToString {
@@ -214,9 +224,10 @@ class CachingProxyMisconfigurationTest {
 
   @Test
   void cachedObjectMethod() {
-    assertRejected(CachedToString.class).hasMessage(
-        "CachedToString.toString(): @Cached on an Object method: equals, hashCode and toString"
-            + " always go to the target");
+    assertRejected(CachedToString.class)
+        .hasMessage(
+            "CachedToString.toString(): @Cached on an Object method: equals, hashCode and toString"
+                + " always go to the target");
   }
 
   interface CachedThenBroken {
@@ -230,10 +241,12 @@ class CachingProxyMisconfigurationTest {
   @Test
   void rejectedProxy_leavesNoMetersBehind() {
     var registry = new SimpleMeterRegistry();
-    var builder = CachingProxy.newBuilder(CachedThenBroken.class, anyTarget(CachedThenBroken.class))
-        .meterRegistry(registry);
+    var builder =
+        CachingProxy.newBuilder(CachedThenBroken.class, anyTarget(CachedThenBroken.class))
+            .meterRegistry(registry);
 
-    assertThatThrownBy(builder::build).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(builder::build)
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("no @Cached method named 'nothing'");
     assertThat(registry.getMeters()).isEmpty();
   }
@@ -252,12 +265,13 @@ class CachingProxyMisconfigurationTest {
 
   @Test
   void publicInterfaceWithAPackagePrivateTypeInASignature() {
-    assertRejected(PublicWithHiddenTypes.class).hasMessage(
-        "PublicWithHiddenTypes.find(long): uses dev.loomcache.CachingProxyMisconfigurationTest$Hidden,"
-            + " which is not public, but the proxy class of a public interface can only reach"
-            + " public types; make Hidden public, or PublicWithHiddenTypes package-private");
-    PackagePrivateWithHiddenTypes proxy = CachingProxy.of(PackagePrivateWithHiddenTypes.class,
-        id -> new Hidden("h" + id));
+    assertRejected(PublicWithHiddenTypes.class)
+        .hasMessage(
+            "PublicWithHiddenTypes.find(long): uses dev.loomcache.CachingProxyMisconfigurationTest$Hidden,"
+                + " which is not public, but the proxy class of a public interface can only reach"
+                + " public types; make Hidden public, or PublicWithHiddenTypes package-private");
+    PackagePrivateWithHiddenTypes proxy =
+        CachingProxy.of(PackagePrivateWithHiddenTypes.class, id -> new Hidden("h" + id));
     assertThat(proxy.find(1)).isSameAs(proxy.find(1)).isEqualTo(new Hidden("h1"));
   }
 

@@ -39,7 +39,9 @@ class CachingProxyParameterNamesTest {
   private Class<?> compileWithoutParameterNames(String name, String body) throws Exception {
     Path source = dir.resolve("gen/" + name + ".java");
     Files.createDirectories(source.getParent());
-    Files.writeString(source, """
+    Files.writeString(
+        source,
+        """
         package gen;
 
         import dev.loomcache.Cached;
@@ -50,11 +52,22 @@ class CachingProxyParameterNamesTest {
         public interface %s {
         %s
         }
-        """.formatted(name, body));
+        """
+            .formatted(name, body));
     var compiler = ToolProvider.getSystemJavaCompiler();
-    int status = compiler.run(null, null, null, List.of(
-        "-proc:none", "-classpath", System.getProperty("java.class.path"), "-d", dir.toString(),
-        source.toString()).toArray(String[]::new));
+    int status =
+        compiler.run(
+            null,
+            null,
+            null,
+            List.of(
+                    "-proc:none",
+                    "-classpath",
+                    System.getProperty("java.class.path"),
+                    "-d",
+                    dir.toString(),
+                    source.toString())
+                .toArray(String[]::new));
     assertThat(status).as("javac exit status").isZero();
     loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader());
     Class<?> iface = loader.loadClass("gen." + name);
@@ -64,18 +77,21 @@ class CachingProxyParameterNamesTest {
 
   /** An account store behind {@code iface}: balance(long) and deposit(long, long). */
   private static Object accounts(Class<?> iface, Map<Long, Long> balances, AtomicInteger reads) {
-    return Proxy.newProxyInstance(iface.getClassLoader(), new Class<?>[] {iface},
-        (proxy, method, args) -> switch (method.getName()) {
-          case "balance" -> {
-            reads.incrementAndGet();
-            yield balances.getOrDefault((Long) args[0], 0L);
-          }
-          case "deposit" -> {
-            balances.merge((Long) args[0], (Long) args[1], Long::sum);
-            yield null;
-          }
-          default -> throw new UnsupportedOperationException(method.toString());
-        });
+    return Proxy.newProxyInstance(
+        iface.getClassLoader(),
+        new Class<?>[] {iface},
+        (proxy, method, args) ->
+            switch (method.getName()) {
+              case "balance" -> {
+                reads.incrementAndGet();
+                yield balances.getOrDefault((Long) args[0], 0L);
+              }
+              case "deposit" -> {
+                balances.merge((Long) args[0], (Long) args[1], Long::sum);
+                yield null;
+              }
+              default -> throw new UnsupportedOperationException(method.toString());
+            });
   }
 
   @SuppressWarnings("unchecked")
@@ -85,34 +101,41 @@ class CachingProxyParameterNamesTest {
 
   @Test
   void keysByCompiledName_withoutParameterNames_failsWithAHint() throws Exception {
-    Class<?> iface = compileWithoutParameterNames("Accounts", """
-          @Cached
-          long balance(long account);
+    Class<?> iface =
+        compileWithoutParameterNames(
+            "Accounts",
+            """
+              @Cached
+              long balance(long account);
 
-          @Invalidates(value = "balance", keys = "account")
-          void deposit(long account, long cents);
-        """);
+              @Invalidates(value = "balance", keys = "account")
+              void deposit(long account, long cents);
+            """);
     Object target = accounts(iface, new ConcurrentHashMap<>(), new AtomicInteger());
 
     assertThatThrownBy(() -> proxy(iface, target))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Accounts.deposit(long, long): @Invalidates(value = \"balance\", keys ="
-            + " \"account\"): no parameter named 'account'; parameters: (arg0, arg1) (the"
-            + " interface was compiled without -parameters, so its parameter names are lost:"
-            + " annotate the parameter with @ParamName(\"account\"), or compile the interface with"
-            + " javac -parameters; in Maven, <parameters>true</parameters> in the"
-            + " maven-compiler-plugin configuration)");
+        .hasMessage(
+            "Accounts.deposit(long, long): @Invalidates(value = \"balance\", keys ="
+                + " \"account\"): no parameter named 'account'; parameters: (arg0, arg1) (the"
+                + " interface was compiled without -parameters, so its parameter names are lost:"
+                + " annotate the parameter with @ParamName(\"account\"), or compile the interface with"
+                + " javac -parameters; in Maven, <parameters>true</parameters> in the"
+                + " maven-compiler-plugin configuration)");
   }
 
   @Test
   void keysByParamName_withoutParameterNames_invalidateTheEntry() throws Exception {
-    Class<?> iface = compileWithoutParameterNames("NamedAccounts", """
-          @Cached
-          long balance(long account);
+    Class<?> iface =
+        compileWithoutParameterNames(
+            "NamedAccounts",
+            """
+              @Cached
+              long balance(long account);
 
-          @Invalidates(value = "balance", keys = "account")
-          void deposit(@ParamName("account") long account, long cents);
-        """);
+              @Invalidates(value = "balance", keys = "account")
+              void deposit(@ParamName("account") long account, long cents);
+            """);
     var balances = new ConcurrentHashMap<Long, Long>();
     var reads = new AtomicInteger();
     Object proxy = proxy(iface, accounts(iface, balances, reads));
@@ -128,32 +151,41 @@ class CachingProxyParameterNamesTest {
   }
 
   /**
-   * ReadmeExamplesTest's service interface as a consumer compiles it (no {@code -parameters}): it used to fail with
-   * "no parameter named 'id'; parameters: (arg0, arg1)", because only this project's build passes
-   * {@code -parameters}.
+   * ReadmeExamplesTest's service interface as a consumer compiles it (no {@code -parameters}): it
+   * used to fail with "no parameter named 'id'; parameters: (arg0, arg1)", because only this
+   * project's build passes {@code -parameters}.
    */
   @Test
-  void readmeServiceInterface_compiledWithoutParameterNames_cachesAndInvalidates() throws Exception {
+  void readmeServiceInterface_compiledWithoutParameterNames_cachesAndInvalidates()
+      throws Exception {
     // The methods of ReadmeExamplesTest's service interface, as a consumer's build would see them.
     String methods = DocSnippets.ofTest(ReadmeExamplesTest.class).region("service-methods");
-    Class<?> iface = compileWithoutParameterNames("UserService", methods + """
+    Class<?> iface =
+        compileWithoutParameterNames(
+            "UserService",
+            methods
+                + """
 
-          record User(long id) {}
+                  record User(long id) {}
 
-          record RequestContext(String traceId) {}
-        """);
+                  record RequestContext(String traceId) {}
+                """);
     var userType = loader().loadClass("gen.UserService$User");
     var contextType = loader().loadClass("gen.UserService$RequestContext");
     var finds = new AtomicInteger();
-    Object target = Proxy.newProxyInstance(iface.getClassLoader(), new Class<?>[] {iface},
-        (proxy, method, args) -> switch (method.getName()) {
-          case "find" -> {
-            finds.incrementAndGet();
-            yield userType.getDeclaredConstructor(long.class).newInstance(args[0]);
-          }
-          case "rename" -> null;
-          default -> throw new UnsupportedOperationException(method.toString());
-        });
+    Object target =
+        Proxy.newProxyInstance(
+            iface.getClassLoader(),
+            new Class<?>[] {iface},
+            (proxy, method, args) ->
+                switch (method.getName()) {
+                  case "find" -> {
+                    finds.incrementAndGet();
+                    yield userType.getDeclaredConstructor(long.class).newInstance(args[0]);
+                  }
+                  case "rename" -> null;
+                  default -> throw new UnsupportedOperationException(method.toString());
+                });
 
     Object service = proxy(iface, target);
     Method find = iface.getMethod("find", long.class, contextType);

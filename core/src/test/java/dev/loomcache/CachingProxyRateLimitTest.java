@@ -60,8 +60,11 @@ class CachingProxyRateLimitTest {
   private final FakeTicker ticker = new FakeTicker();
   private final CountingPayments target = new CountingPayments();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final Payments payments = CachingProxy.newBuilder(Payments.class, target)
-      .ticker(ticker::read).meterRegistry(registry).build();
+  private final Payments payments =
+      CachingProxy.newBuilder(Payments.class, target)
+          .ticker(ticker::read)
+          .meterRegistry(registry)
+          .build();
 
   @Test
   void rateLimited_overLimit_throwsWithRetryAfterAndSkipsTarget() {
@@ -69,11 +72,13 @@ class CachingProxyRateLimitTest {
     ticker.advance(Duration.ofSeconds(20));
     assertThat(payments.charge("ada", 2)).isEqualTo("ada:2");
     assertThatThrownBy(() -> payments.charge("ada", 3))
-        .isInstanceOfSatisfying(RateLimitExceededException.class, e -> {
-          assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(40));
-          assertThat(e.key()).isEqualTo("ada");
-          assertThat(e.getMessage()).contains("Payments.charge(String, long)", "'ada'");
-        });
+        .isInstanceOfSatisfying(
+            RateLimitExceededException.class,
+            e -> {
+              assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(40));
+              assertThat(e.key()).isEqualTo("ada");
+              assertThat(e.getMessage()).contains("Payments.charge(String, long)", "'ada'");
+            });
     assertThat(target.calls).hasValue(2);
     assertThat(payments.charge("alan", 1)).isEqualTo("alan:1"); // another key, another limit
     ticker.advance(Duration.ofSeconds(40));
@@ -85,10 +90,12 @@ class CachingProxyRateLimitTest {
     assertThat(payments.submit(new Request("acme", 1))).isEqualTo("acme");
     assertThat(payments.submit(new Request("globex", 1))).isEqualTo("globex");
     assertThatThrownBy(() -> payments.submit(new Request("acme", 2)))
-        .isInstanceOfSatisfying(RateLimitExceededException.class, e -> {
-          assertThat(e.key()).isEqualTo("tenant:acme");
-          assertThat(e.retryAfter()).isEqualTo(Duration.ofMinutes(1));
-        });
+        .isInstanceOfSatisfying(
+            RateLimitExceededException.class,
+            e -> {
+              assertThat(e.key()).isEqualTo("tenant:acme");
+              assertThat(e.retryAfter()).isEqualTo(Duration.ofMinutes(1));
+            });
     ticker.advance(Duration.ofSeconds(30)); // the window is over, the ban is not
     assertThatThrownBy(() -> payments.submit(new Request("acme", 3)))
         .isInstanceOf(RateLimitExceededException.class);
@@ -109,17 +116,36 @@ class CachingProxyRateLimitTest {
   void rateLimited_metersCountDecisionsByResult() {
     payments.charge("ada", 1);
     payments.charge("ada", 1);
-    assertThatThrownBy(() -> payments.charge("ada", 1)).isInstanceOf(RateLimitExceededException.class);
+    assertThatThrownBy(() -> payments.charge("ada", 1))
+        .isInstanceOf(RateLimitExceededException.class);
     payments.unlimited();
-    assertThat(registry.get("ratelimit.decisions").tag("limiter", "Payments.charge")
-        .tag("result", "allowed").counter().count()).isEqualTo(2.0);
-    assertThat(registry.get("ratelimit.decisions").tag("limiter", "Payments.charge")
-        .tag("result", "denied").counter().count()).isEqualTo(1.0);
+    assertThat(
+            registry
+                .get("ratelimit.decisions")
+                .tag("limiter", "Payments.charge")
+                .tag("result", "allowed")
+                .counter()
+                .count())
+        .isEqualTo(2.0);
+    assertThat(
+            registry
+                .get("ratelimit.decisions")
+                .tag("limiter", "Payments.charge")
+                .tag("result", "denied")
+                .counter()
+                .count())
+        .isEqualTo(1.0);
     payments.submit(new Request("a", 1));
     assertThatThrownBy(() -> payments.submit(new Request("a", 1)))
         .isInstanceOf(RateLimitExceededException.class);
-    assertThat(registry.get("ratelimit.decisions").tag("limiter", "Payments.submit")
-        .tag("result", "banned").counter().count()).isEqualTo(1.0);
+    assertThat(
+            registry
+                .get("ratelimit.decisions")
+                .tag("limiter", "Payments.submit")
+                .tag("result", "banned")
+                .counter()
+                .count())
+        .isEqualTo(1.0);
   }
 
   interface BadPeriod {
@@ -157,9 +183,11 @@ class CachingProxyRateLimitTest {
   void rateLimited_misconfigured_rejectedAtBuildNamingTheMethod() {
     assertThatThrownBy(() -> CachingProxy.of(BadPeriod.class, () -> {}))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("BadPeriod.call(): @RateLimited(limit = 1, period = \"soon\"): period:");
+        .hasMessageStartingWith(
+            "BadPeriod.call(): @RateLimited(limit = 1, period = \"soon\"): period:");
     assertThatThrownBy(() -> CachingProxy.of(BadLimit.class, () -> {}))
-        .hasMessage("BadLimit.call(): @RateLimited(limit = 0, period = \"1s\"): limit must be positive");
+        .hasMessage(
+            "BadLimit.call(): @RateLimited(limit = 0, period = \"1s\"): limit must be positive");
     assertThatThrownBy(() -> CachingProxy.of(UnknownParameter.class, u -> {}))
         .hasMessageContaining("no parameter named 'user'; parameters: (userId)");
     assertThatThrownBy(() -> CachingProxy.of(UnknownAccessor.class, r -> {}))

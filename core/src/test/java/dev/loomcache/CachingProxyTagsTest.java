@@ -9,7 +9,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** {@link CachingProxy} with key templates and tags: {@code @Cached(key, tags)}, {@code @Invalidates(key, tags)}. */
+/**
+ * {@link CachingProxy} with key templates and tags: {@code @Cached(key, tags)},
+ * {@code @Invalidates(key, tags)}.
+ */
 class CachingProxyTagsTest {
   public record Org(String id) {}
 
@@ -222,7 +225,8 @@ class CachingProxyTagsTest {
     assertThatThrownBy(() -> CachingProxy.of(UnknownAccessor.class, org -> ""))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("Org has no accessible public no-argument method 'name'");
-    assertRejected(TagsWithoutTaggedCache.class, "no @Cached method of TagsWithoutTaggedCache declares tags");
+    assertRejected(
+        TagsWithoutTaggedCache.class, "no @Cached method of TagsWithoutTaggedCache declares tags");
     assertRejected(TagsOnUntaggedCache.class, "declares no @Cached(tags = ...)");
     assertRejected(KeyTemplateOnArgumentCache.class, "has no @Cached(key = ...) template");
     assertRejected(KeysOnTemplateCache.class, "is keyed by the template \"user:{id}\"");
@@ -234,8 +238,10 @@ class CachingProxyTagsTest {
 
   @SuppressWarnings("unchecked")
   private static <T> void assertRejected(Class<T> iface, String message) {
-    T target = (T) java.lang.reflect.Proxy.newProxyInstance(iface.getClassLoader(),
-        new Class<?>[] {iface}, (proxy, method, args) -> null);
+    T target =
+        (T)
+            java.lang.reflect.Proxy.newProxyInstance(
+                iface.getClassLoader(), new Class<?>[] {iface}, (proxy, method, args) -> null);
     assertThatThrownBy(() -> CachingProxy.of(iface, target))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(message);

@@ -62,13 +62,15 @@ class CachingProxyTest {
   void stats_unknownNameOrNotAProxy_isRejected() {
     assertThatThrownBy(() -> CachingProxy.stats(users, "findByName"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("UserService has no @Cached method named 'findByName';"
-            + " cached methods: [byName, findUser, listUsers]");
+        .hasMessage(
+            "UserService has no @Cached method named 'findByName';"
+                + " cached methods: [byName, findUser, listUsers]");
     assertThatThrownBy(() -> CachingProxy.stats(target, "findUser"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("Not a caching proxy");
     assertThatThrownBy(() -> CachingProxy.stats(users, null))
-        .isInstanceOf(NullPointerException.class).hasMessage("name must not be null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("name must not be null");
   }
 
   @Test
@@ -131,10 +133,11 @@ class CachingProxyTest {
     var failure = new IOException("database down");
     target.renameFailure = failure;
     var seenDuring = new AtomicReference<String>();
-    target.duringRename = () -> {
-      seenDuring.set(users.findUser(1)); // a miss: the entry went before the mutation ran
-      target.names.put(1L, "half-written");
-    };
+    target.duringRename =
+        () -> {
+          seenDuring.set(users.findUser(1)); // a miss: the entry went before the mutation ran
+          target.names.put(1L, "half-written");
+        };
 
     assertThatThrownBy(() -> users.rename(1, "grace")).isSameAs(failure);
 
@@ -165,7 +168,8 @@ class CachingProxyTest {
   @Test
   void ttl_fromTheAnnotation_expiresEntries() {
     var ticker = new FakeTicker();
-    UserService timed = CachingProxy.newBuilder(UserService.class, target).ticker(ticker::read).build();
+    UserService timed =
+        CachingProxy.newBuilder(UserService.class, target).ticker(ticker::read).build();
 
     timed.findByName("ada", "s");
     ticker.advance(Duration.ofMinutes(4));
@@ -190,10 +194,22 @@ class CachingProxyTest {
     metered.findUser(1);
     metered.findByName("ada", "s");
 
-    assertThat(registry.get("cache.gets").tag("cache", "findUser").tag("result", "hit")
-        .functionCounter().count()).isEqualTo(1);
-    assertThat(registry.get("cache.gets").tag("cache", "byName").tag("result", "miss")
-        .functionCounter().count()).isEqualTo(1);
+    assertThat(
+            registry
+                .get("cache.gets")
+                .tag("cache", "findUser")
+                .tag("result", "hit")
+                .functionCounter()
+                .count())
+        .isEqualTo(1);
+    assertThat(
+            registry
+                .get("cache.gets")
+                .tag("cache", "byName")
+                .tag("result", "miss")
+                .functionCounter()
+                .count())
+        .isEqualTo(1);
   }
 
   @Test
@@ -217,12 +233,13 @@ class CachingProxyTest {
   void defaultMethod_isForwardedToTheTarget() {
     assertThat(users.greet(1)).isEqualTo("hello ada");
 
-    var overriding = new InMemoryUsers() {
-      @Override
-      public String greet(long id) {
-        return "hi " + id;
-      }
-    };
+    var overriding =
+        new InMemoryUsers() {
+          @Override
+          public String greet(long id) {
+            return "hi " + id;
+          }
+        };
     assertThat(CachingProxy.of(UserService.class, overriding).greet(1)).isEqualTo("hi 1");
   }
 
@@ -242,7 +259,8 @@ class CachingProxyTest {
     var ticker = new FakeTicker();
     var builder = CachingProxy.newBuilder(UserService.class, target).ticker(ticker::read);
     assertThatThrownBy(() -> builder.ticker(ticker::read))
-        .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("ticker was already set");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("ticker was already set");
     var registry = new SimpleMeterRegistry();
     var metered = CachingProxy.newBuilder(UserService.class, target).meterRegistry(registry);
     assertThatThrownBy(() -> metered.meterRegistry(registry))
@@ -253,12 +271,16 @@ class CachingProxyTest {
   @Test
   void nullArguments_areRejectedNamingTheParameter() {
     assertThatThrownBy(() -> CachingProxy.of(null, target))
-        .isInstanceOf(NullPointerException.class).hasMessage("iface must not be null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("iface must not be null");
     assertThatThrownBy(() -> CachingProxy.of(UserService.class, null))
-        .isInstanceOf(NullPointerException.class).hasMessage("target must not be null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("target must not be null");
     assertThatThrownBy(() -> CachingProxy.newBuilder(UserService.class, target).ticker(null))
-        .isInstanceOf(NullPointerException.class).hasMessage("ticker must not be null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("ticker must not be null");
     assertThatThrownBy(() -> CachingProxy.newBuilder(UserService.class, target).meterRegistry(null))
-        .isInstanceOf(NullPointerException.class).hasMessage("registry must not be null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("registry must not be null");
   }
 }

@@ -19,7 +19,8 @@ class CodecsTest {
     assertThat(KeyCodec.string().decode(KeyCodec.string().encode("a:b"))).isEqualTo("a:b");
     assertThat(KeyCodec.ofLong().encode(42L)).isEqualTo("42");
     assertThat(KeyCodec.ofLong().decode("-7")).isEqualTo(-7L);
-    assertThatThrownBy(() -> KeyCodec.ofLong().decode("x")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> KeyCodec.ofLong().decode("x"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -32,21 +33,27 @@ class CodecsTest {
   @Test
   void javaSerialization_requiresAFilter_andDecodesOnlyWhatItAllows() {
     assertThatThrownBy(() -> ValueCodec.javaSerialization(null))
-        .isInstanceOf(NullPointerException.class).hasMessageContaining("ObjectInputFilter");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("ObjectInputFilter");
 
-    ValueCodec<Point> points = ValueCodec.javaSerialization(
-        ObjectInputFilter.Config.createFilter(Point.class.getName() + ";!*"));
+    ValueCodec<Point> points =
+        ValueCodec.javaSerialization(
+            ObjectInputFilter.Config.createFilter(Point.class.getName() + ";!*"));
     assertThat(points.decode(points.encode(new Point(1, 2)))).isEqualTo(new Point(1, 2));
 
-    ValueCodec<ArrayList<String>> lists = ValueCodec.javaSerialization(
-        ObjectInputFilter.Config.createFilter("java.util.ArrayList;!*"));
-    byte[] smuggled = ValueCodec.<Point>javaSerialization(ObjectInputFilter.Config.createFilter("*"))
-        .encode(new Point(3, 4));
+    ValueCodec<ArrayList<String>> lists =
+        ValueCodec.javaSerialization(
+            ObjectInputFilter.Config.createFilter("java.util.ArrayList;!*"));
+    byte[] smuggled =
+        ValueCodec.<Point>javaSerialization(ObjectInputFilter.Config.createFilter("*"))
+            .encode(new Point(3, 4));
     assertThatThrownBy(() -> lists.decode(smuggled)).isInstanceOf(CorruptValueException.class);
 
-    ValueCodec<Object> objects = ValueCodec.javaSerialization(ObjectInputFilter.Config.createFilter("*"));
+    ValueCodec<Object> objects =
+        ValueCodec.javaSerialization(ObjectInputFilter.Config.createFilter("*"));
     assertThatThrownBy(() -> objects.encode(new Object()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Serializable");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Serializable");
   }
 
   @Test
@@ -58,12 +65,15 @@ class CodecsTest {
 
     byte[] tampered = good.clone();
     tampered[tampered.length - 1] ^= 1;
-    assertThatThrownBy(() -> signed.decode(tampered)).isInstanceOf(CorruptValueException.class)
+    assertThatThrownBy(() -> signed.decode(tampered))
+        .isInstanceOf(CorruptValueException.class)
         .hasMessageContaining("signature");
-    byte[] foreign = ValueCodec.signed(ValueCodec.string(), "fedcba9876543210".getBytes()).encode("payload");
+    byte[] foreign =
+        ValueCodec.signed(ValueCodec.string(), "fedcba9876543210".getBytes()).encode("payload");
     assertThatThrownBy(() -> signed.decode(foreign)).isInstanceOf(CorruptValueException.class);
     assertThatThrownBy(() -> signed.decode(new byte[5])).isInstanceOf(CorruptValueException.class);
     assertThatThrownBy(() -> ValueCodec.signed(ValueCodec.string(), new byte[8]))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("16 bytes");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("16 bytes");
   }
 }

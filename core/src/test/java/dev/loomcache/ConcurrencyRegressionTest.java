@@ -75,11 +75,15 @@ class ConcurrencyRegressionTest {
   }
 
   private static Cache<String, String> tiered(GateTier tier) {
-    return Loomcache.newBuilder().keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string())
-        .tier(tier).build();
+    return Loomcache.newBuilder()
+        .keyCodec(KeyCodec.string())
+        .valueCodec(ValueCodec.string())
+        .tier(tier)
+        .build();
   }
 
-  // invalidate(k) drops L1, then deletes the tier: a load in between promotes the doomed tier value.
+  // invalidate(k) drops L1, then deletes the tier: a load in between promotes the doomed tier
+  // value.
   @Test
   void invalidate_withTier_loadBetweenL1AndTierDelete_doesNotResurrect() throws Exception {
     var tier = new GateTier();
@@ -87,10 +91,10 @@ class ConcurrencyRegressionTest {
       cache.put("k", "old");
       tier.gate = true;
       Thread inv = Thread.ofVirtual().start(() -> cache.invalidate("k"));
-      tier.entered.await();                          // L1 dropped, tier still holds "old"
-      cache.get("k", () -> "fresh");                 // new load: tier hit, promoted to L1
+      tier.entered.await(); // L1 dropped, tier still holds "old"
+      cache.get("k", () -> "fresh"); // new load: tier hit, promoted to L1
       tier.go.countDown();
-      inv.join();                                    // invalidate has returned
+      inv.join(); // invalidate has returned
       assertThat(tier.map).doesNotContainKey("k");
       assertThat(cache.getIfPresent("k")).isNull();
     }
@@ -111,12 +115,13 @@ class ConcurrencyRegressionTest {
     }
   }
 
-  // A re-entrant claim in getAll throws after earlier keys were claimed: their flights must not leak.
+  // A re-entrant claim in getAll throws after earlier keys were claimed: their flights must not
+  // leak.
   @Test
   void getAll_reentrantKey_leavesNoFlightBehind() throws Exception {
     try (Cache<String, String> cache = Loomcache.newBuilder().build()) {
-      assertThatThrownBy(() -> cache.get("a",
-          () -> cache.getAll(List.of("b", "a"), keys -> Map.of()).get("b")))
+      assertThatThrownBy(() ->
+              cache.get("a", () -> cache.getAll(List.of("b", "a"), keys -> Map.of()).get("b")))
           .isInstanceOf(IllegalStateException.class);
       // "b" was claimed by this thread and never completed: every later get of "b" hangs
       var r = Concurrently.run(1, Duration.ofSeconds(5), i -> () -> cache.get("b", () -> "b"));
@@ -131,20 +136,24 @@ class ConcurrencyRegressionTest {
       var calls = new AtomicInteger();
       var failure = new AtomicReference<Throwable>();
       var interruptedAfter = new AtomicBoolean();
-      Thread t = Thread.ofVirtual().start(() -> {
-        try {
-          cache.getAll(List.of("k"), keys -> {
-            if (calls.incrementAndGet() == 1) {
-              throw new InterruptedException();
-            }
-            return Map.of("k", "v");
-          });
-        } catch (Throwable e) {
-          failure.set(e);
-        } finally {
-          interruptedAfter.set(Thread.currentThread().isInterrupted());
-        }
-      });
+      Thread t =
+          Thread.ofVirtual()
+              .start(() -> {
+                try {
+                  cache.getAll(
+                      List.of("k"),
+                      keys -> {
+                        if (calls.incrementAndGet() == 1) {
+                          throw new InterruptedException();
+                        }
+                        return Map.of("k", "v");
+                      });
+                } catch (Throwable e) {
+                  failure.set(e);
+                } finally {
+                  interruptedAfter.set(Thread.currentThread().isInterrupted());
+                }
+              });
       t.join();
       assertThat(calls).hasValue(1);
       assertThat(failure.get()).isInstanceOf(CacheLoadException.class);
@@ -157,13 +166,15 @@ class ConcurrencyRegressionTest {
     try (Cache<String, String> cache = Loomcache.newBuilder().build()) {
       var calls = new AtomicInteger();
       try {
-        cache.getAll(List.of("k"), keys -> {
-          Thread.currentThread().interrupt();
-          if (calls.incrementAndGet() < 10_000) {
-            throw new IllegalStateException("cancelled");
-          }
-          return Map.of("k", "v");
-        });
+        cache.getAll(
+            List.of("k"),
+            keys -> {
+              Thread.currentThread().interrupt();
+              if (calls.incrementAndGet() < 10_000) {
+                throw new IllegalStateException("cancelled");
+              }
+              return Map.of("k", "v");
+            });
       } catch (RuntimeException expected) {
         // the loader's failure
       }
@@ -179,21 +190,25 @@ class ConcurrencyRegressionTest {
         Loomcache.newBuilder().batchWindow(Duration.ofHours(1)).build()) {
       Batcher<String, String> batcher = cache.batcher(keys -> Map.of("k", "batched"));
       var second = new AtomicReference<Throwable>();
-      Thread t = Thread.ofVirtual().start(() -> {
-        try {
-          batcher.get("k");
-        } catch (CacheLoadException interrupted) {
-          Thread.interrupted();
-          try {
-            cache.get("k", () -> "direct");
-          } catch (Throwable e) {
-            second.set(e);
-          }
-        }
-      });
+      Thread t =
+          Thread.ofVirtual()
+              .start(() -> {
+                try {
+                  batcher.get("k");
+                } catch (CacheLoadException interrupted) {
+                  Thread.interrupted();
+                  try {
+                    cache.get("k", () -> "direct");
+                  } catch (Throwable e) {
+                    second.set(e);
+                  }
+                }
+              });
       Concurrently.awaitParked(t);
       t.interrupt();
-      Concurrently.awaitUntil(Duration.ofSeconds(10), "second get parks or fails",
+      Concurrently.awaitUntil(
+          Duration.ofSeconds(10),
+          "second get parks or fails",
           () -> second.get() != null || t.getState() == Thread.State.WAITING);
       assertThat(second.get()).isNull();
     }
@@ -204,31 +219,40 @@ class ConcurrencyRegressionTest {
   void ownerInterrupted_loaderWrapsInterrupt_aWaiterTakesOver() throws Exception {
     try (Cache<String, String> cache = Loomcache.newBuilder().build()) {
       var started = new CountDownLatch(1);
-      Thread owner = Thread.ofVirtual().start(() -> {
-        try {
-          cache.get("k", () -> {
-            started.countDown();
-            try {
-              new CountDownLatch(1).await();
-            } catch (InterruptedException e) {
-              throw new RuntimeException(e); // the common wrap; clears nothing more than await did
-            }
-            return "owner";
-          });
-        } catch (RuntimeException expected) {
-          // the owner's own failure
-        }
-      });
+      Thread owner =
+          Thread.ofVirtual()
+              .start(() -> {
+                try {
+                  cache.get(
+                      "k",
+                      () -> {
+                        started.countDown();
+                        try {
+                          new CountDownLatch(1).await();
+                        } catch (InterruptedException e) {
+                          throw new RuntimeException(
+                              e); // the common wrap; clears nothing more than await did
+                        }
+                        return "owner";
+                      });
+                } catch (RuntimeException expected) {
+                  // the owner's own failure
+                }
+              });
       started.await();
       var waiter = new AtomicReference<Object>();
-      Thread w = Thread.ofVirtual().start(() -> {
-        try {
-          waiter.set(cache.get("k", () -> "waiter"));
-        } catch (Throwable e) {
-          waiter.set(e);
-        }
-      });
-      Concurrently.awaitUntil(Duration.ofSeconds(10), "waiter parks",
+      Thread w =
+          Thread.ofVirtual()
+              .start(() -> {
+                try {
+                  waiter.set(cache.get("k", () -> "waiter"));
+                } catch (Throwable e) {
+                  waiter.set(e);
+                }
+              });
+      Concurrently.awaitUntil(
+          Duration.ofSeconds(10),
+          "waiter parks",
           () -> ((LocalCache<String, String>) cache).parkedCount("k") == 1);
       owner.interrupt();
       w.join();
@@ -239,8 +263,8 @@ class ConcurrencyRegressionTest {
   // Batch permits are cache-wide; a batch loader that reads another batcher must not deadlock.
   @Test
   void nestedBatchers_withOnePermit_complete() throws Exception {
-    try (Cache<String, String> cache = Loomcache.newBuilder().batchWindow(Duration.ZERO)
-        .maxConcurrentBatches(1).build()) {
+    try (Cache<String, String> cache =
+        Loomcache.newBuilder().batchWindow(Duration.ZERO).maxConcurrentBatches(1).build()) {
       Batcher<String, String> orgs = cache.batcher(keys -> Map.of("org", "o"));
       Batcher<String, String> users = cache.batcher(keys -> Map.of("user", "u+" + orgs.get("org")));
       var r = Concurrently.run(1, Duration.ofSeconds(5), i -> () -> users.get("user"));
@@ -250,12 +274,14 @@ class ConcurrencyRegressionTest {
 
   @Test
   void nestedBatchers_sameBatcherRecursively_withOnePermit_complete() throws Exception {
-    try (Cache<String, String> cache = Loomcache.newBuilder().batchWindow(Duration.ZERO)
-        .maxConcurrentBatches(1).build()) {
+    try (Cache<String, String> cache =
+        Loomcache.newBuilder().batchWindow(Duration.ZERO).maxConcurrentBatches(1).build()) {
       var self = new AtomicReference<Batcher<String, String>>();
-      self.set(cache.batcher(keys -> keys.contains("parent")
-          ? Map.of("parent", "p+" + self.get().get("child"))
-          : Map.of("child", "c")));
+      self.set(
+          cache.batcher(keys ->
+              keys.contains("parent")
+                  ? Map.of("parent", "p+" + self.get().get("child"))
+                  : Map.of("child", "c")));
       var r = Concurrently.run(1, Duration.ofSeconds(10), i -> () -> self.get().get("parent"));
       assertThat(r.getFirst().value()).isEqualTo("p+c");
     }
@@ -265,22 +291,28 @@ class ConcurrencyRegressionTest {
   void warmup_keyWhoseOtherLoaderWasAbandoned_isLoadedNotSkipped() throws Exception {
     try (Cache<String, String> cache = Loomcache.newBuilder().build()) {
       var started = new CountDownLatch(1);
-      Thread owner = Thread.ofVirtual().start(() -> {
-        try {
-          cache.get("k", () -> {
-            started.countDown();
-            new CountDownLatch(1).await(); // until interrupted
-            return "never";
-          });
-        } catch (CacheLoadException expected) {
-          // the owner's own interrupt
-        }
-      });
+      Thread owner =
+          Thread.ofVirtual()
+              .start(() -> {
+                try {
+                  cache.get(
+                      "k",
+                      () -> {
+                        started.countDown();
+                        new CountDownLatch(1).await(); // until interrupted
+                        return "never";
+                      });
+                } catch (CacheLoadException expected) {
+                  // the owner's own interrupt
+                }
+              });
       started.await();
       var result = new AtomicReference<WarmupResult<String>>();
-      Thread warmer = Thread.ofVirtual().start(
-          () -> result.set(cache.warmup(Map.of("k", () -> "warmed"))));
-      Concurrently.awaitUntil(Duration.ofSeconds(10), "warmup parks on the load of k",
+      Thread warmer =
+          Thread.ofVirtual().start(() -> result.set(cache.warmup(Map.of("k", () -> "warmed"))));
+      Concurrently.awaitUntil(
+          Duration.ofSeconds(10),
+          "warmup parks on the load of k",
           () -> ((LocalCache<String, String>) cache).parkedCount("k") == 1);
 
       owner.interrupt();
@@ -302,17 +334,22 @@ class ConcurrencyRegressionTest {
   @Test
   void close_calledConcurrently_closesTiersOnce() throws Exception {
     var closes = new AtomicInteger();
-    var tier = new GateTier() {
-      @Override
-      public void close() {
-        closes.incrementAndGet();
-      }
-    };
+    var tier =
+        new GateTier() {
+          @Override
+          public void close() {
+            closes.incrementAndGet();
+          }
+        };
     Cache<String, String> cache = tiered(tier);
-    Concurrently.run(16, Duration.ofSeconds(10), i -> () -> {
-      cache.close();
-      return null;
-    });
+    Concurrently.run(
+        16,
+        Duration.ofSeconds(10),
+        i ->
+            () -> {
+              cache.close();
+              return null;
+            });
     assertThat(closes).hasValue(1);
   }
 }

@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * shows its regions exactly as they are tested, and has no Java block that is not code of one of
  * its tests. A page may show code of another module's test (that module compiles and runs it; this
  * test reads its source). Also: every page is listed here, and every relative link of the README
- * and the pages leads to a file of the repository and, with a {@code #fragment}, to a heading there.
+ * and the pages leads to a file of the repository and, with a {@code #fragment}, to a heading
+ * there.
  */
 class DocPagesTest {
   private static final Path ROOT = Path.of("..");
@@ -51,29 +52,46 @@ class DocPagesTest {
     pages.put("docs/freshness.md", List.of(Shown.of(README_EXAMPLES, "freshness")));
     pages.put("docs/batching.md", List.of(Shown.of(README_EXAMPLES, "batching")));
     pages.put("docs/tiers.md", List.of(Shown.of(DOCS_EXAMPLES, "tiers")));
-    pages.put("docs/tags.md", List.of(
-        Shown.of(README_EXAMPLES, "tags-and-pattern-invalidation",
-            "tags-and-pattern-invalidation-calls"),
-        Shown.of(CORE + "FunctionCachingReadmeTest.java", "key-and-tag-templates")));
+    pages.put(
+        "docs/tags.md",
+        List.of(
+            Shown.of(
+                README_EXAMPLES,
+                "tags-and-pattern-invalidation",
+                "tags-and-pattern-invalidation-calls"),
+            Shown.of(CORE + "FunctionCachingReadmeTest.java", "key-and-tag-templates")));
     pages.put("docs/configuration.md", List.of(Shown.of(DOCS_EXAMPLES, "spec")));
-    pages.put("docs/function-caching.md", List.of(Shown.of(CORE + "FunctionCachingReadmeTest.java")));
-    pages.put("docs/rate-limits-and-locks.md", List.of(
-        Shown.of(DOCS_EXAMPLES, "rate-limiter", "rate-limited-method"),
-        Shown.of("redis/src/test/java/dev/loomcache/redis/RateLimitsAndLocksDocTest.java")));
+    pages.put(
+        "docs/function-caching.md", List.of(Shown.of(CORE + "FunctionCachingReadmeTest.java")));
+    pages.put(
+        "docs/rate-limits-and-locks.md",
+        List.of(
+            Shown.of(DOCS_EXAMPLES, "rate-limiter", "rate-limited-method"),
+            Shown.of("redis/src/test/java/dev/loomcache/redis/RateLimitsAndLocksDocTest.java")));
     pages.put("docs/metrics.md", List.of());
-    pages.put("docs/integrations.md", List.of(Shown.of(
-        "spring/src/test/java/dev/loomcache/spring/LoomcacheCacheManagerTest.java",
-        "cacheable-sync")));
-    pages.put("docs/agent-frameworks.md", List.of(
-        Shown.of("agent-langchain4j/src/test/java/dev/loomcache/agent/langchain4j/example/"
-            + "LangChain4jReadmeExampleTest.java"),
-        Shown.of("agent-spring-ai/src/test/java/dev/loomcache/agent/springai/example/"
-            + "SpringAiReadmeExampleTest.java"),
-        Shown.of("agent-mcp/src/test/java/dev/loomcache/agent/mcp/example/"
-            + "McpReadmeExampleTest.java")));
+    pages.put(
+        "docs/integrations.md",
+        List.of(
+            Shown.of(
+                "spring/src/test/java/dev/loomcache/spring/LoomcacheCacheManagerTest.java",
+                "cacheable-sync")));
+    pages.put(
+        "docs/agent-frameworks.md",
+        List.of(
+            Shown.of(
+                "agent-langchain4j/src/test/java/dev/loomcache/agent/langchain4j/example/"
+                    + "LangChain4jReadmeExampleTest.java"),
+            Shown.of(
+                "agent-spring-ai/src/test/java/dev/loomcache/agent/springai/example/"
+                    + "SpringAiReadmeExampleTest.java"),
+            Shown.of(
+                "agent-mcp/src/test/java/dev/loomcache/agent/mcp/example/"
+                    + "McpReadmeExampleTest.java")));
     pages.put("docs/benchmarks.md", List.of());
     pages.put("docs/building.md", List.of());
-    pages.put("docs/migrating-from-caffeine.md", List.of(Shown.of(CORE + "MigratingFromCaffeineDocTest.java")));
+    pages.put(
+        "docs/migrating-from-caffeine.md",
+        List.of(Shown.of(CORE + "MigratingFromCaffeineDocTest.java")));
     pages.put("docs/scale-out.md", List.of());
     pages.put("docs/java21.md", List.of());
     return pages;
@@ -106,9 +124,14 @@ class DocPagesTest {
   @Test
   void everyDocsPage_isListed() throws IOException {
     try (Stream<Path> files = Files.list(ROOT.resolve("docs"))) {
-      Set<String> pages = new TreeSet<>(files.map(p -> "docs/" + p.getFileName())
-          .filter(name -> name.endsWith(".md")).toList());
-      assertThat(PAGES.keySet()).as("list each docs page with the tests whose code it shows")
+      Set<String> pages =
+          new TreeSet<>(
+              files
+                  .map(p -> "docs/" + p.getFileName())
+                  .filter(name -> name.endsWith(".md"))
+                  .toList());
+      assertThat(PAGES.keySet())
+          .as("list each docs page with the tests whose code it shows")
           .containsAll(pages);
     }
   }
@@ -119,7 +142,8 @@ class DocPagesTest {
     // compiled by CachingProxyParameterNamesTest instead.
     for (String source : List.of(README_EXAMPLES, DOCS_EXAMPLES)) {
       var shown = new TreeSet<String>();
-      PAGES.values().stream().flatMap(List::stream)
+      PAGES.values().stream()
+          .flatMap(List::stream)
           .filter(s -> s.source().equals(ROOT.resolve(source)))
           .forEach(s -> shown.addAll(s.regions()));
       var regions = new TreeSet<>(DocSnippets.of(ROOT.resolve(source)).names());
@@ -148,7 +172,8 @@ class DocPagesTest {
         Path target = file.isEmpty() ? document : document.getParent().resolve(file).normalize();
         if (!Files.exists(target)) {
           broken.add(page + ": " + link + " (no file " + target + ")");
-        } else if (hash >= 0 && target.toString().endsWith(".md")
+        } else if (hash >= 0
+            && target.toString().endsWith(".md")
             && !anchors(target).contains(link.substring(hash + 1))) {
           broken.add(page + ": " + link + " (no such heading in " + target + ")");
         }
@@ -164,8 +189,11 @@ class DocPagesTest {
     for (String line : text.lines().toList()) {
       if (line.startsWith("#")) {
         String heading = line.replaceFirst("^#+\\s*", "").strip();
-        anchors.add(heading.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N} _-]", "")
-            .replace(' ', '-'));
+        anchors.add(
+            heading
+                .toLowerCase(Locale.ROOT)
+                .replaceAll("[^\\p{L}\\p{N} _-]", "")
+                .replace(' ', '-'));
       }
     }
     return anchors;

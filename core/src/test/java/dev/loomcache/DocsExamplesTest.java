@@ -24,7 +24,7 @@ class DocsExamplesTest {
   @Test
   void tiers() {
     var chronicleStore = new MapTier("chronicle"); // stands in for a ChronicleStore
-    var redisTier = new MapTier("redis");          // stands in for a RedisTier
+    var redisTier = new MapTier("redis"); // stands in for a RedisTier
 
     // README-BEGIN tiers
     Cache<String, String> cache = Loomcache.newBuilder()
@@ -40,9 +40,12 @@ class DocsExamplesTest {
     assertThat(redisTier.store().size()).isEqualTo(1);
     cache.close();
 
-    Cache<String, String> restarted = Loomcache.newBuilder().keyCodec(KeyCodec.string())
-        .valueCodec(ValueCodec.string()).tier(new MapTier("chronicle", chronicleStore.store()))
-        .build();
+    Cache<String, String> restarted =
+        Loomcache.newBuilder()
+            .keyCodec(KeyCodec.string())
+            .valueCodec(ValueCodec.string())
+            .tier(new MapTier("chronicle", chronicleStore.store()))
+            .build();
     assertThat(restarted.get("k", () -> "loaded")).isEqualTo("v"); // a tier hit: no load
     restarted.close();
   }
@@ -54,8 +57,9 @@ class DocsExamplesTest {
         Loomcache.from("name=users,maximumSize=10000,defaultTtl=5m,batchWindow=5ms").build();
     // README-END spec
 
-    assertThat(Loomcache.from("name=users,maximumSize=10000,defaultTtl=5m,batchWindow=5ms")
-        .toString()).contains("maximumSize=10000", "defaultTtl=5m");
+    assertThat(
+            Loomcache.from("name=users,maximumSize=10000,defaultTtl=5m,batchWindow=5ms").toString())
+        .contains("maximumSize=10000", "defaultTtl=5m");
     assertThat(users.get("u1", () -> new User("u1", "Ada")).name()).isEqualTo("Ada");
     users.close();
   }
@@ -95,16 +99,19 @@ class DocsExamplesTest {
     perUser.close();
 
     var calls = new AtomicInteger();
-    PaymentApi payments = CachingProxy.of(PaymentApi.class, (user, cents) -> {
-      calls.incrementAndGet();
-      return new Receipt(user, cents);
-    });
+    PaymentApi payments =
+        CachingProxy.of(
+            PaymentApi.class,
+            (user, cents) -> {
+              calls.incrementAndGet();
+              return new Receipt(user, cents);
+            });
     for (int i = 0; i < 10; i++) {
       assertThat(payments.charge("ada", i)).isEqualTo(new Receipt("ada", i));
     }
     assertThatThrownBy(() -> payments.charge("ada", 10))
-        .isInstanceOfSatisfying(RateLimitExceededException.class,
-            e -> assertThat(e.retryAfter()).isPositive());
+        .isInstanceOfSatisfying(
+            RateLimitExceededException.class, e -> assertThat(e.retryAfter()).isPositive());
     assertThat(calls).hasValue(10);
   }
 }

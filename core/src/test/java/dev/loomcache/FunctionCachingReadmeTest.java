@@ -42,8 +42,8 @@ class FunctionCachingReadmeTest {
 
     List<User> loadUsers() {
       queries.incrementAndGet();
-      return new TreeMap<>(names).entrySet().stream()
-          .map(e -> new User(e.getKey(), e.getValue())).toList();
+      return new TreeMap<>(names)
+          .entrySet().stream().map(e -> new User(e.getKey(), e.getValue())).toList();
     }
 
     void updateName(long id, String name) throws IOException {
@@ -129,7 +129,8 @@ class FunctionCachingReadmeTest {
     // README-END cached-function-failure
 
     assertThatThrownBy(() -> findUser.apply(99L))
-        .isInstanceOf(CacheLoadException.class).hasCauseInstanceOf(IOException.class);
+        .isInstanceOf(CacheLoadException.class)
+        .hasCauseInstanceOf(IOException.class);
     assertThat(database.queries).hasValue(2);
   }
 
@@ -176,7 +177,8 @@ class FunctionCachingReadmeTest {
     }
     // README-END proxy-failure
 
-    assertThatThrownBy(() -> users.rename(42, " ")).isInstanceOf(IOException.class)
+    assertThatThrownBy(() -> users.rename(42, " "))
+        .isInstanceOf(IOException.class)
         .hasMessage("a name must not be blank");
   }
 
@@ -212,25 +214,26 @@ class FunctionCachingReadmeTest {
   @Test
   void keyAndTagTemplates() {
     var loads = new java.util.concurrent.atomic.AtomicInteger();
-    Shop real = new Shop() {
-      @Override
-      public List<String> ordersOf(long userId, Org org) {
-        loads.incrementAndGet();
-        return List.of(userId + "@" + org.id());
-      }
+    Shop real =
+        new Shop() {
+          @Override
+          public List<String> ordersOf(long userId, Org org) {
+            loads.incrementAndGet();
+            return List.of(userId + "@" + org.id());
+          }
 
-      @Override
-      public String itemOf(Order order) {
-        loads.incrementAndGet();
-        return order.item();
-      }
+          @Override
+          public String itemOf(Order order) {
+            loads.incrementAndGet();
+            return order.item();
+          }
 
-      @Override
-      public void place(Order order) {}
+          @Override
+          public void place(Order order) {}
 
-      @Override
-      public void restock(String name) {}
-    };
+          @Override
+          public void restock(String name) {}
+        };
     Shop shop = CachingProxy.of(Shop.class, real);
     shop.ordersOf(1, new Org("o"));
     shop.itemOf(new Order(1, "book"));
@@ -253,8 +256,9 @@ class FunctionCachingReadmeTest {
   void misconfiguration() {
     assertThatThrownBy(() -> CachingProxy.of(Broken.class, id -> "x"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("Broken.find(long): @Cached(ttl = \"5 minutes\"): \"5 minutes\" is"
-            + " not a duration; use an ISO-8601 duration (PT30S, P1D) or a whole number with one"
-            + " unit of ms, s, m, h, d (500ms, 30s, 5m, 2h, 1d)");
+        .hasMessageStartingWith(
+            "Broken.find(long): @Cached(ttl = \"5 minutes\"): \"5 minutes\" is"
+                + " not a duration; use an ISO-8601 duration (PT30S, P1D) or a whole number with one"
+                + " unit of ms, s, m, h, d (500ms, 30s, 5m, 2h, 1d)");
   }
 }

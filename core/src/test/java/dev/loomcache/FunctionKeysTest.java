@@ -16,10 +16,12 @@ import org.junit.jupiter.api.Test;
  */
 class FunctionKeysTest {
   private final List<Object> runs = new ArrayList<>();
-  private final CachedFunction<Object, String> fn = Loomcache.newBuilder().buildFunction(a -> {
-    runs.add(a);
-    return "run " + runs.size();
-  });
+  private final CachedFunction<Object, String> fn =
+      Loomcache.newBuilder()
+          .buildFunction(a -> {
+            runs.add(a);
+            return "run " + runs.size();
+          });
 
   @Test
   void oneOnePointZeroAndTrue_areThreeKeys() {

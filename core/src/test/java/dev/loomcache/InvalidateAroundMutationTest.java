@@ -51,7 +51,9 @@ class InvalidateAroundMutationTest {
     void update(@ParamName("key") String key, String value);
   }
 
-  /** The target reads through the proxy in the middle of its own update, as another request might. */
+  /**
+   * The target reads through the proxy in the middle of its own update, as another request might.
+   */
   static final class Target implements Catalog {
     final Map<String, String> values = new ConcurrentHashMap<>(Map.of("k", "old"));
     final AtomicInteger fetches = new AtomicInteger();
@@ -65,7 +67,8 @@ class InvalidateAroundMutationTest {
 
     @Override
     public void update(String key, String value) {
-      assertThat(proxy.fetch(key)).isEqualTo("old"); // after the first invalidation, before the write
+      assertThat(proxy.fetch(key))
+          .isEqualTo("old"); // after the first invalidation, before the write
       values.put(key, value);
     }
   }

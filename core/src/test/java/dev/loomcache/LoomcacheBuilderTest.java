@@ -21,15 +21,21 @@ class LoomcacheBuilderTest {
   @Test
   void setters_calledTwice_throwNamingTheOldValue() {
     assertThatThrownBy(() -> Loomcache.newBuilder().maximumSize(5).maximumSize(6))
-        .isInstanceOf(IllegalStateException.class).hasMessage("maximumSize was already set to 5");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("maximumSize was already set to 5");
     assertThatThrownBy(() -> Loomcache.newBuilder().name("a").name("b"))
-        .isInstanceOf(IllegalStateException.class).hasMessage("name was already set to a");
-    assertThatThrownBy(() -> Loomcache.newBuilder().defaultTtl(Duration.ofSeconds(1))
-        .defaultTtl(Duration.ofSeconds(2)))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("defaultTtl was already set");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("name was already set to a");
+    assertThatThrownBy(() ->
+            Loomcache.newBuilder()
+                .defaultTtl(Duration.ofSeconds(1))
+                .defaultTtl(Duration.ofSeconds(2)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("defaultTtl was already set");
     var ticker = new FakeTicker();
     assertThatThrownBy(() -> Loomcache.newBuilder().ticker(ticker::read).ticker(ticker::read))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("ticker was already set");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("ticker was already set");
     var registry = new SimpleMeterRegistry();
     assertThatThrownBy(() -> Loomcache.newBuilder().meterRegistry(registry).meterRegistry(registry))
         .isInstanceOf(IllegalStateException.class)
@@ -39,21 +45,29 @@ class LoomcacheBuilderTest {
   @Test
   void badArguments_areRejectedAtOnce() {
     assertThatThrownBy(() -> Loomcache.newBuilder().maximumSize(-1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maximumSize");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maximumSize");
     assertThatThrownBy(() -> Loomcache.newBuilder().defaultTtl(Duration.ZERO))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("defaultTtl must be positive");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("defaultTtl must be positive");
     assertThatThrownBy(() -> Loomcache.newBuilder().defaultTtl(Duration.ofSeconds(-1)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("defaultTtl");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("defaultTtl");
     assertThatThrownBy(() -> Loomcache.newBuilder().name(" "))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("name");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("name");
     assertThatThrownBy(() -> Loomcache.newBuilder().name(null))
-        .isInstanceOf(NullPointerException.class).hasMessageContaining("name");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("name");
     assertThatThrownBy(() -> Loomcache.newBuilder().ticker(null))
-        .isInstanceOf(NullPointerException.class).hasMessageContaining("ticker");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("ticker");
     assertThatThrownBy(() -> Loomcache.newBuilder().meterRegistry(null))
-        .isInstanceOf(NullPointerException.class).hasMessageContaining("registry");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("registry");
     assertThatThrownBy(() -> Loomcache.newBuilder().defaultTtl(null))
-        .isInstanceOf(NullPointerException.class).hasMessageContaining("ttl");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("ttl");
   }
 
   @Test
@@ -70,7 +84,8 @@ class LoomcacheBuilderTest {
   @Test
   void builder_canBuildSeveralIndependentCaches() {
     var builder = Loomcache.newBuilder().maximumSize(10);
-    try (Cache<String, String> a = builder.build(); Cache<String, String> b = builder.build()) {
+    try (Cache<String, String> a = builder.build();
+        Cache<String, String> b = builder.build()) {
       a.put("k", "a");
       assertThat(b.getIfPresent("k")).isNull();
     }

@@ -18,9 +18,10 @@ class LoomcacheFromTest {
 
   @Test
   void from_everyKey_setsItsOption() {
-    Loomcache<Object, Object> builder = Loomcache.from(
-        "name=users,maximumSize=1234,defaultTtl=5m,batchWindow=7ms,maxBatchSize=50,"
-            + "maxConcurrentBatches=3,recordStats=false");
+    Loomcache<Object, Object> builder =
+        Loomcache.from(
+            "name=users,maximumSize=1234,defaultTtl=5m,batchWindow=7ms,maxBatchSize=50,"
+                + "maxConcurrentBatches=3,recordStats=false");
 
     assertThat(builder.name()).isEqualTo("users");
     assertThat(builder.maximumSize()).isEqualTo(1234);
@@ -33,8 +34,9 @@ class LoomcacheFromTest {
 
   @Test
   void from_freshnessKeys_setTheirOptions_andReadBack() {
-    String spec = "defaultTtl=5m,refreshAfter=4m,earlyRefresh=1.0,staleIfError=30m,negativeTtl=30s,"
-        + "ttlJitter=0.1,expireAfterHits=1000";
+    String spec =
+        "defaultTtl=5m,refreshAfter=4m,earlyRefresh=1.0,staleIfError=30m,negativeTtl=30s,"
+            + "ttlJitter=0.1,expireAfterHits=1000";
 
     Loomcache<Object, Object> builder = Loomcache.from(spec);
 
@@ -47,17 +49,21 @@ class LoomcacheFromTest {
   @Test
   void from_freshnessKeys_badValues_nameTheKey() {
     assertThatThrownBy(() -> Loomcache.from("ttlJitter=1.5"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ttlJitter");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ttlJitter");
     assertThatThrownBy(() -> Loomcache.from("refreshAfter=0s"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("refreshAfter");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("refreshAfter");
     assertThatThrownBy(() -> Loomcache.from("expireAfterHits=many"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expireAfterHits");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("expireAfterHits");
   }
 
   @Test
   void toString_ofAParsedSpec_isTheSpecAndReadsBack() {
-    String spec = "name=users,maximumSize=10000,defaultTtl=2h,batchWindow=0ms,maxBatchSize=100,"
-        + "maxConcurrentBatches=16,recordStats=true";
+    String spec =
+        "name=users,maximumSize=10000,defaultTtl=2h,batchWindow=0ms,maxBatchSize=100,"
+            + "maxConcurrentBatches=16,recordStats=true";
 
     String shown = Loomcache.from(spec).toString();
 
@@ -68,15 +74,22 @@ class LoomcacheFromTest {
 
   @Test
   void toString_showsOptionsWithoutATextFormByName() {
-    var builder = Loomcache.from("maximumSize=5").ticker(new FakeTicker()::read).tier(new MapTier("l2"));
+    var builder =
+        Loomcache.from("maximumSize=5").ticker(new FakeTicker()::read).tier(new MapTier("l2"));
 
     assertThat(builder.toString()).isEqualTo("Loomcache{maximumSize=5; ticker, tiers=[l2]}");
   }
 
   @ParameterizedTest
   @CsvSource({
-      "500ms, PT0.5S", "30s, PT30S", "5m, PT5M", "2h, PT2H", "1d, PT24H", "PT1M30S, PT1M30S",
-      "P1D, PT24H", "90s, PT1M30S"
+    "500ms, PT0.5S",
+    "30s, PT30S",
+    "5m, PT5M",
+    "2h, PT2H",
+    "1d, PT24H",
+    "PT1M30S, PT1M30S",
+    "P1D, PT24H",
+    "90s, PT1M30S"
   })
   void from_durations_shortFormAndIso8601(String text, String expected) {
     var builder = Loomcache.from("defaultTtl=" + text + ",batchWindow=" + text);
@@ -119,7 +132,8 @@ class LoomcacheFromTest {
   @Test
   void from_optionSetBySpec_countsAsSet() {
     assertThatThrownBy(() -> Loomcache.from("maximumSize=5").maximumSize(6))
-        .isInstanceOf(IllegalStateException.class).hasMessage("maximumSize was already set to 5");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("maximumSize was already set to 5");
   }
 
   @Test
@@ -140,8 +154,9 @@ class LoomcacheFromTest {
   void from_duplicateKey_namesItAndBothValues() {
     assertThatThrownBy(() -> Loomcache.from("maximumSize=5,defaultTtl=1m,maximumSize=6"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("key 'maximumSize' appears twice in cache spec"
-            + " (first maximumSize=5, then maximumSize=6)");
+        .hasMessage(
+            "key 'maximumSize' appears twice in cache spec"
+                + " (first maximumSize=5, then maximumSize=6)");
   }
 
   @Test
@@ -152,7 +167,13 @@ class LoomcacheFromTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"maximumSize=5,", ",maximumSize=5", "maximumSize=5,,name=a", "name=a, ,maximumSize=2"})
+  @ValueSource(
+      strings = {
+        "maximumSize=5,",
+        ",maximumSize=5",
+        "maximumSize=5,,name=a",
+        "name=a, ,maximumSize=2"
+      })
   void from_emptyEntry_isRejected(String spec) {
     assertThatThrownBy(() -> Loomcache.from(spec))
         .isInstanceOf(IllegalArgumentException.class)
@@ -168,16 +189,18 @@ class LoomcacheFromTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "maximumSize=ten       | bad value for key 'maximumSize' in cache spec: 'ten' is not a whole number",
-      "maximumSize=1.5       | bad value for key 'maximumSize' in cache spec: '1.5' is not a whole number",
-      "maxBatchSize=99999999999 | bad value for key 'maxBatchSize' in cache spec: '99999999999' is not a whole number",
-      "maxConcurrentBatches= | bad value for key 'maxConcurrentBatches' in cache spec: '' is not a whole number",
-      "defaultTtl=5 minutes  | bad value for key 'defaultTtl' in cache spec: '5 minutes' is not an ISO-8601 duration",
-      "batchWindow=5M        | bad value for key 'batchWindow' in cache spec: '5M' is not an ISO-8601 duration",
-      "defaultTtl=99999999999999999d | bad value for key 'defaultTtl' in cache spec: '99999999999999999d' is not an ISO-8601",
-      "name=                 | bad value for key 'name' in cache spec: '' is not non-blank text",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "maximumSize=ten       | bad value for key 'maximumSize' in cache spec: 'ten' is not a whole number",
+        "maximumSize=1.5       | bad value for key 'maximumSize' in cache spec: '1.5' is not a whole number",
+        "maxBatchSize=99999999999 | bad value for key 'maxBatchSize' in cache spec: '99999999999' is not a whole number",
+        "maxConcurrentBatches= | bad value for key 'maxConcurrentBatches' in cache spec: '' is not a whole number",
+        "defaultTtl=5 minutes  | bad value for key 'defaultTtl' in cache spec: '5 minutes' is not an ISO-8601 duration",
+        "batchWindow=5M        | bad value for key 'batchWindow' in cache spec: '5M' is not an ISO-8601 duration",
+        "defaultTtl=99999999999999999d | bad value for key 'defaultTtl' in cache spec: '99999999999999999d' is not an ISO-8601",
+        "name=                 | bad value for key 'name' in cache spec: '' is not non-blank text",
+      })
   void from_unreadableValue_namesKeyAndValueAndForm(String spec, String message) {
     assertThatThrownBy(() -> Loomcache.from(spec))
         .isInstanceOf(IllegalArgumentException.class)
@@ -185,14 +208,16 @@ class LoomcacheFromTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "maximumSize=-1   | bad value for key 'maximumSize' in cache spec: '-1': maximumSize must not be negative, but was -1",
-      "defaultTtl=0s    | bad value for key 'defaultTtl' in cache spec: '0s': defaultTtl must be positive, but was PT0S",
-      "defaultTtl=-PT1S | bad value for key 'defaultTtl' in cache spec: '-PT1S': defaultTtl must be positive, but was PT-1S",
-      "batchWindow=-PT1S | bad value for key 'batchWindow' in cache spec: '-PT1S': batchWindow must not be negative, but was PT-1S",
-      "maxBatchSize=0   | bad value for key 'maxBatchSize' in cache spec: '0': maxBatchSize must be at least 1, but was 0",
-      "maxConcurrentBatches=0 | bad value for key 'maxConcurrentBatches' in cache spec: '0': maxConcurrentBatches must be at least 1, but was 0",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "maximumSize=-1   | bad value for key 'maximumSize' in cache spec: '-1': maximumSize must not be negative, but was -1",
+        "defaultTtl=0s    | bad value for key 'defaultTtl' in cache spec: '0s': defaultTtl must be positive, but was PT0S",
+        "defaultTtl=-PT1S | bad value for key 'defaultTtl' in cache spec: '-PT1S': defaultTtl must be positive, but was PT-1S",
+        "batchWindow=-PT1S | bad value for key 'batchWindow' in cache spec: '-PT1S': batchWindow must not be negative, but was PT-1S",
+        "maxBatchSize=0   | bad value for key 'maxBatchSize' in cache spec: '0': maxBatchSize must be at least 1, but was 0",
+        "maxConcurrentBatches=0 | bad value for key 'maxConcurrentBatches' in cache spec: '0': maxConcurrentBatches must be at least 1, but was 0",
+      })
   void from_valueTheBuilderRejects_namesKeyAndBuilderReason(String spec, String message) {
     assertThatThrownBy(() -> Loomcache.from(spec))
         .isInstanceOf(IllegalArgumentException.class)
@@ -202,6 +227,7 @@ class LoomcacheFromTest {
   @Test
   void from_null_throwsNullPointerException() {
     assertThatThrownBy(() -> Loomcache.from(null))
-        .isInstanceOf(NullPointerException.class).hasMessage("cache spec must not be null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("cache spec must not be null");
   }
 }

@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Test support: a tier over an in-memory map that can fail on demand. Several {@code MapTier}s may
- * share one {@link Store}, like instances sharing one Redis: a write or delete through one tells the
- * listeners of the others, as a shared tier's pub/sub would.
+ * share one {@link Store}, like instances sharing one Redis: a write or delete through one tells
+ * the listeners of the others, as a shared tier's pub/sub would.
  */
 public final class MapTier implements CacheTier {
   /** The shared storage and the instances subscribed to it. */
@@ -42,6 +42,7 @@ public final class MapTier implements CacheTier {
   public final AtomicBoolean failing = new AtomicBoolean();
   public final AtomicBoolean closed = new AtomicBoolean();
   public final AtomicInteger reads = new AtomicInteger();
+
   /** What {@link #keepsFreshness()} answers; set before the cache is built. */
   public final AtomicBoolean keepsFreshness = new AtomicBoolean();
 

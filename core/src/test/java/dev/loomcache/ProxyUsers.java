@@ -66,7 +66,10 @@ final class ProxyUsers {
     public @Nullable Long findByName(String name, Object session) {
       count("findByName");
       return names.entrySet().stream()
-          .filter(e -> e.getValue().equals(name)).map(Map.Entry::getKey).findFirst().orElse(null);
+          .filter(e -> e.getValue().equals(name))
+          .map(Map.Entry::getKey)
+          .findFirst()
+          .orElse(null);
     }
 
     @Override

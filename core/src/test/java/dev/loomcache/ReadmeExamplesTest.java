@@ -1,12 +1,10 @@
 package dev.loomcache;
 
-import dev.loomcache.testsupport.Concurrently;
-
-import dev.loomcache.testsupport.FakeTicker;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loomcache.testsupport.Concurrently;
 import dev.loomcache.testsupport.DocSnippets;
+import dev.loomcache.testsupport.FakeTicker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,13 +57,20 @@ class ReadmeExamplesTest {
     assertThat(database.queries).hasValue(2);
     assertThat(stats.hitCount()).isEqualTo(1);
     assertThat(stats.missCount()).isEqualTo(2);
-    assertThat(registry.get("cache.gets").tag("cache", "users").tag("result", "hit")
-        .functionCounter().count()).isEqualTo(1);
+    assertThat(
+            registry
+                .get("cache.gets")
+                .tag("cache", "users")
+                .tag("result", "hit")
+                .functionCounter()
+                .count())
+        .isEqualTo(1);
   }
 
   /** Stands in for a repository with a bulk query. */
   static final class Users {
-    final java.util.List<java.util.Set<Long>> queries = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final java.util.List<java.util.Set<Long>> queries =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
 
     java.util.Map<Long, User> findAllById(java.util.Set<Long> ids) {
       queries.add(ids);
@@ -108,7 +113,8 @@ class ReadmeExamplesTest {
     assertThat(absent).isNull();
     assertThat(some).containsOnlyKeys(1L, 5L, 6L);
     assertThat(repository.queries.getLast()).containsExactlyInAnyOrder(5L, 6L);
-    assertThat(repository.queries.stream().flatMap(java.util.Set::stream).filter(id -> id == 2L)).hasSize(1);
+    assertThat(repository.queries.stream().flatMap(java.util.Set::stream).filter(id -> id == 2L))
+        .hasSize(1);
   }
 
   public record RequestContext(String traceId) {}
@@ -155,8 +161,9 @@ class ReadmeExamplesTest {
     var repository = new LongRepository();
     var realService = new RealUserService();
 
-    CachedFunction<Long, User> byId = Loomcache.newBuilder().maximumSize(128).buildFunction(repository::load);
-    User user = byId.apply(42L);                  // runs once per distinct argument, concurrent calls once
+    CachedFunction<Long, User> byId =
+        Loomcache.newBuilder().maximumSize(128).buildFunction(repository::load);
+    User user = byId.apply(42L); // runs once per distinct argument, concurrent calls once
     UserService service = CachingProxy.of(UserService.class, realService);
 
     assertThat(byId.apply(42L)).isSameAs(user);
@@ -167,6 +174,7 @@ class ReadmeExamplesTest {
     service.rename(7, "Renamed");
     assertThat(service.find(7, new RequestContext("c")).name()).isEqualTo("Renamed");
   }
+
   /** Stands in for the README's report, which reads a cache. */
   static final class Report {
     final Cache<String, User> users;
@@ -213,9 +221,9 @@ class ReadmeExamplesTest {
     // README-END bypass-scopes
 
     assertThat(fresh.name()).isEqualTo("User u1");
-    assertThat(users.getIfPresent("u1")).isEqualTo(fresh);   // noCache stored the fresh value
-    assertThat(users.getIfPresent("u9")).isNull();           // noStore did not
-    assertThat(database.queries).hasValue(3);                // disabled loaded again
+    assertThat(users.getIfPresent("u1")).isEqualTo(fresh); // noCache stored the fresh value
+    assertThat(users.getIfPresent("u9")).isNull(); // noStore did not
+    assertThat(database.queries).hasValue(3); // disabled loaded again
     assertThat(users.stats().bypassCount()).isEqualTo(3);
     users.close();
   }
@@ -274,8 +282,8 @@ class ReadmeExamplesTest {
 
     assertThat(same).isSameAs(price);
     assertThat(perCall.id()).isEqualTo(8L);
-    Concurrently.awaitUntil(Duration.ofSeconds(30), "the refresh is counted",
-        () -> prices.stats().refreshCount() == 1);
+    Concurrently.awaitUntil(
+        Duration.ofSeconds(30), "the refresh is counted", () -> prices.stats().refreshCount() == 1);
     assertThat(prices.getIfPresent(7L)).isNotSameAs(price);
     prices.close();
   }

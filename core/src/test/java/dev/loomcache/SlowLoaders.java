@@ -8,7 +8,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class SlowLoaders {
   private SlowLoaders() {}
 
-  /** A loader that blocks for {@code latency} (like a remote call) before returning {@code value}. */
+  /**
+   * A loader that blocks for {@code latency} (like a remote call) before returning {@code value}.
+   */
   public static <V> Callable<V> slow(Duration latency, AtomicInteger calls, V value) {
     return () -> {
       calls.incrementAndGet();

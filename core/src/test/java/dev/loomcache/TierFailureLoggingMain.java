@@ -13,8 +13,12 @@ public final class TierFailureLoggingMain {
   public static void main(String[] args) {
     var tier = new MapTier("orders");
     tier.failing.set(true);
-    try (Cache<String, String> cache = Loomcache.newBuilder().keyCodec(KeyCodec.string())
-        .valueCodec(ValueCodec.string()).tier(tier).build()) {
+    try (Cache<String, String> cache =
+        Loomcache.newBuilder()
+            .keyCodec(KeyCodec.string())
+            .valueCodec(ValueCodec.string())
+            .tier(tier)
+            .build()) {
       for (int i = 0; i < 50; i++) {
         cache.get("k" + i, () -> "v");
       }

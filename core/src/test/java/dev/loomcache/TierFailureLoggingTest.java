@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a user sees in a log when a tier fails, end to end through SLF4J (slf4j-simple, in a child
- * JVM so the test owns its configuration): one line per failure kind under the logger
- * {@code dev.loomcache.tier}, no stack trace unless that logger is at DEBUG.
+ * JVM so the test owns its configuration): one line per failure kind under the logger {@code
+ * dev.loomcache.tier}, no stack trace unless that logger is at DEBUG.
  */
 class TierFailureLoggingTest {
 
@@ -20,8 +20,9 @@ class TierFailureLoggingTest {
     var command = new ArrayList<String>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(List.of(jvmOptions));
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"),
-        TierFailureLoggingMain.class.getName()));
+    command.addAll(
+        List.of(
+            "-cp", System.getProperty("java.class.path"), TierFailureLoggingMain.class.getName()));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     try {
       String output = new String(process.getInputStream().readAllBytes(), UTF_8);
@@ -38,21 +39,27 @@ class TierFailureLoggingTest {
     List<String> lines = runChild("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
 
     // 50 gets: 50 failed reads and 50 failed writes, two kinds.
-    assertThat(lines).filteredOn(line -> !line.startsWith("done:")).containsExactly(
-        "[main] WARN dev.loomcache.tier - Tier 'orders' failed to read key 'k0'; carrying on"
-            + " without it: java.lang.IllegalStateException: tier orders is down (read)",
-        "[main] WARN dev.loomcache.tier - Tier 'orders' failed to write key 'k0'; carrying on"
-            + " without it: java.lang.IllegalStateException: tier orders is down (write)");
+    assertThat(lines)
+        .filteredOn(line -> !line.startsWith("done:"))
+        .containsExactly(
+            "[main] WARN dev.loomcache.tier - Tier 'orders' failed to read key 'k0'; carrying on"
+                + " without it: java.lang.IllegalStateException: tier orders is down (read)",
+            "[main] WARN dev.loomcache.tier - Tier 'orders' failed to write key 'k0'; carrying on"
+                + " without it: java.lang.IllegalStateException: tier orders is down (write)");
     assertThat(lines).contains("done: 100 errors");
   }
 
   @Test
   void failingTier_loggerAtDebug_alsoLogsTheStackTrace() throws Exception {
-    List<String> lines = runChild("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-        "-Dorg.slf4j.simpleLogger.log.dev.loomcache.tier=debug");
+    List<String> lines =
+        runChild(
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+            "-Dorg.slf4j.simpleLogger.log.dev.loomcache.tier=debug");
 
-    assertThat(lines).contains("[main] DEBUG dev.loomcache.tier - Details of the last warning about"
-        + " tier 'orders'");
+    assertThat(lines)
+        .contains(
+            "[main] DEBUG dev.loomcache.tier - Details of the last warning about"
+                + " tier 'orders'");
     assertThat(lines).anyMatch(line -> line.startsWith("\tat dev.loomcache.MapTier."));
   }
 }

@@ -17,12 +17,15 @@ abstract sealed class AbstractTool<A, R> implements Tool<A, R> permits ReadTool,
   final String name;
   final Scope scope;
   final String[] resources;
+
   /** This tool's resources' shared generations (see {@code ResourceGenerations}), resolved once. */
   final AtomicLong[] globalGenerations;
+
   private final ToolFunction<A, R> function;
   private final Set<String> resourceSet;
 
-  AbstractTool(AgentCache cache, String name, ToolFunction<A, R> function, Scope scope, String[] resources) {
+  AbstractTool(
+      AgentCache cache, String name, ToolFunction<A, R> function, Scope scope, String[] resources) {
     this.cache = cache;
     this.name = name;
     this.function = function;
@@ -62,7 +65,9 @@ abstract sealed class AbstractTool<A, R> implements Tool<A, R> permits ReadTool,
       session.checkUsableBy(cache);
     } else if (scope == Scope.SESSION) {
       throw new IllegalStateException(
-          "Tool '" + name + "' has scope SESSION but no session is bound: call it inside"
+          "Tool '"
+              + name
+              + "' has scope SESSION but no session is bound: call it inside"
               + " AgentSession.run/call, or pass the framework AgentSession.wrap(task)");
     }
     cache.counters.recordCall();
@@ -105,7 +110,13 @@ abstract sealed class AbstractTool<A, R> implements Tool<A, R> permits ReadTool,
 
   @Override
   public String toString() {
-    return getClass().getSimpleName() + "{name=" + name + ", scope=" + scope + ", resources="
-        + resourceSet + '}';
+    return getClass().getSimpleName()
+        + "{name="
+        + name
+        + ", scope="
+        + scope
+        + ", resources="
+        + resourceSet
+        + '}';
   }
 }

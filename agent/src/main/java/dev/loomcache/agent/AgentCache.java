@@ -17,8 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Caches the tool calls of AI agents, invalidates them by resource, and runs agents in sessions with
- * loop detection; the entry point of the agent module.
+ * Caches the tool calls of AI agents, invalidates them by resource, and runs agents in sessions
+ * with loop detection; the entry point of the agent module.
  *
  * <pre>{@code
  * AgentCache agents = AgentCache.newBuilder().maximumSize(10_000).build();
@@ -54,10 +54,11 @@ public final class AgentCache implements AutoCloseable {
     this.ticker = builder.ticker == null ? Ticker.systemTicker() : builder.ticker;
     this.sessionMaximumSize =
         builder.sessionMaximumSize < 0 ? DEFAULT_SESSION_MAXIMUM_SIZE : builder.sessionMaximumSize;
-    var core = Loomcache.newBuilder()
-        .name(name)
-        .maximumSize(builder.maximumSize < 0 ? DEFAULT_MAXIMUM_SIZE : builder.maximumSize)
-        .ticker(ticker);
+    var core =
+        Loomcache.newBuilder()
+            .name(name)
+            .maximumSize(builder.maximumSize < 0 ? DEFAULT_MAXIMUM_SIZE : builder.maximumSize)
+            .ticker(ticker);
     if (builder.meterRegistry != null) {
       core.meterRegistry(builder.meterRegistry);
       AgentMetrics.bind(builder.meterRegistry, name, counters, sessions);
@@ -77,7 +78,8 @@ public final class AgentCache implements AutoCloseable {
    * @throws IllegalArgumentException if {@code name} is blank
    */
   public <A, R> ReadToolBuilder<A, R> readTool(String name, ToolFunction<A, R> function) {
-    return new ReadToolBuilder<>(this, checkName(name), requireNonNull(function, "function must not be null"));
+    return new ReadToolBuilder<>(
+        this, checkName(name), requireNonNull(function, "function must not be null"));
   }
 
   /**
@@ -87,11 +89,13 @@ public final class AgentCache implements AutoCloseable {
    * @throws IllegalArgumentException if {@code name} is blank
    */
   public <A, R> WriteToolBuilder<A, R> writeTool(String name, ToolFunction<A, R> function) {
-    return new WriteToolBuilder<>(this, checkName(name), requireNonNull(function, "function must not be null"));
+    return new WriteToolBuilder<>(
+        this, checkName(name), requireNonNull(function, "function must not be null"));
   }
 
   /**
-   * Opens a session with {@link LoopPolicy#defaults()}; as {@link #openSession(String, LoopPolicy)}.
+   * Opens a session with {@link LoopPolicy#defaults()}; as {@link #openSession(String,
+   * LoopPolicy)}.
    *
    * @throws IllegalArgumentException if {@code id} is blank
    * @throws IllegalStateException if a session with this id is open, or this cache is closed
@@ -102,8 +106,8 @@ public final class AgentCache implements AutoCloseable {
 
   /**
    * Opens a session: its own entries for {@link Scope#SESSION} tools, its own loop detector and
-   * statistics. Bind it with {@link AgentSession#run} or {@link AgentSession#call}; close it when the
-   * agent is done. Ids are unique among the open sessions of this cache.
+   * statistics. Bind it with {@link AgentSession#run} or {@link AgentSession#call}; close it when
+   * the agent is done. Ids are unique among the open sessions of this cache.
    *
    * @throws IllegalArgumentException if {@code id} is blank
    * @throws IllegalStateException if a session with this id is open, or this cache is closed
@@ -159,7 +163,13 @@ public final class AgentCache implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "AgentCache{name=" + name + ", openSessions=" + sessions.size() + ", closed=" + closed + '}';
+    return "AgentCache{name="
+        + name
+        + ", openSessions="
+        + sessions.size()
+        + ", closed="
+        + closed
+        + '}';
   }
 
   void checkOpen() {
@@ -173,7 +183,9 @@ public final class AgentCache implements AutoCloseable {
     checkOpen();
     if (!toolNames.add(toolName)) {
       throw new IllegalArgumentException(
-          "A tool named '" + toolName + "' was already built by this AgentCache; tool names key"
+          "A tool named '"
+              + toolName
+              + "' was already built by this AgentCache; tool names key"
               + " the cache and must be unique");
     }
   }
@@ -301,9 +313,9 @@ public final class AgentCache implements AutoCloseable {
 
     /**
      * Registers the agent meters ({@code agent.tool.calls}, {@code agent.tool.gets{result}}, {@code
-     * agent.tool.invalidations}, {@code agent.tool.short.circuits}, {@code agent.loops{kind}}, {@code
-     * agent.sessions.open}) and the core cache meters of the shared entries with {@code registry},
-     * tagged {@code cache=<name>}; default: no meters.
+     * agent.tool.invalidations}, {@code agent.tool.short.circuits}, {@code agent.loops{kind}},
+     * {@code agent.sessions.open}) and the core cache meters of the shared entries with {@code
+     * registry}, tagged {@code cache=<name>}; default: no meters.
      */
     public Builder meterRegistry(MeterRegistry registry) {
       requireNonNull(registry, "registry must not be null");

@@ -22,8 +22,8 @@ public class AgentLoopDetectedException extends RuntimeException {
    * Creates the exception; the message is built from the arguments.
    *
    * @param calls the calls that repeat: the repeated call for {@link LoopKind#REPEAT} and {@link
-   *     LoopKind#RETRY_STORM}, one period of the cycle (oldest first) for {@link LoopKind#CYCLE}, the
-   *     call past the limit for {@link LoopKind#DEPTH}
+   *     LoopKind#RETRY_STORM}, one period of the cycle (oldest first) for {@link LoopKind#CYCLE},
+   *     the call past the limit for {@link LoopKind#DEPTH}
    * @param observedCount what crossed the limit: the calls of that tool with those arguments, the
    *     repetitions of the cycle, the earlier failures, or the number of the call in the session
    */
@@ -62,12 +62,14 @@ public class AgentLoopDetectedException extends RuntimeException {
     return observedCount;
   }
 
-  static String describe(LoopKind kind, String sessionId, List<ToolCall> calls, long observedCount) {
+  static String describe(
+      LoopKind kind, String sessionId, List<ToolCall> calls, long observedCount) {
     String what =
         switch (kind) {
           case REPEAT -> calls.getFirst() + " called " + observedCount + " times";
           case CYCLE -> "the cycle " + calls + " repeated " + observedCount + " times in a row";
-          case RETRY_STORM -> calls.getFirst() + " called again after " + observedCount + " failures";
+          case RETRY_STORM ->
+              calls.getFirst() + " called again after " + observedCount + " failures";
           case DEPTH -> calls.getFirst() + " is call number " + observedCount;
         };
     return "Agent loop (" + kind + ") in session '" + sessionId + "': " + what;

@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
  * that also follows any other thread started inside {@code run}/{@code call} while it runs (a new
  * thread, a virtual-thread-per-task executor's threads), and is not seen by such a thread once the
  * call has returned. Frameworks that run tools on their own executors lose the binding: hand them
- * {@link #wrap(Runnable)} or {@link #wrap(Callable)} instead of the bare task. Thread-safe: a session
- * may be used from several threads at once, and its history then records calls in the order they
- * reach the detector.
+ * {@link #wrap(Runnable)} or {@link #wrap(Callable)} instead of the bare task. Thread-safe: a
+ * session may be used from several threads at once, and its history then records calls in the order
+ * they reach the detector.
  */
 public final class AgentSession implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(AgentSession.class);
@@ -42,7 +42,8 @@ public final class AgentSession implements AutoCloseable {
   final ResourceGenerations generations = new ResourceGenerations();
   private final @Nullable LoopDetector detector;
   private final ReentrantLock lock = new ReentrantLock();
-  private volatile @Nullable Cache<EntryKey, Object> entries; // written under lock; made on first use
+  private volatile @Nullable Cache<EntryKey, Object>
+      entries; // written under lock; made on first use
   private volatile boolean closed;
 
   AgentSession(AgentCache owner, String id, LoopPolicy policy) {
@@ -52,9 +53,7 @@ public final class AgentSession implements AutoCloseable {
     this.detector = policy.isEnabled() ? new LoopDetector(policy) : null;
   }
 
-  /**
-   * Returns the session bound to the calling thread, if any; never blocks.
-   */
+  /** Returns the session bound to the calling thread, if any; never blocks. */
   public static Optional<AgentSession> current() {
     return Optional.ofNullable(bound());
   }
@@ -122,9 +121,9 @@ public final class AgentSession implements AutoCloseable {
   }
 
   /**
-   * Closes the session: its {@link Scope#SESSION} entries are dropped and its id may be opened again.
-   * Idempotent. Calls already running finish; later calls with this session bound throw {@link
-   * IllegalStateException}.
+   * Closes the session: its {@link Scope#SESSION} entries are dropped and its id may be opened
+   * again. Idempotent. Calls already running finish; later calls with this session bound throw
+   * {@link IllegalStateException}.
    */
   @Override
   public void close() {

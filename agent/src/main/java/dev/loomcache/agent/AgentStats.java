@@ -10,10 +10,10 @@ import java.util.Objects;
  * for a whole {@link AgentCache} ({@link AgentCache#stats()}). Counts only grow.
  *
  * <p>Every call counts in {@link #calls()}, including calls on which the loop detector fired. A
- * read call that reaches the cache is a {@linkplain #hits() hit} when it got a value without running
- * the tool (from the cache, or from a concurrent identical call's run) and a {@linkplain #misses()
- * miss} otherwise. Write calls, short-circuited calls and calls stopped by {@link OnLoop#RAISE} are
- * neither.
+ * read call that reaches the cache is a {@linkplain #hits() hit} when it got a value without
+ * running the tool (from the cache, or from a concurrent identical call's run) and a {@linkplain
+ * #misses() miss} otherwise. Write calls, short-circuited calls and calls stopped by {@link
+ * OnLoop#RAISE} are neither.
  */
 public final class AgentStats {
   private final long calls;
@@ -24,7 +24,12 @@ public final class AgentStats {
   private final long[] loopDetections;
 
   AgentStats(
-      long calls, long hits, long misses, long invalidations, long shortCircuits, long[] loopDetections) {
+      long calls,
+      long hits,
+      long misses,
+      long invalidations,
+      long shortCircuits,
+      long[] loopDetections) {
     this.calls = calls;
     this.hits = hits;
     this.misses = misses;
@@ -94,11 +99,17 @@ public final class AgentStats {
 
   @Override
   public String toString() {
-    var text = new StringBuilder("AgentStats{calls=").append(calls)
-        .append(", hits=").append(hits)
-        .append(", misses=").append(misses)
-        .append(", invalidations=").append(invalidations)
-        .append(", shortCircuits=").append(shortCircuits);
+    var text =
+        new StringBuilder("AgentStats{calls=")
+            .append(calls)
+            .append(", hits=")
+            .append(hits)
+            .append(", misses=")
+            .append(misses)
+            .append(", invalidations=")
+            .append(invalidations)
+            .append(", shortCircuits=")
+            .append(shortCircuits);
     for (LoopKind kind : LoopKind.values()) {
       text.append(", loops.").append(kind).append('=').append(loopDetections[kind.ordinal()]);
     }

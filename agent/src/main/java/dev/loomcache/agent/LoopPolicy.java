@@ -183,17 +183,25 @@ public final class LoopPolicy {
 
   @Override
   public String toString() {
-    return "LoopPolicy{maxToolRepeats=" + maxToolRepeats
-        + ", maxExecutionDepth=" + maxExecutionDepth
-        + ", maxCyclePeriod=" + maxCyclePeriod
-        + ", cycleRepetitions=" + cycleRepetitions
-        + ", maxFailures=" + maxFailures
-        + ", onLoop=" + onLoop + '}';
+    return "LoopPolicy{maxToolRepeats="
+        + maxToolRepeats
+        + ", maxExecutionDepth="
+        + maxExecutionDepth
+        + ", maxCyclePeriod="
+        + maxCyclePeriod
+        + ", cycleRepetitions="
+        + cycleRepetitions
+        + ", maxFailures="
+        + maxFailures
+        + ", onLoop="
+        + onLoop
+        + '}';
   }
 
   private static void atLeast(String name, int value, int minimum) {
     if (value < minimum) {
-      throw new IllegalArgumentException(name + " must be at least " + minimum + ", but was " + value);
+      throw new IllegalArgumentException(
+          name + " must be at least " + minimum + ", but was " + value);
     }
   }
 }

@@ -17,7 +17,11 @@ final class ReadTool<A, R> extends AbstractTool<A, R> {
   private final Duration ttl;
 
   ReadTool(
-      AgentCache cache, String name, ToolFunction<A, R> function, Scope scope, String[] resources,
+      AgentCache cache,
+      String name,
+      ToolFunction<A, R> function,
+      Scope scope,
+      String[] resources,
       Duration ttl) {
     super(cache, name, function, scope, resources);
     this.ttl = ttl;

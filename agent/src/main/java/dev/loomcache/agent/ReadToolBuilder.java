@@ -37,7 +37,8 @@ public final class ReadToolBuilder<A, R> {
   public ReadToolBuilder<A, R> resource(String... resources) {
     String[] checked = AgentCache.checkResources(resources);
     if (this.resources != null) {
-      throw new IllegalStateException("resource was already set to " + Arrays.toString(this.resources));
+      throw new IllegalStateException(
+          "resource was already set to " + Arrays.toString(this.resources));
     }
     this.resources = checked;
     return this;

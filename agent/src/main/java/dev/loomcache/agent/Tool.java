@@ -19,7 +19,9 @@ public interface Tool<A, R> {
   /** The tool's name, unique within its {@link AgentCache}. */
   String name();
 
-  /** The tool's scope: whose entries it reads and stores (read tools) or invalidates (write tools). */
+  /**
+   * The tool's scope: whose entries it reads and stores (read tools) or invalidates (write tools).
+   */
   Scope scope();
 
   /** The resources a read tool's entries are tagged with, or those a write tool invalidates. */
@@ -33,7 +35,8 @@ public interface Tool<A, R> {
    * value came from.
    *
    * @throws NullPointerException if {@code arguments} is null
-   * @throws IllegalArgumentException if the arguments have no canonical form (see {@link ToolCall#of})
+   * @throws IllegalArgumentException if the arguments have no canonical form (see {@link
+   *     ToolCall#of})
    * @throws IllegalStateException if the tool's scope is {@link Scope#SESSION} and no session is
    *     bound, if the bound session is closed or belongs to another {@code AgentCache}, or if the
    *     {@code AgentCache} is closed
@@ -50,18 +53,19 @@ public interface Tool<A, R> {
    * then a read tool returns the cached value for these arguments or runs the tool and caches a
    * non-null result, and a write tool invalidates its resources, runs, and invalidates them again
    * (also when it throws). Concurrent identical read calls run the tool once; the others wait for
-   * it and share its result or failure. Failures and {@code null} results are never cached. The tool
-   * runs on the calling thread; this method may park the calling thread while an identical call
-   * runs.
+   * it and share its result or failure. Failures and {@code null} results are never cached. The
+   * tool runs on the calling thread; this method may park the calling thread while an identical
+   * call runs.
    *
    * @throws NullPointerException if {@code arguments} is null
-   * @throws IllegalArgumentException if the arguments have no canonical form (see {@link ToolCall#of})
+   * @throws IllegalArgumentException if the arguments have no canonical form (see {@link
+   *     ToolCall#of})
    * @throws IllegalStateException as for {@link #call}
    * @throws AgentLoopDetectedException as for {@link #call}
    * @throws ToolExecutionException as for {@link #call}; the tool's unchecked exceptions and errors
    *     pass through unchanged
-   * @throws dev.loomcache.CacheLoadException if the calling thread was interrupted while waiting for
-   *     an identical call (its interrupt status is restored)
+   * @throws dev.loomcache.CacheLoadException if the calling thread was interrupted while waiting
+   *     for an identical call (its interrupt status is restored)
    */
   ToolOutcome<R> callOutcome(A arguments);
 }

@@ -35,9 +35,9 @@ public final class ToolCall implements Serializable {
    *
    * @throws NullPointerException if {@code toolName} is null
    * @throws IllegalArgumentException if the arguments hold a type with no canonical form (anything
-   *     but records, maps, collections, arrays, strings, numbers, booleans, enums, {@code Optional},
-   *     {@code UUID}, {@code URI} and {@code java.time} values), a NaN or infinite number, a cyclic
-   *     structure, or map keys that collide as text
+   *     but records, maps, collections, arrays, strings, numbers, booleans, enums, {@code
+   *     Optional}, {@code UUID}, {@code URI} and {@code java.time} values), a NaN or infinite
+   *     number, a cyclic structure, or map keys that collide as text
    */
   public static ToolCall of(String toolName, @Nullable Object arguments) {
     requireNonNull(toolName, "toolName must not be null");

@@ -4,7 +4,8 @@ import java.io.Serial;
 
 /**
  * Thrown by {@link Tool#call} when the tool failed with a checked exception, which is the
- * {@linkplain #getCause() cause}. Unchecked exceptions and errors thrown by a tool are never wrapped.
+ * {@linkplain #getCause() cause}. Unchecked exceptions and errors thrown by a tool are never
+ * wrapped.
  */
 public class ToolExecutionException extends RuntimeException {
   @Serial private static final long serialVersionUID = 1L;

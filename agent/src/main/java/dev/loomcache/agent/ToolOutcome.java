@@ -16,9 +16,14 @@ public final class ToolOutcome<R> {
   public enum Source {
     /** This call ran the tool. */
     EXECUTED,
-    /** The value came from the cache, or from a concurrent identical call's run; the tool did not run for this call. */
+    /**
+     * The value came from the cache, or from a concurrent identical call's run; the tool did not
+     * run for this call.
+     */
     CACHED,
-    /** The loop detector fired and {@link OnLoop#SHORT_CIRCUIT} answered without running the tool. */
+    /**
+     * The loop detector fired and {@link OnLoop#SHORT_CIRCUIT} answered without running the tool.
+     */
     SHORT_CIRCUITED
   }
 
@@ -32,7 +37,10 @@ public final class ToolOutcome<R> {
     this.detectedLoop = detectedLoop;
   }
 
-  /** The value the call returned; {@code null} if the tool returned null or a short circuit had none. */
+  /**
+   * The value the call returned; {@code null} if the tool returned null or a short circuit had
+   * none.
+   */
   public @Nullable R value() {
     return value;
   }
@@ -47,7 +55,10 @@ public final class ToolOutcome<R> {
     return source == Source.EXECUTED;
   }
 
-  /** Whether the value came from the cache (or a concurrent identical call) without running the tool. */
+  /**
+   * Whether the value came from the cache (or a concurrent identical call) without running the
+   * tool.
+   */
   public boolean fromCache() {
     return source == Source.CACHED;
   }
@@ -80,7 +91,11 @@ public final class ToolOutcome<R> {
 
   @Override
   public String toString() {
-    return "ToolOutcome{" + source + (detectedLoop == null ? "" : ", loop=" + detectedLoop)
-        + ", value=" + value + '}';
+    return "ToolOutcome{"
+        + source
+        + (detectedLoop == null ? "" : ", loop=" + detectedLoop)
+        + ", value="
+        + value
+        + '}';
   }
 }

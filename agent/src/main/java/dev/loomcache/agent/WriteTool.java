@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
 final class WriteTool<A, R> extends AbstractTool<A, R> {
   private static final String[] NONE = {};
 
-  WriteTool(AgentCache cache, String name, ToolFunction<A, R> function, Scope scope, String[] resources) {
+  WriteTool(
+      AgentCache cache, String name, ToolFunction<A, R> function, Scope scope, String[] resources) {
     super(cache, name, function, scope, resources);
   }
 

@@ -29,16 +29,17 @@ class AgentSessionStructuredTaskScopeTest {
   @Test
   void run_subtasksForkedInside_seeTheSession() throws Exception {
     try (AgentSession session = agents.openSession("agent-A")) {
-      List<String> seen = session.call(() -> {
-        try (var scope = StructuredTaskScope.<String>open()) {
-          var subtasks = new ArrayList<Subtask<String>>();
-          for (int i = 0; i < 8; i++) {
-            subtasks.add(scope.fork(() -> AgentSession.current().orElseThrow().id()));
-          }
-          scope.join();
-          return subtasks.stream().map(Subtask::get).toList();
-        }
-      });
+      List<String> seen =
+          session.call(() -> {
+            try (var scope = StructuredTaskScope.<String>open()) {
+              var subtasks = new ArrayList<Subtask<String>>();
+              for (int i = 0; i < 8; i++) {
+                subtasks.add(scope.fork(() -> AgentSession.current().orElseThrow().id()));
+              }
+              scope.join();
+              return subtasks.stream().map(Subtask::get).toList();
+            }
+          });
 
       assertThat(seen).hasSize(8).containsOnly("agent-A");
     }
@@ -46,22 +47,30 @@ class AgentSessionStructuredTaskScopeTest {
 
   @Test
   void call_sessionToolInSubtasks_usesTheSessionsEntriesAndCounters() throws Exception {
-    Tool<Key, String> notes = agents.readTool("notes", (Key key) -> {
-      runs.incrementAndGet();
-      return AgentSession.current().orElseThrow().id() + ":" + key.k();
-    }).resource("notes").scope(Scope.SESSION).build();
+    Tool<Key, String> notes =
+        agents
+            .readTool(
+                "notes",
+                (Key key) -> {
+                  runs.incrementAndGet();
+                  return AgentSession.current().orElseThrow().id() + ":" + key.k();
+                })
+            .resource("notes")
+            .scope(Scope.SESSION)
+            .build();
 
     try (AgentSession session = agents.openSession("agent-A", LoopPolicy.disabled())) {
-      List<String> values = session.call(() -> {
-        try (var scope = StructuredTaskScope.<String>open()) {
-          var subtasks = new ArrayList<Subtask<String>>();
-          for (int i = 0; i < 20; i++) {
-            subtasks.add(scope.fork(() -> notes.call(new Key(1)))); // identical: one run
-          }
-          scope.join();
-          return subtasks.stream().map(Subtask::get).toList();
-        }
-      });
+      List<String> values =
+          session.call(() -> {
+            try (var scope = StructuredTaskScope.<String>open()) {
+              var subtasks = new ArrayList<Subtask<String>>();
+              for (int i = 0; i < 20; i++) {
+                subtasks.add(scope.fork(() -> notes.call(new Key(1)))); // identical: one run
+              }
+              scope.join();
+              return subtasks.stream().map(Subtask::get).toList();
+            }
+          });
 
       assertThat(values).hasSize(20).containsOnly("agent-A:1");
       assertThat(runs).hasValue(1);
@@ -78,21 +87,24 @@ class AgentSessionStructuredTaskScopeTest {
   void call_subtasksFeedTheSessionsLoopDetector() throws Exception {
     Tool<Key, String> lookup = agents.readTool("lookup", (Key key) -> "v" + key.k()).build();
 
-    try (AgentSession session = agents.openSession("agent-A", LoopPolicy.disabled().maxToolRepeats(5))) {
-      List<Subtask<String>> subtasks = session.call(() -> {
-        try (var scope = StructuredTaskScope.open(Joiner.<String>awaitAll())) {
-          var forked = new ArrayList<Subtask<String>>();
-          for (int i = 0; i < 6; i++) {
-            forked.add(scope.fork(() -> lookup.call(new Key(7))));
-          }
-          scope.join();
-          return forked;
-        }
-      });
+    try (AgentSession session =
+        agents.openSession("agent-A", LoopPolicy.disabled().maxToolRepeats(5))) {
+      List<Subtask<String>> subtasks =
+          session.call(() -> {
+            try (var scope = StructuredTaskScope.open(Joiner.<String>awaitAll())) {
+              var forked = new ArrayList<Subtask<String>>();
+              for (int i = 0; i < 6; i++) {
+                forked.add(scope.fork(() -> lookup.call(new Key(7))));
+              }
+              scope.join();
+              return forked;
+            }
+          });
 
       // Six identical calls from six subtasks: whichever reached the detector sixth was stopped.
       assertThat(subtasks).filteredOn(t -> t.state() == Subtask.State.SUCCESS).hasSize(5);
-      assertThat(subtasks).filteredOn(t -> t.state() == Subtask.State.FAILED)
+      assertThat(subtasks)
+          .filteredOn(t -> t.state() == Subtask.State.FAILED)
           .singleElement()
           .satisfies(t -> assertThat(t.exception()).isInstanceOf(AgentLoopDetectedException.class));
       assertThat(session.stats().loopDetections(LoopKind.REPEAT)).isEqualTo(1);

@@ -55,15 +55,17 @@ class CacheScopeStructuredTaskScopeTest {
 
   @Test
   void noStore_inNestedScopesOfSubtasks_addsUpWithTheOuterScope() throws Exception {
-    List<String> values = CacheScope.noCache().call(() -> {
-      try (var scope = StructuredTaskScope.<String>open()) {
-        Subtask<String> inner = scope.fork(() -> CacheScope.noStore().call(
-            () -> cache.get(1, () -> "inner")));
-        Subtask<String> outer = scope.fork(() -> cache.get(2, () -> "outer"));
-        scope.join();
-        return List.of(inner.get(), outer.get());
-      }
-    });
+    List<String> values =
+        CacheScope.noCache()
+            .call(() -> {
+              try (var scope = StructuredTaskScope.<String>open()) {
+                Subtask<String> inner =
+                    scope.fork(() -> CacheScope.noStore().call(() -> cache.get(1, () -> "inner")));
+                Subtask<String> outer = scope.fork(() -> cache.get(2, () -> "outer"));
+                scope.join();
+                return List.of(inner.get(), outer.get());
+              }
+            });
 
     assertThat(values).containsExactly("inner", "outer");
     assertThat(cache.getIfPresent(1)).as("noCache + noStore = disabled").isNull();

@@ -18,7 +18,8 @@ class ScopedContextSeamTest {
     String expected = forced.isEmpty() ? ScopedContexts.SCOPED_VALUE : forced;
     assertThat(Runtime.version().feature()).isGreaterThanOrEqualTo(25);
     assertThat(ScopedContexts.selected().name())
-        .as("scoped-context seam selected in this execution (the core classes came from %s)",
+        .as(
+            "scoped-context seam selected in this execution (the core classes came from %s)",
             ScopedContexts.class.getProtectionDomain().getCodeSource().getLocation())
         .isEqualTo(expected);
   }

@@ -13,21 +13,33 @@ class AgentCacheBuilderTest {
 
   @Test
   void setters_calledTwice_throwNamingTheOldValue() {
-    var builder = AgentCache.newBuilder().name("shop").maximumSize(10).sessionMaximumSize(5)
-        .defaultTtl(Duration.ofSeconds(3)).ticker(new FakeTicker()::read).meterRegistry(new SimpleMeterRegistry());
+    var builder =
+        AgentCache.newBuilder()
+            .name("shop")
+            .maximumSize(10)
+            .sessionMaximumSize(5)
+            .defaultTtl(Duration.ofSeconds(3))
+            .ticker(new FakeTicker()::read)
+            .meterRegistry(new SimpleMeterRegistry());
 
     assertThatThrownBy(() -> builder.name("x"))
-        .isInstanceOf(IllegalStateException.class).hasMessage("name was already set to shop");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("name was already set to shop");
     assertThatThrownBy(() -> builder.maximumSize(1))
-        .isInstanceOf(IllegalStateException.class).hasMessage("maximumSize was already set to 10");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("maximumSize was already set to 10");
     assertThatThrownBy(() -> builder.sessionMaximumSize(1))
-        .isInstanceOf(IllegalStateException.class).hasMessage("sessionMaximumSize was already set to 5");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("sessionMaximumSize was already set to 5");
     assertThatThrownBy(() -> builder.defaultTtl(Duration.ofSeconds(1)))
-        .isInstanceOf(IllegalStateException.class).hasMessage("defaultTtl was already set to PT3S");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("defaultTtl was already set to PT3S");
     assertThatThrownBy(() -> builder.ticker(new FakeTicker()::read))
-        .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("ticker was already set to");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("ticker was already set to");
     assertThatThrownBy(() -> builder.meterRegistry(new SimpleMeterRegistry()))
-        .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("meterRegistry was already set to");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("meterRegistry was already set to");
     try (AgentCache cache = builder.build()) {
       assertThat(cache.toString()).contains("name=shop");
     }
@@ -37,47 +49,67 @@ class AgentCacheBuilderTest {
   void setters_rejectBadArgumentsAtOnce() {
     var builder = AgentCache.newBuilder();
     assertThatThrownBy(() -> builder.name(" "))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("name must not be blank");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("name must not be blank");
     assertThatThrownBy(() -> builder.maximumSize(-1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("maximumSize must not be negative, but was -1");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maximumSize must not be negative, but was -1");
     assertThatThrownBy(() -> builder.sessionMaximumSize(-1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("sessionMaximumSize must not be negative, but was -1");
     assertThatThrownBy(() -> builder.defaultTtl(Duration.ZERO))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("defaultTtl must be positive, but was PT0S");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("defaultTtl must be positive, but was PT0S");
     assertThatThrownBy(() -> builder.ticker(null))
-        .isInstanceOf(NullPointerException.class).hasMessage("ticker must not be null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("ticker must not be null");
     assertThatThrownBy(() -> builder.meterRegistry(null))
-        .isInstanceOf(NullPointerException.class).hasMessage("registry must not be null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("registry must not be null");
   }
 
   @Test
   void toolBuilders_setTheirOptionsOnceAndCheckThem() {
     try (AgentCache agents = AgentCache.newBuilder().build()) {
-      var read = agents.readTool("r", (String s) -> s).resource("a").scope(Scope.SESSION).ttl(Duration.ofSeconds(1));
+      var read =
+          agents
+              .readTool("r", (String s) -> s)
+              .resource("a")
+              .scope(Scope.SESSION)
+              .ttl(Duration.ofSeconds(1));
       assertThatThrownBy(() -> read.resource("b"))
-          .isInstanceOf(IllegalStateException.class).hasMessage("resource was already set to [a]");
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("resource was already set to [a]");
       assertThatThrownBy(() -> read.scope(Scope.GLOBAL))
-          .isInstanceOf(IllegalStateException.class).hasMessage("scope was already set to SESSION");
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("scope was already set to SESSION");
       assertThatThrownBy(() -> read.ttl(Duration.ZERO))
-          .isInstanceOf(IllegalStateException.class).hasMessage("ttl was already set to PT1S");
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("ttl was already set to PT1S");
 
       var write = agents.writeTool("w", (String s) -> s).invalidates("a").scope(Scope.GLOBAL);
       assertThatThrownBy(() -> write.invalidates("b"))
-          .isInstanceOf(IllegalStateException.class).hasMessage("invalidates was already set to [a]");
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("invalidates was already set to [a]");
       assertThatThrownBy(() -> write.scope(Scope.SESSION))
-          .isInstanceOf(IllegalStateException.class).hasMessage("scope was already set to GLOBAL");
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("scope was already set to GLOBAL");
 
       assertThatThrownBy(() -> agents.readTool("x", (String s) -> s).ttl(Duration.ofSeconds(-1)))
-          .isInstanceOf(IllegalArgumentException.class).hasMessage("ttl must not be negative, but was PT-1S");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("ttl must not be negative, but was PT-1S");
       assertThatThrownBy(() -> agents.readTool("x", (String s) -> s).resource("ok", " "))
-          .isInstanceOf(IllegalArgumentException.class).hasMessage("resources must not contain a blank name");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("resources must not contain a blank name");
       assertThatThrownBy(() -> agents.writeTool("x", (String s) -> s).invalidates((String) null))
-          .isInstanceOf(NullPointerException.class).hasMessage("resources must not contain null");
+          .isInstanceOf(NullPointerException.class)
+          .hasMessage("resources must not contain null");
       assertThatThrownBy(() -> agents.readTool(" ", (String s) -> s))
-          .isInstanceOf(IllegalArgumentException.class).hasMessage("name must not be blank");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("name must not be blank");
       assertThatThrownBy(() -> agents.readTool("x", null))
-          .isInstanceOf(NullPointerException.class).hasMessage("function must not be null");
+          .isInstanceOf(NullPointerException.class)
+          .hasMessage("function must not be null");
     }
   }
 
@@ -110,8 +142,11 @@ class AgentCacheBuilderTest {
   void sessionMaximumSize_boundsEachSessionsEntries() {
     var runs = new java.util.concurrent.atomic.AtomicInteger();
     try (AgentCache agents = AgentCache.newBuilder().sessionMaximumSize(0).build()) {
-      Tool<String, String> notes = agents.readTool("notes", (String s) -> s + runs.incrementAndGet())
-          .scope(Scope.SESSION).build();
+      Tool<String, String> notes =
+          agents
+              .readTool("notes", (String s) -> s + runs.incrementAndGet())
+              .scope(Scope.SESSION)
+              .build();
       try (AgentSession session = agents.openSession("s")) {
         session.run(() -> {
           notes.call("a");

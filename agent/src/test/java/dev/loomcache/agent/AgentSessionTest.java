@@ -28,17 +28,24 @@ class AgentSessionTest {
 
   /** A session-scoped read tool whose result names the session it ran in. */
   private Tool<Key, String> notes() {
-    return agents.readTool("notes", (Key k) -> {
-      runs.incrementAndGet();
-      return AgentSession.current().orElseThrow().id() + ":" + k.name();
-    }).resource("notes").scope(Scope.SESSION).build();
+    return agents
+        .readTool(
+            "notes",
+            (Key k) -> {
+              runs.incrementAndGet();
+              return AgentSession.current().orElseThrow().id() + ":" + k.name();
+            })
+        .resource("notes")
+        .scope(Scope.SESSION)
+        .build();
   }
 
   @Test
   void call_sessionEntries_areNotVisibleInAnotherSession() {
     Tool<Key, String> notes = notes();
 
-    try (AgentSession a = agents.openSession("a"); AgentSession b = agents.openSession("b")) {
+    try (AgentSession a = agents.openSession("a");
+        AgentSession b = agents.openSession("b")) {
       assertThat(a.call(() -> notes.call(new Key("k")))).isEqualTo("a:k");
       ToolOutcome<String> inB = b.call(() -> notes.callOutcome(new Key("k")));
       ToolOutcome<String> againInA = a.call(() -> notes.callOutcome(new Key("k")));
@@ -95,10 +102,12 @@ class AgentSessionTest {
   @Test
   void call_sessionOfAnotherAgentCache_throwsIllegalStateException() {
     Tool<Key, String> notes = notes();
-    try (AgentCache other = AgentCache.newBuilder().build(); AgentSession foreign = other.openSession("f")) {
-      foreign.run(() -> assertThatThrownBy(() -> notes.call(new Key("k")))
-          .isInstanceOf(IllegalStateException.class)
-          .hasMessageContaining("another AgentCache"));
+    try (AgentCache other = AgentCache.newBuilder().build();
+        AgentSession foreign = other.openSession("f")) {
+      foreign.run(() ->
+          assertThatThrownBy(() -> notes.call(new Key("k")))
+              .isInstanceOf(IllegalStateException.class)
+              .hasMessageContaining("another AgentCache"));
     }
   }
 
@@ -137,7 +146,8 @@ class AgentSessionTest {
 
   @Test
   void run_nestedSession_bindsTheInnerOneForItsExtent() {
-    try (AgentSession outer = agents.openSession("outer"); AgentSession inner = agents.openSession("inner")) {
+    try (AgentSession outer = agents.openSession("outer");
+        AgentSession inner = agents.openSession("inner")) {
       outer.run(() -> {
         inner.run(() -> assertThat(AgentSession.current()).containsSame(inner));
         assertThat(AgentSession.current()).containsSame(outer);
@@ -149,22 +159,28 @@ class AgentSessionTest {
   void call_rethrowsWhatTheCallableThrows_unchanged() {
     var failure = new IOException("checked");
     try (AgentSession session = agents.openSession("s")) {
-      assertThatThrownBy(() -> session.call(() -> {
-        throw failure;
-      })).isSameAs(failure);
+      assertThatThrownBy(() ->
+              session.call(() -> {
+                throw failure;
+              }))
+          .isSameAs(failure);
     }
   }
 
   @Test
   void call_bindingDoesNotReachAPlainExecutorThread() throws Exception {
-    try (AgentSession session = agents.openSession("s"); ExecutorService pool = Executors.newFixedThreadPool(1)) {
+    try (AgentSession session = agents.openSession("s");
+        ExecutorService pool = Executors.newFixedThreadPool(1)) {
       // The task runs while the block is open (the call waits for it): a ScopedValue never reaches
       // a pool thread; the Java 21 seam (an inheritable thread-local) reaches a thread the pool
       // starts inside the block while the block runs, as docs/java21.md says.
-      Boolean bound = session.call(
-          () -> pool.submit(() -> AgentSession.current().isPresent()).get(30, TimeUnit.SECONDS));
-      boolean inherits = dev.loomcache.internal.context.ScopedContexts.selected().name()
-          .equals("inheritable-thread-local");
+      Boolean bound =
+          session.call(() ->
+              pool.submit(() -> AgentSession.current().isPresent()).get(30, TimeUnit.SECONDS));
+      boolean inherits =
+          dev.loomcache.internal.context.ScopedContexts.selected()
+              .name()
+              .equals("inheritable-thread-local");
       assertThat(bound).isEqualTo(inherits);
     }
   }
@@ -172,12 +188,15 @@ class AgentSessionTest {
   @Test
   void wrap_bindsTheSessionOnAFrameworksWorkerThread() throws Exception {
     Tool<Key, String> notes = notes();
-    try (AgentSession session = agents.openSession("s"); ExecutorService pool = Executors.newFixedThreadPool(2)) {
+    try (AgentSession session = agents.openSession("s");
+        ExecutorService pool = Executors.newFixedThreadPool(2)) {
       Future<String> called = pool.submit(session.wrap(() -> notes.call(new Key("k"))));
       var seen = new String[1];
-      Future<?> ran = pool.submit(session.wrap(() -> {
-        seen[0] = AgentSession.current().orElseThrow().id();
-      }));
+      Future<?> ran =
+          pool.submit(
+              session.wrap(() -> {
+                seen[0] = AgentSession.current().orElseThrow().id();
+              }));
 
       assertThat(called.get(30, TimeUnit.SECONDS)).isEqualTo("s:k");
       ran.get(30, TimeUnit.SECONDS);
@@ -205,20 +224,25 @@ class AgentSessionTest {
 
     try (AgentSession a = agents.openSession("a", LoopPolicy.disabled());
         AgentSession b = agents.openSession("b", LoopPolicy.disabled())) {
-      var results = Concurrently.run(2, java.time.Duration.ofSeconds(30), i -> () -> {
-        AgentSession mine = i == 0 ? a : b;
-        return mine.call(() -> {
-          for (int n = 0; n < rounds; n++) {
-            barrier.await(); // both sessions call the same keys in lockstep
-            String value = notes.call(new Key("k" + n));
-            if (!value.equals(mine.id() + ":k" + n)) {
-              throw new AssertionError("session " + mine.id() + " saw " + value);
-            }
-            shared.call(new Key("s"));
-          }
-          return mine.stats();
-        });
-      });
+      var results =
+          Concurrently.run(
+              2,
+              java.time.Duration.ofSeconds(30),
+              i ->
+                  () -> {
+                    AgentSession mine = i == 0 ? a : b;
+                    return mine.call(() -> {
+                      for (int n = 0; n < rounds; n++) {
+                        barrier.await(); // both sessions call the same keys in lockstep
+                        String value = notes.call(new Key("k" + n));
+                        if (!value.equals(mine.id() + ":k" + n)) {
+                          throw new AssertionError("session " + mine.id() + " saw " + value);
+                        }
+                        shared.call(new Key("s"));
+                      }
+                      return mine.stats();
+                    });
+                  });
 
       for (var result : results) {
         assertThat(result.failed()).as("%s", result.failure()).isFalse();

@@ -29,10 +29,12 @@ class AgentStatsTest {
   void stats_sessionCountsItsOwnCalls_cacheCountsEverything() {
     try (AgentCache agents = AgentCache.newBuilder().build()) {
       Tool<String, String> read = agents.readTool("read", (String s) -> s).resource("r").build();
-      Tool<String, String> write = agents.writeTool("write", (String s) -> s).invalidates("r").build();
+      Tool<String, String> write =
+          agents.writeTool("write", (String s) -> s).invalidates("r").build();
 
       read.call("a"); // outside any session: a miss that stores the entry
-      try (AgentSession session = agents.openSession("s", LoopPolicy.disabled().maxToolRepeats(2))) {
+      try (AgentSession session =
+          agents.openSession("s", LoopPolicy.disabled().maxToolRepeats(2))) {
         session.run(() -> {
           read.call("a"); // hit on the entry stored outside
           write.call("x");
@@ -79,10 +81,13 @@ class AgentStatsTest {
     var registry = new SimpleMeterRegistry();
     try (AgentCache agents = AgentCache.newBuilder().name("shop").meterRegistry(registry).build()) {
       Tool<String, String> read = agents.readTool("read", (String s) -> s).resource("r").build();
-      Tool<String, String> write = agents.writeTool("write", (String s) -> s).invalidates("r").build();
-      try (AgentSession session = agents.openSession("s", LoopPolicy.disabled().maxToolRepeats(1)
-          .onLoop(OnLoop.SHORT_CIRCUIT))) {
-        assertThat(registry.get("agent.sessions.open").tag("cache", "shop").gauge().value()).isEqualTo(1.0);
+      Tool<String, String> write =
+          agents.writeTool("write", (String s) -> s).invalidates("r").build();
+      try (AgentSession session =
+          agents.openSession(
+              "s", LoopPolicy.disabled().maxToolRepeats(1).onLoop(OnLoop.SHORT_CIRCUIT))) {
+        assertThat(registry.get("agent.sessions.open").tag("cache", "shop").gauge().value())
+            .isEqualTo(1.0);
         session.run(() -> {
           read.call("a");
           read.call("a"); // REPEAT, short-circuited
@@ -92,19 +97,41 @@ class AgentStatsTest {
       read.call("b");
       read.call("b");
 
-      assertThat(registry.get("agent.tool.calls").tag("cache", "shop").functionCounter().count()).isEqualTo(5);
-      assertThat(registry.get("agent.tool.gets").tags("cache", "shop", "result", "hit").functionCounter().count())
+      assertThat(registry.get("agent.tool.calls").tag("cache", "shop").functionCounter().count())
+          .isEqualTo(5);
+      assertThat(
+              registry
+                  .get("agent.tool.gets")
+                  .tags("cache", "shop", "result", "hit")
+                  .functionCounter()
+                  .count())
           .isEqualTo(1);
-      assertThat(registry.get("agent.tool.gets").tags("cache", "shop", "result", "miss").functionCounter().count())
+      assertThat(
+              registry
+                  .get("agent.tool.gets")
+                  .tags("cache", "shop", "result", "miss")
+                  .functionCounter()
+                  .count())
           .isEqualTo(2);
       assertThat(registry.get("agent.tool.invalidations").functionCounter().count()).isEqualTo(1);
       assertThat(registry.get("agent.tool.short.circuits").functionCounter().count()).isEqualTo(1);
-      assertThat(registry.get("agent.loops").tags("cache", "shop", "kind", "repeat").functionCounter().count())
+      assertThat(
+              registry
+                  .get("agent.loops")
+                  .tags("cache", "shop", "kind", "repeat")
+                  .functionCounter()
+                  .count())
           .isEqualTo(1);
-      assertThat(registry.get("agent.loops").tags("kind", "cycle").functionCounter().count()).isZero();
+      assertThat(registry.get("agent.loops").tags("kind", "cycle").functionCounter().count())
+          .isZero();
       assertThat(registry.get("agent.sessions.open").gauge().value()).isZero();
       // The shared entries' core cache meters come along, under the same name.
-      assertThat(registry.get("cache.gets").tags("cache", "shop", "result", "hit").functionCounter().count())
+      assertThat(
+              registry
+                  .get("cache.gets")
+                  .tags("cache", "shop", "result", "hit")
+                  .functionCounter()
+                  .count())
           .isEqualTo(1);
     }
   }

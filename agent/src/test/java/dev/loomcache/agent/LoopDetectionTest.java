@@ -28,20 +28,40 @@ class LoopDetectionTest {
   LoopDetectionTest() {
     for (char name = 'A'; name <= 'E'; name++) {
       String toolName = String.valueOf(name);
-      tools.put(name, agents.readTool(toolName, (Integer i) -> {
-        runs.incrementAndGet();
-        return toolName + i;
-      }).resource("r").build());
+      tools.put(
+          name,
+          agents
+              .readTool(
+                  toolName,
+                  (Integer i) -> {
+                    runs.incrementAndGet();
+                    return toolName + i;
+                  })
+              .resource("r")
+              .build());
     }
-    tools.put('W', agents.writeTool("W", (Integer i) -> {
-      runs.incrementAndGet();
-      return "w" + i;
-    }).invalidates("r").build());
+    tools.put(
+        'W',
+        agents
+            .writeTool(
+                "W",
+                (Integer i) -> {
+                  runs.incrementAndGet();
+                  return "w" + i;
+                })
+            .invalidates("r")
+            .build());
     tools.put('X', agents.writeTool("X", (Integer i) -> "x" + i).invalidates("other").build());
-    tools.put('F', agents.<Integer, String>writeTool("F", i -> {
-      runs.incrementAndGet();
-      throw new IllegalStateException("always fails");
-    }).build());
+    tools.put(
+        'F',
+        agents
+            .<Integer, String>writeTool(
+                "F",
+                i -> {
+                  runs.incrementAndGet();
+                  throw new IllegalStateException("always fails");
+                })
+            .build());
   }
 
   @AfterEach
@@ -123,7 +143,8 @@ class LoopDetectionTest {
   void repeat_countsAreKeptPerSession() {
     Tool<Integer, String> a = tools.get('A');
     LoopPolicy policy = LoopPolicy.disabled().maxToolRepeats(2);
-    try (AgentSession one = agents.openSession("one", policy); AgentSession two = agents.openSession("two", policy)) {
+    try (AgentSession one = agents.openSession("one", policy);
+        AgentSession two = agents.openSession("two", policy)) {
       one.run(() -> a.call(1));
       two.run(() -> a.call(1));
       one.run(() -> a.call(1));
@@ -136,13 +157,16 @@ class LoopDetectionTest {
 
   @Test
   void repeat_sameArgumentsSpelledDifferently_areTheSameCall() {
-    Tool<Map<String, Object>, String> search = agents.readTool("search", (Map<String, Object> m) -> "r").build();
-    try (AgentSession session = agents.openSession("json", LoopPolicy.disabled().maxToolRepeats(1))) {
+    Tool<Map<String, Object>, String> search =
+        agents.readTool("search", (Map<String, Object> m) -> "r").build();
+    try (AgentSession session =
+        agents.openSession("json", LoopPolicy.disabled().maxToolRepeats(1))) {
       session.run(() -> search.call(Map.of("q", "shoes", "limit", 10)));
 
       assertThatThrownBy(() -> session.run(() -> search.call(Map.of("limit", 10.0, "q", "shoes"))))
           .isInstanceOfSatisfying(
-              AgentLoopDetectedException.class, e -> assertThat(e.kind()).isEqualTo(LoopKind.REPEAT));
+              AgentLoopDetectedException.class,
+              e -> assertThat(e.kind()).isEqualTo(LoopKind.REPEAT));
     }
   }
 
@@ -193,7 +217,8 @@ class LoopDetectionTest {
 
   @Test
   void cycle_threeRepetitions_fireOnTheSixthCall_notTheFifth() {
-    assertThat(trace(LoopPolicy.disabled().maxCyclePeriod(4).cycleRepetitions(3), "A1 B1 A1 B1 A1 B1"))
+    assertThat(
+            trace(LoopPolicy.disabled().maxCyclePeriod(4).cycleRepetitions(3), "A1 B1 A1 B1 A1 B1"))
         .isEqualTo(expected("ok ok ok ok ok CYCLE"));
   }
 
@@ -232,12 +257,17 @@ class LoopDetectionTest {
   @Test
   void retryStorm_countsEveryFailureInTheSession_notOnlyConsecutiveOnes() {
     var failNext = new ArrayList<>(List.of(true, true, false, true));
-    Tool<Integer, String> sometimes = agents.<Integer, String>writeTool("sometimes", i -> {
-      if (failNext.removeFirst()) {
-        throw new IllegalStateException("fails");
-      }
-      return "ok";
-    }).build();
+    Tool<Integer, String> sometimes =
+        agents
+            .<Integer, String>writeTool(
+                "sometimes",
+                i -> {
+                  if (failNext.removeFirst()) {
+                    throw new IllegalStateException("fails");
+                  }
+                  return "ok";
+                })
+            .build();
     var trace = new ArrayList<String>();
     try (AgentSession session = agents.openSession("s", LoopPolicy.disabled().maxFailures(3))) {
       session.run(() -> {
@@ -278,7 +308,8 @@ class LoopDetectionTest {
 
   @Test
   void order_repeatIsReportedBeforeDepth() {
-    assertThat(trace(LoopPolicy.disabled().maxToolRepeats(3).maxExecutionDepth(3), "A1 A1 A1 A1 A2"))
+    assertThat(
+            trace(LoopPolicy.disabled().maxToolRepeats(3).maxExecutionDepth(3), "A1 A1 A1 A1 A2"))
         .isEqualTo(expected("ok ok ok REPEAT DEPTH"));
   }
 
@@ -302,7 +333,8 @@ class LoopDetectionTest {
 
   @Test
   void disabled_neverDetects() {
-    assertThat(trace(LoopPolicy.disabled(), "A1 ".repeat(200).trim() + " F1 F1 F1 F1 F1 A1 B1 A1 B1"))
+    assertThat(
+            trace(LoopPolicy.disabled(), "A1 ".repeat(200).trim() + " F1 F1 F1 F1 F1 A1 B1 A1 B1"))
         .doesNotContain("REPEAT", "CYCLE", "RETRY_STORM", "DEPTH");
   }
 

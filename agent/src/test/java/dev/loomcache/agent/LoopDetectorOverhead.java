@@ -29,18 +29,20 @@ public final class LoopDetectorOverhead {
   public static void main(String[] args) throws Exception {
     // Every detector on, none able to fire: repeats and depth counted against limits never reached,
     // cycles of up to 4 calls looked for (the arguments cycle with period 1,000), failures counted.
-    LoopPolicy detecting = LoopPolicy.defaults()
-        .maxToolRepeats(Integer.MAX_VALUE - 1)
-        .maxExecutionDepth(Integer.MAX_VALUE - 1);
+    LoopPolicy detecting =
+        LoopPolicy.defaults()
+            .maxToolRepeats(Integer.MAX_VALUE - 1)
+            .maxExecutionDepth(Integer.MAX_VALUE - 1);
     var queries = new Query[DISTINCT_ARGUMENTS];
     for (int i = 0; i < queries.length; i++) {
       queries[i] = new Query(i);
     }
     try (AgentCache agents = AgentCache.newBuilder().build()) {
-      Tool<Query, Integer> read = agents.readTool("read", (Query q) -> q.id()).resource("r").build();
+      Tool<Query, Integer> read =
+          agents.readTool("read", (Query q) -> q.id()).resource("r").build();
       Tool<Query, Integer> write = agents.writeTool("write", (Query q) -> q.id()).build();
-      System.out.printf("%,d calls per round, %d rounds alternating the two policies; ns/call%n",
-          CALLS, ROUNDS);
+      System.out.printf(
+          "%,d calls per round, %d rounds alternating the two policies; ns/call%n", CALLS, ROUNDS);
       for (Tool<Query, Integer> tool : List.of(read, write)) {
         // Alternating the policies round by round spreads machine noise over both alike.
         var off = new double[ROUNDS];
@@ -55,10 +57,16 @@ public final class LoopDetectorOverhead {
         }
         Arrays.sort(off);
         Arrays.sort(on);
-        System.out.printf("%-26s disabled: best %6.1f median %6.1f | detecting: best %6.1f median %6.1f"
+        System.out.printf(
+            "%-26s disabled: best %6.1f median %6.1f | detecting: best %6.1f median %6.1f"
                 + " | overhead: best %5.1f median %5.1f%n",
             tool.isWrite() ? "write tool, no resources" : "read tool, cache hit",
-            off[0], off[ROUNDS / 2], on[0], on[ROUNDS / 2], on[0] - off[0], on[ROUNDS / 2] - off[ROUNDS / 2]);
+            off[0],
+            off[ROUNDS / 2],
+            on[0],
+            on[ROUNDS / 2],
+            on[0] - off[0],
+            on[ROUNDS / 2] - off[ROUNDS / 2]);
       }
     }
   }
@@ -66,17 +74,19 @@ public final class LoopDetectorOverhead {
   private static long sink;
 
   /** Runs {@link #CALLS} calls of {@code tool} in a fresh session and returns ns per call. */
-  private static double nanosPerCall(AgentCache agents, LoopPolicy policy, Tool<Query, Integer> tool, Query[] queries)
+  private static double nanosPerCall(
+      AgentCache agents, LoopPolicy policy, Tool<Query, Integer> tool, Query[] queries)
       throws Exception {
     try (AgentSession session = agents.openSession("bench", policy)) {
       long start = System.nanoTime();
-      sink += session.call(() -> {
-        long sum = 0;
-        for (int i = 0; i < CALLS; i++) {
-          sum += tool.call(queries[i % queries.length]);
-        }
-        return sum;
-      });
+      sink +=
+          session.call(() -> {
+            long sum = 0;
+            for (int i = 0; i < CALLS; i++) {
+              sum += tool.call(queries[i % queries.length]);
+            }
+            return sum;
+          });
       return (double) (System.nanoTime() - start) / CALLS;
     }
   }

@@ -25,8 +25,14 @@ class LoopPolicyTest {
   void setters_returnANewPolicyAndLeaveTheOriginalAlone() {
     LoopPolicy defaults = LoopPolicy.defaults();
 
-    LoopPolicy changed = defaults.maxToolRepeats(7).maxExecutionDepth(8).maxCyclePeriod(3)
-        .cycleRepetitions(4).maxFailures(2).onLoop(OnLoop.WARN);
+    LoopPolicy changed =
+        defaults
+            .maxToolRepeats(7)
+            .maxExecutionDepth(8)
+            .maxCyclePeriod(3)
+            .cycleRepetitions(4)
+            .maxFailures(2)
+            .onLoop(OnLoop.WARN);
 
     assertThat(defaults).isEqualTo(LoopPolicy.defaults());
     assertThat(defaults.maxToolRepeats()).isEqualTo(5);

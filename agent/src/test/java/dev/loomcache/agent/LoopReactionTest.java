@@ -22,7 +22,8 @@ class LoopReactionTest {
   private final AgentCache agents = AgentCache.newBuilder().ticker(ticker::read).build();
   private final AtomicInteger runs = new AtomicInteger();
   private final Tool<CartQuery, String> getCart =
-      agents.readTool("get_cart", (CartQuery q) -> "cart#" + runs.incrementAndGet())
+      agents
+          .readTool("get_cart", (CartQuery q) -> "cart#" + runs.incrementAndGet())
           .resource("cart")
           .ttl(Duration.ofSeconds(1))
           .build();
@@ -45,15 +46,19 @@ class LoopReactionTest {
         }
         ticker.advance(Duration.ofSeconds(5)); // the entry expired: the tool would run if allowed
         assertThatThrownBy(() -> getCart.call(new CartQuery("user_1")))
-            .isInstanceOfSatisfying(AgentLoopDetectedException.class, e -> {
-              assertThat(e.kind()).isEqualTo(LoopKind.REPEAT);
-              assertThat(e.sessionId()).isEqualTo("agent-A");
-              assertThat(e.toolName()).isEqualTo("get_cart");
-              assertThat(e.calls()).containsExactly(ToolCall.of("get_cart", new CartQuery("user_1")));
-              assertThat(e.observedCount()).isEqualTo(4);
-              assertThat(e.getMessage()).isEqualTo(
-                  "Agent loop (REPEAT) in session 'agent-A': get_cart({\"userId\":\"user_1\"}) called 4 times");
-            });
+            .isInstanceOfSatisfying(
+                AgentLoopDetectedException.class,
+                e -> {
+                  assertThat(e.kind()).isEqualTo(LoopKind.REPEAT);
+                  assertThat(e.sessionId()).isEqualTo("agent-A");
+                  assertThat(e.toolName()).isEqualTo("get_cart");
+                  assertThat(e.calls())
+                      .containsExactly(ToolCall.of("get_cart", new CartQuery("user_1")));
+                  assertThat(e.observedCount()).isEqualTo(4);
+                  assertThat(e.getMessage())
+                      .isEqualTo(
+                          "Agent loop (REPEAT) in session 'agent-A': get_cart({\"userId\":\"user_1\"}) called 4 times");
+                });
       });
       assertThat(runs).hasValue(1);
       AgentStats stats = session.stats();
@@ -80,20 +85,25 @@ class LoopReactionTest {
 
   @Test
   void raise_cycleReportsOnePeriodOfCallsOldestFirst() {
-    Tool<CartQuery, String> getStock = agents.readTool("get_stock", (CartQuery q) -> "stock").build();
+    Tool<CartQuery, String> getStock =
+        agents.readTool("get_stock", (CartQuery q) -> "stock").build();
     try (AgentSession session = agents.openSession("s", LoopPolicy.defaults())) {
       session.run(() -> {
         getCart.call(new CartQuery("u"));
         getStock.call(new CartQuery("u"));
         getCart.call(new CartQuery("u"));
         assertThatThrownBy(() -> getStock.call(new CartQuery("u")))
-            .isInstanceOfSatisfying(AgentLoopDetectedException.class, e -> {
-              assertThat(e.kind()).isEqualTo(LoopKind.CYCLE);
-              assertThat(e.toolName()).isEqualTo("get_stock");
-              assertThat(e.calls()).containsExactly(
-                  ToolCall.of("get_cart", new CartQuery("u")), ToolCall.of("get_stock", new CartQuery("u")));
-              assertThat(e.observedCount()).isEqualTo(2);
-            });
+            .isInstanceOfSatisfying(
+                AgentLoopDetectedException.class,
+                e -> {
+                  assertThat(e.kind()).isEqualTo(LoopKind.CYCLE);
+                  assertThat(e.toolName()).isEqualTo("get_stock");
+                  assertThat(e.calls())
+                      .containsExactly(
+                          ToolCall.of("get_cart", new CartQuery("u")),
+                          ToolCall.of("get_stock", new CartQuery("u")));
+                  assertThat(e.observedCount()).isEqualTo(2);
+                });
       });
     }
   }
@@ -122,7 +132,8 @@ class LoopReactionTest {
     }
     assertThat(stderr.toString(StandardCharsets.UTF_8))
         .contains("WARN")
-        .contains("Agent loop (REPEAT) in session 'agent-W': get_cart({\"userId\":\"u\"}) called 4 times")
+        .contains(
+            "Agent loop (REPEAT) in session 'agent-W': get_cart({\"userId\":\"u\"}) called 4 times")
         .contains("onLoop=WARN");
   }
 
@@ -155,8 +166,9 @@ class LoopReactionTest {
 
   @Test
   void shortCircuit_withNoEarlierResult_returnsNull() {
-    try (AgentSession session = agents.openSession("s",
-        LoopPolicy.disabled().maxExecutionDepth(2).onLoop(OnLoop.SHORT_CIRCUIT))) {
+    try (AgentSession session =
+        agents.openSession(
+            "s", LoopPolicy.disabled().maxExecutionDepth(2).onLoop(OnLoop.SHORT_CIRCUIT))) {
       session.run(() -> {
         getCart.call(new CartQuery("a"));
         getCart.call(new CartQuery("b"));
@@ -173,11 +185,15 @@ class LoopReactionTest {
   @Test
   void shortCircuit_ofAWriteTool_returnsItsLastResultAndDoesNotInvalidate() {
     var writes = new AtomicInteger();
-    Tool<String, String> addToCart = agents.writeTool("add_to_cart", (String sku) -> "receipt#" + writes.incrementAndGet())
-        .invalidates("cart").build();
+    Tool<String, String> addToCart =
+        agents
+            .writeTool("add_to_cart", (String sku) -> "receipt#" + writes.incrementAndGet())
+            .invalidates("cart")
+            .build();
     try (AgentSession session = agents.openSession("s", repeatsAfterThree(OnLoop.SHORT_CIRCUIT))) {
       session.run(() -> {
-        List<String> receipts = List.of(addToCart.call("sku"), addToCart.call("sku"), addToCart.call("sku"));
+        List<String> receipts =
+            List.of(addToCart.call("sku"), addToCart.call("sku"), addToCart.call("sku"));
         getCart.call(new CartQuery("u"));
         ToolOutcome<String> fourth = addToCart.callOutcome("sku");
 
@@ -193,12 +209,18 @@ class LoopReactionTest {
 
   @Test
   void shortCircuit_ofARetryStorm_returnsNullWhenTheCallNeverSucceeded() {
-    Tool<String, String> broken = agents.<String, String>readTool("broken", s -> {
-      runs.incrementAndGet();
-      throw new IllegalStateException("down");
-    }).build();
-    try (AgentSession session = agents.openSession("s",
-        LoopPolicy.disabled().maxFailures(2).onLoop(OnLoop.SHORT_CIRCUIT))) {
+    Tool<String, String> broken =
+        agents
+            .<String, String>readTool(
+                "broken",
+                s -> {
+                  runs.incrementAndGet();
+                  throw new IllegalStateException("down");
+                })
+            .build();
+    try (AgentSession session =
+        agents.openSession(
+            "s", LoopPolicy.disabled().maxFailures(2).onLoop(OnLoop.SHORT_CIRCUIT))) {
       session.run(() -> {
         assertThatThrownBy(() -> broken.call("x")).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> broken.call("x")).isInstanceOf(IllegalStateException.class);

@@ -31,7 +31,9 @@ class ReadToolTest {
   }
 
   private Tool<CartQuery, String> cartTool() {
-    return agents.readTool("get_cart", (CartQuery q) -> "cart of " + q.userId() + " #" + runs.incrementAndGet())
+    return agents
+        .readTool(
+            "get_cart", (CartQuery q) -> "cart of " + q.userId() + " #" + runs.incrementAndGet())
         .resource("cart")
         .build();
   }
@@ -64,8 +66,8 @@ class ReadToolTest {
 
   @Test
   void call_jsonArgumentsSpelledDifferently_shareOneEntry() {
-    Tool<String, String> search = agents.readTool("search", (String json) -> "result #" + runs.incrementAndGet())
-        .build();
+    Tool<String, String> search =
+        agents.readTool("search", (String json) -> "result #" + runs.incrementAndGet()).build();
 
     String first = search.call("{\"query\": \"shoes\", \"limit\": 10}");
     String second = search.call("{\"limit\":10.0,\"query\":\"shoes\"}");
@@ -77,7 +79,8 @@ class ReadToolTest {
   @Test
   void call_twoToolsWithTheSameArguments_doNotShareEntries() {
     Tool<CartQuery, String> getCart = cartTool();
-    Tool<CartQuery, String> getWishlist = agents.readTool("get_wishlist", (CartQuery q) -> "wishlist").build();
+    Tool<CartQuery, String> getWishlist =
+        agents.readTool("get_wishlist", (CartQuery q) -> "wishlist").build();
 
     assertThat(getCart.call(new CartQuery("u1"))).isEqualTo("cart of u1 #1");
     assertThat(getWishlist.call(new CartQuery("u1"))).isEqualTo("wishlist");
@@ -102,9 +105,11 @@ class ReadToolTest {
 
   @Test
   void call_ttlPassed_runsTheToolAgain() {
-    Tool<CartQuery, String> getCart = agents.readTool("get_cart", (CartQuery q) -> "v" + runs.incrementAndGet())
-        .ttl(Duration.ofSeconds(120))
-        .build();
+    Tool<CartQuery, String> getCart =
+        agents
+            .readTool("get_cart", (CartQuery q) -> "v" + runs.incrementAndGet())
+            .ttl(Duration.ofSeconds(120))
+            .build();
 
     assertThat(getCart.call(new CartQuery("u1"))).isEqualTo("v1");
     ticker.advance(Duration.ofSeconds(119));
@@ -115,9 +120,10 @@ class ReadToolTest {
 
   @Test
   void call_cacheDefaultTtl_appliesToToolsWithoutTheirOwn() {
-    try (AgentCache expiring = AgentCache.newBuilder().ticker(ticker::read).defaultTtl(Duration.ofMinutes(1)).build()) {
-      Tool<CartQuery, String> getCart = expiring.readTool("get_cart", (CartQuery q) -> "v" + runs.incrementAndGet())
-          .build();
+    try (AgentCache expiring =
+        AgentCache.newBuilder().ticker(ticker::read).defaultTtl(Duration.ofMinutes(1)).build()) {
+      Tool<CartQuery, String> getCart =
+          expiring.readTool("get_cart", (CartQuery q) -> "v" + runs.incrementAndGet()).build();
 
       assertThat(getCart.call(new CartQuery("u1"))).isEqualTo("v1");
       ticker.advance(Duration.ofMinutes(1));
@@ -127,9 +133,11 @@ class ReadToolTest {
 
   @Test
   void call_zeroTtl_storesNothing() {
-    Tool<CartQuery, String> live = agents.readTool("live", (CartQuery q) -> "v" + runs.incrementAndGet())
-        .ttl(Duration.ZERO)
-        .build();
+    Tool<CartQuery, String> live =
+        agents
+            .readTool("live", (CartQuery q) -> "v" + runs.incrementAndGet())
+            .ttl(Duration.ZERO)
+            .build();
 
     assertThat(live.call(new CartQuery("u1"))).isEqualTo("v1");
     assertThat(live.call(new CartQuery("u1"))).isEqualTo("v2");
@@ -138,13 +146,18 @@ class ReadToolTest {
   @Test
   void call_failingTool_isNotCachedAndTheNextCallRunsAgain() {
     var fail = new boolean[] {true};
-    Tool<CartQuery, String> flaky = agents.readTool("flaky", (CartQuery q) -> {
-      runs.incrementAndGet();
-      if (fail[0]) {
-        throw new IllegalStateException("backend down");
-      }
-      return "ok";
-    }).build();
+    Tool<CartQuery, String> flaky =
+        agents
+            .readTool(
+                "flaky",
+                (CartQuery q) -> {
+                  runs.incrementAndGet();
+                  if (fail[0]) {
+                    throw new IllegalStateException("backend down");
+                  }
+                  return "ok";
+                })
+            .build();
 
     assertThatThrownBy(() -> flaky.call(new CartQuery("u1")))
         .isInstanceOf(IllegalStateException.class)
@@ -158,9 +171,14 @@ class ReadToolTest {
   @Test
   void call_checkedException_isWrappedWithItsCause() {
     var cause = new IOException("disk");
-    Tool<CartQuery, String> broken = agents.<CartQuery, String>readTool("broken", q -> {
-      throw cause;
-    }).build();
+    Tool<CartQuery, String> broken =
+        agents
+            .<CartQuery, String>readTool(
+                "broken",
+                q -> {
+                  throw cause;
+                })
+            .build();
 
     assertThatThrownBy(() -> broken.call(new CartQuery("u1")))
         .isInstanceOf(ToolExecutionException.class)
@@ -172,19 +190,29 @@ class ReadToolTest {
   @Test
   void call_errorFromTool_passesThroughUnchanged() {
     var error = new AssertionError("boom");
-    Tool<CartQuery, String> broken = agents.<CartQuery, String>readTool("broken", q -> {
-      throw error;
-    }).build();
+    Tool<CartQuery, String> broken =
+        agents
+            .<CartQuery, String>readTool(
+                "broken",
+                q -> {
+                  throw error;
+                })
+            .build();
 
     assertThatThrownBy(() -> broken.call(new CartQuery("u1"))).isSameAs(error);
   }
 
   @Test
   void call_nullResult_isReturnedButNotCached() {
-    Tool<CartQuery, String> nothing = agents.<CartQuery, String>readTool("nothing", q -> {
-      runs.incrementAndGet();
-      return null;
-    }).build();
+    Tool<CartQuery, String> nothing =
+        agents
+            .<CartQuery, String>readTool(
+                "nothing",
+                q -> {
+                  runs.incrementAndGet();
+                  return null;
+                })
+            .build();
 
     assertThat(nothing.call(new CartQuery("u1"))).isNull();
     assertThat(nothing.call(new CartQuery("u1"))).isNull();
@@ -193,9 +221,15 @@ class ReadToolTest {
 
   /** Makes the tool wait until every other caller is parked on its run. */
   private static void awaitOthersParked(Queue<Thread> others, int count) {
-    Concurrently.awaitUntil(Duration.ofSeconds(30), count + " callers park on the running call",
-        () -> others.size() == count && others.stream().allMatch(
-            t -> t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING));
+    Concurrently.awaitUntil(
+        Duration.ofSeconds(30),
+        count + " callers park on the running call",
+        () ->
+            others.size() == count
+                && others.stream()
+                    .allMatch(t ->
+                        t.getState() == Thread.State.WAITING
+                            || t.getState() == Thread.State.TIMED_WAITING));
   }
 
   @Test
@@ -203,20 +237,30 @@ class ReadToolTest {
     int callers = 100;
     var others = new ConcurrentLinkedQueue<Thread>();
     var entered = new CountDownLatch(1);
-    Tool<CartQuery, String> slow = agents.readTool("slow", (CartQuery q) -> {
-      runs.incrementAndGet();
-      entered.countDown();
-      awaitOthersParked(others, callers - 1);
-      return "shared";
-    }).build();
+    Tool<CartQuery, String> slow =
+        agents
+            .readTool(
+                "slow",
+                (CartQuery q) -> {
+                  runs.incrementAndGet();
+                  entered.countDown();
+                  awaitOthersParked(others, callers - 1);
+                  return "shared";
+                })
+            .build();
 
-    var results = Concurrently.run(callers, Duration.ofSeconds(30), i -> () -> {
-      if (i != 0) {
-        entered.await(); // everyone else arrives while the first call runs the tool
-        others.add(Thread.currentThread());
-      }
-      return slow.callOutcome(new CartQuery("u1"));
-    });
+    var results =
+        Concurrently.run(
+            callers,
+            Duration.ofSeconds(30),
+            i ->
+                () -> {
+                  if (i != 0) {
+                    entered.await(); // everyone else arrives while the first call runs the tool
+                    others.add(Thread.currentThread());
+                  }
+                  return slow.callOutcome(new CartQuery("u1"));
+                });
 
     assertThat(runs).hasValue(1);
     assertThat(results).allSatisfy(r -> assertThat(r.value().value()).isEqualTo("shared"));
@@ -228,27 +272,38 @@ class ReadToolTest {
   }
 
   @Test
-  void call_concurrentIdenticalCallsOfAFailingTool_allGetTheFailure_nothingCached() throws Exception {
+  void call_concurrentIdenticalCallsOfAFailingTool_allGetTheFailure_nothingCached()
+      throws Exception {
     int callers = 20;
     var others = new ConcurrentLinkedQueue<Thread>();
     var entered = new CountDownLatch(1);
     var failure = new IllegalStateException("down");
-    Tool<CartQuery, String> failing = agents.readTool("failing", (CartQuery q) -> {
-      if (runs.incrementAndGet() == 1) {
-        entered.countDown();
-        awaitOthersParked(others, callers - 1);
-        throw failure;
-      }
-      return "recovered";
-    }).build();
+    Tool<CartQuery, String> failing =
+        agents
+            .readTool(
+                "failing",
+                (CartQuery q) -> {
+                  if (runs.incrementAndGet() == 1) {
+                    entered.countDown();
+                    awaitOthersParked(others, callers - 1);
+                    throw failure;
+                  }
+                  return "recovered";
+                })
+            .build();
 
-    var results = Concurrently.run(callers, Duration.ofSeconds(30), i -> () -> {
-      if (i != 0) {
-        entered.await();
-        others.add(Thread.currentThread());
-      }
-      return failing.call(new CartQuery("u1"));
-    });
+    var results =
+        Concurrently.run(
+            callers,
+            Duration.ofSeconds(30),
+            i ->
+                () -> {
+                  if (i != 0) {
+                    entered.await();
+                    others.add(Thread.currentThread());
+                  }
+                  return failing.call(new CartQuery("u1"));
+                });
 
     assertThat(runs).hasValue(1);
     assertThat(results).allSatisfy(r -> assertThat(r.failure()).isSameAs(failure));
@@ -260,7 +315,8 @@ class ReadToolTest {
 
   @Test
   void call_argumentsWithoutCanonicalForm_areRejectedBeforeTheToolRuns() {
-    Tool<Object, String> tool = agents.readTool("any", (Object o) -> "v" + runs.incrementAndGet()).build();
+    Tool<Object, String> tool =
+        agents.readTool("any", (Object o) -> "v" + runs.incrementAndGet()).build();
 
     assertThatThrownBy(() -> tool.call(Map.of("x", new Object())))
         .isInstanceOf(IllegalArgumentException.class)
@@ -289,10 +345,12 @@ class ReadToolTest {
 
   @Test
   void tool_describesItself() {
-    Tool<CartQuery, String> getCart = agents.readTool("get_cart", (CartQuery q) -> "x")
-        .resource("cart", "user", "cart")
-        .scope(Scope.SESSION)
-        .build();
+    Tool<CartQuery, String> getCart =
+        agents
+            .readTool("get_cart", (CartQuery q) -> "x")
+            .resource("cart", "user", "cart")
+            .scope(Scope.SESSION)
+            .build();
 
     assertThat(getCart.name()).isEqualTo("get_cart");
     assertThat(getCart.scope()).isEqualTo(Scope.SESSION);
@@ -313,10 +371,15 @@ class ReadToolTest {
 
   @Test
   void call_listArguments_work() {
-    Tool<List<Integer>, Integer> sum = agents.readTool("sum", (List<Integer> xs) -> {
-      runs.incrementAndGet();
-      return xs.stream().mapToInt(Integer::intValue).sum();
-    }).build();
+    Tool<List<Integer>, Integer> sum =
+        agents
+            .readTool(
+                "sum",
+                (List<Integer> xs) -> {
+                  runs.incrementAndGet();
+                  return xs.stream().mapToInt(Integer::intValue).sum();
+                })
+            .build();
 
     assertThat(sum.call(List.of(1, 2, 3))).isEqualTo(6);
     assertThat(sum.call(List.of(1, 2, 3))).isEqualTo(6);

@@ -23,8 +23,10 @@ class WriteToolTest {
   record AddItem(String userId, String sku) {}
 
   private final AgentCache agents = AgentCache.newBuilder().build();
+
   /** The backend: the cart's contents, read by get_cart and changed by add_to_cart. */
   private final AtomicReference<String> backend = new AtomicReference<>("empty");
+
   private final AtomicInteger reads = new AtomicInteger();
   private final AtomicInteger version = new AtomicInteger();
   private final AtomicInteger completed = new AtomicInteger();
@@ -35,17 +37,29 @@ class WriteToolTest {
   }
 
   private Tool<CartQuery, String> getCart(Scope scope) {
-    return agents.readTool("get_cart", (CartQuery q) -> {
-      reads.incrementAndGet();
-      return backend.get();
-    }).resource("cart").scope(scope).build();
+    return agents
+        .readTool(
+            "get_cart",
+            (CartQuery q) -> {
+              reads.incrementAndGet();
+              return backend.get();
+            })
+        .resource("cart")
+        .scope(scope)
+        .build();
   }
 
   private Tool<AddItem, String> addToCart(Scope scope) {
-    return agents.writeTool("add_to_cart", (AddItem a) -> {
-      backend.set(a.sku());
-      return "added " + a.sku();
-    }).invalidates("cart").scope(scope).build();
+    return agents
+        .writeTool(
+            "add_to_cart",
+            (AddItem a) -> {
+              backend.set(a.sku());
+              return "added " + a.sku();
+            })
+        .invalidates("cart")
+        .scope(scope)
+        .build();
   }
 
   @Test
@@ -68,8 +82,8 @@ class WriteToolTest {
   @Test
   void call_writeOnAnotherResource_leavesEntriesAlone() {
     Tool<CartQuery, String> getCart = getCart(Scope.GLOBAL);
-    Tool<String, String> setProfile = agents.writeTool("set_profile", (String s) -> s)
-        .invalidates("profile").build();
+    Tool<String, String> setProfile =
+        agents.writeTool("set_profile", (String s) -> s).invalidates("profile").build();
 
     getCart.call(new CartQuery("u1"));
     setProfile.call("x");
@@ -79,10 +93,13 @@ class WriteToolTest {
 
   @Test
   void call_readTaggedWithSeveralResources_isInvalidatedByAnyOfThem() {
-    Tool<CartQuery, String> summary = agents.readTool("summary", (CartQuery q) -> "s" + reads.incrementAndGet())
-        .resource("cart", "profile").build();
-    Tool<String, String> setProfile = agents.writeTool("set_profile", (String s) -> s)
-        .invalidates("profile").build();
+    Tool<CartQuery, String> summary =
+        agents
+            .readTool("summary", (CartQuery q) -> "s" + reads.incrementAndGet())
+            .resource("cart", "profile")
+            .build();
+    Tool<String, String> setProfile =
+        agents.writeTool("set_profile", (String s) -> s).invalidates("profile").build();
 
     assertThat(summary.call(new CartQuery("u1"))).isEqualTo("s1");
     setProfile.call("x");
@@ -93,10 +110,16 @@ class WriteToolTest {
   void call_failingWrite_stillInvalidatesAndIsRethrown() {
     Tool<CartQuery, String> getCart = getCart(Scope.GLOBAL);
     var cause = new IOException("half-written");
-    Tool<AddItem, String> brokenWrite = agents.<AddItem, String>writeTool("add_to_cart", a -> {
-      backend.set(a.sku()); // the write changed data before it failed
-      throw cause;
-    }).invalidates("cart").build();
+    Tool<AddItem, String> brokenWrite =
+        agents
+            .<AddItem, String>writeTool(
+                "add_to_cart",
+                a -> {
+                  backend.set(a.sku()); // the write changed data before it failed
+                  throw cause;
+                })
+            .invalidates("cart")
+            .build();
 
     getCart.call(new CartQuery("u1"));
     assertThatThrownBy(() -> brokenWrite.call(new AddItem("u1", "sku-7")))
@@ -110,9 +133,15 @@ class WriteToolTest {
   @Test
   void call_uncheckedFailureOfAWrite_passesThroughUnchanged() {
     var failure = new IllegalArgumentException("bad sku");
-    Tool<AddItem, String> brokenWrite = agents.<AddItem, String>writeTool("add_to_cart", a -> {
-      throw failure;
-    }).invalidates("cart").build();
+    Tool<AddItem, String> brokenWrite =
+        agents
+            .<AddItem, String>writeTool(
+                "add_to_cart",
+                a -> {
+                  throw failure;
+                })
+            .invalidates("cart")
+            .build();
 
     assertThatThrownBy(() -> brokenWrite.call(new AddItem("u1", "x"))).isSameAs(failure);
   }
@@ -122,13 +151,19 @@ class WriteToolTest {
       throws Exception {
     var readerHasOldValue = new CountDownLatch(1);
     var writeDone = new CountDownLatch(1);
-    Tool<CartQuery, String> getCart = agents.readTool("get_cart", (CartQuery q) -> {
-      String value = backend.get(); // reads "empty", before the write
-      reads.incrementAndGet();
-      readerHasOldValue.countDown();
-      writeDone.await(); // and stores it only after the write finished
-      return value;
-    }).resource("cart").build();
+    Tool<CartQuery, String> getCart =
+        agents
+            .readTool(
+                "get_cart",
+                (CartQuery q) -> {
+                  String value = backend.get(); // reads "empty", before the write
+                  reads.incrementAndGet();
+                  readerHasOldValue.countDown();
+                  writeDone.await(); // and stores it only after the write finished
+                  return value;
+                })
+            .resource("cart")
+            .build();
     Tool<AddItem, String> addToCart = addToCart(Scope.GLOBAL);
 
     try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -148,12 +183,19 @@ class WriteToolTest {
     var writeStarted = new CountDownLatch(1);
     var readDone = new CountDownLatch(1);
     Tool<CartQuery, String> getCart = getCart(Scope.GLOBAL);
-    Tool<AddItem, String> slowWrite = agents.writeTool("add_to_cart", (AddItem a) -> {
-      writeStarted.countDown();
-      readDone.await(); // a whole read happens after the first invalidation, before the change
-      backend.set(a.sku());
-      return "added";
-    }).invalidates("cart").build();
+    Tool<AddItem, String> slowWrite =
+        agents
+            .writeTool(
+                "add_to_cart",
+                (AddItem a) -> {
+                  writeStarted.countDown();
+                  readDone.await(); // a whole read happens after the first invalidation, before the
+                  // change
+                  backend.set(a.sku());
+                  return "added";
+                })
+            .invalidates("cart")
+            .build();
 
     getCart.call(new CartQuery("u1")); // cached "empty"
     try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -176,26 +218,35 @@ class WriteToolTest {
   @Test
   void call_manyReadsRacingManyWrites_neverServeAValueOlderThanTheLastCompletedWrite()
       throws Exception {
-    Tool<CartQuery, Integer> getVersion = agents.readTool("get_version", (CartQuery q) -> version.get())
-        .resource("cart").build();
-    Tool<Integer, Integer> bump = agents.writeTool("bump", (Integer i) -> version.incrementAndGet())
-        .invalidates("cart").build();
+    Tool<CartQuery, Integer> getVersion =
+        agents.readTool("get_version", (CartQuery q) -> version.get()).resource("cart").build();
+    Tool<Integer, Integer> bump =
+        agents
+            .writeTool("bump", (Integer i) -> version.incrementAndGet())
+            .invalidates("cart")
+            .build();
 
-    var results = Concurrently.run(64, Duration.ofSeconds(60), i -> () -> {
-      for (int n = 0; n < 500; n++) {
-        if (i % 8 == 0) {
-          int written = bump.call(n);
-          completed.accumulateAndGet(written, Math::max);
-        } else {
-          int floor = completed.get(); // writes completed before this read began
-          int seen = getVersion.call(new CartQuery("u1"));
-          if (seen < floor) {
-            throw new AssertionError("read " + seen + " after write " + floor + " had completed");
-          }
-        }
-      }
-      return null;
-    });
+    var results =
+        Concurrently.run(
+            64,
+            Duration.ofSeconds(60),
+            i ->
+                () -> {
+                  for (int n = 0; n < 500; n++) {
+                    if (i % 8 == 0) {
+                      int written = bump.call(n);
+                      completed.accumulateAndGet(written, Math::max);
+                    } else {
+                      int floor = completed.get(); // writes completed before this read began
+                      int seen = getVersion.call(new CartQuery("u1"));
+                      if (seen < floor) {
+                        throw new AssertionError(
+                            "read " + seen + " after write " + floor + " had completed");
+                      }
+                    }
+                  }
+                  return null;
+                });
 
     assertThat(results).noneMatch(Concurrently.Result::failed);
     assertThat(getVersion.call(new CartQuery("u1"))).isEqualTo(version.get());
@@ -231,7 +282,8 @@ class WriteToolTest {
     Tool<CartQuery, String> getCart = getCart(Scope.SESSION);
     Tool<AddItem, String> addToCart = addToCart(Scope.GLOBAL);
 
-    try (AgentSession a = agents.openSession("a"); AgentSession b = agents.openSession("b")) {
+    try (AgentSession a = agents.openSession("a");
+        AgentSession b = agents.openSession("b")) {
       a.run(() -> getCart.call(new CartQuery("u1")));
       b.run(() -> addToCart.call(new AddItem("u1", "sku-42")));
 
@@ -244,7 +296,8 @@ class WriteToolTest {
     Tool<CartQuery, String> getCart = getCart(Scope.SESSION);
     Tool<AddItem, String> addToCart = addToCart(Scope.SESSION);
 
-    try (AgentSession a = agents.openSession("a"); AgentSession b = agents.openSession("b")) {
+    try (AgentSession a = agents.openSession("a");
+        AgentSession b = agents.openSession("b")) {
       a.run(() -> getCart.call(new CartQuery("u1")));
       b.run(() -> getCart.call(new CartQuery("u1")));
       a.run(() -> addToCart.call(new AddItem("u1", "sku-42")));

@@ -36,7 +36,10 @@ class PublishedJarsTest {
     Path jar(String classifier) {
       String version = System.getProperty("loomcache.version");
       String suffix = classifier.isEmpty() ? "" : "-" + classifier;
-      return Path.of(System.getProperty("loomcache.root"), directory, "target",
+      return Path.of(
+          System.getProperty("loomcache.root"),
+          directory,
+          "target",
           artifactId + "-" + version + suffix + ".jar");
     }
 
@@ -54,8 +57,12 @@ class PublishedJarsTest {
 
   @Test
   void everyPublishedModule_isChecked() {
-    assertThat(published().map(Module::artifactId)).contains("loomcache-core",
-        "loomcache-persistence-chronicle", "loomcache-redis", "loomcache-agent");
+    assertThat(published().map(Module::artifactId))
+        .contains(
+            "loomcache-core",
+            "loomcache-persistence-chronicle",
+            "loomcache-redis",
+            "loomcache-agent");
   }
 
   @ParameterizedTest
@@ -84,11 +91,22 @@ class PublishedJarsTest {
         }
       }
       assertThat(classes).as("classes in " + jar).isPositive();
-      assertThat(wrongVersion).as("class files of " + jar + " with a major version other than "
-          + JAVA_21 + " (Java 21), or above " + JAVA_25 + " in " + VERSIONED + "25").isEmpty();
+      assertThat(wrongVersion)
+          .as(
+              "class files of "
+                  + jar
+                  + " with a major version other than "
+                  + JAVA_21
+                  + " (Java 21), or above "
+                  + JAVA_25
+                  + " in "
+                  + VERSIONED
+                  + "25")
+          .isEmpty();
       if (!versioned.isEmpty()) {
         assertThat(file.getManifest().getMainAttributes().getValue("Multi-Release"))
-            .as(jar + " holds " + versioned + " and must say Multi-Release: true").isEqualTo("true");
+            .as(jar + " holds " + versioned + " and must say Multi-Release: true")
+            .isEqualTo("true");
       }
     }
   }
@@ -99,8 +117,10 @@ class PublishedJarsTest {
     try (var sources = new JarFile(existing(module.jar("sources")).toFile());
         var javadoc = new JarFile(existing(module.jar("javadoc")).toFile())) {
       assertThat(sources.stream().anyMatch(e -> e.getName().endsWith(".java")))
-          .as(sources.getName() + " holds sources").isTrue();
-      assertThat(javadoc.getEntry("index.html")).as(javadoc.getName() + " holds index.html")
+          .as(sources.getName() + " holds sources")
+          .isTrue();
+      assertThat(javadoc.getEntry("index.html"))
+          .as(javadoc.getName() + " holds index.html")
           .isNotNull();
     }
   }
@@ -108,8 +128,10 @@ class PublishedJarsTest {
   @Test
   void coreJar_shipsTheJava25Seams_andThisJdkPicksThem() throws IOException {
     try (var core = new JarFile(existing(new Module("core", "loomcache-core").jar("")).toFile())) {
-      assertThat(core.getEntry(VERSIONED
-          + "25/dev/loomcache/internal/context/ScopedValueContextFactory.class")).isNotNull();
+      assertThat(
+              core.getEntry(
+                  VERSIONED + "25/dev/loomcache/internal/context/ScopedValueContextFactory.class"))
+          .isNotNull();
       assertThat(core.getEntry(VERSIONED + "25/dev/loomcache/internal/StructuredFanOut.class"))
           .isNotNull();
       assertThat(core.getEntry("dev/loomcache/internal/context/InheritableContext.class"))
@@ -117,16 +139,16 @@ class PublishedJarsTest {
     }
     // This test runs against the jar (the reactor resolves core to it after package): a Java 25
     // runtime reads META-INF/versions/25 and takes the ScopedValue implementation.
-    String location = ScopedContexts.class.getProtectionDomain().getCodeSource().getLocation()
-        .getPath();
+    String location =
+        ScopedContexts.class.getProtectionDomain().getCodeSource().getLocation().getPath();
     assertThat(location).endsWith(".jar");
     assertThat(ScopedContexts.selected().name()).isEqualTo(ScopedContexts.SCOPED_VALUE);
   }
 
   @Test
   void chronicleJar_withoutModuleInfo_hasAStableAutomaticModuleName() throws IOException {
-    Path jar = existing(new Module("persistence-chronicle", "loomcache-persistence-chronicle")
-        .jar(""));
+    Path jar =
+        existing(new Module("persistence-chronicle", "loomcache-persistence-chronicle").jar(""));
     try (var file = new JarFile(jar.toFile())) {
       assertThat(file.getEntry("module-info.class")).isNull();
       assertThat(file.getManifest().getMainAttributes().getValue("Automatic-Module-Name"))
@@ -135,9 +157,9 @@ class PublishedJarsTest {
   }
 
   /**
-   * On Java 21–23 a virtual thread that parks, or waits for a contended monitor, inside
-   * {@code synchronized} pins its carrier: no published class has a synchronized method or a
-   * {@code monitorenter}, so that no path of ours can pin, whatever it calls later.
+   * On Java 21–23 a virtual thread that parks, or waits for a contended monitor, inside {@code
+   * synchronized} pins its carrier: no published class has a synchronized method or a {@code
+   * monitorenter}, so that no path of ours can pin, whatever it calls later.
    */
   @ParameterizedTest
   @MethodSource("published")
@@ -159,15 +181,19 @@ class PublishedJarsTest {
           if (method.flags().has(AccessFlag.SYNCHRONIZED)) {
             monitors.add(name + ": a synchronized method");
           }
-          method.code().ifPresent(code -> code.elementStream()
-              .filter(e -> e instanceof MonitorInstruction)
-              .findAny()
-              .ifPresent(e -> monitors.add(name + ": a synchronized block")));
+          method
+              .code()
+              .ifPresent(code ->
+                  code.elementStream()
+                      .filter(e -> e instanceof MonitorInstruction)
+                      .findAny()
+                      .ifPresent(e -> monitors.add(name + ": a synchronized block")));
         }
       }
     }
-    assertThat(monitors).as("monitors in %s: use a ReentrantLock (or a lock-free scheme) instead",
-        module).isEmpty();
+    assertThat(monitors)
+        .as("monitors in %s: use a ReentrantLock (or a lock-free scheme) instead", module)
+        .isEmpty();
   }
 
   @Test
@@ -175,13 +201,18 @@ class PublishedJarsTest {
     Path root = Path.of(System.getProperty("loomcache.root")).normalize();
     List<String> offenders = new ArrayList<>();
     try (Stream<Path> files = Files.walk(root)) {
-      for (Path file : (Iterable<Path>) files
-          .filter(p -> p.toString().endsWith(".md"))
-          .filter(p -> !p.toString().contains("/target/") && !p.toString().contains("/.git/")
-              && !p.toString().contains("/node_modules/"))::iterator) {
+      for (Path file :
+          (Iterable<Path>)
+              files
+                      .filter(p -> p.toString().endsWith(".md"))
+                      .filter(p ->
+                          !p.toString().contains("/target/")
+                              && !p.toString().contains("/.git/")
+                              && !p.toString().contains("/node_modules/"))
+                  ::iterator) {
         String text = Files.readString(file);
-        for (String outside : List.of("../shared", "shared/DESIGN", "shared/API", "shared/STYLE",
-            "/work/")) {
+        for (String outside :
+            List.of("../shared", "shared/DESIGN", "shared/API", "shared/STYLE", "/work/")) {
           if (text.contains(outside)) {
             offenders.add(root.relativize(file) + " mentions " + outside);
           }

@@ -40,14 +40,14 @@ import org.springframework.ai.tool.definition.ToolDefinition;
 
 /**
  * What each framework adapter adds to a cached read: one thread calls a read tool whose {@value
- * #KEYS} argument values are all cached, in a session whose loop detector is on but cannot fire
- * (as in the agent module's {@code LoopDetectorOverhead}), through the agent module's own {@code
- * Tool} (the baselines) and through each adapter's wrapper, called the way its framework calls it.
+ * #KEYS} argument values are all cached, in a session whose loop detector is on but cannot fire (as
+ * in the agent module's {@code LoopDetectorOverhead}), through the agent module's own {@code Tool}
+ * (the baselines) and through each adapter's wrapper, called the way its framework calls it.
  *
- * <p>Every subject binds the session per call, as the adapters must ({@code session.call(...)}); the
- * {@code _noSession} baseline shows what that binding and the detector cost. The LangChain4j and Spring
- * AI wrappers get the JSON text the model sent, the MCP one a {@code Map}, so each is compared with
- * the baseline of its argument type.
+ * <p>Every subject binds the session per call, as the adapters must ({@code session.call(...)});
+ * the {@code _noSession} baseline shows what that binding and the detector cost. The LangChain4j
+ * and Spring AI wrappers get the JSON text the model sent, the MCP one a {@code Map}, so each is
+ * compared with the baseline of its argument type.
  *
  * <pre>
  * ./mvnw -B -ntp -q -pl benchmarks -am package -DskipTests dependency:build-classpath \
@@ -58,16 +58,21 @@ import org.springframework.ai.tool.definition.ToolDefinition;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx512m", "--sun-misc-unsafe-memory-access=allow"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx512m", "--sun-misc-unsafe-memory-access=allow"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class AgentAdapterOverheadBenchmark {
   static final int KEYS = 1024;
   private static final int MASK = KEYS - 1;
   private static final String SESSION = "bench-session";
+
   /** Detectors on (counts, cycle runs, failures kept), limits out of reach. */
   private static final LoopPolicy POLICY =
-      LoopPolicy.defaults().maxToolRepeats(Integer.MAX_VALUE - 1).maxExecutionDepth(Integer.MAX_VALUE - 1);
+      LoopPolicy.defaults()
+          .maxToolRepeats(Integer.MAX_VALUE - 1)
+          .maxExecutionDepth(Integer.MAX_VALUE - 1);
 
   private final String[] json = new String[KEYS];
   private final Map<String, Object>[] maps = newMapArray();
@@ -107,65 +112,94 @@ public class AgentAdapterOverheadBenchmark {
     for (int i = 0; i < KEYS; i++) {
       json[i] = "{\"userId\":\"user-" + i + "\"}";
       maps[i] = Map.of("userId", "user-" + i);
-      langchain4jRequests[i] = ToolExecutionRequest.builder().id("c" + i).name("getCart").arguments(json[i]).build();
+      langchain4jRequests[i] =
+          ToolExecutionRequest.builder().id("c" + i).name("getCart").arguments(json[i]).build();
       mcpRequests[i] = CallToolRequest.builder("get_cart").arguments(maps[i]).build();
     }
 
     jsonAgents = AgentCache.newBuilder().maximumSize(4 * KEYS).build();
-    jsonTool = jsonAgents.readTool("getCart", (String arguments) -> "cart").resource("cart").build();
+    jsonTool =
+        jsonAgents.readTool("getCart", (String arguments) -> "cart").resource("cart").build();
     jsonSession = jsonAgents.openSession(SESSION, POLICY);
     mapAgents = AgentCache.newBuilder().maximumSize(4 * KEYS).build();
-    mapTool = mapAgents.readTool("get_cart", (Map<String, Object> arguments) -> "cart").resource("cart").build();
+    mapTool =
+        mapAgents
+            .readTool("get_cart", (Map<String, Object> arguments) -> "cart")
+            .resource("cart")
+            .build();
     mapSession = mapAgents.openSession(SESSION, POLICY);
 
     langchain4jAgents = AgentCache.newBuilder().maximumSize(4 * KEYS).build();
-    langchain4jTools = LangChain4jAgentTools.newBuilder(langchain4jAgents)
-        .readTool("getCart", read -> read.resource("cart")).loopPolicy(POLICY).build();
+    langchain4jTools =
+        LangChain4jAgentTools.newBuilder(langchain4jAgents)
+            .readTool("getCart", read -> read.resource("cart"))
+            .loopPolicy(POLICY)
+            .build();
     ToolExecutionResult cart = ToolExecutionResult.builder().resultText("cart").build();
-    langchain4jExecutor = langchain4jTools.wrap("getCart", new ToolExecutor() {
-      @Override
-      public String execute(ToolExecutionRequest request, Object memoryId) {
-        return "cart";
-      }
+    langchain4jExecutor =
+        langchain4jTools.wrap(
+            "getCart",
+            new ToolExecutor() {
+              @Override
+              public String execute(ToolExecutionRequest request, Object memoryId) {
+                return "cart";
+              }
 
-      @Override
-      public ToolExecutionResult executeWithContext(ToolExecutionRequest request, InvocationContext context) {
-        return cart;
-      }
-    });
+              @Override
+              public ToolExecutionResult executeWithContext(
+                  ToolExecutionRequest request, InvocationContext context) {
+                return cart;
+              }
+            });
     langchain4jContext = InvocationContext.builder().chatMemoryId(SESSION).build();
 
     springAgents = AgentCache.newBuilder().maximumSize(4 * KEYS).build();
-    springTools = SpringAiAgentTools.newBuilder(springAgents)
-        .readTool("getCart", read -> read.resource("cart")).loopPolicy(POLICY).build();
-    ToolDefinition definition = ToolDefinition.builder().name("getCart").description("cart")
-        .inputSchema("{\"type\":\"object\"}").build();
-    springCallback = springTools.wrap(new ToolCallback() {
-      @Override
-      public ToolDefinition getToolDefinition() {
-        return definition;
-      }
+    springTools =
+        SpringAiAgentTools.newBuilder(springAgents)
+            .readTool("getCart", read -> read.resource("cart"))
+            .loopPolicy(POLICY)
+            .build();
+    ToolDefinition definition =
+        ToolDefinition.builder()
+            .name("getCart")
+            .description("cart")
+            .inputSchema("{\"type\":\"object\"}")
+            .build();
+    springCallback =
+        springTools.wrap(
+            new ToolCallback() {
+              @Override
+              public ToolDefinition getToolDefinition() {
+                return definition;
+              }
 
-      @Override
-      public String call(String toolInput) {
-        return "cart";
-      }
+              @Override
+              public String call(String toolInput) {
+                return "cart";
+              }
 
-      @Override
-      public String call(String toolInput, @Nullable ToolContext toolContext) {
-        return "cart";
-      }
-    });
+              @Override
+              public String call(String toolInput, @Nullable ToolContext toolContext) {
+                return "cart";
+              }
+            });
     springContext = new ToolContext(Map.of(SpringAiAgentTools.DEFAULT_SESSION_KEY, SESSION));
 
     mcpAgents = AgentCache.newBuilder().maximumSize(4 * KEYS).build();
-    mcpTools = McpAgentTools.newBuilder(mcpAgents)
-        .readTool("get_cart", read -> read.resource("cart")).loopPolicy(POLICY).build();
+    mcpTools =
+        McpAgentTools.newBuilder(mcpAgents)
+            .readTool("get_cart", read -> read.resource("cart"))
+            .loopPolicy(POLICY)
+            .build();
     CallToolResult mcpCart = CallToolResult.builder().addTextContent("cart").build();
     var tool = McpSchema.Tool.builder("get_cart", Map.of("type", "object")).build();
-    mcpHandler = mcpTools.wrap(new SyncToolSpecification(tool, (exchange, request) -> mcpCart)).callHandler();
-    mcpExchange = new McpSyncServerExchange(
-        new McpAsyncServerExchange(SESSION, null, null, null, McpTransportContext.EMPTY));
+    mcpHandler =
+        mcpTools
+            .wrap(new SyncToolSpecification(tool, (exchange, request) -> mcpCart))
+            .callHandler();
+    mcpExchange =
+        new McpSyncServerExchange(
+            new McpAsyncServerExchange(SESSION, null, null, null, McpTransportContext.EMPTY));
 
     for (int i = 0; i < KEYS; i++) { // every key cached before measuring
       agentRead_json();
@@ -178,8 +212,17 @@ public class AgentAdapterOverheadBenchmark {
 
   @TearDown
   public void tearDown() {
-    for (AutoCloseable closeable : new AutoCloseable[] {langchain4jTools, springTools, mcpTools,
-        jsonAgents, mapAgents, langchain4jAgents, springAgents, mcpAgents}) {
+    for (AutoCloseable closeable :
+        new AutoCloseable[] {
+          langchain4jTools,
+          springTools,
+          mcpTools,
+          jsonAgents,
+          mapAgents,
+          langchain4jAgents,
+          springAgents,
+          mcpAgents
+        }) {
       try {
         if (closeable != null) {
           closeable.close();
@@ -216,13 +259,19 @@ public class AgentAdapterOverheadBenchmark {
     return mapSession.call(() -> mapTool.callOutcome(arguments));
   }
 
-  /** LangChain4j: the wrapped executor as {@code AiServices} calls it (session from the memory id). */
+  /**
+   * LangChain4j: the wrapped executor as {@code AiServices} calls it (session from the memory id).
+   */
   @Benchmark
   public @Nullable ToolExecutionResult langchain4j_executeWithContext() {
-    return langchain4jExecutor.executeWithContext(langchain4jRequests[nextIndex()], langchain4jContext);
+    return langchain4jExecutor.executeWithContext(
+        langchain4jRequests[nextIndex()], langchain4jContext);
   }
 
-  /** Spring AI: the wrapped callback as {@code ToolCallingManager} calls it (session from the context). */
+  /**
+   * Spring AI: the wrapped callback as {@code ToolCallingManager} calls it (session from the
+   * context).
+   */
   @Benchmark
   public @Nullable String springAi_call() {
     return springCallback.call(json[nextIndex()], springContext);

@@ -11,8 +11,9 @@ import java.util.concurrent.Callable;
 /**
  * The subjects of {@link AgentAdapterOverheadBenchmark}, measured in alternating rounds in one JVM,
  * so that a busy machine slows baseline and adapter alike and their difference survives: after
- * {@value #WARMUP_ROUNDS} warm-up rounds, {@value #ROUNDS} rounds of {@value #CALLS_PER_ROUND} calls
- * visit every subject in turn; the best and the median round of each are printed, in ns per call.
+ * {@value #WARMUP_ROUNDS} warm-up rounds, {@value #ROUNDS} rounds of {@value #CALLS_PER_ROUND}
+ * calls visit every subject in turn; the best and the median round of each are printed, in ns per
+ * call.
  *
  * <pre>
  * java -cp benchmarks/target/classes:$(cat benchmarks/target/cp.txt) dev.loomcache.benchmarks.AgentAdapterOverheadHarness
@@ -54,11 +55,15 @@ public final class AgentAdapterOverheadHarness {
     }
     bench.tearDown();
     List<String> lines = new ArrayList<>();
-    lines.add(String.format(Locale.ROOT, "%-32s %8s %8s", "subject (ns per cached read)", "best", "median"));
+    lines.add(
+        String.format(
+            Locale.ROOT, "%-32s %8s %8s", "subject (ns per cached read)", "best", "median"));
     for (var entry : rounds.entrySet()) {
       double[] sorted = entry.getValue().clone();
       Arrays.sort(sorted);
-      lines.add(String.format(Locale.ROOT, "%-32s %8.0f %8.0f", entry.getKey(), sorted[0], sorted[ROUNDS / 2]));
+      lines.add(
+          String.format(
+              Locale.ROOT, "%-32s %8.0f %8.0f", entry.getKey(), sorted[0], sorted[ROUNDS / 2]));
     }
     lines.forEach(System.out::println);
     System.out.println("(sink " + (sink & 1) + ")");

@@ -16,30 +16,32 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Benchmark 4, the batching window's cost in latency, and batching under many callers: what
- * {@link BatchingBenchmark} cannot show with one caller. Loomcache only: java-dataloader has no
- * window (its user decides when to dispatch), so it has no such latency to compare.
+ * Benchmark 4, the batching window's cost in latency, and batching under many callers: what {@link
+ * BatchingBenchmark} cannot show with one caller. Loomcache only: java-dataloader has no window
+ * (its user decides when to dispatch), so it has no such latency to compare.
  *
  * <ul>
  *   <li><b>lone key</b>: one caller, one missing key at a time; the key waits for the whole window
  *       (the default 5 ms). The figure of merit is the latency minus the window.
  *   <li><b>full window</b>: {@value #BATCH} virtual threads ask for a missing key each at once; the
  *       window closes as soon as it holds {@value #BATCH} keys, so nobody should wait for the
- * timer.
+ *       timer.
  *   <li><b>many callers</b>: {@code callers} virtual threads each ask for missing keys in a loop
- * for a fixed time: keys per second and the mean batch size.
+ *       for a fixed time: keys per second and the mean batch size.
  * </ul>
  */
 public final class BatchLatencyHarness {
   static final int BATCH = 100;
+
   /** The trivial batch loader: each key maps to itself. */
-  static final BatchLoader<Integer, Integer> IDENTITY = keys -> {
-    var values = HashMap.<Integer, Integer>newHashMap(keys.size());
-    for (Integer key : keys) {
-      values.put(key, key);
-    }
-    return values;
-  };
+  static final BatchLoader<Integer, Integer> IDENTITY =
+      keys -> {
+        var values = HashMap.<Integer, Integer>newHashMap(keys.size());
+        for (Integer key : keys) {
+          values.put(key, key);
+        }
+        return values;
+      };
 
   private BatchLatencyHarness() {}
 
@@ -61,8 +63,9 @@ public final class BatchLatencyHarness {
    *
    * @throws InterruptedException if the calling thread is interrupted
    */
-  public static Latencies fullWindow(Batcher<Integer, Integer> batcher, AtomicInteger keys,
-      int rounds) throws InterruptedException {
+  public static Latencies fullWindow(
+      Batcher<Integer, Integer> batcher, AtomicInteger keys, int rounds)
+      throws InterruptedException {
     long[] nanos = new long[rounds * BATCH];
     AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
     for (int round = 0; round < rounds; round++) {
@@ -72,16 +75,18 @@ public final class BatchLatencyHarness {
       for (int i = 0; i < BATCH; i++) {
         int slot = base + i;
         Integer key = keys.getAndIncrement();
-        threads.add(Thread.ofVirtual().start(() -> {
-          try {
-            gate.await();
-            long start = System.nanoTime();
-            batcher.get(key);
-            nanos[slot] = System.nanoTime() - start;
-          } catch (Throwable t) {
-            failure.compareAndSet(null, t);
-          }
-        }));
+        threads.add(
+            Thread.ofVirtual()
+                .start(() -> {
+                  try {
+                    gate.await();
+                    long start = System.nanoTime();
+                    batcher.get(key);
+                    nanos[slot] = System.nanoTime() - start;
+                  } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                  }
+                }));
       }
       gate.countDown();
       for (Thread thread : threads) {
@@ -98,13 +103,17 @@ public final class BatchLatencyHarness {
   public record Throughput(double keysPerSecond, double meanBatchSize) {}
 
   /**
-   * Runs {@code callers} virtual threads that get missing keys through {@code batcher} for
-   * {@code duration}.
+   * Runs {@code callers} virtual threads that get missing keys through {@code batcher} for {@code
+   * duration}.
    *
    * @throws InterruptedException if the calling thread is interrupted
    */
-  public static Throughput manyCallers(Cache<Integer, Integer> cache,
-      Batcher<Integer, Integer> batcher, AtomicInteger keys, int callers, Duration duration)
+  public static Throughput manyCallers(
+      Cache<Integer, Integer> cache,
+      Batcher<Integer, Integer> batcher,
+      AtomicInteger keys,
+      int callers,
+      Duration duration)
       throws InterruptedException {
     CacheStats before = cache.stats();
     var stop = new AtomicBoolean();
@@ -113,16 +122,18 @@ public final class BatchLatencyHarness {
     var threads = new ArrayList<Thread>(callers);
     long start = System.nanoTime();
     for (int i = 0; i < callers; i++) {
-      threads.add(Thread.ofVirtual().start(() -> {
-        try {
-          while (!stop.get()) {
-            batcher.get(keys.getAndIncrement());
-            served.incrementAndGet();
-          }
-        } catch (Throwable t) {
-          failure.compareAndSet(null, t);
-        }
-      }));
+      threads.add(
+          Thread.ofVirtual()
+              .start(() -> {
+                try {
+                  while (!stop.get()) {
+                    batcher.get(keys.getAndIncrement());
+                    served.incrementAndGet();
+                  }
+                } catch (Throwable t) {
+                  failure.compareAndSet(null, t);
+                }
+              }));
     }
     Parking.park(duration);
     stop.set(true);

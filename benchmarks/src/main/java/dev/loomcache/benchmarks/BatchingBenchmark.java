@@ -49,20 +49,36 @@ public class BatchingBenchmark {
   private static final int CLEAR_EVERY = 10_000;
 
   /** Each benchmark method's name, its label in the report, and how it is configured. */
-  public static final List<String[]> SUBJECTS = List.of(
-      new String[] {"loomcache_batcher_getAll", "Loomcache Batcher.getAll",
-          "Loomcache defaults (maximumSize 10,000, window 5 ms, maxBatchSize 100);"
-              + " cache.batcher(loader).getAll(100 new keys): the window fills and dispatches"
-              + " at once"},
-      new String[] {"loomcache_getAll", "Loomcache Cache.getAll",
-          "same cache; cache.getAll(100 new keys, loader): one batch on the caller"},
-      new String[] {"caffeine_getAll", "Caffeine getAll",
-          "Caffeine.newBuilder().maximumSize(10,000); getAll(100 new keys, bulk fn)"},
-      new String[] {"dataloader_loadMany_dispatch", "java-dataloader loadMany + dispatch",
-          "DataLoaderFactory.newMappedDataLoader(loader), cache on, cleared every 10,000 keys;"
-              + " loadMany(100 keys), dispatch(), join (the baseline)"},
-      new String[] {"dataloader_load_dispatch", "java-dataloader load ×100 + dispatch",
-          "same loader; load(k) ×100, dispatch(), join each: the GraphQL resolver pattern"});
+  public static final List<String[]> SUBJECTS =
+      List.of(
+          new String[] {
+            "loomcache_batcher_getAll",
+            "Loomcache Batcher.getAll",
+            "Loomcache defaults (maximumSize 10,000, window 5 ms, maxBatchSize 100);"
+                + " cache.batcher(loader).getAll(100 new keys): the window fills and dispatches"
+                + " at once"
+          },
+          new String[] {
+            "loomcache_getAll",
+            "Loomcache Cache.getAll",
+            "same cache; cache.getAll(100 new keys, loader): one batch on the caller"
+          },
+          new String[] {
+            "caffeine_getAll",
+            "Caffeine getAll",
+            "Caffeine.newBuilder().maximumSize(10,000); getAll(100 new keys, bulk fn)"
+          },
+          new String[] {
+            "dataloader_loadMany_dispatch",
+            "java-dataloader loadMany + dispatch",
+            "DataLoaderFactory.newMappedDataLoader(loader), cache on, cleared every 10,000 keys;"
+                + " loadMany(100 keys), dispatch(), join (the baseline)"
+          },
+          new String[] {
+            "dataloader_load_dispatch",
+            "java-dataloader load ×100 + dispatch",
+            "same loader; load(k) ×100, dispatch(), join each: the GraphQL resolver pattern"
+          });
 
   private static final BatchLoader<Integer, Integer> LOOMCACHE_LOADER = BatchingBenchmark::identity;
   private static final MappedBatchLoader<Integer, Integer> DATALOADER_LOADER =

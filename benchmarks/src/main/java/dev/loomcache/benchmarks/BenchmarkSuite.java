@@ -29,29 +29,81 @@ import org.jspecify.annotations.Nullable;
  * and the suite exits with status 1 after writing it.
  */
 public final class BenchmarkSuite {
-  static final List<String> ALL = List.of(Report.HIT_PATH, Report.STAMPEDE, Report.COLLATERAL,
-      Report.BATCHING, Report.BATCH_LATENCY, Report.PINNING, Report.MEMORY,
-      Report.SPRING_HIT_PATH, Report.SPRING_STAMPEDE, Report.HOT_KEY_EXPIRY, Report.RATE_LIMIT,
-      Report.REDIS_LIMITS);
+  static final List<String> ALL =
+      List.of(
+          Report.HIT_PATH,
+          Report.STAMPEDE,
+          Report.COLLATERAL,
+          Report.BATCHING,
+          Report.BATCH_LATENCY,
+          Report.PINNING,
+          Report.MEMORY,
+          Report.SPRING_HIT_PATH,
+          Report.SPRING_STAMPEDE,
+          Report.HOT_KEY_EXPIRY,
+          Report.RATE_LIMIT,
+          Report.REDIS_LIMITS);
   private static final Duration FORK_TIMEOUT = Duration.ofMinutes(5);
 
   private BenchmarkSuite() {}
 
   /** How long and how often each benchmark runs. */
-  record Settings(String mode, int jmhWarmups, Duration jmhWarmupTime, int jmhIterations,
-      Duration jmhIterationTime, int jmhForks, int jmhRounds, int stampedeWarmups,
-      int stampedeRounds, Duration collateralDuration, int batchLoneKeys, int batchFullRounds,
-      Duration batchManyTime, int memoryEntries, int redisRounds) {
+  record Settings(
+      String mode,
+      int jmhWarmups,
+      Duration jmhWarmupTime,
+      int jmhIterations,
+      Duration jmhIterationTime,
+      int jmhForks,
+      int jmhRounds,
+      int stampedeWarmups,
+      int stampedeRounds,
+      Duration collateralDuration,
+      int batchLoneKeys,
+      int batchFullRounds,
+      Duration batchManyTime,
+      int memoryEntries,
+      int redisRounds) {
 
     static Settings of(String mode) {
       return switch (mode) {
-        case "quick" -> new Settings(mode, 2, Duration.ofSeconds(1), 3, Duration.ofSeconds(1), 1, 1,
-            2, 5, Duration.ofSeconds(2), 100, 20, Duration.ofSeconds(2), 1_000_000, 10);
+        case "quick" ->
+            new Settings(
+                mode,
+                2,
+                Duration.ofSeconds(1),
+                3,
+                Duration.ofSeconds(1),
+                1,
+                1,
+                2,
+                5,
+                Duration.ofSeconds(2),
+                100,
+                20,
+                Duration.ofSeconds(2),
+                1_000_000,
+                10);
         // Full mode: three interleaved rounds of one fork each rather than two forks in a row, so
         // that every subject is measured early, midway and late in the run and a drift in the
         // machine's load moves all of them alike (the ratios are what the report reads).
-        case "full" -> new Settings(mode, 3, Duration.ofSeconds(1), 4, Duration.ofSeconds(1), 1, 3,
-            3, 15, Duration.ofSeconds(10), 500, 100, Duration.ofSeconds(5), 1_000_000, 40);
+        case "full" ->
+            new Settings(
+                mode,
+                3,
+                Duration.ofSeconds(1),
+                4,
+                Duration.ofSeconds(1),
+                1,
+                3,
+                3,
+                15,
+                Duration.ofSeconds(10),
+                500,
+                100,
+                Duration.ofSeconds(5),
+                1_000_000,
+                40);
         default -> throw new IllegalArgumentException("--mode must be quick or full, not " + mode);
       };
     }
@@ -117,8 +169,12 @@ public final class BenchmarkSuite {
       case Report.SPRING_HIT_PATH -> JmhRuns.springHitPath(settings, results);
       case Report.RATE_LIMIT -> JmhRuns.rateLimit(settings, results);
       case Report.REDIS_LIMITS -> {
-        Map<String, String> out = Forks.run(RedisLimitsHarness.class, List.of("-Xmx512m"),
-            List.of("" + settings.redisRounds(), "1000"), FORK_TIMEOUT);
+        Map<String, String> out =
+            Forks.run(
+                RedisLimitsHarness.class,
+                List.of("-Xmx512m"),
+                List.of("" + settings.redisRounds(), "1000"),
+                FORK_TIMEOUT);
         for (String[] subject : RedisLimitsHarness.SUBJECTS) {
           var figures = new LinkedHashMap<String, String>();
           out.forEach((key, value) -> {
@@ -132,21 +188,44 @@ public final class BenchmarkSuite {
       }
       case Report.SPRING_STAMPEDE -> {
         for (SpringCaching.Manager manager : SpringCaching.Manager.values()) {
-          Map<String, String> out = Forks.run(SpringStampedeHarness.class, List.of("-Xmx512m"),
-              List.of(manager.name(), "10000", "100", "20", "" + settings.stampedeWarmups(),
-                  "" + settings.stampedeRounds()), FORK_TIMEOUT);
+          Map<String, String> out =
+              Forks.run(
+                  SpringStampedeHarness.class,
+                  List.of("-Xmx512m"),
+                  List.of(
+                      manager.name(),
+                      "10000",
+                      "100",
+                      "20",
+                      "" + settings.stampedeWarmups(),
+                      "" + settings.stampedeRounds()),
+                  FORK_TIMEOUT);
           out.put("callers", "10000");
           out.put("keys", "100");
           out.put("loadMillis", "20");
-          results.add(split(Report.SPRING_STAMPEDE, manager.name(), manager.label(),
-              manager.configuration(), out));
+          results.add(
+              split(
+                  Report.SPRING_STAMPEDE,
+                  manager.name(),
+                  manager.label(),
+                  manager.configuration(),
+                  out));
         }
       }
       case Report.STAMPEDE -> {
         for (Rival rival : Rival.values()) {
-          Map<String, String> out = Forks.run(StampedeHarness.class, List.of("-Xmx512m"),
-              List.of(rival.name(), "10000", "100", "20", "" + settings.stampedeWarmups(),
-                  "" + settings.stampedeRounds()), FORK_TIMEOUT);
+          Map<String, String> out =
+              Forks.run(
+                  StampedeHarness.class,
+                  List.of("-Xmx512m"),
+                  List.of(
+                      rival.name(),
+                      "10000",
+                      "100",
+                      "20",
+                      "" + settings.stampedeWarmups(),
+                      "" + settings.stampedeRounds()),
+                  FORK_TIMEOUT);
           out.put("callers", "10000");
           out.put("keys", "100");
           out.put("loadMillis", "20");
@@ -155,45 +234,74 @@ public final class BenchmarkSuite {
       }
       case Report.COLLATERAL -> {
         for (Rival rival : Rival.caches()) {
-          Map<String, String> out = Forks.run(CollateralHarness.class, List.of("-Xmx512m"),
-              List.of(rival.name(), "" + settings.collateralDuration().toMillis(), "4", "50"),
-              FORK_TIMEOUT);
+          Map<String, String> out =
+              Forks.run(
+                  CollateralHarness.class,
+                  List.of("-Xmx512m"),
+                  List.of(rival.name(), "" + settings.collateralDuration().toMillis(), "4", "50"),
+                  FORK_TIMEOUT);
           results.add(measurement(Report.COLLATERAL, rival, out));
         }
       }
       case Report.PINNING -> {
         for (Rival rival : Rival.caches()) {
-          Map<String, String> out = Forks.run(PinningHarness.class, List.of("-Xmx512m"),
-              List.of(rival.name(), "10000", "100", "20"), FORK_TIMEOUT);
+          Map<String, String> out =
+              Forks.run(
+                  PinningHarness.class,
+                  List.of("-Xmx512m"),
+                  List.of(rival.name(), "10000", "100", "20"),
+                  FORK_TIMEOUT);
           results.add(measurement(Report.PINNING, rival, out));
         }
       }
       case Report.BATCH_LATENCY -> {
-        Map<String, String> out = Forks.run(BatchLatencyHarness.class, List.of("-Xmx512m"),
-            List.of("" + settings.batchLoneKeys(), "" + settings.batchFullRounds(), "1000",
-                "" + settings.batchManyTime().toMillis()), FORK_TIMEOUT);
+        Map<String, String> out =
+            Forks.run(
+                BatchLatencyHarness.class,
+                List.of("-Xmx512m"),
+                List.of(
+                    "" + settings.batchLoneKeys(),
+                    "" + settings.batchFullRounds(),
+                    "1000",
+                    "" + settings.batchManyTime().toMillis()),
+                FORK_TIMEOUT);
         results.add(measurement(Report.BATCH_LATENCY, Rival.LOOMCACHE, out));
       }
       case Report.MEMORY -> {
         for (MemoryHarness.Subject subject : MemoryHarness.Subject.values()) {
-          Map<String, String> out = Forks.run(MemoryHarness.class,
-              List.of("-XX:+UseSerialGC", "-Xms1536m", "-Xmx1536m"),
-              List.of(subject.name(), "" + settings.memoryEntries()), FORK_TIMEOUT);
-          results.add(split(Report.MEMORY, subject.name(), subject.label(),
-              subject.configuration(), out));
+          Map<String, String> out =
+              Forks.run(
+                  MemoryHarness.class,
+                  List.of("-XX:+UseSerialGC", "-Xms1536m", "-Xmx1536m"),
+                  List.of(subject.name(), "" + settings.memoryEntries()),
+                  FORK_TIMEOUT);
+          results.add(
+              split(Report.MEMORY, subject.name(), subject.label(), subject.configuration(), out));
         }
       }
       case Report.HOT_KEY_EXPIRY -> {
         for (HotKeyExpiryHarness.Subject subject : HotKeyExpiryHarness.Subject.values()) {
-          Map<String, String> out = Forks.run(HotKeyExpiryHarness.class, List.of("-Xmx512m"),
-              List.of(subject.name(), "" + HotKeyExpiryHarness.THREADS,
-                  "" + HotKeyExpiryHarness.KEYS, "" + HotKeyExpiryHarness.LOAD.toMillis(),
-                  "" + HotKeyExpiryHarness.TTL.toMillis(),
-                  "" + HotKeyExpiryHarness.REFRESH_AFTER.toMillis(),
-                  "" + HotKeyExpiryHarness.runTime(settings.mode()).toMillis(),
-                  "" + HotKeyExpiryHarness.hitTime(settings.mode()).toMillis()), FORK_TIMEOUT);
-          results.add(split(Report.HOT_KEY_EXPIRY, subject.name(), subject.label(),
-              subject.configuration(), out));
+          Map<String, String> out =
+              Forks.run(
+                  HotKeyExpiryHarness.class,
+                  List.of("-Xmx512m"),
+                  List.of(
+                      subject.name(),
+                      "" + HotKeyExpiryHarness.THREADS,
+                      "" + HotKeyExpiryHarness.KEYS,
+                      "" + HotKeyExpiryHarness.LOAD.toMillis(),
+                      "" + HotKeyExpiryHarness.TTL.toMillis(),
+                      "" + HotKeyExpiryHarness.REFRESH_AFTER.toMillis(),
+                      "" + HotKeyExpiryHarness.runTime(settings.mode()).toMillis(),
+                      "" + HotKeyExpiryHarness.hitTime(settings.mode()).toMillis()),
+                  FORK_TIMEOUT);
+          results.add(
+              split(
+                  Report.HOT_KEY_EXPIRY,
+                  subject.name(),
+                  subject.label(),
+                  subject.configuration(),
+                  out));
         }
       }
       default -> throw new IllegalArgumentException(benchmark);
@@ -205,8 +313,8 @@ public final class BenchmarkSuite {
   }
 
   /** Sorts a harness's output into figures (numbers) and notes (anything else). */
-  static Measurement split(String benchmark, String id, String subject, String configuration,
-      Map<String, String> out) {
+  static Measurement split(
+      String benchmark, String id, String subject, String configuration, Map<String, String> out) {
     var figures = new LinkedHashMap<String, Double>();
     var notes = new LinkedHashMap<String, String>();
     for (Map.Entry<String, String> entry : out.entrySet()) {
@@ -221,18 +329,37 @@ public final class BenchmarkSuite {
 
   private static void describeRun(Results results, String date, Settings settings) {
     Runtime runtime = Runtime.getRuntime();
-    results.meta("date", date)
+    results
+        .meta("date", date)
         .meta("mode", settings.mode())
-        .meta("machine", cpuModel() + ", " + runtime.availableProcessors() + " cores, "
-            + System.getProperty("os.name") + " " + System.getProperty("os.arch"))
+        .meta(
+            "machine",
+            cpuModel()
+                + ", "
+                + runtime.availableProcessors()
+                + " cores, "
+                + System.getProperty("os.name")
+                + " "
+                + System.getProperty("os.arch"))
         .meta("memory", physicalMemory())
-        .meta("jdk", System.getProperty("java.vm.vendor") + " "
-            + System.getProperty("java.runtime.version"))
+        .meta(
+            "jdk",
+            System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version"))
         .meta("versions", System.getProperty("bench.versions", "not given"))
-        .meta("jmh", settings.jmhRounds() + " interleaved round(s) x " + settings.jmhForks()
-            + " fork(s) x (" + settings.jmhWarmups() + " x " + settings.jmhWarmupTime().toMillis()
-            + " ms warm-up + " + settings.jmhIterations() + " x "
-            + settings.jmhIterationTime().toMillis() + " ms); score: median over rounds")
+        .meta(
+            "jmh",
+            settings.jmhRounds()
+                + " interleaved round(s) x "
+                + settings.jmhForks()
+                + " fork(s) x ("
+                + settings.jmhWarmups()
+                + " x "
+                + settings.jmhWarmupTime().toMillis()
+                + " ms warm-up + "
+                + settings.jmhIterations()
+                + " x "
+                + settings.jmhIterationTime().toMillis()
+                + " ms); score: median over rounds")
         .meta("loadAverageAtStart", loadAverage());
   }
 

@@ -38,10 +38,12 @@ public final class CollateralHarness {
    * @throws IllegalStateException if an operation failed or the same-bin keys ran out
    * @throws InterruptedException if the calling thread is interrupted
    */
-  public static Result run(Rival rival, Duration duration, int fastThreads, Duration slowLoad,
-      Duration pace) throws InterruptedException {
-    int maxFastLoads = (int) Math.min(40_000,
-        fastThreads * (duration.toNanos() / Math.max(pace.toNanos(), 1) + 1));
+  public static Result run(
+      Rival rival, Duration duration, int fastThreads, Duration slowLoad, Duration pace)
+      throws InterruptedException {
+    int maxFastLoads =
+        (int)
+            Math.min(40_000, fastThreads * (duration.toNanos() / Math.max(pace.toNanos(), 1) + 1));
     int maxSlowLoads = (int) (duration.toNanos() / slowLoad.toNanos()) + 2;
     int[] keys = SameBinKeys.sharingBinWith(ANCHOR, READ_KEYS + maxSlowLoads + maxFastLoads);
     var nextSlow = new AtomicInteger(READ_KEYS);
@@ -49,10 +51,11 @@ public final class CollateralHarness {
     var stop = new AtomicBoolean();
     AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
     var slowLoads = new AtomicInteger();
-    Function<Integer, String> slow = key -> {
-      Parking.park(slowLoad);
-      return "slow-" + key;
-    };
+    Function<Integer, String> slow =
+        key -> {
+          Parking.park(slowLoad);
+          return "slow-" + key;
+        };
     Function<Integer, String> fast = key -> "fast-" + key;
     long[][] loadNanos = new long[fastThreads][];
     long[][] readNanos = new long[fastThreads][];
@@ -62,41 +65,54 @@ public final class CollateralHarness {
       for (int i = 0; i < READ_KEYS; i++) {
         cache.put(keys[i], "read-" + keys[i]);
       }
-      threads.add(Thread.ofVirtual().start(() -> guard(failure, stop, () -> {
-        while (!stop.get()) {
-          int index = nextSlow.getAndIncrement();
-          if (index >= READ_KEYS + maxSlowLoads) {
-            return;
-          }
-          cache.get(keys[index], slow);
-          slowLoads.incrementAndGet();
-        }
-      })));
+      threads.add(
+          Thread.ofVirtual()
+              .start(() ->
+                  guard(
+                      failure,
+                      stop,
+                      () -> {
+                        while (!stop.get()) {
+                          int index = nextSlow.getAndIncrement();
+                          if (index >= READ_KEYS + maxSlowLoads) {
+                            return;
+                          }
+                          cache.get(keys[index], slow);
+                          slowLoads.incrementAndGet();
+                        }
+                      })));
       for (int t = 0; t < fastThreads; t++) {
         int thread = t;
         loadNanos[t] = new long[maxFastLoads];
         readNanos[t] = new long[maxFastLoads];
-        threads.add(Thread.ofVirtual().start(() -> guard(failure, stop, () -> {
-          int n = 0;
-          while (!stop.get() && n < maxFastLoads) {
-            int index = nextFast.getAndIncrement();
-            if (index >= keys.length) {
-              throw new IllegalStateException("ran out of same-bin keys");
-            }
-            long start = System.nanoTime();
-            cache.get(keys[index], fast);
-            loadNanos[thread][n] = System.nanoTime() - start;
-            Integer present = keys[(n + thread) % READ_KEYS];
-            start = System.nanoTime();
-            String value = cache.get(present, fast);
-            readNanos[thread][n] = System.nanoTime() - start;
-            if (!("read-" + present).equals(value)) {
-              throw new IllegalStateException("read key " + present + " got " + value);
-            }
-            done[thread] = ++n;
-            Parking.park(pace);
-          }
-        })));
+        threads.add(
+            Thread.ofVirtual()
+                .start(() ->
+                    guard(
+                        failure,
+                        stop,
+                        () -> {
+                          int n = 0;
+                          while (!stop.get() && n < maxFastLoads) {
+                            int index = nextFast.getAndIncrement();
+                            if (index >= keys.length) {
+                              throw new IllegalStateException("ran out of same-bin keys");
+                            }
+                            long start = System.nanoTime();
+                            cache.get(keys[index], fast);
+                            loadNanos[thread][n] = System.nanoTime() - start;
+                            Integer present = keys[(n + thread) % READ_KEYS];
+                            start = System.nanoTime();
+                            String value = cache.get(present, fast);
+                            readNanos[thread][n] = System.nanoTime() - start;
+                            if (!("read-" + present).equals(value)) {
+                              throw new IllegalStateException(
+                                  "read key " + present + " got " + value);
+                            }
+                            done[thread] = ++n;
+                            Parking.park(pace);
+                          }
+                        })));
       }
       long deadline = System.nanoTime() + duration.toNanos();
       while (failure.get() == null && System.nanoTime() < deadline) {
@@ -111,11 +127,14 @@ public final class CollateralHarness {
       throw new IllegalStateException(rival.label() + ": an operation failed", failure.get());
     }
     return new Result(
-        merge(loadNanos, done), merge(readNanos, done), merge(concat(loadNanos, readNanos), done),
+        merge(loadNanos, done),
+        merge(readNanos, done),
+        merge(concat(loadNanos, readNanos), done),
         slowLoads.get());
   }
 
-  private static void guard(AtomicReference<@Nullable Throwable> failure, AtomicBoolean stop, Runnable body) {
+  private static void guard(
+      AtomicReference<@Nullable Throwable> failure, AtomicBoolean stop, Runnable body) {
     try {
       body.run();
     } catch (Throwable t) {

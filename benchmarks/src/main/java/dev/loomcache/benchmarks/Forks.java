@@ -40,8 +40,8 @@ public final class Forks {
    * Runs {@code mainClass} with {@code jvmArgs} and {@code args} in a new JVM and returns the
    * results it printed, in order. Parks the calling thread until the JVM exits.
    *
-   * @throws IllegalStateException if the JVM exits with a non-zero status or outlives
-   *     {@code timeout} (it is then destroyed)
+   * @throws IllegalStateException if the JVM exits with a non-zero status or outlives {@code
+   *     timeout} (it is then destroyed)
    * @throws InterruptedException if the calling thread is interrupted while waiting; the JVM is
    *     destroyed first
    */
@@ -83,8 +83,9 @@ public final class Forks {
   }
 
   private static void read(Process process, Map<String, String> results, String tag) {
-    try (var lines = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (var lines =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = lines.readLine()) != null) {
         int equals = line.indexOf('=');

@@ -31,8 +31,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *
  * <p>Every cache holds the same {@value #KEYS} keys (all present: the loaders never run) and is
  * bounded at twice that, so nothing is evicted. The rivals are configured as a user would configure
- * them; {@link #SUBJECTS} says how, and the report prints it. The thread count (1 and 2) is set
- * by the suite through JMH's options.
+ * them; {@link #SUBJECTS} says how, and the report prints it. The thread count (1 and 2) is set by
+ * the suite through JMH's options.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -48,54 +48,101 @@ public class HitPathBenchmark {
   private static final Function<Integer, Integer> MAPPING = key -> key;
 
   /** Each benchmark method's name, its label in the report, and how its cache is configured. */
-  public static final List<String[]> SUBJECTS = List.of(
-      new String[] {"loomcache_get", "Loomcache get",
-          "Loomcache.newBuilder().maximumSize(2^17); get(k, loader) with a constant loader"},
-      new String[] {"loomcache_noStats_get", "Loomcache get, recordStats(false)",
-          "Loomcache.newBuilder().maximumSize(2^17).recordStats(false); get(k, loader): no hit"
-              + " counter, as Caffeine without recordStats"},
-      new String[] {"loomcache_getIfPresent", "Loomcache getIfPresent",
-          "same cache; getIfPresent(k)"},
-      new String[] {"loomcache_defaultTtl_get", "Loomcache get, default TTL",
-          "Loomcache.newBuilder().maximumSize(2^17).defaultTtl(1h); get(k, loader): the"
-              + " variable-expiry L1 read through the coarse clock"},
-      new String[] {"loomcache_perCallTtl_get", "Loomcache get, per-call TTLs",
-          "Loomcache.newBuilder().maximumSize(2^17), every entry put with a TTL of 1h;"
-              + " get(k, loader, 1h): deadline wrappers checked against the coarse clock"},
-      new String[] {"loomcache_refreshAfter_get", "Loomcache get, refreshAfter",
-          "Loomcache.newBuilder().maximumSize(2^17).defaultTtl(1h).refreshAfter(50m);"
-              + " get(k, loader): freshness entries (deadline wrappers) on the coarse clock"},
-      new String[] {"caffeine_refreshAfterWrite_get", "Caffeine get, refreshAfterWrite",
-          "Caffeine maximumSize(2^17) + expireAfterWrite(1h) + refreshAfterWrite(50m),"
-              + " a LoadingCache; get(k): the rival for refresh-ahead"},
-      new String[] {"loomcache_expireAfterAccess_get", "Loomcache get, expireAfterAccess",
-          "Loomcache.newBuilder().maximumSize(2^17).expireAfterAccess(1h); get(k, loader): Caffeine's"
-              + " access expiry on the coarse clock"},
-      new String[] {"caffeine_expireAfterAccess_get", "Caffeine get, expireAfterAccess + stats",
-          "Caffeine maximumSize(2^17) + expireAfterAccess(1h) + recordStats(); get(k, fn): the"
-              + " rival for the expireAfterAccess target"},
-      new String[] {"caffeine_get", "Caffeine get",
-          "Caffeine.newBuilder().maximumSize(2^17); get(k, fn) (the baseline)"},
-      new String[] {"caffeine_stats_get", "Caffeine get, recordStats",
-          "Caffeine maximumSize(2^17) + recordStats(); get(k, fn): the rival for exact hit"
-              + " statistics"},
-      new String[] {"caffeine_expireAfterWrite_get", "Caffeine get, expireAfterWrite + stats",
-          "Caffeine maximumSize(2^17) + expireAfterWrite(1h) + recordStats(), the configuration"
-              + " its users run; get(k, fn): the rival for the TTL targets"},
-      new String[] {"caffeine_getIfPresent", "Caffeine getIfPresent",
-          "same cache; getIfPresent(k)"},
-      new String[] {"caffeine_featureMatched_get", "Caffeine get, variable expiry + stats",
-          "Caffeine maximumSize(2^17) + expireAfter(per-entry Expiry) + recordStats(), the features"
-              + " of a Loomcache with TTLs (bound, per-entry TTL, statistics); get(k, fn)"},
-      new String[] {"caffeine_directMaintenance_get",
-          "Caffeine get, feature-matched, maintenance on the caller",
-          "as feature-matched, plus executor(Runnable::run): Caffeine's maintenance (read-buffer"
-              + " drains, expiry, eviction) runs on the calling thread, as Loomcache's L1 does"
-              + " so that the library starts no thread; get(k, fn)"},
-      new String[] {"guava_get", "Guava LoadingCache get",
-          "Guava CacheBuilder.maximumSize(2^17).build(CacheLoader); LoadingCache.get(k)"},
-      new String[] {"concurrentHashMap_get", "ConcurrentHashMap get",
-          "new ConcurrentHashMap<>(); get(k): the physical floor"});
+  public static final List<String[]> SUBJECTS =
+      List.of(
+          new String[] {
+            "loomcache_get",
+            "Loomcache get",
+            "Loomcache.newBuilder().maximumSize(2^17); get(k, loader) with a constant loader"
+          },
+          new String[] {
+            "loomcache_noStats_get",
+            "Loomcache get, recordStats(false)",
+            "Loomcache.newBuilder().maximumSize(2^17).recordStats(false); get(k, loader): no hit"
+                + " counter, as Caffeine without recordStats"
+          },
+          new String[] {
+            "loomcache_getIfPresent", "Loomcache getIfPresent", "same cache; getIfPresent(k)"
+          },
+          new String[] {
+            "loomcache_defaultTtl_get",
+            "Loomcache get, default TTL",
+            "Loomcache.newBuilder().maximumSize(2^17).defaultTtl(1h); get(k, loader): the"
+                + " variable-expiry L1 read through the coarse clock"
+          },
+          new String[] {
+            "loomcache_perCallTtl_get",
+            "Loomcache get, per-call TTLs",
+            "Loomcache.newBuilder().maximumSize(2^17), every entry put with a TTL of 1h;"
+                + " get(k, loader, 1h): deadline wrappers checked against the coarse clock"
+          },
+          new String[] {
+            "loomcache_refreshAfter_get",
+            "Loomcache get, refreshAfter",
+            "Loomcache.newBuilder().maximumSize(2^17).defaultTtl(1h).refreshAfter(50m);"
+                + " get(k, loader): freshness entries (deadline wrappers) on the coarse clock"
+          },
+          new String[] {
+            "caffeine_refreshAfterWrite_get",
+            "Caffeine get, refreshAfterWrite",
+            "Caffeine maximumSize(2^17) + expireAfterWrite(1h) + refreshAfterWrite(50m),"
+                + " a LoadingCache; get(k): the rival for refresh-ahead"
+          },
+          new String[] {
+            "loomcache_expireAfterAccess_get",
+            "Loomcache get, expireAfterAccess",
+            "Loomcache.newBuilder().maximumSize(2^17).expireAfterAccess(1h); get(k, loader): Caffeine's"
+                + " access expiry on the coarse clock"
+          },
+          new String[] {
+            "caffeine_expireAfterAccess_get",
+            "Caffeine get, expireAfterAccess + stats",
+            "Caffeine maximumSize(2^17) + expireAfterAccess(1h) + recordStats(); get(k, fn): the"
+                + " rival for the expireAfterAccess target"
+          },
+          new String[] {
+            "caffeine_get",
+            "Caffeine get",
+            "Caffeine.newBuilder().maximumSize(2^17); get(k, fn) (the baseline)"
+          },
+          new String[] {
+            "caffeine_stats_get",
+            "Caffeine get, recordStats",
+            "Caffeine maximumSize(2^17) + recordStats(); get(k, fn): the rival for exact hit"
+                + " statistics"
+          },
+          new String[] {
+            "caffeine_expireAfterWrite_get",
+            "Caffeine get, expireAfterWrite + stats",
+            "Caffeine maximumSize(2^17) + expireAfterWrite(1h) + recordStats(), the configuration"
+                + " its users run; get(k, fn): the rival for the TTL targets"
+          },
+          new String[] {
+            "caffeine_getIfPresent", "Caffeine getIfPresent", "same cache; getIfPresent(k)"
+          },
+          new String[] {
+            "caffeine_featureMatched_get",
+            "Caffeine get, variable expiry + stats",
+            "Caffeine maximumSize(2^17) + expireAfter(per-entry Expiry) + recordStats(), the features"
+                + " of a Loomcache with TTLs (bound, per-entry TTL, statistics); get(k, fn)"
+          },
+          new String[] {
+            "caffeine_directMaintenance_get",
+            "Caffeine get, feature-matched, maintenance on the caller",
+            "as feature-matched, plus executor(Runnable::run): Caffeine's maintenance (read-buffer"
+                + " drains, expiry, eviction) runs on the calling thread, as Loomcache's L1 does"
+                + " so that the library starts no thread; get(k, fn)"
+          },
+          new String[] {
+            "guava_get",
+            "Guava LoadingCache get",
+            "Guava CacheBuilder.maximumSize(2^17).build(CacheLoader); LoadingCache.get(k)"
+          },
+          new String[] {
+            "concurrentHashMap_get",
+            "ConcurrentHashMap get",
+            "new ConcurrentHashMap<>(); get(k): the physical floor"
+          });
 
   private final Integer[] samples = new Integer[SAMPLES];
   private static final java.time.Duration HOUR = java.time.Duration.ofHours(1);
@@ -104,7 +151,8 @@ public class HitPathBenchmark {
   private @Nullable Cache<Integer, Integer> loomcacheTtl;
   private @Nullable Cache<Integer, Integer> loomcachePerCall;
   private @Nullable Cache<Integer, Integer> loomcacheRefresh;
-  private com.github.benmanes.caffeine.cache.@Nullable LoadingCache<Integer, Integer> caffeineRefresh;
+  private com.github.benmanes.caffeine.cache.@Nullable LoadingCache<Integer, Integer>
+      caffeineRefresh;
   private @Nullable Cache<Integer, Integer> loomcacheAccess;
   private com.github.benmanes.caffeine.cache.@Nullable Cache<Integer, Integer> caffeineAccess;
   private com.github.benmanes.caffeine.cache.@Nullable Cache<Integer, Integer> caffeineStats;
@@ -156,24 +204,35 @@ public class HitPathBenchmark {
         fill(keys, (k, v) -> perCall.put(k, v, HOUR));
       }
       case "loomcache_refreshAfter_get" -> {
-        loomcacheRefresh = Loomcache.newBuilder().maximumSize(MAXIMUM_SIZE).defaultTtl(HOUR)
-            .refreshAfter(java.time.Duration.ofMinutes(50)).build();
+        loomcacheRefresh =
+            Loomcache.newBuilder()
+                .maximumSize(MAXIMUM_SIZE)
+                .defaultTtl(HOUR)
+                .refreshAfter(java.time.Duration.ofMinutes(50))
+                .build();
         fill(keys, loomcacheRefresh::put);
       }
       case "caffeine_refreshAfterWrite_get" -> {
-        caffeineRefresh = Caffeine.newBuilder().maximumSize(MAXIMUM_SIZE)
-            .expireAfterWrite(HOUR).refreshAfterWrite(java.time.Duration.ofMinutes(50))
-            .build(key -> key);
+        caffeineRefresh =
+            Caffeine.newBuilder()
+                .maximumSize(MAXIMUM_SIZE)
+                .expireAfterWrite(HOUR)
+                .refreshAfterWrite(java.time.Duration.ofMinutes(50))
+                .build(key -> key);
         fill(keys, caffeineRefresh::put);
       }
       case "loomcache_expireAfterAccess_get" -> {
-        loomcacheAccess = Loomcache.newBuilder().maximumSize(MAXIMUM_SIZE).expireAfterAccess(HOUR)
-            .build();
+        loomcacheAccess =
+            Loomcache.newBuilder().maximumSize(MAXIMUM_SIZE).expireAfterAccess(HOUR).build();
         fill(keys, loomcacheAccess::put);
       }
       case "caffeine_expireAfterAccess_get" -> {
-        caffeineAccess = Caffeine.newBuilder().maximumSize(MAXIMUM_SIZE)
-            .expireAfterAccess(HOUR).recordStats().build();
+        caffeineAccess =
+            Caffeine.newBuilder()
+                .maximumSize(MAXIMUM_SIZE)
+                .expireAfterAccess(HOUR)
+                .recordStats()
+                .build();
         fill(keys, caffeineAccess::put);
       }
       case "caffeine_get", "caffeine_getIfPresent" -> {
@@ -185,30 +244,36 @@ public class HitPathBenchmark {
         fill(keys, caffeineStats::put);
       }
       case "caffeine_expireAfterWrite_get" -> {
-        caffeineWrite = Caffeine.newBuilder().maximumSize(MAXIMUM_SIZE)
-            .expireAfterWrite(HOUR).recordStats().build();
+        caffeineWrite =
+            Caffeine.newBuilder()
+                .maximumSize(MAXIMUM_SIZE)
+                .expireAfterWrite(HOUR)
+                .recordStats()
+                .build();
         fill(keys, caffeineWrite::put);
       }
       case "caffeine_featureMatched_get" -> {
-        caffeineMatched = Caffeine.newBuilder()
-            .maximumSize(MAXIMUM_SIZE)
-            .expireAfter(new NeverExpires<Integer, Integer>())
-            .recordStats()
-            .build();
+        caffeineMatched =
+            Caffeine.newBuilder()
+                .maximumSize(MAXIMUM_SIZE)
+                .expireAfter(new NeverExpires<Integer, Integer>())
+                .recordStats()
+                .build();
         fill(keys, caffeineMatched::put);
       }
       case "caffeine_directMaintenance_get" -> {
-        caffeineDirect = Caffeine.newBuilder()
-            .maximumSize(MAXIMUM_SIZE)
-            .expireAfter(new NeverExpires<Integer, Integer>())
-            .recordStats()
-            .executor(Runnable::run)
-            .build();
+        caffeineDirect =
+            Caffeine.newBuilder()
+                .maximumSize(MAXIMUM_SIZE)
+                .expireAfter(new NeverExpires<Integer, Integer>())
+                .recordStats()
+                .executor(Runnable::run)
+                .build();
         fill(keys, caffeineDirect::put);
       }
       case "guava_get" -> {
-        guava = CacheBuilder.newBuilder().maximumSize(MAXIMUM_SIZE)
-            .build(CacheLoader.from(key -> key));
+        guava =
+            CacheBuilder.newBuilder().maximumSize(MAXIMUM_SIZE).build(CacheLoader.from(key -> key));
         fill(keys, guava::put);
       }
       case "concurrentHashMap_get" -> {
@@ -227,8 +292,10 @@ public class HitPathBenchmark {
 
   @TearDown(Level.Trial)
   public void tearDown() {
-    var caches = new @Nullable Cache<?, ?>[] {loomcache, loomcacheTtl, loomcachePerCall,
-        loomcacheAccess, loomcacheRefresh};
+    var caches =
+        new @Nullable Cache<?, ?>[] {
+          loomcache, loomcacheTtl, loomcachePerCall, loomcacheAccess, loomcacheRefresh
+        };
     for (@Nullable Cache<?, ?> cache : caches) {
       if (cache != null) {
         cache.close();

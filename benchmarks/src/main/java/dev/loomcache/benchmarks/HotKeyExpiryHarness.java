@@ -25,25 +25,25 @@ import org.jspecify.annotations.Nullable;
  * the callers of each expired key wait for its load. A plain harness rather than JMH: the result is
  * a tail of per-caller latencies and a count of loader calls, not a rate.
  *
- * <p>Each subject runs in its own JVM, in phases over the same 64 threads: an unmeasured
- * <em>hit phase</em> (to warm the JIT), the <em>expiry phase</em> on a fresh cache with the real
- * TTL and refresh point, every key loaded first, then the measured hit phase: the same
- * configuration with the TTL and refresh point an hour away, so every call is a hit (the hit p99
- * under this load). Loader calls are counted during the expiry phase only, from the start of each
- * call (a reload still in flight at the end counts).
+ * <p>Each subject runs in its own JVM, in phases over the same 64 threads: an unmeasured <em>hit
+ * phase</em> (to warm the JIT), the <em>expiry phase</em> on a fresh cache with the real TTL and
+ * refresh point, every key loaded first, then the measured hit phase: the same configuration with
+ * the TTL and refresh point an hour away, so every call is a hit (the hit p99 under this load).
+ * Loader calls are counted during the expiry phase only, from the start of each call (a reload
+ * still in flight at the end counts).
  *
- * <p>Refresh periods. A value is stamped when it is stored, so a key's cycle under constant load
- * is the refresh point (or, without refresh-ahead, the TTL) plus one load: {@code period =
+ * <p>Refresh periods. A value is stamped when it is stored, so a key's cycle under constant load is
+ * the refresh point (or, without refresh-ahead, the TTL) plus one load: {@code period =
  * refreshAfter + load} (TTL only: {@code ttl + load}), and {@code refreshPeriods = floor(run /
- * period)}. Every key was loaded just before the run, so each key is reloaded
- * {@code refreshPeriods} times, or once more when the run ends during a reload or just after one
- * was due: {@code keys × refreshPeriods ≤ loader calls ≤ keys × (refreshPeriods + 1)}.
+ * period)}. Every key was loaded just before the run, so each key is reloaded {@code
+ * refreshPeriods} times, or once more when the run ends during a reload or just after one was due:
+ * {@code keys × refreshPeriods ≤ loader calls ≤ keys × (refreshPeriods + 1)}.
  *
  * <p>Between two calls each thread parks for {@link #PAUSE} (100 µs): virtual threads are not
  * time-sliced, and 64 threads that never block would starve the reload threads on two cores (a
  * first version that only yielded its carrier between calls saw every subject's reloads arrive
- * 20–40% late under a machine load of 13), which no service doing I/O between its cache calls
- * would see.
+ * 20–40% late under a machine load of 13), which no service doing I/O between its cache calls would
+ * see.
  *
  * <p>Key order. Each caller draws its keys at random (a seed per caller). A first version walked
  * them with a fixed stride ({@code key + 7}), so the next key depended on the current one only:
@@ -52,9 +52,9 @@ import org.jspecify.annotations.Nullable;
  * Keys the convoy had not reached yet were asked for by nobody, so they were not reloaded: gaps of
  * 1.2–2.4 s between the reloads of a key with a 1 s TTL, and 147 (or 110) TTL-only loader calls
  * instead of 200, while no caller was ever served a value older than the TTL (the convoy showed as
- * 64 threads making 320 calls per 100 ms, 5 loads of 20 ms each). The age of every value served
- * is now measured, from the end of its load to the start of the call that received it
- * ({@code maxServedAgeMillis}).
+ * 64 threads making 320 calls per 100 ms, 5 loads of 20 ms each). The age of every value served is
+ * now measured, from the end of its load to the start of the call that received it ({@code
+ * maxServedAgeMillis}).
  */
 public final class HotKeyExpiryHarness {
   private HotKeyExpiryHarness() {}
@@ -78,12 +78,15 @@ public final class HotKeyExpiryHarness {
 
   /** The subjects, each with its report label and configuration. */
   public enum Subject {
-    LOOMCACHE_REFRESH_AHEAD("Loomcache refreshAfter",
+    LOOMCACHE_REFRESH_AHEAD(
+        "Loomcache refreshAfter",
         "Loomcache.newBuilder().maximumSize(10000).defaultTtl(ttl).refreshAfter(refreshAfter)"
             + "; get(k, () -> load(k))"),
-    LOOMCACHE_TTL_ONLY("Loomcache TTL only",
+    LOOMCACHE_TTL_ONLY(
+        "Loomcache TTL only",
         "Loomcache.newBuilder().maximumSize(10000).defaultTtl(ttl); get(k, () -> load(k))"),
-    CAFFEINE_REFRESH_AFTER_WRITE("Caffeine refreshAfterWrite",
+    CAFFEINE_REFRESH_AFTER_WRITE(
+        "Caffeine refreshAfterWrite",
         "Caffeine.newBuilder().maximumSize(10000).expireAfterWrite(ttl)"
             + ".refreshAfterWrite(refreshAfter).executor(virtual thread per task).build(load)"
             + "; get(k) (the default executor, the common pool, has 1 thread on 2 cores: 100"
@@ -122,8 +125,8 @@ public final class HotKeyExpiryHarness {
     void close();
   }
 
-  static Under open(Subject subject, Duration ttl, Duration refreshAfter,
-      Function<Integer, Value> loader) {
+  static Under open(
+      Subject subject, Duration ttl, Duration refreshAfter, Function<Integer, Value> loader) {
     return switch (subject) {
       case LOOMCACHE_REFRESH_AHEAD, LOOMCACHE_TTL_ONLY -> {
         var builder = Loomcache.newBuilder().maximumSize(10_000).defaultTtl(ttl);
@@ -145,9 +148,13 @@ public final class HotKeyExpiryHarness {
       }
       case CAFFEINE_REFRESH_AFTER_WRITE -> {
         ExecutorService reloads = Executors.newVirtualThreadPerTaskExecutor();
-        LoadingCache<Integer, Value> cache = Caffeine.newBuilder().maximumSize(10_000)
-            .expireAfterWrite(ttl).refreshAfterWrite(refreshAfter).executor(reloads)
-            .build(loader::apply);
+        LoadingCache<Integer, Value> cache =
+            Caffeine.newBuilder()
+                .maximumSize(10_000)
+                .expireAfterWrite(ttl)
+                .refreshAfterWrite(refreshAfter)
+                .executor(reloads)
+                .build(loader::apply);
         yield new Under() {
           @Override
           public @Nullable Value get(Integer key) {
@@ -177,14 +184,22 @@ public final class HotKeyExpiryHarness {
    * @throws IllegalStateException if a caller failed or got a wrong value
    * @throws InterruptedException if the calling thread is interrupted
    */
-  static Phase runPhase(Subject subject, int threads, int keys, Duration load, Duration ttl,
-      Duration refreshAfter, Duration run) throws InterruptedException {
+  static Phase runPhase(
+      Subject subject,
+      int threads,
+      int keys,
+      Duration load,
+      Duration ttl,
+      Duration refreshAfter,
+      Duration run)
+      throws InterruptedException {
     var loaderCalls = new AtomicInteger();
-    Function<Integer, Value> loader = key -> {
-      loaderCalls.incrementAndGet();
-      Parking.park(load);
-      return new Value(key, System.nanoTime());
-    };
+    Function<Integer, Value> loader =
+        key -> {
+          loaderCalls.incrementAndGet();
+          Parking.park(load);
+          return new Value(key, System.nanoTime());
+        };
     var maxServedAge = new AtomicLong();
     var histogram = new LogHistogram();
     var failure = new AtomicReference<@Nullable Throwable>();
@@ -203,30 +218,33 @@ public final class HotKeyExpiryHarness {
       List<Thread> callers = new ArrayList<>(threads);
       for (int t = 0; t < threads; t++) {
         int caller = t;
-        callers.add(Thread.ofVirtual().start(() -> {
-          try {
-            long n = 0;
-            var random = new SplittableRandom(caller); // not a stride: see "Key order" above
-            while (System.nanoTime() - end < 0) {
-              Integer key = random.nextInt(keys);
-              long start = System.nanoTime();
-              Value value = cache.get(key);
-              histogram.record(System.nanoTime() - start);
-              n++;
-              if (value == null || value.key() != key) {
-                throw new IllegalStateException("key " + key + " got " + value);
-              }
-              long age = start - value.loadedAt();
-              if (age > maxServedAge.get()) {
-                maxServedAge.accumulateAndGet(age, Math::max);
-              }
-              LockSupport.parkNanos(PAUSE.toNanos());
-            }
-            calls[caller] = n;
-          } catch (Throwable e) {
-            failure.compareAndSet(null, e);
-          }
-        }));
+        callers.add(
+            Thread.ofVirtual()
+                .start(() -> {
+                  try {
+                    long n = 0;
+                    var random =
+                        new SplittableRandom(caller); // not a stride: see "Key order" above
+                    while (System.nanoTime() - end < 0) {
+                      Integer key = random.nextInt(keys);
+                      long start = System.nanoTime();
+                      Value value = cache.get(key);
+                      histogram.record(System.nanoTime() - start);
+                      n++;
+                      if (value == null || value.key() != key) {
+                        throw new IllegalStateException("key " + key + " got " + value);
+                      }
+                      long age = start - value.loadedAt();
+                      if (age > maxServedAge.get()) {
+                        maxServedAge.accumulateAndGet(age, Math::max);
+                      }
+                      LockSupport.parkNanos(PAUSE.toNanos());
+                    }
+                    calls[caller] = n;
+                  } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                  }
+                }));
       }
       for (Thread thread : callers) {
         thread.join();
@@ -264,8 +282,8 @@ public final class HotKeyExpiryHarness {
 
     runPhase(subject, threads, keys, load, Duration.ofHours(1), Duration.ofMinutes(30), hitRun);
     Phase expiry = runPhase(subject, threads, keys, load, ttl, refreshAfter, run);
-    Phase hits = runPhase(subject, threads, keys, load, Duration.ofHours(1),
-        Duration.ofMinutes(30), hitRun);
+    Phase hits =
+        runPhase(subject, threads, keys, load, Duration.ofHours(1), Duration.ofMinutes(30), hitRun);
     Duration cycle = subject.refreshesAhead() ? refreshAfter : ttl;
     long periods = refreshPeriods(run, cycle, load);
 

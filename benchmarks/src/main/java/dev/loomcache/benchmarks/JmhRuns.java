@@ -27,8 +27,11 @@ final class JmhRuns {
   static void hitPath(Settings settings, Results results) throws RunnerException {
     var figures = new LinkedHashMap<String, Map<String, Double>>();
     for (int threads : new int[] {1, 2}) {
-      for (Score score : rounds(settings, options(settings, HitPathBenchmark.class)
-          .threads(threads), JmhRuns::method)) {
+      for (Score score :
+          rounds(
+              settings,
+              options(settings, HitPathBenchmark.class).threads(threads),
+              JmhRuns::method)) {
         Map<String, Double> method =
             figures.computeIfAbsent(score.id(), m -> new LinkedHashMap<>());
         // scores are per microsecond (the benchmarks' output unit)
@@ -42,8 +45,8 @@ final class JmhRuns {
   /** Benchmark 4's throughput: keys/s per method (JMH counts 100 keys per invocation). */
   static void batching(Settings settings, Results results) throws RunnerException {
     var figures = new LinkedHashMap<String, Map<String, Double>>();
-    for (Score score : rounds(settings, options(settings, BatchingBenchmark.class).threads(1),
-        JmhRuns::method)) {
+    for (Score score :
+        rounds(settings, options(settings, BatchingBenchmark.class).threads(1), JmhRuns::method)) {
       Map<String, Double> method = figures.computeIfAbsent(score.id(), m -> new LinkedHashMap<>());
       method.put("keysPerSecond", score.score() * 1e6);
       method.put("errorKeysPerSecond", score.error() * 1e6);
@@ -59,8 +62,13 @@ final class JmhRuns {
     var figures = new LinkedHashMap<String, Map<String, Double>>();
     for (int threads : new int[] {1, 2}) {
       var options = options(settings, SpringCacheableBenchmark.class).threads(threads);
-      for (Score score : rounds(settings, options, run -> SpringCacheableBenchmark.subjectId(
-          method(run), run.getParams().getParam("manager")))) {
+      for (Score score :
+          rounds(
+              settings,
+              options,
+              run ->
+                  SpringCacheableBenchmark.subjectId(
+                      method(run), run.getParams().getParam("manager")))) {
         // average time, ns/op per thread
         Map<String, Double> subject =
             figures.computeIfAbsent(score.id(), m -> new LinkedHashMap<>());
@@ -69,9 +77,10 @@ final class JmhRuns {
         subject.put("threads" + threads + ".opsPerSecond", threads * 1e9 / score.score());
       }
     }
-    var subjects = SpringCacheableBenchmark.SUBJECTS.stream()
-        .map(s -> new String[] {SpringCacheableBenchmark.subjectId(s[0], s[1]), s[2], s[3]})
-        .toList();
+    var subjects =
+        SpringCacheableBenchmark.SUBJECTS.stream()
+            .map(s -> new String[] {SpringCacheableBenchmark.subjectId(s[0], s[1]), s[2], s[3]})
+            .toList();
     record(results, Report.SPRING_HIT_PATH, subjects, figures);
   }
 
@@ -99,8 +108,9 @@ final class JmhRuns {
    * after another (so that a change in the machine's load during the run reaches every subject),
    * and returns each subject's {@link Score}, in the order JMH first ran them.
    */
-  static List<Score> rounds(Settings settings, ChainedOptionsBuilder options,
-      Function<RunResult, String> id) throws RunnerException {
+  static List<Score> rounds(
+      Settings settings, ChainedOptionsBuilder options, Function<RunResult, String> id)
+      throws RunnerException {
     var scores = new LinkedHashMap<String, List<Double>>();
     var errors = new LinkedHashMap<String, List<Double>>();
     var built = options.build();
@@ -113,8 +123,8 @@ final class JmhRuns {
       }
     }
     var result = new ArrayList<Score>();
-    scores.forEach((key, values) ->
-        result.add(Score.of(key, values, errors.getOrDefault(key, List.of()))));
+    scores.forEach(
+        (key, values) -> result.add(Score.of(key, values, errors.getOrDefault(key, List.of()))));
     return result;
   }
 
@@ -125,10 +135,14 @@ final class JmhRuns {
   static void rateLimit(Settings settings, Results results) throws RunnerException {
     var figures = new LinkedHashMap<String, Map<String, Double>>();
     var options = options(settings, RateLimiterBenchmark.class).threads(1);
-    for (Score score : rounds(settings, options, run ->
-        RateLimiterBenchmark.subjectId(run.getParams().getParam("algorithm"), method(run)))) {
-      Map<String, Double> subject =
-          figures.computeIfAbsent(score.id(), m -> new LinkedHashMap<>());
+    for (Score score :
+        rounds(
+            settings,
+            options,
+            run ->
+                RateLimiterBenchmark.subjectId(
+                    run.getParams().getParam("algorithm"), method(run)))) {
+      Map<String, Double> subject = figures.computeIfAbsent(score.id(), m -> new LinkedHashMap<>());
       subject.put("opsPerSecond", score.score() * 1e6);
       subject.put("errorOpsPerSecond", score.error() * 1e6);
     }
@@ -153,15 +167,18 @@ final class JmhRuns {
     return name.substring(name.lastIndexOf('.') + 1);
   }
 
-  private static void record(Results results, String benchmark, List<String[]> subjects,
+  private static void record(
+      Results results,
+      String benchmark,
+      List<String[]> subjects,
       Map<String, Map<String, Double>> figures) {
     for (String[] subject : subjects) {
       Map<String, Double> measured = figures.get(subject[0]);
       if (measured == null) {
         results.failed(benchmark + "." + subject[0], "JMH returned no result");
       } else {
-        results.add(new Measurement(benchmark, subject[0], subject[1], subject[2], measured,
-            Map.of()));
+        results.add(
+            new Measurement(benchmark, subject[0], subject[1], subject[2], measured, Map.of()));
       }
     }
   }

@@ -25,7 +25,8 @@ public final class MemoryHarness {
   public enum Subject {
     LOOMCACHE("Loomcache", "Loomcache.newBuilder().maximumSize(n); put"),
     CAFFEINE("Caffeine", "Caffeine.newBuilder().maximumSize(n); put (the baseline)"),
-    CAFFEINE_FEATURE_MATCHED("Caffeine feature-matched",
+    CAFFEINE_FEATURE_MATCHED(
+        "Caffeine feature-matched",
         "Caffeine maximumSize(n) + expireAfter(per-entry Expiry) + recordStats(); put"),
     GUAVA("Guava", "CacheBuilder.newBuilder().maximumSize(n); put"),
     CONCURRENT_HASH_MAP("ConcurrentHashMap", "new ConcurrentHashMap<>(); put");
@@ -69,8 +70,8 @@ public final class MemoryHarness {
     long cacheOnly = usedAfterGc();
     long entries = filled.size();
     Reference.reachabilityFence(filled);
-    return new Result(entries, (double) (cacheOnly - empty) / entries,
-        (double) (withCache - withData) / entries);
+    return new Result(
+        entries, (double) (cacheOnly - empty) / entries, (double) (withCache - withData) / entries);
   }
 
   /** A filled cache, kept reachable while it is measured. */

@@ -31,15 +31,28 @@ public class RateLimiterBenchmark {
   private static final int KEYS = 1_024;
 
   /** The report's subjects: id ({@link #subjectId}), label, configuration. */
-  public static final List<String[]> SUBJECTS = List.of(
-      new String[] {subjectId("fixed", "tryAcquire_oneKey"), "fixed window, one key",
-          "fixedWindow(Integer.MAX_VALUE, 1 h), tryAcquire(\"hot\")"},
-      new String[] {subjectId("fixed", "tryAcquire_1024Keys"), "fixed window, 1,024 keys in turn",
-          "fixedWindow(Integer.MAX_VALUE, 1 h)"},
-      new String[] {subjectId("sliding", "tryAcquire_oneKey"), "sliding window, one key",
-          "slidingWindow(Integer.MAX_VALUE, 1 h), tryAcquire(\"hot\")"},
-      new String[] {subjectId("sliding", "tryAcquire_1024Keys"),
-          "sliding window, 1,024 keys in turn", "slidingWindow(Integer.MAX_VALUE, 1 h)"});
+  public static final List<String[]> SUBJECTS =
+      List.of(
+          new String[] {
+            subjectId("fixed", "tryAcquire_oneKey"),
+            "fixed window, one key",
+            "fixedWindow(Integer.MAX_VALUE, 1 h), tryAcquire(\"hot\")"
+          },
+          new String[] {
+            subjectId("fixed", "tryAcquire_1024Keys"),
+            "fixed window, 1,024 keys in turn",
+            "fixedWindow(Integer.MAX_VALUE, 1 h)"
+          },
+          new String[] {
+            subjectId("sliding", "tryAcquire_oneKey"),
+            "sliding window, one key",
+            "slidingWindow(Integer.MAX_VALUE, 1 h), tryAcquire(\"hot\")"
+          },
+          new String[] {
+            subjectId("sliding", "tryAcquire_1024Keys"),
+            "sliding window, 1,024 keys in turn",
+            "slidingWindow(Integer.MAX_VALUE, 1 h)"
+          });
 
   /** The subject id of {@code method} with the {@code algorithm} parameter. */
   public static String subjectId(String algorithm, String method) {
@@ -47,7 +60,8 @@ public class RateLimiterBenchmark {
   }
 
   @Param({"fixed", "sliding"})
-  public String algorithm = "fixed"; // JMH sets it before @Setup; the default only keeps it non-null
+  public String algorithm =
+      "fixed"; // JMH sets it before @Setup; the default only keeps it non-null
 
   private RateLimiter limiter;
   private final String[] keys = new String[KEYS];
@@ -56,9 +70,11 @@ public class RateLimiterBenchmark {
   @Setup
   public void setUp() {
     Duration hour = Duration.ofHours(1);
-    limiter = ("fixed".equals(algorithm)
-        ? RateLimiter.fixedWindow(Integer.MAX_VALUE, hour)
-        : RateLimiter.slidingWindow(Integer.MAX_VALUE, hour)).build();
+    limiter =
+        ("fixed".equals(algorithm)
+                ? RateLimiter.fixedWindow(Integer.MAX_VALUE, hour)
+                : RateLimiter.slidingWindow(Integer.MAX_VALUE, hour))
+            .build();
     for (int i = 0; i < KEYS; i++) {
       keys[i] = "user-" + i;
     }

@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Replaces the generated part of {@code benchmarks/README.md}, between {@value #BEGIN} and
- * {@value #END}, with the latest run's summary; the hand-written text around it stays.
+ * Replaces the generated part of {@code benchmarks/README.md}, between {@value #BEGIN} and {@value
+ * #END}, with the latest run's summary; the hand-written text around it stays.
  */
 final class ReadmeBlock {
   static final String BEGIN =
@@ -20,8 +20,8 @@ final class ReadmeBlock {
   private ReadmeBlock() {}
 
   /**
-   * Rewrites the block in {@code readme}, linking the report files of {@code stem} in
-   * {@code resultsDir}.
+   * Rewrites the block in {@code readme}, linking the report files of {@code stem} in {@code
+   * resultsDir}.
    *
    * @throws IOException if the README cannot be read or written
    * @throws IllegalStateException if the README lacks the markers
@@ -36,8 +36,8 @@ final class ReadmeBlock {
     }
     // An absolute path to a file always has a parent.
     Path directory = Objects.requireNonNull(readme.toAbsolutePath().getParent());
-    String relative = directory.relativize(resultsDir.toAbsolutePath())
-        .toString().replace('\\', '/');
+    String relative =
+        directory.relativize(resultsDir.toAbsolutePath()).toString().replace('\\', '/');
     String block = Report.summary(results, relative.isEmpty() ? stem : relative + "/" + stem);
     String updated = text.substring(0, begin + BEGIN.length()) + "\n" + block + text.substring(end);
     Files.writeString(readme, updated, StandardCharsets.UTF_8);

@@ -50,9 +50,20 @@ public class RedisLimitsBenchmark {
     try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = socket.getLocalPort();
     }
-    server = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind",
-        "127.0.0.1", "--save", "", "--appendonly", "no")
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start();
+    server =
+        new ProcessBuilder(
+                "redis-server",
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no")
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectErrorStream(true)
+            .start();
     client = RedisClient.create("127.0.0.1", port);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (true) {
@@ -67,8 +78,10 @@ public class RedisLimitsBenchmark {
       }
     }
     floorSha = client.scriptLoad("return 1");
-    limiter = RedisRateLimiter.newBuilder(client)
-        .fixedWindow(Integer.MAX_VALUE, Duration.ofHours(1)).build();
+    limiter =
+        RedisRateLimiter.newBuilder(client)
+            .fixedWindow(Integer.MAX_VALUE, Duration.ofHours(1))
+            .build();
     locks = RedisLocks.newBuilder(client).build();
   }
 

@@ -23,13 +23,12 @@ import redis.clients.jedis.providers.ConnectionProvider;
 import redis.clients.jedis.providers.PooledConnectionProvider;
 
 /**
- * Redis rate-limit decisions and lock acquire+release next to the floor, a raw Jedis
- * {@code EVALSHA} of {@code return 1}: one JVM, one {@code redis-server} (started here on a free
- * loopback port), one client, the subjects taken in turn in alternating rounds so that a busy
- * machine slows them alike. Per subject: p50 and p99 of single calls over every round, the
- * script's time inside Redis ({@code INFO commandstats}) and the round trips per operation,
- * counted on the client (a connection provider that counts each command sent; nothing here
- * pipelines).
+ * Redis rate-limit decisions and lock acquire+release next to the floor, a raw Jedis {@code
+ * EVALSHA} of {@code return 1}: one JVM, one {@code redis-server} (started here on a free loopback
+ * port), one client, the subjects taken in turn in alternating rounds so that a busy machine slows
+ * them alike. Per subject: p50 and p99 of single calls over every round, the script's time inside
+ * Redis ({@code INFO commandstats}) and the round trips per operation, counted on the client (a
+ * connection provider that counts each command sent; nothing here pipelines).
  *
  * <p>Arguments: rounds, calls per subject and round. Targets (issue 16): a decision's p50 ≤ 1.2×
  * the floor's; lock acquire+release ≤ 2 round trips.
@@ -40,17 +39,33 @@ public final class RedisLimitsHarness {
   private RedisLimitsHarness() {}
 
   /** The measured subjects, in the order of the report: id, label, configuration. */
-  static final List<String[]> SUBJECTS = List.of(
-      new String[] {FLOOR, "raw Jedis EVALSHA (the floor)",
-          "client.evalsha(sha of \"return 1\", [\"k\"], [])"},
-      new String[] {"fixedDecision", "RedisRateLimiter, fixed window",
-          "fixedWindow(Integer.MAX_VALUE, 1 h), acquire(\"user-1\")"},
-      new String[] {"fixedBanDecision", "RedisRateLimiter, fixed window with a ban",
-          "fixedWindow(Integer.MAX_VALUE, 1 h).banFor(10 min), acquire(\"user-1\")"},
-      new String[] {"slidingDecision", "RedisRateLimiter, sliding window",
-          "slidingWindow(Integer.MAX_VALUE, 1 h), acquire(\"user-1\")"},
-      new String[] {"lockAcquireRelease", "RedisLocks, lock + release, uncontended",
-          "lock(\"job\", 30 s, maxWait 0) then close()"});
+  static final List<String[]> SUBJECTS =
+      List.of(
+          new String[] {
+            FLOOR,
+            "raw Jedis EVALSHA (the floor)",
+            "client.evalsha(sha of \"return 1\", [\"k\"], [])"
+          },
+          new String[] {
+            "fixedDecision",
+            "RedisRateLimiter, fixed window",
+            "fixedWindow(Integer.MAX_VALUE, 1 h), acquire(\"user-1\")"
+          },
+          new String[] {
+            "fixedBanDecision",
+            "RedisRateLimiter, fixed window with a ban",
+            "fixedWindow(Integer.MAX_VALUE, 1 h).banFor(10 min), acquire(\"user-1\")"
+          },
+          new String[] {
+            "slidingDecision",
+            "RedisRateLimiter, sliding window",
+            "slidingWindow(Integer.MAX_VALUE, 1 h), acquire(\"user-1\")"
+          },
+          new String[] {
+            "lockAcquireRelease",
+            "RedisLocks, lock + release, uncontended",
+            "lock(\"job\", 30 s, maxWait 0) then close()"
+          });
 
   /** A connection provider that counts the commands sent through it. */
   private static final class Counting implements ConnectionProvider {
@@ -99,9 +114,20 @@ public final class RedisLimitsHarness {
     try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = socket.getLocalPort();
     }
-    Process server = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind",
-        "127.0.0.1", "--save", "", "--appendonly", "no")
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start();
+    Process server =
+        new ProcessBuilder(
+                "redis-server",
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no")
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectErrorStream(true)
+            .start();
     try {
       run(port, rounds, calls);
     } finally {
@@ -113,13 +139,22 @@ public final class RedisLimitsHarness {
   private static void run(int port, int rounds, int calls) throws InterruptedException {
     var counting = new Counting(new HostAndPort("127.0.0.1", port));
     try (RedisClient client = RedisClient.builder().connectionProvider(counting).build();
-        RateLimiter fixed = RedisRateLimiter.newBuilder(client)
-            .fixedWindow(Integer.MAX_VALUE, Duration.ofHours(1)).keyPrefix("fixed:").build();
-        RateLimiter fixedBan = RedisRateLimiter.newBuilder(client)
-            .fixedWindow(Integer.MAX_VALUE, Duration.ofHours(1)).banFor(Duration.ofMinutes(10))
-            .keyPrefix("fixed-ban:").build();
-        RateLimiter sliding = RedisRateLimiter.newBuilder(client)
-            .slidingWindow(Integer.MAX_VALUE, Duration.ofHours(1)).keyPrefix("sliding:").build();
+        RateLimiter fixed =
+            RedisRateLimiter.newBuilder(client)
+                .fixedWindow(Integer.MAX_VALUE, Duration.ofHours(1))
+                .keyPrefix("fixed:")
+                .build();
+        RateLimiter fixedBan =
+            RedisRateLimiter.newBuilder(client)
+                .fixedWindow(Integer.MAX_VALUE, Duration.ofHours(1))
+                .banFor(Duration.ofMinutes(10))
+                .keyPrefix("fixed-ban:")
+                .build();
+        RateLimiter sliding =
+            RedisRateLimiter.newBuilder(client)
+                .slidingWindow(Integer.MAX_VALUE, Duration.ofHours(1))
+                .keyPrefix("sliding:")
+                .build();
         RedisLocks locks = RedisLocks.newBuilder(client).build()) {
       awaitPing(client);
       String floorSha = client.scriptLoad("return 1");
@@ -128,13 +163,15 @@ public final class RedisLimitsHarness {
       subjects.put("fixedDecision", () -> fixed.acquire("user-1"));
       subjects.put("fixedBanDecision", () -> fixedBan.acquire("user-1"));
       subjects.put("slidingDecision", () -> sliding.acquire("user-1"));
-      subjects.put("lockAcquireRelease", () -> {
-        try (RedisLock.Held held = locks.lock("job", Duration.ofSeconds(30), Duration.ZERO)) {
-          if (held.fencingToken() <= 0) {
-            throw new AssertionError("fencing tokens are positive");
-          }
-        }
-      });
+      subjects.put(
+          "lockAcquireRelease",
+          () -> {
+            try (RedisLock.Held held = locks.lock("job", Duration.ofSeconds(30), Duration.ZERO)) {
+              if (held.fencingToken() <= 0) {
+                throw new AssertionError("fencing tokens are positive");
+              }
+            }
+          });
       List<String> ids = new ArrayList<>(subjects.keySet());
       var nanos = new LinkedHashMap<String, long[]>();
       var serverMicros = new LinkedHashMap<String, Double>();

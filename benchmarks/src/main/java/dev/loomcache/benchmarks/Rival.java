@@ -23,7 +23,8 @@ public enum Rival {
   /** Caffeine's synchronous cache: the loader runs inside {@code ConcurrentHashMap.compute}. */
   CAFFEINE_SYNC("Caffeine sync", "Caffeine.newBuilder().maximumSize(n).build(); get(k, fn)"),
   /** Caffeine's asynchronous cache, loading on a virtual thread per load, joined by the caller. */
-  CAFFEINE_ASYNC("Caffeine async",
+  CAFFEINE_ASYNC(
+      "Caffeine async",
       "Caffeine.newBuilder().maximumSize(n).executor(newVirtualThreadPerTaskExecutor())"
           + ".buildAsync(); get(k, fn).join()"),
   /** Guava's cache: a loading placeholder per key, the loader outside the segment lock. */

@@ -21,12 +21,12 @@ import org.springframework.context.annotation.AnnotationConfigApplicationContext
 
 /**
  * Benchmark 7, {@code @Cacheable} hits through Spring's proxy: the same bean, the same keys (1,000
- * present ids, uniform), once with {@code LoomcacheCacheManager} and once with Spring's
- * {@code CaffeineCacheManager}. What is measured is the whole call a service makes: the proxy, the
- * key generation, the cache look-up and the unwrapping; the cache's share of it is what differs.
+ * present ids, uniform), once with {@code LoomcacheCacheManager} and once with Spring's {@code
+ * CaffeineCacheManager}. What is measured is the whole call a service makes: the proxy, the key
+ * generation, the cache look-up and the unwrapping; the cache's share of it is what differs.
  *
- * <p>{@code BenchmarkSuite} runs it as {@code springHitPath} (1 and 2 threads); by hand: {@code java
- * -cp <benchmarks classpath> org.openjdk.jmh.Main SpringCacheableBenchmark}.
+ * <p>{@code BenchmarkSuite} runs it as {@code springHitPath} (1 and 2 threads); by hand: {@code
+ * java -cp <benchmarks classpath> org.openjdk.jmh.Main SpringCacheableBenchmark}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -36,29 +36,50 @@ public class SpringCacheableBenchmark {
    * The subjects of the report: benchmark method, {@code manager} parameter, label, configuration.
    * The report's id of a subject is {@code <manager in lower case>_<method>}.
    */
-  public static final List<String[]> SUBJECTS = List.of(
-      new String[] {"cacheableHit", "LOOMCACHE", "Loomcache manager, @Cacheable",
-          "LoomcacheCacheManager, spec maximumSize=10000; @Cacheable(\"titles\") hit through the"
-              + " proxy (1,000 present Integer ids)"},
-      new String[] {"cacheableHit", "CAFFEINE", "CaffeineCacheManager, @Cacheable",
-          "CaffeineCacheManager with Caffeine.newBuilder().maximumSize(10,000); same bean, same"
-              + " keys (the baseline)"},
-      new String[] {"cacheableSyncHit", "LOOMCACHE", "Loomcache manager, @Cacheable(sync = true)",
-          "LoomcacheCacheManager as above; @Cacheable(sync = true): Cache.get(key, Callable)"},
-      new String[] {"cacheableSyncHit", "CAFFEINE", "CaffeineCacheManager, @Cacheable(sync = true)",
-          "CaffeineCacheManager as above; @Cacheable(sync = true): CaffeineCache.get(key, Callable)"
-              + " (the baseline)"});
+  public static final List<String[]> SUBJECTS =
+      List.of(
+          new String[] {
+            "cacheableHit",
+            "LOOMCACHE",
+            "Loomcache manager, @Cacheable",
+            "LoomcacheCacheManager, spec maximumSize=10000; @Cacheable(\"titles\") hit through the"
+                + " proxy (1,000 present Integer ids)"
+          },
+          new String[] {
+            "cacheableHit",
+            "CAFFEINE",
+            "CaffeineCacheManager, @Cacheable",
+            "CaffeineCacheManager with Caffeine.newBuilder().maximumSize(10,000); same bean, same"
+                + " keys (the baseline)"
+          },
+          new String[] {
+            "cacheableSyncHit",
+            "LOOMCACHE",
+            "Loomcache manager, @Cacheable(sync = true)",
+            "LoomcacheCacheManager as above; @Cacheable(sync = true): Cache.get(key, Callable)"
+          },
+          new String[] {
+            "cacheableSyncHit",
+            "CAFFEINE",
+            "CaffeineCacheManager, @Cacheable(sync = true)",
+            "CaffeineCacheManager as above; @Cacheable(sync = true): CaffeineCache.get(key, Callable)"
+                + " (the baseline)"
+          });
 
   private static final int KEYS = 1_000;
   private static final int MASK = 4_095;
 
-  /** The report's id of {@code method} run with {@code manager}, e.g. {@code loomcache_cacheableHit}. */
+  /**
+   * The report's id of {@code method} run with {@code manager}, e.g. {@code
+   * loomcache_cacheableHit}.
+   */
   public static String subjectId(String method, String manager) {
     return manager.toLowerCase(Locale.ROOT) + "_" + method;
   }
 
   @Param({"LOOMCACHE", "CAFFEINE"})
-  public String manager = "LOOMCACHE"; // JMH sets it before @Setup; the default only keeps it non-null
+  public String manager =
+      "LOOMCACHE"; // JMH sets it before @Setup; the default only keeps it non-null
 
   private AnnotationConfigApplicationContext context;
   private Catalog catalog;

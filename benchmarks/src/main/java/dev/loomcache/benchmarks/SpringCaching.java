@@ -38,11 +38,13 @@ public final class SpringCaching {
     /** How the manager is built, for the report. */
     public String configuration() {
       return switch (this) {
-        case LOOMCACHE -> "LoomcacheCacheManager, spec maximumSize=10000;"
-            + " @Cacheable(sync = true): Cache.get(key, Callable), Loomcache's single flight";
-        case CAFFEINE -> "CaffeineCacheManager with Caffeine.newBuilder().maximumSize(10,000);"
-            + " @Cacheable(sync = true): CaffeineCache.get(key, Callable), Caffeine's compute"
-            + " (the baseline)";
+        case LOOMCACHE ->
+            "LoomcacheCacheManager, spec maximumSize=10000;"
+                + " @Cacheable(sync = true): Cache.get(key, Callable), Loomcache's single flight";
+        case CAFFEINE ->
+            "CaffeineCacheManager with Caffeine.newBuilder().maximumSize(10,000);"
+                + " @Cacheable(sync = true): CaffeineCache.get(key, Callable), Caffeine's compute"
+                + " (the baseline)";
       };
     }
 

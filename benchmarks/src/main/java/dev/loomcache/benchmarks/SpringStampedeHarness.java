@@ -9,12 +9,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Benchmark 8, the {@code @Cacheable(sync = true)} stampede through Spring's proxy:
- * {@code callers} virtual threads, lined up behind one latch, call the cached method for
- * {@code keys} missing ids (caller {@code i} asks for id {@code i % keys}); the method parks for
- * {@code load}. Each round uses a fresh application context. Reports the method calls (the ideal
- * is one per key), the wall time from opening the latch to the last return (the ideal is one
- * load time) and each caller's wait.
+ * Benchmark 8, the {@code @Cacheable(sync = true)} stampede through Spring's proxy: {@code callers}
+ * virtual threads, lined up behind one latch, call the cached method for {@code keys} missing ids
+ * (caller {@code i} asks for id {@code i % keys}); the method parks for {@code load}. Each round
+ * uses a fresh application context. Reports the method calls (the ideal is one per key), the wall
+ * time from opening the latch to the last return (the ideal is one load time) and each caller's
+ * wait.
  *
  * <p>{@code BenchmarkSuite} runs it as {@code springStampede}, one fresh JVM per manager ({@link
  * Forks}); by hand: {@code java -cp <benchmarks classpath>
@@ -47,22 +47,24 @@ public final class SpringStampedeHarness {
       for (int i = 0; i < callers; i++) {
         int caller = i;
         Integer id = i % keys;
-        threads[i] = Thread.ofVirtual().start(() -> {
-          try {
-            ready.countDown();
-            gate.await();
-            long start = System.nanoTime();
-            String title = catalog.syncTitle(id);
-            waits[caller] = System.nanoTime() - start;
-            if (!("title-" + id).equals(title)) {
-              throw new IllegalStateException("id " + id + " got " + title);
-            }
-          } catch (Throwable t) {
-            failure.compareAndSet(null, t);
-          } finally {
-            done.countDown();
-          }
-        });
+        threads[i] =
+            Thread.ofVirtual()
+                .start(() -> {
+                  try {
+                    ready.countDown();
+                    gate.await();
+                    long start = System.nanoTime();
+                    String title = catalog.syncTitle(id);
+                    waits[caller] = System.nanoTime() - start;
+                    if (!("title-" + id).equals(title)) {
+                      throw new IllegalStateException("id " + id + " got " + title);
+                    }
+                  } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                  } finally {
+                    done.countDown();
+                  }
+                });
       }
       ready.await();
       long start = System.nanoTime();
@@ -85,8 +87,10 @@ public final class SpringStampedeHarness {
    */
   public static void main(String[] args) throws InterruptedException {
     if (args.length != 6) {
-      throw new IllegalArgumentException("usage: SpringStampedeHarness LOOMCACHE|CAFFEINE callers"
-          + " keys loadMillis warmups rounds, but got " + Arrays.toString(args));
+      throw new IllegalArgumentException(
+          "usage: SpringStampedeHarness LOOMCACHE|CAFFEINE callers"
+              + " keys loadMillis warmups rounds, but got "
+              + Arrays.toString(args));
     }
     Manager manager = Manager.valueOf(args[0]);
     int callers = Integer.parseInt(args[1]);

@@ -34,11 +34,12 @@ public final class StampedeHarness {
   public static Round runOnce(Rival rival, int callers, int keys, Duration load)
       throws InterruptedException {
     var loaderCalls = new AtomicInteger();
-    Function<Integer, String> loader = key -> {
-      loaderCalls.incrementAndGet();
-      Parking.park(load);
-      return "value-" + key;
-    };
+    Function<Integer, String> loader =
+        key -> {
+          loaderCalls.incrementAndGet();
+          Parking.park(load);
+          return "value-" + key;
+        };
     var ready = new CountDownLatch(callers);
     var gate = new CountDownLatch(1);
     var done = new CountDownLatch(callers);
@@ -50,22 +51,24 @@ public final class StampedeHarness {
       for (int i = 0; i < callers; i++) {
         int caller = i;
         Integer key = caller % keys;
-        threads[i] = Thread.ofVirtual().start(() -> {
-          try {
-            ready.countDown();
-            gate.await();
-            long start = System.nanoTime();
-            String value = cache.get(key, loader);
-            waits[caller] = System.nanoTime() - start;
-            if (!("value-" + key).equals(value)) {
-              throw new IllegalStateException("key " + key + " got " + value);
-            }
-          } catch (Throwable t) {
-            failure.compareAndSet(null, t);
-          } finally {
-            done.countDown();
-          }
-        });
+        threads[i] =
+            Thread.ofVirtual()
+                .start(() -> {
+                  try {
+                    ready.countDown();
+                    gate.await();
+                    long start = System.nanoTime();
+                    String value = cache.get(key, loader);
+                    waits[caller] = System.nanoTime() - start;
+                    if (!("value-" + key).equals(value)) {
+                      throw new IllegalStateException("key " + key + " got " + value);
+                    }
+                  } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                  } finally {
+                    done.countDown();
+                  }
+                });
       }
       ready.await();
       long start = System.nanoTime();

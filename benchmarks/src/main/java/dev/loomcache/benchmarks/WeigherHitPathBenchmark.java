@@ -60,17 +60,23 @@ public class WeigherHitPathBenchmark {
     }
     switch (method) {
       case "loomcache_weigher_get" -> {
-        Cache<Integer, Integer> cache = Loomcache.newBuilder().maximumWeight(MAXIMUM_WEIGHT)
-            .weigher((Integer k, Integer v) -> 1).build();
+        Cache<Integer, Integer> cache =
+            Loomcache.newBuilder()
+                .maximumWeight(MAXIMUM_WEIGHT)
+                .weigher((Integer k, Integer v) -> 1)
+                .build();
         for (Integer key : keys) {
           cache.put(key, key);
         }
         loomcache = cache;
       }
       case "caffeine_weigher_get" -> {
-        com.github.benmanes.caffeine.cache.Cache<Integer, Integer> cache = Caffeine.newBuilder()
-            .maximumWeight(MAXIMUM_WEIGHT).weigher((Integer k, Integer v) -> 1).recordStats()
-            .build();
+        com.github.benmanes.caffeine.cache.Cache<Integer, Integer> cache =
+            Caffeine.newBuilder()
+                .maximumWeight(MAXIMUM_WEIGHT)
+                .weigher((Integer k, Integer v) -> 1)
+                .recordStats()
+                .build();
         for (Integer key : keys) {
           cache.put(key, key);
         }

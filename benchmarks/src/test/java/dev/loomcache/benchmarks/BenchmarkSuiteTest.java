@@ -14,11 +14,16 @@ class BenchmarkSuiteTest {
   @Test
   void settings_quickMode_fitsTheTenMinuteBudgetForJmh() {
     BenchmarkSuite.Settings quick = BenchmarkSuite.Settings.of("quick");
-    int jmhRuns = 2 * HitPathBenchmark.SUBJECTS.size() + BatchingBenchmark.SUBJECTS.size()
-        + 2 * SpringCacheableBenchmark.SUBJECTS.size(); // at 1 and 2 threads
-    Duration perRun = quick.jmhWarmupTime().multipliedBy(quick.jmhWarmups())
-        .plus(quick.jmhIterationTime().multipliedBy(quick.jmhIterations()))
-        .multipliedBy(quick.jmhForks() * quick.jmhRounds());
+    int jmhRuns =
+        2 * HitPathBenchmark.SUBJECTS.size()
+            + BatchingBenchmark.SUBJECTS.size()
+            + 2 * SpringCacheableBenchmark.SUBJECTS.size(); // at 1 and 2 threads
+    Duration perRun =
+        quick
+            .jmhWarmupTime()
+            .multipliedBy(quick.jmhWarmups())
+            .plus(quick.jmhIterationTime().multipliedBy(quick.jmhIterations()))
+            .multipliedBy(quick.jmhForks() * quick.jmhRounds());
     // the JMH part's measured time alone, before fork start-up and the harnesses
     assertThat(perRun.multipliedBy(jmhRuns)).isLessThan(Duration.ofMinutes(4));
   }
@@ -37,7 +42,8 @@ class BenchmarkSuiteTest {
     assertThat(BenchmarkSuite.selected(null)).containsExactlyElementsOf(BenchmarkSuite.ALL);
     assertThat(BenchmarkSuite.selected("memory, hitPath")).containsExactly("memory", "hitPath");
     assertThatThrownBy(() -> BenchmarkSuite.selected("hitPath,fast"))
-        .hasMessageContaining("unknown benchmark 'fast'").hasMessageContaining("hotKeyExpiry");
+        .hasMessageContaining("unknown benchmark 'fast'")
+        .hasMessageContaining("hotKeyExpiry");
   }
 
   @Test

@@ -12,16 +12,21 @@ class ForksTest {
 
   @Test
   void run_harnessEmitsResults_returnsThemInOrder() throws Exception {
-    Map<String, String> results = Forks.run(ForkedEcho.class, List.of("-Decho.property=set"),
-        List.of("one", "three"), Duration.ofSeconds(50));
-    assertThat(results).containsExactly(
-        Map.entry("one", "3"), Map.entry("three", "5"), Map.entry("property", "set"));
+    Map<String, String> results =
+        Forks.run(
+            ForkedEcho.class,
+            List.of("-Decho.property=set"),
+            List.of("one", "three"),
+            Duration.ofSeconds(50));
+    assertThat(results)
+        .containsExactly(
+            Map.entry("one", "3"), Map.entry("three", "5"), Map.entry("property", "set"));
   }
 
   @Test
   void run_harnessExitsNonZero_throwsWithTheStatus() {
-    assertThatThrownBy(() -> Forks.run(ForkedEcho.class, List.of(), List.of("fail"),
-        Duration.ofSeconds(50)))
+    assertThatThrownBy(
+            () -> Forks.run(ForkedEcho.class, List.of(), List.of("fail"), Duration.ofSeconds(50)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("status 3");
   }

@@ -59,8 +59,9 @@ class HarnessesTest {
   @ParameterizedTest
   @MethodSource("caches")
   void collateral_everyRival_measuresFastOpsAndSlowLoads(Rival rival) throws Exception {
-    CollateralHarness.Result result = CollateralHarness.run(
-        rival, Duration.ofMillis(300), 2, Duration.ofMillis(20), Duration.ofMillis(1));
+    CollateralHarness.Result result =
+        CollateralHarness.run(
+            rival, Duration.ofMillis(300), 2, Duration.ofMillis(20), Duration.ofMillis(1));
     assertThat(result.slowLoads()).isPositive();
     assertThat(result.loads().count()).isPositive().isEqualTo(result.reads().count());
     assertThat(result.all().count()).isEqualTo(2 * result.loads().count());
@@ -112,8 +113,9 @@ class HarnessesTest {
   void batchLatency_manyCallers_coalescesIntoBatches() throws Exception {
     try (Cache<Integer, Integer> cache = Loomcache.newBuilder().build()) {
       Batcher<Integer, Integer> batcher = cache.batcher(BatchLatencyHarness.IDENTITY);
-      BatchLatencyHarness.Throughput many = BatchLatencyHarness.manyCallers(
-          cache, batcher, new AtomicInteger(), 200, Duration.ofMillis(200));
+      BatchLatencyHarness.Throughput many =
+          BatchLatencyHarness.manyCallers(
+              cache, batcher, new AtomicInteger(), 200, Duration.ofMillis(200));
       assertThat(many.keysPerSecond()).isPositive();
       assertThat(many.meanBatchSize()).isGreaterThan(1).isLessThanOrEqualTo(100);
     }

@@ -17,8 +17,15 @@ class HotKeyExpiryHarnessTest {
   @ParameterizedTest
   @EnumSource(Subject.class)
   void hitPhase_everySubject_neverCallsTheLoaderAfterTheWarmup(Subject subject) throws Exception {
-    Phase phase = HotKeyExpiryHarness.runPhase(subject, 8, 10, LOAD, Duration.ofHours(1),
-        Duration.ofMinutes(30), Duration.ofMillis(300));
+    Phase phase =
+        HotKeyExpiryHarness.runPhase(
+            subject,
+            8,
+            10,
+            LOAD,
+            Duration.ofHours(1),
+            Duration.ofMinutes(30),
+            Duration.ofMillis(300));
     assertThat(phase.loaderCalls()).isZero();
     assertThat(phase.calls()).isPositive();
     assertThat(phase.latencies().count()).isEqualTo(phase.calls());
@@ -37,26 +44,33 @@ class HotKeyExpiryHarnessTest {
     long periods = HotKeyExpiryHarness.refreshPeriods(run, cycle, LOAD);
     // Every key passes its refresh point (or TTL) at least once; none is reloaded faster than
     // its cycle allows (one more per key for the reload in flight at the end).
-    assertThat(phase.loaderCalls()).isGreaterThanOrEqualTo(10)
+    assertThat(phase.loaderCalls())
+        .isGreaterThanOrEqualTo(10)
         .isLessThanOrEqualTo((int) (10 * (periods + 1)));
     // No caller is served a value older than the TTL (plus a generous allowance for scheduling).
-    assertThat(Duration.ofNanos(phase.maxServedAgeNanos())).isPositive()
+    assertThat(Duration.ofNanos(phase.maxServedAgeNanos()))
+        .isPositive()
         .isLessThan(ttl.multipliedBy(2));
   }
 
   @Test
   void refreshPeriods_isTheRunOverTheCyclePlusOneLoad() {
-    assertThat(HotKeyExpiryHarness.refreshPeriods(Duration.ofSeconds(3), Duration.ofMillis(500),
-        Duration.ofMillis(20))).isEqualTo(5); // 3000 / 520
-    assertThat(HotKeyExpiryHarness.refreshPeriods(Duration.ofSeconds(12), Duration.ofSeconds(1),
-        Duration.ofMillis(20))).isEqualTo(11); // 12000 / 1020
+    assertThat(
+            HotKeyExpiryHarness.refreshPeriods(
+                Duration.ofSeconds(3), Duration.ofMillis(500), Duration.ofMillis(20)))
+        .isEqualTo(5); // 3000 / 520
+    assertThat(
+            HotKeyExpiryHarness.refreshPeriods(
+                Duration.ofSeconds(12), Duration.ofSeconds(1), Duration.ofMillis(20)))
+        .isEqualTo(11); // 12000 / 1020
   }
 
   @Test
   void runTime_quickModeIsShort() {
     // Two hit phases (the first warms the JIT) and the expiry phase, per subject.
-    assertThat(HotKeyExpiryHarness.runTime("quick")
-        .plus(HotKeyExpiryHarness.hitTime("quick").multipliedBy(2)))
+    assertThat(
+            HotKeyExpiryHarness.runTime("quick")
+                .plus(HotKeyExpiryHarness.hitTime("quick").multipliedBy(2)))
         .isLessThanOrEqualTo(Duration.ofSeconds(5));
   }
 

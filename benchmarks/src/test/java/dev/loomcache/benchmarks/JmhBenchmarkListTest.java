@@ -21,7 +21,8 @@ class JmhBenchmarkListTest {
   void benchmarkList_afterCompile_listsEveryReportedSubject() throws IOException {
     String list;
     try (InputStream in = getClass().getResourceAsStream("/META-INF/BenchmarkList")) {
-      assertThat(in).as("META-INF/BenchmarkList, written by JMH's annotation processor")
+      assertThat(in)
+          .as("META-INF/BenchmarkList, written by JMH's annotation processor")
           .isNotNull();
       list = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
@@ -49,8 +50,11 @@ class JmhBenchmarkListTest {
 
   private static List<String> managerParams() {
     try {
-      return List.of(SpringCacheableBenchmark.class.getField("manager")
-          .getAnnotation(org.openjdk.jmh.annotations.Param.class).value());
+      return List.of(
+          SpringCacheableBenchmark.class
+              .getField("manager")
+              .getAnnotation(org.openjdk.jmh.annotations.Param.class)
+              .value());
     } catch (NoSuchFieldException e) {
       throw new AssertionError("SpringCacheableBenchmark has no field 'manager'", e);
     }

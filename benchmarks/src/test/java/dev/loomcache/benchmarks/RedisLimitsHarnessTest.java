@@ -16,13 +16,20 @@ class RedisLimitsHarnessTest {
 
   @Test
   void main_smallRun_measuresEverySubjectAndCountsRoundTrips() throws Exception {
-    Map<String, String> out = Forks.run(RedisLimitsHarness.class, List.of("-Xmx256m"),
-        List.of("1", "20"), Duration.ofMinutes(2));
+    Map<String, String> out =
+        Forks.run(
+            RedisLimitsHarness.class,
+            List.of("-Xmx256m"),
+            List.of("1", "20"),
+            Duration.ofMinutes(2));
     for (String[] subject : RedisLimitsHarness.SUBJECTS) {
-      assertThat(Double.parseDouble(out.get(subject[0] + ".p50Micros"))).as(subject[0]).isPositive();
+      assertThat(Double.parseDouble(out.get(subject[0] + ".p50Micros")))
+          .as(subject[0])
+          .isPositive();
       assertThat(out).containsKey(subject[0] + ".scriptMicrosInRedis");
     }
-    assertThat(out).containsEntry("rawEvalsha.roundTrips", "1.0")
+    assertThat(out)
+        .containsEntry("rawEvalsha.roundTrips", "1.0")
         .containsEntry("fixedDecision.roundTrips", "1.0")
         .containsEntry("fixedBanDecision.roundTrips", "1.0")
         .containsEntry("slidingDecision.roundTrips", "1.0")

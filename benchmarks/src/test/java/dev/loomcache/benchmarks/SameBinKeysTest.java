@@ -45,18 +45,25 @@ class SameBinKeysTest {
   /** The property the collateral harness relies on, shown on a real map of two table sizes. */
   @Test
   void sharingBinWith_computeOnAnchor_blocksSameBinKeyButNotOthers() throws Exception {
-    for (var map : List.of(new ConcurrentHashMap<Integer, Integer>(),
-        new ConcurrentHashMap<Integer, Integer>(40_000))) {
+    for (var map :
+        List.of(
+            new ConcurrentHashMap<Integer, Integer>(),
+            new ConcurrentHashMap<Integer, Integer>(40_000))) {
       int anchor = 12_345;
       int sameBin = SameBinKeys.sharingBinWith(anchor, 1)[0];
       int otherBin = anchor + 1;
       var inside = new CountDownLatch(1);
       var release = new CountDownLatch(1);
-      Thread holder = Thread.ofPlatform().start(() -> map.compute(anchor, (k, v) -> {
-        inside.countDown();
-        awaitQuietly(release);
-        return 1;
-      }));
+      Thread holder =
+          Thread.ofPlatform()
+              .start(() ->
+                  map.compute(
+                      anchor,
+                      (k, v) -> {
+                        inside.countDown();
+                        awaitQuietly(release);
+                        return 1;
+                      }));
       inside.await();
       map.computeIfAbsent(otherBin, k -> 2); // a different bin: not blocked
       Thread blocked = Thread.ofPlatform().start(() -> map.computeIfAbsent(sameBin, k -> 3));

@@ -70,8 +70,7 @@ class ZipfKeysTest {
     assertThatThrownBy(() -> ZipfKeys.sample(0, 1, 1, 1)).hasMessageContaining("keyCount");
     assertThatThrownBy(() -> ZipfKeys.sample(1, 1, 0, 1)).hasMessageContaining("count");
     assertThatThrownBy(() -> ZipfKeys.sample(1, -1, 1, 1)).hasMessageContaining("exponent");
-    assertThatThrownBy(() -> ZipfKeys.sample(1, Double.NaN, 1, 1))
-        .hasMessageContaining("exponent");
+    assertThatThrownBy(() -> ZipfKeys.sample(1, Double.NaN, 1, 1)).hasMessageContaining("exponent");
   }
 
   private static int[] counts(int[] samples, int n) {

@@ -11,12 +11,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Design note. Keys follow the arguments' own {@code equals} and {@code hashCode}, which is what
  * keeps {@code 1}, {@code 1L}, {@code 1.0} and {@code true} apart, and keeps two objects without an
- * {@code equals} of their own apart (the Python key builders this replaces collide on all of these).
- * Two kinds of argument cannot be used as they are: {@code null}, which the cache does not accept as
- * a key, and arrays, whose {@code equals} is identity and whose content may change after the call.
- * {@code null} gets a key of its own; an array is replaced by an {@link ArrayKey}, a snapshot of its
- * content (nested arrays included) tagged with its component type, so that {@code int[]{1}},
- * {@code long[]{1}}, {@code Integer[]{1}} and {@code List.of(1)} are four different keys.
+ * {@code equals} of their own apart (the Python key builders this replaces collide on all of
+ * these). Two kinds of argument cannot be used as they are: {@code null}, which the cache does not
+ * accept as a key, and arrays, whose {@code equals} is identity and whose content may change after
+ * the call. {@code null} gets a key of its own; an array is replaced by an {@link ArrayKey}, a
+ * snapshot of its content (nested arrays included) tagged with its component type, so that {@code
+ * int[]{1}}, {@code long[]{1}}, {@code Integer[]{1}} and {@code List.of(1)} are four different
+ * keys.
  */
 public final class ArgumentKeys {
   /** The key of a method whose key has no arguments. */
@@ -24,7 +25,9 @@ public final class ArgumentKeys {
 
   private ArgumentKeys() {}
 
-  /** Returns the key for one argument: the argument itself unless it is {@code null} or an array. */
+  /**
+   * Returns the key for one argument: the argument itself unless it is {@code null} or an array.
+   */
   public static Object of(@Nullable Object argument) {
     if (argument == null) {
       return Singleton.NULL;
@@ -46,8 +49,8 @@ public final class ArgumentKeys {
       return NO_ARGUMENTS;
     }
     if (arguments == null) {
-      throw new IllegalArgumentException("arguments are missing for positions "
-          + Arrays.toString(positions));
+      throw new IllegalArgumentException(
+          "arguments are missing for positions " + Arrays.toString(positions));
     }
     if (positions.length == 1) {
       return of(arguments[positions[0]]);
@@ -81,7 +84,9 @@ public final class ArgumentKeys {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof CompositeKey other && hash == other.hash && Arrays.equals(keys, other.keys);
+      return o instanceof CompositeKey other
+          && hash == other.hash
+          && Arrays.equals(keys, other.keys);
     }
 
     @Override
@@ -118,16 +123,19 @@ public final class ArgumentKeys {
       }
       if (enclosing.put(array, Boolean.TRUE) != null) {
         throw new IllegalArgumentException(
-            "An array that contains itself cannot be a cache key: " + componentType.getName() + "[]");
+            "An array that contains itself cannot be a cache key: "
+                + componentType.getName()
+                + "[]");
       }
       var elements = (Object[]) array;
       var copy = new Object[elements.length];
       for (int i = 0; i < elements.length; i++) {
         Object element = elements[i];
         // Elements keep their own equals, like any argument; only nested arrays are snapshotted.
-        copy[i] = element != null && element.getClass().isArray()
-            ? snapshot(element, enclosing)
-            : element;
+        copy[i] =
+            element != null && element.getClass().isArray()
+                ? snapshot(element, enclosing)
+                : element;
       }
       enclosing.remove(array);
       return new ArrayKey(componentType, copy);

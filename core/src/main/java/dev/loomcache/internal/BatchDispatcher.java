@@ -25,15 +25,15 @@ import org.jspecify.annotations.Nullable;
  * window as one {@link BatchLoader} call on a virtual thread of its own.
  *
  * <p>Design note. A caller that misses claims the key's flight in the shared {@link FlightTable}
- * (so {@code get}, {@code getAll} and other batches wait for it instead of loading it again), queues
- * the key in the open window, and parks on its flight like any waiter. The window lock guards only
- * the queue and the count of active batches: no loader and no I/O runs under it (only the start of
- * a window's timer). A window closes when its timer (a virtual thread sleeping for the window) fires
- * or as soon as it holds {@code maxBatchSize} keys; a closed window's batch takes a permit from the
- * cache-wide semaphore, so at most {@code maxConcurrentBatches} batches load at once. A batch queued
- * from inside a batch loader (nested batchers) runs without a permit, since the enclosing batch
- * holds one and waits for it. A waiter that is interrupted leaves; its key stays in the batch, which
- * completes for everyone else.
+ * (so {@code get}, {@code getAll} and other batches wait for it instead of loading it again),
+ * queues the key in the open window, and parks on its flight like any waiter. The window lock
+ * guards only the queue and the count of active batches: no loader and no I/O runs under it (only
+ * the start of a window's timer). A window closes when its timer (a virtual thread sleeping for the
+ * window) fires or as soon as it holds {@code maxBatchSize} keys; a closed window's batch takes a
+ * permit from the cache-wide semaphore, so at most {@code maxConcurrentBatches} batches load at
+ * once. A batch queued from inside a batch loader (nested batchers) runs without a permit, since
+ * the enclosing batch holds one and waits for it. A waiter that is interrupted leaves; its key
+ * stays in the batch, which completes for everyone else.
  */
 public final class BatchDispatcher<K, V> implements Batcher<K, V>, Diagnostics.Inspectable {
   private final ReadPath<K, V> cache;
@@ -45,7 +45,9 @@ public final class BatchDispatcher<K, V> implements Batcher<K, V>, Diagnostics.I
   private final Semaphore permits;
   private final String threadName;
 
-  /** Bound on batch threads to this cache's permits: marks keys queued from inside a batch loader. */
+  /**
+   * Bound on batch threads to this cache's permits: marks keys queued from inside a batch loader.
+   */
   private static final ScopedContext<Semaphore> IN_BATCH = ScopedContext.newInstance();
 
   private final ReentrantLock lock = new ReentrantLock();
@@ -55,8 +57,15 @@ public final class BatchDispatcher<K, V> implements Batcher<K, V>, Diagnostics.I
   private int activeBatches; // guarded by lock: batches taken from a window and not yet finished
   private final Set<Thread> timers = ConcurrentHashMap.newKeySet();
 
-  public BatchDispatcher(ReadPath<K, V> cache, Loads<K, V> flights, BatchLoader<K, V> loader,
-      Duration window, int maxBatchSize, Ttl ttl, Semaphore permits, String cacheName) {
+  public BatchDispatcher(
+      ReadPath<K, V> cache,
+      Loads<K, V> flights,
+      BatchLoader<K, V> loader,
+      Duration window,
+      int maxBatchSize,
+      Ttl ttl,
+      Semaphore permits,
+      String cacheName) {
     this.cache = cache;
     this.flights = flights;
     this.loader = loader;
@@ -82,8 +91,13 @@ public final class BatchDispatcher<K, V> implements Batcher<K, V>, Diagnostics.I
     if (active == 0 && !windowOpen && timers.isEmpty()) {
       return null;
     }
-    return threadName + ": " + active + " batch(es) running, " + timers.size()
-        + " window timer(s) alive" + (windowOpen ? ", a window still open" : "");
+    return threadName
+        + ": "
+        + active
+        + " batch(es) running, "
+        + timers.size()
+        + " window timer(s) alive"
+        + (windowOpen ? ", a window still open" : "");
   }
 
   /** The parts of the cache a batcher reads through: the open check and the counted L1 lookup. */
@@ -97,22 +111,25 @@ public final class BatchDispatcher<K, V> implements Batcher<K, V>, Diagnostics.I
      */
     @Nullable V lookUp(K key);
 
-    /** As {@link #lookUp(Object)}; a hit on an entry due for a refresh is reported to {@code due}. */
+    /**
+     * As {@link #lookUp(Object)}; a hit on an entry due for a refresh is reported to {@code due}.
+     */
     default @Nullable V lookUp(K key, BiConsumer<K, FreshEntry> due) {
       return lookUp(key);
     }
 
     /** Reloads {@code keys} (due for a refresh) through a batcher's {@code enqueue}. */
-    default void refreshQueued(List<K> keys, List<FreshEntry> entries,
-        Consumer<KeyFlights<K>> enqueue) {}
+    default void refreshQueued(
+        List<K> keys, List<FreshEntry> entries, Consumer<KeyFlights<K>> enqueue) {}
 
     /** What {@link #lookUp} returns for a key remembered as absent. */
-    Object ABSENT = new Object() {
-      @Override
-      public String toString() {
-        return "ABSENT";
-      }
-    };
+    Object ABSENT =
+        new Object() {
+          @Override
+          public String toString() {
+            return "ABSENT";
+          }
+        };
   }
 
   private final BiConsumer<K, FreshEntry> refreshOne =
@@ -159,7 +176,8 @@ public final class BatchDispatcher<K, V> implements Batcher<K, V>, Diagnostics.I
         from += maxBatchSize;
       }
     } catch (RuntimeException | Error e) {
-      BulkLoads.abandonAll(flights, pending, from, pending.size); // no key of this call stays claimed
+      BulkLoads.abandonAll(
+          flights, pending, from, pending.size); // no key of this call stays claimed
       throw e;
     }
     if (from < pending.size) {
@@ -194,8 +212,8 @@ public final class BatchDispatcher<K, V> implements Batcher<K, V>, Diagnostics.I
     }
     var failure = new @Nullable Throwable[1];
     try {
-      IN_BATCH.run(permits,
-          () -> failure[0] = BulkLoads.loadBatch(flights, batch, from, to, loader, ttl));
+      IN_BATCH.run(
+          permits, () -> failure[0] = BulkLoads.loadBatch(flights, batch, from, to, loader, ttl));
     } finally {
       if (!nested) {
         permits.release();
@@ -272,16 +290,19 @@ public final class BatchDispatcher<K, V> implements Batcher<K, V>, Diagnostics.I
    * timer (starting a virtual thread is cheap CPU work: no I/O, no user code).
    */
   private void startTimer(Window<K> window) {
-    Thread timer = Thread.ofVirtual().name(threadName + "-window").unstarted(() -> {
-      try {
-        Thread.sleep(Duration.ofNanos(windowNanos));
-        flush(window);
-      } catch (InterruptedException e) {
-        // close() interrupts timers after it took the open window itself
-      } finally {
-        timers.remove(Thread.currentThread());
-      }
-    });
+    Thread timer =
+        Thread.ofVirtual()
+            .name(threadName + "-window")
+            .unstarted(() -> {
+              try {
+                Thread.sleep(Duration.ofNanos(windowNanos));
+                flush(window);
+              } catch (InterruptedException e) {
+                // close() interrupts timers after it took the open window itself
+              } finally {
+                timers.remove(Thread.currentThread());
+              }
+            });
     timers.add(timer);
     window.timer = timer;
     timer.start();
@@ -316,15 +337,19 @@ public final class BatchDispatcher<K, V> implements Batcher<K, V>, Diagnostics.I
     }
   }
 
-  /** On the batch's own virtual thread: take a permit (unless nested), load, complete, count down. */
+  /**
+   * On the batch's own virtual thread: take a permit (unless nested), load, complete, count down.
+   */
   private void runBatch(Window<K> window) {
     try {
       if (!window.nested) {
         permits.acquireUninterruptibly(); // batch threads are never interrupted by the cache
       }
       try {
-        IN_BATCH.run(permits, () -> BulkLoads.loadBatch(flights, window.entries, 0,
-            window.entries.size, loader, ttl));
+        IN_BATCH.run(
+            permits,
+            () ->
+                BulkLoads.loadBatch(flights, window.entries, 0, window.entries.size, loader, ttl));
       } finally {
         if (!window.nested) {
           permits.release();

@@ -41,8 +41,8 @@ public final class BulkLoads<K, V> {
   private final int maxBatchSize;
   private final int parallelism;
 
-  public BulkLoads(ReadPath<K, V> cache, Loads<K, V> flights, FanOut fanOut,
-      int maxBatchSize, int parallelism) {
+  public BulkLoads(
+      ReadPath<K, V> cache, Loads<K, V> flights, FanOut fanOut, int maxBatchSize, int parallelism) {
     this.cache = cache;
     this.flights = flights;
     this.fanOut = fanOut;
@@ -63,7 +63,10 @@ public final class BulkLoads<K, V> {
    * As {@link #getAll(Collection, BatchLoader, Ttl)}; present keys due for a refresh are handed to
    * {@code refresh} (with their entries), to be reloaded in the background through {@code loader}.
    */
-  public Map<K, V> getAll(Collection<? extends K> keys, BatchLoader<K, V> loader, Ttl ttl,
+  public Map<K, V> getAll(
+      Collection<? extends K> keys,
+      BatchLoader<K, V> loader,
+      Ttl ttl,
       @Nullable BiConsumer<List<K>, List<FreshEntry>> refresh) {
     Objects.requireNonNull(keys, "keys must not be null");
     Objects.requireNonNull(loader, "loader must not be null");
@@ -72,12 +75,15 @@ public final class BulkLoads<K, V> {
 
   /**
    * Returns the values of {@code keys}, in their order, from L1 or through {@link #loadMany}; what
-   * {@code Cache.getAll} and {@code Batcher.getAll} share. One presized map does the de-duplication,
-   * keeps the order and becomes the result: a missing key holds its place with a null value until
-   * it is loaded (or is removed, if it loads as absent).
+   * {@code Cache.getAll} and {@code Batcher.getAll} share. One presized map does the
+   * de-duplication, keeps the order and becomes the result: a missing key holds its place with a
+   * null value until it is loaded (or is removed, if it loads as absent).
    */
-  static <K, V> Map<K, V> readThrough(ReadPath<K, V> cache, Loads<K, V> flights,
-      Collection<? extends K> keys, Consumer<KeyFlights<K>> loadOwned) {
+  static <K, V> Map<K, V> readThrough(
+      ReadPath<K, V> cache,
+      Loads<K, V> flights,
+      Collection<? extends K> keys,
+      Consumer<KeyFlights<K>> loadOwned) {
     return readThrough(cache, flights, keys, loadOwned, null);
   }
 
@@ -86,8 +92,11 @@ public final class BulkLoads<K, V> {
    * are handed to {@code refresh} together, after the lookups. Keys remembered as absent are
    * neither loaded nor returned.
    */
-  static <K, V> Map<K, V> readThrough(ReadPath<K, V> cache, Loads<K, V> flights,
-      Collection<? extends K> keys, Consumer<KeyFlights<K>> loadOwned,
+  static <K, V> Map<K, V> readThrough(
+      ReadPath<K, V> cache,
+      Loads<K, V> flights,
+      Collection<? extends K> keys,
+      Consumer<KeyFlights<K>> loadOwned,
       @Nullable BiConsumer<List<K>, List<FreshEntry>> refresh) {
     Objects.requireNonNull(keys, "keys must not be null");
     cache.checkOpen();
@@ -214,8 +223,11 @@ public final class BulkLoads<K, V> {
   }
 
   /** Runs the loaders of the keys this warmup claimed, fanned out, and records what they did. */
-  private void runOwnLoads(KeyFlights<K> mine, Map<K, ? extends Callable<? extends V>> loaders,
-      Ttl ttl, WarmupOutcome<K> outcome) {
+  private void runOwnLoads(
+      KeyFlights<K> mine,
+      Map<K, ? extends Callable<? extends V>> loaders,
+      Ttl ttl,
+      WarmupOutcome<K> outcome) {
     if (mine.size == 0) {
       return;
     }
@@ -242,24 +254,31 @@ public final class BulkLoads<K, V> {
       switch (result.value()) {
         case Loaded loaded -> outcome.loaded.add(key);
         case Failed(Throwable failure) -> outcome.failed.put(key, failure);
-        case null, default -> outcome.failed.put(key, result.failure() != null
-            ? result.failure()
-            : new CancellationException("the load of key '" + key + "' was cancelled"));
+        case null, default ->
+            outcome.failed.put(
+                key,
+                result.failure() != null
+                    ? result.failure()
+                    : new CancellationException("the load of key '" + key + "' was cancelled"));
       }
     }
   }
 
   /**
    * Loads {@code count} keys that missed L1 (already counted): claims each, hands the ones the
-   * caller owns to {@code loadOwned} (which must complete their flights, e.g. with
-   * {@link #loadBatch} or by queueing them for a batch), then waits for every key and puts its value
-   * in {@code result} (a key loaded as absent is removed from it). Keys whose loader was interrupted
+   * caller owns to {@code loadOwned} (which must complete their flights, e.g. with {@link
+   * #loadBatch} or by queueing them for a batch), then waits for every key and puts its value in
+   * {@code result} (a key loaded as absent is removed from it). Keys whose loader was interrupted
    * are claimed again.
    *
    * @throws CacheLoadException or the loader's unchecked failure, as {@link Loads#unwrap} does
    */
-  static <K, V> void loadMany(Loads<K, V> flights, Object[] keys, int count,
-      Consumer<KeyFlights<K>> loadOwned, Map<K, @Nullable V> result) {
+  static <K, V> void loadMany(
+      Loads<K, V> flights,
+      Object[] keys,
+      int count,
+      Consumer<KeyFlights<K>> loadOwned,
+      Map<K, @Nullable V> result) {
     var claimed = new Flight[count];
     var owned = new boolean[count];
     while (count > 0) {
@@ -291,19 +310,24 @@ public final class BulkLoads<K, V> {
   }
 
   /**
-   * Runs one batch load on the calling thread for the flights {@code from} to {@code to} of
-   * {@code claimed}, which the caller claimed: one {@link BatchLoader#load} call for all their keys,
-   * then every flight is completed. A key the loader leaves out completes with {@code null} and is
-   * not stored; a failure fails every key of the batch, except the keys whose expired value L1
-   * still keeps under stale-if-error (or whose refresh failed): their callers and waiters get that
-   * value, counted as stale served, and nothing is stored; an interrupt of this thread abandons them
+   * Runs one batch load on the calling thread for the flights {@code from} to {@code to} of {@code
+   * claimed}, which the caller claimed: one {@link BatchLoader#load} call for all their keys, then
+   * every flight is completed. A key the loader leaves out completes with {@code null} and is not
+   * stored; a failure fails every key of the batch, except the keys whose expired value L1 still
+   * keeps under stale-if-error (or whose refresh failed): their callers and waiters get that value,
+   * counted as stale served, and nothing is stored; an interrupt of this thread abandons them
    * (their waiters take the loads over).
    *
    * @return the batch loader's failure, or null if it returned or if every key of the failed batch
    *     was answered with a stale value (then the other batches of a {@code getAll} go on)
    */
-  static <K, V> @Nullable Throwable loadBatch(Loads<K, V> flights, KeyFlights<K> claimed,
-      int from, int to, BatchLoader<K, V> loader, Ttl ttl) {
+  static <K, V> @Nullable Throwable loadBatch(
+      Loads<K, V> flights,
+      KeyFlights<K> claimed,
+      int from,
+      int to,
+      BatchLoader<K, V> loader,
+      Ttl ttl) {
     Thread current = Thread.currentThread();
     KeyFlights<K> batch = claimed;
     if (!flights.tiers().isEmpty()) {
@@ -382,8 +406,8 @@ public final class BulkLoads<K, V> {
    * the caller owns, and returns those. If a claim throws (a re-entrant key), the flights already
    * owned are abandoned first, so none is left in the table.
    */
-  static <K> KeyFlights<K> claimAll(Loads<K, ?> flights, Object[] keys, int count,
-      Flight[] claimed, boolean[] owned) {
+  static <K> KeyFlights<K> claimAll(
+      Loads<K, ?> flights, Object[] keys, int count, Flight[] claimed, boolean[] owned) {
     int ownedCount = 0;
     int i = 0;
     try {

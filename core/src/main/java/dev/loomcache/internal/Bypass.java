@@ -11,8 +11,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Design note. Scopes are a chain of frames bound through the {@link ScopedContext} seam (a
  * {@code ScopedValue} on Java 25, an inheritable thread-local on 21), so they follow forks. The hit
  * path must not pay for a feature nobody uses: a process-wide count of blocks running inside a
- * scope is read first ({@link #anyActive()}, one volatile read of a field that only changes when
- * a scope is entered or left); only when it is non-zero does a get consult the context. A thread
+ * scope is read first ({@link #anyActive()}, one volatile read of a field that only changes when a
+ * scope is entered or left); only when it is non-zero does a get consult the context. A thread
  * inside a scope always sees the count non-zero: it raised the count itself, or was started after
  * its creator did.
  */
@@ -58,8 +58,8 @@ public final class Bypass {
   }
 
   /** Runs {@code op} inside a scope of {@code mode} for {@code cacheNames} (empty: all caches). */
-  public static <R, X extends Throwable> R call(int mode, Set<String> cacheNames,
-      ScopedContext.Op<R, X> op) throws X {
+  public static <R, X extends Throwable> R call(
+      int mode, Set<String> cacheNames, ScopedContext.Op<R, X> op) throws X {
     var frame = new Frame(mode, cacheNames, Frames.CURRENT.orNull());
     ACTIVE.incrementAndGet();
     try {

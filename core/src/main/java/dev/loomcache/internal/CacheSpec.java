@@ -4,9 +4,9 @@ import dev.loomcache.Loomcache;
 import dev.loomcache.internal.SpecParser.Reader;
 
 /**
- * The options of {@code Loomcache.from(spec)}: every builder option that has a text form, one
- * entry each. A new builder option with a text form is one more {@code option(...)} line here,
- * and one more row in the README's table.
+ * The options of {@code Loomcache.from(spec)}: every builder option that has a text form, one entry
+ * each. A new builder option with a text form is one more {@code option(...)} line here, and one
+ * more row in the README's table.
  */
 public final class CacheSpec {
   /** The parser of cache specs, such as {@code maximumSize=10000,defaultTtl=5m,name=users}. */

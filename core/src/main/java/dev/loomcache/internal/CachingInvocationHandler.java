@@ -75,8 +75,12 @@ public final class CachingInvocationHandler implements InvocationHandler {
   public CacheStats stats(String name) {
     Cache<Object, Object> cache = cachesByName.get(name);
     if (cache == null) {
-      throw new IllegalArgumentException(iface.getSimpleName() + " has no @Cached method named '"
-          + name + "'; cached methods: " + cachesByName.keySet());
+      throw new IllegalArgumentException(
+          iface.getSimpleName()
+              + " has no @Cached method named '"
+              + name
+              + "'; cached methods: "
+              + cachesByName.keySet());
     }
     return cache.stats();
   }

@@ -10,14 +10,15 @@ import org.jspecify.annotations.Nullable;
  * A clock read with one volatile load instead of {@link System#nanoTime()} (27 ns on the project's
  * machine, and read on every hit by any Caffeine cache with expiry).
  *
- * <p>Design note. One JVM-wide daemon platform thread ({@code loomcache-clock}) stores
- * {@code System.nanoTime()} in a volatile field every {@link #TICK_NANOS} (1 ms). It starts when the
- * first cache on the system ticker is built (any cache may store a per-call TTL) and stops when the
- * last one is closed (a reference count under a short lock). A platform thread, not a virtual
- * one: a clock must keep ticking when every carrier is busy. The reading lags real time by at most
- * one tick while the thread runs on schedule (more if the OS does not schedule it), so an entry
- * expires up to one tick early or late; a fake {@link Ticker} given to the builder is used directly
- * instead, and is exact. {@link #advance} is the thread's step, callable by tests with a fake source.
+ * <p>Design note. One JVM-wide daemon platform thread ({@code loomcache-clock}) stores {@code
+ * System.nanoTime()} in a volatile field every {@link #TICK_NANOS} (1 ms). It starts when the first
+ * cache on the system ticker is built (any cache may store a per-call TTL) and stops when the last
+ * one is closed (a reference count under a short lock). A platform thread, not a virtual one: a
+ * clock must keep ticking when every carrier is busy. The reading lags real time by at most one
+ * tick while the thread runs on schedule (more if the OS does not schedule it), so an entry expires
+ * up to one tick early or late; a fake {@link Ticker} given to the builder is used directly
+ * instead, and is exact. {@link #advance} is the thread's step, callable by tests with a fake
+ * source.
  */
 public final class CoarseClock implements Ticker {
   /** How often the JVM-wide clock advances. */
@@ -92,12 +93,16 @@ public final class CoarseClock implements Ticker {
   }
 
   private void start() {
-    Thread t = Thread.ofPlatform().daemon().name("loomcache-clock").unstarted(() -> {
-      while (!stopped) {
-        advance();
-        LockSupport.parkNanos(this, TICK_NANOS);
-      }
-    });
+    Thread t =
+        Thread.ofPlatform()
+            .daemon()
+            .name("loomcache-clock")
+            .unstarted(() -> {
+              while (!stopped) {
+                advance();
+                LockSupport.parkNanos(this, TICK_NANOS);
+              }
+            });
     thread = t;
     t.start();
   }

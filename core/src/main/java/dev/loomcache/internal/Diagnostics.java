@@ -10,9 +10,9 @@ import org.jspecify.annotations.Nullable;
  * A test hook: while enabled, the engine's stateful parts ({@link FlightTable}, {@link KeyLanes},
  * {@link BatchDispatcher}, {@link Refresher}) register themselves here, and {@link #leftovers()}
  * says which of them still hold something: a flight, a parked waiter, a key lane, a batch window, a
- * timer, a running batch or a running refresh thread. A test extension enables it before the first test, asserts after each one that nothing
- * was left behind, and resets it. Off by default: then registration is one volatile read per part made (once per
- * cache), and nothing is kept.
+ * timer, a running batch or a running refresh thread. A test extension enables it before the first
+ * test, asserts after each one that nothing was left behind, and resets it. Off by default: then
+ * registration is one volatile read per part made (once per cache), and nothing is kept.
  *
  * <p>Parts are held strongly until {@link #reset()} (the extension resets after each test's check):
  * a cache the test dropped without closing is still checked, which is the point (an abandoned load

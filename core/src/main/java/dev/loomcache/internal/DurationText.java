@@ -5,8 +5,8 @@ import java.time.format.DateTimeParseException;
 import java.util.regex.Pattern;
 
 /**
- * Parses the TTL strings of annotations and specs: ISO-8601 ({@code PT30S}, {@code P1D}) or a whole number
- * with one unit ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d}).
+ * Parses the TTL strings of annotations and specs: ISO-8601 ({@code PT30S}, {@code P1D}) or a whole
+ * number with one unit ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d}).
  *
  * <p>The short form is deliberately narrow (lower-case units, no spaces, no fractions, no
  * combinations): {@code 5M} could mean months, and anything richer is what ISO-8601 is for.

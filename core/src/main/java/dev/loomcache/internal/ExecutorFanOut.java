@@ -20,8 +20,9 @@ import java.util.concurrent.Semaphore;
 public final class ExecutorFanOut implements FanOut {
 
   @Override
-  public <T> List<Outcome<T>> runAll(List<? extends Callable<? extends T>> tasks, int parallelism,
-      boolean failFast) throws InterruptedException {
+  public <T> List<Outcome<T>> runAll(
+      List<? extends Callable<? extends T>> tasks, int parallelism, boolean failFast)
+      throws InterruptedException {
     var permits = new Semaphore(parallelism);
     var futures = new ArrayList<Future<T>>(tasks.size());
     boolean interrupted = false;

@@ -24,24 +24,24 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Design note. The key is claimed <em>on the calling thread</em>, before the call returns, with
  * the table's plain claim (no L1 re-read: the point is to reload a present value). That one step
- * gives every guarantee, and it is the flight table's own, exactly as for refresh-ahead
- * ({@link Refresher}): a {@code put}, {@code invalidate}, {@code invalidateAll} or
- * {@code invalidateTag} that runs after the claim supersedes (or tag-marks) the flight, so its value
- * is handed to the future but never stored; one that ran before it is simply older than the
- * refresh. A {@code get} that misses meanwhile joins the refresh's flight; a refresh that finds a
- * current flight (a {@code get}, {@code getAll}, batcher or another refresh loading the key) joins
- * it instead of loading again. The claimed flight's owner is cleared at once, until the refresh
- * thread takes it over ({@link Loads#runLoader}, {@link BulkLoads#loadBatch}), so a later
- * {@code get} of the key on the calling thread waits for the refresh instead of being taken for a
- * re-entrant load. Flights are marked {@link Flight#refresh}: the loader runs, not the tiers, which
- * hold the value being refreshed. Until the reload lands, L1 keeps serving the old value; a failure
- * leaves it (and stale-if-error's substitute is not taken for success).
+ * gives every guarantee, and it is the flight table's own, exactly as for refresh-ahead ({@link
+ * Refresher}): a {@code put}, {@code invalidate}, {@code invalidateAll} or {@code invalidateTag}
+ * that runs after the claim supersedes (or tag-marks) the flight, so its value is handed to the
+ * future but never stored; one that ran before it is simply older than the refresh. A {@code get}
+ * that misses meanwhile joins the refresh's flight; a refresh that finds a current flight (a {@code
+ * get}, {@code getAll}, batcher or another refresh loading the key) joins it instead of loading
+ * again. The claimed flight's owner is cleared at once, until the refresh thread takes it over
+ * ({@link Loads#runLoader}, {@link BulkLoads#loadBatch}), so a later {@code get} of the key on the
+ * calling thread waits for the refresh instead of being taken for a re-entrant load. Flights are
+ * marked {@link Flight#refresh}: the loader runs, not the tiers, which hold the value being
+ * refreshed. Until the reload lands, L1 keeps serving the old value; a failure leaves it (and
+ * stale-if-error's substitute is not taken for success).
  *
- * <p>A reload that returns {@code null} (or a batch loader that leaves a key out) follows
- * {@code get}/{@code getAll}: with {@code negativeTtl} the absence is stored (by the ordinary
- * store); otherwise nothing is cached for the key, so the old value is removed, with a
- * compare-and-set on the very L1 object seen before the claim ({@link WritePath#writeIfSame}), so
- * that a write made during the refresh is never removed.
+ * <p>A reload that returns {@code null} (or a batch loader that leaves a key out) follows {@code
+ * get}/{@code getAll}: with {@code negativeTtl} the absence is stored (by the ordinary store);
+ * otherwise nothing is cached for the key, so the old value is removed, with a compare-and-set on
+ * the very L1 object seen before the claim ({@link WritePath#writeIfSame}), so that a write made
+ * during the refresh is never removed.
  */
 public final class ExplicitRefreshes<K, V> {
   private final Loads<K, V> loads;
@@ -49,8 +49,8 @@ public final class ExplicitRefreshes<K, V> {
   private final Refresher<K, V> refresher;
   private final String cacheName;
 
-  public ExplicitRefreshes(Loads<K, V> loads, L1Store<K, V> l1, Refresher<K, V> refresher,
-      String cacheName) {
+  public ExplicitRefreshes(
+      Loads<K, V> loads, L1Store<K, V> l1, Refresher<K, V> refresher, String cacheName) {
     this.loads = loads;
     this.l1 = l1;
     this.refresher = refresher;
@@ -71,15 +71,17 @@ public final class ExplicitRefreshes<K, V> {
     if (claim.owned()) {
       handOver(flight);
     }
-    boolean started = refresher.startThread(() -> {
-      try {
-        future.complete(claim.owned()
-            ? reload(key, flight, loader, ttl, before)
-            : join(key, flight, loader, ttl, before));
-      } catch (Throwable t) {
-        future.completeExceptionally(t);
-      }
-    });
+    boolean started =
+        refresher.startThread(() -> {
+          try {
+            future.complete(
+                claim.owned()
+                    ? reload(key, flight, loader, ttl, before)
+                    : join(key, flight, loader, ttl, before));
+          } catch (Throwable t) {
+            future.completeExceptionally(t);
+          }
+        });
     if (!started) {
       if (claim.owned()) {
         loads.abandon(key, flight);
@@ -90,23 +92,28 @@ public final class ExplicitRefreshes<K, V> {
   }
 
   /** Runs {@code loader} as the owner of {@code flight}, on the refresh thread; counts it. */
-  private @Nullable V reload(K key, Flight flight, Callable<? extends V> loader, Ttl ttl,
-      @Nullable Object before) {
+  private @Nullable V reload(
+      K key, Flight flight, Callable<? extends V> loader, Ttl ttl, @Nullable Object before) {
     // stale-if-error hands the kept value to the flight's waiters; this caller wants the failure.
     var failure = new Throwable[1];
-    Callable<V> recording = () -> {
-      try {
-        return loader.call();
-      } catch (Throwable t) {
-        failure[0] = t;
-        throw t;
-      }
-    };
+    Callable<V> recording =
+        () -> {
+          try {
+            return loader.call();
+          } catch (Throwable t) {
+            failure[0] = t;
+            throw t;
+          }
+        };
     Outcome outcome = loads.runLoader(key, flight, recording, ttl);
     loads.stats().recordRefresh(succeeded(outcome));
     return switch (outcome) {
-      case Loaded(Stale stale) -> throw Failures.rethrow(key, failure[0] != null
-          ? failure[0] : new IllegalStateException("the refresh of key '" + key + "' failed"));
+      case Loaded(Stale stale) ->
+          throw Failures.rethrow(
+              key,
+              failure[0] != null
+                  ? failure[0]
+                  : new IllegalStateException("the refresh of key '" + key + "' failed"));
       case Loaded(Object value) -> {
         if (value == null) {
           removeIfUnchanged(key, before);
@@ -116,18 +123,19 @@ public final class ExplicitRefreshes<K, V> {
         yield loaded;
       }
       case Failed(Throwable t) -> throw Failures.rethrow(key, t);
-      case Abandoned abandoned -> throw Failures.rethrow(key, interrupted(key, flight.ownersFailure));
+      case Abandoned abandoned ->
+          throw Failures.rethrow(key, interrupted(key, flight.ownersFailure));
     };
   }
 
   /**
-   * Waits for another caller's load of {@code key} and returns its outcome as a waiting
-   * {@code get} would receive it; if its owner was interrupted, claims the key again and reloads
-   * it here (or joins the flight that won).
+   * Waits for another caller's load of {@code key} and returns its outcome as a waiting {@code get}
+   * would receive it; if its owner was interrupted, claims the key again and reloads it here (or
+   * joins the flight that won).
    */
-  private @Nullable V join(K key, Flight flight, Callable<? extends V> loader, Ttl ttl,
-      @Nullable Object before) {
-    for (Flight current = flight;;) {
+  private @Nullable V join(
+      K key, Flight flight, Callable<? extends V> loader, Ttl ttl, @Nullable Object before) {
+    for (Flight current = flight; ; ) {
       Outcome outcome = loads.await(key, current); // interrupted by close(): throws
       if (outcome != Abandoned.INSTANCE) {
         return loads.unwrap(key, outcome);
@@ -146,24 +154,26 @@ public final class ExplicitRefreshes<K, V> {
 
   /**
    * Claims each of {@code keys} (distinct) on the calling thread and reloads the claimed ones with
-   * {@code loader} on one refresh thread, one batch loader call per {@code maxBatchSize} keys;
-   * keys being loaded by someone else are waited for. Never blocks.
+   * {@code loader} on one refresh thread, one batch loader call per {@code maxBatchSize} keys; keys
+   * being loaded by someone else are waited for. Never blocks.
    *
    * @throws IllegalStateException if the calling thread is loading one of {@code keys} itself
    */
-  public CompletableFuture<Map<K, V>> refreshAll(List<K> keys, BatchLoader<K, V> loader, Ttl ttl,
-      int maxBatchSize) {
+  public CompletableFuture<Map<K, V>> refreshAll(
+      List<K> keys, BatchLoader<K, V> loader, Ttl ttl, int maxBatchSize) {
     var future = new CompletableFuture<Map<K, V>>();
     Round<K> first = claim(keys);
-    boolean started = refresher.startThread(() -> {
-      try {
-        future.complete(reloadAll(keys, first, loader, ttl, maxBatchSize));
-      } catch (Throwable t) {
-        future.completeExceptionally(t);
-      } finally {
-        BulkLoads.abandonAll(loads, first.owned, 0, first.owned.size); // none is left in the table
-      }
-    });
+    boolean started =
+        refresher.startThread(() -> {
+          try {
+            future.complete(reloadAll(keys, first, loader, ttl, maxBatchSize));
+          } catch (Throwable t) {
+            future.completeExceptionally(t);
+          } finally {
+            BulkLoads.abandonAll(
+                loads, first.owned, 0, first.owned.size); // none is left in the table
+          }
+        });
     if (!started) {
       BulkLoads.abandonAll(loads, first.owned, 0, first.owned.size);
       future.completeExceptionally(closed());
@@ -213,11 +223,11 @@ public final class ExplicitRefreshes<K, V> {
    * ones, and claims again the keys whose owner was interrupted. Every batch runs, even after one
    * failed (its keys keep their old values); the first failure is thrown at the end.
    */
-  private Map<K, V> reloadAll(List<K> keys, Round<K> first, BatchLoader<K, V> loader, Ttl ttl,
-      int maxBatchSize) {
+  private Map<K, V> reloadAll(
+      List<K> keys, Round<K> first, BatchLoader<K, V> loader, Ttl ttl, int maxBatchSize) {
     var values = new LinkedHashMap<K, V>();
     Throwable failure = null;
-    for (Round<K> round = first; round != null;) {
+    for (Round<K> round = first; round != null; ) {
       KeyFlights<K> mine = round.owned;
       try {
         for (int from = 0; from < mine.size; from += maxBatchSize) {
@@ -242,8 +252,8 @@ public final class ExplicitRefreshes<K, V> {
           case Loaded(Object value) when value != null -> put(values, key, value);
           case Loaded loaded -> removeIfUnchanged(key, round.before.get(i));
           case Failed(Throwable t) -> failure = failure != null ? failure : unchecked(key, t);
-          case Abandoned abandoned -> failure = failure != null
-              ? failure : unchecked(key, interrupted(key, null));
+          case Abandoned abandoned ->
+              failure = failure != null ? failure : unchecked(key, interrupted(key, null));
         }
       }
       for (int i = 0; i < round.joined.size; i++) {
@@ -262,7 +272,7 @@ public final class ExplicitRefreshes<K, V> {
             put(values, key, value);
           }
           case Loaded(Object value) when value != null -> put(values, key, value);
-          case Loaded loaded -> { }
+          case Loaded loaded -> {}
           case Failed(Throwable t) -> failure = failure != null ? failure : unchecked(key, t);
           case Abandoned abandoned -> {
             if (stopping()) {
@@ -313,8 +323,8 @@ public final class ExplicitRefreshes<K, V> {
   /**
    * A reload that loaded nothing leaves nothing cached, as {@code get} does: removes the key if L1
    * still holds exactly what it held before the claim (so no write made since is undone). A key L1
-   * did not hold is left alone without tiers; with them it is removed there too, unless a value
-   * was stored in L1 meanwhile.
+   * did not hold is left alone without tiers; with them it is removed there too, unless a value was
+   * stored in L1 meanwhile.
    */
   @SuppressWarnings("unchecked")
   private void removeIfUnchanged(K key, @Nullable Object before) {
@@ -334,8 +344,9 @@ public final class ExplicitRefreshes<K, V> {
   private static Throwable interrupted(Object key, @Nullable Throwable ownersFailure) {
     return ownersFailure != null && !(ownersFailure instanceof InterruptedException)
         ? ownersFailure
-        : new CacheLoadException("The refresh of key '" + key + "' was interrupted (the cache is"
-            + " closing)", ownersFailure != null ? ownersFailure : new InterruptedException());
+        : new CacheLoadException(
+            "The refresh of key '" + key + "' was interrupted (the cache is" + " closing)",
+            ownersFailure != null ? ownersFailure : new InterruptedException());
   }
 
   /** As a blocking call would throw it: unchecked as is, checked wrapped, the cause kept. */

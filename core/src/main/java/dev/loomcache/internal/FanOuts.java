@@ -15,9 +15,9 @@ final class FanOuts {
   private FanOuts() {}
 
   /**
-   * Loads the preview implementation if this JVM allows it. A class compiled with
-   * {@code --enable-preview} fails to load with {@link UnsupportedClassVersionError} on a JVM
-   * started without it (or of another release): that is the signal to fall back.
+   * Loads the preview implementation if this JVM allows it. A class compiled with {@code
+   * --enable-preview} fails to load with {@link UnsupportedClassVersionError} on a JVM started
+   * without it (or of another release): that is the signal to fall back.
    */
   private static FanOut select() {
     try {
@@ -25,7 +25,8 @@ final class FanOuts {
       FanOut structured = (FanOut) type.getDeclaredConstructor().newInstance();
       logger.debug("Fan-out on StructuredTaskScope (preview enabled)");
       return structured;
-    } catch (ReflectiveOperationException | LinkageError e) { // UnsupportedClassVersionError: no preview
+    } catch (ReflectiveOperationException
+        | LinkageError e) { // UnsupportedClassVersionError: no preview
       logger.debug("Fan-out on a virtual-thread executor: {}", e.toString());
       return new ExecutorFanOut();
     }

@@ -10,19 +10,19 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One load of one key in progress: the placeholder that the first caller installs in the
- * {@link FlightTable} and that later callers park on.
+ * One load of one key in progress: the placeholder that the first caller installs in the {@link
+ * FlightTable} and that later callers park on.
  *
  * <p>Design note. A flight is created and published with a cheap {@code putIfAbsent}; the loader
  * never runs under its lock. The lock guards a LIFO stack of parked waiters and their count; there
- * is no {@code Condition}. A waiter checks the volatile outcome, and if there is none
- * yet, pushes a node under the lock, releases it and parks with {@link LockSupport#park}: it never
- * touches the lock again on the way out. {@link #complete} sets the outcome and detaches the stack
- * under the lock, then unparks every waiter after releasing it. So when 100 waiters wake at once
- * they do not re-acquire the lock one after another (the convoy a {@code Condition} causes), and
- * each waiter allocates one small node. Waiting is interruptible; an interrupted waiter marks its
- * node gone and leaves without touching the flight, so one waiter's interrupt can never affect the
- * load or the other waiters.
+ * is no {@code Condition}. A waiter checks the volatile outcome, and if there is none yet, pushes a
+ * node under the lock, releases it and parks with {@link LockSupport#park}: it never touches the
+ * lock again on the way out. {@link #complete} sets the outcome and detaches the stack under the
+ * lock, then unparks every waiter after releasing it. So when 100 waiters wake at once they do not
+ * re-acquire the lock one after another (the convoy a {@code Condition} causes), and each waiter
+ * allocates one small node. Waiting is interruptible; an interrupted waiter marks its node gone and
+ * leaves without touching the flight, so one waiter's interrupt can never affect the load or the
+ * other waiters.
  *
  * <p>The lock is created by the first waiter (most flights, and every key of a batch nobody else
  * asked for, have none), and the outcome is set once with a compare-and-set. A waiter installs the
@@ -133,7 +133,7 @@ public final class Flight {
     } finally {
       lock.unlock();
     }
-    for (;;) {
+    for (; ; ) {
       LockSupport.park(this);
       if ((result = outcome) != null) {
         return result;
@@ -211,7 +211,8 @@ public final class Flight {
       return existing;
     }
     var created = new ReentrantLock();
-    ReentrantLock witness = (ReentrantLock) LOCK.compareAndExchange(this, (ReentrantLock) null, created);
+    ReentrantLock witness =
+        (ReentrantLock) LOCK.compareAndExchange(this, (ReentrantLock) null, created);
     return witness == null ? created : witness;
   }
 

@@ -20,18 +20,18 @@ import org.jspecify.annotations.Nullable;
  * on the flight. Three rules keep it correct (CONCURRENCY.md has the long form):
  *
  * <ol>
- *   <li><b>Only current flights are joined.</b> A flight is current while it is not
- *       {@linkplain Flight#superseded superseded} and its epoch is the table's. {@code put},
- *       {@code invalidate} and {@code invalidateAll} supersede the flights running when they are
- *       called; a caller that arrives afterwards finds the flight not current, replaces it in the
- *       table with a flight of its own and loads again. So a read that begins after an invalidation
- *       returned never receives a value loaded before it (linearizability). Callers that joined the
- *       superseded flight earlier still receive its value; it finishes beside the new one, and only
- *       current flights count for "one load per key at a time".
+ *   <li><b>Only current flights are joined.</b> A flight is current while it is not {@linkplain
+ *       Flight#superseded superseded} and its epoch is the table's. {@code put}, {@code invalidate}
+ *       and {@code invalidateAll} supersede the flights running when they are called; a caller that
+ *       arrives afterwards finds the flight not current, replaces it in the table with a flight of
+ *       its own and loads again. So a read that begins after an invalidation returned never
+ *       receives a value loaded before it (linearizability). Callers that joined the superseded
+ *       flight earlier still receive its value; it finishes beside the new one, and only current
+ *       flights count for "one load per key at a time".
  *   <li><b>One lock orders every L1 write of a key.</b> Superseding a key's flight, the L1 write of
- *       {@code put}/{@code invalidate}, and a finished flight's install all run inside
- *       {@code flights.compute(key, ...)}, under this table's bin lock for the key, and do only
- *       in-memory work there ({@link #supersedeAnd}, {@link #removeAnd}).
+ *       {@code put}/{@code invalidate}, and a finished flight's install all run inside {@code
+ *       flights.compute(key, ...)}, under this table's bin lock for the key, and do only in-memory
+ *       work there ({@link #supersedeAnd}, {@link #removeAnd}).
  *   <li><b>Every flight completes.</b> Whatever the loader did, its owner completes the flight in a
  *       {@code finally} ({@link WritePath#finish}); a flight abandoned after its owner's interrupt
  *       sends its waiters back here, where the first of them to claim runs its own loader.
@@ -40,7 +40,8 @@ import org.jspecify.annotations.Nullable;
 public final class FlightTable<K> implements Diagnostics.Inspectable {
   static {
     // A virtual thread that meets a class initializer running in another thread pins its carrier
-    // (seen in the stampede benchmark's cold run): initialize Flight, whose initializer looks up its
+    // (seen in the stampede benchmark's cold run): initialize Flight, whose initializer looks up
+    // its
     // VarHandles, when the first cache is built rather than in its first stampede.
     try {
       MethodHandles.lookup().ensureInitialized(Flight.class);
@@ -58,8 +59,8 @@ public final class FlightTable<K> implements Diagnostics.Inspectable {
 
   /**
    * Claims {@code key}: returns a new flight that the caller owns and must complete, or the current
-   * flight of another caller to {@link #await}. A flight that is no longer current is replaced, never
-   * joined.
+   * flight of another caller to {@link #await}. A flight that is no longer current is replaced,
+   * never joined.
    *
    * @throws IllegalStateException if the calling thread owns the current flight for this key
    */
@@ -74,7 +75,7 @@ public final class FlightTable<K> implements Diagnostics.Inspectable {
    */
   Flight claimFlight(K key) {
     Thread current = Thread.currentThread();
-    for (;;) {
+    for (; ; ) {
       Flight flight = flights.get(key);
       if (flight == null) {
         Flight mine = new Flight(current, epoch.get());
@@ -85,7 +86,9 @@ public final class FlightTable<K> implements Diagnostics.Inspectable {
       }
       if (flight.owner == current) {
         throw new IllegalStateException(
-            "Recursive load: the loader of key '" + key + "' asked for the same key on the same"
+            "Recursive load: the loader of key '"
+                + key
+                + "' asked for the same key on the same"
                 + " thread; a loader must not read its own key");
       }
       if (isCurrent(flight) && flight.invalidatedTags == null) {
@@ -131,14 +134,17 @@ public final class FlightTable<K> implements Diagnostics.Inspectable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CacheLoadException(
-          "Interrupted while waiting for the load of key '" + key + "'; the load goes on for the"
-              + " other callers", e);
+          "Interrupted while waiting for the load of key '"
+              + key
+              + "'; the load goes on for the"
+              + " other callers",
+          e);
     }
   }
 
   /**
-   * Marks the flight of {@code key} (if any) superseded and runs {@code l1Write} under the key's bin
-   * lock: no load in progress stores over the write, and no later caller joins that load.
+   * Marks the flight of {@code key} (if any) superseded and runs {@code l1Write} under the key's
+   * bin lock: no load in progress stores over the write, and no later caller joins that load.
    */
   void supersedeAnd(K key, Consumer<K> l1Write) {
     flights.compute(
@@ -302,8 +308,13 @@ public final class FlightTable<K> implements Diagnostics.Inspectable {
       return null;
     }
     int parked = flights.values().stream().mapToInt(Flight::parkedCount).sum();
-    return "FlightTable: " + flights.size() + " flight(s) left, for keys " + flights.keySet()
-        + ", with " + parked + " parked waiter(s)";
+    return "FlightTable: "
+        + flights.size()
+        + " flight(s) left, for keys "
+        + flights.keySet()
+        + ", with "
+        + parked
+        + " parked waiter(s)";
   }
 
   /** A claimed flight and whether the caller owns it. */

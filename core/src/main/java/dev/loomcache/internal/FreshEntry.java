@@ -40,7 +40,9 @@ public final class FreshEntry {
   /** From this clock reading on, a hit starts a reload; {@code Long.MAX_VALUE}: never. */
   final long refreshAt;
 
-  /** From this clock reading on, the value is stale (past its TTL); {@code Long.MAX_VALUE}: never. */
+  /**
+   * From this clock reading on, the value is stale (past its TTL); {@code Long.MAX_VALUE}: never.
+   */
   final long expireAt;
 
   /** Whether a stale value may stand in for a failed load (stale-if-error). */
@@ -56,8 +58,8 @@ public final class FreshEntry {
   final long loadNanos;
 
   /**
-   * The first of {@link #refreshAt}, {@link #xfetchFrom} and {@link #expireAt}, or
-   * {@code Long.MAX_VALUE} if none is set: before it, with no hit budget, a hit is only a read.
+   * The first of {@link #refreshAt}, {@link #xfetchFrom} and {@link #expireAt}, or {@code
+   * Long.MAX_VALUE} if none is set: before it, with no hit budget, a hit is only a read.
    */
   private final long firstDeadline;
 
@@ -65,17 +67,24 @@ public final class FreshEntry {
   private volatile boolean refreshing;
   private volatile long hitsLeft; // -1: no hit budget
 
-  FreshEntry(@Nullable Object value, long refreshAt, long expireAt, boolean staleIfError,
-      double xfetchScale, long loadNanos, long hitBudget) {
+  FreshEntry(
+      @Nullable Object value,
+      long refreshAt,
+      long expireAt,
+      boolean staleIfError,
+      double xfetchScale,
+      long loadNanos,
+      long hitBudget) {
     this.value = value;
     this.refreshAt = refreshAt;
     this.expireAt = expireAt;
     this.staleIfError = staleIfError;
     this.xfetchScale = xfetchScale;
     this.loadNanos = loadNanos;
-    this.xfetchFrom = xfetchScale > 0 && expireAt != Long.MAX_VALUE
-        ? expireAt - (long) Math.min((double) Long.MAX_VALUE / 4, xfetchScale * XFETCH_CUTOFF)
-        : Long.MAX_VALUE;
+    this.xfetchFrom =
+        xfetchScale > 0 && expireAt != Long.MAX_VALUE
+            ? expireAt - (long) Math.min((double) Long.MAX_VALUE / 4, xfetchScale * XFETCH_CUTOFF)
+            : Long.MAX_VALUE;
     this.hitsLeft = hitBudget;
     this.budgeted = hitBudget >= 0;
     this.firstDeadline = earliest(earliest(refreshAt, xfetchFrom), expireAt);
@@ -116,9 +125,9 @@ public final class FreshEntry {
   }
 
   /**
-   * Whether a hit at {@code now} should reload: past the refresh point, or chosen by XFetch
-   * ({@code now − Δ·beta·ln(U) ≥ expiry}, Vattani et al.) with {@code u} drawn from (0, 1] only
-   * when the entry is near its expiry.
+   * Whether a hit at {@code now} should reload: past the refresh point, or chosen by XFetch ({@code
+   * now − Δ·beta·ln(U) ≥ expiry}, Vattani et al.) with {@code u} drawn from (0, 1] only when the
+   * entry is near its expiry.
    */
   public boolean wantsRefresh(long now, RandomSource random) {
     if (now - refreshAt >= 0 && refreshAt != Long.MAX_VALUE) {
@@ -145,7 +154,9 @@ public final class FreshEntry {
     return budgeted;
   }
 
-  /** The hits left in this entry's budget, -1 if it has none; its whole budget until its first hit. */
+  /**
+   * The hits left in this entry's budget, -1 if it has none; its whole budget until its first hit.
+   */
   long hitBudget() {
     return budgeted ? hitsLeft : -1;
   }
@@ -162,7 +173,7 @@ public final class FreshEntry {
    *     the value and removes the entry), -1 if the budget was already spent (a miss)
    */
   public int takeHit() {
-    for (;;) {
+    for (; ; ) {
       long left = hitsLeft;
       if (left <= 0) {
         return -1;
@@ -175,7 +186,12 @@ public final class FreshEntry {
 
   @Override
   public String toString() {
-    return "FreshEntry{" + (value == null ? "absent" : "value") + ", refreshAt=" + refreshAt
-        + ", expireAt=" + expireAt + '}';
+    return "FreshEntry{"
+        + (value == null ? "absent" : "value")
+        + ", refreshAt="
+        + refreshAt
+        + ", expireAt="
+        + expireAt
+        + '}';
   }
 }

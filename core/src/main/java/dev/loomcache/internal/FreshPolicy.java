@@ -24,9 +24,16 @@ public final class FreshPolicy {
   private final boolean wraps;
 
   @SuppressWarnings("unchecked")
-  public FreshPolicy(long refreshAfterNanos, double beta, long staleIfErrorNanos,
-      long negativeTtlNanos, double jitter, long hitBudget,
-      @Nullable BiPredicate<?, Duration> cacheIf, Ticker clock, RandomSource random) {
+  public FreshPolicy(
+      long refreshAfterNanos,
+      double beta,
+      long staleIfErrorNanos,
+      long negativeTtlNanos,
+      double jitter,
+      long hitBudget,
+      @Nullable BiPredicate<?, Duration> cacheIf,
+      Ticker clock,
+      RandomSource random) {
     this.refreshAfterNanos = refreshAfterNanos;
     this.beta = beta;
     this.staleIfErrorNanos = staleIfErrorNanos;
@@ -36,8 +43,12 @@ public final class FreshPolicy {
     this.cacheIf = (BiPredicate<Object, Duration>) cacheIf;
     this.clock = clock;
     this.random = random;
-    this.wraps = refreshAfterNanos > 0 || beta > 0 || staleIfErrorNanos > 0 || negativeTtlNanos > 0
-        || hitBudget > 0;
+    this.wraps =
+        refreshAfterNanos > 0
+            || beta > 0
+            || staleIfErrorNanos > 0
+            || negativeTtlNanos > 0
+            || hitBudget > 0;
   }
 
   /** Whether entries stored under this policy are {@link FreshEntry} wrappers. */
@@ -61,9 +72,14 @@ public final class FreshPolicy {
 
   /** A copy with the given options replaced; each argument null keeps this policy's. */
   @SuppressWarnings("unchecked")
-  public FreshPolicy with(@Nullable Long refreshAfter, @Nullable Double beta,
-      @Nullable Long staleIfError, @Nullable Long negativeTtl, @Nullable Double jitter,
-      @Nullable Long hitBudget, @Nullable BiPredicate<?, Duration> cacheIf) {
+  public FreshPolicy with(
+      @Nullable Long refreshAfter,
+      @Nullable Double beta,
+      @Nullable Long staleIfError,
+      @Nullable Long negativeTtl,
+      @Nullable Double jitter,
+      @Nullable Long hitBudget,
+      @Nullable BiPredicate<?, Duration> cacheIf) {
     return new FreshPolicy(
         refreshAfter != null ? refreshAfter : refreshAfterNanos,
         beta != null ? beta : this.beta,
@@ -72,13 +88,14 @@ public final class FreshPolicy {
         jitter != null ? jitter : this.jitter,
         hitBudget != null ? hitBudget : this.hitBudget,
         cacheIf != null ? (BiPredicate<Object, Duration>) cacheIf : this.cacheIf,
-        clock, random);
+        clock,
+        random);
   }
 
   /**
    * What to store for a value (or a {@code null}) under this policy with {@code ttl}, or null to
-   * store nothing: a {@code null} without {@code negativeTtl}, a load that {@code cacheIf}
-   * rejects, or a TTL that stores nothing.
+   * store nothing: a {@code null} without {@code negativeTtl}, a load that {@code cacheIf} rejects,
+   * or a TTL that stores nothing.
    *
    * @param loadNanos the measured load duration, or -1 for a value that was not loaded (a put, a
    *     promotion from a tier): {@code cacheIf} is then not asked, and XFetch has no Δ
@@ -90,8 +107,9 @@ public final class FreshPolicy {
       }
       Ttl absent = Ttl.ofNanos(negativeTtlNanos);
       long now = clock.read();
-      var entry = new FreshEntry(null, Long.MAX_VALUE, now + negativeTtlNanos, false, 0,
-          Math.max(0, loadNanos), -1);
+      var entry =
+          new FreshEntry(
+              null, Long.MAX_VALUE, now + negativeTtlNanos, false, 0, Math.max(0, loadNanos), -1);
       return new Stored(entry, absent, absent);
     }
     if (cacheIf != null && loadNanos >= 0 && !cacheIf.test(value, Duration.ofNanos(loadNanos))) {
@@ -113,8 +131,9 @@ public final class FreshPolicy {
       inL1 = Ttl.ofNanos(total < 0 ? Long.MAX_VALUE : total);
     }
     long delta = Math.max(0, loadNanos);
-    var entry = new FreshEntry(value, refreshAt, expireAt, staleIfErrorNanos > 0, beta * delta,
-        delta, hitBudget);
+    var entry =
+        new FreshEntry(
+            value, refreshAt, expireAt, staleIfErrorNanos > 0, beta * delta, delta, hitBudget);
     return new Stored(entry, inL1, stored);
   }
 

@@ -29,8 +29,11 @@ final class InterfaceChecks {
           iface.getName() + " is sealed, so no proxy class can implement it");
     }
     if (!iface.isInstance(target)) {
-      throw new IllegalArgumentException("The target, a " + target.getClass().getName()
-          + ", does not implement " + iface.getName());
+      throw new IllegalArgumentException(
+          "The target, a "
+              + target.getClass().getName()
+              + ", does not implement "
+              + iface.getName());
     }
   }
 
@@ -47,9 +50,13 @@ final class InterfaceChecks {
     for (Class<?> type : types) {
       for (Method method : type.getDeclaredMethods()) {
         int modifiers = method.getModifiers();
-        if ((Modifier.isStatic(modifiers) || Modifier.isPrivate(modifiers)) && isAnnotated(method)) {
-          throw misconfigured(method, "annotated, but " + (Modifier.isStatic(modifiers)
-              ? "static" : "private") + " methods are never called through a proxy");
+        if ((Modifier.isStatic(modifiers) || Modifier.isPrivate(modifiers))
+            && isAnnotated(method)) {
+          throw misconfigured(
+              method,
+              "annotated, but "
+                  + (Modifier.isStatic(modifiers) ? "static" : "private")
+                  + " methods are never called through a proxy");
         }
       }
     }
@@ -57,9 +64,13 @@ final class InterfaceChecks {
 
   static void makeAccessible(Class<?> iface, Method method) {
     if (!method.trySetAccessible()) {
-      throw new IllegalArgumentException(iface.getName() + " is not accessible to Loomcache: make"
-          + " it public in an exported package, or open its package to module dev.loomcache"
-          + " (calling " + describe(method) + " was refused)");
+      throw new IllegalArgumentException(
+          iface.getName()
+              + " is not accessible to Loomcache: make"
+              + " it public in an exported package, or open its package to module dev.loomcache"
+              + " (calling "
+              + describe(method)
+              + " was refused)");
     }
   }
 
@@ -81,9 +92,16 @@ final class InterfaceChecks {
         type = type.getComponentType();
       }
       if (!type.isPrimitive() && !Modifier.isPublic(type.getModifiers())) {
-        throw misconfigured(method, "uses " + type.getName() + ", which is not public, but the"
-            + " proxy class of a public interface can only reach public types; make "
-            + type.getSimpleName() + " public, or " + iface.getSimpleName() + " package-private");
+        throw misconfigured(
+            method,
+            "uses "
+                + type.getName()
+                + ", which is not public, but the"
+                + " proxy class of a public interface can only reach public types; make "
+                + type.getSimpleName()
+                + " public, or "
+                + iface.getSimpleName()
+                + " package-private");
       }
     }
   }
@@ -105,8 +123,11 @@ final class InterfaceChecks {
 
   /** {@code UserService.rename(long, String)}: how messages name a method. */
   static String describe(Method method) {
-    return method.getDeclaringClass().getSimpleName() + "." + method.getName()
-        + Arrays.stream(method.getParameterTypes()).map(Class::getSimpleName)
+    return method.getDeclaringClass().getSimpleName()
+        + "."
+        + method.getName()
+        + Arrays.stream(method.getParameterTypes())
+            .map(Class::getSimpleName)
             .collect(Collectors.joining(", ", "(", ")"));
   }
 

@@ -5,8 +5,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Per-key write lanes: orders the tier writes of one key (a put, an invalidation, a load's store) so
- * that L1 and the tiers end in the same state. Only writers of the same key ever wait for each
+ * Per-key write lanes: orders the tier writes of one key (a put, an invalidation, a load's store)
+ * so that L1 and the tiers end in the same state. Only writers of the same key ever wait for each
  * other; reads, hits and other keys never touch a lane. A lane exists only while someone holds or
  * waits for it.
  */
@@ -30,11 +30,14 @@ final class KeyLanes<K> implements Diagnostics.Inspectable {
 
   /** Enters the lane of {@code key}, parking while another writer of that key is in it. */
   Lane enter(K key) {
-    Lane lane = lanes.compute(key, (k, existing) -> {
-      Lane l = existing == null ? new Lane() : existing;
-      l.users++;
-      return l;
-    });
+    Lane lane =
+        lanes.compute(
+            key,
+            (k, existing) -> {
+              Lane l = existing == null ? new Lane() : existing;
+              l.users++;
+              return l;
+            });
     lane.lock.lock();
     return lane;
   }

@@ -68,8 +68,14 @@ final class KeyTemplate {
     String name = dot < 0 ? placeholder : placeholder.substring(0, dot);
     int position = ParameterNames.positionOf(parameters, name);
     if (position < 0) {
-      throw misconfigured(method, where + ": no parameter named '" + name + "'; parameters: "
-          + ParameterNames.of(parameters, null) + ParameterNames.hint(parameters, name));
+      throw misconfigured(
+          method,
+          where
+              + ": no parameter named '"
+              + name
+              + "'; parameters: "
+              + ParameterNames.of(parameters, null)
+              + ParameterNames.hint(parameters, name));
     }
     if (dot < 0) {
       return new Argument(position, null);
@@ -82,10 +88,18 @@ final class KeyTemplate {
     } catch (NoSuchMethodException e) {
       accessor = null;
     }
-    if (accessor == null || Modifier.isStatic(accessor.getModifiers())
-        || accessor.getReturnType() == void.class || !accessor.trySetAccessible()) {
-      throw misconfigured(method, where + ": " + type.getSimpleName()
-          + " has no accessible public no-argument method '" + accessorName + "'");
+    if (accessor == null
+        || Modifier.isStatic(accessor.getModifiers())
+        || accessor.getReturnType() == void.class
+        || !accessor.trySetAccessible()) {
+      throw misconfigured(
+          method,
+          where
+              + ": "
+              + type.getSimpleName()
+              + " has no accessible public no-argument method '"
+              + accessorName
+              + "'");
     }
     return new Argument(position, accessor);
   }
@@ -105,7 +119,8 @@ final class KeyTemplate {
     return key.toString();
   }
 
-  private static @Nullable Object value(Argument argument, @Nullable Object @Nullable [] arguments) {
+  private static @Nullable Object value(
+      Argument argument, @Nullable Object @Nullable [] arguments) {
     Object value = arguments == null ? null : arguments[argument.position()];
     Method accessor = argument.accessor();
     if (accessor == null || value == null) {

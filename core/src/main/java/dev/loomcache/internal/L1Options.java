@@ -11,11 +11,11 @@ import org.jspecify.annotations.Nullable;
  * weigher, sliding idle expiry, and where removals are reported. Kept apart from {@link L1Store}'s
  * layouts so that each option is configured in one place.
  *
- * <p>Design note. The weigher and the eviction listener see what L1 stores, which may be a
- * deadline wrapper around the user's value; both unwrap it ({@link L1Store#unwrap}). Caffeine's
- * eviction listener runs inside Caffeine's lock on the entry, so it only hands the notification to
- * the {@link RemovalDispatcher}'s queue. It is installed only when the user set a removal listener:
- * a cache without one is built exactly as before.
+ * <p>Design note. The weigher and the eviction listener see what L1 stores, which may be a deadline
+ * wrapper around the user's value; both unwrap it ({@link L1Store#unwrap}). Caffeine's eviction
+ * listener runs inside Caffeine's lock on the entry, so it only hands the notification to the
+ * {@link RemovalDispatcher}'s queue. It is installed only when the user set a removal listener: a
+ * cache without one is built exactly as before.
  *
  * @param maximumSize the entry-count bound; ignored when {@code weigher} is set
  * @param maximumWeight the weight bound, with {@code weigher}
@@ -50,29 +50,41 @@ public record L1Options<K, V>(
     if (userWeigher == null) {
       builder.maximumSize(maximumSize);
     } else {
-      builder.maximumWeight(maximumWeight).weigher((Object key, Object stored) -> {
-        Object value = L1Store.unwrap(stored);
-        // A remembered absence (negativeTtl) has no user value to weigh: it weighs 1.
-        int weight = value == null ? 1 : userWeigher.weigh((K) key, (V) value);
-        if (weight < 0) {
-          throw new IllegalArgumentException("The weigher returned " + weight + " for key '" + key
-              + "'; weights must be zero or more");
-        }
-        return weight;
-      });
+      builder
+          .maximumWeight(maximumWeight)
+          .weigher((Object key, Object stored) -> {
+            Object value = L1Store.unwrap(stored);
+            // A remembered absence (negativeTtl) has no user value to weigh: it weighs 1.
+            int weight = value == null ? 1 : userWeigher.weigh((K) key, (V) value);
+            if (weight < 0) {
+              throw new IllegalArgumentException(
+                  "The weigher returned "
+                      + weight
+                      + " for key '"
+                      + key
+                      + "'; weights must be zero or more");
+            }
+            return weight;
+          });
     }
     RemovalDispatcher<K, V> sink = removals;
     if (sink != null) {
-      builder.evictionListener((@Nullable Object key, @Nullable Object stored,
-          com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
-        Object value = stored == null ? null : L1Store.unwrap(stored);
-        // null only for collected entries (never here) and remembered absences (not user values)
-        if (key != null && value != null) {
-          sink.removed((K) key, (V) value,
-              cause == com.github.benmanes.caffeine.cache.RemovalCause.EXPIRED
-                  ? RemovalCause.EXPIRED : RemovalCause.SIZE);
-        }
-      });
+      builder.evictionListener(
+          (@Nullable Object key,
+              @Nullable Object stored,
+              com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
+            Object value = stored == null ? null : L1Store.unwrap(stored);
+            // null only for collected entries (never here) and remembered absences (not user
+            // values)
+            if (key != null && value != null) {
+              sink.removed(
+                  (K) key,
+                  (V) value,
+                  cause == com.github.benmanes.caffeine.cache.RemovalCause.EXPIRED
+                      ? RemovalCause.EXPIRED
+                      : RemovalCause.SIZE);
+            }
+          });
     }
     if (accessNanos > 0) {
       builder.expireAfterAccess(Duration.ofNanos(accessNanos));

@@ -9,16 +9,16 @@ import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import dev.loomcache.Ticker;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.Objects;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * L1 storage: a bounded Caffeine cache holding the values themselves, in one of three layouts chosen
- * when the cache is built (the third, for {@code expireAfterAccess}, is the plain layout's deadline
- * wrappers over Caffeine's fixed access expiry on the same clock; see {@link L1Options}).
+ * L1 storage: a bounded Caffeine cache holding the values themselves, in one of three layouts
+ * chosen when the cache is built (the third, for {@code expireAfterAccess}, is the plain layout's
+ * deadline wrappers over Caffeine's fixed access expiry on the same clock; see {@link L1Options}).
  *
  * <p>Design note. Any Caffeine expiry reads its ticker on every hit, and {@code System.nanoTime()}
  * costs more than the rest of a hit (27 ns on the project's machine). So:
@@ -26,18 +26,19 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li><b>No default TTL</b>: Caffeine with {@code maximumSize} only, holding raw values; a hit
  *       reads no clock at all. A per-call finite TTL stores a small {@link Timed} wrapper carrying
- *       its deadline, and sets {@link #timedStored} before publishing the first one, so the hit path
- *       tests the value's class only once a wrapper may exist. An expired wrapper reads as absent and
- *       is removed with {@code remove(key, wrapper)}; unread ones leave by size eviction, so memory
- *       stays bounded by {@code maximumSize}.
- *   <li><b>A default TTL</b>: Caffeine's per-entry variable expiry (prompt clean-up, per-call TTLs in
- *       both directions), with its ticker fed from a {@link CoarseClock}: one volatile read per hit.
+ *       its deadline, and sets {@link #timedStored} before publishing the first one, so the hit
+ *       path tests the value's class only once a wrapper may exist. An expired wrapper reads as
+ *       absent and is removed with {@code remove(key, wrapper)}; unread ones leave by size
+ *       eviction, so memory stays bounded by {@code maximumSize}.
+ *   <li><b>A default TTL</b>: Caffeine's per-entry variable expiry (prompt clean-up, per-call TTLs
+ *       in both directions), with its ticker fed from a {@link CoarseClock}: one volatile read per
+ *       hit.
  * </ul>
  *
  * <p>A fake ticker given to the builder replaces the coarse clock in both layouts and is exact.
- * Caffeine's own maintenance (eviction, expiry) runs on the given executor (its common-pool default:
- * running it on the caller doubled the cost of a hit). Every write goes through {@link WritePath},
- * which orders it against the loads of the same key; this class never calls user code.
+ * Caffeine's own maintenance (eviction, expiry) runs on the given executor (its common-pool
+ * default: running it on the caller doubled the cost of a hit). Every write goes through {@link
+ * WritePath}, which orders it against the loads of the same key; this class never calls user code.
  */
 public final class L1Store<K, V> {
   /**
@@ -47,9 +48,9 @@ public final class L1Store<K, V> {
   private static final long EFFECTIVELY_NEVER = 1L << 62;
 
   /**
-   * The Caffeine instance and its variable-expiry view, swapped as one by {@link #invalidateAll}:
-   * a reader sees all of the old L1 or none of it (Caffeine's own clear removes one key at a time,
-   * so a read of one key could see the clear while a later read of another did not).
+   * The Caffeine instance and its variable-expiry view, swapped as one by {@link #invalidateAll}: a
+   * reader sees all of the old L1 or none of it (Caffeine's own clear removes one key at a time, so
+   * a read of one key could see the clear while a later read of another did not).
    */
   private volatile Maps<K> maps;
 
@@ -66,6 +67,7 @@ public final class L1Store<K, V> {
       this.expiration = expiration;
     }
   }
+
   private final Ticker clock;
   private final boolean storesNothing;
   private final long maxLifetimeNanos; // Long.MAX_VALUE: no cap
@@ -82,27 +84,41 @@ public final class L1Store<K, V> {
    * @param variableExpiry whether the cache has a default TTL (the variable-expiry layout)
    * @param clock the time source for deadlines: a {@link CoarseClock} or the builder's fake ticker
    */
-  public L1Store(long maximumSize, boolean variableExpiry, Ticker clock, @Nullable Executor executor,
+  public L1Store(
+      long maximumSize,
+      boolean variableExpiry,
+      Ticker clock,
+      @Nullable Executor executor,
       StatsCounter stats) {
     this(L1Options.bySize(maximumSize), variableExpiry, clock, executor, stats, Ttl.NEVER);
   }
 
   /** As the five-argument constructor, with a cap on every entry's lifetime. */
-  public L1Store(long maximumSize, boolean variableExpiry, Ticker clock, @Nullable Executor executor,
-      StatsCounter stats, Ttl maxLifetime) {
+  public L1Store(
+      long maximumSize,
+      boolean variableExpiry,
+      Ticker clock,
+      @Nullable Executor executor,
+      StatsCounter stats,
+      Ttl maxLifetime) {
     this(L1Options.bySize(maximumSize), variableExpiry, clock, executor, stats, maxLifetime);
   }
 
   /**
-   * With {@link L1Options#expiresAfterAccess()}, L1 uses Caffeine's fixed access expiry on
-   * {@code clock} and stores finite TTLs in deadline wrappers, as the plain layout does, whatever
-   * {@code variableExpiry} says (Caffeine's variable expiry cannot be combined with it).
+   * With {@link L1Options#expiresAfterAccess()}, L1 uses Caffeine's fixed access expiry on {@code
+   * clock} and stores finite TTLs in deadline wrappers, as the plain layout does, whatever {@code
+   * variableExpiry} says (Caffeine's variable expiry cannot be combined with it).
    *
    * @param maxLifetime the longest any entry stays, whatever its TTL (a shared tier's bound on
    *     local staleness, {@code CacheTier.maxLocalLifetime()}); {@link Ttl#NEVER} for none
    */
-  public L1Store(L1Options<K, V> options, boolean variableExpiry, Ticker clock,
-      @Nullable Executor executor, StatsCounter stats, Ttl maxLifetime) {
+  public L1Store(
+      L1Options<K, V> options,
+      boolean variableExpiry,
+      Ticker clock,
+      @Nullable Executor executor,
+      StatsCounter stats,
+      Ttl maxLifetime) {
     this.maxLifetimeNanos = maxLifetime.nanos();
     // Caffeine evicts over-size entries asynchronously; a cache of size 0 must not hold any at all.
     this.storesNothing = options.bound() == 0;
@@ -113,8 +129,8 @@ public final class L1Store<K, V> {
     // Evictions are counted through Caffeine's statistics hook, which ignores hits and misses: an
     // eviction listener made every hit slower in the benchmarks (one is installed only for a
     // user's removal listener).
-    Caffeine<Object, Object> builder = Caffeine.newBuilder()
-        .recordStats(() -> new EvictionCounter(stats));
+    Caffeine<Object, Object> builder =
+        Caffeine.newBuilder().recordStats(() -> new EvictionCounter(stats));
     options.configure(builder);
     if (executor != null) {
       builder.executor(executor);
@@ -135,7 +151,9 @@ public final class L1Store<K, V> {
     return new Maps<>(cache, perEntry ? cache.policy().expireVariably().orElseThrow() : null);
   }
 
-  /** Returns the live value for {@code key}, or null; lock-free, reads at most one volatile clock. */
+  /**
+   * Returns the live value for {@code key}, or null; lock-free, reads at most one volatile clock.
+   */
   @SuppressWarnings("unchecked")
   public @Nullable V getIfPresent(K key) {
     Object value = maps.cache.getIfPresent(key);
@@ -192,14 +210,18 @@ public final class L1Store<K, V> {
    */
   public boolean removeIfSame(K key, Object stored) {
     boolean[] removed = new boolean[1];
-    maps.cache.asMap().computeIfPresent(key, (k, present) -> {
-      Object value = present instanceof Timed timed ? timed.value : present;
-      if (value == stored) {
-        removed[0] = true;
-        return null;
-      }
-      return present;
-    });
+    maps.cache
+        .asMap()
+        .computeIfPresent(
+            key,
+            (k, present) -> {
+              Object value = present instanceof Timed timed ? timed.value : present;
+              if (value == stored) {
+                removed[0] = true;
+                return null;
+              }
+              return present;
+            });
     return removed[0];
   }
 
@@ -224,8 +246,8 @@ public final class L1Store<K, V> {
 
   /**
    * Reports a value that a write removed from L1: a deadline wrapper already past its deadline
-   * expired (and counts as an eviction) rather than being replaced or removed. Caffeine reports
-   * its own expired entries (its writes treat them as absent), so they never reach here.
+   * expired (and counts as an eviction) rather than being replaced or removed. Caffeine reports its
+   * own expired entries (its writes treat them as absent), so they never reach here.
    */
   @SuppressWarnings("unchecked")
   private void report(K key, Object previous, dev.loomcache.RemovalCause cause) {
@@ -349,8 +371,8 @@ public final class L1Store<K, V> {
   }
 
   /**
-   * Every write passes its own duration through {@link Policy.VarExpiration}; this expiry only keeps
-   * an entry's deadline unchanged when it is read.
+   * Every write passes its own duration through {@link Policy.VarExpiration}; this expiry only
+   * keeps an entry's deadline unchanged when it is read.
    */
   private static final class PerEntryExpiry<K, V> implements Expiry<K, V> {
     @Override

@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  * owner, re-read L1, read the tiers, run the loader outside every lock, and hand the outcome to
  * {@link WritePath#finish}, which stores it (if still current) and completes the flight.
  *
- * <p>Design note. The owner story top to bottom is {@link #load} → {@link #claim} →
- * {@link #runLoader}; batches ({@link BulkLoads}) claim through {@link #claimFlight} and finish through
+ * <p>Design note. The owner story top to bottom is {@link #load} → {@link #claim} → {@link
+ * #runLoader}; batches ({@link BulkLoads}) claim through {@link #claimFlight} and finish through
  * the same {@link WritePath#finish}, so a key is never loaded twice at once whichever API asked for
  * it. An owner interrupted during a failing load {@linkplain Abandoned abandons} the flight: the
  * failure is its own, and the waiters go back to the table, where the first of them to claim a new
@@ -33,8 +33,13 @@ public final class Loads<K, V> {
   private final StatsCounter stats;
   private final Ticker ticker;
 
-  public Loads(FlightTable<K> flights, L1Store<K, V> l1, WritePath<K, V> writes, Tiers<K, V> tiers,
-      StatsCounter stats, Ticker ticker) {
+  public Loads(
+      FlightTable<K> flights,
+      L1Store<K, V> l1,
+      WritePath<K, V> writes,
+      Tiers<K, V> tiers,
+      StatsCounter stats,
+      Ticker ticker) {
     this.flights = flights;
     this.l1 = l1;
     this.writes = writes;
@@ -49,7 +54,7 @@ public final class Loads<K, V> {
    * joined completes.
    */
   public @Nullable V load(K key, Callable<? extends V> loader, Ttl ttl) {
-    for (;;) {
+    for (; ; ) {
       Claim claim = claim(key);
       if (claim.owned()) {
         Outcome outcome = runLoader(key, claim.flight(), loader, ttl);
@@ -73,7 +78,7 @@ public final class Loads<K, V> {
    * thread until the flight it joined completes.
    */
   public @Nullable V loadFresh(K key, Callable<? extends V> loader, Ttl ttl) {
-    for (;;) {
+    for (; ; ) {
       Claim claim = flights.claim(key); // not claim(key): a value already in L1 is what we skip
       if (claim.owned()) {
         Outcome outcome = runLoader(key, claim.flight(), loader, ttl, false);
@@ -140,18 +145,18 @@ public final class Loads<K, V> {
 
   /**
    * Runs {@code loader} for a flight the caller claimed, on the calling thread (which becomes the
-   * flight's owner), after the tiers missed; then stores and completes the outcome. Never throws for
-   * the loader's failure: it is returned as the outcome. An {@link Abandoned} outcome means the
-   * calling thread was interrupted and the loader failed; the failure is then kept in
-   * {@link Flight#ownersFailure}.
+   * flight's owner), after the tiers missed; then stores and completes the outcome. Never throws
+   * for the loader's failure: it is returned as the outcome. An {@link Abandoned} outcome means the
+   * calling thread was interrupted and the loader failed; the failure is then kept in {@link
+   * Flight#ownersFailure}.
    */
   Outcome runLoader(K key, Flight flight, Callable<? extends V> loader, Ttl ttl) {
     return runLoader(key, flight, loader, ttl, true);
   }
 
   /** As {@link #runLoader(Object, Flight, Callable, Ttl)}; without {@code lookInTiers}, fresh. */
-  private Outcome runLoader(K key, Flight flight, Callable<? extends V> loader, Ttl ttl,
-      boolean lookInTiers) {
+  private Outcome runLoader(
+      K key, Flight flight, Callable<? extends V> loader, Ttl ttl, boolean lookInTiers) {
     flight.owner = Thread.currentThread();
     if (lookInTiers && !flight.refresh) {
       Outcome fromTier = readTiers(key, flight, ttl);
@@ -162,7 +167,8 @@ public final class Loads<K, V> {
     if (logger.isDebugEnabled()) {
       logger.debug("Loading key '{}'", key);
     }
-    Outcome outcome = Abandoned.INSTANCE; // replaced below unless something beyond Throwable happens
+    Outcome outcome =
+        Abandoned.INSTANCE; // replaced below unless something beyond Throwable happens
     Ttl storeTtl = ttl;
     long start = ticker.read();
     long elapsed = -1;
@@ -197,8 +203,11 @@ public final class Loads<K, V> {
    * refresh failed), or null if there is none.
    */
   @Nullable Object staleValue(K key) {
-    return l1.getIfPresent(key) instanceof FreshEntry entry && entry.staleIfError
-        && entry.value() != null ? entry.value() : null;
+    return l1.getIfPresent(key) instanceof FreshEntry entry
+            && entry.staleIfError
+            && entry.value() != null
+        ? entry.value()
+        : null;
   }
 
   /** A kept value handed out instead of a failure (stale-if-error); counted as it is unwrapped. */
@@ -269,7 +278,9 @@ public final class Loads<K, V> {
     return outcome;
   }
 
-  /** Whether stores with {@code ttl} make {@link FreshEntry freshness entries} (L1 may hold them). */
+  /**
+   * Whether stores with {@code ttl} make {@link FreshEntry freshness entries} (L1 may hold them).
+   */
   private static boolean wrapsEntries(Ttl ttl) {
     FreshPolicy policy = ttl.freshness();
     return policy != null && policy.wraps();
@@ -297,8 +308,10 @@ public final class Loads<K, V> {
       // Completed already only if L1 held the value after all; otherwise someone is loading.
       @SuppressWarnings("unchecked")
       // A stale value handed out for a failed load is not for getIfPresent.
-      V present = claim.flight().outcomeNow() instanceof Loaded(Object value)
-          && !(value instanceof Stale) ? (V) value : null;
+      V present =
+          claim.flight().outcomeNow() instanceof Loaded(Object value) && !(value instanceof Stale)
+              ? (V) value
+              : null;
       return present;
     }
     Flight flight = claim.flight();
@@ -323,8 +336,8 @@ public final class Loads<K, V> {
   }
 
   /**
-   * Completes a claimed flight without loading: its waiters go back to the table. Does nothing to
-   * a flight already completed, so clean-up paths may call it for every flight they claimed.
+   * Completes a claimed flight without loading: its waiters go back to the table. Does nothing to a
+   * flight already completed, so clean-up paths may call it for every flight they claimed.
    */
   void abandon(K key, Flight flight) {
     if (!flight.isDone()) {

@@ -9,8 +9,8 @@ import java.io.Serial;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.List;
-import java.util.Set;
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,9 +21,9 @@ import org.jspecify.annotations.Nullable;
  * calls unwrap {@link InvocationTargetException}. Cached calls go through {@link Cache#get}, which
  * passes unchecked exceptions as they are but wraps checked ones in {@link CacheLoadException},
  * exactly as it wraps its own interrupt failures; so the loader marks the target's checked
- * exceptions with {@link TargetFailure} and the route unwraps only those. An
- * {@link InterruptedException} is left unmarked so that the cache sees it and applies its interrupt
- * rules (an interrupted owner's failure is its own).
+ * exceptions with {@link TargetFailure} and the route unwraps only those. An {@link
+ * InterruptedException} is left unmarked so that the cache sees it and applies its interrupt rules
+ * (an interrupted owner's failure is its own).
  */
 public sealed interface MethodRoute {
 
@@ -40,12 +40,18 @@ public sealed interface MethodRoute {
   }
 
   /**
-   * Reads through a cache keyed by the arguments at {@code keyPositions}, or by the rendered
-   * {@code keyTemplate} when there is one; with {@code tagTemplates}, the key carries the rendered
-   * tags to the cache's tagger ({@link TaggedKey}).
+   * Reads through a cache keyed by the arguments at {@code keyPositions}, or by the rendered {@code
+   * keyTemplate} when there is one; with {@code tagTemplates}, the key carries the rendered tags to
+   * the cache's tagger ({@link TaggedKey}).
    */
-  record CachedCall(Method method, String name, Cache<Object, Object> cache, int[] keyPositions,
-      @Nullable KeyTemplate keyTemplate, List<KeyTemplate> tagTemplates) implements MethodRoute {
+  record CachedCall(
+      Method method,
+      String name,
+      Cache<Object, Object> cache,
+      int[] keyPositions,
+      @Nullable KeyTemplate keyTemplate,
+      List<KeyTemplate> tagTemplates)
+      implements MethodRoute {
 
     CachedCall(Method method, String name, Cache<Object, Object> cache, int[] keyPositions) {
       this(method, name, cache, keyPositions, null, List.of());
@@ -53,8 +59,10 @@ public sealed interface MethodRoute {
 
     /** The cache key of a call with these arguments; with {@code tagged}, its tags rendered too. */
     Object keyOf(@Nullable Object @Nullable [] arguments, boolean tagged) {
-      Object key = keyTemplate == null ? ArgumentKeys.of(arguments, keyPositions)
-          : keyTemplate.render(arguments);
+      Object key =
+          keyTemplate == null
+              ? ArgumentKeys.of(arguments, keyPositions)
+              : keyTemplate.render(arguments);
       if (tagTemplates.isEmpty()) {
         return key;
       }
@@ -114,8 +122,8 @@ public sealed interface MethodRoute {
   }
 
   /**
-   * Invalidates before the call and again after it returns or throws; a {@code null}
-   * {@code keyPositions} in an invalidation means every entry.
+   * Invalidates before the call and again after it returns or throws; a {@code null} {@code
+   * keyPositions} in an invalidation means every entry.
    */
   record InvalidatingCall(Method method, List<Invalidation> invalidations) implements MethodRoute {
 
@@ -138,8 +146,8 @@ public sealed interface MethodRoute {
   }
 
   /**
-   * Counts the call in {@code limiter} under the key its template renders, then runs
-   * {@code route}; a denied call throws {@link RateLimitExceededException} without running it.
+   * Counts the call in {@code limiter} under the key its template renders, then runs {@code route};
+   * a denied call throws {@link RateLimitExceededException} without running it.
    */
   record RateLimitedCall(String method, RateLimiter limiter, KeyTemplate key, MethodRoute route)
       implements MethodRoute {
@@ -150,9 +158,18 @@ public sealed interface MethodRoute {
       String rendered = key.render(arguments);
       RateLimitDecision decision = limiter.acquire(rendered);
       if (!decision.allowed()) {
-        throw new RateLimitExceededException(method + " is rate limited ("
-            + limiter.limit() + " per " + limiter.period() + ") for key '" + rendered
-            + "'; retry after " + decision.retryAfter(), rendered, decision.retryAfter());
+        throw new RateLimitExceededException(
+            method
+                + " is rate limited ("
+                + limiter.limit()
+                + " per "
+                + limiter.period()
+                + ") for key '"
+                + rendered
+                + "'; retry after "
+                + decision.retryAfter(),
+            rendered,
+            decision.retryAfter());
       }
       return route.call(target, arguments);
     }
@@ -163,8 +180,12 @@ public sealed interface MethodRoute {
    * a rendered key template), or those carrying rendered tags. {@code cached} is the route of the
    * cached method, which knows how its keys are made.
    */
-  record Invalidation(Cache<Object, Object> cache, int @Nullable [] keyPositions,
-      @Nullable KeyTemplate keyTemplate, List<KeyTemplate> tagTemplates, boolean taggedKeys) {
+  record Invalidation(
+      Cache<Object, Object> cache,
+      int @Nullable [] keyPositions,
+      @Nullable KeyTemplate keyTemplate,
+      List<KeyTemplate> tagTemplates,
+      boolean taggedKeys) {
 
     Invalidation(Cache<Object, Object> cache, int @Nullable [] keyPositions) {
       this(cache, keyPositions, null, List.of(), false);
@@ -209,7 +230,8 @@ public sealed interface MethodRoute {
     }
   }
 
-  private static Set<String> render(List<KeyTemplate> templates, @Nullable Object @Nullable [] arguments) {
+  private static Set<String> render(
+      List<KeyTemplate> templates, @Nullable Object @Nullable [] arguments) {
     var tags = new java.util.LinkedHashSet<String>();
     for (KeyTemplate template : templates) {
       tags.add(template.render(arguments));
@@ -233,7 +255,9 @@ public sealed interface MethodRoute {
     return new IllegalStateException("Cannot call " + method + " on the target", e);
   }
 
-  /** Marks a checked exception thrown by the target, so that it can be told from the cache's own. */
+  /**
+   * Marks a checked exception thrown by the target, so that it can be told from the cache's own.
+   */
   final class TargetFailure extends Exception {
     @Serial private static final long serialVersionUID = 1L;
 

@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The names by which {@code @Invalidates(keys = ...)} refers to parameters: {@link ParamName} when
- * present, otherwise the name the compiler recorded ({@code arg0}, {@code arg1}, ... without
- * {@code -parameters}).
+ * present, otherwise the name the compiler recorded ({@code arg0}, {@code arg1}, ... without {@code
+ * -parameters}).
  */
 final class ParameterNames {
   private ParameterNames() {}
@@ -29,8 +29,15 @@ final class ParameterNames {
       }
       Integer other = seen.put(of(parameters[i]), i);
       if (other != null) {
-        throw misconfigured(method, "parameters " + (other + 1) + " and " + (i + 1)
-            + " are both named '" + of(parameters[i]) + "'");
+        throw misconfigured(
+            method,
+            "parameters "
+                + (other + 1)
+                + " and "
+                + (i + 1)
+                + " are both named '"
+                + of(parameters[i])
+                + "'");
       }
     }
   }
@@ -63,15 +70,16 @@ final class ParameterNames {
   }
 
   /**
-   * The fix for a missing parameter {@code name} when the compiler recorded no names, or
-   * {@code ""}: consumers' builds rarely compile with {@code -parameters}, so say exactly what to
-   * write.
+   * The fix for a missing parameter {@code name} when the compiler recorded no names, or {@code
+   * ""}: consumers' builds rarely compile with {@code -parameters}, so say exactly what to write.
    */
   static String hint(Parameter[] parameters, String name) {
     for (Parameter parameter : parameters) {
       if (!parameter.isNamePresent() && !parameter.isAnnotationPresent(ParamName.class)) {
         return " (the interface was compiled without -parameters, so its parameter names are lost:"
-            + " annotate the parameter with @ParamName(\"" + name + "\"), or compile the interface"
+            + " annotate the parameter with @ParamName(\""
+            + name
+            + "\"), or compile the interface"
             + " with javac -parameters; in Maven, <parameters>true</parameters> in the"
             + " maven-compiler-plugin configuration)";
       }

@@ -16,10 +16,10 @@ import dev.loomcache.limit.RateLimiter;
 import dev.loomcache.limit.RateLimiterBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.invoke.MethodType;
-import java.time.Duration;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -38,10 +38,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Design note. Everything that can be wrong is found here, when the proxy is built, never at the
  * first call. Methods are grouped by signature (name and parameter types) because that is how
- * {@link java.lang.reflect.Proxy} dispatches: methods inherited twice (a diamond) or redeclared with
- * a covariant return type share one route, and a bridge method shares the route of the method it
- * bridges, so that a call through a generic super-interface is cached or invalidates like a direct
- * one.
+ * {@link java.lang.reflect.Proxy} dispatches: methods inherited twice (a diamond) or redeclared
+ * with a covariant return type share one route, and a bridge method shares the route of the method
+ * it bridges, so that a call through a generic super-interface is cached or invalidates like a
+ * direct one.
  */
 public final class ProxyPlanner {
   private final Class<?> iface;
@@ -52,8 +52,12 @@ public final class ProxyPlanner {
 
   /** A checked {@code @Cached} method whose cache is not built yet. */
   private record CachedSpec(
-      Method method, String name, Loomcache<Object, Object> builder, int[] keyPositions,
-      @Nullable KeyTemplate keyTemplate, List<KeyTemplate> tagTemplates) {}
+      Method method,
+      String name,
+      Loomcache<Object, Object> builder,
+      int[] keyPositions,
+      @Nullable KeyTemplate keyTemplate,
+      List<KeyTemplate> tagTemplates) {}
 
   /** A checked {@code @RateLimited} method whose limiter is not built yet. */
   private record RateLimitSpec(RateLimiterBuilder builder, KeyTemplate key) {}
@@ -62,8 +66,11 @@ public final class ProxyPlanner {
    * A checked {@code @Invalidates}: by tags if {@code tagTemplates} is not empty, else by a key
    * template, else by the arguments at {@code keyPositions}; all null means every entry.
    */
-  private record InvalidationSpec(String cacheName, int @Nullable [] keyPositions,
-      @Nullable KeyTemplate keyTemplate, List<KeyTemplate> tagTemplates) {
+  private record InvalidationSpec(
+      String cacheName,
+      int @Nullable [] keyPositions,
+      @Nullable KeyTemplate keyTemplate,
+      List<KeyTemplate> tagTemplates) {
     InvalidationSpec(String cacheName, int @Nullable [] keyPositions) {
       this(cacheName, keyPositions, null, List.of());
     }
@@ -132,8 +139,15 @@ public final class ProxyPlanner {
     Map<String, Cache<Object, Object>> caches = new LinkedHashMap<>();
     cachedByName.forEach((name, spec) -> {
       Cache<Object, Object> cache = spec.builder().build();
-      calls.put(name, new CachedCall(spec.method(), name, cache, spec.keyPositions(),
-          spec.keyTemplate(), spec.tagTemplates()));
+      calls.put(
+          name,
+          new CachedCall(
+              spec.method(),
+              name,
+              cache,
+              spec.keyPositions(),
+              spec.keyTemplate(),
+              spec.tagTemplates()));
       caches.put(name, cache);
     });
     for (Method method : primaries) {
@@ -141,7 +155,8 @@ public final class ProxyPlanner {
       RateLimitSpec rateLimit = rateLimits.get(method);
       if (rateLimit != null) {
         RateLimiter limiter = rateLimit.builder().build();
-        route = new RateLimitedCall(InterfaceChecks.describe(method), limiter, rateLimit.key(), route);
+        route =
+            new RateLimitedCall(InterfaceChecks.describe(method), limiter, rateLimit.key(), route);
       }
       for (Method member : Objects.requireNonNull(bySignature.get(signature(method)))) {
         routes.put(member, route);
@@ -161,13 +176,19 @@ public final class ProxyPlanner {
     if (invalidations.isEmpty()) {
       return new Forward(method);
     }
-    return new InvalidatingCall(method, invalidations.stream()
-        .map(i -> {
-          CachedCall cached = Objects.requireNonNull(calls.get(i.cacheName()));
-          return new Invalidation(cached.cache(), i.keyPositions(), i.keyTemplate(),
-              i.tagTemplates(), !cached.tagTemplates().isEmpty());
-        })
-        .toList());
+    return new InvalidatingCall(
+        method,
+        invalidations.stream()
+            .map(i -> {
+              CachedCall cached = Objects.requireNonNull(calls.get(i.cacheName()));
+              return new Invalidation(
+                  cached.cache(),
+                  i.keyPositions(),
+                  i.keyTemplate(),
+                  i.tagTemplates(),
+                  !cached.tagTemplates().isEmpty());
+            })
+            .toList());
   }
 
   /** Checks the parameters and {@code @Invalidates} of {@code method}; none for most methods. */
@@ -176,15 +197,20 @@ public final class ProxyPlanner {
     Invalidates[] invalidates = method.getAnnotationsByType(Invalidates.class);
     if (method.isAnnotationPresent(Cached.class)) {
       if (invalidates.length > 0) {
-        throw InterfaceChecks.misconfigured(method, "@Cached and @Invalidates on one method: a method either reads"
-            + " through its cache or invalidates one, not both");
+        throw InterfaceChecks.misconfigured(
+            method,
+            "@Cached and @Invalidates on one method: a method either reads"
+                + " through its cache or invalidates one, not both");
       }
       return List.of();
     }
     for (Parameter parameter : method.getParameters()) {
       if (parameter.isAnnotationPresent(KeyIgnore.class)) {
-        throw InterfaceChecks.misconfigured(method, "@KeyIgnore on parameter '" + ParameterNames.of(parameter)
-            + "', but only parameters of @Cached methods can be left out of a key");
+        throw InterfaceChecks.misconfigured(
+            method,
+            "@KeyIgnore on parameter '"
+                + ParameterNames.of(parameter)
+                + "', but only parameters of @Cached methods can be left out of a key");
       }
     }
     var specs = new ArrayList<InvalidationSpec>();
@@ -197,28 +223,38 @@ public final class ProxyPlanner {
   private void checkCached(Method method) {
     Cached cached = method.getAnnotation(Cached.class);
     if (isObjectMethod(method)) {
-      throw InterfaceChecks.misconfigured(method, "@Cached on an Object method: equals, hashCode and toString"
-          + " always go to the target");
+      throw InterfaceChecks.misconfigured(
+          method,
+          "@Cached on an Object method: equals, hashCode and toString"
+              + " always go to the target");
     }
     Class<?> returns = method.getReturnType();
     if (returns == void.class || returns == Void.class) {
-      throw InterfaceChecks.misconfigured(method, "@Cached on a method that returns " + returns.getSimpleName()
-          + ": there is no result to cache");
+      throw InterfaceChecks.misconfigured(
+          method,
+          "@Cached on a method that returns "
+              + returns.getSimpleName()
+              + ": there is no result to cache");
     }
     if (!cached.name().isEmpty() && cached.name().isBlank()) {
-      throw InterfaceChecks.misconfigured(method, "@Cached(name = \"" + cached.name() + "\"): a name must not be"
-          + " blank (leave it out to use the method name)");
+      throw InterfaceChecks.misconfigured(
+          method,
+          "@Cached(name = \""
+              + cached.name()
+              + "\"): a name must not be"
+              + " blank (leave it out to use the method name)");
     }
     if (cached.maximumSize() < 0) {
-      throw InterfaceChecks.misconfigured(method, "@Cached(maximumSize = " + cached.maximumSize()
-          + "): must not be negative");
+      throw InterfaceChecks.misconfigured(
+          method, "@Cached(maximumSize = " + cached.maximumSize() + "): must not be negative");
     }
     var builder = Loomcache.newBuilder().name(cacheName(method)).maximumSize(cached.maximumSize());
     if (!cached.ttl().isEmpty()) {
       try {
         builder.defaultTtl(DurationText.parsePositive(cached.ttl()));
       } catch (IllegalArgumentException e) {
-        throw InterfaceChecks.misconfigured(method, "@Cached(ttl = \"" + cached.ttl() + "\"): " + e.getMessage());
+        throw InterfaceChecks.misconfigured(
+            method, "@Cached(ttl = \"" + cached.ttl() + "\"): " + e.getMessage());
       }
     }
     applyFreshness(method, cached, builder);
@@ -234,19 +270,26 @@ public final class ProxyPlanner {
       if (!parameters[i].isAnnotationPresent(KeyIgnore.class)) {
         keyPositions.add(i);
       } else if (!cached.key().isEmpty()) {
-        throw InterfaceChecks.misconfigured(method, "@KeyIgnore on parameter '"
-            + ParameterNames.of(parameters[i]) + "' of a method with @Cached(key = \""
-            + cached.key() + "\"): the key template already chooses what the key holds");
+        throw InterfaceChecks.misconfigured(
+            method,
+            "@KeyIgnore on parameter '"
+                + ParameterNames.of(parameters[i])
+                + "' of a method with @Cached(key = \""
+                + cached.key()
+                + "\"): the key template already chooses what the key holds");
       }
     }
     KeyTemplate keyTemplate = null;
     if (!cached.key().isEmpty()) {
       if (cached.key().isBlank()) {
-        throw InterfaceChecks.misconfigured(method, "@Cached(key = \"" + cached.key()
-            + "\"): a key template must not be blank (leave it out to key by the arguments)");
+        throw InterfaceChecks.misconfigured(
+            method,
+            "@Cached(key = \""
+                + cached.key()
+                + "\"): a key template must not be blank (leave it out to key by the arguments)");
       }
-      keyTemplate = KeyTemplate.parse(method, "@Cached(key = \"" + cached.key() + "\")",
-          cached.key());
+      keyTemplate =
+          KeyTemplate.parse(method, "@Cached(key = \"" + cached.key() + "\")", cached.key());
     }
     List<KeyTemplate> tagTemplates = tagTemplates(method, "@Cached", cached.tags());
     if (!tagTemplates.isEmpty()) {
@@ -256,11 +299,17 @@ public final class ProxyPlanner {
     String name = cacheName(method);
     CachedSpec same = cachedByName.get(name);
     if (same != null) {
-      throw InterfaceChecks.misconfigured(method, "@Cached name '" + name + "' is also the name of "
-          + InterfaceChecks.describe(same.method()) + "; give each cached method a distinct @Cached(name = ...)");
+      throw InterfaceChecks.misconfigured(
+          method,
+          "@Cached name '"
+              + name
+              + "' is also the name of "
+              + InterfaceChecks.describe(same.method())
+              + "; give each cached method a distinct @Cached(name = ...)");
     }
-    cachedByName.put(name, new CachedSpec(method, name, builder, toArray(keyPositions),
-        keyTemplate, tagTemplates));
+    cachedByName.put(
+        name,
+        new CachedSpec(method, name, builder, toArray(keyPositions), keyTemplate, tagTemplates));
   }
 
   /** Parses the tag templates of {@code annotation} on {@code method}; none for an empty array. */
@@ -278,19 +327,29 @@ public final class ProxyPlanner {
 
   private RateLimitSpec checkRateLimited(Method method) {
     RateLimited limited = method.getAnnotation(RateLimited.class);
-    String where = "@RateLimited(limit = " + limited.limit() + ", period = \"" + limited.period()
-        + "\"" + (limited.ban().isEmpty() ? "" : ", ban = \"" + limited.ban() + "\"")
-        + (limited.key().isEmpty() ? "" : ", key = \"" + limited.key() + "\"") + ")";
+    String where =
+        "@RateLimited(limit = "
+            + limited.limit()
+            + ", period = \""
+            + limited.period()
+            + "\""
+            + (limited.ban().isEmpty() ? "" : ", ban = \"" + limited.ban() + "\"")
+            + (limited.key().isEmpty() ? "" : ", key = \"" + limited.key() + "\"")
+            + ")";
     if (isObjectMethod(method)) {
-      throw InterfaceChecks.misconfigured(method, where + " on an Object method: equals, hashCode"
-          + " and toString always go to the target");
+      throw InterfaceChecks.misconfigured(
+          method,
+          where
+              + " on an Object method: equals, hashCode"
+              + " and toString always go to the target");
     }
     if (limited.limit() <= 0) {
       throw InterfaceChecks.misconfigured(method, where + ": limit must be positive");
     }
     RateLimiterBuilder builder;
     try {
-      builder = RateLimiter.fixedWindow(limited.limit(), DurationText.parsePositive(limited.period()));
+      builder =
+          RateLimiter.fixedWindow(limited.limit(), DurationText.parsePositive(limited.period()));
     } catch (IllegalArgumentException e) {
       throw InterfaceChecks.misconfigured(method, where + ": period: " + e.getMessage());
     }
@@ -313,31 +372,41 @@ public final class ProxyPlanner {
   }
 
   private List<InvalidationSpec> checkInvalidation(Method method, Invalidates invalidates) {
-    String where = "@Invalidates(" + (invalidates.value().isEmpty() ? "" : "value = \""
-        + invalidates.value() + "\"")
-        + (invalidates.keys().length == 0 ? "" : ", keys = " + quoted(invalidates.keys()))
-        + (invalidates.key().isEmpty() ? "" : ", key = \"" + invalidates.key() + "\"")
-        + (invalidates.tags().length == 0 ? "" : ", tags = " + quoted(invalidates.tags())) + ")";
+    String where =
+        "@Invalidates("
+            + (invalidates.value().isEmpty() ? "" : "value = \"" + invalidates.value() + "\"")
+            + (invalidates.keys().length == 0 ? "" : ", keys = " + quoted(invalidates.keys()))
+            + (invalidates.key().isEmpty() ? "" : ", key = \"" + invalidates.key() + "\"")
+            + (invalidates.tags().length == 0 ? "" : ", tags = " + quoted(invalidates.tags()))
+            + ")";
     where = where.replace("(, ", "(");
     if (isObjectMethod(method)) {
-      throw InterfaceChecks.misconfigured(method, where + " on an Object method: equals, hashCode and toString"
-          + " always go to the target");
+      throw InterfaceChecks.misconfigured(
+          method,
+          where
+              + " on an Object method: equals, hashCode and toString"
+              + " always go to the target");
     }
     boolean byTags = invalidates.tags().length > 0;
     boolean byTemplate = !invalidates.key().isEmpty();
     if (byTags && (byTemplate || invalidates.keys().length > 0)) {
-      throw InterfaceChecks.misconfigured(method, where + ": tags choose the entries on their own;"
-          + " give tags, or keys/key, not both");
+      throw InterfaceChecks.misconfigured(
+          method,
+          where + ": tags choose the entries on their own;" + " give tags, or keys/key, not both");
     }
     if (byTemplate && invalidates.keys().length > 0) {
-      throw InterfaceChecks.misconfigured(method, where + ": give keys (parameter names) or key (a"
-          + " template), not both");
+      throw InterfaceChecks.misconfigured(
+          method, where + ": give keys (parameter names) or key (a" + " template), not both");
     }
     List<KeyTemplate> tagTemplates = tagTemplates(method, "@Invalidates", invalidates.tags());
     if (invalidates.value().isEmpty()) {
       if (!byTags) {
-        throw InterfaceChecks.misconfigured(method, where + ": names no cached method; give the"
-            + " @Cached method's name, or tags; cached methods: " + cachedByName.keySet());
+        throw InterfaceChecks.misconfigured(
+            method,
+            where
+                + ": names no cached method; give the"
+                + " @Cached method's name, or tags; cached methods: "
+                + cachedByName.keySet());
       }
       var specs = new ArrayList<InvalidationSpec>();
       for (CachedSpec cached : cachedByName.values()) {
@@ -346,40 +415,63 @@ public final class ProxyPlanner {
         }
       }
       if (specs.isEmpty()) {
-        throw InterfaceChecks.misconfigured(method, where + ": no @Cached method of "
-            + iface.getSimpleName() + " declares tags, so no entry carries any; cached methods: "
-            + cachedByName.keySet());
+        throw InterfaceChecks.misconfigured(
+            method,
+            where
+                + ": no @Cached method of "
+                + iface.getSimpleName()
+                + " declares tags, so no entry carries any; cached methods: "
+                + cachedByName.keySet());
       }
       return specs;
     }
     CachedSpec cached = cachedByName.get(invalidates.value());
     if (cached == null) {
-      throw InterfaceChecks.misconfigured(method, where + ": " + iface.getSimpleName()
-          + " has no @Cached method named '" + invalidates.value() + "'; cached methods: "
-          + cachedByName.keySet());
+      throw InterfaceChecks.misconfigured(
+          method,
+          where
+              + ": "
+              + iface.getSimpleName()
+              + " has no @Cached method named '"
+              + invalidates.value()
+              + "'; cached methods: "
+              + cachedByName.keySet());
     }
     if (byTags) {
       if (cached.tagTemplates().isEmpty()) {
-        throw InterfaceChecks.misconfigured(method, where + ": "
-            + InterfaceChecks.describe(cached.method()) + " declares no @Cached(tags = ...), so"
-            + " none of its entries carries a tag");
+        throw InterfaceChecks.misconfigured(
+            method,
+            where
+                + ": "
+                + InterfaceChecks.describe(cached.method())
+                + " declares no @Cached(tags = ...), so"
+                + " none of its entries carries a tag");
       }
       return List.of(new InvalidationSpec(cached.name(), null, null, tagTemplates));
     }
     if (byTemplate) {
       if (cached.keyTemplate() == null) {
-        throw InterfaceChecks.misconfigured(method, where + ": "
-            + InterfaceChecks.describe(cached.method()) + " has no @Cached(key = ...) template;"
-            + " name the parameters of its key with keys = ...");
+        throw InterfaceChecks.misconfigured(
+            method,
+            where
+                + ": "
+                + InterfaceChecks.describe(cached.method())
+                + " has no @Cached(key = ...) template;"
+                + " name the parameters of its key with keys = ...");
       }
       KeyTemplate key = KeyTemplate.parse(method, where, invalidates.key());
       return List.of(new InvalidationSpec(cached.name(), null, key, List.of()));
     }
     if (cached.keyTemplate() != null && invalidates.keys().length > 0) {
-      throw InterfaceChecks.misconfigured(method, where + ": "
-          + InterfaceChecks.describe(cached.method()) + " is keyed by the template \""
-          + cached.method().getAnnotation(Cached.class).key() + "\"; give key = a template"
-          + " that renders the same text");
+      throw InterfaceChecks.misconfigured(
+          method,
+          where
+              + ": "
+              + InterfaceChecks.describe(cached.method())
+              + " is keyed by the template \""
+              + cached.method().getAnnotation(Cached.class).key()
+              + "\"; give key = a template"
+              + " that renders the same text");
     }
     String[] keys = invalidates.keys();
     if (keys.length == 0) {
@@ -388,26 +480,49 @@ public final class ProxyPlanner {
     int[] cachedKeys = cached.keyPositions();
     Parameter[] cachedParameters = cached.method().getParameters();
     if (keys.length != cachedKeys.length) {
-      throw InterfaceChecks.misconfigured(method, where + ": the key of " + InterfaceChecks.describe(cached.method()) + " has "
-          + cachedKeys.length + " parameter(s) " + ParameterNames.of(cachedParameters, cachedKeys)
-          + ", but keys names " + keys.length);
+      throw InterfaceChecks.misconfigured(
+          method,
+          where
+              + ": the key of "
+              + InterfaceChecks.describe(cached.method())
+              + " has "
+              + cachedKeys.length
+              + " parameter(s) "
+              + ParameterNames.of(cachedParameters, cachedKeys)
+              + ", but keys names "
+              + keys.length);
     }
     Parameter[] parameters = method.getParameters();
     var positions = new int[keys.length];
     for (int k = 0; k < keys.length; k++) {
       int position = ParameterNames.positionOf(parameters, keys[k]);
       if (position < 0) {
-        throw InterfaceChecks.misconfigured(method, where + ": no parameter named '" + keys[k] + "'; parameters: "
-            + ParameterNames.of(parameters, null) + ParameterNames.hint(parameters, keys[k]));
+        throw InterfaceChecks.misconfigured(
+            method,
+            where
+                + ": no parameter named '"
+                + keys[k]
+                + "'; parameters: "
+                + ParameterNames.of(parameters, null)
+                + ParameterNames.hint(parameters, keys[k]));
       }
       Class<?> given = boxed(parameters[position].getType());
       Class<?> expected = boxed(cachedParameters[cachedKeys[k]].getType());
       if (!expected.isAssignableFrom(given)) {
-        throw InterfaceChecks.misconfigured(method, where + ": parameter '" + keys[k] + "' has type "
-            + parameters[position].getType().getSimpleName() + ", but key parameter " + (k + 1)
-            + " of " + InterfaceChecks.describe(cached.method()) + " has type "
-            + cachedParameters[cachedKeys[k]].getType().getSimpleName()
-            + ", so they can never be equal keys");
+        throw InterfaceChecks.misconfigured(
+            method,
+            where
+                + ": parameter '"
+                + keys[k]
+                + "' has type "
+                + parameters[position].getType().getSimpleName()
+                + ", but key parameter "
+                + (k + 1)
+                + " of "
+                + InterfaceChecks.describe(cached.method())
+                + " has type "
+                + cachedParameters[cachedKeys[k]].getType().getSimpleName()
+                + ", so they can never be equal keys");
       }
       positions[k] = position;
     }
@@ -415,16 +530,20 @@ public final class ProxyPlanner {
   }
 
   /**
-   * The method that stands for a signature group: the one whose return type every other accepts.
-   * A group of several declarations may not carry annotations: which one would apply is unclear.
+   * The method that stands for a signature group: the one whose return type every other accepts. A
+   * group of several declarations may not carry annotations: which one would apply is unclear.
    */
   private Method primaryOf(List<Method> group) {
     if (group.size() > 1 && group.stream().anyMatch(InterfaceChecks::isAnnotated)) {
-      throw InterfaceChecks.misconfigured(group.getFirst(), "declared in "
-          + group.stream().map(m -> m.getDeclaringClass().getSimpleName())
-              .collect(Collectors.joining(" and "))
-          + " with annotations; redeclare it in " + iface.getSimpleName()
-          + " with the annotations it should have");
+      throw InterfaceChecks.misconfigured(
+          group.getFirst(),
+          "declared in "
+              + group.stream()
+                  .map(m -> m.getDeclaringClass().getSimpleName())
+                  .collect(Collectors.joining(" and "))
+              + " with annotations; redeclare it in "
+              + iface.getSimpleName()
+              + " with the annotations it should have");
     }
     Method primary = group.getFirst();
     for (Method method : group) {
@@ -488,12 +607,15 @@ public final class ProxyPlanner {
   }
 
   private static String quoted(String[] names) {
-    return Arrays.stream(names).map(n -> "\"" + n + "\"")
-        .collect(Collectors.joining(", ", names.length == 1 ? "" : "{", names.length == 1 ? "" : "}"));
+    return Arrays.stream(names)
+        .map(n -> "\"" + n + "\"")
+        .collect(
+            Collectors.joining(", ", names.length == 1 ? "" : "{", names.length == 1 ? "" : "}"));
   }
 
   /** Sets the builder's freshness options from a {@code @Cached}'s attributes, checking them. */
-  private static void applyFreshness(Method method, Cached cached, Loomcache<Object, Object> builder) {
+  private static void applyFreshness(
+      Method method, Cached cached, Loomcache<Object, Object> builder) {
     Duration refreshAfter = duration(method, "refreshAfter", cached.refreshAfter());
     Duration staleIfError = duration(method, "staleIfError", cached.staleIfError());
     Duration negativeTtl = duration(method, "negativeTtl", cached.negativeTtl());
@@ -501,8 +623,10 @@ public final class ProxyPlanner {
       if (refreshAfter != null) {
         if (!cached.ttl().isEmpty()
             && refreshAfter.compareTo(DurationText.parsePositive(cached.ttl())) >= 0) {
-          throw new IllegalArgumentException("must be shorter than the ttl (\"" + cached.ttl()
-              + "\"), or results expire before they are refreshed");
+          throw new IllegalArgumentException(
+              "must be shorter than the ttl (\""
+                  + cached.ttl()
+                  + "\"), or results expire before they are refreshed");
         }
         builder.refreshAfter(refreshAfter);
       }
@@ -513,35 +637,39 @@ public final class ProxyPlanner {
         builder.negativeTtl(negativeTtl);
       }
     } catch (IllegalArgumentException e) {
-      throw InterfaceChecks.misconfigured(method, "@Cached(refreshAfter = \"" + cached.refreshAfter()
-          + "\"): " + e.getMessage());
+      throw InterfaceChecks.misconfigured(
+          method, "@Cached(refreshAfter = \"" + cached.refreshAfter() + "\"): " + e.getMessage());
     }
     if (cached.earlyRefresh() != 0) {
       if (cached.ttl().isEmpty()) {
-        throw InterfaceChecks.misconfigured(method, "@Cached(earlyRefresh = " + cached.earlyRefresh()
-            + ") needs a ttl: early refresh refreshes ahead of an expiry");
+        throw InterfaceChecks.misconfigured(
+            method,
+            "@Cached(earlyRefresh = "
+                + cached.earlyRefresh()
+                + ") needs a ttl: early refresh refreshes ahead of an expiry");
       }
       try {
         builder.earlyRefresh(cached.earlyRefresh());
       } catch (IllegalArgumentException e) {
-        throw InterfaceChecks.misconfigured(method, "@Cached(earlyRefresh = " + cached.earlyRefresh()
-            + "): " + e.getMessage());
+        throw InterfaceChecks.misconfigured(
+            method, "@Cached(earlyRefresh = " + cached.earlyRefresh() + "): " + e.getMessage());
       }
     }
     if (cached.ttlJitter() != 0) {
       try {
         builder.ttlJitter(cached.ttlJitter());
       } catch (IllegalArgumentException e) {
-        throw InterfaceChecks.misconfigured(method, "@Cached(ttlJitter = " + cached.ttlJitter()
-            + "): " + e.getMessage());
+        throw InterfaceChecks.misconfigured(
+            method, "@Cached(ttlJitter = " + cached.ttlJitter() + "): " + e.getMessage());
       }
     }
     if (cached.expireAfterHits() != 0) {
       try {
         builder.expireAfterHits(cached.expireAfterHits());
       } catch (IllegalArgumentException e) {
-        throw InterfaceChecks.misconfigured(method, "@Cached(expireAfterHits = "
-            + cached.expireAfterHits() + "): " + e.getMessage());
+        throw InterfaceChecks.misconfigured(
+            method,
+            "@Cached(expireAfterHits = " + cached.expireAfterHits() + "): " + e.getMessage());
       }
     }
   }
@@ -553,8 +681,8 @@ public final class ProxyPlanner {
     try {
       return DurationText.parsePositive(text);
     } catch (IllegalArgumentException e) {
-      throw InterfaceChecks.misconfigured(method, "@Cached(" + attribute + " = \"" + text + "\"): "
-          + e.getMessage());
+      throw InterfaceChecks.misconfigured(
+          method, "@Cached(" + attribute + " = \"" + text + "\"): " + e.getMessage());
     }
   }
 }

@@ -22,14 +22,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Design note. A hit never claims a flight itself: its thread would become the flight's owner
  * and a later miss on the same thread would look re-entrant. It wins its entry's refresh flag
- * ({@link FreshEntry#tryStartRefresh}) and hands the key here. The reload thread claims the key;
- * if someone else is loading it already, there is nothing to do. Having claimed it, it checks that
- * L1 still holds the very entry that asked for the refresh: an {@code invalidate} or {@code put}
- * that ran before the claim removed or replaced it (so the reload stops), and one that runs after
- * the claim supersedes the flight (so the reload stores nothing). That is the whole guarantee, and
- * it is the flight table's own: no second mechanism. A miss while the reload runs joins its flight.
- * A failed reload leaves the entry and clears its flag, so a later hit may try again.
- * {@link #close} refuses new reloads, interrupts the running ones and joins their threads.
+ * ({@link FreshEntry#tryStartRefresh}) and hands the key here. The reload thread claims the key; if
+ * someone else is loading it already, there is nothing to do. Having claimed it, it checks that L1
+ * still holds the very entry that asked for the refresh: an {@code invalidate} or {@code put} that
+ * ran before the claim removed or replaced it (so the reload stops), and one that runs after the
+ * claim supersedes the flight (so the reload stores nothing). That is the whole guarantee, and it
+ * is the flight table's own: no second mechanism. A miss while the reload runs joins its flight. A
+ * failed reload leaves the entry and clears its flag, so a later hit may try again. {@link #close}
+ * refuses new reloads, interrupts the running ones and joins their threads.
  */
 public final class Refresher<K, V> implements Diagnostics.Inspectable {
   private static final Logger logger = LoggerFactory.getLogger(Refresher.class);
@@ -78,41 +78,45 @@ public final class Refresher<K, V> implements Diagnostics.Inspectable {
 
   /**
    * Starts one batch reload of {@code keys} with {@code loader} (a {@code getAll} that found them
-   * due), on one thread: the keys it can claim go to one batch loader call per
-   * {@code maxBatchSize}.
+   * due), on one thread: the keys it can claim go to one batch loader call per {@code
+   * maxBatchSize}.
    */
-  public void refreshAll(List<K> keys, List<FreshEntry> entries, BatchLoader<K, V> loader,
-      Ttl ttl, int maxBatchSize) {
-    start(entries, () -> {
-      var claimedEntries = new ArrayList<FreshEntry>();
-      KeyFlights<K> claimed = claimAll(keys, entries, claimedEntries);
-      for (int from = 0; from < claimed.size; from += maxBatchSize) {
-        BulkLoads.loadBatch(loads, claimed, from, Math.min(from + maxBatchSize, claimed.size),
-            loader, ttl);
-      }
-      recordAll(claimed, claimedEntries);
-    });
+  public void refreshAll(
+      List<K> keys, List<FreshEntry> entries, BatchLoader<K, V> loader, Ttl ttl, int maxBatchSize) {
+    start(
+        entries,
+        () -> {
+          var claimedEntries = new ArrayList<FreshEntry>();
+          KeyFlights<K> claimed = claimAll(keys, entries, claimedEntries);
+          for (int from = 0; from < claimed.size; from += maxBatchSize) {
+            BulkLoads.loadBatch(
+                loads, claimed, from, Math.min(from + maxBatchSize, claimed.size), loader, ttl);
+          }
+          recordAll(claimed, claimedEntries);
+        });
   }
 
   /**
    * Starts the reload of {@code keys} through a batcher's windows ({@code enqueue}), so that they
    * are reloaded by its batch loader, batched with whatever else is queued.
    */
-  public void refreshQueued(List<K> keys, List<FreshEntry> entries,
-      Consumer<KeyFlights<K>> enqueue) {
-    start(entries, () -> {
-      var claimedEntries = new ArrayList<FreshEntry>();
-      KeyFlights<K> claimed = claimAll(keys, entries, claimedEntries);
-      if (claimed.size > 0) {
-        enqueue.accept(claimed);
-      }
-      recordAll(claimed, claimedEntries);
-    });
+  public void refreshQueued(
+      List<K> keys, List<FreshEntry> entries, Consumer<KeyFlights<K>> enqueue) {
+    start(
+        entries,
+        () -> {
+          var claimedEntries = new ArrayList<FreshEntry>();
+          KeyFlights<K> claimed = claimAll(keys, entries, claimedEntries);
+          if (claimed.size > 0) {
+            enqueue.accept(claimed);
+          }
+          recordAll(claimed, claimedEntries);
+        });
   }
 
   /** Claims each key it can; {@code claimedEntries} receives their entries, in the same order. */
-  private KeyFlights<K> claimAll(List<K> keys, List<FreshEntry> entries,
-      List<FreshEntry> claimedEntries) {
+  private KeyFlights<K> claimAll(
+      List<K> keys, List<FreshEntry> entries, List<FreshEntry> claimedEntries) {
     var claimed = new KeyFlights<K>(keys.size());
     for (int i = 0; i < keys.size(); i++) {
       Flight flight = claimFor(keys.get(i), entries.get(i));

@@ -16,10 +16,10 @@ import org.slf4j.LoggerFactory;
  * the entry. Neither place may run user code, so {@link #removed} only appends to a lock-free queue
  * and unparks one virtual thread, which calls the listener in queue order. The single source of
  * each cause: {@code EXPLICIT} and {@code REPLACED} come from our own L1 writes (Caffeine's removal
- * listener is never installed, so Caffeine does not report them again); {@code SIZE} and
- * {@code EXPIRED} come from Caffeine's eviction listener, plus {@code EXPIRED} for the deadline
- * wrappers that {@link L1Store} itself removes. {@link #close} stops accepting (the cache's own
- * clear on close is not reported), delivers what was queued, and joins the thread.
+ * listener is never installed, so Caffeine does not report them again); {@code SIZE} and {@code
+ * EXPIRED} come from Caffeine's eviction listener, plus {@code EXPIRED} for the deadline wrappers
+ * that {@link L1Store} itself removes. {@link #close} stops accepting (the cache's own clear on
+ * close is not reported), delivers what was queued, and joins the thread.
  */
 public final class RemovalDispatcher<K, V> {
   private static final Logger logger = LoggerFactory.getLogger(RemovalDispatcher.class);
@@ -47,7 +47,7 @@ public final class RemovalDispatcher<K, V> {
   }
 
   private void drain() {
-    for (;;) {
+    for (; ; ) {
       Notification<K, V> next = queue.poll();
       if (next == null) {
         if (closed && queue.isEmpty()) {
@@ -65,8 +65,12 @@ public final class RemovalDispatcher<K, V> {
       listener.onRemoval(notification.key, notification.value, notification.cause);
     } catch (Throwable t) {
       failures.increment();
-      logger.warn("The removal listener of cache '{}' threw for key '{}' ({}); ignored", cacheName,
-          notification.key, notification.cause, t);
+      logger.warn(
+          "The removal listener of cache '{}' threw for key '{}' ({}); ignored",
+          cacheName,
+          notification.key,
+          notification.cause,
+          t);
     }
   }
 
@@ -76,9 +80,9 @@ public final class RemovalDispatcher<K, V> {
   }
 
   /**
-   * Stops accepting notifications, then parks until those already queued have been delivered. Called
-   * from the listener itself, it does not wait. If interrupted while waiting, stops waiting and
-   * restores the interrupt status.
+   * Stops accepting notifications, then parks until those already queued have been delivered.
+   * Called from the listener itself, it does not wait. If interrupted while waiting, stops waiting
+   * and restores the interrupt status.
    */
   public void close() {
     closed = true;

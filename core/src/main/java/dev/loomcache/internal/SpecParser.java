@@ -12,15 +12,14 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
- * Parses {@code key=value,key=value} text into calls on a builder, the way Caffeine's
- * {@code CaffeineSpec} does, from a table of options.
+ * Parses {@code key=value,key=value} text into calls on a builder, the way Caffeine's {@code
+ * CaffeineSpec} does, from a table of options.
  *
- * <p>Design note: each option is one entry (its key, how its value is read, which setter takes
- * it), so an option the builder gains later is one line in the table that lists them. The parser
- * owns the whole protocol: splitting, blank and duplicate keys, unknown keys, and turning a bad
- * value (or a value the setter rejects) into an {@link IllegalArgumentException} that names the key
- * and the text, and lists the valid keys. It never echoes more of the input than the offending
- * entry.
+ * <p>Design note: each option is one entry (its key, how its value is read, which setter takes it),
+ * so an option the builder gains later is one line in the table that lists them. The parser owns
+ * the whole protocol: splitting, blank and duplicate keys, unknown keys, and turning a bad value
+ * (or a value the setter rejects) into an {@link IllegalArgumentException} that names the key and
+ * the text, and lists the valid keys. It never echoes more of the input than the offending entry.
  *
  * @param <B> the builder type
  */
@@ -64,23 +63,46 @@ public final class SpecParser<B> {
     for (String entry : spec.split(",", -1)) {
       int equals = entry.indexOf('=');
       if (entry.isBlank()) {
-        throw new IllegalArgumentException(what + " has an empty entry (two commas in a row,"
-            + " or a comma at an end); valid keys: " + validKeys());
+        throw new IllegalArgumentException(
+            what
+                + " has an empty entry (two commas in a row,"
+                + " or a comma at an end); valid keys: "
+                + validKeys());
       }
       if (equals < 0) {
-        throw new IllegalArgumentException(what + " entry '" + entry.strip()
-            + "' has no value: write key=value; valid keys: " + validKeys());
+        throw new IllegalArgumentException(
+            what
+                + " entry '"
+                + entry.strip()
+                + "' has no value: write key=value; valid keys: "
+                + validKeys());
       }
       String key = entry.substring(0, equals).strip();
       String value = entry.substring(equals + 1).strip();
       Option<B, ?> option = options.get(key);
       if (option == null) {
-        throw new IllegalArgumentException((key.isEmpty() ? what + " has an entry with no key"
-            : "unknown key '" + key + "' in " + what) + "; valid keys: " + validKeys());
+        throw new IllegalArgumentException(
+            (key.isEmpty()
+                    ? what + " has an entry with no key"
+                    : "unknown key '" + key + "' in " + what)
+                + "; valid keys: "
+                + validKeys());
       }
       if (seen.putIfAbsent(key, value) != null) {
-        throw new IllegalArgumentException("key '" + key + "' appears twice in " + what
-            + " (first " + key + "=" + seen.get(key) + ", then " + key + "=" + value + ")");
+        throw new IllegalArgumentException(
+            "key '"
+                + key
+                + "' appears twice in "
+                + what
+                + " (first "
+                + key
+                + "="
+                + seen.get(key)
+                + ", then "
+                + key
+                + "="
+                + value
+                + ")");
       }
       option.applyTo(builder, value, what);
     }
@@ -119,8 +141,8 @@ public final class SpecParser<B> {
   }
 
   /**
-   * How one option's text becomes a value: a description of the accepted form (for messages) and
-   * a function that throws {@link IllegalArgumentException} for text not in it.
+   * How one option's text becomes a value: a description of the accepted form (for messages) and a
+   * function that throws {@link IllegalArgumentException} for text not in it.
    *
    * @param <T> the value type
    */
@@ -132,29 +154,38 @@ public final class SpecParser<B> {
     public static final Reader<Integer> INT = new Reader<>("a whole number", Integer::parseInt);
 
     /** Decimal numbers, such as {@code 0.1}; not NaN or infinite. */
-    public static final Reader<Double> DOUBLE = new Reader<>("a decimal number", text -> {
-      double parsed = Double.parseDouble(text);
-      if (Double.isNaN(parsed) || Double.isInfinite(parsed)) {
-        throw new IllegalArgumentException("not a finite number");
-      }
-      return parsed;
-    });
+    public static final Reader<Double> DOUBLE =
+        new Reader<>(
+            "a decimal number",
+            text -> {
+              double parsed = Double.parseDouble(text);
+              if (Double.isNaN(parsed) || Double.isInfinite(parsed)) {
+                throw new IllegalArgumentException("not a finite number");
+              }
+              return parsed;
+            });
 
     /** {@code true} or {@code false}, in any case. */
-    public static final Reader<Boolean> BOOLEAN = new Reader<>("true or false", text -> switch (
-        text.toLowerCase(Locale.ROOT)) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw new IllegalArgumentException("not true or false");
-    });
+    public static final Reader<Boolean> BOOLEAN =
+        new Reader<>(
+            "true or false",
+            text ->
+                switch (text.toLowerCase(Locale.ROOT)) {
+                  case "true" -> true;
+                  case "false" -> false;
+                  default -> throw new IllegalArgumentException("not true or false");
+                });
 
     /** Any non-blank text, as it is. */
-    public static final Reader<String> TEXT = new Reader<>("non-blank text", text -> {
-      if (text.isBlank()) {
-        throw new IllegalArgumentException("blank");
-      }
-      return text;
-    });
+    public static final Reader<String> TEXT =
+        new Reader<>(
+            "non-blank text",
+            text -> {
+              if (text.isBlank()) {
+                throw new IllegalArgumentException("blank");
+              }
+              return text;
+            });
 
     /** Durations as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d} or ISO-8601. */
     public static final Reader<Duration> DURATION =
@@ -166,8 +197,8 @@ public final class SpecParser<B> {
       for (E constant : type.getEnumConstants()) {
         names.append(names.isEmpty() ? "" : " or ").append(constant.name());
       }
-      return new Reader<>(names.toString(),
-          text -> Enum.valueOf(type, text.toUpperCase(Locale.ROOT)));
+      return new Reader<>(
+          names.toString(), text -> Enum.valueOf(type, text.toUpperCase(Locale.ROOT)));
     }
   }
 
@@ -177,14 +208,23 @@ public final class SpecParser<B> {
       try {
         value = reader.read().apply(text);
       } catch (IllegalArgumentException | ArithmeticException e) {
-        throw new IllegalArgumentException("bad value for key '" + key + "' in " + what + ": '"
-            + text + "' is not " + reader.form(), e);
+        throw new IllegalArgumentException(
+            "bad value for key '"
+                + key
+                + "' in "
+                + what
+                + ": '"
+                + text
+                + "' is not "
+                + reader.form(),
+            e);
       }
       try {
         setter.accept(builder, value);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("bad value for key '" + key + "' in " + what + ": '"
-            + text + "': " + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            "bad value for key '" + key + "' in " + what + ": '" + text + "': " + e.getMessage(),
+            e);
       }
     }
   }

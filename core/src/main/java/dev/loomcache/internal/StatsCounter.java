@@ -33,8 +33,8 @@ public final class StatsCounter {
   }
 
   /**
-   * @param countReads whether hits, misses and coalesced callers are counted (the builder's
-   *     {@code recordStats})
+   * @param countReads whether hits, misses and coalesced callers are counted (the builder's {@code
+   *     recordStats})
    */
   public StatsCounter(boolean countReads) {
     this.countReads = countReads;
@@ -189,15 +189,37 @@ public final class StatsCounter {
    * same instant.
    */
   public Snapshot snapshot() {
-    return new Snapshot(hitCount(), missCount(), loadSuccessCount(), loadFailureCount(),
-        coalescedCount(), evictionCount(), putCount(), totalLoadTimeNanos(), batchCount(),
-        batchFailureCount(), batchedKeyCount(), largestBatchSize(), totalBatchTimeNanos(),
+    return new Snapshot(
+        hitCount(),
+        missCount(),
+        loadSuccessCount(),
+        loadFailureCount(),
+        coalescedCount(),
+        evictionCount(),
+        putCount(),
+        totalLoadTimeNanos(),
+        batchCount(),
+        batchFailureCount(),
+        batchedKeyCount(),
+        largestBatchSize(),
+        totalBatchTimeNanos(),
         bypassCount());
   }
 
   /** The counters at one reading. */
-  public record Snapshot(long hits, long misses, long loadSuccesses, long loadFailures,
-      long coalesced, long evictions, long puts, long loadTimeNanos, long batches,
-      long batchFailures, long batchedKeys, long largestBatch, long batchTimeNanos,
+  public record Snapshot(
+      long hits,
+      long misses,
+      long loadSuccesses,
+      long loadFailures,
+      long coalesced,
+      long evictions,
+      long puts,
+      long loadTimeNanos,
+      long batches,
+      long batchFailures,
+      long batchedKeys,
+      long largestBatch,
+      long batchTimeNanos,
       long bypasses) {}
 }

@@ -75,8 +75,14 @@ public final class Tagging<K, V> {
     }
     for (String tag : tags) {
       if (tag == null || tag.isEmpty()) {
-        throw new IllegalStateException("The tagger returned " + (tag == null ? "a null" : "an empty")
-            + " tag for key '" + key + "' (tags " + tags + "); return only non-empty tags");
+        throw new IllegalStateException(
+            "The tagger returned "
+                + (tag == null ? "a null" : "an empty")
+                + " tag for key '"
+                + key
+                + "' (tags "
+                + tags
+                + "); return only non-empty tags");
       }
     }
     return Set.copyOf(tags);
@@ -97,11 +103,13 @@ public final class Tagging<K, V> {
     }
     for (String tag : tags) {
       if (before == null || !before.contains(tag)) {
-        keysByTag.compute(tag, (t, keys) -> {
-          Set<K> present = keys == null ? ConcurrentHashMap.newKeySet() : keys;
-          present.add(key);
-          return present;
-        });
+        keysByTag.compute(
+            tag,
+            (t, keys) -> {
+              Set<K> present = keys == null ? ConcurrentHashMap.newKeySet() : keys;
+              present.add(key);
+              return present;
+            });
       }
     }
   }
@@ -121,10 +129,12 @@ public final class Tagging<K, V> {
 
   private void unlink(String tag, K key) {
     // Inside compute, so that an empty set is never dropped while another key is being added.
-    keysByTag.computeIfPresent(tag, (t, keys) -> {
-      keys.remove(key);
-      return keys.isEmpty() ? null : keys;
-    });
+    keysByTag.computeIfPresent(
+        tag,
+        (t, keys) -> {
+          keys.remove(key);
+          return keys.isEmpty() ? null : keys;
+        });
   }
 
   /** Whether {@code key}'s indexed entry carries any of {@code tags}. */
@@ -162,9 +172,9 @@ public final class Tagging<K, V> {
   }
 
   /**
-   * If the index has outgrown its bound and no sweep runs, drops (through {@code dropIfGone},
-   * which checks L1 under each key's lock) every indexed key L1 no longer holds. Runs on the
-   * calling writer's thread, outside every lock.
+   * If the index has outgrown its bound and no sweep runs, drops (through {@code dropIfGone}, which
+   * checks L1 under each key's lock) every indexed key L1 no longer holds. Runs on the calling
+   * writer's thread, outside every lock.
    */
   void sweepIfNeeded(Predicate<K> dropIfGone) {
     if (tagger == null || tagsByKey.size() <= sweepAbove || !sweeping.compareAndSet(false, true)) {

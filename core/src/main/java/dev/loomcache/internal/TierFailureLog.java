@@ -55,8 +55,10 @@ public final class TierFailureLog {
    * this kind of failure was logged in the last 10 seconds. Never blocks, never throws.
    */
   public void failed(String tier, String operation, String key, Throwable failure) {
-    Budget budget = budgets.computeIfAbsent(new Kind(tier, operation, failure.getClass()),
-        kind -> new Budget(nanoClock.getAsLong()));
+    Budget budget =
+        budgets.computeIfAbsent(
+            new Kind(tier, operation, failure.getClass()),
+            kind -> new Budget(nanoClock.getAsLong()));
     long now = nanoClock.getAsLong();
     long last = budget.lastWarning.get();
     if (now - last < INTERVAL_NANOS || !budget.lastWarning.compareAndSet(last, now)) {
@@ -64,8 +66,12 @@ public final class TierFailureLog {
       return;
     }
     long similar = budget.suppressed.sumThenReset();
-    logger.warn("Tier '{}' failed to {} key '{}'; carrying on without it: {}{}", tier, operation,
-        key, describe(failure),
+    logger.warn(
+        "Tier '{}' failed to {} key '{}'; carrying on without it: {}{}",
+        tier,
+        operation,
+        key,
+        describe(failure),
         similar == 0 ? "" : " (" + similar + " similar failures since the last warning)");
     logger.debug("Details of the last warning about tier '{}'", tier, failure);
   }

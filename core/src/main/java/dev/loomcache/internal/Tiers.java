@@ -11,8 +11,8 @@ import dev.loomcache.spi.ValueCodec;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
-import java.util.function.BiConsumer;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,17 +22,17 @@ import org.slf4j.LoggerFactory;
  * to every tier. A tier failure is counted, logged by {@link TierFailureLog} (one line per kind at
  * most every 10 seconds) and never reaches the caller.
  *
- * <p>Expiry crosses processes, so tiers store it as absolute epoch milliseconds. Time comes from the
- * cache's ticker: the wall clock when the cache was built plus the ticker's elapsed time, so a fake
- * ticker in tests moves tier expiry as it moves L1 expiry.
+ * <p>Expiry crosses processes, so tiers store it as absolute epoch milliseconds. Time comes from
+ * the cache's ticker: the wall clock when the cache was built plus the ticker's elapsed time, so a
+ * fake ticker in tests moves tier expiry as it moves L1 expiry.
  *
  * <p>Freshness deadlines ({@link FreshEntry}) cross the same boundary: a value stored under
- * freshness options goes to the tiers with its refresh point, stale window, load time and hit budget
- * as epoch milliseconds ({@link StoredFreshness}), and a value read back with them becomes an entry
- * with the same deadlines on the L1 clock, so a promotion (after an eviction, a restart, or another
- * instance's write) keeps the writer's deadlines. The L1 clock of a cache on the system ticker is
- * {@link CoarseClock} over the same {@code System.nanoTime()}, so converting with this class's
- * ticker is off by one coarse tick at most.
+ * freshness options goes to the tiers with its refresh point, stale window, load time and hit
+ * budget as epoch milliseconds ({@link StoredFreshness}), and a value read back with them becomes
+ * an entry with the same deadlines on the L1 clock, so a promotion (after an eviction, a restart,
+ * or another instance's write) keeps the writer's deadlines. The L1 clock of a cache on the system
+ * ticker is {@link CoarseClock} over the same {@code System.nanoTime()}, so converting with this
+ * class's ticker is off by one coarse tick at most.
  */
 public final class Tiers<K, V> {
   private static final Logger logger = LoggerFactory.getLogger(Tiers.class);
@@ -47,8 +47,8 @@ public final class Tiers<K, V> {
   private final long originMillis;
   private final long originNanos;
   private final TierFailureLog failureLog = new TierFailureLog();
-  private static final Tiers<?, ?> NONE = new Tiers<>(List.of(), KeyCodec.string(),
-      ValueCodec.string(), Ticker.systemTicker());
+  private static final Tiers<?, ?> NONE =
+      new Tiers<>(List.of(), KeyCodec.string(), ValueCodec.string(), Ticker.systemTicker());
 
   /** No tiers: reads find nothing, writes do nothing. */
   @SuppressWarnings("unchecked")
@@ -56,8 +56,8 @@ public final class Tiers<K, V> {
     return (Tiers<K, V>) NONE;
   }
 
-  public Tiers(List<CacheTier> tiers, KeyCodec<K> keyCodec, ValueCodec<V> valueCodec,
-      Ticker ticker) {
+  public Tiers(
+      List<CacheTier> tiers, KeyCodec<K> keyCodec, ValueCodec<V> valueCodec, Ticker ticker) {
     this.tiers = List.copyOf(tiers);
     this.counters = this.tiers.stream().map(t -> new Counters(t.name())).toList();
     this.keepsFreshness = new boolean[this.tiers.size()];
@@ -81,10 +81,13 @@ public final class Tiers<K, V> {
    * only inside its stale window (then {@code ttl} stores nothing and it may only stand in for a
    * failed load).
    */
-  record Promoted<V>(@Nullable V value, Ttl ttl, @Nullable FreshEntry entry, Ttl entryTtl,
-      boolean stale) {}
+  record Promoted<V>(
+      @Nullable V value, Ttl ttl, @Nullable FreshEntry entry, Ttl entryTtl, boolean stale) {}
 
-  /** Whether some tier keeps remembered absences (it {@linkplain CacheTier#keepsFreshness keeps freshness}). */
+  /**
+   * Whether some tier keeps remembered absences (it {@linkplain CacheTier#keepsFreshness keeps
+   * freshness}).
+   */
   boolean keepsAbsences() {
     return anyKeepsFreshness;
   }
@@ -154,17 +157,17 @@ public final class Tiers<K, V> {
   }
 
   /**
-   * Reads the tiers in order for {@code getIfPresent}; the first live value wins. Never throws for a
-   * tier's failure.
+   * Reads the tiers in order for {@code getIfPresent}; the first live value wins. Never throws for
+   * a tier's failure.
    */
   @Nullable Promoted<V> read(K key) {
     return read(key, false);
   }
 
   /**
-   * Reads the tiers in order for the owner of a load that is about to call its loader
-   * ({@link CacheTier#readForLoad}: a tier may coordinate the load across instances). The caller
-   * must call {@link #loadFinished} when this returns null, after the load's outcome is stored.
+   * Reads the tiers in order for the owner of a load that is about to call its loader ({@link
+   * CacheTier#readForLoad}: a tier may coordinate the load across instances). The caller must call
+   * {@link #loadFinished} when this returns null, after the load's outcome is stored.
    */
   @Nullable Promoted<V> readForLoad(K key) {
     return read(key, true);
@@ -232,22 +235,33 @@ public final class Tiers<K, V> {
   }
 
   /** A value read with its freshness deadlines, turned into an L1 entry on the ticker's clock. */
-  private Promoted<V> promoted(@Nullable V value, StoredValue stored, StoredFreshness freshness,
-      long nowMillis) {
+  private Promoted<V> promoted(
+      @Nullable V value, StoredValue stored, StoredFreshness freshness, long nowMillis) {
     long clockNow = ticker.read();
     long expireAt = toClock(stored.expiresAtEpochMillis(), nowMillis, clockNow);
     FreshEntry entry;
     if (freshness.absent()) {
       entry = new FreshEntry(null, Long.MAX_VALUE, expireAt, false, 0, freshness.loadNanos(), -1);
     } else {
-      entry = new FreshEntry(value, toClock(freshness.refreshAtEpochMillis(), nowMillis, clockNow),
-          expireAt, freshness.hasStaleWindow(),
-          freshness.earlyRefreshBeta() * freshness.loadNanos(), freshness.loadNanos(),
-          freshness.hitBudget());
+      entry =
+          new FreshEntry(
+              value,
+              toClock(freshness.refreshAtEpochMillis(), nowMillis, clockNow),
+              expireAt,
+              freshness.hasStaleWindow(),
+              freshness.earlyRefreshBeta() * freshness.loadNanos(),
+              freshness.loadNanos(),
+              freshness.hitBudget());
     }
-    Ttl ttl = stored.isExpiredAt(nowMillis)
-        ? Ttl.NOT_STORED : remaining(stored.expiresAtEpochMillis(), nowMillis);
-    return new Promoted<>(value, ttl, entry, remaining(stored.retainUntilEpochMillis(), nowMillis),
+    Ttl ttl =
+        stored.isExpiredAt(nowMillis)
+            ? Ttl.NOT_STORED
+            : remaining(stored.expiresAtEpochMillis(), nowMillis);
+    return new Promoted<>(
+        value,
+        ttl,
+        entry,
+        remaining(stored.retainUntilEpochMillis(), nowMillis),
         ttl == Ttl.NOT_STORED);
   }
 
@@ -289,7 +303,12 @@ public final class Tiers<K, V> {
    * deadlines too. A remembered absence ({@code value} null, {@code entry} negative) goes only to
    * the tiers that {@linkplain CacheTier#keepsFreshness keep freshness}.
    */
-  void write(K key, @Nullable V value, Ttl ttl, Set<String> tags, @Nullable FreshEntry entry,
+  void write(
+      K key,
+      @Nullable V value,
+      Ttl ttl,
+      Set<String> tags,
+      @Nullable FreshEntry entry,
       Ttl entryTtl) {
     if (tiers.isEmpty() || (value == null && (entry == null || !anyKeepsFreshness))) {
       return;
@@ -299,8 +318,10 @@ public final class Tiers<K, V> {
     long expiresAt = expiresAt(ttl, nowMillis);
     byte[] bytes = value == null ? new byte[0] : valueCodec.encode(value);
     StoredValue plain = StoredValue.of(bytes, expiresAt, tags);
-    StoredValue stored = entry == null ? plain
-        : plain.withFreshness(freshnessOf(entry, expiresAt, entryTtl, nowMillis));
+    StoredValue stored =
+        entry == null
+            ? plain
+            : plain.withFreshness(freshnessOf(entry, expiresAt, entryTtl, nowMillis));
     for (int i = 0; i < tiers.size(); i++) {
       if (value == null && !keepsFreshness[i]) {
         continue;
@@ -316,16 +337,20 @@ public final class Tiers<K, V> {
   }
 
   /** The deadlines of {@code entry}, just made, as a tier stores them. */
-  private StoredFreshness freshnessOf(FreshEntry entry, long expiresAt, Ttl entryTtl,
-      long nowMillis) {
+  private StoredFreshness freshnessOf(
+      FreshEntry entry, long expiresAt, Ttl entryTtl, long nowMillis) {
     long clockNow = ticker.read();
     long staleUntil = 0;
     if (entry.staleIfError && expiresAt != StoredValue.NEVER_EXPIRES) {
       staleUntil = Math.max(expiresAt, expiresAt(entryTtl, nowMillis));
     }
     double beta = entry.loadNanos > 0 ? entry.xfetchScale / entry.loadNanos : 0;
-    return StoredFreshness.of(toEpoch(entry.refreshAt, clockNow, nowMillis), staleUntil,
-        Math.max(0, entry.loadNanos), Double.isFinite(beta) ? beta : 0, entry.hitBudget(),
+    return StoredFreshness.of(
+        toEpoch(entry.refreshAt, clockNow, nowMillis),
+        staleUntil,
+        Math.max(0, entry.loadNanos),
+        Double.isFinite(beta) ? beta : 0,
+        entry.hitBudget(),
         entry.isNegative());
   }
 
@@ -350,7 +375,10 @@ public final class Tiers<K, V> {
 
   /** Removes the entries whose key matches {@code glob} from every tier. */
   void invalidateMatching(KeyGlob glob) {
-    eachTier("invalidate the keys matching", glob.glob(), (tier, tally) -> tier.invalidateMatching(glob));
+    eachTier(
+        "invalidate the keys matching",
+        glob.glob(),
+        (tier, tally) -> tier.invalidateMatching(glob));
   }
 
   /** The string the tiers store {@code key} under; runs the key codec (user code). */
@@ -358,7 +386,9 @@ public final class Tiers<K, V> {
     return keyCodec.encode(key);
   }
 
-  /** Runs {@code action} on every tier; a tier's failure is counted and the next tier still runs. */
+  /**
+   * Runs {@code action} on every tier; a tier's failure is counted and the next tier still runs.
+   */
   private void eachTier(String operation, String key, BiConsumer<CacheTier, Counters> action) {
     for (int i = 0; i < tiers.size(); i++) {
       try {
@@ -397,7 +427,9 @@ public final class Tiers<K, V> {
     }
     long ttlMillis = Math.max(1, ttl.nanos() / 1_000_000 + (ttl.nanos() % 1_000_000 == 0 ? 0 : 1));
     long expiresAt = nowMillis + ttlMillis;
-    return expiresAt < 0 || expiresAt == StoredValue.NEVER_EXPIRES ? StoredValue.NEVER_EXPIRES - 1 : expiresAt;
+    return expiresAt < 0 || expiresAt == StoredValue.NEVER_EXPIRES
+        ? StoredValue.NEVER_EXPIRES - 1
+        : expiresAt;
   }
 
   private static Ttl remaining(long expiresAtMillis, long nowMillis) {
@@ -405,7 +437,8 @@ public final class Tiers<K, V> {
       return Ttl.NEVER;
     }
     long millis = expiresAtMillis - nowMillis;
-    return Ttl.ofNanos(millis >= Long.MAX_VALUE / 1_000_000 ? Long.MAX_VALUE - 1 : millis * 1_000_000);
+    return Ttl.ofNanos(
+        millis >= Long.MAX_VALUE / 1_000_000 ? Long.MAX_VALUE - 1 : millis * 1_000_000);
   }
 
   private void failed(Counters tally, String operation, String key, RuntimeException e) {

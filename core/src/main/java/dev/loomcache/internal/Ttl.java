@@ -6,9 +6,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * How long a value is stored: {@link #NOT_STORED} (returned and shared with waiters, never stored),
- * a finite number of nanoseconds, or {@link #NEVER} (no expiry). One value type instead of a
- * {@code long} with two magic numbers. A TTL may carry the {@link FreshPolicy} of its store
- * ({@link #withFreshness}), so that every path that stores builds the same freshness entry.
+ * a finite number of nanoseconds, or {@link #NEVER} (no expiry). One value type instead of a {@code
+ * long} with two magic numbers. A TTL may carry the {@link FreshPolicy} of its store ({@link
+ * #withFreshness}), so that every path that stores builds the same freshness entry.
  */
 public final class Ttl {
   /** Do not store: what {@code Duration.ZERO} means. */
@@ -77,7 +77,9 @@ public final class Ttl {
     return nanos == Long.MAX_VALUE;
   }
 
-  /** The TTL in nanoseconds: 0 for {@link #NOT_STORED}, {@code Long.MAX_VALUE} for {@link #NEVER}. */
+  /**
+   * The TTL in nanoseconds: 0 for {@link #NOT_STORED}, {@code Long.MAX_VALUE} for {@link #NEVER}.
+   */
   public long nanos() {
     return nanos;
   }
@@ -94,6 +96,8 @@ public final class Ttl {
 
   @Override
   public String toString() {
-    return isNever() ? "Ttl[never]" : nanos == 0 ? "Ttl[not stored]" : "Ttl[" + Duration.ofNanos(nanos) + "]";
+    return isNever()
+        ? "Ttl[never]"
+        : nanos == 0 ? "Ttl[not stored]" : "Ttl[" + Duration.ofNanos(nanos) + "]";
   }
 }

@@ -20,12 +20,12 @@ import org.slf4j.LoggerFactory;
  * superseding the key's flight (a put or invalidation) or after checking that the flight is still
  * current (a load's store), so that no load that began before a write stores its value afterwards
  * (CONCURRENCY.md, "Generations"). With tiers, every write of one key enters that key's write lane
- * ({@link KeyLanes}) around both its L1 write and its tier I/O, so that concurrent writers of the key
- * leave L1 and the tiers in the same state; the same order everywhere: lane, then tiers and L1 as
- * below, then leave. The lane never covers user code, and only writers of the same key wait on it.
- * {@code invalidateAll} takes no lanes; a load's store that it overtakes between the tier write and
- * the L1 install is undone (the compensating delete in {@link #finish}). The {@code Local} variants
- * touch L1 only: another instance changed the key in a shared tier.
+ * ({@link KeyLanes}) around both its L1 write and its tier I/O, so that concurrent writers of the
+ * key leave L1 and the tiers in the same state; the same order everywhere: lane, then tiers and L1
+ * as below, then leave. The lane never covers user code, and only writers of the same key wait on
+ * it. {@code invalidateAll} takes no lanes; a load's store that it overtakes between the tier write
+ * and the L1 install is undone (the compensating delete in {@link #finish}). The {@code Local}
+ * variants touch L1 only: another instance changed the key in a shared tier.
  *
  * <p>Tags ({@link Tagging}): a key's tag index entry changes in the same critical section as its L1
  * write. {@code invalidateTag} first marks the tag in every flight in progress (a flight so marked
@@ -44,11 +44,16 @@ public final class WritePath<K, V> {
   private final Tagging<K, V> tagging;
   private final KeyLanes<K> lanes = new KeyLanes<>();
 
-  public WritePath(FlightTable<K> flights, L1Store<K, V> l1, StatsCounter stats, Tiers<K, V> tiers) {
+  public WritePath(
+      FlightTable<K> flights, L1Store<K, V> l1, StatsCounter stats, Tiers<K, V> tiers) {
     this(flights, l1, stats, tiers, Tagging.none());
   }
 
-  public WritePath(FlightTable<K> flights, L1Store<K, V> l1, StatsCounter stats, Tiers<K, V> tiers,
+  public WritePath(
+      FlightTable<K> flights,
+      L1Store<K, V> l1,
+      StatsCounter stats,
+      Tiers<K, V> tiers,
       Tagging<K, V> tagging) {
     this.flights = flights;
     this.l1 = l1;
@@ -92,10 +97,12 @@ public final class WritePath<K, V> {
 
   @SuppressWarnings("unchecked")
   private void putLocal(K key, Object stored, Ttl ttl, Set<String> tags) {
-    flights.supersedeAnd(key, k -> {
-      l1.put(k, (V) stored, ttl);
-      tagging.indexed(k, tags);
-    });
+    flights.supersedeAnd(
+        key,
+        k -> {
+          l1.put(k, (V) stored, ttl);
+          tagging.indexed(k, tags);
+        });
     stats.recordPut();
   }
 
@@ -120,12 +127,12 @@ public final class WritePath<K, V> {
   }
 
   /**
-   * Stores {@code value} (or, if it is null, removes the key) only if L1's live value for
-   * {@code key} is {@code expected}, compared by identity ({@code null}: absent): a compare-and-set
-   * on L1, atomic with respect to every other write of the key, that never calls user code under
-   * the lock (callers compare with {@code equals} before, outside it). On success it supersedes
-   * the key's flight and writes the tiers as {@link #put} or {@link #invalidate} would; on failure
-   * it changes nothing. With tiers, may park while another write of the same key finishes.
+   * Stores {@code value} (or, if it is null, removes the key) only if L1's live value for {@code
+   * key} is {@code expected}, compared by identity ({@code null}: absent): a compare-and-set on L1,
+   * atomic with respect to every other write of the key, that never calls user code under the lock
+   * (callers compare with {@code equals} before, outside it). On success it supersedes the key's
+   * flight and writes the tiers as {@link #put} or {@link #invalidate} would; on failure it changes
+   * nothing. With tiers, may park while another write of the same key finishes.
    *
    * @return whether it wrote
    */
@@ -151,17 +158,20 @@ public final class WritePath<K, V> {
   }
 
   private boolean writeIfSameLocal(K key, @Nullable V expected, @Nullable V value, Ttl ttl) {
-    boolean written = flights.supersedeIf(key, k -> {
-      if (l1.getIfPresent(k) != expected) {
-        return false;
-      }
-      if (value == null) {
-        l1.invalidate(k);
-      } else {
-        l1.put(k, value, ttl);
-      }
-      return true;
-    });
+    boolean written =
+        flights.supersedeIf(
+            key,
+            k -> {
+              if (l1.getIfPresent(k) != expected) {
+                return false;
+              }
+              if (value == null) {
+                l1.invalidate(k);
+              } else {
+                l1.put(k, value, ttl);
+              }
+              return true;
+            });
     if (written && value != null) {
       stats.recordPut();
     }
@@ -195,11 +205,13 @@ public final class WritePath<K, V> {
   public void invalidateTagsLocal(Collection<String> tags) {
     flights.tagsInvalidated(tags);
     for (K key : tagging.keysOf(tags)) {
-      flights.underLock(key, k -> {
-        if (tagging.carriesAny(k, tags)) {
-          dropFromL1(k);
-        }
-      });
+      flights.underLock(
+          key,
+          k -> {
+            if (tagging.carriesAny(k, tags)) {
+              dropFromL1(k);
+            }
+          });
     }
   }
 
@@ -228,11 +240,13 @@ public final class WritePath<K, V> {
 
   private void sweepTags() {
     tagging.sweepIfNeeded(key -> {
-      flights.underLock(key, k -> {
-        if (l1.getIfPresent(k) == null) {
-          tagging.unindexed(k);
-        }
-      });
+      flights.underLock(
+          key,
+          k -> {
+            if (l1.getIfPresent(k) == null) {
+              tagging.unindexed(k);
+            }
+          });
       return true;
     });
   }
@@ -257,8 +271,8 @@ public final class WritePath<K, V> {
   /**
    * Finishes a flight the caller owns: removes it from the table, storing a loaded value first (in
    * L1 with {@code ttl}, and in the tiers unless it came from them) if the flight is still current,
-   * then completes it with {@code outcome}. Runs in the owner's {@code finally}: the flight completes
-   * whatever happens here.
+   * then completes it with {@code outcome}. Runs in the owner's {@code finally}: the flight
+   * completes whatever happens here.
    *
    * @param fromTiers whether the value was read from the tiers (then it is promoted to L1 only)
    */
@@ -267,9 +281,9 @@ public final class WritePath<K, V> {
   }
 
   /**
-   * As {@link #finish(Object, Flight, Outcome, Ttl, boolean)}, for a load that took
-   * {@code loadNanos} (-1 if the value was not loaded): a TTL with {@linkplain Ttl#freshness()
-   * freshness options} stores the entry they make of the value, a loader's {@code null} included.
+   * As {@link #finish(Object, Flight, Outcome, Ttl, boolean)}, for a load that took {@code
+   * loadNanos} (-1 if the value was not loaded): a TTL with {@linkplain Ttl#freshness() freshness
+   * options} stores the entry they make of the value, a loader's {@code null} included.
    */
   void finish(K key, Flight flight, Outcome outcome, Ttl ttl, boolean fromTiers, long loadNanos) {
     try {
@@ -284,8 +298,8 @@ public final class WritePath<K, V> {
         ttl = entry == null ? Ttl.NOT_STORED : entry.inL1();
         inTiers = entry == null ? Ttl.NOT_STORED : entry.inTiers();
       }
-      Set<String> tags = value == null || stored == null || !ttl.stores()
-          ? Set.of() : tagsOrNull(key, value);
+      Set<String> tags =
+          value == null || stored == null || !ttl.stores() ? Set.of() : tagsOrNull(key, value);
       if (stored == null || !ttl.stores() || tags == null) {
         flights.removeAnd(key, flight, null);
       } else if (fromTiers || tiers.isEmpty() || (value == null && !tiers.keepsAbsences())) {
@@ -355,12 +369,14 @@ public final class WritePath<K, V> {
     if (tags == null) {
       return;
     }
-    flights.underLock(key, k -> {
-      if (flights.isCurrent(flight, tags)) {
-        l1.put(k, (V) entry, inL1);
-        tagging.indexed(k, tags);
-      }
-    });
+    flights.underLock(
+        key,
+        k -> {
+          if (flights.isCurrent(flight, tags)) {
+            l1.put(k, (V) entry, inL1);
+            tagging.indexed(k, tags);
+          }
+        });
   }
 
   @SuppressWarnings("unchecked")
@@ -380,8 +396,10 @@ public final class WritePath<K, V> {
     try {
       return tagging.tagsOf(key, value);
     } catch (RuntimeException e) {
-      logger.warn("The tagger failed for key '{}'; the loaded value is returned but not stored: {}",
-          key, e.toString());
+      logger.warn(
+          "The tagger failed for key '{}'; the loaded value is returned but not stored: {}",
+          key,
+          e.toString());
       logger.debug("Tagger failure for key '{}'", key, e);
       return null;
     }

@@ -1,6 +1,6 @@
 /**
- * The mechanism behind {@link dev.loomcache.Cache}: flights, generations and L1 storage. Not exported
- * by {@code module-info}; nothing here is public API.
+ * The mechanism behind {@link dev.loomcache.Cache}: flights, generations and L1 storage. Not
+ * exported by {@code module-info}; nothing here is public API.
  */
 @NullMarked
 package dev.loomcache.internal;

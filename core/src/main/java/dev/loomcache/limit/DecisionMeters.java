@@ -28,11 +28,13 @@ final class DecisionMeters {
    */
   private static @Nullable Counter counter(
       @Nullable MeterRegistry registry, String name, String result) {
-    return registry == null ? null : Counter.builder(NAME)
-        .tag("limiter", name)
-        .tag("result", result)
-        .description("Rate-limit decisions, by result")
-        .register(registry);
+    return registry == null
+        ? null
+        : Counter.builder(NAME)
+            .tag("limiter", name)
+            .tag("result", result)
+            .description("Rate-limit decisions, by result")
+            .register(registry);
   }
 
   /** Counts an allowed call. */

@@ -67,12 +67,16 @@ public final class RateLimitDecision {
   @Override
   public boolean equals(Object o) {
     return o instanceof RateLimitDecision d
-        && allowed == d.allowed && remaining == d.remaining && retryAfter.equals(d.retryAfter);
+        && allowed == d.allowed
+        && remaining == d.remaining
+        && retryAfter.equals(d.retryAfter);
   }
 
   @Override
   public int hashCode() {
-    return Boolean.hashCode(allowed) * 31 * 31 + Long.hashCode(remaining) * 31 + retryAfter.hashCode();
+    return Boolean.hashCode(allowed) * 31 * 31
+        + Long.hashCode(remaining) * 31
+        + retryAfter.hashCode();
   }
 
   @Override

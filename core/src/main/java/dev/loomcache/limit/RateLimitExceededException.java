@@ -31,7 +31,9 @@ public final class RateLimitExceededException extends RuntimeException {
     return key;
   }
 
-  /** How long to wait before a call can be allowed again ({@link RateLimitDecision#retryAfter()}). */
+  /**
+   * How long to wait before a call can be allowed again ({@link RateLimitDecision#retryAfter()}).
+   */
   public Duration retryAfter() {
     return retryAfter;
   }

@@ -8,9 +8,9 @@ import java.lang.annotation.Target;
 
 /**
  * Limits the calls of an interface method behind a {@link dev.loomcache.CachingProxy}: at most
- * {@link #limit()} calls per {@link #period()} and key, in fixed windows, with an optional
- * {@link #ban()}. A denied call throws {@link RateLimitExceededException} and reaches neither the
- * method's cache nor the target; every call counts, cache hits included.
+ * {@link #limit()} calls per {@link #period()} and key, in fixed windows, with an optional {@link
+ * #ban()}. A denied call throws {@link RateLimitExceededException} and reaches neither the method's
+ * cache nor the target; every call counts, cache hits included.
  *
  * <pre>{@code
  * interface PaymentApi {
@@ -36,7 +36,10 @@ public @interface RateLimited {
    */
   String period();
 
-  /** How long a key that went over its limit is then refused, in the form of {@link #period()}; default: no ban. */
+  /**
+   * How long a key that went over its limit is then refused, in the form of {@link #period()};
+   * default: no ban.
+   */
   String ban() default "";
 
   /**

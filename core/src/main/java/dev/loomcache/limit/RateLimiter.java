@@ -15,12 +15,12 @@ import java.time.Duration;
  * }
  * }</pre>
  *
- * <p>Two implementations share this interface: the in-process one built by {@link #fixedWindow}
- * and {@link #slidingWindow}, and {@code RedisRateLimiter} in {@code loomcache-redis}, which counts
- * in Redis so that every instance sharing it shares the limit. Implementations are thread-safe.
+ * <p>Two implementations share this interface: the in-process one built by {@link #fixedWindow} and
+ * {@link #slidingWindow}, and {@code RedisRateLimiter} in {@code loomcache-redis}, which counts in
+ * Redis so that every instance sharing it shares the limit. Implementations are thread-safe.
  *
- * <p>Neither method waits for an allowance: a denied call is answered at once. Keys are compared
- * as strings; a limiter's keys are independent of each other and of other limiters'.
+ * <p>Neither method waits for an allowance: a denied call is answered at once. Keys are compared as
+ * strings; a limiter's keys are independent of each other and of other limiters'.
  */
 public interface RateLimiter extends AutoCloseable {
 
@@ -43,9 +43,9 @@ public interface RateLimiter extends AutoCloseable {
    * weighted by how much of it the sliding period still covers, plus the current window's count).
    *
    * <p>The estimate assumes the previous window's calls were spread evenly. It is exact for even
-   * traffic; in the worst case (every call of the previous window at its very end) the calls allowed
-   * in one trailing period can reach, but never exceed, twice the limit; within one fixed window
-   * never more than the limit are allowed.
+   * traffic; in the worst case (every call of the previous window at its very end) the calls
+   * allowed in one trailing period can reach, but never exceed, twice the limit; within one fixed
+   * window never more than the limit are allowed.
    *
    * @throws IllegalArgumentException if {@code limit} is not positive or {@code period} is not
    *     positive
@@ -71,9 +71,9 @@ public interface RateLimiter extends AutoCloseable {
 
   /**
    * Counts one call for {@code key} if its limit allows it, and returns the decision with the
-   * allowance left and, when denied, when to try again. Atomic per key: of any number of
-   * concurrent calls, exactly as many are allowed as the limit has room for. Despite its name it
-   * does not wait for an allowance.
+   * allowance left and, when denied, when to try again. Atomic per key: of any number of concurrent
+   * calls, exactly as many are allowed as the limit has room for. Despite its name it does not wait
+   * for an allowance.
    *
    * <p>The in-process limiter never blocks; the Redis one parks the calling thread for one round
    * trip to Redis.

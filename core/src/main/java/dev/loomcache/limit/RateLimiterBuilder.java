@@ -8,14 +8,17 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Builds an in-process {@link RateLimiter}; start from {@link RateLimiter#fixedWindow} or
- * {@link RateLimiter#slidingWindow}. Each setter may be called once (a second call throws
- * {@link IllegalStateException} naming the value already set); arguments are checked at once. Not
+ * Builds an in-process {@link RateLimiter}; start from {@link RateLimiter#fixedWindow} or {@link
+ * RateLimiter#slidingWindow}. Each setter may be called once (a second call throws {@link
+ * IllegalStateException} naming the value already set); arguments are checked at once. Not
  * thread-safe; the limiters it builds are.
  */
 public final class RateLimiterBuilder {
   /** How windows are counted. */
-  enum Algorithm { FIXED_WINDOW, SLIDING_WINDOW }
+  enum Algorithm {
+    FIXED_WINDOW,
+    SLIDING_WINDOW
+  }
 
   /** The default bound on the number of keys remembered at once. */
   public static final long DEFAULT_MAXIMUM_KEYS = 100_000;
@@ -63,9 +66,9 @@ public final class RateLimiterBuilder {
   }
 
   /**
-   * Sets the time source; tests pass a fake one. Default: the system clock, read as
-   * {@code System.nanoTime()} for periods under 100 ms, and otherwise as a shared clock that ticks
-   * every millisecond (one volatile read per decision; a window may begin and end up to about a
+   * Sets the time source; tests pass a fake one. Default: the system clock, read as {@code
+   * System.nanoTime()} for periods under 100 ms, and otherwise as a shared clock that ticks every
+   * millisecond (one volatile read per decision; a window may begin and end up to about a
    * millisecond late).
    */
   public RateLimiterBuilder ticker(Ticker ticker) {
@@ -106,9 +109,9 @@ public final class RateLimiterBuilder {
   }
 
   /**
-   * Counts every decision in {@code registry} as {@code ratelimit.decisions} with tags
-   * {@code limiter} and {@code result} ({@code allowed}, {@code denied}, {@code banned}); default:
-   * no meters.
+   * Counts every decision in {@code registry} as {@code ratelimit.decisions} with tags {@code
+   * limiter} and {@code result} ({@code allowed}, {@code denied}, {@code banned}); default: no
+   * meters.
    */
   public RateLimiterBuilder meterRegistry(MeterRegistry registry) {
     requireNonNull(registry, "registry must not be null");
@@ -119,10 +122,15 @@ public final class RateLimiterBuilder {
 
   /** Builds the limiter; the builder may be used again, and each limiter counts on its own. */
   public RateLimiter build() {
-    return new WindowedRateLimiter(algorithm == Algorithm.SLIDING_WINDOW, limit, period, ban,
+    return new WindowedRateLimiter(
+        algorithm == Algorithm.SLIDING_WINDOW,
+        limit,
+        period,
+        ban,
         ticker,
         maximumKeys < 0 ? DEFAULT_MAXIMUM_KEYS : maximumKeys,
-        name == null ? "default" : name, meterRegistry);
+        name == null ? "default" : name,
+        meterRegistry);
   }
 
   private static void checkUnset(String option, @Nullable Object current) {

@@ -16,25 +16,27 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The in-process {@link RateLimiter}: fixed or sliding windows counted in a
- * {@link ConcurrentHashMap} of its own, one small window object per key, with idle keys forgotten
- * by a sweep.
+ * The in-process {@link RateLimiter}: fixed or sliding windows counted in a {@link
+ * ConcurrentHashMap} of its own, one small window object per key, with idle keys forgotten by a
+ * sweep.
  *
  * <p>Design note. A decision is a map read, a clock read and a CAS on the window's counter:
  * lock-free, never parks, no allocation while the key's window lasts. The rules that keep every
  * window at most {@code limit}, whatever the interleaving:
+ *
  * <ol>
  *   <li>A call counts in the window it found in the map if its clock reading, taken <em>after</em>
  *       the map read, falls inside that window. A thread that is then descheduled still counts in
  *       that window (never in a second copy of it): its decision belongs to that window's time.
- *   <li>A successor is installed only by a conditional {@code replace(key, old, new)} (or a
- *       {@code putIfAbsent} when there is none), by a call whose reading is past the old window's
- *       end, and it starts at that reading. So windows of a key never overlap in time.
+ *   <li>A successor is installed only by a conditional {@code replace(key, old, new)} (or a {@code
+ *       putIfAbsent} when there is none), by a call whose reading is past the old window's end, and
+ *       it starts at that reading. So windows of a key never overlap in time.
  *   <li>The sweep forgets a key only by {@code remove(key, window)} of a window whose time is over
- *       by the sweep's own clock reading, taken before it removes. A call that then finds no
- *       window reads the clock after seeing the removal, hence later than the sweep's reading:
- *       the new window cannot overlap the forgotten one.
+ *       by the sweep's own clock reading, taken before it removes. A call that then finds no window
+ *       reads the clock after seeing the removal, hence later than the sweep's reading: the new
+ *       window cannot overlap the forgotten one.
  * </ol>
+ *
  * Fixed window: a window starts at a key's first call after the previous one ended and lasts the
  * period. Sliding window: windows are aligned to multiples of the period; each holds its own
  * counter and the previous window's counter (not the previous window, so that no chain of windows
@@ -42,22 +44,23 @@ import org.jspecify.annotations.Nullable;
  * is forgotten two periods after it began, when it can no longer be anyone's "previous".
  *
  * <p>The sweep runs on the calling thread of an insertion (a new key, a roll-over or a ban) once
- * the insertions since the last sweep reach the number of keys the last sweep left (at least
- * {@link #SWEEP_EVERY_MIN}): linear in the map, so constant per insertion, and the map never holds
- * more than about twice the keys active in the last one or two periods, plus that minimum. One
- * sweep at a time; the others do not wait for it. Past {@code maximumKeys} a new key sweeps at once
- * and, if that is not enough, forgets live keys in no particular order (they start afresh) down to
- * 7/8 of the bound, so that forced sweeps too are amortised.
+ * the insertions since the last sweep reach the number of keys the last sweep left (at least {@link
+ * #SWEEP_EVERY_MIN}): linear in the map, so constant per insertion, and the map never holds more
+ * than about twice the keys active in the last one or two periods, plus that minimum. One sweep at
+ * a time; the others do not wait for it. Past {@code maximumKeys} a new key sweeps at once and, if
+ * that is not enough, forgets live keys in no particular order (they start afresh) down to 7/8 of
+ * the bound, so that forced sweeps too are amortised.
  *
  * <p>Time: a fake {@link Ticker} given to the builder is read directly and is exact. Without one,
  * periods of at least {@link #COARSE_CLOCK_MIN_PERIOD_NANOS} read the JVM-wide {@link CoarseClock}
- * (one volatile load instead of a 27 ns {@code System.nanoTime()}; a window may begin and end up
- * to about a millisecond late, at most 1% of such a period); shorter periods read
- * {@code System.nanoTime()}. Bans are entries of a second map, read only by limiters with a ban.
+ * (one volatile load instead of a 27 ns {@code System.nanoTime()}; a window may begin and end up to
+ * about a millisecond late, at most 1% of such a period); shorter periods read {@code
+ * System.nanoTime()}. Bans are entries of a second map, read only by limiters with a ban.
  */
 final class WindowedRateLimiter implements RateLimiter {
   /** The fewest insertions between two sweeps. */
   static final int SWEEP_EVERY_MIN = 1_024;
+
   /** Periods this long or longer use the coarse clock when no ticker is given. */
   static final long COARSE_CLOCK_MIN_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -108,8 +111,8 @@ final class WindowedRateLimiter implements RateLimiter {
   }
 
   /**
-   * A sliding window: its number (start / period), its start, its counter and its predecessor's,
-   * if any.
+   * A sliding window: its number (start / period), its start, its counter and its predecessor's, if
+   * any.
    */
   static final class SlidingWindow {
     final long number;
@@ -127,8 +130,15 @@ final class WindowedRateLimiter implements RateLimiter {
   /** A ban in force until {@code until} (clock nanos). */
   private record Ban(long until) {}
 
-  WindowedRateLimiter(boolean sliding, int limit, Duration period, @Nullable Duration ban,
-      @Nullable Ticker ticker, long maximumKeys, String name, @Nullable MeterRegistry registry) {
+  WindowedRateLimiter(
+      boolean sliding,
+      int limit,
+      Duration period,
+      @Nullable Duration ban,
+      @Nullable Ticker ticker,
+      long maximumKeys,
+      String name,
+      @Nullable MeterRegistry registry) {
     this.sliding = sliding;
     this.limit = limit;
     this.period = period;
@@ -220,8 +230,8 @@ final class WindowedRateLimiter implements RateLimiter {
   }
 
   /**
-   * Counts a fixed-window call: returns the allowance left (≥ 0) if allowed, otherwise
-   * {@code -(retryAfterNanos + 1)}.
+   * Counts a fixed-window call: returns the allowance left (≥ 0) if allowed, otherwise {@code
+   * -(retryAfterNanos + 1)}.
    */
   private long decideFixed(String key) {
     Object found = windows.get(key);
@@ -230,9 +240,10 @@ final class WindowedRateLimiter implements RateLimiter {
       FixedWindow window = (FixedWindow) found;
       if (window == null || now - window.start >= periodNanos) {
         var fresh = new FixedWindow(now, 1); // this call is the new window's first
-        boolean installed = window == null
-            ? (found = windows.putIfAbsent(key, fresh)) == null
-            : windows.replace(key, window, fresh);
+        boolean installed =
+            window == null
+                ? (found = windows.putIfAbsent(key, fresh)) == null
+                : windows.replace(key, window, fresh);
         if (installed) {
           inserted();
           return limit - 1;
@@ -262,11 +273,15 @@ final class WindowedRateLimiter implements RateLimiter {
       if (window == null || now - window.start >= periodNanos) {
         long number = Math.floorDiv(now, periodNanos);
         if (window == null || window.number < number) {
-          var fresh = new SlidingWindow(number, number * periodNanos,
-              window != null && window.number == number - 1 ? window.current : null);
-          boolean installed = window == null
-              ? (found = windows.putIfAbsent(key, fresh)) == null
-              : windows.replace(key, window, fresh);
+          var fresh =
+              new SlidingWindow(
+                  number,
+                  number * periodNanos,
+                  window != null && window.number == number - 1 ? window.current : null);
+          boolean installed =
+              window == null
+                  ? (found = windows.putIfAbsent(key, fresh)) == null
+                  : windows.replace(key, window, fresh);
           if (!installed) {
             if (window != null) {
               found = windows.get(key);
@@ -330,9 +345,9 @@ final class WindowedRateLimiter implements RateLimiter {
   }
 
   /**
-   * Forgets every window and ban whose time is over, then, while the map is still past
-   * {@code maximumKeys}, live keys too. Only one thread sweeps at a time; a thread that finds a
-   * sweep running goes on without it.
+   * Forgets every window and ban whose time is over, then, while the map is still past {@code
+   * maximumKeys}, live keys too. Only one thread sweeps at a time; a thread that finds a sweep
+   * running goes on without it.
    */
   void sweep() {
     if (!sweeping.compareAndSet(false, true)) {
@@ -343,9 +358,10 @@ final class WindowedRateLimiter implements RateLimiter {
       long now = clock.read(); // before any removal: rule 3 of the design note
       long number = Math.floorDiv(now, periodNanos);
       windows.forEach((key, window) -> {
-        boolean over = window instanceof SlidingWindow w
-            ? w.number <= number - 2
-            : now - ((FixedWindow) window).start >= periodNanos;
+        boolean over =
+            window instanceof SlidingWindow w
+                ? w.number <= number - 2
+                : now - ((FixedWindow) window).start >= periodNanos;
         if (over) {
           windows.remove(key, window);
         }
@@ -401,7 +417,11 @@ final class WindowedRateLimiter implements RateLimiter {
 
   @Override
   public String toString() {
-    return (sliding ? "slidingWindow(" : "fixedWindow(") + limit + ", " + period + ")"
+    return (sliding ? "slidingWindow(" : "fixedWindow(")
+        + limit
+        + ", "
+        + period
+        + ")"
         + (ban == null ? "" : ".banFor(" + ban + ")");
   }
 }

@@ -3,9 +3,9 @@ package dev.loomcache.spi;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A lower cache tier below L1, read on an L1 miss before the loader runs, in the order the tiers were
- * configured. Implementations must be thread-safe. Each call may block on I/O: the cache calls tiers
- * only outside its locks, from the caller's (or its own) virtual threads.
+ * A lower cache tier below L1, read on an L1 miss before the loader runs, in the order the tiers
+ * were configured. Implementations must be thread-safe. Each call may block on I/O: the cache calls
+ * tiers only outside its locks, from the caller's (or its own) virtual threads.
  *
  * <p>Failures: a tier may throw any runtime exception; the cache counts it, logs it (rate-limited)
  * and carries on without the tier for that call. A failing tier never fails a cache read.
@@ -20,11 +20,11 @@ public interface CacheTier extends AutoCloseable {
 
   /**
    * Reads {@code key} for the owner of a load: the cache missed L1, no other caller in this process
-   * is loading the key, and if this returns null the caller runs its loader and then calls
-   * {@link #loadFinished}. Only the owner of a load calls it, so a tier that coordinates loads across
+   * is loading the key, and if this returns null the caller runs its loader and then calls {@link
+   * #loadFinished}. Only the owner of a load calls it, so a tier that coordinates loads across
    * instances (a distributed lease, say) does it here, and may wait for another instance's load.
-   * {@code getIfPresent} calls {@link #read} instead, which must never take part in such a protocol.
-   * The default reads.
+   * {@code getIfPresent} calls {@link #read} instead, which must never take part in such a
+   * protocol. The default reads.
    */
   default @Nullable StoredValue readForLoad(String key) {
     return read(key);
@@ -32,8 +32,8 @@ public interface CacheTier extends AutoCloseable {
 
   /**
    * Called once after a load that began with a {@link #readForLoad} returning null has ended,
-   * whatever its outcome, after its value (if any) was written. A tier releases here what
-   * {@code readForLoad} took. The default does nothing.
+   * whatever its outcome, after its value (if any) was written. A tier releases here what {@code
+   * readForLoad} took. The default does nothing.
    */
   default void loadFinished(String key) {}
 
@@ -41,8 +41,8 @@ public interface CacheTier extends AutoCloseable {
    * Whether this tier keeps {@link StoredValue#freshness()} with the value and returns it from
    * {@link #read}, and keeps the value until {@link StoredValue#retainUntilEpochMillis()}. Only
    * such a tier is sent remembered absences ({@link StoredFreshness#absent()}), whose bytes mean
-   * nothing to a tier that drops the freshness. Read once, when the cache is built. The default
-   * is false: the tier's values are promoted with their remaining TTL only.
+   * nothing to a tier that drops the freshness. Read once, when the cache is built. The default is
+   * false: the tier's values are promoted with their remaining TTL only.
    */
   default boolean keepsFreshness() {
     return false;
@@ -60,9 +60,9 @@ public interface CacheTier extends AutoCloseable {
   /**
    * Removes every entry written with {@code tag} among its {@linkplain StoredValue#tags() tags},
    * and tells other instances sharing this tier to drop their local copies of them. Called by
-   * {@code Cache.invalidateTag}, after the cache dropped its own L1 copies. A tier that keeps no tag
-   * index must still remove at least those entries: the default clears the tier, which is correct
-   * but removes more.
+   * {@code Cache.invalidateTag}, after the cache dropped its own L1 copies. A tier that keeps no
+   * tag index must still remove at least those entries: the default clears the tier, which is
+   * correct but removes more.
    */
   default void invalidateTag(String tag) {
     clear();
@@ -70,8 +70,9 @@ public interface CacheTier extends AutoCloseable {
 
   /**
    * Removes every entry whose key matches {@code glob}, and tells other instances sharing this tier
-   * to drop their matching local copies. Called by {@code Cache.invalidateMatching}. May cost a pass
-   * over all of this cache's keys. The default clears the tier, which is correct but removes more.
+   * to drop their matching local copies. Called by {@code Cache.invalidateMatching}. May cost a
+   * pass over all of this cache's keys. The default clears the tier, which is correct but removes
+   * more.
    */
   default void invalidateMatching(KeyGlob glob) {
     clear();

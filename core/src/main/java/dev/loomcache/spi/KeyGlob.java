@@ -19,8 +19,8 @@ public final class KeyGlob {
    * Returns the glob {@code glob}.
    *
    * @throws NullPointerException if {@code glob} is null
-   * @throws IllegalArgumentException if {@code glob} is empty (it would match no key; use
-   *     {@code "*"} for every key)
+   * @throws IllegalArgumentException if {@code glob} is empty (it would match no key; use {@code
+   *     "*"} for every key)
    */
   public static KeyGlob of(String glob) {
     requireNonNull(glob, "glob must not be null");

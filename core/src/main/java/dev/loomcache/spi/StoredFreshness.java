@@ -8,10 +8,10 @@ package dev.loomcache.spi;
  * clock: instances whose clocks disagree by {@code s} see each deadline {@code s} early or late.
  *
  * <p>A tier that keeps this (see {@link CacheTier#keepsFreshness()}) stores every field and returns
- * an equal object from {@link CacheTier#read}; it keeps the value until
- * {@link StoredValue#retainUntilEpochMillis()}, which may be later than its expiry. A tier that
- * ignores it loses only the freshness options of its values: they are read back as plain values
- * expiring at {@link StoredValue#expiresAtEpochMillis()}.
+ * an equal object from {@link CacheTier#read}; it keeps the value until {@link
+ * StoredValue#retainUntilEpochMillis()}, which may be later than its expiry. A tier that ignores it
+ * loses only the freshness options of its values: they are read back as plain values expiring at
+ * {@link StoredValue#expiresAtEpochMillis()}.
  */
 public final class StoredFreshness {
   /** A deadline that never comes. */
@@ -24,8 +24,13 @@ public final class StoredFreshness {
   private final long hitBudget;
   private final boolean absent;
 
-  private StoredFreshness(long refreshAtEpochMillis, long staleUntilEpochMillis, long loadNanos,
-      double earlyRefreshBeta, long hitBudget, boolean absent) {
+  private StoredFreshness(
+      long refreshAtEpochMillis,
+      long staleUntilEpochMillis,
+      long loadNanos,
+      double earlyRefreshBeta,
+      long hitBudget,
+      boolean absent) {
     this.refreshAtEpochMillis = refreshAtEpochMillis;
     this.staleUntilEpochMillis = staleUntilEpochMillis;
     this.loadNanos = loadNanos;
@@ -37,8 +42,8 @@ public final class StoredFreshness {
   /**
    * Returns the freshness of a stored value.
    *
-   * @param refreshAtEpochMillis from then on, a hit reloads the value in the background
-   *     ({@code refreshAfter}); {@link #NEVER} for none
+   * @param refreshAtEpochMillis from then on, a hit reloads the value in the background ({@code
+   *     refreshAfter}); {@link #NEVER} for none
    * @param staleUntilEpochMillis until then, past its expiry, the value stands in for a failed
    *     reload ({@code staleIfError}); 0 for no stale window
    * @param loadNanos the measured duration of the load that produced the value (XFetch's Δ); 0 if
@@ -51,8 +56,13 @@ public final class StoredFreshness {
    * @throws IllegalArgumentException if {@code loadNanos} is negative, {@code earlyRefreshBeta} is
    *     negative or not finite, or {@code hitBudget} is below -1
    */
-  public static StoredFreshness of(long refreshAtEpochMillis, long staleUntilEpochMillis,
-      long loadNanos, double earlyRefreshBeta, long hitBudget, boolean absent) {
+  public static StoredFreshness of(
+      long refreshAtEpochMillis,
+      long staleUntilEpochMillis,
+      long loadNanos,
+      double earlyRefreshBeta,
+      long hitBudget,
+      boolean absent) {
     if (loadNanos < 0) {
       throw new IllegalArgumentException("loadNanos must not be negative, but was " + loadNanos);
     }
@@ -64,8 +74,13 @@ public final class StoredFreshness {
       throw new IllegalArgumentException(
           "hitBudget must be -1 (no budget) or more, but was " + hitBudget);
     }
-    return new StoredFreshness(refreshAtEpochMillis, staleUntilEpochMillis, loadNanos,
-        earlyRefreshBeta, hitBudget, absent);
+    return new StoredFreshness(
+        refreshAtEpochMillis,
+        staleUntilEpochMillis,
+        loadNanos,
+        earlyRefreshBeta,
+        hitBudget,
+        absent);
   }
 
   /** From this epoch millisecond on, a hit reloads the value; {@link #NEVER} for none. */
@@ -126,11 +141,15 @@ public final class StoredFreshness {
 
   @Override
   public String toString() {
-    return "StoredFreshness{" + (absent ? "absent, " : "")
-        + "refreshAt=" + (refreshAtEpochMillis == NEVER ? "never" : refreshAtEpochMillis)
+    return "StoredFreshness{"
+        + (absent ? "absent, " : "")
+        + "refreshAt="
+        + (refreshAtEpochMillis == NEVER ? "never" : refreshAtEpochMillis)
         + (hasStaleWindow() ? ", staleUntil=" + staleUntilEpochMillis : "")
-        + ", loadNanos=" + loadNanos
+        + ", loadNanos="
+        + loadNanos
         + (earlyRefreshBeta > 0 ? ", beta=" + earlyRefreshBeta : "")
-        + (hitBudget >= 0 ? ", hitBudget=" + hitBudget : "") + '}';
+        + (hitBudget >= 0 ? ", hitBudget=" + hitBudget : "")
+        + '}';
   }
 }

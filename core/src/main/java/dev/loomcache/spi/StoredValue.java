@@ -22,7 +22,10 @@ public final class StoredValue {
   private final Set<String> tags;
   private final @Nullable StoredFreshness freshness;
 
-  private StoredValue(byte[] bytes, long expiresAtEpochMillis, Set<String> tags,
+  private StoredValue(
+      byte[] bytes,
+      long expiresAtEpochMillis,
+      Set<String> tags,
       @Nullable StoredFreshness freshness) {
     this.bytes = bytes;
     this.expiresAtEpochMillis = expiresAtEpochMillis;
@@ -116,15 +119,20 @@ public final class StoredValue {
 
   @Override
   public int hashCode() {
-    return 31 * (31 * (31 * Arrays.hashCode(bytes) + Long.hashCode(expiresAtEpochMillis))
-        + tags.hashCode()) + Objects.hashCode(freshness);
+    return 31
+            * (31 * (31 * Arrays.hashCode(bytes) + Long.hashCode(expiresAtEpochMillis))
+                + tags.hashCode())
+        + Objects.hashCode(freshness);
   }
 
   @Override
   public String toString() {
-    return "StoredValue{" + bytes.length + " bytes, expiresAtEpochMillis="
+    return "StoredValue{"
+        + bytes.length
+        + " bytes, expiresAtEpochMillis="
         + (expiresAtEpochMillis == NEVER_EXPIRES ? "never" : expiresAtEpochMillis)
         + (tags.isEmpty() ? "" : ", tags=" + tags)
-        + (freshness == null ? "" : ", " + freshness) + '}';
+        + (freshness == null ? "" : ", " + freshness)
+        + '}';
   }
 }

@@ -2,15 +2,17 @@ package dev.loomcache.spi;
 
 /**
  * Receives invalidations that other instances made through a shared tier (for example over Redis
- * pub/sub), so that this instance drops its L1 copies. Called from the tier's own threads; must
- * not block for long. The cache never writes back to the tier in response.
+ * pub/sub), so that this instance drops its L1 copies. Called from the tier's own threads; must not
+ * block for long. The cache never writes back to the tier in response.
  */
 public interface TierListener {
 
   /** Another instance changed or removed {@code key}: drop the local copy. */
   void invalidated(String key);
 
-  /** Another instance cleared the cache, or messages may have been missed: drop every local copy. */
+  /**
+   * Another instance cleared the cache, or messages may have been missed: drop every local copy.
+   */
   void invalidatedAll();
 
   /**

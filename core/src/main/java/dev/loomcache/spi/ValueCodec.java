@@ -33,8 +33,8 @@ public interface ValueCodec<V> {
   }
 
   /**
-   * Java serialization, decoding only what {@code filter} allows (for example
-   * {@code ObjectInputFilter.Config.createFilter("com.example.dto.*;java.base/*;!*")}). There is no
+   * Java serialization, decoding only what {@code filter} allows (for example {@code
+   * ObjectInputFilter.Config.createFilter("com.example.dto.*;java.base/*;!*")}). There is no
    * variant without a filter: unfiltered deserialization of bytes from a shared store lets anyone
    * who can write to it run code in this process. Values must be {@link java.io.Serializable};
    * encoding anything else throws {@link IllegalArgumentException}.
@@ -42,7 +42,8 @@ public interface ValueCodec<V> {
    * @throws NullPointerException if {@code filter} is null
    */
   static <V> ValueCodec<V> javaSerialization(ObjectInputFilter filter) {
-    requireNonNull(filter, "filter must not be null: Java serialization needs an ObjectInputFilter");
+    requireNonNull(
+        filter, "filter must not be null: Java serialization needs an ObjectInputFilter");
     return new JavaSerializationCodec<>(filter);
   }
 

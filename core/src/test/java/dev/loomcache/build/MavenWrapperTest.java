@@ -17,8 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code ./mvnw} with a JDK older than 25 says so in one sentence before Maven starts. It used to
- * fail with {@code Unrecognized option: --sun-misc-unsafe-memory-access=allow} from
- * {@code .mvn/jvm.config}, which says nothing about the JDK needed.
+ * fail with {@code Unrecognized option: --sun-misc-unsafe-memory-access=allow} from {@code
+ * .mvn/jvm.config}, which says nothing about the JDK needed.
  */
 class MavenWrapperTest {
   /** The repository root: tests run in the module's directory. */
@@ -34,10 +34,13 @@ class MavenWrapperTest {
     Result result = mvnw(fakeJdk, "-v");
 
     assertThat(result.exitCode()).isEqualTo(1);
-    assertThat(result.output().strip().lines()).singleElement().satisfies(line -> assertThat(line)
-        .startsWith("Loomcache needs JDK 25 or later to build, but " + java + " is Java ")
-        .contains("set JAVA_HOME to a JDK 25")
-        .doesNotContain("Unrecognized option"));
+    assertThat(result.output().strip().lines())
+        .singleElement()
+        .satisfies(line ->
+            assertThat(line)
+                .startsWith("Loomcache needs JDK 25 or later to build, but " + java + " is Java ")
+                .contains("set JAVA_HOME to a JDK 25")
+                .doesNotContain("Unrecognized option"));
   }
 
   @Test
@@ -53,8 +56,11 @@ class MavenWrapperTest {
   /** A {@code bin/java} (and {@code bin/javac}) printing {@code firstLine} as its version. */
   private Path fakeJava(String firstLine) throws IOException {
     Path bin = Files.createDirectories(fakeJdk.resolve("bin"));
-    String script = "#!/bin/sh\necho '" + firstLine.replace("'", "'\\''") + "' >&2\n"
-        + "echo 'OpenJDK Runtime Environment' >&2\n";
+    String script =
+        "#!/bin/sh\necho '"
+            + firstLine.replace("'", "'\\''")
+            + "' >&2\n"
+            + "echo 'OpenJDK Runtime Environment' >&2\n";
     for (String tool : new String[] {"java", "javac"}) {
       Path file = bin.resolve(tool);
       Files.writeString(file, script, UTF_8);

@@ -27,11 +27,13 @@ public final class StampedeDemo {
           int key = i % keys;
           executor.submit(() -> {
             gate.await(); // line every thread up: a real stampede
-            return cache.get(key, () -> {
-              loaderCalls.incrementAndGet();
-              Thread.sleep(Duration.ofMillis(20)); // the "database"
-              return "value-" + key;
-            });
+            return cache.get(
+                key,
+                () -> {
+                  loaderCalls.incrementAndGet();
+                  Thread.sleep(Duration.ofMillis(20)); // the "database"
+                  return "value-" + key;
+                });
           });
         }
         start = System.nanoTime();
@@ -39,9 +41,12 @@ public final class StampedeDemo {
       }
       long elapsedMillis = Duration.ofNanos(System.nanoTime() - start).toMillis();
       CacheStats stats = cache.stats();
-      System.out.printf("%,d virtual threads asked for %d missing keys (loader: 20 ms)%n", threads, keys);
-      System.out.printf("loader calls: %d (one per key), wall time: %d ms%n", loaderCalls.get(), elapsedMillis);
-      System.out.printf("misses: %,d, loads: %d, coalesced waiters: %,d, entries: %d%n",
+      System.out.printf(
+          "%,d virtual threads asked for %d missing keys (loader: 20 ms)%n", threads, keys);
+      System.out.printf(
+          "loader calls: %d (one per key), wall time: %d ms%n", loaderCalls.get(), elapsedMillis);
+      System.out.printf(
+          "misses: %,d, loads: %d, coalesced waiters: %,d, entries: %d%n",
           stats.missCount(), stats.loadCount(), stats.coalescedCount(), cache.estimatedSize());
     }
   }

@@ -40,8 +40,8 @@ class CoarseClockTest {
     var random = new Random(7);
     for (int trial = 0; trial < 200; trial++) {
       var sim = new Simulation();
-      var l1 = new L1Store<String, String>(100, variable, sim.clock, Runnable::run,
-          new StatsCounter());
+      var l1 =
+          new L1Store<String, String>(100, variable, sim.clock, Runnable::run, new StatsCounter());
       sim.elapse(random.nextLong(3 * TICK)); // store at any phase of a tick
       long ttl = 1 + random.nextLong(20 * TICK);
       long storedAt = sim.real.get();

@@ -29,10 +29,15 @@ class DiagnosticsTest {
     Diagnostics.enable();
     var release = new CountDownLatch(1);
     try (Cache<String, String> cache = Loomcache.newBuilder().build()) {
-      Thread owner = Thread.ofVirtual().start(() -> cache.get("stuck", () -> {
-        release.await();
-        return "v";
-      }));
+      Thread owner =
+          Thread.ofVirtual()
+              .start(() ->
+                  cache.get(
+                      "stuck",
+                      () -> {
+                        release.await();
+                        return "v";
+                      }));
       Polling.awaitUntil(WAIT, "the load is in flight", () -> reports("for keys [stuck]"));
       Thread waiter = Thread.ofVirtual().start(() -> cache.get("stuck", () -> "other"));
       Polling.awaitUntil(WAIT, "the waiter parks on the flight", () -> reports("1 parked waiter"));
@@ -60,12 +65,17 @@ class DiagnosticsTest {
   void leftovers_batchWindowOpen_namesTheBatcher_thenNothingOnceItDispatched() throws Exception {
     Diagnostics.enable();
     var release = new CountDownLatch(1);
-    try (Cache<String, String> cache = Loomcache.newBuilder().name("diag")
-        .batchWindow(Duration.ofMinutes(10)).maxBatchSize(2).build()) {
-      Batcher<String, String> batcher = cache.batcher(keys -> {
-        release.await();
-        return Map.of("a", "A", "b", "B");
-      });
+    try (Cache<String, String> cache =
+        Loomcache.newBuilder()
+            .name("diag")
+            .batchWindow(Duration.ofMinutes(10))
+            .maxBatchSize(2)
+            .build()) {
+      Batcher<String, String> batcher =
+          cache.batcher(keys -> {
+            release.await();
+            return Map.of("a", "A", "b", "B");
+          });
       Thread first = Thread.ofVirtual().start(() -> batcher.get("a"));
       Polling.awaitUntil(WAIT, "a window is open", () -> reports("a window still open"));
       Thread second = Thread.ofVirtual().start(() -> batcher.get("b")); // fills it: dispatched
@@ -84,16 +94,24 @@ class DiagnosticsTest {
     var ticker = new FakeTicker();
     var release = new CountDownLatch(1);
     var reloading = new CountDownLatch(1);
-    try (Cache<String, String> cache = Loomcache.newBuilder().name("diag-refresh")
-        .ticker(ticker::read).defaultTtl(Duration.ofMinutes(5))
-        .refreshAfter(Duration.ofMinutes(1)).build()) {
+    try (Cache<String, String> cache =
+        Loomcache.newBuilder()
+            .name("diag-refresh")
+            .ticker(ticker::read)
+            .defaultTtl(Duration.ofMinutes(5))
+            .refreshAfter(Duration.ofMinutes(1))
+            .build()) {
       cache.get("k", () -> "v1");
       ticker.advance(Duration.ofMinutes(2));
-      assertThat(cache.get("k", () -> {
-        reloading.countDown();
-        release.await();
-        return "v2";
-      })).isEqualTo("v1"); // due: served at once, reloaded behind
+      assertThat(
+              cache.get(
+                  "k",
+                  () -> {
+                    reloading.countDown();
+                    release.await();
+                    return "v2";
+                  }))
+          .isEqualTo("v1"); // due: served at once, reloaded behind
       assertThat(reloading.await(30, TimeUnit.SECONDS)).isTrue();
       assertThat(reports("loomcache-refresh-diag-refresh: 1 refresh thread(s) running")).isTrue();
 

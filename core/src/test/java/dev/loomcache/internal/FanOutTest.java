@@ -61,20 +61,21 @@ class FanOutTest {
     var blockedStarted = new CountDownLatch(1);
     var blockedFinished = new AtomicBoolean();
     var failure = new IllegalStateException("boom");
-    List<Callable<String>> tasks = List.of(
-        () -> {
-          blockedStarted.countDown();
-          try {
-            new CountDownLatch(1).await(); // until cancelled
-            return "never";
-          } finally {
-            blockedFinished.set(true);
-          }
-        },
-        () -> {
-          blockedStarted.await();
-          throw failure;
-        });
+    List<Callable<String>> tasks =
+        List.of(
+            () -> {
+              blockedStarted.countDown();
+              try {
+                new CountDownLatch(1).await(); // until cancelled
+                return "never";
+              } finally {
+                blockedFinished.set(true);
+              }
+            },
+            () -> {
+              blockedStarted.await();
+              throw failure;
+            });
 
     var outcomes = fanOut.runAll(tasks, 2, true);
 
@@ -105,26 +106,32 @@ class FanOutTest {
 
   @ParameterizedTest
   @MethodSource("fanOuts")
-  void runAll_callerInterrupted_cancelsTasksAndThrowsAfterTheyFinish(FanOut fanOut) throws Exception {
+  void runAll_callerInterrupted_cancelsTasksAndThrowsAfterTheyFinish(FanOut fanOut)
+      throws Exception {
     var started = new CountDownLatch(1);
     var taskFinished = new AtomicBoolean();
     var thrown = new AtomicReference<Throwable>();
-    Thread caller = Thread.ofVirtual().start(() -> {
-      try {
-        fanOut.runAll(List.<Callable<String>>of(() -> {
-          started.countDown();
-          try {
-            new CountDownLatch(1).await();
-            return "never";
-          } finally {
-            taskFinished.set(true);
-          }
-        }), 1, false);
-      } catch (Throwable t) {
-        thrown.set(t);
-      }
-      assertThat(taskFinished).isTrue();
-    });
+    Thread caller =
+        Thread.ofVirtual()
+            .start(() -> {
+              try {
+                fanOut.runAll(
+                    List.<Callable<String>>of(() -> {
+                      started.countDown();
+                      try {
+                        new CountDownLatch(1).await();
+                        return "never";
+                      } finally {
+                        taskFinished.set(true);
+                      }
+                    }),
+                    1,
+                    false);
+              } catch (Throwable t) {
+                thrown.set(t);
+              }
+              assertThat(taskFinished).isTrue();
+            });
     started.await();
 
     caller.interrupt();

@@ -27,29 +27,37 @@ class FlightTableLockTest {
     var violations = new AtomicReference<String>();
     Thread waiter = Thread.ofVirtual().unstarted(() -> table.load("k", () -> "unused", Ttl.NEVER));
 
-    String value = table.load("k", () -> {
-      // Make the flight's lock live: a waiter parks on it while we load.
-      waiter.start();
-      while (flights.parkedCount("k") != 1) {
-        Thread.onSpinWait();
-      }
-      waiterParked.countDown();
-      if (flights.holdsAnyFlightLock()) {
-        violations.set("the loader holds a flight lock");
-      }
-      if (Thread.holdsLock(flights) || Thread.holdsLock(l1)) {
-        violations.set("the loader holds a monitor of the cache");
-      }
-      // If the loader ran inside flights.compute (or any lock covering the key), these writes
-      // from another thread would block on it until the loader returned: a deadlock here.
-      var fromAnotherThread = CompletableFuture.runAsync(() -> {
-        writes.invalidate("k");
-        writes.put("k2", "other", Ttl.NEVER);
-        writes.invalidateAll();
-      }, r -> Thread.ofVirtual().start(r));
-      fromAnotherThread.get(10, TimeUnit.SECONDS);
-      return "v";
-    }, Ttl.NEVER);
+    String value =
+        table.load(
+            "k",
+            () -> {
+              // Make the flight's lock live: a waiter parks on it while we load.
+              waiter.start();
+              while (flights.parkedCount("k") != 1) {
+                Thread.onSpinWait();
+              }
+              waiterParked.countDown();
+              if (flights.holdsAnyFlightLock()) {
+                violations.set("the loader holds a flight lock");
+              }
+              if (Thread.holdsLock(flights) || Thread.holdsLock(l1)) {
+                violations.set("the loader holds a monitor of the cache");
+              }
+              // If the loader ran inside flights.compute (or any lock covering the key), these
+              // writes
+              // from another thread would block on it until the loader returned: a deadlock here.
+              var fromAnotherThread =
+                  CompletableFuture.runAsync(
+                      () -> {
+                        writes.invalidate("k");
+                        writes.put("k2", "other", Ttl.NEVER);
+                        writes.invalidateAll();
+                      },
+                      r -> Thread.ofVirtual().start(r));
+              fromAnotherThread.get(10, TimeUnit.SECONDS);
+              return "v";
+            },
+            Ttl.NEVER);
 
     waiter.join(Duration.ofSeconds(10));
     assertThat(violations.get()).isNull();
@@ -60,9 +68,12 @@ class FlightTableLockTest {
   @Test
   void load_flightLeavesTheTableWhateverTheLoaderDid() {
     try {
-      table.load("k", () -> {
-        throw new OutOfMemoryError("simulated");
-      }, Ttl.NEVER);
+      table.load(
+          "k",
+          () -> {
+            throw new OutOfMemoryError("simulated");
+          },
+          Ttl.NEVER);
     } catch (OutOfMemoryError expected) {
       // the failure is the caller's
     }

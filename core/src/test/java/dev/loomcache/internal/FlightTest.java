@@ -33,13 +33,15 @@ class FlightTest {
     var results = new ConcurrentLinkedQueue<Outcome>();
     var threads = new ArrayList<Thread>();
     for (int i = 0; i < 1_000; i++) {
-      threads.add(Thread.ofVirtual().start(() -> {
-        try {
-          results.add(flight.await());
-        } catch (InterruptedException e) {
-          throw new AssertionError(e);
-        }
-      }));
+      threads.add(
+          Thread.ofVirtual()
+              .start(() -> {
+                try {
+                  results.add(flight.await());
+                } catch (InterruptedException e) {
+                  throw new AssertionError(e);
+                }
+              }));
     }
     awaitParked(flight, 1_000);
     Outcome outcome = new Loaded("v");
@@ -59,20 +61,24 @@ class FlightTest {
     var flight = new Flight(null, 0);
     var interrupted = new AtomicReference<Throwable>();
     var other = new AtomicReference<Outcome>();
-    Thread victim = Thread.ofVirtual().start(() -> {
-      try {
-        flight.await();
-      } catch (InterruptedException e) {
-        interrupted.set(e);
-      }
-    });
-    Thread survivor = Thread.ofVirtual().start(() -> {
-      try {
-        other.set(flight.await());
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    });
+    Thread victim =
+        Thread.ofVirtual()
+            .start(() -> {
+              try {
+                flight.await();
+              } catch (InterruptedException e) {
+                interrupted.set(e);
+              }
+            });
+    Thread survivor =
+        Thread.ofVirtual()
+            .start(() -> {
+              try {
+                other.set(flight.await());
+              } catch (InterruptedException e) {
+                throw new AssertionError(e);
+              }
+            });
     awaitParked(flight, 2);
 
     victim.interrupt();
@@ -89,13 +95,15 @@ class FlightTest {
   void await_spuriousWakeUp_parksAgain() throws Exception {
     var flight = new Flight(null, 0);
     var result = new AtomicReference<Outcome>();
-    Thread waiter = Thread.ofVirtual().start(() -> {
-      try {
-        result.set(flight.await());
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    });
+    Thread waiter =
+        Thread.ofVirtual()
+            .start(() -> {
+              try {
+                result.set(flight.await());
+              } catch (InterruptedException e) {
+                throw new AssertionError(e);
+              }
+            });
     awaitParked(flight, 1);
 
     LockSupport.unpark(waiter); // not a completion

@@ -45,9 +45,10 @@ class TierFailureLogTest {
     }
 
     @Override
-    protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern,
-        Object[] arguments, Throwable throwable) {
-      entries.add(new Entry(level, MessageFormatter.basicArrayFormat(pattern, arguments), throwable));
+    protected void handleNormalizedLoggingCall(
+        Level level, Marker marker, String pattern, Object[] arguments, Throwable throwable) {
+      entries.add(
+          new Entry(level, MessageFormatter.basicArrayFormat(pattern, arguments), throwable));
     }
 
     @Override
@@ -83,13 +84,18 @@ class TierFailureLogTest {
   void failed_first_logsOneWarnLineWithTheMessage_andTheStackTraceAtDebug() {
     log.failed("redis", "read", "u1", TIMEOUT);
 
-    assertThat(logger.at(Level.WARN)).singleElement().satisfies(warn -> {
-      assertThat(warn.message()).isEqualTo("Tier 'redis' failed to read key 'u1'; carrying on"
-          + " without it: java.lang.IllegalStateException: Redis did not answer within 100 ms");
-      assertThat(warn.message()).doesNotContain("\n");
-      assertThat(warn.throwable()).as("no stack trace at WARN").isNull();
-    });
-    assertThat(logger.at(Level.DEBUG)).singleElement()
+    assertThat(logger.at(Level.WARN))
+        .singleElement()
+        .satisfies(warn -> {
+          assertThat(warn.message())
+              .isEqualTo(
+                  "Tier 'redis' failed to read key 'u1'; carrying on"
+                      + " without it: java.lang.IllegalStateException: Redis did not answer within 100 ms");
+          assertThat(warn.message()).doesNotContain("\n");
+          assertThat(warn.throwable()).as("no stack trace at WARN").isNull();
+        });
+    assertThat(logger.at(Level.DEBUG))
+        .singleElement()
         .satisfies(debug -> assertThat(debug.throwable()).isSameAs(TIMEOUT));
   }
 
@@ -123,13 +129,17 @@ class TierFailureLogTest {
 
   @Test
   void failed_withACause_namesTheRootCause() {
-    var failure = new IllegalStateException("write failed",
-        new UncheckedIOException("socket", new IOException("Connection reset by peer")));
+    var failure =
+        new IllegalStateException(
+            "write failed",
+            new UncheckedIOException("socket", new IOException("Connection reset by peer")));
 
     log.failed("redis", "write", "u1", failure);
 
-    assertThat(logger.at(Level.WARN).getFirst().message()).endsWith(": "
-        + "java.lang.IllegalStateException: write failed (caused by java.io.IOException:"
-        + " Connection reset by peer)");
+    assertThat(logger.at(Level.WARN).getFirst().message())
+        .endsWith(
+            ": "
+                + "java.lang.IllegalStateException: write failed (caused by java.io.IOException:"
+                + " Connection reset by peer)");
   }
 }

@@ -14,8 +14,8 @@ class RateLimiterConcurrencyTest {
   private static final int THREADS = 10_000;
 
   private static long allowedByRace(RateLimiter limiter) throws InterruptedException {
-    var results = Concurrently.run(THREADS, Duration.ofSeconds(60),
-        i -> () -> limiter.tryAcquire("hot"));
+    var results =
+        Concurrently.run(THREADS, Duration.ofSeconds(60), i -> () -> limiter.tryAcquire("hot"));
     assertThat(results).noneMatch(Concurrently.Result::failed);
     return results.stream().filter(Concurrently.Result::value).count();
   }
@@ -27,7 +27,8 @@ class RateLimiterConcurrencyTest {
     var ticker = new FakeTicker();
     ticker.advance(Duration.ofSeconds(9)); // 10 s: a window boundary for the sliding limiter
     Duration period = Duration.ofSeconds(10);
-    var builder = sliding ? RateLimiter.slidingWindow(137, period) : RateLimiter.fixedWindow(137, period);
+    var builder =
+        sliding ? RateLimiter.slidingWindow(137, period) : RateLimiter.fixedWindow(137, period);
     try (RateLimiter limiter = builder.ticker(ticker::read).build()) {
       assertThat(allowedByRace(limiter)).isEqualTo(137); // the first race creates the window too
       assertThat(allowedByRace(limiter)).isZero();
@@ -38,11 +39,18 @@ class RateLimiterConcurrencyTest {
 
   @Test
   void acquire_racingThreads_remainingValuesAreDistinct() throws InterruptedException {
-    try (RateLimiter limiter = RateLimiter.fixedWindow(500, Duration.ofMinutes(1))
-        .ticker(new FakeTicker()::read).build()) {
-      var results = Concurrently.run(2_000, Duration.ofSeconds(60), i -> () -> limiter.acquire("k"));
-      var remaining = results.stream().map(Concurrently.Result::value)
-          .filter(RateLimitDecision::allowed).map(RateLimitDecision::remaining).toList();
+    try (RateLimiter limiter =
+        RateLimiter.fixedWindow(500, Duration.ofMinutes(1))
+            .ticker(new FakeTicker()::read)
+            .build()) {
+      var results =
+          Concurrently.run(2_000, Duration.ofSeconds(60), i -> () -> limiter.acquire("k"));
+      var remaining =
+          results.stream()
+              .map(Concurrently.Result::value)
+              .filter(RateLimitDecision::allowed)
+              .map(RateLimitDecision::remaining)
+              .toList();
       assertThat(remaining).hasSize(500).doesNotHaveDuplicates().allMatch(r -> r >= 0 && r < 500);
     }
   }

@@ -49,7 +49,8 @@ class RateLimiterFixedWindowTest {
   @Test
   void tryAcquire_atWindowEdges_exactCounts() {
     fixed(5, Duration.ofSeconds(10));
-    ticker.advance(Duration.ofMillis(123)); // the window starts at the first call, not at a boundary
+    ticker.advance(
+        Duration.ofMillis(123)); // the window starts at the first call, not at a boundary
     for (int i = 0; i < 5; i++) {
       assertThat(limiter.tryAcquire("k")).isTrue();
     }
@@ -86,8 +87,11 @@ class RateLimiterFixedWindowTest {
 
   @Test
   void banFor_firstDenialBansForBanDuration() {
-    limiter = RateLimiter.fixedWindow(2, Duration.ofSeconds(10)).banFor(Duration.ofMinutes(1))
-        .ticker(ticker::read).build();
+    limiter =
+        RateLimiter.fixedWindow(2, Duration.ofSeconds(10))
+            .banFor(Duration.ofMinutes(1))
+            .ticker(ticker::read)
+            .build();
     assertThat(limiter.tryAcquire("k")).isTrue();
     assertThat(limiter.tryAcquire("k")).isTrue();
     RateLimitDecision banned = limiter.acquire("k");
@@ -108,8 +112,11 @@ class RateLimiterFixedWindowTest {
 
   @Test
   void banFor_deniedCallsDuringBanDoNotExtendIt() {
-    limiter = RateLimiter.fixedWindow(1, Duration.ofSeconds(1)).banFor(Duration.ofSeconds(10))
-        .ticker(ticker::read).build();
+    limiter =
+        RateLimiter.fixedWindow(1, Duration.ofSeconds(1))
+            .banFor(Duration.ofSeconds(10))
+            .ticker(ticker::read)
+            .build();
     limiter.tryAcquire("k");
     limiter.tryAcquire("k"); // banned until 10 s
     ticker.advance(Duration.ofSeconds(9));
@@ -130,18 +137,22 @@ class RateLimiterFixedWindowTest {
   void acquire_nullKey_throwsNamingIt() {
     fixed(1, Duration.ofSeconds(1));
     assertThatThrownBy(() -> limiter.acquire(null))
-        .isInstanceOf(NullPointerException.class).hasMessageContaining("key");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("key");
   }
 
   @Test
   void builder_rejectsBadArgumentsAndSecondSet() {
     assertThatThrownBy(() -> RateLimiter.fixedWindow(0, Duration.ofSeconds(1)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("limit");
     assertThatThrownBy(() -> RateLimiter.slidingWindow(1, Duration.ZERO))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("period");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("period");
     var builder = RateLimiter.fixedWindow(1, Duration.ofSeconds(1)).banFor(Duration.ofSeconds(5));
     assertThatThrownBy(() -> builder.banFor(Duration.ofSeconds(6)))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("PT5S");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("PT5S");
     assertThatThrownBy(() -> builder.maximumKeys(0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> builder.banFor(Duration.ofSeconds(-1)))
         .isInstanceOf(IllegalArgumentException.class);
@@ -149,8 +160,10 @@ class RateLimiterFixedWindowTest {
 
   @Test
   void decision_valueSemantics() {
-    assertThat(RateLimitDecision.allowed(3)).isEqualTo(RateLimitDecision.allowed(3))
-        .hasSameHashCodeAs(RateLimitDecision.allowed(3)).isNotEqualTo(RateLimitDecision.allowed(2));
+    assertThat(RateLimitDecision.allowed(3))
+        .isEqualTo(RateLimitDecision.allowed(3))
+        .hasSameHashCodeAs(RateLimitDecision.allowed(3))
+        .isNotEqualTo(RateLimitDecision.allowed(2));
     assertThat(RateLimitDecision.denied(Duration.ofSeconds(1)).retryAfter())
         .isEqualTo(Duration.ofSeconds(1));
     assertThat(RateLimitDecision.allowed(0).retryAfter()).isZero();

@@ -19,7 +19,9 @@ class RateLimiterMemoryTest {
   private final FakeTicker ticker = new FakeTicker();
 
   private RateLimiterBuilder builder(boolean sliding, int limit) {
-    return (sliding ? RateLimiter.slidingWindow(limit, PERIOD) : RateLimiter.fixedWindow(limit, PERIOD))
+    return (sliding
+            ? RateLimiter.slidingWindow(limit, PERIOD)
+            : RateLimiter.fixedWindow(limit, PERIOD))
         .ticker(ticker::read);
   }
 
@@ -107,15 +109,21 @@ class RateLimiterMemoryTest {
         // own, trigger sweeps that forget it.
         ticker.advance(PERIOD.multipliedBy(3));
         int r = round;
-        var results = Concurrently.run(10_000, Duration.ofSeconds(60), i -> i % 2 == 0
-            ? () -> limiter.tryAcquire("hot")
-            : () -> {
-              limiter.tryAcquire("cold-" + r + "-" + i);
-              return false;
-            });
+        var results =
+            Concurrently.run(
+                10_000,
+                Duration.ofSeconds(60),
+                i ->
+                    i % 2 == 0
+                        ? () -> limiter.tryAcquire("hot")
+                        : () -> {
+                          limiter.tryAcquire("cold-" + r + "-" + i);
+                          return false;
+                        });
         assertThat(results).noneMatch(Concurrently.Result::failed);
         assertThat(results.stream().filter(Concurrently.Result::value).count())
-            .as("round %d", round).isEqualTo(137);
+            .as("round %d", round)
+            .isEqualTo(137);
       }
     }
   }

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The two-window sliding estimate driven by a fake ticker. Windows are aligned to multiples of the
- * period on the ticker; the fake ticker starts at 1 s, so with a 10 s period the first window is
- * [0 s, 10 s) and the tests first move to its start.
+ * period on the ticker; the fake ticker starts at 1 s, so with a 10 s period the first window is [0
+ * s, 10 s) and the tests first move to its start.
  */
 class RateLimiterSlidingWindowTest {
   private static final Duration PERIOD = Duration.ofSeconds(10);
@@ -61,7 +61,8 @@ class RateLimiterSlidingWindowTest {
     ticker.advance(Duration.ofSeconds(5)); // half-way: 10 × 0.5 = 5 carried
     assertThat(allowedNow("k", 10)).isEqualTo(5);
     ticker.advance(Duration.ofSeconds(5).minusNanos(1)); // the last instant of window 2
-    // window 1 now weighs a nanosecond's worth (1e-9 of 10): 5 + 4 + 1e-8 ≤ 10, a fifth would not fit
+    // window 1 now weighs a nanosecond's worth (1e-9 of 10): 5 + 4 + 1e-8 ≤ 10, a fifth would not
+    // fit
     assertThat(allowedNow("k", 10)).isEqualTo(4);
 
     ticker.advance(Duration.ofNanos(1)); // 30 s: window 3, the previous (9) weighs 1.0
@@ -115,8 +116,11 @@ class RateLimiterSlidingWindowTest {
 
   @Test
   void banFor_slidingWindow_bansOnFirstDenial() {
-    limiter = RateLimiter.slidingWindow(1, PERIOD).banFor(Duration.ofMinutes(5)).ticker(ticker::read)
-        .build();
+    limiter =
+        RateLimiter.slidingWindow(1, PERIOD)
+            .banFor(Duration.ofMinutes(5))
+            .ticker(ticker::read)
+            .build();
     assertThat(limiter.tryAcquire("k")).isTrue();
     assertThat(limiter.acquire("k").retryAfter()).isEqualTo(Duration.ofMinutes(5));
     ticker.advance(Duration.ofMinutes(4));

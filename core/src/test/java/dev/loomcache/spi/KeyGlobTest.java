@@ -43,9 +43,11 @@ class KeyGlobTest {
 
   @Test
   void emptyOrNull_isRejected() {
-    assertThatThrownBy(() -> KeyGlob.of("")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> KeyGlob.of(""))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("use \"*\"");
-    assertThatThrownBy(() -> KeyGlob.of(null)).isInstanceOf(NullPointerException.class)
+    assertThatThrownBy(() -> KeyGlob.of(null))
+        .isInstanceOf(NullPointerException.class)
         .hasMessage("glob must not be null");
   }
 }

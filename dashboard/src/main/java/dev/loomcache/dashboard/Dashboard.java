@@ -57,8 +57,8 @@ import org.slf4j.LoggerFactory;
  * <p>The demo cache reads through L1, then a Chronicle file under the data directory (so what was
  * loaded before a restart is a tier hit after it), then Redis when an address is given.
  *
- * <p>From a shell: {@code bin/dashboard [--host ADDRESS] [--port PORT] [--data DIR]
- * [--redis HOST:PORT]} (see {@link #main}).
+ * <p>From a shell: {@code bin/dashboard [--host ADDRESS] [--port PORT] [--data DIR] [--redis
+ * HOST:PORT]} (see {@link #main}).
  */
 public final class Dashboard implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Dashboard.class);
@@ -75,8 +75,8 @@ public final class Dashboard implements AutoCloseable {
   }
 
   /**
-   * Returns a builder: 127.0.0.1, port 8080, a sample every 500 ms, the Chronicle file under
-   * {@code data/} in the working directory, no Redis.
+   * Returns a builder: 127.0.0.1, port 8080, a sample every 500 ms, the Chronicle file under {@code
+   * data/} in the working directory, no Redis.
    */
   public static Builder newBuilder() {
     return new Builder();
@@ -103,16 +103,25 @@ public final class Dashboard implements AutoCloseable {
     }
     Dashboard dashboard;
     try {
-      var builder = newBuilder().host(options.host()).port(options.port())
-          .dataDirectory(Path.of(options.dataDirectory()));
+      var builder =
+          newBuilder()
+              .host(options.host())
+              .port(options.port())
+              .dataDirectory(Path.of(options.dataDirectory()));
       String redisHost = options.redisHost();
       if (redisHost != null) {
         builder.redis(redisHost, options.redisPort());
       }
       dashboard = builder.start();
     } catch (UncheckedIOException e) {
-      System.err.println("dashboard: cannot listen on " + options.host() + ":" + options.port()
-          + " (" + requireNonNull(e.getCause()).getMessage() + "); pass --port 0 for a free port.");
+      System.err.println(
+          "dashboard: cannot listen on "
+              + options.host()
+              + ":"
+              + options.port()
+              + " ("
+              + requireNonNull(e.getCause()).getMessage()
+              + "); pass --port 0 for a free port.");
       System.exit(1);
       return;
     }
@@ -201,8 +210,8 @@ public final class Dashboard implements AutoCloseable {
         throw new IllegalArgumentException("redis port must be from 1 to 65535, but was " + port);
       }
       if (this.redisHost != null) {
-        throw new IllegalStateException("redis was already set to " + this.redisHost + ":"
-            + this.redisPort);
+        throw new IllegalStateException(
+            "redis was already set to " + this.redisHost + ":" + this.redisPort);
       }
       this.redisHost = host;
       this.redisPort = port;
@@ -281,9 +290,11 @@ public final class Dashboard implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
-        var tiers = new LowerTiers(
-            dataDirectory == null ? Path.of(CommandLine.DEFAULT_DATA_DIRECTORY) : dataDirectory,
-            redisHost, redisPort);
+        var tiers =
+            new LowerTiers(
+                dataDirectory == null ? Path.of(CommandLine.DEFAULT_DATA_DIRECTORY) : dataDirectory,
+                redisHost,
+                redisPort);
         DemoCaches caches;
         try {
           caches = new DemoCaches(registry, SlowBackend.database(), tiers, DemoConfig.defaults());
@@ -295,12 +306,14 @@ public final class Dashboard implements AutoCloseable {
         var live = new LatencyHistogram();
         var history = new SampleHistory(240);
         var runner = new ScenarioRunner(caches, live, registry);
-        List<Panel> panels = List.of(
-            new TiersPanel(caches),
-            new AgentPanel(registry, new DemoShop(Duration.ofMillis(20), Duration.ofMillis(50))),
-            new LangChain4jPanel(registry,
-                new DemoShop(Duration.ofMillis(20), Duration.ofMillis(50))),
-            new FreshnessPanel(Duration.ofMillis(20)));
+        List<Panel> panels =
+            List.of(
+                new TiersPanel(caches),
+                new AgentPanel(
+                    registry, new DemoShop(Duration.ofMillis(20), Duration.ofMillis(50))),
+                new LangChain4jPanel(
+                    registry, new DemoShop(Duration.ofMillis(20), Duration.ofMillis(50))),
+                new FreshnessPanel(Duration.ofMillis(20)));
         closeLast.addAll(0, panels);
         var sampler = new Sampler(caches, live, history, interval);
 
@@ -312,8 +325,8 @@ public final class Dashboard implements AutoCloseable {
         connector.setPort(bindPort);
         server.addConnector(connector);
         var context = new ServletContextHandler("/");
-        context.addServlet(new ServletHolder("api",
-            new ApiServlet(caches, runner, history, panels)), "/api/*");
+        context.addServlet(
+            new ServletHolder("api", new ApiServlet(caches, runner, history, panels)), "/api/*");
         context.addServlet(new ServletHolder("metrics", new MetricsServlet(registry)), "/metrics");
         context.addServlet(new ServletHolder("page", new StaticServlet()), "/");
         var errors = new ErrorHandler();

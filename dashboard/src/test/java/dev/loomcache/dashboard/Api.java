@@ -22,10 +22,11 @@ import org.jspecify.annotations.Nullable;
 
 /** Test support: a plain HTTP client for the dashboard, and JSON read with Jetty's parser. */
 final class Api {
-  private final HttpClient client = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5))
-      .build();
+  private final HttpClient client =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
   private final URI base;
 
   Api(URI base) {
@@ -43,7 +44,10 @@ final class Api {
     String error() {
       String error = (String) json().get("error");
       assertThat(error).as("error message in " + body).isNotBlank();
-      assertThat(body).doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("at dev.");
+      assertThat(body)
+          .doesNotContain("Exception")
+          .doesNotContain("\tat ")
+          .doesNotContain("at dev.");
       return error;
     }
   }
@@ -63,8 +67,8 @@ final class Api {
   /** Posts {@code body} as {@code contentType}; a null type sends no Content-Type header. */
   Answer postTyped(String path, @Nullable String contentType, String body)
       throws IOException, InterruptedException {
-    var request = HttpRequest.newBuilder(base.resolve(path))
-        .POST(HttpRequest.BodyPublishers.ofString(body));
+    var request =
+        HttpRequest.newBuilder(base.resolve(path)).POST(HttpRequest.BodyPublishers.ofString(body));
     if (contentType != null) {
       request.header("Content-Type", contentType);
     }
@@ -72,10 +76,12 @@ final class Api {
   }
 
   Answer send(HttpRequest.Builder request) throws IOException, InterruptedException {
-    HttpResponse<String> response = client.send(request.timeout(Duration.ofSeconds(50)).build(),
-        BodyHandlers.ofString());
-    return new Answer(response.statusCode(),
-        response.headers().firstValue("Content-Type").orElse(""), response.body());
+    HttpResponse<String> response =
+        client.send(request.timeout(Duration.ofSeconds(50)).build(), BodyHandlers.ofString());
+    return new Answer(
+        response.statusCode(),
+        response.headers().firstValue("Content-Type").orElse(""),
+        response.body());
   }
 
   /**
@@ -84,12 +90,14 @@ final class Api {
    */
   Map<String, Object> awaitSample(long since, Predicate<Map<String, Object>> until)
       throws IOException, InterruptedException {
-    HttpResponse<Stream<String>> response = client.send(
-        HttpRequest.newBuilder(base.resolve("api/events?since=" + since)).GET().build(),
-        BodyHandlers.ofLines());
+    HttpResponse<Stream<String>> response =
+        client.send(
+            HttpRequest.newBuilder(base.resolve("api/events?since=" + since)).GET().build(),
+            BodyHandlers.ofLines());
     assertThat(response.statusCode()).isEqualTo(200);
     try (Stream<String> lines = response.body()) {
-      return lines.filter(line -> line.startsWith("data: "))
+      return lines
+          .filter(line -> line.startsWith("data: "))
           .map(line -> map(new JSON().fromJSON(line.substring(6))))
           .filter(until)
           .findFirst()
@@ -100,8 +108,10 @@ final class Api {
   static String form(String... fieldsAndValues) {
     var joiner = new StringJoiner("&");
     for (int i = 0; i < fieldsAndValues.length; i += 2) {
-      joiner.add(URLEncoder.encode(fieldsAndValues[i], StandardCharsets.UTF_8) + "="
-          + URLEncoder.encode(fieldsAndValues[i + 1], StandardCharsets.UTF_8));
+      joiner.add(
+          URLEncoder.encode(fieldsAndValues[i], StandardCharsets.UTF_8)
+              + "="
+              + URLEncoder.encode(fieldsAndValues[i + 1], StandardCharsets.UTF_8));
     }
     return joiner.toString();
   }

@@ -32,16 +32,17 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The page in a real browser: headless Chromium (Debian's {@code chromium} and
- * {@code chromium-driver}, installed by {@code .ci/run}) driven through chromedriver with Selenium.
- * The driver and browser paths are given explicitly, so Selenium Manager never runs (and the build
- * sets {@code SE_OFFLINE} in case it would). Every process the test starts is stopped at the end.
+ * The page in a real browser: headless Chromium (Debian's {@code chromium} and {@code
+ * chromium-driver}, installed by {@code .ci/run}) driven through chromedriver with Selenium. The
+ * driver and browser paths are given explicitly, so Selenium Manager never runs (and the build sets
+ * {@code SE_OFFLINE} in case it would). Every process the test starts is stopped at the end.
  */
 class DashboardBrowserTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
+
   /**
-   * Selenium warns through java.util.logging that it has no DevTools classes for this Chromium;
-   * the test uses WebDriver only. Held here so the setting outlives garbage collection.
+   * Selenium warns through java.util.logging that it has no DevTools classes for this Chromium; the
+   * test uses WebDriver only. Held here so the setting outlives garbage collection.
    */
   private static final Logger DEVTOOLS_LOG = Logger.getLogger("org.openqa.selenium.devtools");
 
@@ -64,22 +65,33 @@ class DashboardBrowserTest {
     target = Path.of(System.getProperty("loomcache.target", "target"));
     String chromium = System.getProperty("loomcache.chromium", "/usr/bin/chromium");
     String chromedriver = System.getProperty("loomcache.chromedriver", "/usr/bin/chromedriver");
-    assertThat(Path.of(chromium)).as("Chromium is needed: apt-get install chromium chromium-driver")
+    assertThat(Path.of(chromium))
+        .as("Chromium is needed: apt-get install chromium chromium-driver")
         .isExecutable();
-    assertThat(Path.of(chromedriver)).as("chromedriver is needed: apt-get install chromium-driver")
+    assertThat(Path.of(chromedriver))
+        .as("chromedriver is needed: apt-get install chromium-driver")
         .isExecutable();
 
     Path profile = Files.createDirectories(target.resolve("chromium-profile-" + System.nanoTime()));
-    service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File(chromedriver))
-        .usingAnyFreePort()
-        .withLogFile(target.resolve("chromedriver.log").toFile())
-        .build();
+    service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File(chromedriver))
+            .usingAnyFreePort()
+            .withLogFile(target.resolve("chromedriver.log").toFile())
+            .build();
     var options = new ChromeOptions();
     options.setBinary(chromium);
-    options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--disable-dev-shm-usage", "--window-size=1400,2400",
+    options.addArguments(
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1400,2400",
         "--user-data-dir=" + profile.toAbsolutePath());
     browser = new ChromeDriver(service, options);
   }
@@ -112,10 +124,15 @@ class DashboardBrowserTest {
   /** Each test has its own dashboard (so its own run numbers and statistics) and data folder. */
   @BeforeEach
   void startDashboard(TestInfo test) throws Exception {
-    Path folder = Files.createDirectories(data.resolve(test.getTestMethod().orElseThrow().getName())
-        .resolve(DEEP_DATA_FOLDER));
-    dashboard = Dashboard.newBuilder().port(0).sampleInterval(Duration.ofMillis(250))
-        .dataDirectory(folder).start();
+    Path folder =
+        Files.createDirectories(
+            data.resolve(test.getTestMethod().orElseThrow().getName()).resolve(DEEP_DATA_FOLDER));
+    dashboard =
+        Dashboard.newBuilder()
+            .port(0)
+            .sampleInterval(Duration.ofMillis(250))
+            .dataDirectory(folder)
+            .start();
   }
 
   @AfterEach
@@ -150,8 +167,8 @@ class DashboardBrowserTest {
     // Corrected and applied, the configuration rebuilds the cache and the error goes away.
     type(By.id("config-maximumSize"), "5000");
     browser.findElement(By.id("config-apply")).click();
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("config-status"),
-        "Rebuilt at"));
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(By.id("config-status"), "Rebuilt at"));
     assertThat(browser.findElement(By.id("config-error")).isDisplayed()).isFalse();
     assertThat(browser.findElement(By.id("config-status")).getText())
         .contains("maximum size 5,000, TTL never, batch window 5 ms, batch size 100");
@@ -166,7 +183,8 @@ class DashboardBrowserTest {
     assertThat(browser.findElement(By.id("result-loader-calls")).getText()).isEqualTo("1");
     assertThat(browser.findElement(By.id("result-title")).getText())
         .isEqualTo("Result: N concurrent gets of one key (run 1)");
-    assertThat(browser.findElement(By.id("result-loader-label")).getText()).isEqualTo("loader call");
+    assertThat(browser.findElement(By.id("result-loader-label")).getText())
+        .isEqualTo("loader call");
     assertThat(browser.findElement(By.id("result-requests")).getText()).isEqualTo("1,000");
     assertThat(browser.findElement(By.id("result-summary")).getText())
         .startsWith("1000 requests, 1 loader call;");
@@ -181,8 +199,9 @@ class DashboardBrowserTest {
 
     // The agent panel: the shopping scenario's calls, one line each.
     browser.findElement(By.id("agent-shopping")).click();
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("agent-panel"),
-        "add_to_cart invalidated \"cart\" before and after it ran"));
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.id("agent-panel"), "add_to_cart invalidated \"cart\" before and after it ran"));
     assertThat(browser.findElement(By.id("agent-panel")).getText())
         .contains("[cached] search_products {\"limit\":10,\"query\":\"running shoes\"}");
 
@@ -203,22 +222,27 @@ class DashboardBrowserTest {
 
     // The shopping conversation: two searches (one hit), cart reads around an invalidating write.
     browser.findElement(By.id("langchain4j-shopping")).click();
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("langchain4j-events"),
-        "The model answered: Added sku-1 to your cart."));
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.id("langchain4j-events"), "The model answered: Added sku-1 to your cart."));
     String log = browser.findElement(By.id("langchain4j-events")).getText();
     assertThat(log)
         .contains("[cached] searchProducts {\"query\":\"running shoes\"} → served from the cache")
-        .contains("[invalidated] addToCart {\"userId\":\"user-1\",\"sku\":\"sku-1\"} → ran the tool")
-        .containsPattern("\\[executed\\] getCart \\{\"userId\":\"user-1\"\\} → ran the tool"
-            + " \\([0-9.]+ ms\\): user-1: \\[sku-1\\]");
-    assertThat(toolRow("searchProducts")).isEqualTo(List.of("2", "1", "1", "0", "0", "0", "0", "1"));
+        .contains(
+            "[invalidated] addToCart {\"userId\":\"user-1\",\"sku\":\"sku-1\"} → ran the tool")
+        .containsPattern(
+            "\\[executed\\] getCart \\{\"userId\":\"user-1\"\\} → ran the tool"
+                + " \\([0-9.]+ ms\\): user-1: \\[sku-1\\]");
+    assertThat(toolRow("searchProducts"))
+        .isEqualTo(List.of("2", "1", "1", "0", "0", "0", "0", "1"));
     assertThat(toolRow("getCart")).isEqualTo(List.of("3", "1", "2", "0", "0", "0", "0", "2"));
     assertThat(toolRow("addToCart")).isEqualTo(List.of("1", "0", "0", "1", "0", "0", "0", "1"));
 
     // The looping conversation: the fourth identical read trips the detector, raised each time.
     browser.findElement(By.id("langchain4j-loop-raise")).click();
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("langchain4j-events"),
-        "The model answered: I keep reading the same cart."));
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.id("langchain4j-events"), "The model answered: I keep reading the same cart."));
     assertThat(browser.findElement(By.id("langchain4j-events")).getText())
         .contains("[raised] getCart {\"userId\":\"user-2\"} → loop REPEAT detected");
     // 3 + 6 calls; hits 1 + 2; misses 2 + 1; 3 loops raised; 3 shop reads.
@@ -251,7 +275,8 @@ class DashboardBrowserTest {
     browser.findElement(By.id("freshness-hot-keys")).click();
     wait.until(d -> !d.findElements(By.id("freshness-table-hot-keys")).isEmpty());
     assertThat(browser.findElement(By.cssSelector("#freshness-table-hot-keys thead")).getText())
-        .contains("refreshAfter 700 ms").contains("TTL only");
+        .contains("refreshAfter 700 ms")
+        .contains("TTL only");
     List<String> refreshes = freshnessRow("hot-keys", "background refreshes");
     assertThat(refreshes.get(0)).isNotEqualTo("0");
     assertThat(refreshes.get(1)).isEqualTo("0");
@@ -271,10 +296,14 @@ class DashboardBrowserTest {
 
   /** The two value cells (on, off) of the freshness table {@code table}'s row {@code measure}. */
   private static List<String> freshnessRow(String table, String measure) {
-    Object cells = browser.executeScript("const row = Array.from(document.querySelectorAll("
-        + "'#freshness-table-' + arguments[0] + ' tbody tr')).find(r => r.cells[0].textContent"
-        + " === arguments[1]); return row ? Array.from(row.cells).slice(1)"
-        + ".map(td => td.textContent.trim()) : [];", table, measure);
+    Object cells =
+        browser.executeScript(
+            "const row = Array.from(document.querySelectorAll("
+                + "'#freshness-table-' + arguments[0] + ' tbody tr')).find(r => r.cells[0].textContent"
+                + " === arguments[1]); return row ? Array.from(row.cells).slice(1)"
+                + ".map(td => td.textContent.trim()) : [];",
+            table,
+            measure);
     return ((List<?>) cells).stream().map(String::valueOf).toList();
   }
 
@@ -284,9 +313,12 @@ class DashboardBrowserTest {
    * taken one by one stale.
    */
   private static List<String> toolRow(String tool) {
-    Object cells = browser.executeScript("return Array.from(document.querySelectorAll("
-        + "'#langchain4j-tools tr[data-tool=\"' + arguments[0] + '\"] td'))"
-        + ".slice(1).map(td => td.textContent.trim());", tool);
+    Object cells =
+        browser.executeScript(
+            "return Array.from(document.querySelectorAll("
+                + "'#langchain4j-tools tr[data-tool=\"' + arguments[0] + '\"] td'))"
+                + ".slice(1).map(td => td.textContent.trim());",
+            tool);
     return ((List<?>) cells).stream().map(String::valueOf).toList();
   }
 
@@ -303,26 +335,31 @@ class DashboardBrowserTest {
     browser.findElement(By.id("run-mix")).click();
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("result-title"), "run 1"));
     browser.findElement(By.id("agent-shopping")).click();
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("agent-panel"),
-        "add_to_cart invalidated"));
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.id("agent-panel"), "add_to_cart invalidated"));
     // The LangChain4j panel's widest content: its per-tool table and a raised loop's message.
     wait.until(ExpectedConditions.elementToBeClickable(By.id("langchain4j-loop-raise")));
     browser.findElement(By.id("langchain4j-loop-raise")).click();
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("langchain4j-events"),
-        "[raised]"));
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("tiers-table"),
-        DEEP_DATA_FOLDER));
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.id("langchain4j-events"), "[raised]"));
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(By.id("tiers-table"), DEEP_DATA_FOLDER));
     wait.until(d -> !d.findElements(By.cssSelector("#chart-latency polyline")).isEmpty());
 
     for (int[] size : new int[][] {{1366, 900}, {390, 844}}) {
       viewport(size[0], size[1]);
       assertThat(((Number) browser.executeScript("return window.innerWidth;")).intValue())
-          .as("the viewport's width").isEqualTo(size[0]);
+          .as("the viewport's width")
+          .isEqualTo(size[0]);
       assertThat(layoutProblems()).as("layout at %d px", size[0]).isEmpty();
       // The whole page, not only the viewport, so that a reader of the build can check it by eye.
-      Map<String, Object> shot = browser.executeCdpCommand("Page.captureScreenshot",
-          Map.of("format", "png", "captureBeyondViewport", true));
-      Files.write(target.resolve("dashboard-" + size[0] + ".png"),
+      Map<String, Object> shot =
+          browser.executeCdpCommand(
+              "Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", true));
+      Files.write(
+          target.resolve("dashboard-" + size[0] + ".png"),
           Base64.getDecoder().decode((String) shot.get("data")));
     }
   }
@@ -344,7 +381,8 @@ class DashboardBrowserTest {
 
     // The first mix on these keys: hits, as its text promises, beside loads and waits.
     run(wait, "mix", "2000", 2);
-    assertThat(browser.findElement(By.id("scenario-mix")).getText()).contains("later waves mostly hit");
+    assertThat(browser.findElement(By.id("scenario-mix")).getText())
+        .contains("later waves mostly hit");
     assertThat(changeOf("hits")).isGreaterThanOrEqualTo(1000);
     assertThat(changeOf("loads")).isPositive();
     assertThat(facts()).contains("elapsed\n").contains("(4 waves, one after another)");
@@ -364,7 +402,8 @@ class DashboardBrowserTest {
     // Unique keys: the elapsed time beside the time the loads took in all.
     run(wait, "unique-keys", "300", 5);
     assertThat(headline()).isEqualTo("300 loader calls for 300 requests");
-    assertThat(facts()).containsPattern("time inside loader calls, summed\n[\\d,.]+ ms over 300 calls")
+    assertThat(facts())
+        .containsPattern("time inside loader calls, summed\n[\\d,.]+ ms over 300 calls")
         .contains("distinct values received\n300");
   }
 
@@ -372,8 +411,9 @@ class DashboardBrowserTest {
   private static void run(WebDriverWait wait, String scenario, String requests, int run) {
     type(By.id("requests-" + scenario), requests);
     browser.findElement(By.id("run-" + scenario)).click();
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("result-title"),
-        "(run " + run + ")"));
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.id("result-title"), "(run " + run + ")"));
     assertThat(browser.findElement(By.id("scenario-error")).isDisplayed()).isFalse();
   }
 
@@ -395,15 +435,20 @@ class DashboardBrowserTest {
   private static void assertHitRateChangeIsAfterMinusBefore() {
     String[] cells = statRow("hit rate").substring("hit rate ".length()).split(" ");
     BigDecimal difference = new BigDecimal(cells[1]).subtract(new BigDecimal(cells[0]));
-    String expected = difference.signum() > 0 ? "+" + difference.stripTrailingZeros().toPlainString()
-        : difference.signum() == 0 ? "0" : difference.stripTrailingZeros().toPlainString();
+    String expected =
+        difference.signum() > 0
+            ? "+" + difference.stripTrailingZeros().toPlainString()
+            : difference.signum() == 0 ? "0" : difference.stripTrailingZeros().toPlainString();
     assertThat(cells[2]).as("hit rate change in " + String.join(" ", cells)).isEqualTo(expected);
   }
 
-  /** Makes the page's viewport {@code width} by {@code height} CSS pixels, as a window that size. */
+  /**
+   * Makes the page's viewport {@code width} by {@code height} CSS pixels, as a window that size.
+   */
   private static void viewport(int width, int height) {
-    browser.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of(
-        "width", width, "height", height, "deviceScaleFactor", 1, "mobile", false));
+    browser.executeCdpCommand(
+        "Emulation.setDeviceMetricsOverride",
+        Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", false));
   }
 
   /**
@@ -413,41 +458,43 @@ class DashboardBrowserTest {
    */
   @SuppressWarnings("unchecked")
   private static List<String> layoutProblems() {
-    return (List<String>) browser.executeScript("""
-        const problems = [];
-        const doc = document.documentElement;
-        const name = (e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
-            + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').join('.') : '')
-            + ' "' + (e.textContent || '').trim().slice(0, 40) + '"';
-        if (doc.scrollWidth > doc.clientWidth) {
-          problems.push('the document is ' + doc.scrollWidth + ' px wide in a ' + doc.clientWidth
-              + ' px viewport');
-        }
-        for (const card of document.querySelectorAll('header, section, footer')) {
-          const box = card.getBoundingClientRect();
-          if (box.right > doc.clientWidth + 0.5 || box.left < -0.5) {
-            problems.push(name(card) + ' spans ' + box.left + ' to ' + box.right + ' px');
-          }
-          const style = getComputedStyle(card);
-          const left = box.left + parseFloat(style.borderLeftWidth) + parseFloat(style.paddingLeft);
-          const right = box.right - parseFloat(style.borderRightWidth) - parseFloat(style.paddingRight);
-          for (const e of card.querySelectorAll('*')) {
-            if (e.closest('svg') && e.tagName.toLowerCase() !== 'svg') continue;
-            const r = e.getBoundingClientRect();
-            if (r.width === 0 && r.height === 0) continue;
-            if (r.right > right + 0.5 || r.left < left - 0.5) {
-              problems.push(name(e) + ' spans ' + Math.round(r.left) + ' to ' + Math.round(r.right)
-                  + ' px, outside its card (' + Math.round(left) + ' to ' + Math.round(right) + ')');
+    return (List<String>)
+        browser.executeScript(
+            """
+            const problems = [];
+            const doc = document.documentElement;
+            const name = (e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+                + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').join('.') : '')
+                + ' "' + (e.textContent || '').trim().slice(0, 40) + '"';
+            if (doc.scrollWidth > doc.clientWidth) {
+              problems.push('the document is ' + doc.scrollWidth + ' px wide in a ' + doc.clientWidth
+                  + ' px viewport');
             }
-            if (e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1
-                && !(e instanceof HTMLInputElement)) {
-              problems.push(name(e) + ' holds ' + e.scrollWidth + ' px of content in '
-                  + e.clientWidth + ' px');
+            for (const card of document.querySelectorAll('header, section, footer')) {
+              const box = card.getBoundingClientRect();
+              if (box.right > doc.clientWidth + 0.5 || box.left < -0.5) {
+                problems.push(name(card) + ' spans ' + box.left + ' to ' + box.right + ' px');
+              }
+              const style = getComputedStyle(card);
+              const left = box.left + parseFloat(style.borderLeftWidth) + parseFloat(style.paddingLeft);
+              const right = box.right - parseFloat(style.borderRightWidth) - parseFloat(style.paddingRight);
+              for (const e of card.querySelectorAll('*')) {
+                if (e.closest('svg') && e.tagName.toLowerCase() !== 'svg') continue;
+                const r = e.getBoundingClientRect();
+                if (r.width === 0 && r.height === 0) continue;
+                if (r.right > right + 0.5 || r.left < left - 0.5) {
+                  problems.push(name(e) + ' spans ' + Math.round(r.left) + ' to ' + Math.round(r.right)
+                      + ' px, outside its card (' + Math.round(left) + ' to ' + Math.round(right) + ')');
+                }
+                if (e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1
+                    && !(e instanceof HTMLInputElement)) {
+                  problems.push(name(e) + ' holds ' + e.scrollWidth + ' px of content in '
+                      + e.clientWidth + ' px');
+                }
+              }
             }
-          }
-        }
-        return problems;
-        """);
+            return problems;
+            """);
   }
 
   private static void type(By field, String text) {

@@ -48,9 +48,13 @@ class DashboardHttpTest {
     Answer page = api.get("/");
     assertThat(page.status()).isEqualTo(200);
     assertThat(page.contentType()).startsWith("text/html");
-    assertThat(page.body()).contains("<title>Loomcache dashboard</title>")
-        .contains("src=\"app.js\"").contains("href=\"app.css\"")
-        .doesNotContain("http://").doesNotContain("https://").doesNotContain("//cdn");
+    assertThat(page.body())
+        .contains("<title>Loomcache dashboard</title>")
+        .contains("src=\"app.js\"")
+        .contains("href=\"app.css\"")
+        .doesNotContain("http://")
+        .doesNotContain("https://")
+        .doesNotContain("//cdn");
   }
 
   @Test
@@ -63,7 +67,8 @@ class DashboardHttpTest {
     assertThat(style.contentType()).startsWith("text/css");
     // The one URL in the script is the SVG namespace, an identifier that is never fetched.
     assertThat(script.body().replace("http://www.w3.org/2000/svg", ""))
-        .doesNotContain("http://").doesNotContain("https://");
+        .doesNotContain("http://")
+        .doesNotContain("https://");
     assertThat(style.body()).doesNotContain("http://").doesNotContain("https://");
   }
 
@@ -89,7 +94,8 @@ class DashboardHttpTest {
     Answer answer = api.get("api/scenarios");
     assertThat(answer.status()).isEqualTo(200);
     List<Object> scenarios = list(new JSON().fromJSON(answer.body()));
-    assertThat(scenarios).extracting(s -> map(s).get("id"))
+    assertThat(scenarios)
+        .extracting(s -> map(s).get("id"))
         .containsExactly("one-key", "unique-keys", "mix", "batched-burst", "warmup");
   }
 
@@ -154,17 +160,19 @@ class DashboardHttpTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "one-key       | requests=abc           | requests must be a whole number from 1 to 10000, but was 'abc'.",
-      "one-key       | requests=0             | requests must be from 1 to 10000, but was 0.",
-      "unique-keys   | requests=10001         | requests must be from 1 to 10000, but was 10001.",
-      "warmup        | requests=-5            | requests must be from 1 to 10000, but was -5.",
-      "batched-burst | requests=1.5           | requests must be a whole number from 1 to 10000, but was '1.5'.",
-      "mix           | requests=10&keys=many  | keys must be a whole number from 1 to 10000, but was 'many'.",
-      "one-key       | n=10                   | Unknown field n; accepted: requests.",
-      "one-key       | requests=1&requests=2  | requests was given 2 times; give it once.",
-      "one-key       | requests=%zz           | The form could not be read",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "one-key       | requests=abc           | requests must be a whole number from 1 to 10000, but was 'abc'.",
+        "one-key       | requests=0             | requests must be from 1 to 10000, but was 0.",
+        "unique-keys   | requests=10001         | requests must be from 1 to 10000, but was 10001.",
+        "warmup        | requests=-5            | requests must be from 1 to 10000, but was -5.",
+        "batched-burst | requests=1.5           | requests must be a whole number from 1 to 10000, but was '1.5'.",
+        "mix           | requests=10&keys=many  | keys must be a whole number from 1 to 10000, but was 'many'.",
+        "one-key       | n=10                   | Unknown field n; accepted: requests.",
+        "one-key       | requests=1&requests=2  | requests was given 2 times; give it once.",
+        "one-key       | requests=%zz           | The form could not be read",
+      })
   void scenario_badFormValue_is400WithAClearMessage(String scenario, String body, String message)
       throws Exception {
     Answer answer = api.postRaw("api/scenarios/" + scenario, body);
@@ -173,31 +181,35 @@ class DashboardHttpTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "one-key     | {\"requests\": 5}                 | 5",
-      "one-key     | {\"requests\": \"7\"}             | 7",
-      "unique-keys | {\"requests\": 1e1}               | 10",
-      "mix         | {\"requests\": 6, \"keys\": 2}     | 6",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "one-key     | {\"requests\": 5}                 | 5",
+        "one-key     | {\"requests\": \"7\"}             | 7",
+        "unique-keys | {\"requests\": 1e1}               | 10",
+        "mix         | {\"requests\": 6, \"keys\": 2}     | 6",
+      })
   void scenario_jsonBody_isHonoured(String scenario, String body, long requests) throws Exception {
-    Answer answer = api.postTyped("api/scenarios/" + scenario, "application/json; charset=utf-8",
-        body);
+    Answer answer =
+        api.postTyped("api/scenarios/" + scenario, "application/json; charset=utf-8", body);
     assertThat(answer.status()).as(answer.body()).isEqualTo(200);
     assertThat(number(answer.json(), "requests")).isEqualTo(requests);
     assertThat(number(answer.json(), "headline", "of")).isEqualTo(requests);
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "{\"request\": 5}               | Unknown field request; accepted: requests.",
-      "{\"requests\": 0}              | requests must be from 1 to 10000, but was 0.",
-      "{\"requests\": 2.5}            | requests must be a whole number from 1 to 10000, but was '2.5'.",
-      "{\"requests\": true}           | requests must be a number or a string, but was true.",
-      "{\"requests\": null}           | requests must be a number or a string, but was null.",
-      "{\"requests\": [5]}            | requests must be a number or a string, but was an array.",
-      "[5]                            | The JSON body must be an object of fields",
-      "{\"requests\":                 | The body is not valid JSON",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"request\": 5}               | Unknown field request; accepted: requests.",
+        "{\"requests\": 0}              | requests must be from 1 to 10000, but was 0.",
+        "{\"requests\": 2.5}            | requests must be a whole number from 1 to 10000, but was '2.5'.",
+        "{\"requests\": true}           | requests must be a number or a string, but was true.",
+        "{\"requests\": null}           | requests must be a number or a string, but was null.",
+        "{\"requests\": [5]}            | requests must be a number or a string, but was an array.",
+        "[5]                            | The JSON body must be an object of fields",
+        "{\"requests\":                 | The body is not valid JSON",
+      })
   void scenario_badJsonBody_is400WithAClearMessage(String body, String message) throws Exception {
     Answer answer = api.postTyped("api/scenarios/one-key", "application/json", body);
     assertThat(answer.status()).as(answer.body()).isEqualTo(400);
@@ -206,8 +218,8 @@ class DashboardHttpTest {
 
   @Test
   void scenario_jsonFieldAlsoInTheQuery_is400GivenTwice() throws Exception {
-    Answer answer = api.postTyped("api/scenarios/one-key?requests=3", "application/json",
-        "{\"requests\": 4}");
+    Answer answer =
+        api.postTyped("api/scenarios/one-key?requests=3", "application/json", "{\"requests\": 4}");
     assertThat(answer.status()).isEqualTo(400);
     assertThat(answer.error()).isEqualTo("requests was given 2 times; give it once.");
   }
@@ -216,9 +228,11 @@ class DashboardHttpTest {
   void scenario_bodyOfAnotherTypeOrUntyped_is415NotIgnored() throws Exception {
     Answer text = api.postTyped("api/scenarios/one-key", "text/plain", "requests=5");
     assertThat(text.status()).isEqualTo(415);
-    assertThat(text.error()).isEqualTo("The body's Content-Type is text/plain; send the fields as "
-        + "application/x-www-form-urlencoded (requests=1000) or application/json "
-        + "({\"requests\": 1000}).");
+    assertThat(text.error())
+        .isEqualTo(
+            "The body's Content-Type is text/plain; send the fields as "
+                + "application/x-www-form-urlencoded (requests=1000) or application/json "
+                + "({\"requests\": 1000}).");
     Answer untyped = api.postTyped("api/scenarios/one-key", null, "{\"requests\": 5}");
     assertThat(untyped.status()).isEqualTo(415);
     assertThat(untyped.error()).startsWith("The body has no Content-Type;");
@@ -242,8 +256,8 @@ class DashboardHttpTest {
   void stats_get_reportsConfigurationAndCounters() throws Exception {
     api.post("api/scenarios/unique-keys", "requests", "10");
     Map<String, Object> stats = api.get("api/stats").json();
-    assertThat(map(stats.get("config"))).containsKeys("maximumSize", "ttlSeconds",
-        "batchWindowMillis", "maxBatchSize");
+    assertThat(map(stats.get("config")))
+        .containsKeys("maximumSize", "ttlSeconds", "batchWindowMillis", "maxBatchSize");
     assertThat(number(stats, "stats", "misses")).isGreaterThanOrEqualTo(10);
     assertThat(number(stats, "stats", "size")).isGreaterThanOrEqualTo(10);
   }
@@ -258,15 +272,19 @@ class DashboardHttpTest {
     var requests = new AtomicLong();
     var loads = new AtomicLong();
     var measured = new AtomicLong();
-    Map<String, Object> sample = api.awaitSample(last, s -> {
-      requests.addAndGet(number(s, "requests"));
-      loads.addAndGet(number(s, "loads"));
-      measured.addAndGet(number(s, "measured"));
-      return requests.get() >= 300 && loads.get() >= 300 && measured.get() >= 300;
-    });
+    Map<String, Object> sample =
+        api.awaitSample(
+            last,
+            s -> {
+              requests.addAndGet(number(s, "requests"));
+              loads.addAndGet(number(s, "loads"));
+              measured.addAndGet(number(s, "measured"));
+              return requests.get() >= 300 && loads.get() >= 300 && measured.get() >= 300;
+            });
     assertThat(number(sample, "seq")).isGreaterThan(last);
     assertThat(list(api.get("api/samples?since=" + last).json().get("samples")))
-        .extracting(s -> map(s).get("seq")).contains(sample.get("seq"));
+        .extracting(s -> map(s).get("seq"))
+        .contains(sample.get("seq"));
   }
 
   @Test
@@ -280,8 +298,8 @@ class DashboardHttpTest {
   @Test
   void events_stream_isServerSentEventsOfSamples() throws Exception {
     Map<String, Object> sample = api.awaitSample(0, s -> true);
-    assertThat(sample).containsKeys("seq", "time", "hitRate", "loads", "coalesced", "p50", "p95",
-        "p99", "size");
+    assertThat(sample)
+        .containsKeys("seq", "time", "hitRate", "loads", "coalesced", "p50", "p95", "p99", "size");
     Answer badSince = api.get("api/events?since=-1");
     assertThat(badSince.status()).isEqualTo(400);
     assertThat(badSince.error()).startsWith("since must be from 0");
@@ -312,7 +330,8 @@ class DashboardHttpTest {
     List<Object> lower = list(tiers.get("tiers"));
     assertThat(lower).extracting(tier -> map(tier).get("tier")).containsExactly("chronicle");
     Map<String, Object> chronicle = map(lower.get(0));
-    assertThat(chronicle).containsEntry("state", "open")
+    assertThat(chronicle)
+        .containsEntry("state", "open")
         .containsEntry("file", data.toAbsolutePath().resolve("products.cmap").toString());
     assertThat(number(chronicle, "entries")).isNotNegative();
     assertThat(chronicle).containsKeys("hits", "misses", "errors", "writes");
@@ -325,20 +344,25 @@ class DashboardHttpTest {
   void panels_agent_listsItsActions() throws Exception {
     Map<String, Object> agent = api.get("api/panels/agent").json();
     assertThat(agent.get("available")).isEqualTo(true);
-    assertThat(list(agent.get("actions"))).extracting(a -> map(a).get("id"))
-        .containsExactly("shopping", "loop-raise", "loop-warn", "loop-short-circuit", "cycle-raise");
-    assertThat(map(agent.get("stats"))).containsKeys("calls", "hits", "invalidations",
-        "loopDetections", "shortCircuits", "shop cart reads");
+    assertThat(list(agent.get("actions")))
+        .extracting(a -> map(a).get("id"))
+        .containsExactly(
+            "shopping", "loop-raise", "loop-warn", "loop-short-circuit", "cycle-raise");
+    assertThat(map(agent.get("stats")))
+        .containsKeys(
+            "calls", "hits", "invalidations", "loopDetections", "shortCircuits", "shop cart reads");
   }
 
   @Test
   void agentShopping_post_cachesReadsAndInvalidatesOnWrite() throws Exception {
     Map<String, Object> result = api.post("api/panels/agent/shopping").json();
     List<String> kinds = kinds(result);
-    assertThat(kinds).containsSubsequence("executed", "cached", "executed", "invalidated",
-        "executed");
-    assertThat(texts(result).getLast()).startsWith("get_cart {\"userId\":\"user-")
-        .contains("ran the tool").endsWith("skus=[sku-1]]");
+    assertThat(kinds)
+        .containsSubsequence("executed", "cached", "executed", "invalidated", "executed");
+    assertThat(texts(result).getLast())
+        .startsWith("get_cart {\"userId\":\"user-")
+        .contains("ran the tool")
+        .endsWith("skus=[sku-1]]");
     assertThat(number(result, "session", "calls")).isEqualTo(6);
     assertThat(number(result, "session", "invalidations")).isEqualTo(1);
     assertThat(number(result, "session", "hits")).isGreaterThanOrEqualTo(2);
@@ -353,8 +377,9 @@ class DashboardHttpTest {
     assertThat(number(raise, "session", "loopDetections")).isEqualTo(1);
 
     Map<String, Object> warn = api.post("api/panels/agent/loop-warn", "calls", "6").json();
-    assertThat(kinds(warn)).containsExactly("session", "executed", "cached", "cached", "warned",
-        "warned", "warned", "done");
+    assertThat(kinds(warn))
+        .containsExactly(
+            "session", "executed", "cached", "cached", "warned", "warned", "warned", "done");
     assertThat(number(warn, "session", "loopDetections")).isEqualTo(3);
 
     Map<String, Object> shortCircuit = api.post("api/panels/agent/loop-short-circuit").json();
@@ -369,22 +394,38 @@ class DashboardHttpTest {
   @Test
   void langChain4jShopping_post_realAgentLoopThroughTheCache() throws Exception {
     Map<String, Object> result = api.post("api/panels/langchain4j/shopping").json();
-    assertThat(kinds(result)).containsExactly("session", "executed", "cached", "executed",
-        "cached", "invalidated", "executed", "answer");
+    assertThat(kinds(result))
+        .containsExactly(
+            "session",
+            "executed",
+            "cached",
+            "executed",
+            "cached",
+            "invalidated",
+            "executed",
+            "answer");
     assertThat(texts(result).get(2))
         .startsWith("searchProducts {\"query\":\"running shoes\"} → served from the cache");
     assertThat(list(result.get("modelRead")).getLast()).asString().endsWith(": [sku-1]");
     assertThat(number(result, "session", "hits")).isEqualTo(2);
 
     Map<String, Object> loop = api.post("api/panels/langchain4j/loop-raise", "calls", "5").json();
-    assertThat(kinds(loop)).containsExactly("session", "executed", "cached", "cached", "raised",
-        "raised", "answer");
+    assertThat(kinds(loop))
+        .containsExactly("session", "executed", "cached", "cached", "raised", "raised", "answer");
 
     Map<String, Object> status = api.get("api/panels/langchain4j").json();
-    Map<String, Object> getCart = list(status.get("tools")).stream().map(Api::map)
-        .filter(t -> "getCart".equals(t.get("tool"))).findFirst().orElseThrow();
-    assertThat(getCart).containsEntry("calls", 8L).containsEntry("hits", 3L)
-        .containsEntry("misses", 3L).containsEntry("raised", 2L).containsEntry("shopCalls", 3L);
+    Map<String, Object> getCart =
+        list(status.get("tools")).stream()
+            .map(Api::map)
+            .filter(t -> "getCart".equals(t.get("tool")))
+            .findFirst()
+            .orElseThrow();
+    assertThat(getCart)
+        .containsEntry("calls", 8L)
+        .containsEntry("hits", 3L)
+        .containsEntry("misses", 3L)
+        .containsEntry("raised", 2L)
+        .containsEntry("shopCalls", 3L);
     assertThat(api.get("metrics").body())
         .contains("agent_tool_calls_total{cache=\"langchain4j\"} 11.0");
     Answer unknown = api.post("api/panels/langchain4j/dance");
@@ -409,7 +450,8 @@ class DashboardHttpTest {
   @Test
   void freshness_databaseDown_post_comparesStaleIfErrorOnAndOff() throws Exception {
     Map<String, Object> empty = api.get("api/panels/freshness").json();
-    assertThat(list(empty.get("actions"))).extracting(a -> map(a).get("id"))
+    assertThat(list(empty.get("actions")))
+        .extracting(a -> map(a).get("id"))
         .containsExactly("hot-keys", "database-down");
     assertThat(list(empty.get("tables"))).isEmpty();
 
@@ -423,8 +465,9 @@ class DashboardHttpTest {
     Map<String, Object> table = map(list(status.get("tables")).getFirst());
     assertThat(table.get("id")).isEqualTo("database-down");
     assertThat(list(table.get("columns"))).containsExactly("", "staleIfError 60 s", "TTL only");
-    assertThat(list(table.get("rows"))).anySatisfy(row -> assertThat(list(row))
-        .containsExactly("errors seen by callers", 0L, 256L));
+    assertThat(list(table.get("rows")))
+        .anySatisfy(
+            row -> assertThat(list(row)).containsExactly("errors seen by callers", 0L, 256L));
     assertThat(api.post("api/panels/freshness/hot-keys", "seconds", "0").error())
         .contains("seconds");
     assertThat(api.post("api/panels/freshness/nap").status()).isEqualTo(404);
@@ -448,16 +491,20 @@ class DashboardHttpTest {
 
   @Test
   void post_fromAnotherSite_is403() throws Exception {
-    Answer answer = api.send(HttpRequest.newBuilder(dashboard.uri().resolve("api/scenarios/one-key"))
-        .header("Origin", "http://evil.example")
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString("requests=5")));
+    Answer answer =
+        api.send(
+            HttpRequest.newBuilder(dashboard.uri().resolve("api/scenarios/one-key"))
+                .header("Origin", "http://evil.example")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("requests=5")));
     assertThat(answer.status()).isEqualTo(403);
     assertThat(answer.error()).contains("another site");
-    Answer sameOrigin = api.send(HttpRequest.newBuilder(dashboard.uri().resolve("api/scenarios/one-key"))
-        .header("Origin", "http://" + dashboard.uri().getAuthority())
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString("requests=5")));
+    Answer sameOrigin =
+        api.send(
+            HttpRequest.newBuilder(dashboard.uri().resolve("api/scenarios/one-key"))
+                .header("Origin", "http://" + dashboard.uri().getAuthority())
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("requests=5")));
     assertThat(sameOrigin.status()).isEqualTo(200);
   }
 

@@ -22,14 +22,22 @@ class DashboardRedisTest {
   @Test
   void redis_upThenKilled_isReportedDownWhileScenariosSucceed() throws Exception {
     try (var redis = RedisServer.start();
-        Dashboard dashboard = Dashboard.newBuilder().host("127.0.0.1").port(0)
-            .dataDirectory(data).redis("127.0.0.1", redis.port()).start()) {
+        Dashboard dashboard =
+            Dashboard.newBuilder()
+                .host("127.0.0.1")
+                .port(0)
+                .dataDirectory(data)
+                .redis("127.0.0.1", redis.port())
+                .start()) {
       var api = new Api(dashboard.uri());
       Map<String, Object> panel = api.get("api/panels/tiers").json();
-      assertThat(list(panel.get("tiers"))).extracting(tier -> map(tier).get("tier"))
+      assertThat(list(panel.get("tiers")))
+          .extracting(tier -> map(tier).get("tier"))
           .containsExactly("chronicle", "redis");
       assertThat((String) panel.get("summary")).contains("Redis at 127.0.0.1:" + redis.port());
-      Polling.awaitUntil(Duration.ofSeconds(20), "Redis is reported up",
+      Polling.awaitUntil(
+          Duration.ofSeconds(20),
+          "Redis is reported up",
           () -> "up".equals(tier(api, "redis").get("state")));
 
       assertThat(number(run(api, "unique-keys", "requests", "200"), "loaderCalls")).isEqualTo(200);
@@ -41,7 +49,9 @@ class DashboardRedisTest {
       assertThat(redis.keyCount()).isEqualTo(200);
 
       redis.kill();
-      Polling.awaitUntil(Duration.ofSeconds(20), "Redis is reported down",
+      Polling.awaitUntil(
+          Duration.ofSeconds(20),
+          "Redis is reported down",
           () -> !"up".equals(tier(api, "redis").get("state")));
 
       Map<String, Object> result = run(api, "unique-keys", "requests", "100");

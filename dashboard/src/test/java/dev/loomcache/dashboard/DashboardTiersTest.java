@@ -22,7 +22,8 @@ class DashboardTiersTest {
   /** The tier named {@code name} in the tiers panel. */
   static Map<String, Object> tier(Api api, String name) throws Exception {
     Map<String, Object> panel = api.get("api/panels/tiers").json();
-    return list(panel.get("tiers")).stream().map(Api::map)
+    return list(panel.get("tiers")).stream()
+        .map(Api::map)
         .filter(tier -> name.equals(tier.get("tier")))
         .findFirst()
         .orElseThrow(() -> new AssertionError("no tier '" + name + "' in " + panel));
@@ -41,7 +42,8 @@ class DashboardTiersTest {
     try (Dashboard dashboard = start()) {
       var api = new Api(dashboard.uri());
       Map<String, Object> before = tier(api, "chronicle");
-      assertThat(before).containsEntry("state", "open")
+      assertThat(before)
+          .containsEntry("state", "open")
           .containsEntry("file", data.toAbsolutePath().resolve("products.cmap").toString());
       assertThat(number(before, "entries")).isZero();
 
@@ -101,7 +103,8 @@ class DashboardTiersTest {
 
   @Test
   void start_dataDirectoryInUse_runsWithoutTheFileAndSaysWhy() throws Exception {
-    try (Dashboard first = start(); Dashboard second = start()) {
+    try (Dashboard first = start();
+        Dashboard second = start()) {
       var api = new Api(second.uri());
       Map<String, Object> chronicle = tier(api, "chronicle");
       assertThat(chronicle).containsEntry("state", "error");

@@ -43,12 +43,12 @@ public final class LoomcacheCachingProvider implements CachingProvider {
   public LoomcacheCachingProvider() {}
 
   /**
-   * Returns the manager of {@code uri} and {@code classLoader}, creating it if needed (with
-   * {@code properties}; the properties of an existing manager are kept).
+   * Returns the manager of {@code uri} and {@code classLoader}, creating it if needed (with {@code
+   * properties}; the properties of an existing manager are kept).
    */
   @Override
-  public CacheManager getCacheManager(@Nullable URI uri, @Nullable ClassLoader classLoader,
-      @Nullable Properties properties) {
+  public CacheManager getCacheManager(
+      @Nullable URI uri, @Nullable ClassLoader classLoader, @Nullable Properties properties) {
     URI managerUri = uri == null ? getDefaultURI() : uri;
     ClassLoader loader = classLoader == null ? getDefaultClassLoader() : classLoader;
     Properties managerProperties = properties == null ? new Properties() : properties;
@@ -57,8 +57,9 @@ public final class LoomcacheCachingProvider implements CachingProvider {
       Map<URI, JCacheManager> byUri = managers.computeIfAbsent(loader, l -> new HashMap<>());
       JCacheManager manager = byUri.get(managerUri);
       if (manager == null || manager.isClosed()) {
-        manager = new JCacheManager(this, managerUri, loader, managerProperties,
-            () -> forget(loader, managerUri));
+        manager =
+            new JCacheManager(
+                this, managerUri, loader, managerProperties, () -> forget(loader, managerUri));
         byUri.put(managerUri, manager);
       }
       return manager;

@@ -27,8 +27,9 @@ class SpringAnnotationsTest {
     assertThat(blogs.getEntryCached("loom").getBody()).isEqualTo("threads");
 
     CachingProvider provider = Caching.getCachingProvider();
-    CacheManager manager = provider.getCacheManager(
-        URI.create("loomcache:tck-annotations"), provider.getDefaultClassLoader());
+    CacheManager manager =
+        provider.getCacheManager(
+            URI.create("loomcache:tck-annotations"), provider.getDefaultClassLoader());
     Cache<Object, Object> cache = manager.getCache("blgMngr");
     assertThat(cache).isInstanceOf(JCache.class);
     assertThat(cache.iterator()).toIterable().hasSize(1);

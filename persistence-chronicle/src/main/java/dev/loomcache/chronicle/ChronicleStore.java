@@ -8,8 +8,8 @@ import dev.loomcache.chronicle.internal.CloseGuard;
 import dev.loomcache.chronicle.internal.RecordMap;
 import dev.loomcache.chronicle.internal.StoreFile;
 import dev.loomcache.spi.CacheTier;
-import dev.loomcache.spi.KeyGlob;
 import dev.loomcache.spi.KeyCodec;
+import dev.loomcache.spi.KeyGlob;
 import dev.loomcache.spi.StoredValue;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,17 +35,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Design: each value is stored with its absolute expiry and a write stamp. Reads skip expired
  * values; a virtual thread owned by the store purges them every {@code purgeInterval}. A full file
- * never fails a write: expired values are purged first, then the oldest written are evicted, and
- * a write that still does not fit is skipped and counted ({@link #skippedWriteCount()}). A clean
+ * never fails a write: expired values are purged first, then the oldest written are evicted, and a
+ * write that still does not fit is skipped and counted ({@link #skippedWriteCount()}). A clean
  * {@link #close()} marks the file clean in a sidecar ({@code <file>.state}); a file not marked
  * clean is opened with Chronicle's recovery. One store per file at a time, across processes.
  *
- * <p>Chronicle Map needs four JVM flags on Java 25 ({@link ChronicleStoreBuilder#build()} names
- * any missing) and a full JDK. Chronicle's usage analytics and start-up banner are switched off
- * when this class initializes, before any Chronicle class can.
+ * <p>Chronicle Map needs four JVM flags on Java 25 ({@link ChronicleStoreBuilder#build()} names any
+ * missing) and a full JDK. Chronicle's usage analytics and start-up banner are switched off when
+ * this class initializes, before any Chronicle class can.
  *
- * <p>Thread-safe. Every method may block briefly on the file's memory (page faults); none waits
- * for the network.
+ * <p>Thread-safe. Every method may block briefly on the file's memory (page faults); none waits for
+ * the network.
  */
 public final class ChronicleStore implements CacheTier {
   static {
@@ -70,13 +70,16 @@ public final class ChronicleStore implements CacheTier {
   ChronicleStore(ChronicleStoreBuilder builder) {
     this.name = builder.name();
     this.purgeInterval = builder.purgeInterval();
-    this.file = StoreFile.open(builder.file, new StoreFile.Sizing(builder.maxEntries(),
-        builder.averageKeySize(), builder.averageValueSize()),
-        builder.onCorruptFile() == OnCorruptFile.MOVE_ASIDE);
+    this.file =
+        StoreFile.open(
+            builder.file,
+            new StoreFile.Sizing(
+                builder.maxEntries(), builder.averageKeySize(), builder.averageValueSize()),
+            builder.onCorruptFile() == OnCorruptFile.MOVE_ASIDE);
     this.description = "ChronicleStore '" + name + "' (" + file.file() + ")";
     this.records = new RecordMap(file.map(), builder.clock(), closing::get);
-    this.purger = Thread.ofVirtual().name("loomcache-chronicle-purge-" + name)
-        .unstarted(this::purgeLoop);
+    this.purger =
+        Thread.ofVirtual().name("loomcache-chronicle-purge-" + name).unstarted(this::purgeLoop);
     purger.start();
   }
 
@@ -208,12 +211,12 @@ public final class ChronicleStore implements CacheTier {
   }
 
   /**
-   * Reads every live entry of the file into {@code cache}'s L1, by calling
-   * {@link Cache#getIfPresent} for each key: the cache reads through to this store and promotes the
-   * value with its remaining TTL, without writing it back. Entries beyond the cache's maximum size
-   * are evicted from L1 by its own policy. Each key shows in the cache's statistics as an L1 miss
-   * (or hit, if already present) and a tier hit. Runs on the calling thread, a segment of the file
-   * at a time; call it once, after building the cache.
+   * Reads every live entry of the file into {@code cache}'s L1, by calling {@link
+   * Cache#getIfPresent} for each key: the cache reads through to this store and promotes the value
+   * with its remaining TTL, without writing it back. Entries beyond the cache's maximum size are
+   * evicted from L1 by its own policy. Each key shows in the cache's statistics as an L1 miss (or
+   * hit, if already present) and a tier hit. Runs on the calling thread, a segment of the file at a
+   * time; call it once, after building the cache.
    *
    * @param keys the cache's key codec, to turn the file's keys back into the cache's keys; keys it
    *     cannot decode are skipped
@@ -250,8 +253,8 @@ public final class ChronicleStore implements CacheTier {
   }
 
   /**
-   * Removes every expired entry now; the background purge does the same every
-   * {@code purgeInterval}. Locks one segment of the file at a time.
+   * Removes every expired entry now; the background purge does the same every {@code
+   * purgeInterval}. Locks one segment of the file at a time.
    *
    * @return how many entries were removed
    * @throws IllegalStateException if the store is closed
@@ -350,9 +353,9 @@ public final class ChronicleStore implements CacheTier {
   }
 
   /**
-   * Gives the purge thread a moment to end. It can no longer reach the file (the guard refuses
-   * it) and ends as soon as it runs; but if every carrier thread is busy with virtual threads
-   * that never block, it may not run for a while, and close() does not wait for that.
+   * Gives the purge thread a moment to end. It can no longer reach the file (the guard refuses it)
+   * and ends as soon as it runs; but if every carrier thread is busy with virtual threads that
+   * never block, it may not run for a while, and close() does not wait for that.
    */
   private void awaitPurger() {
     try {
@@ -387,7 +390,11 @@ public final class ChronicleStore implements CacheTier {
 
   private void purgeFailed(RuntimeException e) {
     purgeFailures.increment();
-    logger.warn("Purging expired entries from {} failed ({} failures so far); retrying in {}",
-        description, purgeFailures.sum(), purgeInterval, e);
+    logger.warn(
+        "Purging expired entries from {} failed ({} failures so far); retrying in {}",
+        description,
+        purgeFailures.sum(),
+        purgeInterval,
+        e);
   }
 }

@@ -9,8 +9,8 @@ import java.time.InstantSource;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Builds a {@link ChronicleStore}. Each setter may be called once; a second call throws
- * {@link IllegalStateException} naming the value already set. Not thread-safe.
+ * Builds a {@link ChronicleStore}. Each setter may be called once; a second call throws {@link
+ * IllegalStateException} naming the value already set. Not thread-safe.
  */
 public final class ChronicleStoreBuilder {
   static final String DEFAULT_NAME = "chronicle";
@@ -48,9 +48,9 @@ public final class ChronicleStoreBuilder {
   }
 
   /**
-   * Sets how many entries the file is sized for; default 100,000. The file may hold somewhat
-   * more; when it cannot take a write, it makes room as the class notes say. Used only when the
-   * file is created: an existing file keeps the sizes it was created with.
+   * Sets how many entries the file is sized for; default 100,000. The file may hold somewhat more;
+   * when it cannot take a write, it makes room as the class notes say. Used only when the file is
+   * created: an existing file keeps the sizes it was created with.
    *
    * @throws IllegalArgumentException if not positive
    */
@@ -106,8 +106,8 @@ public final class ChronicleStoreBuilder {
   }
 
   /**
-   * Sets the wall clock that decides whether a stored value has expired; default the system
-   * clock. Tests pass a fake one. Expiry in the file is absolute epoch milliseconds.
+   * Sets the wall clock that decides whether a stored value has expired; default the system clock.
+   * Tests pass a fake one. Expiry in the file is absolute epoch milliseconds.
    */
   public ChronicleStoreBuilder clock(InstantSource clock) {
     requireNonNull(clock, "clock must not be null");
@@ -126,13 +126,13 @@ public final class ChronicleStoreBuilder {
 
   /**
    * Checks the JVM, opens (or creates, or recovers) the file and starts the background purge.
-   * Blocks while the file opens: the first store in a JVM takes seconds, because Chronicle
-   * compiles classes at run time; recovering a large file takes longer.
+   * Blocks while the file opens: the first store in a JVM takes seconds, because Chronicle compiles
+   * classes at run time; recovering a large file takes longer.
    *
-   * @throws IllegalStateException if JVM flags Chronicle needs are missing (one message naming
-   *     them all), or if another store, in this process or another, has the file open
-   * @throws CorruptStoreFileException if the file is corrupt, truncated or not a store file,
-   *     and the policy is {@link OnCorruptFile#FAIL}
+   * @throws IllegalStateException if JVM flags Chronicle needs are missing (one message naming them
+   *     all), or if another store, in this process or another, has the file open
+   * @throws CorruptStoreFileException if the file is corrupt, truncated or not a store file, and
+   *     the policy is {@link OnCorruptFile#FAIL}
    * @throws java.io.UncheckedIOException if the file cannot be read or written
    */
   public ChronicleStore build() {

@@ -15,9 +15,15 @@ public class CorruptStoreFileException extends RuntimeException {
 
   /** Describes why {@code file} could not be opened; {@code cause} is the underlying failure. */
   public CorruptStoreFileException(Path file, String reason, Throwable cause) {
-    super("The Chronicle store file " + file + " is corrupt or truncated (" + reason + "). It was"
-        + " left untouched; move or delete it, or build the store with"
-        + " onCorruptFile(OnCorruptFile.MOVE_ASIDE) to set it aside and start empty.", cause);
+    super(
+        "The Chronicle store file "
+            + file
+            + " is corrupt or truncated ("
+            + reason
+            + "). It was"
+            + " left untouched; move or delete it, or build the store with"
+            + " onCorruptFile(OnCorruptFile.MOVE_ASIDE) to set it aside and start empty.",
+        cause);
     this.file = file;
   }
 

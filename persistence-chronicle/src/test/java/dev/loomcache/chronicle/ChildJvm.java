@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * Test support: a child JVM running a main class of the test class path, with the same java
- * binary, its output (stdout and stderr merged) collected line by line. Closing it kills it with
- * SIGKILL if it still runs and waits for it: a test never leaves a process behind.
+ * Test support: a child JVM running a main class of the test class path, with the same java binary,
+ * its output (stdout and stderr merged) collected line by line. Closing it kills it with SIGKILL if
+ * it still runs and waits for it: a test never leaves a process behind.
  *
  * <p>The child never gets Chronicle's silencing properties on its command line: the store must set
  * them itself.
@@ -33,8 +33,9 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /** Starts {@code main} with the four flags Chronicle needs, or without them. */
-  static ChildJvm start(Class<?> main, boolean withChronicleFlags, List<String> extraJvmOptions,
-      String... args) throws IOException {
+  static ChildJvm start(
+      Class<?> main, boolean withChronicleFlags, List<String> extraJvmOptions, String... args)
+      throws IOException {
     var command = new ArrayList<String>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     if (withChronicleFlags) {
@@ -61,12 +62,18 @@ final class ChildJvm implements AutoCloseable {
       }
       seen = snapshot.size();
       if (!reader.isAlive() && seen == lines.size()) {
-        throw new AssertionError("the child exited (" + exitCode() + ") without the line; output:\n"
-            + String.join("\n", lines));
+        throw new AssertionError(
+            "the child exited ("
+                + exitCode()
+                + ") without the line; output:\n"
+                + String.join("\n", lines));
       }
       if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("no matching line from the child within " + timeout
-            + "; output so far:\n" + String.join("\n", lines));
+        throw new AssertionError(
+            "no matching line from the child within "
+                + timeout
+                + "; output so far:\n"
+                + String.join("\n", lines));
       }
       Thread.onSpinWait();
       Thread.yield();
@@ -87,8 +94,8 @@ final class ChildJvm implements AutoCloseable {
   /** Waits for the child to exit by itself and its output to be read; returns its exit code. */
   int awaitExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new AssertionError("the child did not exit within " + timeout + "; output:\n"
-          + String.join("\n", lines));
+      throw new AssertionError(
+          "the child did not exit within " + timeout + "; output:\n" + String.join("\n", lines));
     }
     reader.join();
     return process.exitValue();
@@ -123,8 +130,9 @@ final class ChildJvm implements AutoCloseable {
   }
 
   private void readOutput() {
-    try (var in = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (var in =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
         lines.add(line);

@@ -10,11 +10,13 @@ import java.time.Duration;
 
 /**
  * The program child JVMs run in tests. Modes:
+ *
  * <ul>
  *   <li>{@code write <file> <n>}: puts {@code key-i -> value-i} through a cache over a store in
  *       {@code file} and prints {@code ack i} after each put returns, until killed;
  *   <li>{@code build <file>}: builds a store and prints {@code built} or {@code error <message>}.
  * </ul>
+ *
  * Both print Chronicle's silencing properties as the JVM started ({@code before ...}) and once the
  * store's class has initialized ({@code after ...}).
  */
@@ -32,12 +34,20 @@ public final class ChildMain {
   }
 
   private static void write(Path file, int n) {
-    ChronicleStore store = ChronicleStore.newBuilder(file)
-        .maxEntries(n).averageKeySize(12).averageValueSize(14).build();
+    ChronicleStore store =
+        ChronicleStore.newBuilder(file)
+            .maxEntries(n)
+            .averageKeySize(12)
+            .averageValueSize(14)
+            .build();
     printProperties("after");
     System.out.println("analytics " + analyticsState());
-    Cache<String, String> cache = Loomcache.newBuilder()
-        .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string()).tier(store).build();
+    Cache<String, String> cache =
+        Loomcache.newBuilder()
+            .keyCodec(KeyCodec.string())
+            .valueCodec(ValueCodec.string())
+            .tier(store)
+            .build();
     System.out.println("ready");
     System.out.flush();
     for (int i = 0; i < n; i++) {
@@ -71,8 +81,10 @@ public final class ChildMain {
       Class.forName("net.openhft.chronicle.analytics.Analytics");
       return "library-present";
     } catch (ClassNotFoundException e) {
-      return "library-absent " + net.openhft.chronicle.map.internal.AnalyticsHolder.instance()
-          .getClass().getSimpleName();
+      return "library-absent "
+          + net.openhft.chronicle.map.internal.AnalyticsHolder.instance()
+              .getClass()
+              .getSimpleName();
     }
   }
 }

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Files that cannot be trusted: never opened as if empty. A corrupt file throws a clear exception
- * and is left untouched, or with {@link OnCorruptFile#MOVE_ASIDE} is kept beside a fresh one.
- * A file merely left open by a crash is recovered with everything in it.
+ * and is left untouched, or with {@link OnCorruptFile#MOVE_ASIDE} is kept beside a fresh one. A
+ * file merely left open by a crash is recovered with everything in it.
  */
 class ChronicleStoreCorruptFileTest {
   @TempDir Path dir;
@@ -57,7 +57,8 @@ class ChronicleStoreCorruptFileTest {
   }
 
   private void assertFailsAsCorrupt(String reason) {
-    assertThatThrownBy(this::open).isInstanceOf(CorruptStoreFileException.class)
+    assertThatThrownBy(this::open)
+        .isInstanceOf(CorruptStoreFileException.class)
         .hasMessageContaining(file().toString())
         .hasMessageContaining("corrupt or truncated")
         .hasMessageContaining(reason)
@@ -91,7 +92,8 @@ class ChronicleStoreCorruptFileTest {
   void randomBytes_throwPromptly() throws IOException {
     byte[] garbage = new byte[64 * 1024];
     new Random(42).nextBytes(garbage);
-    garbage[8] = 0; // a size word Chronicle reads as "header still being written": it would wait a minute
+    garbage[8] =
+        0; // a size word Chronicle reads as "header still being written": it would wait a minute
     garbage[11] = (byte) 0x80;
     Files.write(file(), garbage);
 
@@ -130,8 +132,11 @@ class ChronicleStoreCorruptFileTest {
 
   @Test
   void anotherChronicleMapFile_isNotTakenForAStore() throws IOException {
-    try (ChronicleMap<Long, Long> foreign = ChronicleMapBuilder.of(Long.class, Long.class)
-        .name("someone-elses").entries(100).createPersistedTo(file().toFile())) {
+    try (ChronicleMap<Long, Long> foreign =
+        ChronicleMapBuilder.of(Long.class, Long.class)
+            .name("someone-elses")
+            .entries(100)
+            .createPersistedTo(file().toFile())) {
       foreign.put(1L, 2L);
     }
     Files.writeString(stateFile(), "C");
@@ -142,18 +147,26 @@ class ChronicleStoreCorruptFileTest {
   void recordTooShortToBeOne_readsAsACorruptValue_aCountedMissInTheCache_andPurgeDropsIt()
       throws IOException {
     writeCleanFile();
-    try (ChronicleMap<String, byte[]> raw = ChronicleMapBuilder.of(String.class, byte[].class)
-        .entries(1_000).averageKeySize(32).averageValueSize(256)
-        .createPersistedTo(file().toFile())) {
+    try (ChronicleMap<String, byte[]> raw =
+        ChronicleMapBuilder.of(String.class, byte[].class)
+            .entries(1_000)
+            .averageKeySize(32)
+            .averageValueSize(256)
+            .createPersistedTo(file().toFile())) {
       raw.put("short", new byte[] {1, 2, 3});
       raw.put("short, untouched", new byte[] {1});
     }
 
     ChronicleStore store = open();
-    assertThatThrownBy(() -> store.read("short")).isInstanceOf(CorruptValueException.class)
+    assertThatThrownBy(() -> store.read("short"))
+        .isInstanceOf(CorruptValueException.class)
         .hasMessageContaining("3 bytes");
-    try (Cache<String, String> cache = Loomcache.newBuilder()
-        .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string()).tier(store).build()) {
+    try (Cache<String, String> cache =
+        Loomcache.newBuilder()
+            .keyCodec(KeyCodec.string())
+            .valueCodec(ValueCodec.string())
+            .tier(store)
+            .build()) {
       assertThat(cache.get("short", () -> "loaded")).isEqualTo("loaded"); // and written through
       assertThat(cache.stats().tierStats().getFirst().errorCount()).isEqualTo(1);
       assertThat(cache.get("k7", () -> "loaded")).isEqualTo("v7");
@@ -173,15 +186,18 @@ class ChronicleStoreCorruptFileTest {
     garbage[11] = (byte) 0x80;
     Files.write(file(), garbage);
 
-    try (ChronicleStore store = ChronicleStore.newBuilder(file())
-        .onCorruptFile(OnCorruptFile.MOVE_ASIDE).build()) {
+    try (ChronicleStore store =
+        ChronicleStore.newBuilder(file()).onCorruptFile(OnCorruptFile.MOVE_ASIDE).build()) {
       assertThat(store.estimatedSize()).isZero();
       store.write("new", StoredValue.of("v".getBytes(UTF_8), StoredValue.NEVER_EXPIRES));
     }
     Path aside;
     try (Stream<Path> files = Files.list(dir)) {
-      aside = files.filter(p -> p.getFileName().toString().startsWith("store.cmap.corrupt-"))
-          .findFirst().orElseThrow();
+      aside =
+          files
+              .filter(p -> p.getFileName().toString().startsWith("store.cmap.corrupt-"))
+              .findFirst()
+              .orElseThrow();
     }
     assertThat(Files.readAllBytes(aside)).isEqualTo(garbage);
     try (ChronicleStore reopened = open()) {

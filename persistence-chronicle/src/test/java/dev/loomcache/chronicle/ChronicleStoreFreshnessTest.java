@@ -37,24 +37,23 @@ class ChronicleStoreFreshnessTest {
     return ChronicleStore.newBuilder(file()).maxEntries(10_000).clock(clock).build();
   }
 
-  private Cache<String, String> cacheOver(ChronicleStore store, FakeTicker ticker,
-      boolean staleIfError) {
+  private Cache<String, String> cacheOver(
+      ChronicleStore store, FakeTicker ticker, boolean staleIfError) {
     var builder = Loomcache.newBuilder().ticker(ticker::read).defaultTtl(Duration.ofMinutes(5));
     if (staleIfError) {
       builder.staleIfError(Duration.ofMinutes(30));
     } else {
       builder.refreshAfter(Duration.ofMinutes(4));
     }
-    return builder.keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string()).tier(store)
-        .build();
+    return builder.keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string()).tier(store).build();
   }
 
   /**
    * The cache of a process started {@code later}: the store's wall clock and the cache's ticker
    * (after the cache took its wall-clock origin) both move on by {@code later}.
    */
-  private Cache<String, String> restartedCache(ChronicleStore store, FakeTicker ticker,
-      boolean staleIfError, Duration later) {
+  private Cache<String, String> restartedCache(
+      ChronicleStore store, FakeTicker ticker, boolean staleIfError, Duration later) {
     Cache<String, String> cache = cacheOver(store, ticker, staleIfError);
     clock.advance(later);
     ticker.advance(later);
@@ -69,8 +68,8 @@ class ChronicleStoreFreshnessTest {
 
     var reloads = new AtomicInteger();
     // 4.5 minutes later: past the 4 m refresh point.
-    try (Cache<String, String> second = restartedCache(store(), new FakeTicker(), false,
-        Duration.ofSeconds(270))) {
+    try (Cache<String, String> second =
+        restartedCache(store(), new FakeTicker(), false, Duration.ofSeconds(270))) {
       assertThat(second.get("k", () -> "v" + (1 + reloads.incrementAndGet()))).isEqualTo("v1");
       Polling.awaitUntil(WAIT, "the refresh", () -> second.stats().refreshCount() == 1);
       assertThat(reloads).hasValue(1);
@@ -85,8 +84,8 @@ class ChronicleStoreFreshnessTest {
     }
 
     var later = new FakeTicker();
-    try (Cache<String, String> second = restartedCache(store(), later, false,
-        Duration.ofMinutes(3))) {
+    try (Cache<String, String> second =
+        restartedCache(store(), later, false, Duration.ofMinutes(3))) {
       assertThat(second.get("k", () -> "v2")).isEqualTo("v1");
       later.advance(Duration.ofSeconds(30)); // 3.5 m: a fresh 4 m window would not refresh yet
       assertThat(second.get("k", () -> "v2")).isEqualTo("v1");
@@ -103,12 +102,17 @@ class ChronicleStoreFreshnessTest {
       first.get("k", () -> "v1");
     }
 
-    try (ChronicleStore store = store(); Cache<String, String> second = restartedCache(store,
-        new FakeTicker(), true, Duration.ofMinutes(10))) {
+    try (ChronicleStore store = store();
+        Cache<String, String> second =
+            restartedCache(store, new FakeTicker(), true, Duration.ofMinutes(10))) {
       assertThat(store.purgeExpired()).isZero(); // kept through its stale window
-      assertThat(second.get("k", () -> {
-        throw new IllegalStateException("database down");
-      })).isEqualTo("v1");
+      assertThat(
+              second.get(
+                  "k",
+                  () -> {
+                    throw new IllegalStateException("database down");
+                  }))
+          .isEqualTo("v1");
       assertThat(second.stats().staleServedCount()).isEqualTo(1);
     }
   }
@@ -117,10 +121,15 @@ class ChronicleStoreFreshnessTest {
   void purge_removesARecordOnlyAfterItsStaleWindow() {
     long now = clock.millis();
     try (ChronicleStore store = store()) {
-      store.write("k", StoredValue.of("v".getBytes(UTF_8), now + 1_000)
-          .withFreshness(StoredFreshness.of(StoredFreshness.NEVER, now + 10_000, 5, 0, -1, false)));
+      store.write(
+          "k",
+          StoredValue.of("v".getBytes(UTF_8), now + 1_000)
+              .withFreshness(
+                  StoredFreshness.of(StoredFreshness.NEVER, now + 10_000, 5, 0, -1, false)));
       clock.advance(Duration.ofSeconds(5));
-      assertThat(store.read("k")).isNotNull().satisfies(v -> assertThat(v.isExpiredAt(clock.millis())).isTrue());
+      assertThat(store.read("k"))
+          .isNotNull()
+          .satisfies(v -> assertThat(v.isExpiredAt(clock.millis())).isTrue());
       assertThat(store.purgeExpired()).isZero();
       clock.advance(Duration.ofSeconds(6));
       assertThat(store.read("k")).isNull();
@@ -132,10 +141,12 @@ class ChronicleStoreFreshnessTest {
   void records_roundTripFreshnessWithAndWithoutTags() {
     var freshness = StoredFreshness.of(1_000, 9_000, 20_000_000, 1.5, 7, false);
     var plain = StoredValue.of("payload".getBytes(UTF_8), 5_000).withFreshness(freshness);
-    var tagged = StoredValue.of("payload".getBytes(UTF_8), 5_000, Set.of("t1", "t2"))
-        .withFreshness(freshness);
-    var absent = StoredValue.of(new byte[0], 5_000)
-        .withFreshness(StoredFreshness.of(StoredFreshness.NEVER, 0, 3, 0, -1, true));
+    var tagged =
+        StoredValue.of("payload".getBytes(UTF_8), 5_000, Set.of("t1", "t2"))
+            .withFreshness(freshness);
+    var absent =
+        StoredValue.of(new byte[0], 5_000)
+            .withFreshness(StoredFreshness.of(StoredFreshness.NEVER, 0, 3, 0, -1, true));
 
     assertThat(Records.decode(Records.encode(plain, 42))).isEqualTo(plain);
     assertThat(Records.decode(Records.encode(tagged, 42))).isEqualTo(tagged);
@@ -156,7 +167,8 @@ class ChronicleStoreFreshnessTest {
       assertThat(plain).isEqualTo(StoredValue.of("old".getBytes(UTF_8), expiry));
       assertThat(plain.freshness()).isNull();
       StoredValue tagged = store.read("tagged");
-      assertThat(tagged).isEqualTo(StoredValue.of("old-tagged".getBytes(UTF_8), expiry, Set.of("t")));
+      assertThat(tagged)
+          .isEqualTo(StoredValue.of("old-tagged".getBytes(UTF_8), expiry, Set.of("t")));
       store.invalidateTag("t");
       assertThat(store.read("tagged")).isNull();
     }
@@ -175,19 +187,35 @@ class ChronicleStoreFreshnessTest {
   }
 
   /**
-   * The fixture generator: records laid out as the versions before freshness wrote them
-   * ({@code [expiry][stamp][payload]}, and the tagged layout with the stamp's top bit), put into a
+   * The fixture generator: records laid out as the versions before freshness wrote them ({@code
+   * [expiry][stamp][payload]}, and the tagged layout with the stamp's top bit), put into a
    * Chronicle Map file directly, byte for byte, not through {@link Records#encode}.
    */
   private void writeEarlierFormatFixture(long expiry) {
     try (StoreFile file = StoreFile.open(file(), new StoreFile.Sizing(10_000, 32, 256), false)) {
       byte[] payload = "old".getBytes(UTF_8);
-      file.map().put("plain", ByteBuffer.allocate(16 + payload.length)
-          .order(ByteOrder.LITTLE_ENDIAN).putLong(expiry).putLong(1_000).put(payload).array());
+      file.map()
+          .put(
+              "plain",
+              ByteBuffer.allocate(16 + payload.length)
+                  .order(ByteOrder.LITTLE_ENDIAN)
+                  .putLong(expiry)
+                  .putLong(1_000)
+                  .put(payload)
+                  .array());
       byte[] tagged = "old-tagged".getBytes(UTF_8);
-      file.map().put("tagged", ByteBuffer.allocate(16 + 4 + 4 + 1 + tagged.length)
-          .order(ByteOrder.LITTLE_ENDIAN).putLong(expiry).putLong(1_001 | Long.MIN_VALUE)
-          .putInt(1).putInt(1).put((byte) 't').put(tagged).array());
+      file.map()
+          .put(
+              "tagged",
+              ByteBuffer.allocate(16 + 4 + 4 + 1 + tagged.length)
+                  .order(ByteOrder.LITTLE_ENDIAN)
+                  .putLong(expiry)
+                  .putLong(1_001 | Long.MIN_VALUE)
+                  .putInt(1)
+                  .putInt(1)
+                  .put((byte) 't')
+                  .put(tagged)
+                  .array());
     }
   }
 }

@@ -28,7 +28,11 @@ class ChronicleStoreFullTest {
 
   private ChronicleStore smallStore() {
     return ChronicleStore.newBuilder(dir.resolve("small.cmap"))
-        .maxEntries(100).averageKeySize(8).averageValueSize(16).clock(clock).build();
+        .maxEntries(100)
+        .averageKeySize(8)
+        .averageValueSize(16)
+        .clock(clock)
+        .build();
   }
 
   private static StoredValue value(int i, long expiry) {
@@ -112,13 +116,14 @@ class ChronicleStoreFullTest {
       try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
         for (int w = 0; w < writers; w++) {
           int writer = w;
-          futures.add(executor.submit(() -> {
-            start.await();
-            for (int i = 0; i < perWriter; i++) {
-              store.write("w" + writer + "-" + i, value(i, StoredValue.NEVER_EXPIRES));
-            }
-            return null;
-          }));
+          futures.add(
+              executor.submit(() -> {
+                start.await();
+                for (int i = 0; i < perWriter; i++) {
+                  store.write("w" + writer + "-" + i, value(i, StoredValue.NEVER_EXPIRES));
+                }
+                return null;
+              }));
         }
         start.countDown();
         awaitAll(futures); // rethrows any writer's exception
@@ -143,8 +148,13 @@ class ChronicleStoreFullTest {
 
   @Test
   void cacheOverAFullFile_putsNeverFail_andTheTierCountsNoErrors() {
-    try (Cache<String, String> cache = Loomcache.newBuilder().maximumSize(50)
-        .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string()).tier(smallStore()).build()) {
+    try (Cache<String, String> cache =
+        Loomcache.newBuilder()
+            .maximumSize(50)
+            .keyCodec(KeyCodec.string())
+            .valueCodec(ValueCodec.string())
+            .tier(smallStore())
+            .build()) {
       for (int i = 0; i < 3_000; i++) {
         cache.put("k" + i, "v" + i, Duration.ofHours(1));
       }

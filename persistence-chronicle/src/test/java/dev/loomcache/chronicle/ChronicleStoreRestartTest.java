@@ -31,8 +31,12 @@ class ChronicleStoreRestartTest {
   }
 
   private Cache<String, String> cacheOver(ChronicleStore store) {
-    return Loomcache.newBuilder().ticker(ticker::read)
-        .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string()).tier(store).build();
+    return Loomcache.newBuilder()
+        .ticker(ticker::read)
+        .keyCodec(KeyCodec.string())
+        .valueCodec(ValueCodec.string())
+        .tier(store)
+        .build();
   }
 
   @Test
@@ -82,13 +86,15 @@ class ChronicleStoreRestartTest {
       assertThat(second.get("user:1", () -> "loaded" + loads.incrementAndGet())).isEqualTo("Ada");
       assertThat(second.getIfPresent("user:2")).isEqualTo("Grace");
       assertThat(loads).hasValue(0);
-      assertThat(second.stats().tierStats()).singleElement()
+      assertThat(second.stats().tierStats())
+          .singleElement()
           .satisfies(t -> assertThat(t.hitCount()).isEqualTo(2));
 
       ticker.advance(Duration.ofSeconds(55)); // real time passed too, but far less than 5 s
       assertThat(second.getIfPresent("user:1")).isEqualTo("Ada");
       ticker.advance(Duration.ofSeconds(6));
-      assertThat(second.get("user:1", () -> "loaded" + loads.incrementAndGet())).isEqualTo("loaded1");
+      assertThat(second.get("user:1", () -> "loaded" + loads.incrementAndGet()))
+          .isEqualTo("loaded1");
     }
   }
 
@@ -142,8 +148,13 @@ class ChronicleStoreRestartTest {
       store.write("not-a-long", StoredValue.of("x".getBytes(UTF_8), StoredValue.NEVER_EXPIRES));
     }
     ChronicleStore store = store();
-    try (Cache<Long, String> cache = Loomcache.newBuilder().ticker(ticker::read)
-        .keyCodec(KeyCodec.ofLong()).valueCodec(ValueCodec.string()).tier(store).build()) {
+    try (Cache<Long, String> cache =
+        Loomcache.newBuilder()
+            .ticker(ticker::read)
+            .keyCodec(KeyCodec.ofLong())
+            .valueCodec(ValueCodec.string())
+            .tier(store)
+            .build()) {
       assertThat(store.preload(cache, KeyCodec.ofLong())).isEqualTo(1);
       assertThat(cache.getIfPresent(42L)).isEqualTo("answer");
     }
@@ -154,7 +165,8 @@ class ChronicleStoreRestartTest {
     try (ChronicleStore store = store();
         Cache<String, String> unrelated = Loomcache.newBuilder().build()) {
       assertThatThrownBy(() -> store.preload(unrelated, KeyCodec.string()))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no tier named 'chronicle'");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("no tier named 'chronicle'");
     }
   }
 }

@@ -31,7 +31,8 @@ class ChronicleStoreTagsTest {
 
   private static Cache<String, String> cacheOver(ChronicleStore store) {
     return Loomcache.newBuilder()
-        .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string())
+        .keyCodec(KeyCodec.string())
+        .valueCodec(ValueCodec.string())
         .tags((String key, String value) -> tagsOfValue(value))
         .tier(store)
         .build();
@@ -40,8 +41,8 @@ class ChronicleStoreTagsTest {
   @Test
   void taggedRecord_readsBackWithItsTags_andUntaggedOnesAsBefore() {
     try (ChronicleStore store = store()) {
-      store.write("t", StoredValue.of("v".getBytes(UTF_8), StoredValue.NEVER_EXPIRES,
-          Set.of("a", "é|b")));
+      store.write(
+          "t", StoredValue.of("v".getBytes(UTF_8), StoredValue.NEVER_EXPIRES, Set.of("a", "é|b")));
       store.write("u", StoredValue.of("w".getBytes(UTF_8), StoredValue.NEVER_EXPIRES));
 
       assertThat(store.read("t").tags()).containsExactlyInAnyOrder("a", "é|b");
@@ -53,14 +54,16 @@ class ChronicleStoreTagsTest {
 
   @Test
   void invalidateTag_afterARestart_removesTheEntriesTaggedBeforeIt() {
-    try (ChronicleStore store = store(); Cache<String, String> cache = cacheOver(store)) {
+    try (ChronicleStore store = store();
+        Cache<String, String> cache = cacheOver(store)) {
       cache.put("a", "user:1|A");
       cache.put("b", "user:1,org:2|B");
       cache.put("c", "user:2|C");
       cache.get("d", () -> "user:1|D");
     }
 
-    try (ChronicleStore reopened = store(); Cache<String, String> cache = cacheOver(reopened)) {
+    try (ChronicleStore reopened = store();
+        Cache<String, String> cache = cacheOver(reopened)) {
       assertThat(reopened.read("a").tags()).containsExactly("user:1");
 
       cache.invalidateTag("user:1");
@@ -75,7 +78,8 @@ class ChronicleStoreTagsTest {
 
   @Test
   void invalidateMatching_removesMatchingKeysOnly() {
-    try (ChronicleStore store = store(); Cache<String, String> cache = cacheOver(store)) {
+    try (ChronicleStore store = store();
+        Cache<String, String> cache = cacheOver(store)) {
       cache.put("page:1", "P1");
       cache.put("page:2", "P2");
       cache.put("detail:1", "D1");

@@ -55,8 +55,8 @@ class ChronicleStoreTest {
       store.write("k", value("second, and longer than the first", StoredValue.NEVER_EXPIRES));
       store.write("empty", value("", StoredValue.NEVER_EXPIRES));
 
-      assertThat(store.read("k")).isEqualTo(
-          value("second, and longer than the first", StoredValue.NEVER_EXPIRES));
+      assertThat(store.read("k"))
+          .isEqualTo(value("second, and longer than the first", StoredValue.NEVER_EXPIRES));
       assertThat(store.read("empty")).isEqualTo(value("", StoredValue.NEVER_EXPIRES));
     }
   }
@@ -90,16 +90,21 @@ class ChronicleStoreTest {
       assertThat(store.purgeExpired()).isEqualTo(50);
       assertThat(store.estimatedSize()).isEqualTo(50);
       for (int i = 0; i < 100; i++) {
-        assertThat(store.read("k" + i)).as("k" + i).isEqualTo(
-            i % 2 == 0 ? null : value("v" + i, StoredValue.NEVER_EXPIRES));
+        assertThat(store.read("k" + i))
+            .as("k" + i)
+            .isEqualTo(i % 2 == 0 ? null : value("v" + i, StoredValue.NEVER_EXPIRES));
       }
     }
   }
 
   @Test
   void backgroundPurge_removesExpiredEntriesByItself() {
-    try (ChronicleStore store = ChronicleStore.newBuilder(dir.resolve("s.cmap"))
-        .maxEntries(1_000).clock(clock).purgeInterval(Duration.ofMillis(5)).build()) {
+    try (ChronicleStore store =
+        ChronicleStore.newBuilder(dir.resolve("s.cmap"))
+            .maxEntries(1_000)
+            .clock(clock)
+            .purgeInterval(Duration.ofMillis(5))
+            .build()) {
       store.write("short", value("v", clock.millis() + 1_000));
       store.write("long", value("v", StoredValue.NEVER_EXPIRES));
       clock.advance(Duration.ofSeconds(2));
@@ -138,7 +143,8 @@ class ChronicleStoreTest {
   @Test
   void name_defaultsToChronicle_andCanBeSet() {
     try (ChronicleStore store = ChronicleStore.newBuilder(dir.resolve("a.cmap")).build();
-        ChronicleStore named = ChronicleStore.newBuilder(dir.resolve("b.cmap")).name("users-disk").build()) {
+        ChronicleStore named =
+            ChronicleStore.newBuilder(dir.resolve("b.cmap")).name("users-disk").build()) {
       assertThat(store.name()).isEqualTo("chronicle");
       assertThat(named.name()).isEqualTo("users-disk");
       assertThat(named.file()).isEqualTo(dir.resolve("b.cmap"));
@@ -151,14 +157,18 @@ class ChronicleStoreTest {
     store.close();
     store.close();
 
-    assertThatThrownBy(() -> store.read("k")).isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("ChronicleStore 'chronicle'").hasMessageContaining("closed");
-    assertThatThrownBy(() -> store.write("k", value("v", 1))).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> store.read("k"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("ChronicleStore 'chronicle'")
+        .hasMessageContaining("closed");
+    assertThatThrownBy(() -> store.write("k", value("v", 1)))
+        .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(store::purgeExpired).isInstanceOf(IllegalStateException.class);
   }
 
   @Test
-  void close_whileWritersRun_waitsForThem_refusesLaterCalls_andMarksTheFileClean() throws Exception {
+  void close_whileWritersRun_waitsForThem_refusesLaterCalls_andMarksTheFileClean()
+      throws Exception {
     Path file = dir.resolve("s.cmap");
     ChronicleStore store = open("s.cmap");
     var started = new CountDownLatch(4);
@@ -170,23 +180,27 @@ class ChronicleStoreTest {
       int writer = w;
       // Platform threads: four virtual writers that never block could keep two of themselves from
       // ever being scheduled on a 2-core machine, and the latch below would never open.
-      writers.add(Thread.ofPlatform().start(() -> {
-        started.countDown();
-        for (int i = 0; ; i++) {
-          try {
-            store.write("w" + writer + "-" + (i % 200), value("v" + i, StoredValue.NEVER_EXPIRES));
-            written.incrementAndGet();
-            writtenBy.incrementAndGet(writer);
-          } catch (IllegalStateException e) {
-            refused.incrementAndGet();
-            return; // closed: every later call is refused too
-          }
-        }
-      }));
+      writers.add(
+          Thread.ofPlatform()
+              .start(() -> {
+                started.countDown();
+                for (int i = 0; ; i++) {
+                  try {
+                    store.write(
+                        "w" + writer + "-" + (i % 200), value("v" + i, StoredValue.NEVER_EXPIRES));
+                    written.incrementAndGet();
+                    writtenBy.incrementAndGet(writer);
+                  } catch (IllegalStateException e) {
+                    refused.incrementAndGet();
+                    return; // closed: every later call is refused too
+                  }
+                }
+              }));
     }
     try {
       started.await();
-      Polling.awaitUntil(Duration.ofSeconds(20), "writers are writing", () -> written.get() > 1_000);
+      Polling.awaitUntil(
+          Duration.ofSeconds(20), "writers are writing", () -> written.get() > 1_000);
     } finally {
       store.close(); // also stops the writers if the test fails
     }
@@ -224,7 +238,8 @@ class ChronicleStoreTest {
       first.write("k", value("v", StoredValue.NEVER_EXPIRES));
       assertThatThrownBy(() -> ChronicleStore.newBuilder(file).build())
           .isInstanceOf(IllegalStateException.class)
-          .hasMessageContaining(file.toString()).hasMessageContaining("in use by another");
+          .hasMessageContaining(file.toString())
+          .hasMessageContaining("in use by another");
     }
     try (ChronicleStore second = ChronicleStore.newBuilder(file).build()) {
       assertThat(second.read("k")).isNotNull();
@@ -245,28 +260,37 @@ class ChronicleStoreTest {
   @Test
   void builder_setters_rejectBadValuesAndSecondCalls() {
     var builder = ChronicleStore.newBuilder(dir.resolve("s.cmap"));
-    assertThatThrownBy(() -> builder.maxEntries(0)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> builder.maxEntries(0))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("maxEntries");
-    assertThatThrownBy(() -> builder.averageKeySize(-1)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> builder.averageKeySize(-1))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("averageKeySize");
     assertThatThrownBy(() -> builder.averageValueSize(Double.NaN))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("averageValueSize");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("averageValueSize");
     assertThatThrownBy(() -> builder.purgeInterval(Duration.ZERO))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("purgeInterval");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("purgeInterval");
     assertThatThrownBy(() -> builder.name(" ")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> builder.clock(null)).isInstanceOf(NullPointerException.class)
+    assertThatThrownBy(() -> builder.clock(null))
+        .isInstanceOf(NullPointerException.class)
         .hasMessage("clock must not be null");
-    assertThatThrownBy(() -> ChronicleStore.newBuilder(null)).isInstanceOf(NullPointerException.class)
+    assertThatThrownBy(() -> ChronicleStore.newBuilder(null))
+        .isInstanceOf(NullPointerException.class)
         .hasMessage("file must not be null");
     assertThatThrownBy(() -> ChronicleStore.newBuilder(Path.of("/")))
         .isInstanceOf(IllegalArgumentException.class);
 
     builder.maxEntries(10).name("n").averageValueSize(100);
-    assertThatThrownBy(() -> builder.maxEntries(20)).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> builder.maxEntries(20))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessage("maxEntries was already set to 10");
-    assertThatThrownBy(() -> builder.name("m")).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> builder.name("m"))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessage("name was already set to n");
-    assertThatThrownBy(() -> builder.averageValueSize(1)).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> builder.averageValueSize(1))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessage("averageValueSize was already set to 100.0");
   }
 
@@ -290,7 +314,8 @@ class ChronicleStoreTest {
         types.addAll(Arrays.asList(constructor.getGenericParameterTypes()));
       }
     }
-    assertThat(types).isNotEmpty()
+    assertThat(types)
+        .isNotEmpty()
         .allSatisfy(t -> assertThat(t.getTypeName()).doesNotContain("net.openhft"));
   }
 }

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The code shown in this module's README.md, compiled and run; the test also checks that the
- * README shows exactly the lines between the markers below, so the two cannot drift apart.
+ * The code shown in this module's README.md, compiled and run; the test also checks that the README
+ * shows exactly the lines between the markers below, so the two cannot drift apart.
  */
 class ReadmeExamplesTest {
   @TempDir Path dir;
@@ -59,7 +59,8 @@ class ReadmeExamplesTest {
       assertThat(name).isEqualTo("Name of user:1");
     }
     assertThat(database.queries).hasValue(1);
-    // The snippet used maxEntries(1_000_000): a 391 MB file for one entry, to a reader trying it out.
+    // The snippet used maxEntries(1_000_000): a 391 MB file for one entry, to a reader trying it
+    // out.
     assertThat(Files.size(file)).as("the file's size").isLessThan(8L << 20);
   }
 

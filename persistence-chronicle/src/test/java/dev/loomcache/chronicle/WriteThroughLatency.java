@@ -34,10 +34,19 @@ public final class WriteThroughLatency {
       try (Cache<String, String> l1Only = Loomcache.newBuilder().maximumSize(KEYS * 2L).build()) {
         report("Cache.put, L1 only", measure(l1Only, keys, value));
       }
-      ChronicleStore store = ChronicleStore.newBuilder(dir.resolve("latency.cmap"))
-          .maxEntries(KEYS * 2L).averageKeySize(12).averageValueSize(100).build();
-      try (Cache<String, String> tiered = Loomcache.newBuilder().maximumSize(KEYS * 2L)
-          .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string()).tier(store).build()) {
+      ChronicleStore store =
+          ChronicleStore.newBuilder(dir.resolve("latency.cmap"))
+              .maxEntries(KEYS * 2L)
+              .averageKeySize(12)
+              .averageValueSize(100)
+              .build();
+      try (Cache<String, String> tiered =
+          Loomcache.newBuilder()
+              .maximumSize(KEYS * 2L)
+              .keyCodec(KeyCodec.string())
+              .valueCodec(ValueCodec.string())
+              .tier(store)
+              .build()) {
         report("Cache.put, L1 + Chronicle write-through", measure(tiered, keys, value));
         report("ChronicleStore.write alone", measureStore(store, keys, value));
       }
@@ -62,8 +71,9 @@ public final class WriteThroughLatency {
   }
 
   private static long[] measureStore(ChronicleStore store, String[] keys, String value) {
-    var stored = dev.loomcache.spi.StoredValue.of(ValueCodec.string().encode(value),
-        dev.loomcache.spi.StoredValue.NEVER_EXPIRES);
+    var stored =
+        dev.loomcache.spi.StoredValue.of(
+            ValueCodec.string().encode(value), dev.loomcache.spi.StoredValue.NEVER_EXPIRES);
     for (int i = 0; i < WARMUP; i++) {
       store.write(keys[i % KEYS], stored);
     }
@@ -78,8 +88,12 @@ public final class WriteThroughLatency {
 
   private static void report(String what, long[] nanos) {
     Arrays.sort(nanos);
-    System.out.printf("%-42s p50 %,7d ns   p99 %,8d ns   p99.9 %,9d ns   (%,d puts)%n", what,
-        nanos[nanos.length / 2], nanos[(int) (nanos.length * 0.99)],
-        nanos[(int) (nanos.length * 0.999)], nanos.length);
+    System.out.printf(
+        "%-42s p50 %,7d ns   p99 %,8d ns   p99.9 %,9d ns   (%,d puts)%n",
+        what,
+        nanos[nanos.length / 2],
+        nanos[(int) (nanos.length * 0.99)],
+        nanos[(int) (nanos.length * 0.999)],
+        nanos.length);
   }
 }

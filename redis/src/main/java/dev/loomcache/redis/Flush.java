@@ -6,8 +6,8 @@ import dev.loomcache.redis.internal.Acknowledgements;
 import java.time.Duration;
 
 /**
- * An {@link RedisTier#invalidateAll()} that was sent: how many other instances it reached, and a way
- * to wait for them to confirm that they dropped their L1 (a deploy-time flush). Each confirming
+ * An {@link RedisTier#invalidateAll()} that was sent: how many other instances it reached, and a
+ * way to wait for them to confirm that they dropped their L1 (a deploy-time flush). Each confirming
  * instance has cleared its L1 and superseded its loads in flight before it confirmed.
  */
 public final class Flush {
@@ -33,9 +33,9 @@ public final class Flush {
   }
 
   /**
-   * Parks the calling thread until every instance the message reached has confirmed, or
-   * {@code timeout} passes, and returns how many confirmed. If interrupted, returns at once with
-   * the interrupt status set.
+   * Parks the calling thread until every instance the message reached has confirmed, or {@code
+   * timeout} passes, and returns how many confirmed. If interrupted, returns at once with the
+   * interrupt status set.
    *
    * @throws IllegalArgumentException if {@code timeout} is negative
    */

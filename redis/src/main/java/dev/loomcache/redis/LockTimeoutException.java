@@ -9,7 +9,9 @@ import java.io.Serial;
 public final class LockTimeoutException extends RuntimeException {
   @Serial private static final long serialVersionUID = 1L;
 
-  /** @param message which lock, and how long the caller waited */
+  /**
+   * @param message which lock, and how long the caller waited
+   */
   public LockTimeoutException(String message) {
     super(message);
   }

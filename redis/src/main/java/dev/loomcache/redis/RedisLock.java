@@ -8,33 +8,33 @@ import org.jspecify.annotations.Nullable;
  * Lease locks on Redis, taken through {@link RedisLocks}: what they guarantee and what they do not.
  *
  * <p><b>Protocol.</b> A lock {@code name} is the Redis key {@code keyPrefix + "{" + name + "}"},
- * set with {@code SET NX PX lease} to a token unique to the acquisition; in the same Lua script
- * the key {@code ...}:fence} is incremented, and its new value is the acquisition's
- * {@linkplain Held#fencingToken() fencing token}. Both keys share a hash slot, so this works on
- * Redis Cluster. Release and renewal are Lua scripts that act only if the key still holds the
- * holder's token, so a holder whose lease expired can neither free nor extend the next holder's
- * lock. Uncontended, acquiring and releasing take one round trip each. While held, a watchdog (a
- * virtual thread per held lock) renews the lease every third of it; it stops when the lock is
- * released, or when a renewal finds the lock gone or Redis unreachable for a whole lease.
+ * set with {@code SET NX PX lease} to a token unique to the acquisition; in the same Lua script the
+ * key {@code ...}:fence} is incremented, and its new value is the acquisition's {@linkplain
+ * Held#fencingToken() fencing token}. Both keys share a hash slot, so this works on Redis Cluster.
+ * Release and renewal are Lua scripts that act only if the key still holds the holder's token, so a
+ * holder whose lease expired can neither free nor extend the next holder's lock. Uncontended,
+ * acquiring and releasing take one round trip each. While held, a watchdog (a virtual thread per
+ * held lock) renews the lease every third of it; it stops when the lock is released, or when a
+ * renewal finds the lock gone or Redis unreachable for a whole lease.
  *
  * <p><b>Waiting.</b> Callers of one {@code RedisLocks} waiting for one name queue locally (a fair
  * semaphore), so only one of them polls Redis; it retries with a doubling, jittered backoff of 1 to
  * 50 ms, never longer than the lock's remaining lease or the caller's {@code maxWait}. There is no
  * fairness between instances.
  *
- * <p><b>Guaranteed:</b> at any instant at most one holder's token is in Redis, so while the
- * single Redis (or the master of the slot) stays up and keeps its data, and no holder is paused for
- * longer than its lease, holders are mutually exclusive; each acquisition of a name gets a larger
- * fencing token than every earlier acquisition of that name; release and renewal are owner-checked.
+ * <p><b>Guaranteed:</b> at any instant at most one holder's token is in Redis, so while the single
+ * Redis (or the master of the slot) stays up and keeps its data, and no holder is paused for longer
+ * than its lease, holders are mutually exclusive; each acquisition of a name gets a larger fencing
+ * token than every earlier acquisition of that name; release and renewal are owner-checked.
  *
- * <p><b>Not guaranteed.</b> This is not Redlock: one Redis (or one Cluster master per lock) decides,
- * and a failover to a replica that had not received the lock, or a restart of a Redis without
- * persistence, can grant a second holder (and would restart fencing tokens). A holder paused longer
- * than its lease (GC, {@code SIGSTOP}, a stalled VM) loses the lock without knowing it until it
- * runs again: a second holder may then be running. That is what the fencing token is for: pass it
- * to the resource you protect and have the resource reject a token smaller than the largest it has
- * seen. {@link Held#isHeld()} is a local belief (the last renewal's lease has not run out), never a
- * proof.
+ * <p><b>Not guaranteed.</b> This is not Redlock: one Redis (or one Cluster master per lock)
+ * decides, and a failover to a replica that had not received the lock, or a restart of a Redis
+ * without persistence, can grant a second holder (and would restart fencing tokens). A holder
+ * paused longer than its lease (GC, {@code SIGSTOP}, a stalled VM) loses the lock without knowing
+ * it until it runs again: a second holder may then be running. That is what the fencing token is
+ * for: pass it to the resource you protect and have the resource reject a token smaller than the
+ * largest it has seen. {@link Held#isHeld()} is a local belief (the last renewal's lease has not
+ * run out), never a proof.
  */
 public final class RedisLock {
   private RedisLock() {}
@@ -56,7 +56,12 @@ public final class RedisLock {
     volatile boolean stopping;
     volatile @Nullable Thread watchdog; // set once the lock is taken
 
-    Held(RedisLocks locks, String name, String token, long fencingToken, Duration lease,
+    Held(
+        RedisLocks locks,
+        String name,
+        String token,
+        long fencingToken,
+        Duration lease,
         long acquiredAtNanos) {
       this.locks = locks;
       this.name = name;
@@ -87,8 +92,8 @@ public final class RedisLock {
     }
 
     /**
-     * Whether this holder still believes it holds the lock: not released, no renewal found it
-     * gone, and the last successful renewal's lease has not run out on this machine's clock. Never
+     * Whether this holder still believes it holds the lock: not released, no renewal found it gone,
+     * and the last successful renewal's lease has not run out on this machine's clock. Never
      * blocks.
      */
     public boolean isHeld() {
@@ -99,8 +104,8 @@ public final class RedisLock {
      * Stops the watchdog and releases the lock if this holder still owns it in Redis. Returns
      * {@code true} if it did, {@code false} if the lease had expired (the lock may have been taken
      * by another holder meanwhile, and is left alone) or if it was already released. Parks the
-     * calling thread for one round trip to Redis; the watchdog is told to stop and ends on its
-     * own (a renewal it has in flight is owner-checked and cannot extend a released lock).
+     * calling thread for one round trip to Redis; the watchdog is told to stop and ends on its own
+     * (a renewal it has in flight is owner-checked and cannot extend a released lock).
      *
      * @throws RedisLockException if Redis cannot be reached (the lease then expires by itself)
      */
@@ -124,8 +129,12 @@ public final class RedisLock {
 
     @Override
     public String toString() {
-      return "RedisLock.Held[" + name + ", fencingToken=" + fencingToken
-          + (isHeld() ? "" : ", not held") + "]";
+      return "RedisLock.Held["
+          + name
+          + ", fencingToken="
+          + fencingToken
+          + (isHeld() ? "" : ", not held")
+          + "]";
     }
   }
 }

@@ -26,8 +26,8 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Lease locks on Redis with owner tokens, a renewing watchdog and fencing tokens; see
- * {@link RedisLock} for the protocol and for what it does and does not guarantee.
+ * Lease locks on Redis with owner tokens, a renewing watchdog and fencing tokens; see {@link
+ * RedisLock} for the protocol and for what it does and does not guarantee.
  *
  * <pre>{@code
  * RedisLocks locks = RedisLocks.newBuilder(client).keyPrefix("locks:").build();
@@ -36,31 +36,40 @@ import redis.clients.jedis.exceptions.JedisException;
  * }
  * }</pre>
  *
- * <p>Thread-safe. Each method talks to Redis with the client given to the builder (a
- * {@code RedisClient} or a {@code RedisClusterClient}), which it never closes; how long a call can
- * wait for a Redis that does not answer is that client's socket timeout. At most
- * {@code maxConcurrentCommands} commands (default 8) are in flight at once; more callers queue in
- * order before borrowing a connection.
+ * <p>Thread-safe. Each method talks to Redis with the client given to the builder (a {@code
+ * RedisClient} or a {@code RedisClusterClient}), which it never closes; how long a call can wait
+ * for a Redis that does not answer is that client's socket timeout. At most {@code
+ * maxConcurrentCommands} commands (default 8) are in flight at once; more callers queue in order
+ * before borrowing a connection.
  */
 public final class RedisLocks implements AutoCloseable {
   private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
   private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
-  private static final LuaScript ACQUIRE = new LuaScript("""
-      if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
-        return {1, redis.call('INCR', KEYS[2])}
-      end
-      return {0, redis.call('PTTL', KEYS[1])}""");
-  private static final LuaScript RELEASE = new LuaScript("""
-      if redis.call('GET', KEYS[1]) == ARGV[1] then
-        return redis.call('DEL', KEYS[1])
-      end
-      return 0""");
-  private static final LuaScript RENEW = new LuaScript("""
-      if redis.call('GET', KEYS[1]) == ARGV[1] then
-        return redis.call('PEXPIRE', KEYS[1], ARGV[2])
-      end
-      return 0""");
+  private static final LuaScript ACQUIRE =
+      new LuaScript(
+          """
+          if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+            return {1, redis.call('INCR', KEYS[2])}
+          end
+          return {0, redis.call('PTTL', KEYS[1])}\
+          """);
+  private static final LuaScript RELEASE =
+      new LuaScript(
+          """
+          if redis.call('GET', KEYS[1]) == ARGV[1] then
+            return redis.call('DEL', KEYS[1])
+          end
+          return 0\
+          """);
+  private static final LuaScript RENEW =
+      new LuaScript(
+          """
+          if redis.call('GET', KEYS[1]) == ARGV[1] then
+            return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+          end
+          return 0\
+          """);
 
   private final UnifiedJedis client;
   private final CommandPermits permits;
@@ -87,7 +96,10 @@ public final class RedisLocks implements AutoCloseable {
 
   private record Attempt(boolean acquired, long value) {}
 
-  private RedisLocks(UnifiedJedis client, String keyPrefix, @Nullable MeterRegistry registry,
+  private RedisLocks(
+      UnifiedJedis client,
+      String keyPrefix,
+      @Nullable MeterRegistry registry,
       int maxConcurrentCommands) {
     this.client = client;
     this.permits = new CommandPermits(maxConcurrentCommands);
@@ -96,8 +108,12 @@ public final class RedisLocks implements AutoCloseable {
     this.timedOut = counter(registry, "timeout");
     this.busy = counter(registry, "busy");
     this.failed = counter(registry, "failed");
-    this.heldTimer = registry == null ? null : Timer.builder("lock.held")
-        .description("How long locks were held, from acquisition to release").register(registry);
+    this.heldTimer =
+        registry == null
+            ? null
+            : Timer.builder("lock.held")
+                .description("How long locks were held, from acquisition to release")
+                .register(registry);
   }
 
   /** Returns a builder of locks on {@code client}, which the locks use but never close. */
@@ -107,9 +123,9 @@ public final class RedisLocks implements AutoCloseable {
   }
 
   /**
-   * Acquires the lock {@code name}, waiting at most {@code maxWait}, and keeps it (renewing
-   * {@code lease}) until the returned holder is closed. May park the calling thread up to about
-   * {@code maxWait}, plus a round trip.
+   * Acquires the lock {@code name}, waiting at most {@code maxWait}, and keeps it (renewing {@code
+   * lease}) until the returned holder is closed. May park the calling thread up to about {@code
+   * maxWait}, plus a round trip.
    *
    * @param lease how long the lock outlives a holder that stops renewing it (whole milliseconds)
    * @throws LockTimeoutException if the lock was not acquired within {@code maxWait}
@@ -221,8 +237,9 @@ public final class RedisLocks implements AutoCloseable {
   private Attempt attempt(String name, String token, Duration lease) {
     List<String> keys = keys(name);
     try {
-      List<?> reply = (List<?>) ACQUIRE.run(client, permits, keys,
-          List.of(token, Long.toString(lease.toMillis())));
+      List<?> reply =
+          (List<?>)
+              ACQUIRE.run(client, permits, keys, List.of(token, Long.toString(lease.toMillis())));
       return new Attempt((Long) reply.get(0) == 1L, (Long) reply.get(1));
     } catch (JedisException e) {
       increment(failed);
@@ -236,7 +253,8 @@ public final class RedisLocks implements AutoCloseable {
         // An interrupt closes a virtual thread's socket mid-command: report the interrupt.
         var interrupted = new InterruptedException("interrupted during a Redis command");
         interrupted.initCause(e);
-        throw new RedisLockException("Interrupted while acquiring lock '" + name + "'", interrupted);
+        throw new RedisLockException(
+            "Interrupted while acquiring lock '" + name + "'", interrupted);
       }
       throw new RedisLockException("Could not acquire lock '" + name + "': Redis failed", e);
     }
@@ -246,13 +264,16 @@ public final class RedisLocks implements AutoCloseable {
     var lock = new RedisLock.Held(this, name, token, fence, lease, System.nanoTime());
     held.add(lock);
     increment(acquired);
-    Thread watchdog = Thread.ofVirtual().name("loomcache-lock-watchdog-" + name).unstarted(() -> {
-      try {
-        watch(lock);
-      } finally {
-        watchdogs.remove(Thread.currentThread());
-      }
-    });
+    Thread watchdog =
+        Thread.ofVirtual()
+            .name("loomcache-lock-watchdog-" + name)
+            .unstarted(() -> {
+              try {
+                watch(lock);
+              } finally {
+                watchdogs.remove(Thread.currentThread());
+              }
+            });
     watchdogs.add(watchdog); // before it starts, so that it is never removed before it is added
     lock.watchdog = watchdog;
     watchdog.start();
@@ -301,8 +322,13 @@ public final class RedisLocks implements AutoCloseable {
       try {
         return (Long) RELEASE.run(client, permits, keys(lock.name()), List.of(lock.token())) == 1L;
       } catch (JedisException e) {
-        throw new RedisLockException("Could not release lock '" + lock.name() + "': Redis failed;"
-            + " the lease expires by itself within " + lock.lease(), e);
+        throw new RedisLockException(
+            "Could not release lock '"
+                + lock.name()
+                + "': Redis failed;"
+                + " the lease expires by itself within "
+                + lock.lease(),
+            e);
       }
     } finally {
       held.remove(lock);
@@ -334,11 +360,13 @@ public final class RedisLocks implements AutoCloseable {
     if (closed.get()) {
       throw new IllegalStateException("These RedisLocks are closed");
     }
-    return gates.compute(name, (k, gate) -> {
-      Gate g = gate == null ? new Gate() : gate;
-      g.users++;
-      return g;
-    });
+    return gates.compute(
+        name,
+        (k, gate) -> {
+          Gate g = gate == null ? new Gate() : gate;
+          g.users++;
+          return g;
+        });
   }
 
   private void leave(String name, Gate gate) {
@@ -411,7 +439,8 @@ public final class RedisLocks implements AutoCloseable {
     for (Thread watchdog : List.copyOf(watchdogs)) {
       while (true) {
         try {
-          watchdog.join(); // stopped: ends after at most one renewal, bounded by the client's timeout
+          watchdog
+              .join(); // stopped: ends after at most one renewal, bounded by the client's timeout
           break;
         } catch (InterruptedException e) {
           interrupted = true;
@@ -430,13 +459,17 @@ public final class RedisLocks implements AutoCloseable {
   }
 
   private static @Nullable Counter counter(@Nullable MeterRegistry registry, String result) {
-    return registry == null ? null : Counter.builder("lock.acquisitions").tag("result", result)
-        .description("Lock acquisitions, by result").register(registry);
+    return registry == null
+        ? null
+        : Counter.builder("lock.acquisitions")
+            .tag("result", result)
+            .description("Lock acquisitions, by result")
+            .register(registry);
   }
 
   /**
-   * Builds {@link RedisLocks}. Each setter may be called once (a second call throws
-   * {@link IllegalStateException} naming the value already set). Not thread-safe.
+   * Builds {@link RedisLocks}. Each setter may be called once (a second call throws {@link
+   * IllegalStateException} naming the value already set). Not thread-safe.
    */
   public static final class Builder {
     private final UnifiedJedis client;
@@ -449,8 +482,8 @@ public final class RedisLocks implements AutoCloseable {
     }
 
     /**
-     * The prefix of the locks' Redis keys; default {@code "locks:"}. A prefix containing a
-     * <code>'&#123;'</code> would put every lock in one hash slot of a Cluster.
+     * The prefix of the locks' Redis keys; default {@code "locks:"}. A prefix containing a <code>
+     * '&#123;'</code> would put every lock in one hash slot of a Cluster.
      */
     public Builder keyPrefix(String keyPrefix) {
       requireNonNull(keyPrefix, "keyPrefix must not be null");
@@ -497,7 +530,10 @@ public final class RedisLocks implements AutoCloseable {
 
     /** Builds the locks; talks to Redis only when they are used. */
     public RedisLocks build() {
-      return new RedisLocks(client, keyPrefix == null ? "locks:" : keyPrefix, meterRegistry,
+      return new RedisLocks(
+          client,
+          keyPrefix == null ? "locks:" : keyPrefix,
+          meterRegistry,
           maxConcurrentCommands == 0 ? 8 : maxConcurrentCommands);
     }
   }

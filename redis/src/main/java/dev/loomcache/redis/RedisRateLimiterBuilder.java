@@ -151,13 +151,19 @@ public final class RedisRateLimiterBuilder {
    */
   public RedisRateLimiter build() {
     if (period == null) {
-      throw new IllegalStateException("Choose a window: fixedWindow(limit, period) or"
-          + " slidingWindow(limit, period)");
+      throw new IllegalStateException(
+          "Choose a window: fixedWindow(limit, period) or" + " slidingWindow(limit, period)");
     }
-    return new RedisRateLimiter(client, sliding, limit, period, ban,
+    return new RedisRateLimiter(
+        client,
+        sliding,
+        limit,
+        period,
+        ban,
         keyPrefix == null ? "ratelimit:" : keyPrefix,
         whenDown == null ? RedisDownPolicy.FAIL_OPEN : whenDown,
-        name == null ? "default" : name, meterRegistry,
+        name == null ? "default" : name,
+        meterRegistry,
         maxConcurrentCommands == 0 ? 8 : maxConcurrentCommands);
   }
 

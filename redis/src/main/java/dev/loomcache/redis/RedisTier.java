@@ -29,9 +29,9 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
- * A shared L2 tier on Redis: read on an L1 miss, written on every store, invalidated with the cache.
- * The client may be a {@code RedisClient} (standalone) or a {@code RedisClusterClient}; the tier
- * does not close a client it was given, and closes one it opened from a URI.
+ * A shared L2 tier on Redis: read on an L1 miss, written on every store, invalidated with the
+ * cache. The client may be a {@code RedisClient} (standalone) or a {@code RedisClusterClient}; the
+ * tier does not close a client it was given, and closes one it opened from a URI.
  *
  * <pre>{@code
  * RedisTier tier = RedisTier.newBuilder(client).keyPrefix("users:").build();
@@ -47,9 +47,9 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * fail are repaired once Redis answers (their keys deleted there). See {@code README.md} for the
  * consistency guarantees.
  *
- * <p>Threads: commands run on short-lived virtual threads (for the deadline); recovery, write-behind
- * flushers and the invalidation subscriber run on virtual threads owned by the tier, all stopped by
- * {@link #close()}.
+ * <p>Threads: commands run on short-lived virtual threads (for the deadline); recovery,
+ * write-behind flushers and the invalidation subscriber run on virtual threads owned by the tier,
+ * all stopped by {@link #close()}.
  */
 public final class RedisTier implements CacheTier {
   private final String name;
@@ -83,20 +83,29 @@ public final class RedisTier implements CacheTier {
     this.heartbeat = builder.heartbeatInterval();
     this.breaker = new CircuitBreaker(builder.failureThreshold());
     this.commands = new Commands(client, builder.commandTimeout(), breaker, counters);
-    this.messages = builder.crossInstanceInvalidation()
-        ? new Messages(builder.channelFor(keyPrefix), instanceId, System.currentTimeMillis())
-        : null;
+    this.messages =
+        builder.crossInstanceInvalidation()
+            ? new Messages(builder.channelFor(keyPrefix), instanceId, System.currentTimeMillis())
+            : null;
     this.maxLocalStaleness = builder.maxLocalStaleness();
     this.ops = new RedisOps(commands, keyPrefix, messages, counters);
-    this.recovery = new Recovery(ops, breaker, builder.probeInterval(), builder.repairCapacity(),
-        counters, log);
-    this.leases = builder.leaseTime == null
-        ? null
-        : new Leases(ops, builder.leaseTime, instanceId, counters, log);
-    this.writeBehind = builder.writeMode() == WriteMode.WRITE_BEHIND
-        ? new WriteBehindQueue(builder.writeBehindQueueCapacity(), builder.writeBehindThreads(),
-            this::apply, recovery, counters, log)
-        : null;
+    this.recovery =
+        new Recovery(
+            ops, breaker, builder.probeInterval(), builder.repairCapacity(), counters, log);
+    this.leases =
+        builder.leaseTime == null
+            ? null
+            : new Leases(ops, builder.leaseTime, instanceId, counters, log);
+    this.writeBehind =
+        builder.writeMode() == WriteMode.WRITE_BEHIND
+            ? new WriteBehindQueue(
+                builder.writeBehindQueueCapacity(),
+                builder.writeBehindThreads(),
+                this::apply,
+                recovery,
+                counters,
+                log)
+            : null;
     if (builder.meterRegistry != null) {
       new RedisTierMetrics(this, counters, breaker, writeBehind, recovery)
           .bindTo(builder.meterRegistry);
@@ -121,20 +130,20 @@ public final class RedisTier implements CacheTier {
    *     "redis://app:secret@127.0.0.1:6379/0?keyPrefix=users:&commandTimeout=50ms").build();
    * }</pre>
    *
-   * <p>Schemes: {@code redis://[user:password@]host[:port][/db]}, {@code rediss://} (TLS, the
-   * JVM's trust store), {@code redis-cluster://h1:p1,h2:p2} and {@code rediss-cluster://}. The
-   * port defaults to 6379, the database to 0. The user info, keys and values may be
-   * percent-encoded ({@code %40} for {@code @}); a colon-less user info is a password. Query keys:
-   * {@code keyPrefix}, {@code name}, {@code commandTimeout}, {@code writeMode}
-   * ({@code WRITE_THROUGH} or {@code WRITE_BEHIND}), {@code writeBehindQueueCapacity},
-   * {@code writeBehindThreads}, {@code invalidation} (cross-instance invalidation, true or false),
-   * {@code invalidationChannel}, {@code singleFlight} ({@code true} for a 5 s lease, a lease time
-   * such as {@code 2s}, or {@code false}), {@code failureThreshold}, {@code probeInterval},
-   * {@code repairCapacity}, {@code heartbeatInterval}, and {@code poolSize} (the client's most
-   * connections). Durations read as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h},
-   * {@code 1d} or ISO-8601. Options the URI sets count as set: calling their setter again throws
-   * {@link IllegalStateException}. The password never appears in a message, a log line or
-   * {@code toString()}. Does no I/O: the client is opened by {@link RedisTierBuilder#build()}.
+   * <p>Schemes: {@code redis://[user:password@]host[:port][/db]}, {@code rediss://} (TLS, the JVM's
+   * trust store), {@code redis-cluster://h1:p1,h2:p2} and {@code rediss-cluster://}. The port
+   * defaults to 6379, the database to 0. The user info, keys and values may be percent-encoded
+   * ({@code %40} for {@code @}); a colon-less user info is a password. Query keys: {@code
+   * keyPrefix}, {@code name}, {@code commandTimeout}, {@code writeMode} ({@code WRITE_THROUGH} or
+   * {@code WRITE_BEHIND}), {@code writeBehindQueueCapacity}, {@code writeBehindThreads}, {@code
+   * invalidation} (cross-instance invalidation, true or false), {@code invalidationChannel}, {@code
+   * singleFlight} ({@code true} for a 5 s lease, a lease time such as {@code 2s}, or {@code
+   * false}), {@code failureThreshold}, {@code probeInterval}, {@code repairCapacity}, {@code
+   * heartbeatInterval}, and {@code poolSize} (the client's most connections). Durations read as
+   * {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d} or ISO-8601. Options the URI
+   * sets count as set: calling their setter again throws {@link IllegalStateException}. The
+   * password never appears in a message, a log line or {@code toString()}. Does no I/O: the client
+   * is opened by {@link RedisTierBuilder#build()}.
    *
    * @throws NullPointerException if {@code uri} is null
    * @throws IllegalArgumentException if the URI is malformed, its scheme unknown, or a query key
@@ -228,8 +237,8 @@ public final class RedisTier implements CacheTier {
 
   /**
    * Stores {@code value} with a PX expiry taken from its absolute expiry (or the end of its
-   * stale-if-error window), and tells other instances.
-   * Write-through: parks for one command at most; write-behind: queues and returns.
+   * stale-if-error window), and tells other instances. Write-through: parks for one command at
+   * most; write-behind: queues and returns.
    *
    * @throws RedisTierException if the write failed (write-through; the key is then repaired later)
    */
@@ -296,7 +305,8 @@ public final class RedisTier implements CacheTier {
     requireNonNull(tag, "tag must not be null");
     checkOpen();
     if (writeBehind != null) {
-      writeBehind.discardPendingIf((key, op) -> op.value() != null && op.value().tags().contains(tag));
+      writeBehind.discardPendingIf(
+          (key, op) -> op.value() != null && op.value().tags().contains(tag));
     }
     try {
       ops.invalidateTag(tag);
@@ -309,9 +319,9 @@ public final class RedisTier implements CacheTier {
   /**
    * Deletes every key of this cache matching {@code glob} ({@code SCAN MATCH} within the prefix,
    * {@code UNLINK} in batches of 1,000, never {@code KEYS}) and tells other instances to drop their
-   * matching L1 copies. Discards matching queued writes first. Costs a pass over every key under the
-   * prefix (SCAN visits the whole keyspace of each node, matching as it goes); parks the calling
-   * thread until done, one command timeout per batch at most.
+   * matching L1 copies. Discards matching queued writes first. Costs a pass over every key under
+   * the prefix (SCAN visits the whole keyspace of each node, matching as it goes); parks the
+   * calling thread until done, one command timeout per batch at most.
    *
    * @throws RedisTierException if it failed (this cache's keys are then cleared when Redis answers
    *     again)
@@ -351,8 +361,8 @@ public final class RedisTier implements CacheTier {
   }
 
   /**
-   * The PX argument for {@code value}: 0 for "never expires", -1 if already past its retention
-   * (its expiry, or the end of its stale-if-error window).
+   * The PX argument for {@code value}: 0 for "never expires", -1 if already past its retention (its
+   * expiry, or the end of its stale-if-error window).
    */
   static long pxMillis(StoredValue value) {
     long until = value.retainUntilEpochMillis();
@@ -393,9 +403,19 @@ public final class RedisTier implements CacheTier {
         throw new IllegalStateException("Redis tier '" + name + "' already has a listener");
       }
       long heartbeatMillis = Math.max(1, heartbeat.toMillis());
-      started = new InvalidationSubscriber(client, messages, listener,
-          leases == null ? key -> {} : leases::changed, () -> ops.publishHeartbeat(heartbeatMillis),
-          heartbeat, acknowledgements, ops::publishAcknowledgement, sharded, counters, log);
+      started =
+          new InvalidationSubscriber(
+              client,
+              messages,
+              listener,
+              leases == null ? key -> {} : leases::changed,
+              () -> ops.publishHeartbeat(heartbeatMillis),
+              heartbeat,
+              acknowledgements,
+              ops::publishAcknowledgement,
+              sharded,
+              counters,
+              log);
       subscriber = started;
       this.listener = listener;
     } finally {
@@ -424,7 +444,9 @@ public final class RedisTier implements CacheTier {
     return ops.shardedPubSub();
   }
 
-  /** Whether invalidations travel by sharded pub/sub (SSUBSCRIBE/SPUBLISH on a Redis 7+ Cluster). */
+  /**
+   * Whether invalidations travel by sharded pub/sub (SSUBSCRIBE/SPUBLISH on a Redis 7+ Cluster).
+   */
   public boolean usesShardedPubSub() {
     return ops.shardedPubSub();
   }
@@ -442,8 +464,8 @@ public final class RedisTier implements CacheTier {
   /**
    * Removes every key of this cache from Redis, drops this instance's L1, and asks every other
    * instance on the channel to drop theirs and confirm; the returned {@link Flush} waits for the
-   * confirmations ({@link Flush#awaitAcknowledgement}). Parks the calling thread like
-   * {@link #clear()}. Needs cross-instance invalidation and a subscribed cache.
+   * confirmations ({@link Flush#awaitAcknowledgement}). Parks the calling thread like {@link
+   * #clear()}. Needs cross-instance invalidation and a subscribed cache.
    *
    * <pre>{@code
    * int confirmed = tier.invalidateAll().awaitAcknowledgement(Duration.ofSeconds(5));
@@ -463,8 +485,11 @@ public final class RedisTier implements CacheTier {
       lifecycle.unlock();
     }
     if (messages == null || local == null) {
-      throw new IllegalStateException("invalidateAll() needs crossInstanceInvalidation(true) and a"
-          + " cache built on Redis tier '" + name + "' (it clears that cache's L1 too)");
+      throw new IllegalStateException(
+          "invalidateAll() needs crossInstanceInvalidation(true) and a"
+              + " cache built on Redis tier '"
+              + name
+              + "' (it clears that cache's L1 too)");
     }
     if (writeBehind != null) {
       writeBehind.discardPending();
@@ -491,14 +516,20 @@ public final class RedisTier implements CacheTier {
 
   /** A snapshot of the tier's own counters; never blocks. */
   public RedisTierStats stats() {
-    return new RedisTierStats(breaker.isOpen(), breaker.openCount(), isSubscribed(),
-        writeBehind == null ? 0 : writeBehind.size(), recovery.pendingCount(), counters);
+    return new RedisTierStats(
+        breaker.isOpen(),
+        breaker.openCount(),
+        isSubscribed(),
+        writeBehind == null ? 0 : writeBehind.size(),
+        recovery.pendingCount(),
+        counters);
   }
 
   /**
    * Flushes queued writes, stops the subscriber and background threads, and abandons commands still
-   * running; closes the client only if the tier opened it ({@link #fromUri(String)}). Parks the calling thread until the threads have stopped
-   * (with Redis down, the circuit breaker keeps that short). Idempotent.
+   * running; closes the client only if the tier opened it ({@link #fromUri(String)}). Parks the
+   * calling thread until the threads have stopped (with Redis down, the circuit breaker keeps that
+   * short). Idempotent.
    */
   @Override
   public void close() {
@@ -548,7 +579,14 @@ public final class RedisTier implements CacheTier {
 
   @Override
   public String toString() {
-    return "RedisTier{name=" + name + ", keyPrefix=" + keyPrefix + ", breakerOpen="
-        + breaker.isOpen() + ", closed=" + closed + '}';
+    return "RedisTier{name="
+        + name
+        + ", keyPrefix="
+        + keyPrefix
+        + ", breakerOpen="
+        + breaker.isOpen()
+        + ", closed="
+        + closed
+        + '}';
   }
 }

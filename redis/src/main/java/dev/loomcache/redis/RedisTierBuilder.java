@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * Builds a {@link RedisTier}; get one from {@link RedisTier#newBuilder(UnifiedJedis)} or
- * {@link RedisTier#fromUri(String)}.
+ * Builds a {@link RedisTier}; get one from {@link RedisTier#newBuilder(UnifiedJedis)} or {@link
+ * RedisTier#fromUri(String)}.
  *
  * <pre>{@code
  * RedisTier tier = RedisTier.newBuilder(RedisClient.create("localhost", 6379))
@@ -21,8 +21,8 @@ import redis.clients.jedis.UnifiedJedis;
  * }</pre>
  *
  * <p>Each setter may be called once; a second call throws {@link IllegalStateException} naming the
- * value already set. Arguments are checked when given, rules between options in {@link #build()}.
- * A builder is not thread-safe; the tier it builds is.
+ * value already set. Arguments are checked when given, rules between options in {@link #build()}. A
+ * builder is not thread-safe; the tier it builds is.
  */
 public final class RedisTierBuilder {
   static final String DEFAULT_NAME = "redis";
@@ -133,7 +133,9 @@ public final class RedisTierBuilder {
       throw new IllegalArgumentException(
           "writeBehindQueueCapacity must be positive, but was " + capacity);
     }
-    checkUnset("writeBehindQueueCapacity", writeBehindQueueCapacity == 0 ? null : writeBehindQueueCapacity);
+    checkUnset(
+        "writeBehindQueueCapacity",
+        writeBehindQueueCapacity == 0 ? null : writeBehindQueueCapacity);
     this.writeBehindQueueCapacity = capacity;
     return this;
   }
@@ -155,9 +157,9 @@ public final class RedisTierBuilder {
   }
 
   /**
-   * Sets whether writes and deletes are announced to other instances over pub/sub, and theirs
-   * heard (so that each drops its L1 copy); default true. Turn it off only when one instance uses
-   * the prefix.
+   * Sets whether writes and deletes are announced to other instances over pub/sub, and theirs heard
+   * (so that each drops its L1 copy); default true. Turn it off only when one instance uses the
+   * prefix.
    */
   public RedisTierBuilder crossInstanceInvalidation(boolean enabled) {
     checkUnset("crossInstanceInvalidation", this.crossInstanceInvalidation);
@@ -166,8 +168,8 @@ public final class RedisTierBuilder {
   }
 
   /**
-   * Sets the pub/sub channel of invalidation messages; default
-   * {@code "loomcache:invalidations:" + keyPrefix}. Every instance of one cache must use the same.
+   * Sets the pub/sub channel of invalidation messages; default {@code "loomcache:invalidations:" +
+   * keyPrefix}. Every instance of one cache must use the same.
    *
    * @throws IllegalArgumentException if {@code channel} is empty
    */
@@ -191,8 +193,7 @@ public final class RedisTierBuilder {
   public RedisTierBuilder distributedSingleFlight(Duration leaseTime) {
     requireNonNull(leaseTime, "leaseTime must not be null");
     if (leaseTime.toMillis() < 1) {
-      throw new IllegalArgumentException(
-          "leaseTime must be at least 1 ms, but was " + leaseTime);
+      throw new IllegalArgumentException("leaseTime must be at least 1 ms, but was " + leaseTime);
     }
     checkUnset("distributedSingleFlight", this.leaseTime);
     this.leaseTime = leaseTime;
@@ -255,10 +256,10 @@ public final class RedisTierBuilder {
 
   /**
    * Sets the longest an entry of a cache on this tier stays in that cache's L1 before it is read
-   * from Redis again; default 5 s. It bounds how long an instance can serve a value another instance
-   * changed when invalidation messages were lost; with messages delivered, staleness is the pub/sub
-   * delivery time. Shorter means more Redis reads; a very long one (say 100 days) turns the bound
-   * off. A cache's own TTL still applies when it is shorter.
+   * from Redis again; default 5 s. It bounds how long an instance can serve a value another
+   * instance changed when invalidation messages were lost; with messages delivered, staleness is
+   * the pub/sub delivery time. Shorter means more Redis reads; a very long one (say 100 days) turns
+   * the bound off. A cache's own TTL still applies when it is shorter.
    *
    * @throws IllegalArgumentException if {@code maxLocalStaleness} is not positive
    */
@@ -280,9 +281,9 @@ public final class RedisTierBuilder {
   /**
    * Builds the tier and starts its background virtual threads (recovery, and the write-behind
    * flushers); the invalidation subscriber starts when a cache subscribes. Does no I/O: a Redis
-   * that is down at build time is a Redis that is down. The one exception: a builder from a
-   * {@code redis-cluster://} URI opens its cluster client here, which asks a node for the slots
-   * (parking the calling thread for that) and throws Jedis's exception if none answers.
+   * that is down at build time is a Redis that is down. The one exception: a builder from a {@code
+   * redis-cluster://} URI opens its cluster client here, which asks a node for the slots (parking
+   * the calling thread for that) and throws Jedis's exception if none answers.
    *
    * @throws IllegalStateException if no key prefix was set, or options contradict each other
    */
@@ -290,11 +291,13 @@ public final class RedisTierBuilder {
     if (keyPrefix == null) {
       throw new IllegalStateException("keyPrefix is required: the tier keeps its keys under it");
     }
-    if (writeMode() != WriteMode.WRITE_BEHIND && (writeBehindQueueCapacity != 0 || writeBehindThreads != 0)) {
+    if (writeMode() != WriteMode.WRITE_BEHIND
+        && (writeBehindQueueCapacity != 0 || writeBehindThreads != 0)) {
       throw new IllegalStateException(
           "writeBehindQueueCapacity and writeBehindThreads need writeMode(WriteMode.WRITE_BEHIND)");
     }
-    if (!crossInstanceInvalidation() && (invalidationChannel != null || heartbeatInterval != null)) {
+    if (!crossInstanceInvalidation()
+        && (invalidationChannel != null || heartbeatInterval != null)) {
       throw new IllegalStateException(
           "invalidationChannel and heartbeatInterval need crossInstanceInvalidation(true)");
     }
@@ -308,8 +311,10 @@ public final class RedisTierBuilder {
   @Override
   public String toString() {
     var shown = new StringJoiner(", ", "RedisTierBuilder{", "}");
-    shown.add(uri != null ? "uri=" + uri
-        : client != null ? "client=" + client.getClass().getSimpleName() : "no client");
+    shown.add(
+        uri != null
+            ? "uri=" + uri
+            : client != null ? "client=" + client.getClass().getSimpleName() : "no client");
     addIfSet(shown, "name", name);
     addIfSet(shown, "keyPrefix", keyPrefix);
     addIfSet(shown, "commandTimeout", commandTimeout);

@@ -35,18 +35,39 @@ public final class RedisTierStats {
   private static final int RESUBSCRIBE_CLEARS = 19;
   private static final int ACKS_SENT = 20;
 
-  RedisTierStats(boolean breakerOpen, long breakerOpens, boolean subscribed, int queued,
-      int pendingRepairs, TierCounters c) {
+  RedisTierStats(
+      boolean breakerOpen,
+      long breakerOpens,
+      boolean subscribed,
+      int queued,
+      int pendingRepairs,
+      TierCounters c) {
     this.breakerOpen = breakerOpen;
     this.subscribed = subscribed;
-    this.counts = new long[] {
-        breakerOpens, c.commandTimeouts.sum(), c.commandFailures.sum(), c.skippedCommands.sum(),
-        queued, c.droppedWrites.sum(), c.writeBehindFailures.sum(),
-        c.publishedInvalidations.sum(), c.receivedInvalidations.sum(), c.subscriptions.sum(),
-        c.leasesAcquired.sum(), c.leaseWaits.sum(), c.leaseWaitsServed.sum(),
-        c.repairedKeys.sum(), c.repairedClears.sum(), pendingRepairs, c.gapClears.sum(),
-        c.restartClears.sum(), c.silentSenderClears.sum(), c.resubscribeClears.sum(),
-        c.acknowledgementsSent.sum()};
+    this.counts =
+        new long[] {
+          breakerOpens,
+          c.commandTimeouts.sum(),
+          c.commandFailures.sum(),
+          c.skippedCommands.sum(),
+          queued,
+          c.droppedWrites.sum(),
+          c.writeBehindFailures.sum(),
+          c.publishedInvalidations.sum(),
+          c.receivedInvalidations.sum(),
+          c.subscriptions.sum(),
+          c.leasesAcquired.sum(),
+          c.leaseWaits.sum(),
+          c.leaseWaitsServed.sum(),
+          c.repairedKeys.sum(),
+          c.repairedClears.sum(),
+          pendingRepairs,
+          c.gapClears.sum(),
+          c.restartClears.sum(),
+          c.silentSenderClears.sum(),
+          c.resubscribeClears.sum(),
+          c.acknowledgementsSent.sum()
+        };
   }
 
   /** Whether the circuit breaker is open: Redis is considered down and calls skip it. */
@@ -79,7 +100,9 @@ public final class RedisTierStats {
     return counts[QUEUED];
   }
 
-  /** Writes and deletes dropped because the write-behind queue was full (their keys are repaired). */
+  /**
+   * Writes and deletes dropped because the write-behind queue was full (their keys are repaired).
+   */
   public long droppedWriteCount() {
     return counts[DROPPED];
   }
@@ -167,11 +190,13 @@ public final class RedisTierStats {
 
   /**
    * Every L1 clear caused by possibly lost invalidations: the sum of {@link #gapClearCount()},
-   * {@link #restartClearCount()}, {@link #silentSenderClearCount()} and
-   * {@link #resubscribeClearCount()}.
+   * {@link #restartClearCount()}, {@link #silentSenderClearCount()} and {@link
+   * #resubscribeClearCount()}.
    */
   public long lostInvalidationClearCount() {
-    return gapClearCount() + restartClearCount() + silentSenderClearCount()
+    return gapClearCount()
+        + restartClearCount()
+        + silentSenderClearCount()
         + resubscribeClearCount();
   }
 
@@ -190,34 +215,59 @@ public final class RedisTierStats {
 
   @Override
   public int hashCode() {
-    return 31 * Arrays.hashCode(counts) + Boolean.hashCode(breakerOpen) * 2
+    return 31 * Arrays.hashCode(counts)
+        + Boolean.hashCode(breakerOpen) * 2
         + Boolean.hashCode(subscribed);
   }
 
   @Override
   public String toString() {
-    return "RedisTierStats{breakerOpen=" + breakerOpen
-        + ", breakerOpenCount=" + breakerOpenCount()
-        + ", commandTimeoutCount=" + commandTimeoutCount()
-        + ", commandFailureCount=" + commandFailureCount()
-        + ", skippedCommandCount=" + skippedCommandCount()
-        + ", writeBehindQueueSize=" + writeBehindQueueSize()
-        + ", droppedWriteCount=" + droppedWriteCount()
-        + ", writeBehindFailureCount=" + writeBehindFailureCount()
-        + ", publishedInvalidationCount=" + publishedInvalidationCount()
-        + ", receivedInvalidationCount=" + receivedInvalidationCount()
-        + ", subscribed=" + subscribed
-        + ", subscriptionCount=" + subscriptionCount()
-        + ", leaseAcquiredCount=" + leaseAcquiredCount()
-        + ", leaseWaitCount=" + leaseWaitCount()
-        + ", leaseWaitServedCount=" + leaseWaitServedCount()
-        + ", repairedKeyCount=" + repairedKeyCount()
-        + ", repairedClearCount=" + repairedClearCount()
-        + ", pendingRepairCount=" + pendingRepairCount()
-        + ", gapClearCount=" + gapClearCount()
-        + ", restartClearCount=" + restartClearCount()
-        + ", silentSenderClearCount=" + silentSenderClearCount()
-        + ", resubscribeClearCount=" + resubscribeClearCount()
-        + ", acknowledgementSentCount=" + acknowledgementSentCount() + '}';
+    return "RedisTierStats{breakerOpen="
+        + breakerOpen
+        + ", breakerOpenCount="
+        + breakerOpenCount()
+        + ", commandTimeoutCount="
+        + commandTimeoutCount()
+        + ", commandFailureCount="
+        + commandFailureCount()
+        + ", skippedCommandCount="
+        + skippedCommandCount()
+        + ", writeBehindQueueSize="
+        + writeBehindQueueSize()
+        + ", droppedWriteCount="
+        + droppedWriteCount()
+        + ", writeBehindFailureCount="
+        + writeBehindFailureCount()
+        + ", publishedInvalidationCount="
+        + publishedInvalidationCount()
+        + ", receivedInvalidationCount="
+        + receivedInvalidationCount()
+        + ", subscribed="
+        + subscribed
+        + ", subscriptionCount="
+        + subscriptionCount()
+        + ", leaseAcquiredCount="
+        + leaseAcquiredCount()
+        + ", leaseWaitCount="
+        + leaseWaitCount()
+        + ", leaseWaitServedCount="
+        + leaseWaitServedCount()
+        + ", repairedKeyCount="
+        + repairedKeyCount()
+        + ", repairedClearCount="
+        + repairedClearCount()
+        + ", pendingRepairCount="
+        + pendingRepairCount()
+        + ", gapClearCount="
+        + gapClearCount()
+        + ", restartClearCount="
+        + restartClearCount()
+        + ", silentSenderClearCount="
+        + silentSenderClearCount()
+        + ", resubscribeClearCount="
+        + resubscribeClearCount()
+        + ", acknowledgementSentCount="
+        + acknowledgementSentCount()
+        + '}';
   }
 }

@@ -27,21 +27,21 @@ import redis.clients.jedis.UnifiedJedis;
  * Test support: one "instance" of the multi-process consistency test, a separate JVM. A writer
  * bumps versioned values (the source of truth, a "database", is a separate redis-server the faults
  * never touch) and then puts or invalidates them in its cache; a reader reads every key through its
- * cache, loading from the database on a miss. Both log what they did, with {@code System.nanoTime()}
- * (one monotonic clock for every process of the machine):
+ * cache, loading from the database on a miss. Both log what they did, with {@code
+ * System.nanoTime()} (one monotonic clock for every process of the machine):
  *
  * <ul>
- *   <li>{@code W <key> <version> <nanos>}: the put or invalidate of that version returned, and Redis
- *       acknowledged it (the tier counted no error during the call);
+ *   <li>{@code W <key> <version> <nanos>}: the put or invalidate of that version returned, and
+ *       Redis acknowledged it (the tier counted no error during the call);
  *   <li>{@code U <key> <version>}: it returned, but Redis did not acknowledge it;
  *   <li>{@code R <key> <version> <nanos>}: a read that began at that time returned that version.
  * </ul>
  *
- * <p>Commands on standard input: {@code CONNECT <cacheHosts>} (re)builds the client, tier and
- * cache on {@code h:p} or {@code cluster:h:p,h:p} and answers {@code READY} once subscribed;
- * {@code RUN <phase> <millis>} runs one phase and writes {@code <dir>/<id>-<phase>.log}, answering
- * {@code DONE <phase> <ops> <invalidations> <lostClears> <gapClears>}; {@code EXIT} closes
- * everything. Writers' versions carry on across phases and connections.
+ * <p>Commands on standard input: {@code CONNECT <cacheHosts>} (re)builds the client, tier and cache
+ * on {@code h:p} or {@code cluster:h:p,h:p} and answers {@code READY} once subscribed; {@code RUN
+ * <phase> <millis>} runs one phase and writes {@code <dir>/<id>-<phase>.log}, answering {@code DONE
+ * <phase> <ops> <invalidations> <lostClears> <gapClears>}; {@code EXIT} closes everything. Writers'
+ * versions carry on across phases and connections.
  *
  * <p>Arguments: {@code writer|reader id dbHost dir writers keysPerWriter maxLocalStalenessMillis}.
  */
@@ -100,8 +100,13 @@ public final class ConsistencyWorker {
               }
               long acked = System.nanoTime();
               if (tierErrors(cache) == errors) {
-                log.append("W ").append(key).append(' ').append(version).append(' ')
-                    .append(acked).append('\n');
+                log.append("W ")
+                    .append(key)
+                    .append(' ')
+                    .append(version)
+                    .append(' ')
+                    .append(acked)
+                    .append('\n');
               } else {
                 log.append("U ").append(key).append(' ').append(version).append('\n');
               }
@@ -109,19 +114,36 @@ public final class ConsistencyWorker {
             } else {
               String key = keys.get(random.nextInt(keys.size()));
               long started = System.nanoTime();
-              String value = cache.get(key, () -> {
-                String stored = db.get("db:" + key);
-                return stored == null ? "0" : stored;
-              });
-              log.append("R ").append(key).append(' ').append(value).append(' ')
-                  .append(started).append('\n');
+              String value =
+                  cache.get(
+                      key,
+                      () -> {
+                        String stored = db.get("db:" + key);
+                        return stored == null ? "0" : stored;
+                      });
+              log.append("R ")
+                  .append(key)
+                  .append(' ')
+                  .append(value)
+                  .append(' ')
+                  .append(started)
+                  .append('\n');
             }
             ops++;
           }
           Files.writeString(dir.resolve(id + "-" + phase + ".log"), log);
           var stats = instance.tier.stats();
-          out.println("DONE " + phase + " " + ops + " " + invalidations + " "
-              + stats.lostInvalidationClearCount() + " " + stats.gapClearCount());
+          out.println(
+              "DONE "
+                  + phase
+                  + " "
+                  + ops
+                  + " "
+                  + invalidations
+                  + " "
+                  + stats.lostInvalidationClearCount()
+                  + " "
+                  + stats.gapClearCount());
         }
       } finally {
         if (instance != null) {
@@ -138,19 +160,29 @@ public final class ConsistencyWorker {
     final Cache<String, String> cache;
 
     Instance(String cacheHosts, Duration maxLocalStaleness) throws InterruptedException {
-      client = cacheHosts.startsWith("cluster:")
-          ? RedisClusterClient.create(Arrays.stream(cacheHosts.substring(8).split(","))
-              .map(HostAndPort::from).collect(Collectors.toSet()))
-          : RedisClient.create(HostAndPort.from(cacheHosts).getHost(),
-              HostAndPort.from(cacheHosts).getPort());
-      tier = RedisTier.newBuilder(client).keyPrefix("cc:")
-          .commandTimeout(Duration.ofMillis(500))
-          .heartbeatInterval(Duration.ofMillis(200))
-          .probeInterval(Duration.ofMillis(100))
-          .maxLocalStaleness(maxLocalStaleness)
-          .build();
-      cache = Loomcache.newBuilder().maximumSize(10_000)
-          .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string()).tier(tier).build();
+      client =
+          cacheHosts.startsWith("cluster:")
+              ? RedisClusterClient.create(
+                  Arrays.stream(cacheHosts.substring(8).split(","))
+                      .map(HostAndPort::from)
+                      .collect(Collectors.toSet()))
+              : RedisClient.create(
+                  HostAndPort.from(cacheHosts).getHost(), HostAndPort.from(cacheHosts).getPort());
+      tier =
+          RedisTier.newBuilder(client)
+              .keyPrefix("cc:")
+              .commandTimeout(Duration.ofMillis(500))
+              .heartbeatInterval(Duration.ofMillis(200))
+              .probeInterval(Duration.ofMillis(100))
+              .maxLocalStaleness(maxLocalStaleness)
+              .build();
+      cache =
+          Loomcache.newBuilder()
+              .maximumSize(10_000)
+              .keyCodec(KeyCodec.string())
+              .valueCodec(ValueCodec.string())
+              .tier(tier)
+              .build();
       long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       while (!tier.isSubscribed() && System.nanoTime() < deadline) {
         Thread.sleep(5); // a child process waiting for a server-side state it cannot be told of

@@ -11,8 +11,8 @@ import redis.clients.jedis.providers.PooledConnectionProvider;
 
 /**
  * A Jedis connection provider that counts the commands sent through it: a {@code UnifiedJedis}
- * borrows a connection for each command it sends, and none of the classes under test pipelines,
- * so the count is the number of round trips to Redis.
+ * borrows a connection for each command it sends, and none of the classes under test pipelines, so
+ * the count is the number of round trips to Redis.
  */
 final class CountingConnectionProvider implements ConnectionProvider {
   private final PooledConnectionProvider pool;

@@ -16,10 +16,10 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.providers.PooledConnectionProvider;
 
 /**
- * Not a test: measures an L2 hit through {@link RedisTier} against a raw Jedis GET of the same bytes
- * on the same redis-server, one caller at a time (latency, not throughput). Run from the repository
- * root (see {@code redis/README.md} for the command). Prints p50, p90, p99 and mean per path and the
- * ratios of the p50s.
+ * Not a test: measures an L2 hit through {@link RedisTier} against a raw Jedis GET of the same
+ * bytes on the same redis-server, one caller at a time (latency, not throughput). Run from the
+ * repository root (see {@code redis/README.md} for the command). Prints p50, p90, p99 and mean per
+ * path and the ratios of the p50s.
  */
 public final class L2LatencyHarness {
   private static final int WARMUP = 20_000;
@@ -31,23 +31,34 @@ public final class L2LatencyHarness {
     try (var server = RedisServer.start();
         var client = RedisClient.create("127.0.0.1", server.port())) {
       RedisTier tier = RedisTier.newBuilder(client).keyPrefix("bench:").build();
-      Cache<String, String> noL1 = Loomcache.newBuilder().maximumSize(0)
-          .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string()).tier(tier).build();
+      Cache<String, String> noL1 =
+          Loomcache.newBuilder()
+              .maximumSize(0)
+              .keyCodec(KeyCodec.string())
+              .valueCodec(ValueCodec.string())
+              .tier(tier)
+              .build();
       String value = "x".repeat(100);
       noL1.put("k", value);
       byte[] redisKey = "bench:k".getBytes(UTF_8);
-      Runnable check = () -> {
-        if (client.get(redisKey) == null || tier.read("k") == null) {
-          throw new IllegalStateException("the value is not in Redis");
-        }
-      };
+      Runnable check =
+          () -> {
+            if (client.get(redisKey) == null || tier.read("k") == null) {
+              throw new IllegalStateException("the value is not in Redis");
+            }
+          };
       check.run();
 
       long[] raw = measure(() -> client.get(redisKey).length);
       long[] viaTier = measure(() -> tier.read("k").bytes().length);
-      long[] viaCache = measure(() -> noL1.get("k", () -> {
-        throw new IllegalStateException("must be an L2 hit");
-      }).length());
+      long[] viaCache =
+          measure(() ->
+              noL1.get(
+                      "k",
+                      () -> {
+                        throw new IllegalStateException("must be an L2 hit");
+                      })
+                  .length());
       noL1.close();
       long[] handOff;
       try (UnifiedJedis generic = genericClient(server.port())) {
@@ -57,13 +68,15 @@ public final class L2LatencyHarness {
         handOffTier.close();
       }
 
-      System.out.printf("L2 hit latency, %d calls each after %d warm-up, one caller, value %d bytes%n",
+      System.out.printf(
+          "L2 hit latency, %d calls each after %d warm-up, one caller, value %d bytes%n",
           MEASURED, WARMUP, value.length());
       print("raw Jedis GET", raw);
       print("RedisTier.read", viaTier);
       print("Cache.get, L1 off", viaCache);
       print("hand-off path", handOff);
-      System.out.printf("p50 ratio to raw GET: RedisTier.read %.2f, Cache.get %.2f, hand-off %.2f%n",
+      System.out.printf(
+          "p50 ratio to raw GET: RedisTier.read %.2f, Cache.get %.2f, hand-off %.2f%n",
           (double) percentile(viaTier, 50) / percentile(raw, 50),
           (double) percentile(viaCache, 50) / percentile(raw, 50),
           (double) percentile(handOff, 50) / percentile(raw, 50));
@@ -72,8 +85,8 @@ public final class L2LatencyHarness {
 
   @SuppressWarnings("deprecation") // the plainest UnifiedJedis there is, on purpose
   private static UnifiedJedis genericClient(int port) {
-    return new UnifiedJedis(new PooledConnectionProvider(new HostAndPort("127.0.0.1", port)), 3,
-        Duration.ofSeconds(1));
+    return new UnifiedJedis(
+        new PooledConnectionProvider(new HostAndPort("127.0.0.1", port)), 3, Duration.ofSeconds(1));
   }
 
   private static long[] measure(LongSupplier call) {
@@ -99,8 +112,12 @@ public final class L2LatencyHarness {
   }
 
   private static void print(String path, long[] sorted) {
-    System.out.printf("  %-20s p50 %6.1f us  p90 %6.1f us  p99 %6.1f us  mean %6.1f us%n", path,
-        percentile(sorted, 50) / 1e3, percentile(sorted, 90) / 1e3, percentile(sorted, 99) / 1e3,
+    System.out.printf(
+        "  %-20s p50 %6.1f us  p90 %6.1f us  p99 %6.1f us  mean %6.1f us%n",
+        path,
+        percentile(sorted, 50) / 1e3,
+        percentile(sorted, 90) / 1e3,
+        percentile(sorted, 99) / 1e3,
         Arrays.stream(sorted).average().orElse(0) / 1e3);
   }
 }

@@ -7,8 +7,8 @@ import redis.clients.jedis.RedisClient;
 
 /**
  * Test support: a separate JVM that takes a lock and holds it (its watchdog renewing) until told on
- * standard input to release it; a test pauses it with SIGSTOP in between. Prints {@code HELD <token>}
- * once it holds the lock and {@code RELEASED <true|false> <isHeld>} after releasing.
+ * standard input to release it; a test pauses it with SIGSTOP in between. Prints {@code HELD
+ * <token>} once it holds the lock and {@code RELEASED <true|false> <isHeld>} after releasing.
  */
 public final class LockHolderProcess {
   private LockHolderProcess() {}

@@ -1,13 +1,10 @@
 package dev.loomcache.redis;
 
-import dev.loomcache.testsupport.Polling;
-
-import dev.loomcache.testsupport.RedisCluster;
-
-import dev.loomcache.testsupport.RedisServer;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loomcache.testsupport.Polling;
+import dev.loomcache.testsupport.RedisCluster;
+import dev.loomcache.testsupport.RedisServer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -38,10 +35,10 @@ import redis.clients.jedis.params.ClientKillParams;
  * The bound is {@code maxLocalStaleness} plus slack for a loaded machine: the guarantee is pub/sub
  * delivery time when messages arrive, {@code maxLocalStaleness} when they are lost.
  *
- * <p>Each phase runs {@code loomcache.consistency.phaseMillis} (short in {@code verify}; the
- * {@code consistency-long} profile runs longer). The phases run one after the other on the same
- * four processes, which move from the standalone server to the cluster, so the short form pays for
- * JVM start-up once.
+ * <p>Each phase runs {@code loomcache.consistency.phaseMillis} (short in {@code verify}; the {@code
+ * consistency-long} profile runs longer). The phases run one after the other on the same four
+ * processes, which move from the standalone server to the cluster, so the short form pays for JVM
+ * start-up once.
  */
 class MultiProcessConsistencyTest {
   private static final long PHASE_MILLIS = Long.getLong("loomcache.consistency.phaseMillis", 1_000);
@@ -56,13 +53,28 @@ class MultiProcessConsistencyTest {
   @TempDir Path dir;
 
   /** What one phase found, for the report and the assertions. */
-  record Report(String phase, long operations, long invalidations, long staleBeyondBound,
-      long maxStalenessMillis, long lostClears, long gapClears, long reads) {
+  record Report(
+      String phase,
+      long operations,
+      long invalidations,
+      long staleBeyondBound,
+      long maxStalenessMillis,
+      long lostClears,
+      long gapClears,
+      long reads) {
     @Override
     public String toString() {
-      return String.format("%-14s ops=%d invalidations=%d reads=%d staleBeyondBound=%d"
-          + " maxStaleness=%dms lostInvalidationClears=%d gapClears=%d", phase, operations,
-          invalidations, reads, staleBeyondBound, maxStalenessMillis, lostClears, gapClears);
+      return String.format(
+          "%-14s ops=%d invalidations=%d reads=%d staleBeyondBound=%d"
+              + " maxStaleness=%dms lostInvalidationClears=%d gapClears=%d",
+          phase,
+          operations,
+          invalidations,
+          reads,
+          staleBeyondBound,
+          maxStalenessMillis,
+          lostClears,
+          gapClears);
     }
   }
 
@@ -74,7 +86,8 @@ class MultiProcessConsistencyTest {
   void fourInstances_standaloneThenCluster_underFaults_serveNoReadStaleBeyondTheBound()
       throws Exception {
     var reports = new ArrayList<Report>();
-    try (var db = RedisServer.start(); var group = new Group(db)) {
+    try (var db = RedisServer.start();
+        var group = new Group(db)) {
       try (var cacheServer = RedisServer.start()) {
         group.connect("127.0.0.1:" + cacheServer.port());
         group.phase("warm-up", () -> {}); // JIT and class loading in four cold JVMs: not judged
@@ -84,24 +97,32 @@ class MultiProcessConsistencyTest {
         reports.add(group.phase("tiny-buffer", () -> overflowSubscribers(cacheServer)));
         setBufferLimit(cacheServer, "pubsub 32mb 8mb 60");
         // Twice as long: the instances reconnect after the restart within the phase.
-        reports.add(group.phase("stop-restart", 2 * PHASE_MILLIS, () -> stopAndRestart(cacheServer)));
+        reports.add(
+            group.phase("stop-restart", 2 * PHASE_MILLIS, () -> stopAndRestart(cacheServer)));
         try (var cluster = new RedisCluster()) {
-          group.connect("cluster:" + cluster.hostsAndPorts().stream()
-              .map(h -> h.getHost() + ":" + h.getPort()).collect(Collectors.joining(",")));
+          group.connect(
+              "cluster:"
+                  + cluster.hostsAndPorts().stream()
+                      .map(h -> h.getHost() + ":" + h.getPort())
+                      .collect(Collectors.joining(",")));
           reports.add(group.phase("cluster-clean", () -> {}));
-          reports.add(group.phase("cluster-kill", () -> cluster.nodes().forEach(
-              MultiProcessConsistencyTest::killSubscribers)));
+          reports.add(
+              group.phase(
+                  "cluster-kill",
+                  () -> cluster.nodes().forEach(MultiProcessConsistencyTest::killSubscribers)));
           group.close(); // before the servers stop, so that the instances close cleanly
         }
       }
     } finally {
       report(reports);
     }
-    assertThat(reports).hasSize(6).allSatisfy(r -> {
-      assertThat(r.staleBeyondBound()).as(r.toString()).isZero();
-      assertThat(r.reads()).as(r.toString()).isPositive();
-      assertThat(r.invalidations()).as(r.toString()).isPositive();
-    });
+    assertThat(reports)
+        .hasSize(6)
+        .allSatisfy(r -> {
+          assertThat(r.staleBeyondBound()).as(r.toString()).isZero();
+          assertThat(r.reads()).as(r.toString()).isPositive();
+          assertThat(r.invalidations()).as(r.toString()).isPositive();
+        });
     // The faults cost the readers their L1 (each a counted clear): they were real faults.
     for (int fault : new int[] {1, 2, 3, 5}) {
       assertThat(reports.get(fault).lostClears()).as(reports.get(fault).toString()).isPositive();
@@ -155,8 +176,8 @@ class MultiProcessConsistencyTest {
     Group(RedisServer db) throws IOException {
       for (int i = 0; i < WRITERS + READERS; i++) {
         boolean writer = i < WRITERS;
-        children.add(new Child(writer ? "writer" : "reader", Integer.toString(i),
-            "127.0.0.1:" + db.port()));
+        children.add(
+            new Child(writer ? "writer" : "reader", Integer.toString(i), "127.0.0.1:" + db.port()));
       }
     }
 
@@ -171,8 +192,12 @@ class MultiProcessConsistencyTest {
         child.lostBefore = 0; // a new tier: its counters start again
         child.gapsBefore = 0;
       }
-      System.out.println("[consistency] four instances ready on " + cacheHosts + " in "
-          + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
+      System.out.println(
+          "[consistency] four instances ready on "
+              + cacheHosts
+              + " in "
+              + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)
+              + " ms");
     }
 
     Report phase(String phase, Runnable fault) throws IOException {
@@ -228,7 +253,8 @@ class MultiProcessConsistencyTest {
           for (String line : Files.readAllLines(dir.resolve(child.id + "-" + done + ".log"))) {
             String[] f = line.split(" ");
             if (f[0].equals("W")) {
-              acked.computeIfAbsent(f[1], k -> new HashMap<>())
+              acked
+                  .computeIfAbsent(f[1], k -> new HashMap<>())
                   .put(Long.parseLong(f[2]), Long.parseLong(f[3]));
             }
           }
@@ -273,8 +299,15 @@ class MultiProcessConsistencyTest {
           }
         }
       }
-      return new Report(phase, ops, invalidations, stale,
-          TimeUnit.NANOSECONDS.toMillis(maxStaleness), lost, gaps, reads);
+      return new Report(
+          phase,
+          ops,
+          invalidations,
+          stale,
+          TimeUnit.NANOSECONDS.toMillis(maxStaleness),
+          lost,
+          gaps,
+          reads);
     }
 
     @Override
@@ -301,15 +334,27 @@ class MultiProcessConsistencyTest {
       this.writer = role.equals("writer");
       this.id = id;
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      this.process = new ProcessBuilder(java, "-Xmx128m", "-XX:TieredStopAtLevel=1",
-          "-XX:+UseSerialGC",
-          "-cp", System.getProperty("java.class.path"), ConsistencyWorker.class.getName(), role,
-          id, dbHost, dir.toString(), Integer.toString(WRITERS),
-          Integer.toString(KEYS_PER_WRITER), Long.toString(MAX_LOCAL_STALENESS_MILLIS))
-          .redirectError(dir.resolve("child-" + id + ".err").toFile())
-          .start();
-      this.out = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      this.process =
+          new ProcessBuilder(
+                  java,
+                  "-Xmx128m",
+                  "-XX:TieredStopAtLevel=1",
+                  "-XX:+UseSerialGC",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  ConsistencyWorker.class.getName(),
+                  role,
+                  id,
+                  dbHost,
+                  dir.toString(),
+                  Integer.toString(WRITERS),
+                  Integer.toString(KEYS_PER_WRITER),
+                  Long.toString(MAX_LOCAL_STALENESS_MILLIS))
+              .redirectError(dir.resolve("child-" + id + ".err").toFile())
+              .start();
+      this.out =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       this.in = new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
     }
 
@@ -325,8 +370,13 @@ class MultiProcessConsistencyTest {
           return line;
         }
       }
-      throw new AssertionError("child " + id + " exited before '" + prefix + "': "
-          + readQuietly(dir.resolve("child-" + id + ".err")));
+      throw new AssertionError(
+          "child "
+              + id
+              + " exited before '"
+              + prefix
+              + "': "
+              + readQuietly(dir.resolve("child-" + id + ".err")));
     }
 
     @Override

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
 
 /**
- * The Redis half of {@code docs/rate-limits-and-locks.md}, compiled and run against a real
- * {@code redis-server}; core's {@code DocPagesTest} checks that the page shows it as it is.
+ * The Redis half of {@code docs/rate-limits-and-locks.md}, compiled and run against a real {@code
+ * redis-server}; core's {@code DocPagesTest} checks that the page shows it as it is.
  */
 class RateLimitsAndLocksDocTest {
   @RegisterExtension static final RedisExtension redis = RedisExtension.perClass();
@@ -28,8 +28,8 @@ class RateLimitsAndLocksDocTest {
 
   @Test
   void sharedLimiterAndLock() throws Exception {
-    try (RedisClient jedis = RedisClient.builder()
-        .hostAndPort("127.0.0.1", redis.server().port()).build()) {
+    try (RedisClient jedis =
+        RedisClient.builder().hostAndPort("127.0.0.1", redis.server().port()).build()) {
       var reports = new Reports();
 
       // README-BEGIN redis-rate-limiter
@@ -48,8 +48,8 @@ class RateLimitsAndLocksDocTest {
       }
       assertThat(shared.acquire("u1").allowed()).isFalse();
       assertThat(jedis.exists("api:u1")).isTrue();
-      try (RedisLock.Held again = locks.lock("nightly-report", Duration.ofSeconds(30),
-          Duration.ofSeconds(5))) {
+      try (RedisLock.Held again =
+          locks.lock("nightly-report", Duration.ofSeconds(30), Duration.ofSeconds(5))) {
         assertThat(again.fencingToken()).isGreaterThan(reports.tokens.getFirst());
       }
       assertThat(locks.isLocked("nightly-report")).isFalse();

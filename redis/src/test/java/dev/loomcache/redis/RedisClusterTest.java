@@ -42,8 +42,12 @@ class RedisClusterTest {
   private static Services.Service service(String prefix) {
     var client = RedisClusterClient.create(cluster.hostsAndPorts());
     clients.add(client);
-    return services.start(client, prefix, b -> b.distributedSingleFlight(Duration.ofSeconds(5)),
-        Ticker.systemTicker(), ValueCodec.string());
+    return services.start(
+        client,
+        prefix,
+        b -> b.distributedSingleFlight(Duration.ofSeconds(5)),
+        Ticker.systemTicker(),
+        ValueCodec.string());
   }
 
   /** The keys under {@code pattern} on every node, and which nodes had some. */
@@ -82,24 +86,31 @@ class RedisClusterTest {
     assertThat(b.cache().stats().tierStats().getFirst().hitCount()).isEqualTo(100);
 
     a.cache().put("u1", "changed");
-    Polling.awaitUntil(Duration.ofSeconds(5), "b sees a's put over cluster pub/sub",
+    Polling.awaitUntil(
+        Duration.ofSeconds(5),
+        "b sees a's put over cluster pub/sub",
         () -> "changed".equals(b.cache().get("u1", () -> "loaded")));
     a.cache().invalidate("u2");
-    Polling.awaitUntil(Duration.ofSeconds(5), "b drops u2",
+    Polling.awaitUntil(
+        Duration.ofSeconds(5),
+        "b drops u2",
         () -> "reloaded".equals(b.cache().get("u2", () -> "reloaded")));
     // b's reload is stored again. Not necessarily the first reload: on a loaded machine b may drop
     // its L1 early (a heartbeat gap), load, and have that load superseded by a's message arriving
     // mid-load; a superseded load is returned but, by design, not stored. The next get stores it.
-    Polling.awaitUntil(Duration.ofSeconds(10), "b's reload of u2 is stored in Redis", () -> {
-      assertThat(b.cache().get("u2", () -> "reloaded")).isEqualTo("reloaded");
-      return client.exists("users:u2");
-    });
+    Polling.awaitUntil(
+        Duration.ofSeconds(10),
+        "b's reload of u2 is stored in Redis",
+        () -> {
+          assertThat(b.cache().get("u2", () -> "reloaded")).isEqualTo("reloaded");
+          return client.exists("users:u2");
+        });
 
     a.cache().invalidateAll();
     assertThat(keysOnEveryNode("users:*", new HashSet<>())).isEmpty();
     assertThat(client.get("orders:1")).isEqualTo("foreign");
-    Polling.awaitUntil(Duration.ofSeconds(5), "b drops its L1",
-        () -> b.cache().estimatedSize() == 0);
+    Polling.awaitUntil(
+        Duration.ofSeconds(5), "b drops its L1", () -> b.cache().estimatedSize() == 0);
   }
 
   @Test
@@ -124,16 +135,21 @@ class RedisClusterTest {
     assertThat(a.tier().usesShardedPubSub()).isTrue();
     assertThat(b.tier().usesShardedPubSub()).isTrue();
     a.cache().put("u1", "v0");
-    Polling.awaitUntil(Duration.ofSeconds(5), "b holds u1",
+    Polling.awaitUntil(
+        Duration.ofSeconds(5),
+        "b holds u1",
         () -> "v0".equals(b.cache().get("u1", () -> "loaded")));
 
     a.cache().put("u1", "v1");
 
-    Polling.awaitUntil(Duration.ofSeconds(5), "b sees a's put over SPUBLISH",
+    Polling.awaitUntil(
+        Duration.ofSeconds(5),
+        "b sees a's put over SPUBLISH",
         () -> "v1".equals(b.cache().get("u1", () -> "loaded")));
     assertThat(b.tier().stats().receivedInvalidationCount()).isGreaterThanOrEqualTo(1);
     assertThat(b.tier().stats().gapClearCount()).isZero();
-    // The shard channel lives on one node only: classic PUBLISH there reaches no sharded subscriber.
+    // The shard channel lives on one node only: classic PUBLISH there reaches no sharded
+    // subscriber.
     Flush flush = a.tier().invalidateAll();
     assertThat(flush.awaitAcknowledgement(Duration.ofSeconds(5))).isGreaterThanOrEqualTo(1);
   }

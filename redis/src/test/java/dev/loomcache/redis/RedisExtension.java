@@ -10,10 +10,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import redis.clients.jedis.RedisClient;
 
 /**
- * Test support, registered on a static field with {@code @RegisterExtension}: a real
- * {@link RedisServer} for a test class (emptied and resumed after each test) or for each test, a
- * raw client to look at it, and the {@link Services} of the running test, closed after it. The
- * server is stopped even when a test fails.
+ * Test support, registered on a static field with {@code @RegisterExtension}: a real {@link
+ * RedisServer} for a test class (emptied and resumed after each test) or for each test, a raw
+ * client to look at it, and the {@link Services} of the running test, closed after it. The server
+ * is stopped even when a test fails.
  */
 final class RedisExtension
     implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {

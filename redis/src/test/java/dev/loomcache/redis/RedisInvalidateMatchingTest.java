@@ -36,7 +36,8 @@ class RedisInvalidateMatchingTest {
     long total = 0;
     String cursor = ScanParams.SCAN_POINTER_START;
     do {
-      ScanResult<String> page = redis.raw().scan(cursor, new ScanParams().match(pattern).count(1_000));
+      ScanResult<String> page =
+          redis.raw().scan(cursor, new ScanParams().match(pattern).count(1_000));
       total += page.getResult().size();
       cursor = page.getCursor();
     } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
@@ -55,17 +56,21 @@ class RedisInvalidateMatchingTest {
 
     var client = RedisClient.create("127.0.0.1", redis.server().port());
     try (client;
-        Cache<String, String> users = Loomcache.newBuilder()
-            .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string())
-            .tier(Services.withTestTimeout(RedisTier.newBuilder(client).keyPrefix("users:")).build())
-            .build()) {
+        Cache<String, String> users =
+            Loomcache.newBuilder()
+                .keyCodec(KeyCodec.string())
+                .valueCodec(ValueCodec.string())
+                .tier(
+                    Services.withTestTimeout(RedisTier.newBuilder(client).keyPrefix("users:"))
+                        .build())
+                .build()) {
       users.put("item:local", "in L1 too");
 
       long start = System.nanoTime();
       users.invalidateMatching("item:*");
       long millis = (System.nanoTime() - start) / 1_000_000;
-      System.out.println("MEASURED invalidateMatching over 100,000 keys (40,001 matching): "
-          + millis + " ms");
+      System.out.println(
+          "MEASURED invalidateMatching over 100,000 keys (40,001 matching): " + millis + " ms");
 
       assertThat(users.getIfPresent("item:local")).isNull();
       assertThat(count("users:item:*")).isZero();
@@ -86,12 +91,15 @@ class RedisInvalidateMatchingTest {
     int keys = 20_000;
     var client = RedisClient.create("127.0.0.1", redis.server().port());
     try (client;
-        Cache<String, String> cache = Loomcache.newBuilder()
-            .maximumSize(keys)
-            .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string())
-            .tags((String key, String value) -> List.of(value))
-            .tier(Services.withTestTimeout(RedisTier.newBuilder(client).keyPrefix("tc:")).build())
-            .build()) {
+        Cache<String, String> cache =
+            Loomcache.newBuilder()
+                .maximumSize(keys)
+                .keyCodec(KeyCodec.string())
+                .valueCodec(ValueCodec.string())
+                .tags((String key, String value) -> List.of(value))
+                .tier(
+                    Services.withTestTimeout(RedisTier.newBuilder(client).keyPrefix("tc:")).build())
+                .build()) {
       for (int i = 0; i < keys; i++) {
         cache.put("k" + i, i % 2 == 0 ? "even" : "odd");
       }
@@ -100,8 +108,14 @@ class RedisInvalidateMatchingTest {
       long start = System.nanoTime();
       cache.invalidateTag("even");
       long nanos = System.nanoTime() - start;
-      System.out.println("MEASURED invalidateTag of " + keys / 2 + " keys (L1 + Redis): "
-          + nanos / 1_000_000 + " ms, " + (long) (keys / 2 / (nanos / 1e9)) + " keys/s");
+      System.out.println(
+          "MEASURED invalidateTag of "
+              + keys / 2
+              + " keys (L1 + Redis): "
+              + nanos / 1_000_000
+              + " ms, "
+              + (long) (keys / 2 / (nanos / 1e9))
+              + " keys/s");
 
       assertThat(count("tc:k*")).isEqualTo(keys / 2);
       assertThat(redis.raw().exists("tc:__tag:even")).isFalse();

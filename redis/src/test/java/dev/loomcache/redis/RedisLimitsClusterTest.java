@@ -38,8 +38,10 @@ class RedisLimitsClusterTest {
   void rateLimiter_twoClientsOnCluster_shareEachKeysLimit() {
     for (boolean sliding : new boolean[] {false, true}) {
       String prefix = sliding ? "cs:" : "cf:";
-      RateLimiter a = build(RedisRateLimiter.newBuilder(clientA), sliding).keyPrefix(prefix).build();
-      RateLimiter b = build(RedisRateLimiter.newBuilder(clientB), sliding).keyPrefix(prefix).build();
+      RateLimiter a =
+          build(RedisRateLimiter.newBuilder(clientA), sliding).keyPrefix(prefix).build();
+      RateLimiter b =
+          build(RedisRateLimiter.newBuilder(clientB), sliding).keyPrefix(prefix).build();
       for (int k = 0; k < 30; k++) {
         int allowed = 0;
         for (int call = 0; call < 10; call++) {
@@ -56,12 +58,15 @@ class RedisLimitsClusterTest {
   }
 
   private static RedisRateLimiterBuilder build(RedisRateLimiterBuilder builder, boolean sliding) {
-    return sliding ? builder.slidingWindow(3, Duration.ofHours(1)) : builder.fixedWindow(3, Duration.ofHours(1));
+    return sliding
+        ? builder.slidingWindow(3, Duration.ofHours(1))
+        : builder.fixedWindow(3, Duration.ofHours(1));
   }
 
   @Test
   void locks_onCluster_lockAndFenceKeysShareASlot() {
-    try (var a = RedisLocks.newBuilder(clientA).build(); var b = RedisLocks.newBuilder(clientB).build()) {
+    try (var a = RedisLocks.newBuilder(clientA).build();
+        var b = RedisLocks.newBuilder(clientB).build()) {
       var names = new HashSet<String>();
       for (int i = 0; i < 20; i++) {
         String name = "job-" + i;
@@ -70,7 +75,8 @@ class RedisLimitsClusterTest {
           assertThat(b.tryLock(name, Duration.ofSeconds(10))).isEmpty();
           assertThat(b.isLocked(name)).isTrue();
           first.release();
-          try (RedisLock.Held second = b.lock(name, Duration.ofSeconds(10), Duration.ofSeconds(5))) {
+          try (RedisLock.Held second =
+              b.lock(name, Duration.ofSeconds(10), Duration.ofSeconds(5))) {
             assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
           }
         }

@@ -10,9 +10,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
 
 /**
- * Round trips to Redis, counted on the client (every command sent) and cross-checked on the
- * server ({@code INFO commandstats}): an uncontended lock acquire plus release takes two, a
- * rate-limit decision one.
+ * Round trips to Redis, counted on the client (every command sent) and cross-checked on the server
+ * ({@code INFO commandstats}): an uncontended lock acquire plus release takes two, a rate-limit
+ * decision one.
  */
 class RedisLimitsRoundTripTest {
   private static final int OPS = 200;
@@ -76,12 +76,19 @@ class RedisLimitsRoundTripTest {
   @Test
   void acquire_everyAlgorithm_oneRoundTripPerDecision() {
     RedisClient counting = countingClient();
-    var builders = new RedisRateLimiterBuilder[] {
-        RedisRateLimiter.newBuilder(counting).fixedWindow(10, Duration.ofMinutes(1)).keyPrefix("f:"),
-        RedisRateLimiter.newBuilder(counting).fixedWindow(10, Duration.ofMinutes(1))
-            .banFor(Duration.ofMinutes(1)).keyPrefix("fb:"),
-        RedisRateLimiter.newBuilder(counting).slidingWindow(10, Duration.ofMinutes(1))
-            .keyPrefix("s:")};
+    var builders =
+        new RedisRateLimiterBuilder[] {
+          RedisRateLimiter.newBuilder(counting)
+              .fixedWindow(10, Duration.ofMinutes(1))
+              .keyPrefix("f:"),
+          RedisRateLimiter.newBuilder(counting)
+              .fixedWindow(10, Duration.ofMinutes(1))
+              .banFor(Duration.ofMinutes(1))
+              .keyPrefix("fb:"),
+          RedisRateLimiter.newBuilder(counting)
+              .slidingWindow(10, Duration.ofMinutes(1))
+              .keyPrefix("s:")
+        };
     for (RedisRateLimiterBuilder builder : builders) {
       try (RateLimiter limiter = builder.build()) {
         limiter.acquire("warm-up"); // loads the script

@@ -26,9 +26,17 @@ class RedisLockPauseTest {
   @Test
   void holderPausedLongerThanLease_nextHolderFencedHigher_oldReleaseIsANoOp() throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process holder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        LockHolderProcess.class.getName(), Integer.toString(redis.server().port()), "nightly", "500")
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process holder =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                LockHolderProcess.class.getName(),
+                Integer.toString(redis.server().port()),
+                "nightly",
+                "500")
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     try (var client = RedisClient.create("127.0.0.1", redis.server().port());
         var locks = RedisLocks.newBuilder(client).build();
         var out = new BufferedReader(new InputStreamReader(holder.getInputStream(), UTF_8));
@@ -41,7 +49,8 @@ class RedisLockPauseTest {
       signal("-STOP", holder.pid());
       try {
         // Paused, its watchdog cannot renew: after the 500 ms lease the lock is free again.
-        try (RedisLock.Held mine = locks.lock("nightly", Duration.ofSeconds(30), Duration.ofSeconds(20))) {
+        try (RedisLock.Held mine =
+            locks.lock("nightly", Duration.ofSeconds(30), Duration.ofSeconds(20))) {
           assertThat(mine.fencingToken()).isGreaterThan(oldToken);
           signal("-CONT", holder.pid());
           in.write("RELEASE\n");

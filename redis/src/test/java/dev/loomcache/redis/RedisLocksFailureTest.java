@@ -21,15 +21,22 @@ class RedisLocksFailureTest {
       RedisLock.Held held = locks.lock("job", Duration.ofMillis(600), Duration.ZERO);
       redis.server().kill();
       // The watchdog cannot renew; once its last lease has run out it stops believing.
-      Polling.awaitUntil(Duration.ofSeconds(10), "the holder knows it may have lost the lock",
+      Polling.awaitUntil(
+          Duration.ofSeconds(10),
+          "the holder knows it may have lost the lock",
           () -> !held.isHeld());
-      assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
-        assertThatThrownBy(held::release).isInstanceOf(RedisLockException.class)
-            .hasMessageContaining("Could not release lock 'job'");
-        assertThatThrownBy(() -> locks.lock("job", Duration.ofSeconds(1), Duration.ofMinutes(5)))
-            .isInstanceOf(RedisLockException.class).hasMessageContaining("Could not acquire lock 'job'");
-        assertThatThrownBy(() -> locks.isLocked("job")).isInstanceOf(RedisLockException.class);
-      });
+      assertTimeoutPreemptively(
+          Duration.ofSeconds(20),
+          () -> {
+            assertThatThrownBy(held::release)
+                .isInstanceOf(RedisLockException.class)
+                .hasMessageContaining("Could not release lock 'job'");
+            assertThatThrownBy(
+                    () -> locks.lock("job", Duration.ofSeconds(1), Duration.ofMinutes(5)))
+                .isInstanceOf(RedisLockException.class)
+                .hasMessageContaining("Could not acquire lock 'job'");
+            assertThatThrownBy(() -> locks.isLocked("job")).isInstanceOf(RedisLockException.class);
+          });
       assertThat(locks.heldCount()).isZero();
     }
   }

@@ -71,14 +71,16 @@ class RedisLocksTest {
   void lockAndRelease_uncontended_twoRoundTrips() {
     RedisLocks a = locks();
     a.lock("warm-up", Duration.ofSeconds(30), Duration.ZERO).close(); // scripts now cached in Redis
-    try (var jedis = new redis.clients.jedis.Jedis(redis.server().hostAndPort(), RedisServer.quickConfig())) {
+    try (var jedis =
+        new redis.clients.jedis.Jedis(redis.server().hostAndPort(), RedisServer.quickConfig())) {
       jedis.configResetStat();
     }
     try (RedisLock.Held held = a.lock("trips", Duration.ofSeconds(30), Duration.ZERO)) {
       assertThat(held.isHeld()).isTrue();
     }
     String stats;
-    try (var jedis = new redis.clients.jedis.Jedis(redis.server().hostAndPort(), RedisServer.quickConfig())) {
+    try (var jedis =
+        new redis.clients.jedis.Jedis(redis.server().hostAndPort(), RedisServer.quickConfig())) {
       stats = jedis.info("commandstats");
     }
     assertThat(stats).contains("cmdstat_evalsha:calls=2,").doesNotContain("cmdstat_eval:");
@@ -91,7 +93,8 @@ class RedisLocksTest {
     long previous = 0;
     for (int i = 0; i < 6; i++) {
       RedisLocks locks = i % 2 == 0 ? a : b;
-      try (RedisLock.Held held = locks.lock("fenced", Duration.ofSeconds(5), Duration.ofSeconds(5))) {
+      try (RedisLock.Held held =
+          locks.lock("fenced", Duration.ofSeconds(5), Duration.ofSeconds(5))) {
         assertThat(held.fencingToken()).isGreaterThan(previous);
         previous = held.fencingToken();
       }
@@ -113,21 +116,23 @@ class RedisLocksTest {
     try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < 1_000; i++) {
         RedisLocks locks = i % 2 == 0 ? a : b;
-        futures.add(executor.submit(() -> {
-          start.await();
-          try (RedisLock.Held held = locks.lock("counter", Duration.ofSeconds(10), Duration.ofSeconds(120))) {
-            if (!inside.compareAndSet(null, Thread.currentThread())) {
-              synchronized (overlaps) {
-                overlaps.add("overlap at fencing token " + held.fencingToken());
+        futures.add(
+            executor.submit(() -> {
+              start.await();
+              try (RedisLock.Held held =
+                  locks.lock("counter", Duration.ofSeconds(10), Duration.ofSeconds(120))) {
+                if (!inside.compareAndSet(null, Thread.currentThread())) {
+                  synchronized (overlaps) {
+                    overlaps.add("overlap at fencing token " + held.fencingToken());
+                  }
+                }
+                int read = counter[0];
+                Thread.yield(); // invite another holder in, if the lock would let one
+                counter[0] = read + 1;
+                inside.set(null);
               }
-            }
-            int read = counter[0];
-            Thread.yield(); // invite another holder in, if the lock would let one
-            counter[0] = read + 1;
-            inside.set(null);
-          }
-          return null;
-        }));
+              return null;
+            }));
       }
       start.countDown();
       for (Future<?> f : futures) {
@@ -163,10 +168,13 @@ class RedisLocksTest {
     RedisLock.Held held = a.lock("long", lease, Duration.ZERO);
     long until = System.nanoTime() + lease.multipliedBy(3).toNanos();
     // Three leases long: without renewals the key would be gone after the first.
-    Polling.awaitUntil(Duration.ofSeconds(20), "three leases have passed", () -> {
-      assertThat(redis.raw().pttl("locks:{long}")).as("the lease is alive").isPositive();
-      return System.nanoTime() - until > 0;
-    });
+    Polling.awaitUntil(
+        Duration.ofSeconds(20),
+        "three leases have passed",
+        () -> {
+          assertThat(redis.raw().pttl("locks:{long}")).as("the lease is alive").isPositive();
+          return System.nanoTime() - until > 0;
+        });
     assertThat(held.isHeld()).isTrue();
     assertThat(locks().tryLock("long", lease)).isEmpty();
     held.close();
@@ -181,7 +189,8 @@ class RedisLocksTest {
     RedisLock.Held held = a.lock("taken", Duration.ofMillis(300), Duration.ZERO);
     redis.raw().set("locks:{taken}", "someone-else");
     Polling.awaitUntil(Duration.ofSeconds(5), "the watchdog notices", () -> !held.isHeld());
-    assertThat(redis.raw().get("locks:{taken}")).isEqualTo("someone-else"); // renewals are owner-checked
+    assertThat(redis.raw().get("locks:{taken}"))
+        .isEqualTo("someone-else"); // renewals are owner-checked
     assertThat(held.release()).isFalse();
     assertThat(redis.raw().get("locks:{taken}")).isEqualTo("someone-else");
   }
@@ -194,16 +203,22 @@ class RedisLocksTest {
     try (RedisLock.Held held = a.lock("busy", Duration.ofSeconds(30), Duration.ZERO)) {
       long began = System.nanoTime();
       assertThatThrownBy(() -> b.lock("busy", Duration.ofSeconds(30), Duration.ofMillis(200)))
-          .isInstanceOf(LockTimeoutException.class).hasMessageContaining("'busy'").hasMessageContaining("PT0.2S");
+          .isInstanceOf(LockTimeoutException.class)
+          .hasMessageContaining("'busy'")
+          .hasMessageContaining("PT0.2S");
       Duration waited = Duration.ofNanos(System.nanoTime() - began);
-      assertThat(waited).isGreaterThanOrEqualTo(Duration.ofMillis(200)).isLessThan(Duration.ofSeconds(5));
+      assertThat(waited)
+          .isGreaterThanOrEqualTo(Duration.ofMillis(200))
+          .isLessThan(Duration.ofSeconds(5));
       assertThat(held.isHeld()).isTrue();
     }
     try (RedisLock.Held mine = b.lock("busy", Duration.ofSeconds(30), Duration.ofSeconds(1))) {
       assertThat(mine.isHeld()).isTrue();
     }
-    assertThat(registry.get("lock.acquisitions").tag("result", "timeout").counter().count()).isEqualTo(1.0);
-    assertThat(registry.get("lock.acquisitions").tag("result", "acquired").counter().count()).isEqualTo(1.0);
+    assertThat(registry.get("lock.acquisitions").tag("result", "timeout").counter().count())
+        .isEqualTo(1.0);
+    assertThat(registry.get("lock.acquisitions").tag("result", "acquired").counter().count())
+        .isEqualTo(1.0);
     assertThat(registry.get("lock.held").timer().count()).isEqualTo(1);
   }
 
@@ -214,19 +229,24 @@ class RedisLocksTest {
     try (RedisLock.Held held = a.lock("held", Duration.ofSeconds(30), Duration.ZERO)) {
       var failure = new AtomicReference<Throwable>();
       var interruptedAfter = new AtomicReference<Boolean>();
-      Thread waiter = Thread.ofVirtual().start(() -> {
-        try {
-          b.lock("held", Duration.ofSeconds(30), Duration.ofMinutes(5));
-        } catch (RuntimeException e) {
-          failure.set(e);
-          interruptedAfter.set(Thread.currentThread().isInterrupted());
-        }
-      });
-      Polling.awaitUntil(Duration.ofSeconds(10), "the waiter waits",
+      Thread waiter =
+          Thread.ofVirtual()
+              .start(() -> {
+                try {
+                  b.lock("held", Duration.ofSeconds(30), Duration.ofMinutes(5));
+                } catch (RuntimeException e) {
+                  failure.set(e);
+                  interruptedAfter.set(Thread.currentThread().isInterrupted());
+                }
+              });
+      Polling.awaitUntil(
+          Duration.ofSeconds(10),
+          "the waiter waits",
           () -> waiter.getState() == Thread.State.TIMED_WAITING);
       waiter.interrupt();
       waiter.join(Duration.ofSeconds(10));
-      assertThat(failure.get()).isInstanceOf(RedisLockException.class)
+      assertThat(failure.get())
+          .isInstanceOf(RedisLockException.class)
           .hasCauseInstanceOf(InterruptedException.class);
       assertThat(interruptedAfter.get()).isTrue();
       assertThat(held.isHeld()).isTrue();
@@ -241,7 +261,8 @@ class RedisLocksTest {
     a.close();
     assertThat(held.isHeld()).isFalse();
     assertThat(redis.raw().exists("app:{x}")).isFalse();
-    assertThatThrownBy(() -> a.tryLock("x", Duration.ofSeconds(1))).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> a.tryLock("x", Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> locks().lock("", Duration.ofSeconds(1), Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class);
   }

@@ -14,8 +14,8 @@ import redis.clients.jedis.RedisClient;
 
 /**
  * Bans of the Redis fixed window against the window's end, on Redis's clock: a ban that outlasts
- * the window keeps the key until the ban ends, then a fresh window starts; a ban that ends inside
- * a full window is followed by another ban at the next call, as in process.
+ * the window keeps the key until the ban ends, then a fresh window starts; a ban that ends inside a
+ * full window is followed by another ban at the next call, as in process.
  */
 class RedisRateLimiterBanTest {
   @RegisterExtension static final RedisExtension redis = RedisExtension.perClass();
@@ -23,7 +23,10 @@ class RedisRateLimiterBanTest {
 
   private RateLimiter limiter(Duration period, Duration ban, String prefix) {
     client = RedisClient.create("127.0.0.1", redis.server().port());
-    return RedisRateLimiter.newBuilder(client).fixedWindow(1, period).banFor(ban).keyPrefix(prefix)
+    return RedisRateLimiter.newBuilder(client)
+        .fixedWindow(1, period)
+        .banFor(ban)
+        .keyPrefix(prefix)
         .build();
   }
 
@@ -44,13 +47,16 @@ class RedisRateLimiterBanTest {
       assertThat(redis.raw().pttl("long:k")).isGreaterThan(2_000); // not the window's 200 ms
       var allowedDuringBan = new AtomicBoolean();
       // Calls only while over a second of the ban is left, so that none races its end.
-      Polling.awaitUntil(Duration.ofSeconds(10), "the ban ends", () -> {
-        long left = redis.raw().pttl("long:k");
-        if (left > 1_000 && limiter.tryAcquire("k")) {
-          allowedDuringBan.set(true);
-        }
-        return left == -2; // no such key
-      });
+      Polling.awaitUntil(
+          Duration.ofSeconds(10),
+          "the ban ends",
+          () -> {
+            long left = redis.raw().pttl("long:k");
+            if (left > 1_000 && limiter.tryAcquire("k")) {
+              allowedDuringBan.set(true);
+            }
+            return left == -2; // no such key
+          });
       assertThat(allowedDuringBan).isFalse();
       assertThat(limiter.acquire("k")).isEqualTo(RateLimitDecision.allowed(0));
     }
@@ -66,15 +72,18 @@ class RedisRateLimiterBanTest {
       var sawRest = new AtomicBoolean();
       // Calls during the ban answer with its rest (less than the ban once a millisecond has
       // passed; polls are at most 32 ms apart); the first call after it starts a new, whole ban.
-      Polling.awaitUntil(Duration.ofSeconds(10), "a second ban", () -> {
-        RateLimitDecision d = limiter.acquire("k");
-        allowed.compareAndSet(false, d.allowed());
-        if (d.retryAfter().compareTo(ban) < 0) {
-          sawRest.set(true);
-          return false;
-        }
-        return sawRest.get() && d.retryAfter().equals(ban);
-      });
+      Polling.awaitUntil(
+          Duration.ofSeconds(10),
+          "a second ban",
+          () -> {
+            RateLimitDecision d = limiter.acquire("k");
+            allowed.compareAndSet(false, d.allowed());
+            if (d.retryAfter().compareTo(ban) < 0) {
+              sawRest.set(true);
+              return false;
+            }
+            return sawRest.get() && d.retryAfter().equals(ban);
+          });
       assertThat(allowed).as("the window is still full").isFalse();
       assertThat(redis.raw().pttl("short:k")).isGreaterThan(30_000); // the window's expiry
     }

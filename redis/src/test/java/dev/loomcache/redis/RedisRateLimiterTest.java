@@ -39,8 +39,8 @@ class RedisRateLimiterTest {
 
   @Test
   void acquire_fixedWindow_countsDownThenDeniesWithRetryAfter() {
-    RateLimiter limiter = RedisRateLimiter.newBuilder(client())
-        .fixedWindow(3, Duration.ofMinutes(1)).build();
+    RateLimiter limiter =
+        RedisRateLimiter.newBuilder(client()).fixedWindow(3, Duration.ofMinutes(1)).build();
     assertThat(limiter.acquire("u1")).isEqualTo(RateLimitDecision.allowed(2));
     assertThat(limiter.acquire("u1")).isEqualTo(RateLimitDecision.allowed(1));
     assertThat(limiter.acquire("u1")).isEqualTo(RateLimitDecision.allowed(0));
@@ -54,13 +54,17 @@ class RedisRateLimiterTest {
 
   @Test
   void tryAcquire_fixedWindowEnds_nextWindowAllowsAgain() {
-    RateLimiter limiter = RedisRateLimiter.newBuilder(client())
-        .fixedWindow(2, Duration.ofMillis(300)).keyPrefix("short:").build();
+    RateLimiter limiter =
+        RedisRateLimiter.newBuilder(client())
+            .fixedWindow(2, Duration.ofMillis(300))
+            .keyPrefix("short:")
+            .build();
     assertThat(limiter.tryAcquire("k")).isTrue();
     assertThat(limiter.tryAcquire("k")).isTrue();
     assertThat(limiter.tryAcquire("k")).isFalse();
     // Redis's clock decides; wait for the window's hash to expire rather than sleep a guess
-    Polling.awaitUntil(Duration.ofSeconds(5), "the window expires", () -> !redis.raw().exists("short:k"));
+    Polling.awaitUntil(
+        Duration.ofSeconds(5), "the window expires", () -> !redis.raw().exists("short:k"));
     assertThat(limiter.tryAcquire("k")).isTrue();
     assertThat(limiter.tryAcquire("k")).isTrue();
     assertThat(limiter.tryAcquire("k")).isFalse();
@@ -78,13 +82,14 @@ class RedisRateLimiterTest {
       try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
         for (int i = 0; i < 1_000; i++) {
           RateLimiter limiter = i % 2 == 0 ? a : b;
-          futures.add(executor.submit(() -> {
-            start.await();
-            if (limiter.tryAcquire("hot")) {
-              allowed.incrementAndGet();
-            }
-            return null;
-          }));
+          futures.add(
+              executor.submit(() -> {
+                start.await();
+                if (limiter.tryAcquire("hot")) {
+                  allowed.incrementAndGet();
+                }
+                return null;
+              }));
         }
         start.countDown();
         for (Future<?> f : futures) {
@@ -103,8 +108,11 @@ class RedisRateLimiterTest {
 
   @Test
   void acquire_slidingWindow_allowsLimitThenDenies() {
-    RateLimiter limiter = RedisRateLimiter.newBuilder(client())
-        .slidingWindow(10, Duration.ofHours(1)).keyPrefix("sliding:").build();
+    RateLimiter limiter =
+        RedisRateLimiter.newBuilder(client())
+            .slidingWindow(10, Duration.ofHours(1))
+            .keyPrefix("sliding:")
+            .build();
     for (int i = 9; i >= 0; i--) {
       assertThat(limiter.acquire("k")).isEqualTo(RateLimitDecision.allowed(i));
     }
@@ -118,26 +126,53 @@ class RedisRateLimiterTest {
   @Test
   void banFor_firstDenialBansAcrossInstances() {
     var registry = new SimpleMeterRegistry();
-    RateLimiter a = RedisRateLimiter.newBuilder(client()).fixedWindow(1, Duration.ofMinutes(1))
-        .banFor(Duration.ofMinutes(10)).keyPrefix("ban:").name("api").meterRegistry(registry).build();
-    RateLimiter b = RedisRateLimiter.newBuilder(client()).fixedWindow(1, Duration.ofMinutes(1))
-        .banFor(Duration.ofMinutes(10)).keyPrefix("ban:").build();
+    RateLimiter a =
+        RedisRateLimiter.newBuilder(client())
+            .fixedWindow(1, Duration.ofMinutes(1))
+            .banFor(Duration.ofMinutes(10))
+            .keyPrefix("ban:")
+            .name("api")
+            .meterRegistry(registry)
+            .build();
+    RateLimiter b =
+        RedisRateLimiter.newBuilder(client())
+            .fixedWindow(1, Duration.ofMinutes(1))
+            .banFor(Duration.ofMinutes(10))
+            .keyPrefix("ban:")
+            .build();
     assertThat(a.tryAcquire("k")).isTrue();
     assertThat(a.acquire("k").retryAfter()).isEqualTo(Duration.ofMinutes(10));
     RateLimitDecision onB = b.acquire("k");
     assertThat(onB.allowed()).isFalse();
-    assertThat(onB.retryAfter()).isGreaterThan(Duration.ofMinutes(9)).isLessThanOrEqualTo(Duration.ofMinutes(10));
+    assertThat(onB.retryAfter())
+        .isGreaterThan(Duration.ofMinutes(9))
+        .isLessThanOrEqualTo(Duration.ofMinutes(10));
     assertThat(redis.raw().pttl("ban:k")).isGreaterThan(9 * 60_000L);
-    assertThat(registry.get("ratelimit.decisions").tag("limiter", "api").tag("result", "allowed")
-        .counter().count()).isEqualTo(1.0);
-    assertThat(registry.get("ratelimit.decisions").tag("limiter", "api").tag("result", "banned")
-        .counter().count()).isEqualTo(1.0);
+    assertThat(
+            registry
+                .get("ratelimit.decisions")
+                .tag("limiter", "api")
+                .tag("result", "allowed")
+                .counter()
+                .count())
+        .isEqualTo(1.0);
+    assertThat(
+            registry
+                .get("ratelimit.decisions")
+                .tag("limiter", "api")
+                .tag("result", "banned")
+                .counter()
+                .count())
+        .isEqualTo(1.0);
   }
 
   @Test
   void acquire_scriptFlushed_reloadsItself() {
-    RateLimiter limiter = RedisRateLimiter.newBuilder(client()).fixedWindow(5, Duration.ofMinutes(1))
-        .keyPrefix("flush:").build();
+    RateLimiter limiter =
+        RedisRateLimiter.newBuilder(client())
+            .fixedWindow(5, Duration.ofMinutes(1))
+            .keyPrefix("flush:")
+            .build();
     assertThat(limiter.tryAcquire("k")).isTrue();
     redis.raw().scriptFlush();
     assertThat(limiter.acquire("k")).isEqualTo(RateLimitDecision.allowed(3));
@@ -147,13 +182,16 @@ class RedisRateLimiterTest {
   void builder_requiresOneWindowAndChecksArguments() {
     var client = client();
     assertThatThrownBy(() -> RedisRateLimiter.newBuilder(client).build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("fixedWindow");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("fixedWindow");
     var builder = RedisRateLimiter.newBuilder(client).fixedWindow(1, Duration.ofSeconds(1));
     assertThatThrownBy(() -> builder.slidingWindow(1, Duration.ofSeconds(1)))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("fixedWindow(1, PT1S)");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("fixedWindow(1, PT1S)");
     assertThatThrownBy(() -> builder.banFor(Duration.ofNanos(10)))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> RedisRateLimiter.newBuilder(client).fixedWindow(0, Duration.ofSeconds(1)))
+    assertThatThrownBy(
+            () -> RedisRateLimiter.newBuilder(client).fixedWindow(0, Duration.ofSeconds(1)))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(builder.build().redisDownPolicy()).isEqualTo(RedisDownPolicy.FAIL_OPEN);
   }

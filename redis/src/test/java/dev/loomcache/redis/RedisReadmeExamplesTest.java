@@ -18,7 +18,9 @@ import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 
-/** The code shown in redis/README.md, compiled and run so that it cannot rot. Keep the two in step. */
+/**
+ * The code shown in redis/README.md, compiled and run so that it cannot rot. Keep the two in step.
+ */
 class RedisReadmeExamplesTest {
   @RegisterExtension static final RedisExtension redis = RedisExtension.perClass();
 

@@ -25,8 +25,10 @@ class RedisSingleFlightTest {
 
   @Test
   void twoInstancesRacingOnAMissingKey_withASlowLoader_loadItOnceBetweenThem() throws Exception {
-    var a = redis.services().start("users:", b -> b.distributedSingleFlight(Duration.ofSeconds(10)));
-    var b = redis.services().start("users:", o -> o.distributedSingleFlight(Duration.ofSeconds(10)));
+    var a =
+        redis.services().start("users:", b -> b.distributedSingleFlight(Duration.ofSeconds(10)));
+    var b =
+        redis.services().start("users:", o -> o.distributedSingleFlight(Duration.ofSeconds(10)));
     var loads = new AtomicInteger();
 
     for (int round = 0; round < 5; round++) {
@@ -36,17 +38,27 @@ class RedisSingleFlightTest {
       var results = new ArrayList<Future<String>>();
       try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
         for (var service : new Services.Service[] {a, b}) {
-          results.add(executor.submit(() -> {
-            start.await();
-            return service.cache().get(key, () -> {
-              loads.incrementAndGet();
-              // Slow: still loading when the other instance finds the lease and starts waiting.
-              Polling.awaitUntil(Duration.ofSeconds(10), "the other instance waits",
-                  () -> a.tier().stats().leaseWaitCount() + b.tier().stats().leaseWaitCount()
-                      > waitsBefore);
-              return "loaded-" + key;
-            });
-          }));
+          results.add(
+              executor.submit(() -> {
+                start.await();
+                return service
+                    .cache()
+                    .get(
+                        key,
+                        () -> {
+                          loads.incrementAndGet();
+                          // Slow: still loading when the other instance finds the lease and starts
+                          // waiting.
+                          Polling.awaitUntil(
+                              Duration.ofSeconds(10),
+                              "the other instance waits",
+                              () ->
+                                  a.tier().stats().leaseWaitCount()
+                                          + b.tier().stats().leaseWaitCount()
+                                      > waitsBefore);
+                          return "loaded-" + key;
+                        });
+              }));
         }
         start.countDown();
         for (Future<String> result : results) {
@@ -59,14 +71,18 @@ class RedisSingleFlightTest {
     }
     assertThat(a.tier().stats().leaseAcquiredCount() + b.tier().stats().leaseAcquiredCount())
         .isEqualTo(5);
-    assertThat(redis.raw().keys("users:__lease:*")).isEmpty(); // every lease released by its holder's write
+    assertThat(redis.raw().keys("users:__lease:*"))
+        .isEmpty(); // every lease released by its holder's write
   }
 
   @Test
   void leaseHolderThatNeverStores_leaseExpires_andAWaiterTakesOverTheLoad() {
-    var dead = redis.services().start("users:", o -> o.distributedSingleFlight(Duration.ofMillis(300)));
-    var alive = redis.services().start("users:", o -> o.distributedSingleFlight(Duration.ofMillis(300)));
-    assertThat(dead.tier().readForLoad("k")).isNull(); // took the lease, then "died" without storing
+    var dead =
+        redis.services().start("users:", o -> o.distributedSingleFlight(Duration.ofMillis(300)));
+    var alive =
+        redis.services().start("users:", o -> o.distributedSingleFlight(Duration.ofMillis(300)));
+    assertThat(dead.tier().readForLoad("k"))
+        .isNull(); // took the lease, then "died" without storing
     assertThat(dead.tier().stats().leaseAcquiredCount()).isEqualTo(1);
 
     var loads = new AtomicInteger();
@@ -81,11 +97,14 @@ class RedisSingleFlightTest {
 
   @Test
   void release_isOwnerChecked_aLeaseTakenOverByAnotherInstanceSurvivesTheOldHoldersWrite() {
-    var holder = redis.services().start("users:", o -> o.distributedSingleFlight(Duration.ofSeconds(10)));
+    var holder =
+        redis.services().start("users:", o -> o.distributedSingleFlight(Duration.ofSeconds(10)));
     assertThat(holder.tier().readForLoad("k")).isNull();
     byte[] leaseKey = "users:__lease:k".getBytes(UTF_8);
     assertThat(redis.raw().exists(leaseKey)).isTrue();
-    redis.raw().set(leaseKey, "another-instance:1".getBytes(UTF_8)); // as if it expired and was taken over
+    redis
+        .raw()
+        .set(leaseKey, "another-instance:1".getBytes(UTF_8)); // as if it expired and was taken over
 
     holder.tier().write("k", stored("v"));
 
@@ -94,7 +113,8 @@ class RedisSingleFlightTest {
 
   @Test
   void release_byTheHoldersWriteOrDelete_removesItsLease() {
-    var holder = redis.services().start("users:", o -> o.distributedSingleFlight(Duration.ofSeconds(10)));
+    var holder =
+        redis.services().start("users:", o -> o.distributedSingleFlight(Duration.ofSeconds(10)));
     byte[] leaseKey = "users:__lease:k".getBytes(UTF_8);
 
     assertThat(holder.tier().readForLoad("k")).isNull();
@@ -110,7 +130,8 @@ class RedisSingleFlightTest {
 
   @Test
   void getIfPresent_miss_takesNoLease() {
-    var instance = redis.services().start("users:", o -> o.distributedSingleFlight(Duration.ofSeconds(10)));
+    var instance =
+        redis.services().start("users:", o -> o.distributedSingleFlight(Duration.ofSeconds(10)));
 
     assertThat(instance.cache().getIfPresent("k")).isNull();
     assertThat(instance.tier().read("k")).isNull();
@@ -121,13 +142,21 @@ class RedisSingleFlightTest {
 
   @Test
   void loadThatStoresNothing_releasesItsLeaseAtOnce() {
-    var instance = redis.services().start("users:", o -> o.distributedSingleFlight(Duration.ofSeconds(30)));
+    var instance =
+        redis.services().start("users:", o -> o.distributedSingleFlight(Duration.ofSeconds(30)));
     byte[] leaseKey = "users:__lease:k".getBytes(UTF_8);
 
-    assertThatThrownBy(() -> instance.cache().get("k", () -> {
-      assertThat(redis.raw().exists(leaseKey)).isTrue(); // held while the loader runs
-      throw new IllegalStateException("database down");
-    })).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() ->
+            instance
+                .cache()
+                .get(
+                    "k",
+                    () -> {
+                      assertThat(redis.raw().exists(leaseKey))
+                          .isTrue(); // held while the loader runs
+                      throw new IllegalStateException("database down");
+                    }))
+        .isInstanceOf(IllegalStateException.class);
     assertThat(redis.raw().exists(leaseKey)).isFalse();
 
     assertThat(instance.cache().get("k", () -> null)).isNull();

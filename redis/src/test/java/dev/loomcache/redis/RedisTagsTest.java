@@ -1,13 +1,12 @@
 package dev.loomcache.redis;
 
-import dev.loomcache.testsupport.Polling;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loomcache.Cache;
 import dev.loomcache.Loomcache;
 import dev.loomcache.spi.KeyCodec;
 import dev.loomcache.spi.ValueCodec;
+import dev.loomcache.testsupport.Polling;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -44,15 +43,19 @@ class RedisTagsTest {
   Node start(String prefix, UnaryOperator<RedisTierBuilder> options) {
     var client = RedisClient.create("127.0.0.1", redis.server().port());
     opened.push(client);
-    RedisTier tier = Services.withTestTimeout(
-        options.apply(RedisTier.newBuilder(client).keyPrefix(prefix))).build();
-    Cache<String, String> cache = Loomcache.newBuilder()
-        .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string())
-        .tags((String key, String value) -> tagsOfValue(value))
-        .tier(tier)
-        .build();
+    RedisTier tier =
+        Services.withTestTimeout(options.apply(RedisTier.newBuilder(client).keyPrefix(prefix)))
+            .build();
+    Cache<String, String> cache =
+        Loomcache.newBuilder()
+            .keyCodec(KeyCodec.string())
+            .valueCodec(ValueCodec.string())
+            .tags((String key, String value) -> tagsOfValue(value))
+            .tier(tier)
+            .build();
     opened.push(cache);
-    Polling.awaitUntil(PROPAGATION, "the invalidation subscription is confirmed", tier::isSubscribed);
+    Polling.awaitUntil(
+        PROPAGATION, "the invalidation subscription is confirmed", tier::isSubscribed);
     return new Node(tier, cache);
   }
 
@@ -99,18 +102,24 @@ class RedisTagsTest {
     a.cache().put("a", "user:1|A");
     a.cache().put("c", "user:2|C");
     // b holds both in L1 (retried: the message of a's put may still drop b's copy)
-    Polling.awaitUntil(PROPAGATION, "b holds a and c in L1", () -> {
-      b.cache().getIfPresent("a");
-      b.cache().getIfPresent("c");
-      long reads = tierReads(b.cache());
-      return "user:1|A".equals(b.cache().getIfPresent("a"))
-          && "user:2|C".equals(b.cache().getIfPresent("c")) && tierReads(b.cache()) == reads;
-    });
+    Polling.awaitUntil(
+        PROPAGATION,
+        "b holds a and c in L1",
+        () -> {
+          b.cache().getIfPresent("a");
+          b.cache().getIfPresent("c");
+          long reads = tierReads(b.cache());
+          return "user:1|A".equals(b.cache().getIfPresent("a"))
+              && "user:2|C".equals(b.cache().getIfPresent("c"))
+              && tierReads(b.cache()) == reads;
+        });
     long received = b.tier().stats().receivedInvalidationCount();
 
     a.cache().invalidateTag("user:1");
 
-    Polling.awaitUntil(PROPAGATION, "b hears the tag invalidation",
+    Polling.awaitUntil(
+        PROPAGATION,
+        "b hears the tag invalidation",
         () -> b.tier().stats().receivedInvalidationCount() > received);
     assertThat(b.cache().get("a", () -> "reloaded")).isEqualTo("reloaded");
     long reads = tierReads(b.cache());
@@ -124,18 +133,24 @@ class RedisTagsTest {
     Node b = start("m:");
     a.cache().put("page:1", "P1");
     a.cache().put("detail:1", "D1");
-    Polling.awaitUntil(PROPAGATION, "b holds both in L1", () -> {
-      b.cache().getIfPresent("page:1");
-      b.cache().getIfPresent("detail:1");
-      long reads = tierReads(b.cache());
-      return "P1".equals(b.cache().getIfPresent("page:1"))
-          && "D1".equals(b.cache().getIfPresent("detail:1")) && tierReads(b.cache()) == reads;
-    });
+    Polling.awaitUntil(
+        PROPAGATION,
+        "b holds both in L1",
+        () -> {
+          b.cache().getIfPresent("page:1");
+          b.cache().getIfPresent("detail:1");
+          long reads = tierReads(b.cache());
+          return "P1".equals(b.cache().getIfPresent("page:1"))
+              && "D1".equals(b.cache().getIfPresent("detail:1"))
+              && tierReads(b.cache()) == reads;
+        });
     long received = b.tier().stats().receivedInvalidationCount();
 
     a.cache().invalidateMatching("page:*");
 
-    Polling.awaitUntil(PROPAGATION, "b hears the pattern invalidation",
+    Polling.awaitUntil(
+        PROPAGATION,
+        "b hears the pattern invalidation",
         () -> b.tier().stats().receivedInvalidationCount() > received);
     assertThat(b.cache().get("page:1", () -> "reloaded")).isEqualTo("reloaded");
     long reads = tierReads(b.cache());
@@ -167,14 +182,17 @@ class RedisTagsTest {
       long members = redis.raw().zcard("ex:__tag:" + tag);
       long pttl = redis.raw().pttl("ex:__tag:" + tag);
       if (!finishedWithin(start, Duration.ofMillis(scale * 300L))) {
-        assertThat(scale).as("200 writes took longer than %d ms", scale * 300L)
+        assertThat(scale)
+            .as("200 writes took longer than %d ms", scale * 300L)
             .isLessThan(TTL_SCALES[TTL_SCALES.length - 1]);
         continue; // some entries may have expired (and been dropped) already: try longer TTLs
       }
       assertThat(members).isEqualTo(200);
       assertThat(pttl).isPositive().isLessThanOrEqualTo(scale * (300L + 199) + 50);
 
-      Polling.awaitUntil(PROPAGATION.plusMillis(scale * 500L), "the tag set expires with its entries",
+      Polling.awaitUntil(
+          PROPAGATION.plusMillis(scale * 500L),
+          "the tag set expires with its entries",
           () -> !redis.raw().exists("ex:__tag:" + tag));
       return;
     }
@@ -194,18 +212,26 @@ class RedisTagsTest {
       a.cache().put("keeper" + scale, tag + "|v", Duration.ofMinutes(10));
       long members = redis.raw().zcard(set);
       if (!finishedWithin(start, ttl)) {
-        assertThat(scale).as("201 writes took longer than %s", ttl)
+        assertThat(scale)
+            .as("201 writes took longer than %s", ttl)
             .isLessThan(TTL_SCALES[TTL_SCALES.length - 1]);
         continue; // the keeper's write may have dropped members that expired: try longer TTLs
       }
       assertThat(members).isEqualTo(201);
-      Polling.awaitUntil(PROPAGATION.plus(ttl), "the short entries expire",
-          () -> redis.raw().dbSize() > 0 && !redis.raw().exists("pr:old" + scale + "-199")
-              && !redis.raw().exists("pr:old" + scale + "-0"));
-      Polling.awaitUntil(PROPAGATION, "their expiry has passed by the client's clock too", () -> {
-        a.cache().put("probe" + scale, tag + "|v", Duration.ofMinutes(10));
-        return redis.raw().zcard(set) == 2;
-      });
+      Polling.awaitUntil(
+          PROPAGATION.plus(ttl),
+          "the short entries expire",
+          () ->
+              redis.raw().dbSize() > 0
+                  && !redis.raw().exists("pr:old" + scale + "-199")
+                  && !redis.raw().exists("pr:old" + scale + "-0"));
+      Polling.awaitUntil(
+          PROPAGATION,
+          "their expiry has passed by the client's clock too",
+          () -> {
+            a.cache().put("probe" + scale, tag + "|v", Duration.ofMinutes(10));
+            return redis.raw().zcard(set) == 2;
+          });
       assertThat(redis.raw().zrange(set, 0, -1))
           .containsExactlyInAnyOrder("keeper" + scale, "probe" + scale);
       assertThat(redis.raw().pttl(set)).isGreaterThan(Duration.ofMinutes(9).toMillis());
@@ -232,9 +258,14 @@ class RedisTagsTest {
     tagged.cache().put("a", "t|A");
     var client = RedisClient.create("127.0.0.1", redis.server().port());
     opened.push(client);
-    RedisTier tier = Services.withTestTimeout(RedisTier.newBuilder(client).keyPrefix("mix:")).build();
-    Cache<String, String> plain = Loomcache.newBuilder()
-        .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string()).tier(tier).build();
+    RedisTier tier =
+        Services.withTestTimeout(RedisTier.newBuilder(client).keyPrefix("mix:")).build();
+    Cache<String, String> plain =
+        Loomcache.newBuilder()
+            .keyCodec(KeyCodec.string())
+            .valueCodec(ValueCodec.string())
+            .tier(tier)
+            .build();
     opened.push(plain);
 
     plain.invalidateTag("t");

@@ -90,8 +90,11 @@ class RedisTierBuilderTest {
 
   @Test
   void channel_withInvalidationOff_throwsAtBuild() {
-    var builder = RedisTier.newBuilder(client).keyPrefix("users:")
-        .crossInstanceInvalidation(false).invalidationChannel("mine");
+    var builder =
+        RedisTier.newBuilder(client)
+            .keyPrefix("users:")
+            .crossInstanceInvalidation(false)
+            .invalidationChannel("mine");
     assertThatThrownBy(builder::build)
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("crossInstanceInvalidation(true)");
@@ -99,8 +102,12 @@ class RedisTierBuilderTest {
 
   @Test
   void build_doesNoIo_andCloseIsIdempotent() {
-    RedisTier tier = RedisTier.newBuilder(client).keyPrefix("users:").name("l2")
-        .writeMode(WriteMode.WRITE_BEHIND).build();
+    RedisTier tier =
+        RedisTier.newBuilder(client)
+            .keyPrefix("users:")
+            .name("l2")
+            .writeMode(WriteMode.WRITE_BEHIND)
+            .build();
     assertThat(tier.name()).isEqualTo("l2");
     assertThat(tier.keyPrefix()).isEqualTo("users:");
     assertThat(tier.stats().breakerOpen()).isFalse();

@@ -16,15 +16,23 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.SetParams;
 
-/** Values in a shared Redis are untrusted: signed values reject tampering, deserialization is filtered. */
+/**
+ * Values in a shared Redis are untrusted: signed values reject tampering, deserialization is
+ * filtered.
+ */
 class RedisTierCodecTest {
   private static final byte[] HMAC_KEY = "0123456789abcdef0123456789abcdef".getBytes(UTF_8);
 
   @RegisterExtension static final RedisExtension redis = RedisExtension.perClass();
 
   private static Services.Service signed(byte[] hmacKey) {
-    return redis.services().start("users:", b -> b, Ticker.systemTicker(),
-        ValueCodec.signed(ValueCodec.string(), hmacKey));
+    return redis
+        .services()
+        .start(
+            "users:",
+            b -> b,
+            Ticker.systemTicker(),
+            ValueCodec.signed(ValueCodec.string(), hmacKey));
   }
 
   @Test
@@ -77,8 +85,8 @@ class RedisTierCodecTest {
     ObjectInputFilter filter = ObjectInputFilter.Config.createFilter(Point.class.getName() + ";!*");
     try (var writerClient = RedisClient.create("127.0.0.1", redis.server().port());
         var readerClient = RedisClient.create("127.0.0.1", redis.server().port());
-        Cache<String, Serializable> writer = objectCache(writerClient,
-            ObjectInputFilter.Config.createFilter("*"));
+        Cache<String, Serializable> writer =
+            objectCache(writerClient, ObjectInputFilter.Config.createFilter("*"));
         Cache<String, Serializable> reader = objectCache(readerClient, filter)) {
       writer.put("p", new Point(1, 2));
       writer.put("f", new Forbidden("gadget"));
@@ -89,8 +97,8 @@ class RedisTierCodecTest {
     }
   }
 
-  private static Cache<String, Serializable> objectCache(RedisClient client,
-      ObjectInputFilter filter) {
+  private static Cache<String, Serializable> objectCache(
+      RedisClient client, ObjectInputFilter filter) {
     return Loomcache.newBuilder()
         .keyCodec(KeyCodec.string())
         .valueCodec(ValueCodec.<Serializable>javaSerialization(filter))

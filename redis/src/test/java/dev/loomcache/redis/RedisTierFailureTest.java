@@ -35,7 +35,8 @@ class RedisTierFailureTest {
   private RedisTier tier() {
     var client = RedisClient.create("127.0.0.1", redis.server().port());
     opened.add(client);
-    return RedisTier.newBuilder(client).keyPrefix("users:")
+    return RedisTier.newBuilder(client)
+        .keyPrefix("users:")
         .commandTimeout(Duration.ofMillis(200))
         .failureThreshold(5)
         .probeInterval(Duration.ofMillis(50))
@@ -44,15 +45,24 @@ class RedisTierFailureTest {
 
   /** A cache whose L1 stores nothing, so that every get goes to Redis. */
   private Cache<String, String> cacheWithoutL1(RedisTier tier) {
-    Cache<String, String> cache = Loomcache.newBuilder().maximumSize(0)
-        .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string()).tier(tier).build();
+    Cache<String, String> cache =
+        Loomcache.newBuilder()
+            .maximumSize(0)
+            .keyCodec(KeyCodec.string())
+            .valueCodec(ValueCodec.string())
+            .tier(tier)
+            .build();
     opened.add(cache);
     return cache;
   }
 
   private Cache<String, String> cache(RedisTier tier) {
-    Cache<String, String> cache = Loomcache.newBuilder()
-        .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string()).tier(tier).build();
+    Cache<String, String> cache =
+        Loomcache.newBuilder()
+            .keyCodec(KeyCodec.string())
+            .valueCodec(ValueCodec.string())
+            .tier(tier)
+            .build();
     opened.add(cache);
     return cache;
   }
@@ -74,25 +84,29 @@ class RedisTierFailureTest {
       var tasks = new ArrayList<Future<?>>();
       for (int t = 0; t < 100; t++) {
         int thread = t;
-        tasks.add(executor.submit(() -> {
-          for (int i = 0; i < 100; i++) {
-            String key = "k" + ((thread + i) % 100);
-            try {
-              String value = cache.get(key, () -> {
-                loads.incrementAndGet();
-                return "v-" + key;
-              });
-              if (!("v-" + key).equals(value)) {
-                wrong.add(key + "=" + value);
+        tasks.add(
+            executor.submit(() -> {
+              for (int i = 0; i < 100; i++) {
+                String key = "k" + ((thread + i) % 100);
+                try {
+                  String value =
+                      cache.get(
+                          key,
+                          () -> {
+                            loads.incrementAndGet();
+                            return "v-" + key;
+                          });
+                  if (!("v-" + key).equals(value)) {
+                    wrong.add(key + "=" + value);
+                  }
+                } catch (Throwable e) {
+                  failures.add(e);
+                }
+                if (completed.incrementAndGet() == 3_000) {
+                  redis.server().kill(); // SIGKILL, a third of the way through
+                }
               }
-            } catch (Throwable e) {
-              failures.add(e);
-            }
-            if (completed.incrementAndGet() == 3_000) {
-              redis.server().kill(); // SIGKILL, a third of the way through
-            }
-          }
-        }));
+            }));
       }
       for (Future<?> task : tasks) {
         task.get();
@@ -104,10 +118,13 @@ class RedisTierFailureTest {
     assertThat(wrong).isEmpty();
     assertThat(loads.get()).isGreaterThan(0); // after the kill, the loader served
     assertThat(tier.stats().breakerOpenCount()).isGreaterThanOrEqualTo(1);
-    assertThat(tier.stats().skippedCommandCount()).isGreaterThan(1_000); // Redis skipped, not timed out
+    assertThat(tier.stats().skippedCommandCount())
+        .isGreaterThan(1_000); // Redis skipped, not timed out
 
     redis.server().restart(); // same port, empty
-    Polling.awaitUntil(Duration.ofSeconds(10), "the breaker closes and the repairs are done",
+    Polling.awaitUntil(
+        Duration.ofSeconds(10),
+        "the breaker closes and the repairs are done",
         () -> !tier.stats().breakerOpen() && tier.stats().pendingRepairCount() == 0);
     try (var raw = RedisClient.create("127.0.0.1", redis.server().port())) {
       cache.put("after", "restart");
@@ -144,7 +161,9 @@ class RedisTierFailureTest {
     redis.server().resume();
     // Writes that failed during the pause are repaired (deleted) once Redis answers; a put before
     // the repair is done could be deleted by it (a miss, never a stale value).
-    Polling.awaitUntil(Duration.ofSeconds(10), "the breaker closes and the repairs are done",
+    Polling.awaitUntil(
+        Duration.ofSeconds(10),
+        "the breaker closes and the repairs are done",
         () -> !tier.stats().breakerOpen() && tier.stats().pendingRepairCount() == 0);
     cache.put("k", "stored again");
     assertThat(cache.get("k", () -> "loaded")).isEqualTo("stored again");
@@ -166,12 +185,16 @@ class RedisTierFailureTest {
     assertThat(failing.stats().pendingRepairCount()).isEqualTo(1);
     redis.server().resume();
 
-    Polling.awaitUntil(Duration.ofSeconds(10), "the delete reaches Redis",
+    Polling.awaitUntil(
+        Duration.ofSeconds(10),
+        "the delete reaches Redis",
         () -> failing.stats().repairedKeyCount() == 1);
     try (var raw = RedisClient.create("127.0.0.1", redis.server().port())) {
       assertThat(raw.exists("users:u1")).isFalse();
     }
-    Polling.awaitUntil(Duration.ofSeconds(10), "b drops its stale copy",
+    Polling.awaitUntil(
+        Duration.ofSeconds(10),
+        "b drops its stale copy",
         () -> "reloaded".equals(b.get("u1", () -> "reloaded")));
   }
 }

@@ -42,14 +42,19 @@ class RedisTierFreshnessTest {
   }
 
   /** An instance whose clock reads {@code later} past the others' once it is built. */
-  private Cache<String, String> instance(FakeTicker ticker, Duration later,
-      UnaryOperator<Loomcache<Object, Object>> options) {
+  private Cache<String, String> instance(
+      FakeTicker ticker, Duration later, UnaryOperator<Loomcache<Object, Object>> options) {
     var client = RedisClient.create("127.0.0.1", redis.server().port());
     opened.push(client);
-    RedisTier tier = Services.withTestTimeout(RedisTier.newBuilder(client).keyPrefix("fresh:"))
-        .build();
-    Cache<String, String> cache = options.apply(Loomcache.newBuilder().ticker(ticker::read))
-        .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string()).tier(tier).build();
+    RedisTier tier =
+        Services.withTestTimeout(RedisTier.newBuilder(client).keyPrefix("fresh:")).build();
+    Cache<String, String> cache =
+        options
+            .apply(Loomcache.newBuilder().ticker(ticker::read))
+            .keyCodec(KeyCodec.string())
+            .valueCodec(ValueCodec.string())
+            .tier(tier)
+            .build();
     opened.push(cache);
     Polling.awaitUntil(Duration.ofSeconds(10), "the subscription", tier::isSubscribed);
     ticker.advance(later); // after the cache took its wall-clock origin
@@ -66,12 +71,12 @@ class RedisTierFreshnessTest {
 
   @Test
   void otherInstance_pastTheWritersRefreshPoint_servesTheValueAndRefreshesIt() {
-    Cache<String, String> a = instance(new FakeTicker(), Duration.ZERO,
-        RedisTierFreshnessTest::refreshing);
+    Cache<String, String> a =
+        instance(new FakeTicker(), Duration.ZERO, RedisTierFreshnessTest::refreshing);
     a.get("k", () -> "v1");
 
-    Cache<String, String> b = instance(new FakeTicker(), Duration.ofSeconds(270),
-        RedisTierFreshnessTest::refreshing);
+    Cache<String, String> b =
+        instance(new FakeTicker(), Duration.ofSeconds(270), RedisTierFreshnessTest::refreshing);
     var reloads = new AtomicInteger();
     assertThat(b.get("k", () -> "v" + (1 + reloads.incrementAndGet()))).isEqualTo("v1");
 
@@ -84,13 +89,13 @@ class RedisTierFreshnessTest {
 
   @Test
   void otherInstance_beforeTheRefreshPoint_hitsWithoutRefreshing() {
-    Cache<String, String> a = instance(new FakeTicker(), Duration.ZERO,
-        RedisTierFreshnessTest::refreshing);
+    Cache<String, String> a =
+        instance(new FakeTicker(), Duration.ZERO, RedisTierFreshnessTest::refreshing);
     a.get("k", () -> "v1");
 
     var ticker = new FakeTicker();
-    Cache<String, String> b = instance(ticker, Duration.ofMinutes(3),
-        RedisTierFreshnessTest::refreshing);
+    Cache<String, String> b =
+        instance(ticker, Duration.ofMinutes(3), RedisTierFreshnessTest::refreshing);
     assertThat(b.get("k", () -> "v2")).isEqualTo("v1");
     ticker.advance(Duration.ofSeconds(30)); // 3.5 m: a fresh 4 m window would not end for 3.5 m
     assertThat(b.get("k", () -> "v2")).isEqualTo("v1");
@@ -102,17 +107,21 @@ class RedisTierFreshnessTest {
 
   @Test
   void otherInstance_pastTheTtlInsideTheStaleWindow_servesTheValueWhenItsLoaderFails() {
-    Cache<String, String> a = instance(new FakeTicker(), Duration.ZERO,
-        RedisTierFreshnessTest::staleIfError);
+    Cache<String, String> a =
+        instance(new FakeTicker(), Duration.ZERO, RedisTierFreshnessTest::staleIfError);
     a.get("k", () -> "v1");
     // Redis keeps the value through its stale window, not only its TTL.
     assertThat(redis.raw().pttl("fresh:k")).isGreaterThan(Duration.ofMinutes(30).toMillis());
 
-    Cache<String, String> b = instance(new FakeTicker(), Duration.ofMinutes(10),
-        RedisTierFreshnessTest::staleIfError);
-    assertThat(b.get("k", () -> {
-      throw new IllegalStateException("database down");
-    })).isEqualTo("v1");
+    Cache<String, String> b =
+        instance(new FakeTicker(), Duration.ofMinutes(10), RedisTierFreshnessTest::staleIfError);
+    assertThat(
+            b.get(
+                "k",
+                () -> {
+                  throw new IllegalStateException("database down");
+                }))
+        .isEqualTo("v1");
     assertThat(b.stats().staleServedCount()).isEqualTo(1);
     assertThat(b.get("k", () -> "v2")).isEqualTo("v2");
   }
@@ -121,8 +130,15 @@ class RedisTierFreshnessTest {
   void valueOfTheFirstFormat_readsAsAPlainValue_inACacheWithFreshness() {
     long expiry = System.currentTimeMillis() + 60_000;
     byte[] payload = "old".getBytes(UTF_8);
-    redis.raw().set("fresh:k".getBytes(UTF_8), ByteBuffer.allocate(9 + payload.length)
-        .put((byte) 1).putLong(expiry).put(payload).array());
+    redis
+        .raw()
+        .set(
+            "fresh:k".getBytes(UTF_8),
+            ByteBuffer.allocate(9 + payload.length)
+                .put((byte) 1)
+                .putLong(expiry)
+                .put(payload)
+                .array());
 
     var ticker = new FakeTicker();
     Cache<String, String> b = instance(ticker, Duration.ZERO, RedisTierFreshnessTest::refreshing);
@@ -135,13 +151,14 @@ class RedisTierFreshnessTest {
   @Test
   void valueFormat_withoutFreshness_isTheFirstFormatByteForByte_withFreshness_roundTrips() {
     var plain = StoredValue.of("p".getBytes(UTF_8), 1234);
-    assertThat(ValueFormat.encode(plain)).isEqualTo(ByteBuffer.allocate(10)
-        .put((byte) 1).putLong(1234).put((byte) 'p').array());
+    assertThat(ValueFormat.encode(plain))
+        .isEqualTo(ByteBuffer.allocate(10).put((byte) 1).putLong(1234).put((byte) 'p').array());
     var fresh = plain.withFreshness(StoredFreshness.of(1000, 5000, 20_000_000, 1.5, 3, false));
     assertThat(ValueFormat.encode(fresh)[0]).isEqualTo((byte) 2);
     assertThat(ValueFormat.decode(ValueFormat.encode(fresh))).isEqualTo(fresh);
-    var absent = StoredValue.of(new byte[0], 1234)
-        .withFreshness(StoredFreshness.of(StoredFreshness.NEVER, 0, 0, 0, -1, true));
+    var absent =
+        StoredValue.of(new byte[0], 1234)
+            .withFreshness(StoredFreshness.of(StoredFreshness.NEVER, 0, 0, 0, -1, true));
     assertThat(ValueFormat.decode(ValueFormat.encode(absent))).isEqualTo(absent);
   }
 }

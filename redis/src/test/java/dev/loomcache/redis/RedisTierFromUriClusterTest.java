@@ -17,10 +17,14 @@ class RedisTierFromUriClusterTest {
   @Test
   void fromUri_cluster_spreadsKeysOverTheMastersAndReadsThemBack() {
     try (var cluster = new RedisCluster()) {
-      String nodes = cluster.hostsAndPorts().stream().limit(2)
-          .map(node -> "127.0.0.1:" + node.getPort()).collect(Collectors.joining(","));
+      String nodes =
+          cluster.hostsAndPorts().stream()
+              .limit(2)
+              .map(node -> "127.0.0.1:" + node.getPort())
+              .collect(Collectors.joining(","));
       String uri = "redis-cluster://" + nodes + "?keyPrefix=cl:&commandTimeout=1s";
-      try (Cache<String, String> writer = cache(uri); Cache<String, String> reader = cache(uri)) {
+      try (Cache<String, String> writer = cache(uri);
+          Cache<String, String> reader = cache(uri)) {
         for (int i = 0; i < 60; i++) {
           writer.put("key-" + i, "value-" + i);
         }
@@ -29,18 +33,24 @@ class RedisTierFromUriClusterTest {
         }
         assertThat(reader.stats().tierStats().getFirst().hitCount()).isEqualTo(60);
       }
-      long mastersWithKeys = cluster.nodes().stream().filter(node -> {
-        try (var jedis = new redis.clients.jedis.Jedis(node.hostAndPort(),
-            RedisServer.quickConfig())) {
-          return !jedis.keys("cl:*").isEmpty();
-        }
-      }).count();
+      long mastersWithKeys =
+          cluster.nodes().stream()
+              .filter(node -> {
+                try (var jedis =
+                    new redis.clients.jedis.Jedis(node.hostAndPort(), RedisServer.quickConfig())) {
+                  return !jedis.keys("cl:*").isEmpty();
+                }
+              })
+              .count();
       assertThat(mastersWithKeys).isEqualTo(3);
     }
   }
 
   private static Cache<String, String> cache(String uri) {
-    return Loomcache.newBuilder().keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string())
-        .tier(RedisTier.fromUri(uri).build()).build();
+    return Loomcache.newBuilder()
+        .keyCodec(KeyCodec.string())
+        .valueCodec(ValueCodec.string())
+        .tier(RedisTier.fromUri(uri).build())
+        .build();
   }
 }

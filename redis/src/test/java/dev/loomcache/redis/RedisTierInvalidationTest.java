@@ -31,12 +31,16 @@ class RedisTierInvalidationTest {
    * the message of the write that set the value up may still be on its way and drop the copy.
    */
   private static void holdInL1(Services.Service service, String key, String expected) {
-    Polling.awaitUntil(PROPAGATION, "the value of " + key + " stays in L1", () -> {
-      assertThat(service.cache().get(key, RedisTierInvalidationTest::failIfLoaded)).isEqualTo(expected);
-      long tierReads = tierReads(service.cache());
-      assertThat(service.cache().getIfPresent(key)).isEqualTo(expected);
-      return tierReads(service.cache()) == tierReads; // an L1 hit
-    });
+    Polling.awaitUntil(
+        PROPAGATION,
+        "the value of " + key + " stays in L1",
+        () -> {
+          assertThat(service.cache().get(key, RedisTierInvalidationTest::failIfLoaded))
+              .isEqualTo(expected);
+          long tierReads = tierReads(service.cache());
+          assertThat(service.cache().getIfPresent(key)).isEqualTo(expected);
+          return tierReads(service.cache()) == tierReads; // an L1 hit
+        });
   }
 
   private static long tierReads(Cache<String, String> cache) {
@@ -54,7 +58,9 @@ class RedisTierInvalidationTest {
 
     a.cache().put("u1", "v1");
 
-    Polling.awaitUntil(PROPAGATION, "b sees a's put",
+    Polling.awaitUntil(
+        PROPAGATION,
+        "b sees a's put",
         () -> "v1".equals(b.cache().get("u1", RedisTierInvalidationTest::failIfLoaded)));
     assertThat(b.tier().stats().receivedInvalidationCount()).isGreaterThanOrEqualTo(1);
   }
@@ -69,7 +75,9 @@ class RedisTierInvalidationTest {
 
     a.cache().invalidate("u1");
 
-    Polling.awaitUntil(PROPAGATION, "b drops its L1 copy",
+    Polling.awaitUntil(
+        PROPAGATION,
+        "b drops its L1 copy",
         () -> "reloaded".equals(b.cache().get("u1", () -> "reloaded")));
   }
 
@@ -83,7 +91,9 @@ class RedisTierInvalidationTest {
 
     a.cache().invalidateAll();
 
-    Polling.awaitUntil(PROPAGATION, "b drops its L1",
+    Polling.awaitUntil(
+        PROPAGATION,
+        "b drops its L1",
         () -> b.cache().estimatedSize() == 0 && b.cache().getIfPresent("u1") == null);
   }
 
@@ -94,8 +104,8 @@ class RedisTierInvalidationTest {
     var b = services.start("users:");
 
     a.cache().put("u1", "v1");
-    Polling.awaitUntil(PROPAGATION, "b got a's message",
-        () -> b.tier().stats().receivedInvalidationCount() >= 1);
+    Polling.awaitUntil(
+        PROPAGATION, "b got a's message", () -> b.tier().stats().receivedInvalidationCount() >= 1);
 
     long reads = tierReads(a.cache());
     assertThat(a.cache().getIfPresent("u1")).isEqualTo("v1");
@@ -118,16 +128,22 @@ class RedisTierInvalidationTest {
       admin.clientKill(ClientKillParams.clientKillParams().type(ClientType.PUBSUB));
     }
 
-    Polling.awaitUntil(PROPAGATION, "b subscribes again",
+    Polling.awaitUntil(
+        PROPAGATION,
+        "b subscribes again",
         () -> b.tier().stats().subscriptionCount() >= 2 && b.tier().isSubscribed());
     assertThat(b.cache().get("u1", RedisTierInvalidationTest::failIfLoaded))
         .isEqualTo("changed without a message");
 
-    Polling.awaitUntil(PROPAGATION, "a subscribes again",
+    Polling.awaitUntil(
+        PROPAGATION,
+        "a subscribes again",
         () -> a.tier().stats().subscriptionCount() >= 2 && a.tier().isSubscribed());
     holdInL1(b, "u1", "changed without a message");
     a.cache().put("u1", "v2");
-    Polling.awaitUntil(PROPAGATION, "b sees a's put over the new subscription",
+    Polling.awaitUntil(
+        PROPAGATION,
+        "b sees a's put over the new subscription",
         () -> "v2".equals(b.cache().get("u1", RedisTierInvalidationTest::failIfLoaded)));
   }
 }

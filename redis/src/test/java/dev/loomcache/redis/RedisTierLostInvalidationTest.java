@@ -1,16 +1,12 @@
 package dev.loomcache.redis;
 
-import dev.loomcache.testsupport.Polling;
-
-import dev.loomcache.testsupport.RedisServer;
-
-import dev.loomcache.testsupport.FakeTicker;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.loomcache.Cache;
 import dev.loomcache.spi.ValueCodec;
+import dev.loomcache.testsupport.Polling;
+import dev.loomcache.testsupport.RedisServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -66,9 +62,10 @@ class RedisTierLostInvalidationTest {
 
     publish("peer 1 3\nh1000"); // changes 1..3 were published and none reached b
 
-    Polling.awaitUntil(PROPAGATION, "b drops its L1 on the gap",
-        () -> b.tier().stats().gapClearCount() == 1);
-    assertThat(b.cache().get("u1", RedisTierLostInvalidationTest::failIfLoaded)).isEqualTo("changed");
+    Polling.awaitUntil(
+        PROPAGATION, "b drops its L1 on the gap", () -> b.tier().stats().gapClearCount() == 1);
+    assertThat(b.cache().get("u1", RedisTierLostInvalidationTest::failIfLoaded))
+        .isEqualTo("changed");
     assertThat(b.tier().stats().lostInvalidationClearCount()).isEqualTo(1);
   }
 
@@ -80,13 +77,17 @@ class RedisTierLostInvalidationTest {
     for (int i = 0; i < 50; i++) {
       a.cache().put("k" + i, "v" + i);
     }
-    Polling.awaitUntil(PROPAGATION, "b received a's 50 changes",
+    Polling.awaitUntil(
+        PROPAGATION,
+        "b received a's 50 changes",
         () -> b.tier().stats().receivedInvalidationCount() >= 50);
     // Let several of a's heartbeats (watermark 50) reach b: ten round trips of changes a -> b.
     for (int i = 0; i < 10; i++) {
       a.cache().put("tick", "t" + i);
       long expected = 51 + i;
-      Polling.awaitUntil(PROPAGATION, "b heard tick " + i,
+      Polling.awaitUntil(
+          PROPAGATION,
+          "b heard tick " + i,
           () -> b.tier().stats().receivedInvalidationCount() >= expected);
     }
     // No false alarm from the sequence checks (a first subscription confirmed late, on a loaded
@@ -94,7 +95,8 @@ class RedisTierLostInvalidationTest {
     for (var service : List.of(a, b)) {
       var stats = service.tier().stats();
       assertThat(stats.gapClearCount() + stats.restartClearCount() + stats.silentSenderClearCount())
-          .as(stats.toString()).isZero();
+          .as(stats.toString())
+          .isZero();
     }
   }
 
@@ -106,9 +108,12 @@ class RedisTierLostInvalidationTest {
 
     publish("peer 2 0\nh1000"); // same id, new epoch: whatever it sent before may be lost
 
-    Polling.awaitUntil(PROPAGATION, "b drops its L1 on the restart",
+    Polling.awaitUntil(
+        PROPAGATION,
+        "b drops its L1 on the restart",
         () -> b.tier().stats().restartClearCount() == 1);
-    assertThat(b.cache().get("u1", RedisTierLostInvalidationTest::failIfLoaded)).isEqualTo("changed");
+    assertThat(b.cache().get("u1", RedisTierLostInvalidationTest::failIfLoaded))
+        .isEqualTo("changed");
   }
 
   @Test
@@ -118,9 +123,12 @@ class RedisTierLostInvalidationTest {
 
     publish("peer 1 0\nh20"); // heartbeats every 20 ms announced, then none: silent after 1.06 s
 
-    Polling.awaitUntil(PROPAGATION, "b drops its L1 for the silent sender",
+    Polling.awaitUntil(
+        PROPAGATION,
+        "b drops its L1 for the silent sender",
         () -> b.tier().stats().silentSenderClearCount() == 1);
-    assertThat(b.cache().get("u1", RedisTierLostInvalidationTest::failIfLoaded)).isEqualTo("changed");
+    assertThat(b.cache().get("u1", RedisTierLostInvalidationTest::failIfLoaded))
+        .isEqualTo("changed");
   }
 
   @Test
@@ -128,23 +136,30 @@ class RedisTierLostInvalidationTest {
     var services = redis.services();
     var a = services.start("users:", t -> t.heartbeatInterval(Duration.ofMillis(50)));
     var b = services.start("users:", t -> t.heartbeatInterval(Duration.ofMillis(50)));
-    Polling.awaitUntil(PROPAGATION, "b heard a's heartbeat", () -> {
-      a.cache().put("hello", "x"); // any message: b now knows a
-      return b.tier().stats().receivedInvalidationCount() >= 1;
-    });
+    Polling.awaitUntil(
+        PROPAGATION,
+        "b heard a's heartbeat",
+        () -> {
+          a.cache().put("hello", "x"); // any message: b now knows a
+          return b.tier().stats().receivedInvalidationCount() >= 1;
+        });
     a.cache().close();
     // A sentinel after the goodbye: once b hears it, the goodbye was handled; then wait three of
     // a's intervals and more (b sweeps every 50 ms) by waiting for b's own heartbeats to cycle.
     var c = services.start("users:", t -> t.heartbeatInterval(Duration.ofMillis(50)));
     c.cache().put("sentinel", "y");
-    Polling.awaitUntil(PROPAGATION, "b heard the sentinel",
+    Polling.awaitUntil(
+        PROPAGATION,
+        "b heard the sentinel",
         () -> b.tier().stats().receivedInvalidationCount() >= 2);
     long subscriptionsBefore = b.tier().stats().subscriptionCount();
     for (int i = 0; i < 10; i++) { // ten round trips of changes c -> b: 10 x b's sweep at least
       int n = i;
       c.cache().put("tick", "t" + n);
       long expected = 3 + n;
-      Polling.awaitUntil(PROPAGATION, "b heard tick " + n,
+      Polling.awaitUntil(
+          PROPAGATION,
+          "b heard tick " + n,
           () -> b.tier().stats().receivedInvalidationCount() >= expected);
     }
     assertThat(b.tier().stats().silentSenderClearCount()).isZero();
@@ -160,16 +175,25 @@ class RedisTierLostInvalidationTest {
       admin.clientKill(ClientKillParams.clientKillParams().type(ClientType.PUBSUB));
     }
 
-    Polling.awaitUntil(PROPAGATION, "b subscribes again and drops its L1",
+    Polling.awaitUntil(
+        PROPAGATION,
+        "b subscribes again and drops its L1",
         () -> b.tier().stats().resubscribeClearCount() == 1 && b.tier().isSubscribed());
-    assertThat(b.cache().get("u1", RedisTierLostInvalidationTest::failIfLoaded)).isEqualTo("changed");
+    assertThat(b.cache().get("u1", RedisTierLostInvalidationTest::failIfLoaded))
+        .isEqualTo("changed");
   }
 
   @Test
   void maxLocalStaleness_rereadsAnL1EntryFromRedis_whenEveryMessageIsLost() {
     var ticker = new RedisTierReadWriteTest.FakeTicker();
-    var b = redis.services().start("users:", t -> t.maxLocalStaleness(Duration.ofSeconds(2)),
-        ticker, ValueCodec.string());
+    var b =
+        redis
+            .services()
+            .start(
+                "users:",
+                t -> t.maxLocalStaleness(Duration.ofSeconds(2)),
+                ticker,
+                ValueCodec.string());
     staleInL1(b);
     assertThat(b.tier().maxLocalLifetime()).isEqualTo(Duration.ofSeconds(2));
 
@@ -177,7 +201,8 @@ class RedisTierLostInvalidationTest {
     assertThat(b.cache().getIfPresent("u1")).isEqualTo("v0"); // within the bound: L1 may serve it
     ticker.advance(Duration.ofMillis(200));
 
-    assertThat(b.cache().get("u1", RedisTierLostInvalidationTest::failIfLoaded)).isEqualTo("changed");
+    assertThat(b.cache().get("u1", RedisTierLostInvalidationTest::failIfLoaded))
+        .isEqualTo("changed");
   }
 
   @Test
@@ -187,7 +212,8 @@ class RedisTierLostInvalidationTest {
     assertThat(b.tier().maxLocalLifetime()).isEqualTo(Duration.ofSeconds(5));
     staleInL1(b);
     ticker.advance(Duration.ofMillis(5_100));
-    assertThat(b.cache().get("u1", RedisTierLostInvalidationTest::failIfLoaded)).isEqualTo("changed");
+    assertThat(b.cache().get("u1", RedisTierLostInvalidationTest::failIfLoaded))
+        .isEqualTo("changed");
   }
 
   @Test
@@ -197,8 +223,12 @@ class RedisTierLostInvalidationTest {
     var b = services.start("users:");
     var c = services.start("users:");
     a.cache().put("u1", "v1");
-    Polling.awaitUntil(PROPAGATION, "b and c hold u1", () ->
-        "v1".equals(b.cache().get("u1", () -> "x")) && "v1".equals(c.cache().get("u1", () -> "x")));
+    Polling.awaitUntil(
+        PROPAGATION,
+        "b and c hold u1",
+        () ->
+            "v1".equals(b.cache().get("u1", () -> "x"))
+                && "v1".equals(c.cache().get("u1", () -> "x")));
 
     Flush flush = a.tier().invalidateAll();
 
@@ -217,18 +247,19 @@ class RedisTierLostInvalidationTest {
     var services = redis.services();
     var a = services.start("users:");
     services.start("users:");
-    try (var mute = new Jedis(redis.server().hostAndPort(),
-        RedisServer.quickConfig())) {
+    try (var mute = new Jedis(redis.server().hostAndPort(), RedisServer.quickConfig())) {
       // A subscriber that never answers (an instance stalled in a GC, say).
       var listening = new CountDownLatch(1);
-      var pubsub = new JedisPubSub() {
-        @Override
-        public void onSubscribe(String channel, int count) {
-          listening.countDown();
-        }
-      };
+      var pubsub =
+          new JedisPubSub() {
+            @Override
+            public void onSubscribe(String channel, int count) {
+              listening.countDown();
+            }
+          };
       Thread subscriber = Thread.ofVirtual().start(() -> mute.subscribe(pubsub, CHANNEL));
-      Polling.awaitUntil(PROPAGATION, "the mute subscriber listens", () -> listening.getCount() == 0);
+      Polling.awaitUntil(
+          PROPAGATION, "the mute subscriber listens", () -> listening.getCount() == 0);
       try {
         Flush flush = a.tier().invalidateAll();
         assertThat(flush.reachedCount()).isEqualTo(2);

@@ -15,24 +15,37 @@ class RedisTierMetricsTest {
   @Test
   void meters_followTheTiersCounters() {
     var registry = new SimpleMeterRegistry();
-    var a = redis.services().start("users:", b -> b.meterRegistry(registry)
-        .writeMode(WriteMode.WRITE_BEHIND));
+    var a =
+        redis
+            .services()
+            .start("users:", b -> b.meterRegistry(registry).writeMode(WriteMode.WRITE_BEHIND));
     var b = redis.services().start("users:");
 
     a.cache().put("u1", "v1");
     a.cache().invalidate("u2");
-    Polling.awaitUntil(Duration.ofSeconds(5), "both writes are published",
+    Polling.awaitUntil(
+        Duration.ofSeconds(5),
+        "both writes are published",
         () -> b.tier().stats().receivedInvalidationCount() >= 2);
 
-    assertThat(registry.get("cache.tier.redis.invalidations")
-        .tags("tier", "redis", "prefix", "users:", "direction", "published")
-        .functionCounter().count()).isEqualTo(2.0);
+    assertThat(
+            registry
+                .get("cache.tier.redis.invalidations")
+                .tags("tier", "redis", "prefix", "users:", "direction", "published")
+                .functionCounter()
+                .count())
+        .isEqualTo(2.0);
     assertThat(registry.get("cache.tier.redis.breaker.open").gauge().value()).isZero();
     assertThat(registry.get("cache.tier.redis.writebehind.queued").gauge().value()).isZero();
     assertThat(registry.get("cache.tier.redis.writes.dropped").functionCounter().count()).isZero();
     assertThat(registry.get("cache.tier.redis.subscriptions").functionCounter().count())
         .isEqualTo(1.0);
-    assertThat(registry.get("cache.tier.redis.commands.failed").tags("reason", "timeout")
-        .functionCounter().count()).isZero();
+    assertThat(
+            registry
+                .get("cache.tier.redis.commands.failed")
+                .tags("reason", "timeout")
+                .functionCounter()
+                .count())
+        .isZero();
   }
 }

@@ -24,11 +24,11 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 
 /**
- * A full connection pool while connections are being opened: commons-pool busy-spins in
- * {@code GenericObjectPool.create} when the pool's max wait is infinite (its default), and
- * spinning virtual threads hold every carrier, so nothing else on virtual threads (callers waiting
- * for their command timeout, the threads opening the connections) ever runs again. The tier bounds
- * the pool's wait, so borrowers park instead and every caller returns within its timeouts.
+ * A full connection pool while connections are being opened: commons-pool busy-spins in {@code
+ * GenericObjectPool.create} when the pool's max wait is infinite (its default), and spinning
+ * virtual threads hold every carrier, so nothing else on virtual threads (callers waiting for their
+ * command timeout, the threads opening the connections) ever runs again. The tier bounds the pool's
+ * wait, so borrowers park instead and every caller returns within its timeouts.
  */
 class RedisTierPoolWaitTest {
   @RegisterExtension static final RedisExtension redis = RedisExtension.perTest();
@@ -49,19 +49,27 @@ class RedisTierPoolWaitTest {
     var pool = new ConnectionPoolConfig();
     pool.setMaxTotal(1);
     pool.setMaxIdle(1);
-    RedisClient client = RedisClient.builder()
-        .hostAndPort("127.0.0.1", redis.server().port())
-        .clientConfig(DefaultJedisClientConfig.builder()
-            .timeoutMillis(Math.toIntExact(clientTimeout.toMillis())).build())
-        .poolConfig(pool)
-        .build();
+    RedisClient client =
+        RedisClient.builder()
+            .hostAndPort("127.0.0.1", redis.server().port())
+            .clientConfig(
+                DefaultJedisClientConfig.builder()
+                    .timeoutMillis(Math.toIntExact(clientTimeout.toMillis()))
+                    .build())
+            .poolConfig(pool)
+            .build();
     opened.add(client);
     return client;
   }
 
   private Cache<String, String> cacheWithoutL1(RedisTier tier) {
-    Cache<String, String> cache = Loomcache.newBuilder().maximumSize(0)
-        .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string()).tier(tier).build();
+    Cache<String, String> cache =
+        Loomcache.newBuilder()
+            .maximumSize(0)
+            .keyCodec(KeyCodec.string())
+            .valueCodec(ValueCodec.string())
+            .tier(tier)
+            .build();
     opened.add(cache);
     return cache;
   }
@@ -70,14 +78,20 @@ class RedisTierPoolWaitTest {
   void aPoolThatWaitsForever_getsTheCommandTimeoutAsItsMaxWait_aChosenMaxWaitIsKept() {
     RedisClient forever = clientWithOneConnection(Duration.ofSeconds(2));
     assertThat(forever.getPool().getMaxWaitDuration()).isNegative(); // commons-pool's default
-    opened.add(RedisTier.newBuilder(forever).keyPrefix("a:").commandTimeout(Duration.ofMillis(150))
-        .build());
+    opened.add(
+        RedisTier.newBuilder(forever)
+            .keyPrefix("a:")
+            .commandTimeout(Duration.ofMillis(150))
+            .build());
     assertThat(forever.getPool().getMaxWaitDuration()).isEqualTo(Duration.ofMillis(150));
 
     RedisClient chosen = clientWithOneConnection(Duration.ofSeconds(2));
     chosen.getPool().setMaxWait(Duration.ofSeconds(3));
-    opened.add(RedisTier.newBuilder(chosen).keyPrefix("b:").commandTimeout(Duration.ofMillis(150))
-        .build());
+    opened.add(
+        RedisTier.newBuilder(chosen)
+            .keyPrefix("b:")
+            .commandTimeout(Duration.ofMillis(150))
+            .build());
     assertThat(chosen.getPool().getMaxWaitDuration()).isEqualTo(Duration.ofSeconds(3));
   }
 
@@ -87,12 +101,14 @@ class RedisTierPoolWaitTest {
     // The client's own timeout (the handshake of a new connection) is far longer than the
     // command timeout: callers must be bounded by the latter.
     RedisClient client = clientWithOneConnection(Duration.ofSeconds(30));
-    RedisTier tier = RedisTier.newBuilder(client).keyPrefix("pool:")
-        .commandTimeout(Duration.ofMillis(200))
-        .crossInstanceInvalidation(false)
-        .failureThreshold(1_000) // keep the breaker closed: every get goes to the pool
-        .probeInterval(Duration.ofMillis(50))
-        .build();
+    RedisTier tier =
+        RedisTier.newBuilder(client)
+            .keyPrefix("pool:")
+            .commandTimeout(Duration.ofMillis(200))
+            .crossInstanceInvalidation(false)
+            .failureThreshold(1_000) // keep the breaker closed: every get goes to the pool
+            .probeInterval(Duration.ofMillis(50))
+            .build();
     Cache<String, String> cache = cacheWithoutL1(tier);
 
     // Paused, Redis's kernel still accepts connections: the first borrower opens the only
@@ -106,12 +122,13 @@ class RedisTierPoolWaitTest {
     var futures = new ArrayList<Future<Long>>();
     for (int i = 0; i < n; i++) {
       String key = "k" + i;
-      futures.add(callers.submit(() -> {
-        start.await();
-        long begin = System.nanoTime();
-        assertThat(cache.get(key, () -> "loaded-" + key)).isEqualTo("loaded-" + key);
-        return System.nanoTime() - begin;
-      }));
+      futures.add(
+          callers.submit(() -> {
+            start.await();
+            long begin = System.nanoTime();
+            assertThat(cache.get(key, () -> "loaded-" + key)).isEqualTo("loaded-" + key);
+            return System.nanoTime() - begin;
+          }));
     }
     start.countDown();
     long slowest = 0;
@@ -124,10 +141,13 @@ class RedisTierPoolWaitTest {
     assertThat(tier.stats().commandTimeoutCount()).isGreaterThan(0);
 
     redis.server().resume();
-    Polling.awaitUntil(Duration.ofSeconds(30), "the tier answers again", () -> {
-      cache.put("after", "resume");
-      return "resume".equals(cache.get("after", () -> "loaded"))
-          && tier.stats().pendingRepairCount() == 0;
-    });
+    Polling.awaitUntil(
+        Duration.ofSeconds(30),
+        "the tier answers again",
+        () -> {
+          cache.put("after", "resume");
+          return "resume".equals(cache.get("after", () -> "loaded"))
+              && tier.stats().pendingRepairCount() == 0;
+        });
   }
 }

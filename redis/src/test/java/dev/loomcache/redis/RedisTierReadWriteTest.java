@@ -34,11 +34,13 @@ class RedisTierReadWriteTest {
 
     assertThat(reader.get("u1", () -> "loaded" + loads.incrementAndGet())).isEqualTo("Ada");
     assertThat(loads).hasValue(0);
-    assertThat(reader.stats().tierStats()).singleElement().satisfies(t -> {
-      assertThat(t.tier()).isEqualTo("redis");
-      assertThat(t.hitCount()).isEqualTo(1);
-      assertThat(t.errorCount()).isZero();
-    });
+    assertThat(reader.stats().tierStats())
+        .singleElement()
+        .satisfies(t -> {
+          assertThat(t.tier()).isEqualTo("redis");
+          assertThat(t.hitCount()).isEqualTo(1);
+          assertThat(t.errorCount()).isZero();
+        });
     assertThat(redis.raw().exists("users:u1")).isTrue();
   }
 
@@ -50,9 +52,13 @@ class RedisTierReadWriteTest {
     assertThat(pttl).isBetween(Duration.ofMinutes(9).toMillis(), Duration.ofMinutes(10).toMillis());
 
     var ticker = new FakeTicker();
-    // maxLocalStaleness (5 s by default) would re-read it from Redis sooner: lift it to see the TTL.
-    Cache<String, String> reader = redis.services()
-        .start("users:", b -> b.maxLocalStaleness(Duration.ofDays(1)), ticker).cache();
+    // maxLocalStaleness (5 s by default) would re-read it from Redis sooner: lift it to see the
+    // TTL.
+    Cache<String, String> reader =
+        redis
+            .services()
+            .start("users:", b -> b.maxLocalStaleness(Duration.ofDays(1)), ticker)
+            .cache();
     assertThat(reader.get("u1", () -> "loaded")).isEqualTo("Ada");
     assertThat(reader.stats().tierStats().getFirst().hitCount()).isEqualTo(1);
 
@@ -61,7 +67,8 @@ class RedisTierReadWriteTest {
     assertThat(reader.stats().tierStats().getFirst().hitCount()).isEqualTo(1); // served by L1
 
     ticker.advance(Duration.ofMinutes(2));
-    assertThat(reader.getIfPresent("u1")).isNull(); // expired in L1, and Redis's copy is expired too
+    assertThat(reader.getIfPresent("u1"))
+        .isNull(); // expired in L1, and Redis's copy is expired too
   }
 
   @Test

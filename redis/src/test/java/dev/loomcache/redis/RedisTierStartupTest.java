@@ -34,13 +34,21 @@ class RedisTierStartupTest {
   void get_loadSpanningTheFirstSubscription_storesTheValueInL1AndInRedis() {
     var service = redis.services().startNow("span:");
 
-    String value = service.cache().get("p1", () -> {
-      // The load is still running when the first subscription is confirmed (if build() had not
-      // waited for it already).
-      Polling.awaitUntil(Duration.ofSeconds(10), "the subscription is confirmed",
-          service.tier()::isSubscribed);
-      return "v1";
-    });
+    String value =
+        service
+            .cache()
+            .get(
+                "p1",
+                () -> {
+                  // The load is still running when the first subscription is confirmed (if build()
+                  // had not
+                  // waited for it already).
+                  Polling.awaitUntil(
+                      Duration.ofSeconds(10),
+                      "the subscription is confirmed",
+                      service.tier()::isSubscribed);
+                  return "v1";
+                });
 
     assertThat(value).isEqualTo("v1");
     assertInL1(service.cache(), "p1", "v1");

@@ -76,15 +76,25 @@ class RedisWriteBehindTest {
 
   @Test
   void fullQueue_dropsAndCounts_readsSeeQueuedWrites_andDroppedKeysAreRepaired() {
-    var service = redis.services().startSilent("users:", b -> b
-        .writeMode(WriteMode.WRITE_BEHIND)
-        .writeBehindQueueCapacity(4)
-        .writeBehindThreads(1)
-        .commandTimeout(Duration.ofSeconds(3)) // the flusher stays stuck while Redis is paused
-        .failureThreshold(100));
+    var service =
+        redis
+            .services()
+            .startSilent(
+                "users:",
+                b ->
+                    b.writeMode(WriteMode.WRITE_BEHIND)
+                        .writeBehindQueueCapacity(4)
+                        .writeBehindThreads(1)
+                        .commandTimeout(
+                            Duration.ofSeconds(3)) // the flusher stays stuck while Redis is paused
+                        .failureThreshold(100));
     for (int i = 0; i < 20; i++) {
-      redis.raw().set(("users:k" + i).getBytes(UTF_8),
-          ValueFormat.encode(StoredValue.of(("old" + i).getBytes(UTF_8), StoredValue.NEVER_EXPIRES)));
+      redis
+          .raw()
+          .set(
+              ("users:k" + i).getBytes(UTF_8),
+              ValueFormat.encode(
+                  StoredValue.of(("old" + i).getBytes(UTF_8), StoredValue.NEVER_EXPIRES)));
     }
     redis.server().pause();
 
@@ -99,10 +109,13 @@ class RedisWriteBehindTest {
     assertThat(new String(queued.bytes(), UTF_8)).isEqualTo("new1");
 
     redis.server().resume();
-    Polling.awaitUntil(Duration.ofSeconds(20), "the queue drains and dropped keys are repaired",
-        () -> service.tier().stats().writeBehindQueueSize() == 0
-            && service.tier().stats().repairedKeyCount() >= 16
-            && service.tier().stats().pendingRepairCount() == 0);
+    Polling.awaitUntil(
+        Duration.ofSeconds(20),
+        "the queue drains and dropped keys are repaired",
+        () ->
+            service.tier().stats().writeBehindQueueSize() == 0
+                && service.tier().stats().repairedKeyCount() >= 16
+                && service.tier().stats().pendingRepairCount() == 0);
     for (int i = 0; i < 4; i++) {
       assertThat(valueInRedis("k" + i)).isEqualTo("new" + i);
     }

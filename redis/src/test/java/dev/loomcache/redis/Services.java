@@ -28,7 +28,9 @@ final class Services implements AutoCloseable {
   /** One service's tier and cache. */
   record Service(RedisTier tier, Cache<String, String> cache, UnifiedJedis client) {}
 
-  /** @param server the server of {@link #start(String)} and the like; null if only given clients */
+  /**
+   * @param server the server of {@link #start(String)} and the like; null if only given clients
+   */
   Services(@Nullable RedisServer server) {
     this.server = server;
   }
@@ -46,20 +48,31 @@ final class Services implements AutoCloseable {
     return start(prefix, options, ticker, ValueCodec.string());
   }
 
-  Service start(String prefix, UnaryOperator<RedisTierBuilder> options, Ticker ticker,
+  Service start(
+      String prefix,
+      UnaryOperator<RedisTierBuilder> options,
+      Ticker ticker,
       ValueCodec<String> codec) {
     var client = RedisClient.create("127.0.0.1", requireNonNull(server).port());
     opened.push(client);
     return start(client, prefix, options, ticker, codec);
   }
 
-  Service start(UnifiedJedis client, String prefix, UnaryOperator<RedisTierBuilder> options,
-      Ticker ticker, ValueCodec<String> codec) {
+  Service start(
+      UnifiedJedis client,
+      String prefix,
+      UnaryOperator<RedisTierBuilder> options,
+      Ticker ticker,
+      ValueCodec<String> codec) {
     Service service = startNow(client, prefix, options, ticker, codec);
-    // build() normally returns with the subscription confirmed; on a stalled machine it may not, and
-    // a subscription confirmed after build() clears L1 (messages before it were not heard): wait for
+    // build() normally returns with the subscription confirmed; on a stalled machine it may not,
+    // and
+    // a subscription confirmed after build() clears L1 (messages before it were not heard): wait
+    // for
     // it, so that it cannot drop what the test puts in L1.
-    Polling.awaitUntil(Duration.ofSeconds(10), "the invalidation subscription is confirmed",
+    Polling.awaitUntil(
+        Duration.ofSeconds(10),
+        "the invalidation subscription is confirmed",
         service.tier()::isSubscribed);
     return service;
   }
@@ -71,12 +84,21 @@ final class Services implements AutoCloseable {
     return startNow(client, prefix, b -> b, Ticker.systemTicker(), ValueCodec.string());
   }
 
-  private Service startNow(UnifiedJedis client, String prefix,
-      UnaryOperator<RedisTierBuilder> options, Ticker ticker, ValueCodec<String> codec) {
-    RedisTier tier = withTestTimeout(options.apply(RedisTier.newBuilder(client).keyPrefix(prefix)))
-        .build();
-    Cache<String, String> cache = Loomcache.newBuilder().ticker(ticker)
-        .keyCodec(KeyCodec.string()).valueCodec(codec).tier(tier).build();
+  private Service startNow(
+      UnifiedJedis client,
+      String prefix,
+      UnaryOperator<RedisTierBuilder> options,
+      Ticker ticker,
+      ValueCodec<String> codec) {
+    RedisTier tier =
+        withTestTimeout(options.apply(RedisTier.newBuilder(client).keyPrefix(prefix))).build();
+    Cache<String, String> cache =
+        Loomcache.newBuilder()
+            .ticker(ticker)
+            .keyCodec(KeyCodec.string())
+            .valueCodec(codec)
+            .tier(tier)
+            .build();
     opened.push(cache);
     return new Service(tier, cache, client);
   }
@@ -92,10 +114,19 @@ final class Services implements AutoCloseable {
   Service startSilent(String prefix, UnaryOperator<RedisTierBuilder> options) {
     var client = RedisClient.create("127.0.0.1", requireNonNull(server).port());
     opened.push(client);
-    RedisTier tier = withTestTimeout(options.apply(RedisTier.newBuilder(client).keyPrefix(prefix)
-        .crossInstanceInvalidation(false))).build();
-    Cache<String, String> cache = Loomcache.newBuilder()
-        .keyCodec(KeyCodec.string()).valueCodec(ValueCodec.string()).tier(tier).build();
+    RedisTier tier =
+        withTestTimeout(
+                options.apply(
+                    RedisTier.newBuilder(client)
+                        .keyPrefix(prefix)
+                        .crossInstanceInvalidation(false)))
+            .build();
+    Cache<String, String> cache =
+        Loomcache.newBuilder()
+            .keyCodec(KeyCodec.string())
+            .valueCodec(ValueCodec.string())
+            .tier(tier)
+            .build();
     opened.push(cache);
     return new Service(tier, cache, client);
   }

@@ -15,24 +15,24 @@ import org.springframework.cache.interceptor.CacheOperationInvoker;
 import org.springframework.cache.support.AbstractValueAdaptingCache;
 
 /**
- * A Spring {@link org.springframework.cache.Cache} on a Loomcache {@link Cache}; made by
- * {@link LoomcacheCacheManager}.
+ * A Spring {@link org.springframework.cache.Cache} on a Loomcache {@link Cache}; made by {@link
+ * LoomcacheCacheManager}.
  *
  * <p>Design note: every load goes through Loomcache's single flight, so one key has at most one
  * load running in this cache, whichever API asked. {@link #get(Object, Callable)} (what
- * {@code @Cacheable(sync = true)} calls) runs the method on the calling thread, outside every
- * lock: unlike a cache that loads inside {@code ConcurrentHashMap.compute}, a slow method never
- * blocks other keys. The {@code CompletableFuture} methods never block the caller: work that may
- * park (a tier read, waiting for another caller's load, the value loader's future) runs on a
- * virtual thread owned by the manager; a cache with no tiers answers an L1 hit at once, on the
- * calling thread. Failures always arrive in the future, never as a thrown exception or a null
- * future. Spring's {@code null} is stored as {@link org.springframework.cache.support.NullValue}
- * when the cache allows nulls (tiers keep it through {@link NullValueCodec}).
+ * {@code @Cacheable(sync = true)} calls) runs the method on the calling thread, outside every lock:
+ * unlike a cache that loads inside {@code ConcurrentHashMap.compute}, a slow method never blocks
+ * other keys. The {@code CompletableFuture} methods never block the caller: work that may park (a
+ * tier read, waiting for another caller's load, the value loader's future) runs on a virtual thread
+ * owned by the manager; a cache with no tiers answers an L1 hit at once, on the calling thread.
+ * Failures always arrive in the future, never as a thrown exception or a null future. Spring's
+ * {@code null} is stored as {@link org.springframework.cache.support.NullValue} when the cache
+ * allows nulls (tiers keep it through {@link NullValueCodec}).
  *
- * <p>{@code put}, {@code evict} and {@code clear} are Loomcache's {@code put},
- * {@code invalidate} and {@code invalidateAll}: they reach every tier, and a load already running
- * for the key will not store over them. With a write-through tier they park the calling thread for
- * the tier write (one command timeout at most for Redis).
+ * <p>{@code put}, {@code evict} and {@code clear} are Loomcache's {@code put}, {@code invalidate}
+ * and {@code invalidateAll}: they reach every tier, and a load already running for the key will not
+ * store over them. With a write-through tier they park the calling thread for the tier write (one
+ * command timeout at most for Redis).
  */
 public final class LoomcacheCache extends AbstractValueAdaptingCache {
   private final String name;
@@ -40,8 +40,8 @@ public final class LoomcacheCache extends AbstractValueAdaptingCache {
   private final boolean memoryOnly;
   private final Executor executor;
 
-  LoomcacheCache(String name, Cache<Object, Object> cache, boolean allowNullValues,
-      Executor executor) {
+  LoomcacheCache(
+      String name, Cache<Object, Object> cache, boolean allowNullValues, Executor executor) {
     super(allowNullValues);
     this.name = requireNonNull(name, "name must not be null");
     this.cache = requireNonNull(cache, "cache must not be null");
@@ -69,9 +69,9 @@ public final class LoomcacheCache extends AbstractValueAdaptingCache {
 
   /**
    * Returns the cached value or loads it with {@code valueLoader}, at most one load per key at a
-   * time: concurrent callers for the key park until that load completes and receive its value.
-   * The loader runs on the calling thread, outside every lock. May park the calling thread for
-   * tier reads and writes, and while it waits for another caller's load.
+   * time: concurrent callers for the key park until that load completes and receive its value. The
+   * loader runs on the calling thread, outside every lock. May park the calling thread for tier
+   * reads and writes, and while it waits for another caller's load.
    *
    * @throws ValueRetrievalException if the loader threw (the cause is what it threw; every caller
    *     waiting for that load receives it), or if this thread was interrupted while it waited (the
@@ -129,8 +129,8 @@ public final class LoomcacheCache extends AbstractValueAdaptingCache {
    * one load per key at a time, so concurrent callers share one {@code valueLoader} call. Never
    * blocks the caller: the look-up and the wait for the loader's future run on a virtual thread
    * owned by the manager (a cache without tiers answers an L1 hit at once). Never returns null; if
-   * the loader throws, returns a null future or a future that fails, every caller sharing that
-   * load gets a future failed with that exception (its cause, when Spring wrapped it).
+   * the loader throws, returns a null future or a future that fails, every caller sharing that load
+   * gets a future failed with that exception (its cause, when Spring wrapped it).
    */
   @Override
   @SuppressWarnings("unchecked")
@@ -201,8 +201,8 @@ public final class LoomcacheCache extends AbstractValueAdaptingCache {
   }
 
   /**
-   * Stores {@code value} in L1 and the tiers; a load running for the key will not overwrite it.
-   * May park the calling thread for write-through tier writes.
+   * Stores {@code value} in L1 and the tiers; a load running for the key will not overwrite it. May
+   * park the calling thread for write-through tier writes.
    */
   @Override
   public void put(Object key, @Nullable Object value) {
@@ -217,10 +217,13 @@ public final class LoomcacheCache extends AbstractValueAdaptingCache {
   public @Nullable ValueWrapper putIfAbsent(Object key, @Nullable Object value) {
     Object storeValue = toStoreValue(value);
     boolean[] stored = {false};
-    Object present = cache.get(key, () -> {
-      stored[0] = true; // the loader runs on this thread
-      return storeValue;
-    });
+    Object present =
+        cache.get(
+            key,
+            () -> {
+              stored[0] = true; // the loader runs on this thread
+              return storeValue;
+            });
     return stored[0] ? null : toValueWrapper(present);
   }
 
@@ -260,7 +263,12 @@ public final class LoomcacheCache extends AbstractValueAdaptingCache {
 
   @Override
   public String toString() {
-    return "LoomcacheCache{name=" + name + ", allowNullValues=" + isAllowNullValues()
-        + ", tiers=" + (memoryOnly ? "none" : cache.stats().tierStats().size()) + "}";
+    return "LoomcacheCache{name="
+        + name
+        + ", allowNullValues="
+        + isAllowNullValues()
+        + ", tiers="
+        + (memoryOnly ? "none" : cache.stats().tierStats().size())
+        + "}";
   }
 }

@@ -41,11 +41,11 @@ import org.springframework.cache.CacheManager;
  * caches with {@link #setCacheNames(Collection)} switches to a static set. Each cache's Loomcache
  * {@code name} (the {@code cache} tag of its meters) is its Spring name, so a spec must not set
  * {@code name}. Caches with tiers ({@link #setTierFactory(TierFactory)}) need a value codec; keys
- * are encoded with a default codec for {@code String}, {@code Long}, {@code Integer} and
- * {@code UUID} keys unless {@link #setKeyCodec(KeyCodec)} gives another.
+ * are encoded with a default codec for {@code String}, {@code Long}, {@code Integer} and {@code
+ * UUID} keys unless {@link #setKeyCodec(KeyCodec)} gives another.
  *
- * <p>Threads: configure the manager before use, from one thread; {@link #getCache(String)} and
- * the caches are thread-safe. The {@code CompletableFuture} methods of the caches run on virtual
+ * <p>Threads: configure the manager before use, from one thread; {@link #getCache(String)} and the
+ * caches are thread-safe. The {@code CompletableFuture} methods of the caches run on virtual
  * threads the manager owns; {@link #close()} (which Spring calls when the context closes) stops
  * them and closes the caches the manager created (not those {@linkplain #registerCustomCache
  * registered} by the caller, who owns them).
@@ -68,11 +68,11 @@ public final class LoomcacheCacheManager implements CacheManager, AutoCloseable 
   public LoomcacheCacheManager() {}
 
   /**
-   * Sets the spec of every cache without a spec of its own, and recreates the caches already
-   * made from the previous one (dropping their entries).
+   * Sets the spec of every cache without a spec of its own, and recreates the caches already made
+   * from the previous one (dropping their entries).
    *
-   * @throws IllegalArgumentException if {@code spec} is not a valid Loomcache spec, or sets
-   *     {@code name}
+   * @throws IllegalArgumentException if {@code spec} is not a valid Loomcache spec, or sets {@code
+   *     name}
    */
   public void setCacheSpecification(String spec) {
     requireNonNull(spec, "spec must not be null");
@@ -96,9 +96,8 @@ public final class LoomcacheCacheManager implements CacheManager, AutoCloseable 
   }
 
   /**
-   * Fixes the set of caches to {@code cacheNames} (static mode), creating them now;
-   * {@link #getCache(String)} of another name then returns null. Null or empty returns to dynamic
-   * mode.
+   * Fixes the set of caches to {@code cacheNames} (static mode), creating them now; {@link
+   * #getCache(String)} of another name then returns null. Null or empty returns to dynamic mode.
    */
   public void setCacheNames(@Nullable Collection<String> cacheNames) {
     if (cacheNames == null || cacheNames.isEmpty()) {
@@ -113,8 +112,8 @@ public final class LoomcacheCacheManager implements CacheManager, AutoCloseable 
   }
 
   /**
-   * Sets whether caches store Spring's {@code null} (as {@code NullValue}); default true.
-   * Recreates the caches already made.
+   * Sets whether caches store Spring's {@code null} (as {@code NullValue}); default true. Recreates
+   * the caches already made.
    */
   public void setAllowNullValues(boolean allowNullValues) {
     if (this.allowNullValues != allowNullValues) {
@@ -129,8 +128,8 @@ public final class LoomcacheCacheManager implements CacheManager, AutoCloseable 
   }
 
   /**
-   * Sets what gives each new cache its lower tiers (Chronicle, Redis); default: none. Recreates
-   * the caches already made.
+   * Sets what gives each new cache its lower tiers (Chronicle, Redis); default: none. Recreates the
+   * caches already made.
    */
   public void setTierFactory(@Nullable TierFactory tierFactory) {
     this.tierFactory = tierFactory;
@@ -138,8 +137,8 @@ public final class LoomcacheCacheManager implements CacheManager, AutoCloseable 
   }
 
   /**
-   * Sets how keys of caches with tiers become stable strings; default: {@code String},
-   * {@code Long}, {@code Integer} and {@code UUID} keys with a type tag, other keys rejected.
+   * Sets how keys of caches with tiers become stable strings; default: {@code String}, {@code
+   * Long}, {@code Integer} and {@code UUID} keys with a type tag, other keys rejected.
    */
   public void setKeyCodec(KeyCodec<Object> keyCodec) {
     this.keyCodec = requireNonNull(keyCodec, "keyCodec must not be null");
@@ -156,10 +155,10 @@ public final class LoomcacheCacheManager implements CacheManager, AutoCloseable 
   }
 
   /**
-   * Adds a cache built by the caller under {@code name}, in either mode; it replaces (and closes)
-   * a cache the manager made under that name. The caller keeps ownership: the manager never
-   * closes it. Its values are Spring store values: with tiers, wrap its value codec with
-   * {@link NullValueCodec#wrap}.
+   * Adds a cache built by the caller under {@code name}, in either mode; it replaces (and closes) a
+   * cache the manager made under that name. The caller keeps ownership: the manager never closes
+   * it. Its values are Spring store values: with tiers, wrap its value codec with {@link
+   * NullValueCodec#wrap}.
    */
   public void registerCustomCache(String name, Cache<Object, Object> cache) {
     requireNonNull(name, "name must not be null");
@@ -174,9 +173,9 @@ public final class LoomcacheCacheManager implements CacheManager, AutoCloseable 
   }
 
   /**
-   * Returns the cache named {@code name}, creating it in dynamic mode. Creation builds a
-   * Loomcache cache and calls the tier factory, outside every lock; two threads creating the same
-   * cache at once both build one, and the loser's is closed.
+   * Returns the cache named {@code name}, creating it in dynamic mode. Creation builds a Loomcache
+   * cache and calls the tier factory, outside every lock; two threads creating the same cache at
+   * once both build one, and the loser's is closed.
    *
    * @throws IllegalStateException if the manager is closed and the cache does not exist
    */
@@ -197,8 +196,8 @@ public final class LoomcacheCacheManager implements CacheManager, AutoCloseable 
   }
 
   /**
-   * In dynamic mode, closes and forgets the caches the manager made (they are made again on
-   * demand) and empties the registered ones; in static mode, empties every cache.
+   * In dynamic mode, closes and forgets the caches the manager made (they are made again on demand)
+   * and empties the registered ones; in static mode, empties every cache.
    */
   @Override
   public void resetCaches() {
@@ -235,7 +234,8 @@ public final class LoomcacheCacheManager implements CacheManager, AutoCloseable 
     virtualThreads.shutdownNow();
     try {
       if (!virtualThreads.awaitTermination(30, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("virtual threads of the cache manager did not stop in 30 s");
+        throw new IllegalStateException(
+            "virtual threads of the cache manager did not stop in 30 s");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -270,15 +270,22 @@ public final class LoomcacheCacheManager implements CacheManager, AutoCloseable 
     try {
       builder.name(name);
     } catch (IllegalStateException e) {
-      throw new IllegalArgumentException("the spec of cache '" + name + "' sets name: the manager"
-          + " names each cache after its Spring name", e);
+      throw new IllegalArgumentException(
+          "the spec of cache '"
+              + name
+              + "' sets name: the manager"
+              + " names each cache after its Spring name",
+          e);
     }
     List<CacheTier> tiers = tierFactory == null ? List.of() : tierFactory.tiersFor(name);
     if (!tiers.isEmpty()) {
       if (valueCodec == null) {
         tiers.forEach(CacheTier::close);
-        throw new IllegalStateException("cache '" + name + "' has tiers but the manager has no"
-            + " value codec: call setValueCodec");
+        throw new IllegalStateException(
+            "cache '"
+                + name
+                + "' has tiers but the manager has no"
+                + " value codec: call setValueCodec");
       }
       builder.keyCodec(keyCodec).valueCodec(NullValueCodec.wrap(valueCodec));
       tiers.forEach(builder::tier);
@@ -300,8 +307,10 @@ public final class LoomcacheCacheManager implements CacheManager, AutoCloseable 
     try {
       Loomcache.from(spec).name("-");
     } catch (IllegalStateException e) {
-      throw new IllegalArgumentException((name.isEmpty() ? "the common spec" : "the spec of cache '"
-          + name + "'") + " sets name: the manager names each cache after its Spring name", e);
+      throw new IllegalArgumentException(
+          (name.isEmpty() ? "the common spec" : "the spec of cache '" + name + "'")
+              + " sets name: the manager names each cache after its Spring name",
+          e);
     }
   }
 
@@ -324,7 +333,10 @@ public final class LoomcacheCacheManager implements CacheManager, AutoCloseable 
 
   @Override
   public String toString() {
-    return "LoomcacheCacheManager{" + (dynamic ? "dynamic" : "static") + ", caches="
-        + caches.keySet() + "}";
+    return "LoomcacheCacheManager{"
+        + (dynamic ? "dynamic" : "static")
+        + ", caches="
+        + caches.keySet()
+        + "}";
   }
 }

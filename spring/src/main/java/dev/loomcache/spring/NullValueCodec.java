@@ -11,8 +11,8 @@ import org.springframework.cache.support.NullValue;
  * A value codec that keeps Spring's {@link NullValue} recognisable through tiers: the bytes start
  * with one tag byte, {@code 0} for a cached {@code null} (and nothing after it), {@code 1} for a
  * value encoded by the wrapped codec. So a {@code null} cached by one instance reads as a cached
- * {@code null} in another, or after a restart, whatever the wrapped codec is (it never sees
- * {@code NullValue}, so a Java serialization filter need not allow Spring's classes).
+ * {@code null} in another, or after a restart, whatever the wrapped codec is (it never sees {@code
+ * NullValue}, so a Java serialization filter need not allow Spring's classes).
  *
  * <p>{@link LoomcacheCacheManager} wraps its value codec with this one; wrap the codec of a cache
  * you {@linkplain LoomcacheCacheManager#registerCustomCache register} yourself the same way if it
@@ -66,8 +66,10 @@ public final class NullValueCodec implements ValueCodec<Object> {
       return NullValue.INSTANCE;
     }
     if (bytes.length == 0 || bytes[0] != VALUE_TAG) {
-      throw new CorruptValueException("not a value written by NullValueCodec (tag "
-          + (bytes.length == 0 ? "missing" : Byte.toString(bytes[0])) + ")");
+      throw new CorruptValueException(
+          "not a value written by NullValueCodec (tag "
+              + (bytes.length == 0 ? "missing" : Byte.toString(bytes[0]))
+              + ")");
     }
     return inner.decode(Arrays.copyOfRange(bytes, 1, bytes.length));
   }

@@ -5,11 +5,11 @@ import java.util.UUID;
 
 /**
  * The manager's default key codec for caches with tiers: the key types Spring's default key
- * generator produces for one-parameter methods, each with a type tag so that {@code 1},
- * {@code 1L} and {@code "1"} never share an entry and another instance decodes exactly the key
- * that was invalidated. Other keys (such as Spring's {@code SimpleKey} of several parameters,
- * whose parameters cannot be read back) need a key codec of the user's, or a {@code key}
- * expression that yields a string.
+ * generator produces for one-parameter methods, each with a type tag so that {@code 1}, {@code 1L}
+ * and {@code "1"} never share an entry and another instance decodes exactly the key that was
+ * invalidated. Other keys (such as Spring's {@code SimpleKey} of several parameters, whose
+ * parameters cannot be read back) need a key codec of the user's, or a {@code key} expression that
+ * yields a string.
  */
 final class ScalarKeyCodec implements KeyCodec<Object> {
   static final ScalarKeyCodec INSTANCE = new ScalarKeyCodec();
@@ -23,9 +23,12 @@ final class ScalarKeyCodec implements KeyCodec<Object> {
       case Long l -> "l:" + l;
       case Integer i -> "i:" + i;
       case UUID u -> "u:" + u;
-      default -> throw new IllegalArgumentException("no default tier encoding for keys of type "
-          + key.getClass().getName() + ": give LoomcacheCacheManager a KeyCodec, or a @Cacheable"
-          + " key expression that yields a String, Long, Integer or UUID");
+      default ->
+          throw new IllegalArgumentException(
+              "no default tier encoding for keys of type "
+                  + key.getClass().getName()
+                  + ": give LoomcacheCacheManager a KeyCodec, or a @Cacheable"
+                  + " key expression that yields a String, Long, Integer or UUID");
     };
   }
 

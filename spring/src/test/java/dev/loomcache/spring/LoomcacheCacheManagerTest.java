@@ -77,18 +77,21 @@ class LoomcacheCacheManagerTest {
     assertThat(after).isNotSameAs(before);
     assertThat(stores(after)).isFalse();
     assertThatThrownBy(() -> ((LoomcacheCache) before).getNativeCache().getIfPresent("probe"))
-        .as("the old cache was closed").isInstanceOf(IllegalStateException.class);
+        .as("the old cache was closed")
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
   void specs_settingName_areRejected() {
     assertThatThrownBy(() -> manager.setCacheSpecification("name=x"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("the common spec sets name: the manager names each cache after its Spring name");
+        .hasMessage(
+            "the common spec sets name: the manager names each cache after its Spring name");
     assertThatThrownBy(() -> manager.setCacheSpecifications(Map.of("books", "name=x")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("the spec of cache 'books' sets name: the manager names each cache after its"
-            + " Spring name");
+        .hasMessage(
+            "the spec of cache 'books' sets name: the manager names each cache after its"
+                + " Spring name");
   }
 
   @Test
@@ -147,7 +150,8 @@ class LoomcacheCacheManagerTest {
 
     assertThatThrownBy(() -> manager.getCache("books"))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("cache 'books' has tiers but the manager has no value codec: call setValueCodec");
+        .hasMessage(
+            "cache 'books' has tiers but the manager has no value codec: call setValueCodec");
   }
 
   @Test
@@ -177,7 +181,8 @@ class LoomcacheCacheManagerTest {
     assertThatThrownBy(() -> books.getNativeCache().getIfPresent("k"))
         .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> manager.getCache("new"))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
   }
 
   @Test

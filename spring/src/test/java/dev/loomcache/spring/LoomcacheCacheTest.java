@@ -65,7 +65,8 @@ class LoomcacheCacheTest {
     manager.setAllowNullValues(false);
 
     assertThatThrownBy(() -> cache("books").put("none", null))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("null");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("null");
   }
 
   @Test
@@ -111,12 +112,16 @@ class LoomcacheCacheTest {
     var results = new ArrayList<Future<String>>();
     try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < callers; i++) {
-        results.add(threads.submit(() -> books.get("k", () -> {
-          calls.incrementAndGet();
-          started.countDown();
-          release.await();
-          return "loaded";
-        })));
+        results.add(
+            threads.submit(() ->
+                books.get(
+                    "k",
+                    () -> {
+                      calls.incrementAndGet();
+                      started.countDown();
+                      release.await();
+                      return "loaded";
+                    })));
       }
       assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
       release.countDown();
@@ -133,9 +138,14 @@ class LoomcacheCacheTest {
     LoomcacheCache books = cache("books");
     var failure = new IOException("disk gone");
 
-    assertThatThrownBy(() -> books.get("k", () -> {
-      throw failure;
-    })).isInstanceOf(ValueRetrievalException.class).hasCause(failure);
+    assertThatThrownBy(() ->
+            books.get(
+                "k",
+                () -> {
+                  throw failure;
+                }))
+        .isInstanceOf(ValueRetrievalException.class)
+        .hasCause(failure);
     assertThat(books.get("k")).isNull();
     assertThat(books.get("k", () -> "second try")).isEqualTo("second try");
   }
@@ -144,9 +154,15 @@ class LoomcacheCacheTest {
   void getWithLoader_uncheckedFailure_isWrappedToo() {
     var failure = new IllegalStateException("bug");
 
-    assertThatThrownBy(() -> cache("books").get("k", () -> {
-      throw failure;
-    })).isInstanceOf(ValueRetrievalException.class).hasCause(failure);
+    assertThatThrownBy(() ->
+            cache("books")
+                .get(
+                    "k",
+                    () -> {
+                      throw failure;
+                    }))
+        .isInstanceOf(ValueRetrievalException.class)
+        .hasCause(failure);
   }
 
   @Test
@@ -154,10 +170,13 @@ class LoomcacheCacheTest {
     LoomcacheCache books = cache("books");
     var calls = new AtomicInteger();
 
-    String loaded = books.get("k", () -> {
-      calls.incrementAndGet();
-      return null;
-    });
+    String loaded =
+        books.get(
+            "k",
+            () -> {
+              calls.incrementAndGet();
+              return null;
+            });
     assertThat(loaded).isNull();
     assertThat(books.get("k", () -> "not called")).isNull();
     assertThat(calls).hasValue(1);
@@ -199,10 +218,13 @@ class LoomcacheCacheTest {
     var value = new CompletableFuture<String>();
     var futures = new ArrayList<CompletableFuture<String>>();
     for (int i = 0; i < 1_000; i++) {
-      futures.add(books.retrieve("k", () -> {
-        calls.incrementAndGet();
-        return value;
-      }));
+      futures.add(
+          books.retrieve(
+              "k",
+              () -> {
+                calls.incrementAndGet();
+                return value;
+              }));
     }
     assertThat(futures).allSatisfy(future -> assertThat(future).isNotDone());
 
@@ -221,9 +243,12 @@ class LoomcacheCacheTest {
     LoomcacheCache books = cache("books");
     books.put("k", "v");
 
-    CompletableFuture<String> hit = books.retrieve("k", () -> {
-      throw new AssertionError("not called on a hit");
-    });
+    CompletableFuture<String> hit =
+        books.retrieve(
+            "k",
+            () -> {
+              throw new AssertionError("not called on a hit");
+            });
 
     assertThat(hit).isCompletedWithValue("v");
   }
@@ -240,7 +265,8 @@ class LoomcacheCacheTest {
 
     for (CompletableFuture<String> future : List.of(first, second)) {
       assertThatThrownBy(() -> future.get(10, TimeUnit.SECONDS))
-          .isInstanceOf(ExecutionException.class).hasCause(failure);
+          .isInstanceOf(ExecutionException.class)
+          .hasCause(failure);
     }
     assertThat(books.get("k")).isNull();
   }
@@ -250,9 +276,12 @@ class LoomcacheCacheTest {
     LoomcacheCache books = cache("books");
     var failure = new IllegalStateException("no");
 
-    CompletableFuture<String> thrown = books.retrieve("a", () -> {
-      throw failure;
-    });
+    CompletableFuture<String> thrown =
+        books.retrieve(
+            "a",
+            () -> {
+              throw failure;
+            });
     CompletableFuture<String> nullFuture = books.retrieve("b", () -> null);
 
     assertThatThrownBy(() -> thrown.get(10, TimeUnit.SECONDS)).hasCause(failure);
@@ -265,8 +294,11 @@ class LoomcacheCacheTest {
   void retrieveWithLoader_nullValue_isCachedAsNull() throws Exception {
     LoomcacheCache books = cache("books");
 
-    assertThat(books.retrieve("k", () -> CompletableFuture.completedFuture((String) null))
-        .get(10, TimeUnit.SECONDS)).isNull();
+    assertThat(
+            books
+                .retrieve("k", () -> CompletableFuture.completedFuture((String) null))
+                .get(10, TimeUnit.SECONDS))
+        .isNull();
     assertThat(books.get("k")).isNotNull();
     assertThat(books.get("k").get()).isNull();
   }
@@ -312,10 +344,13 @@ class LoomcacheCacheTest {
       a.put("present", "Dune");
 
       var calls = new AtomicInteger();
-      String fromTier = b.get("missing-book", () -> {
-        calls.incrementAndGet();
-        return "loaded";
-      });
+      String fromTier =
+          b.get(
+              "missing-book",
+              () -> {
+                calls.incrementAndGet();
+                return "loaded";
+              });
       assertThat(fromTier).isNull();
       assertThat(calls).as("the cached null came from the tier").hasValue(0);
       assertThat(b.get("missing-book")).isNotNull();

@@ -20,8 +20,8 @@ import org.openjdk.jcstress.infra.results.IIII_Result;
  * Batching shares the flight table: two callers {@code Batcher.get} the same missing key; the key
  * is loaded by exactly one batch, which holds it once, and both callers receive that batch's value.
  *
- * <p>Result: (batch loader calls, keys passed to batch loaders, value actor1 got, value actor2 got);
- * the batch loader returns the number of its call. The window is zero (a window opens and is
+ * <p>Result: (batch loader calls, keys passed to batch loaders, value actor1 got, value actor2
+ * got); the batch loader returns the number of its call. The window is zero (a window opens and is
  * dispatched at once) to keep each sample short; with a longer window both keys would also meet in
  * one window, which changes nothing here since the second caller joins the first caller's flight
  * instead of queueing the key again.
@@ -32,9 +32,15 @@ import org.openjdk.jcstress.infra.results.IIII_Result;
  * callers got different values); the build failed.
  */
 @JCStressTest
-@Outcome(id = "1, 1, 1, 1", expect = ACCEPTABLE, desc = "One batch with the key once; both callers got its value.")
+@Outcome(
+    id = "1, 1, 1, 1",
+    expect = ACCEPTABLE,
+    desc = "One batch with the key once; both callers got its value.")
 @Outcome(id = "2, .*", expect = FORBIDDEN, desc = "The key was loaded by two batches.")
-@Outcome(id = "1, 2, .*", expect = FORBIDDEN, desc = "One batch held the key twice: no de-duplication.")
+@Outcome(
+    id = "1, 2, .*",
+    expect = FORBIDDEN,
+    desc = "One batch held the key twice: no de-duplication.")
 @Outcome(expect = FORBIDDEN, desc = "No batch ran, or a caller saw another value.")
 @State
 public class BatcherSameKeyLoadsOnce {
@@ -42,13 +48,14 @@ public class BatcherSameKeyLoadsOnce {
       Loomcache.newBuilder().maximumSize(16).batchWindow(Duration.ZERO).build();
   private final AtomicInteger batches = new AtomicInteger();
   private final AtomicInteger keys = new AtomicInteger();
-  private final Batcher<String, Integer> batcher = cache.batcher(requested -> {
-    int call = batches.incrementAndGet();
-    keys.addAndGet(requested.size());
-    var values = new HashMap<String, Integer>();
-    requested.forEach(k -> values.put(k, call));
-    return values;
-  });
+  private final Batcher<String, Integer> batcher =
+      cache.batcher(requested -> {
+        int call = batches.incrementAndGet();
+        keys.addAndGet(requested.size());
+        var values = new HashMap<String, Integer>();
+        requested.forEach(k -> values.put(k, call));
+        return values;
+      });
 
   @Actor
   public void actor1(IIII_Result r) {

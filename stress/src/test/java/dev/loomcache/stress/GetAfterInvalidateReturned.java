@@ -22,13 +22,20 @@ import org.openjdk.jcstress.infra.results.II_Result;
  * invalidation, which is the bug.
  *
  * <p>Can it fail? Letting {@code FlightTable.claim} join flights that are no longer current (the
- * engine v1 behaviour, {@code if (true || isCurrent(flight))}) made the sanity pass report
- * {@code 1, 1}.
+ * engine v1 behaviour, {@code if (true || isCurrent(flight))}) made the sanity pass report {@code
+ * 1, 1}.
  */
 @JCStressTest
-@Outcome(id = "1, 2", expect = ACCEPTABLE, desc = "The reader loaded the old data; the writer's read after its invalidation loaded afresh.")
+@Outcome(
+    id = "1, 2",
+    expect = ACCEPTABLE,
+    desc =
+        "The reader loaded the old data; the writer's read after its invalidation loaded afresh.")
 @Outcome(id = "2, 2", expect = ACCEPTABLE, desc = "The reader's load began after the write.")
-@Outcome(id = "1, 1", expect = FORBIDDEN, desc = "The writer's read joined a load that began before its own invalidation returned.")
+@Outcome(
+    id = "1, 1",
+    expect = FORBIDDEN,
+    desc = "The writer's read joined a load that began before its own invalidation returned.")
 @Outcome(expect = FORBIDDEN, desc = "A value no linearizable history produces.")
 @State
 public class GetAfterInvalidateReturned {

@@ -22,21 +22,29 @@ import org.openjdk.jcstress.infra.results.II_Result;
  * only by joining (or reading the stored value of) a load that began before the invalidation.
  *
  * <p>Can it fail? Letting {@code FlightTable.claim} join a flight that lived through a tag
- * invalidation ({@code isCurrent(flight) && flight.invalidatedTags == null} weakened to
- * {@code isCurrent(flight)}) made the sanity pass report {@code 1, 1} (about 0.1–0.2% of
- * samples), and the JUnit stress in {@code CacheTagsTest} report an old version.
+ * invalidation ({@code isCurrent(flight) && flight.invalidatedTags == null} weakened to {@code
+ * isCurrent(flight)}) made the sanity pass report {@code 1, 1} (about 0.1–0.2% of samples), and the
+ * JUnit stress in {@code CacheTagsTest} report an old version.
  */
 @JCStressTest
-@Outcome(id = "1, 2", expect = ACCEPTABLE, desc = "The reader loaded the old data; the writer's read after its tag invalidation loaded afresh.")
+@Outcome(
+    id = "1, 2",
+    expect = ACCEPTABLE,
+    desc =
+        "The reader loaded the old data; the writer's read after its tag invalidation loaded afresh.")
 @Outcome(id = "2, 2", expect = ACCEPTABLE, desc = "The reader's load began after the write.")
-@Outcome(id = "1, 1", expect = FORBIDDEN, desc = "The writer's read received a value loaded before its own tag invalidation returned.")
+@Outcome(
+    id = "1, 1",
+    expect = FORBIDDEN,
+    desc = "The writer's read received a value loaded before its own tag invalidation returned.")
 @Outcome(expect = FORBIDDEN, desc = "A value no linearizable history produces.")
 @State
 public class GetAfterInvalidateTagReturned {
-  private final Cache<String, Integer> cache = Loomcache.newBuilder()
-      .maximumSize(16)
-      .tags((String key, Integer value) -> List.of("t"))
-      .build();
+  private final Cache<String, Integer> cache =
+      Loomcache.newBuilder()
+          .maximumSize(16)
+          .tags((String key, Integer value) -> List.of("t"))
+          .build();
   private volatile int database = 1;
 
   @Actor

@@ -26,12 +26,29 @@ import org.openjdk.jcstress.infra.results.III_Result;
  * report {@code 1, 0, 0} in 65 of 92,224 samples.
  */
 @JCStressTest
-@Outcome(id = "1, 1, 0", expect = ACCEPTABLE, desc = "actor2 waited for actor1's failing load and received its failure; nothing cached.")
-@Outcome(id = "1, 2, 2", expect = ACCEPTABLE, desc = "actor1's load failed first; actor2 loaded afterwards and its value is cached.")
-@Outcome(id = "2, 2, 2", expect = ACCEPTABLE, desc = "actor2 loaded first; actor1 hit or waited for its value without loading.")
-@Outcome(id = "., 0, .", expect = FORBIDDEN, desc = "A waiter of the failed load returned null instead of the failure.")
-@Outcome(id = "., 1, 2", expect = FORBIDDEN, desc = "actor2 got the failure, yet a value is cached.")
-@Outcome(expect = FORBIDDEN, desc = "A failure was cached, a loaded value was lost, or a caller got the wrong outcome.")
+@Outcome(
+    id = "1, 1, 0",
+    expect = ACCEPTABLE,
+    desc = "actor2 waited for actor1's failing load and received its failure; nothing cached.")
+@Outcome(
+    id = "1, 2, 2",
+    expect = ACCEPTABLE,
+    desc = "actor1's load failed first; actor2 loaded afterwards and its value is cached.")
+@Outcome(
+    id = "2, 2, 2",
+    expect = ACCEPTABLE,
+    desc = "actor2 loaded first; actor1 hit or waited for its value without loading.")
+@Outcome(
+    id = "., 0, .",
+    expect = FORBIDDEN,
+    desc = "A waiter of the failed load returned null instead of the failure.")
+@Outcome(
+    id = "., 1, 2",
+    expect = FORBIDDEN,
+    desc = "actor2 got the failure, yet a value is cached.")
+@Outcome(
+    expect = FORBIDDEN,
+    desc = "A failure was cached, a loaded value was lost, or a caller got the wrong outcome.")
 @State
 public class GetFailingLoaderShared {
   private static final int FAILED = 1;
@@ -40,13 +57,15 @@ public class GetFailingLoaderShared {
   private static final int OTHER = 3;
 
   private final Cache<String, Integer> cache = Loomcache.newBuilder().maximumSize(16).build();
-  private final IllegalArgumentException failure = new IllegalArgumentException("actor1's load failed");
+  private final IllegalArgumentException failure =
+      new IllegalArgumentException("actor1's load failed");
 
   @Actor
   public void actor1(III_Result r) {
-    r.r1 = outcome(() -> {
-      throw failure;
-    });
+    r.r1 =
+        outcome(() -> {
+          throw failure;
+        });
   }
 
   @Actor

@@ -26,13 +26,34 @@ import org.openjdk.jcstress.infra.results.III_Result;
  * report {@code 1, 0, 1} in all 89,024 samples.
  */
 @JCStressTest
-@Outcome(id = "1, 1, 1", expect = ACCEPTABLE, desc = "The get came before close took effect and returned its load; the closed cache rejects later gets.")
-@Outcome(id = "2, 1, 0", expect = ACCEPTABLE, desc = "The get saw the cache closed and threw IllegalStateException without loading.")
-@Outcome(id = "2, ., 1", expect = FORBIDDEN, desc = "Half-closed: the caller's loader ran, yet the caller got IllegalStateException.")
-@Outcome(id = "., 0, .", expect = FORBIDDEN, desc = "A get after close() returned did not throw IllegalStateException.")
-@Outcome(id = "3, .*", expect = FORBIDDEN, desc = "The get returned something other than its loader's value.")
-@Outcome(id = "4, .*", expect = FORBIDDEN, desc = "The get failed with an exception other than IllegalStateException.")
-@Outcome(expect = FORBIDDEN, desc = "The loader ran without its caller receiving the value, or ran twice.")
+@Outcome(
+    id = "1, 1, 1",
+    expect = ACCEPTABLE,
+    desc =
+        "The get came before close took effect and returned its load; the closed cache rejects later gets.")
+@Outcome(
+    id = "2, 1, 0",
+    expect = ACCEPTABLE,
+    desc = "The get saw the cache closed and threw IllegalStateException without loading.")
+@Outcome(
+    id = "2, ., 1",
+    expect = FORBIDDEN,
+    desc = "Half-closed: the caller's loader ran, yet the caller got IllegalStateException.")
+@Outcome(
+    id = "., 0, .",
+    expect = FORBIDDEN,
+    desc = "A get after close() returned did not throw IllegalStateException.")
+@Outcome(
+    id = "3, .*",
+    expect = FORBIDDEN,
+    desc = "The get returned something other than its loader's value.")
+@Outcome(
+    id = "4, .*",
+    expect = FORBIDDEN,
+    desc = "The get failed with an exception other than IllegalStateException.")
+@Outcome(
+    expect = FORBIDDEN,
+    desc = "The loader ran without its caller receiving the value, or ran twice.")
 @State
 public class GetRacingClose {
   private static final int RETURNED = 1;
@@ -61,10 +82,13 @@ public class GetRacingClose {
 
   private int tryGet(String key) {
     try {
-      Integer value = cache.get(key, () -> {
-        loads.incrementAndGet();
-        return 1;
-      });
+      Integer value =
+          cache.get(
+              key,
+              () -> {
+                loads.incrementAndGet();
+                return 1;
+              });
       return value != null && value == 1 ? RETURNED : WRONG_VALUE;
     } catch (IllegalStateException e) {
       return REJECTED;

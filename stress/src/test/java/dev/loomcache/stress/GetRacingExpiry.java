@@ -18,22 +18,39 @@ import org.openjdk.jcstress.infra.results.III_Result;
  * TTL: a {@code get} racing the ticker past an entry's deadline never returns the expired value.
  *
  * <p>The entry 1 is stored for 1 s with a fake ticker; one actor advances the ticker by 1 s while
- * the other reads the ticker, then calls {@code get} with a loader returning 2. Result: (whether the
- * reader had already seen the deadline pass, value the get returned, value cached afterwards, 0 for
- * none). Once the caller has seen the clock pass the deadline, a hit is forbidden; and after both
- * actors the entry reads as expired unless the get replaced it.
+ * the other reads the ticker, then calls {@code get} with a loader returning 2. Result: (whether
+ * the reader had already seen the deadline pass, value the get returned, value cached afterwards, 0
+ * for none). Once the caller has seen the clock pass the deadline, a hit is forbidden; and after
+ * both actors the entry reads as expired unless the get replaced it.
  *
- * <p>Can it fail? Building L1 without the cache's ticker (dropping {@code .ticker(ticker::read)}
- * in {@code L1Store}, so Caffeine reads the system clock) made the sanity pass report
- * {@code 1, 1, 1} in 83,312 and {@code 0, 1, 1} in 16,592 of 99,904 samples: every one.
+ * <p>Can it fail? Building L1 without the cache's ticker (dropping {@code .ticker(ticker::read)} in
+ * {@code L1Store}, so Caffeine reads the system clock) made the sanity pass report {@code 1, 1, 1}
+ * in 83,312 and {@code 0, 1, 1} in 16,592 of 99,904 samples: every one.
  */
 @JCStressTest
-@Outcome(id = "0, 1, 0", expect = ACCEPTABLE, desc = "The get hit before the clock moved; afterwards the entry reads as expired.")
-@Outcome(id = "0, 2, 2", expect = ACCEPTABLE, desc = "The clock moved during the get, which missed and loaded a fresh value.")
-@Outcome(id = "1, 2, 2", expect = ACCEPTABLE, desc = "The clock had moved before the get, which missed and loaded a fresh value.")
-@Outcome(id = "1, 1, .", expect = FORBIDDEN, desc = "The get returned a value its caller had already seen expire.")
-@Outcome(id = "., ., 1", expect = FORBIDDEN, desc = "getIfPresent returned a value after its deadline had passed.")
-@Outcome(expect = FORBIDDEN, desc = "A loaded value was lost, or a hit was followed by a value no one stored.")
+@Outcome(
+    id = "0, 1, 0",
+    expect = ACCEPTABLE,
+    desc = "The get hit before the clock moved; afterwards the entry reads as expired.")
+@Outcome(
+    id = "0, 2, 2",
+    expect = ACCEPTABLE,
+    desc = "The clock moved during the get, which missed and loaded a fresh value.")
+@Outcome(
+    id = "1, 2, 2",
+    expect = ACCEPTABLE,
+    desc = "The clock had moved before the get, which missed and loaded a fresh value.")
+@Outcome(
+    id = "1, 1, .",
+    expect = FORBIDDEN,
+    desc = "The get returned a value its caller had already seen expire.")
+@Outcome(
+    id = "., ., 1",
+    expect = FORBIDDEN,
+    desc = "getIfPresent returned a value after its deadline had passed.")
+@Outcome(
+    expect = FORBIDDEN,
+    desc = "A loaded value was lost, or a hit was followed by a value no one stored.")
 @State
 public class GetRacingExpiry {
   private static final Duration TTL = Duration.ofSeconds(1);

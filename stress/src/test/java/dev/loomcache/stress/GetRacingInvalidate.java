@@ -22,14 +22,26 @@ import org.openjdk.jcstress.infra.results.II_Result;
  * marked it superseded). Either way 1 must not remain. 2 may remain only from a load that began
  * after the invalidation. Linearizable histories give exactly the acceptable outcomes.
  *
- * <p>Can it fail? Installing without checking {@code flight.superseded} in
- * {@code FlightTable.publish} made the sanity pass report {@code 1, 1} in 22 of 110,784 samples.
+ * <p>Can it fail? Installing without checking {@code flight.superseded} in {@code
+ * FlightTable.publish} made the sanity pass report {@code 1, 1} in 22 of 110,784 samples.
  */
 @JCStressTest
-@Outcome(id = "1, 1", expect = FORBIDDEN, desc = "Stale resurrection: a value read before the write outlived the invalidation after it.")
-@Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "Read the old value; the invalidation removed it or kept the load from storing it.")
-@Outcome(id = "2, 0", expect = ACCEPTABLE, desc = "Read the new value, but the load overlapped the invalidation: not stored, or removed.")
-@Outcome(id = "2, 2", expect = ACCEPTABLE, desc = "The load began after the invalidation returned and stored the new value.")
+@Outcome(
+    id = "1, 1",
+    expect = FORBIDDEN,
+    desc = "Stale resurrection: a value read before the write outlived the invalidation after it.")
+@Outcome(
+    id = "1, 0",
+    expect = ACCEPTABLE,
+    desc = "Read the old value; the invalidation removed it or kept the load from storing it.")
+@Outcome(
+    id = "2, 0",
+    expect = ACCEPTABLE,
+    desc = "Read the new value, but the load overlapped the invalidation: not stored, or removed.")
+@Outcome(
+    id = "2, 2",
+    expect = ACCEPTABLE,
+    desc = "The load began after the invalidation returned and stored the new value.")
 @Outcome(expect = FORBIDDEN, desc = "The cache holds a value the reader did not load.")
 @State
 public class GetRacingInvalidate {

@@ -21,14 +21,19 @@ import org.openjdk.jcstress.infra.results.III_Result;
  * returning 0 would mean both overwrote 0 and one write was lost from the history.
  *
  * <p>Can it fail? Making {@code WritePath.writeIfSame} write without comparing L1's value with the
- * expected one fails {@code CacheAsMapTest.merge_isAtomic_underContention} (lost increments); here it
- * shows as {@code 0, 0, 1} or {@code 0, 0, 2}.
+ * expected one fails {@code CacheAsMapTest.merge_isAtomic_underContention} (lost increments); here
+ * it shows as {@code 0, 0, 1} or {@code 0, 0, 2}.
  */
 @JCStressTest
 @Outcome(id = "0, 1, 2", expect = ACCEPTABLE, desc = "put(1) first, then put(2) replaced 1.")
 @Outcome(id = "2, 0, 1", expect = ACCEPTABLE, desc = "put(2) first, then put(1) replaced 2.")
-@Outcome(id = "0, 0, .", expect = FORBIDDEN, desc = "Both puts claim to have replaced 0: not atomic.")
-@Outcome(expect = FORBIDDEN, desc = "A put returned a value never stored, or the last put was lost.")
+@Outcome(
+    id = "0, 0, .",
+    expect = FORBIDDEN,
+    desc = "Both puts claim to have replaced 0: not atomic.")
+@Outcome(
+    expect = FORBIDDEN,
+    desc = "A put returned a value never stored, or the last put was lost.")
 @State
 public class MapPutRacingPut {
   private final Cache<String, Integer> cache = Loomcache.newBuilder().maximumSize(16).build();

@@ -19,9 +19,9 @@ import org.openjdk.jcstress.infra.results.ZZI_Result;
  *
  * <p>Result: (replace(0, 1) succeeded, replace(0, 2) succeeded, the value cached afterwards).
  *
- * <p>Can it fail? Without the identity check under the key's bin lock in
- * {@code WritePath.writeIfSame}, both replaces see 0 with {@code equals} and both write:
- * {@code true, true, 1} or {@code true, true, 2}.
+ * <p>Can it fail? Without the identity check under the key's bin lock in {@code
+ * WritePath.writeIfSame}, both replaces see 0 with {@code equals} and both write: {@code true,
+ * true, 1} or {@code true, true, 2}.
  */
 @JCStressTest
 @Outcome(id = "true, false, 1", expect = ACCEPTABLE, desc = "replace(0, 1) won.")

@@ -1,11 +1,9 @@
 package dev.loomcache.stress;
 
-import dev.loomcache.Ticker;
-import dev.loomcache.testsupport.FakeTicker;
-
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
+import dev.loomcache.Ticker;
 import dev.loomcache.internal.FlightTable;
 import dev.loomcache.internal.FreshEntry;
 import dev.loomcache.internal.FreshPolicy;
@@ -17,6 +15,7 @@ import dev.loomcache.internal.StatsCounter;
 import dev.loomcache.internal.Tiers;
 import dev.loomcache.internal.Ttl;
 import dev.loomcache.internal.WritePath;
+import dev.loomcache.testsupport.FakeTicker;
 import java.time.Duration;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
@@ -28,20 +27,30 @@ import org.openjdk.jcstress.infra.results.II_Result;
 /**
  * Refresh-ahead: a background reload racing {@code invalidate} of its key never stores its value.
  * The engine is assembled from its real classes so that the reload runs on the actor's thread
- * ({@code Refresher.reloadNow}, the body of the cache's reload thread) and the arbiter sees its end.
+ * ({@code Refresher.reloadNow}, the body of the cache's reload thread) and the arbiter sees its
+ * end.
  *
  * <p>Result: (whether the reload loaded a value, whether L1 holds a value at the end). The
  * invalidation either came first (the reload sees that L1 no longer holds the entry that asked for
  * it and stops), overtook the running reload (it superseded the reload's flight, so the store is
  * skipped), or came after the store (and removed it). In no order may a value be left.
  *
- * <p>Can it fail? Dropping the entry check after the claim in {@code Refresher.claimFor} (so that
- * a reload claimed after the invalidation stores) makes this report {@code 1, 1}.
+ * <p>Can it fail? Dropping the entry check after the claim in {@code Refresher.claimFor} (so that a
+ * reload claimed after the invalidation stores) makes this report {@code 1, 1}.
  */
 @JCStressTest
-@Outcome(id = "0, 0", expect = ACCEPTABLE, desc = "The invalidation came first; the reload stopped.")
-@Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "The reload loaded; the invalidation superseded or removed it.")
-@Outcome(id = ".*, 1", expect = FORBIDDEN, desc = "A reload stored a value over (or after) the invalidation.")
+@Outcome(
+    id = "0, 0",
+    expect = ACCEPTABLE,
+    desc = "The invalidation came first; the reload stopped.")
+@Outcome(
+    id = "1, 0",
+    expect = ACCEPTABLE,
+    desc = "The reload loaded; the invalidation superseded or removed it.")
+@Outcome(
+    id = ".*, 1",
+    expect = FORBIDDEN,
+    desc = "A reload stored a value over (or after) the invalidation.")
 @State
 public class RefreshRacingInvalidate {
   private final L1Store<String, String> l1;
@@ -60,8 +69,9 @@ public class RefreshRacingInvalidate {
     writes = new WritePath<>(flights, l1, stats, tiers);
     var loads = new Loads<>(flights, l1, writes, tiers, stats, ticker);
     refresher = new Refresher<>(loads, l1, "stress");
-    var policy = new FreshPolicy(Duration.ofMinutes(1).toNanos(), 0, 0, 0, 0, -1, null, ticker,
-        RandomSource.DEFAULT);
+    var policy =
+        new FreshPolicy(
+            Duration.ofMinutes(1).toNanos(), 0, 0, 0, 0, -1, null, ticker, RandomSource.DEFAULT);
     ttl = Ttl.ofNanos(Duration.ofMinutes(10).toNanos()).withFreshness(policy);
     writes.put("k", "old", ttl);
     entry = (FreshEntry) (Object) l1.getIfPresent("k");

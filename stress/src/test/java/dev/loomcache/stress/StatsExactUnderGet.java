@@ -26,12 +26,26 @@ import org.openjdk.jcstress.infra.results.IIIII_Result;
  * report {@code 0, 2, 1, 0, 1} in 69 of 97,344 samples.
  */
 @JCStressTest
-@Outcome(id = "1, 1, 1, 0, 1", expect = ACCEPTABLE, desc = "One get missed and loaded; the other hit the stored value.")
-@Outcome(id = "0, 2, 1, 1, 1", expect = ACCEPTABLE, desc = "Both missed; one loaded, the other was served by that load.")
-@Outcome(id = "0, 2, 1, 0, 1", expect = FORBIDDEN, desc = "A miss served by another caller's load was not counted as coalesced.")
-@Outcome(id = "0, 2, 2, 0, .", expect = FORBIDDEN, desc = "Two loads of one key (or their counts) where one was due.")
+@Outcome(
+    id = "1, 1, 1, 0, 1",
+    expect = ACCEPTABLE,
+    desc = "One get missed and loaded; the other hit the stored value.")
+@Outcome(
+    id = "0, 2, 1, 1, 1",
+    expect = ACCEPTABLE,
+    desc = "Both missed; one loaded, the other was served by that load.")
+@Outcome(
+    id = "0, 2, 1, 0, 1",
+    expect = FORBIDDEN,
+    desc = "A miss served by another caller's load was not counted as coalesced.")
+@Outcome(
+    id = "0, 2, 2, 0, .",
+    expect = FORBIDDEN,
+    desc = "Two loads of one key (or their counts) where one was due.")
 @Outcome(id = "0, 1, .*", expect = FORBIDDEN, desc = "A miss was lost: two requests, one count.")
-@Outcome(expect = FORBIDDEN, desc = "Counts that no interleaving of two gets produces: an update was lost or doubled.")
+@Outcome(
+    expect = FORBIDDEN,
+    desc = "Counts that no interleaving of two gets produces: an update was lost or doubled.")
 @State
 public class StatsExactUnderGet {
   private final Cache<String, Integer> cache = Loomcache.newBuilder().maximumSize(16).build();

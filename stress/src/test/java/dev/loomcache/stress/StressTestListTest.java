@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.openjdk.jcstress.annotations.JCStressTest;
 
 /**
- * Guards the jcstress run against a silent no-op: on JDK 23+ an annotation processor runs only
- * with {@code <proc>full</proc>}, and jcstress started with no generated tests prints "No matching
+ * Guards the jcstress run against a silent no-op: on JDK 23+ an annotation processor runs only with
+ * {@code <proc>full</proc>}, and jcstress started with no generated tests prints "No matching
  * tests" and exits 0.
  */
 class StressTestListTest {
@@ -40,7 +40,8 @@ class StressTestListTest {
   private static List<String> stressTestClassNames()
       throws IOException, URISyntaxException, ClassNotFoundException {
     Path dir =
-        Path.of(StressTestListTest.class.getResource("StressTestListTest.class").toURI()).getParent();
+        Path.of(StressTestListTest.class.getResource("StressTestListTest.class").toURI())
+            .getParent();
     String prefix = StressTestListTest.class.getPackageName() + '.';
     List<String> classFiles;
     try (Stream<Path> files = Files.list(dir)) {
@@ -64,7 +65,9 @@ class StressTestListTest {
   private static String readTestList() throws IOException {
     try (InputStream in =
         StressTestListTest.class.getClassLoader().getResourceAsStream("META-INF/TestList")) {
-      assertThat(in).as("META-INF/TestList, written by the jcstress annotation processor").isNotNull();
+      assertThat(in)
+          .as("META-INF/TestList, written by the jcstress annotation processor")
+          .isNotNull();
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }

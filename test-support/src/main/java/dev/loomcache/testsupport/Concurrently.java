@@ -44,10 +44,11 @@ public final class Concurrently {
     try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < n; i++) {
         Callable<T> task = tasks.apply(i);
-        futures.add(executor.submit(() -> {
-          start.await();
-          return task.call();
-        }));
+        futures.add(
+            executor.submit(() -> {
+              start.await();
+              return task.call();
+            }));
       }
       start.countDown();
       long deadline = System.nanoTime() + timeout.toNanos();
@@ -60,14 +61,18 @@ public final class Concurrently {
           results.add(new Result<>(null, e.getCause()));
         } catch (TimeoutException e) {
           executor.shutdownNow();
-          throw new AssertionError("tasks did not finish within " + timeout + " (a caller hangs)", e);
+          throw new AssertionError(
+              "tasks did not finish within " + timeout + " (a caller hangs)", e);
         }
       }
       return results;
     }
   }
 
-  /** Waits until {@code condition} holds, failing the test after {@code timeout}; see {@link Polling}. */
+  /**
+   * Waits until {@code condition} holds, failing the test after {@code timeout}; see {@link
+   * Polling}.
+   */
   public static void awaitUntil(Duration timeout, String what, Polling.Condition condition) {
     Polling.awaitUntil(timeout, what, condition);
   }

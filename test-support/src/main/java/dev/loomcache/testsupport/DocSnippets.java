@@ -24,10 +24,11 @@ import org.jspecify.annotations.Nullable;
  * // README-END quick-start
  * }</pre>
  *
- * <p>and a test asserts that the document contains each region, dedented to its least indented
- * line (and shown at any one indentation), so that the two cannot drift apart; and, for a page
- * all of whose examples come from one test, that every Java block of the page is that test's code. Region names are lower-case words joined by hyphens;
- * a file's names are unique; the markers of one region have the same name.
+ * <p>and a test asserts that the document contains each region, dedented to its least indented line
+ * (and shown at any one indentation), so that the two cannot drift apart; and, for a page all of
+ * whose examples come from one test, that every Java block of the page is that test's code. Region
+ * names are lower-case words joined by hyphens; a file's names are unique; the markers of one
+ * region have the same name.
  */
 public final class DocSnippets {
   private static final Pattern MARKER =
@@ -43,8 +44,8 @@ public final class DocSnippets {
   }
 
   /**
-   * The regions of the test class {@code testClass}, read from its source under
-   * {@code src/test/java} of the module the tests run in (the working directory).
+   * The regions of the test class {@code testClass}, read from its source under {@code
+   * src/test/java} of the module the tests run in (the working directory).
    */
   public static DocSnippets ofTest(Class<?> testClass) {
     Class<?> outer = testClass;
@@ -69,26 +70,37 @@ public final class DocSnippets {
       String kind = marker.group(1);
       String name = marker.group(2);
       if (name == null || !NAME.matcher(name).matches()) {
-        throw new IllegalArgumentException(source + ": the marker '" + marker.group().strip()
-            + "' needs a name of lower-case words joined by hyphens, e.g. // README-" + kind
-            + " quick-start");
+        throw new IllegalArgumentException(
+            source
+                + ": the marker '"
+                + marker.group().strip()
+                + "' needs a name of lower-case words joined by hyphens, e.g. // README-"
+                + kind
+                + " quick-start");
       }
       if (kind.equals("BEGIN")) {
         if (open != null) {
-          throw new IllegalArgumentException(source + ": README-BEGIN " + name
-              + " inside region '" + open + "'; close it first with // README-END " + open);
+          throw new IllegalArgumentException(
+              source
+                  + ": README-BEGIN " + name
+              + " inside region '" + open + "'; close it first with // README-END "
+                  + open);
         }
         if (regions.containsKey(name)) {
-          throw new IllegalArgumentException(source + ": two regions named '" + name
-              + "'; give each its own name");
+          throw new IllegalArgumentException(
+              source + ": two regions named '" + name + "'; give each its own name");
         }
         open = name;
         start = marker.end() + 1;
       } else {
         if (!name.equals(open)) {
-          throw new IllegalArgumentException(source + ": README-END " + name + " closes "
-              + (open == null ? "no open region" : "region '" + open + "'")
-              + "; the markers of a region must have the same name");
+          throw new IllegalArgumentException(
+              source
+                  + ": README-END "
+                  + name
+                  + " closes "
+                  + (open == null ? "no open region" : "region '" + open + "'")
+                  + "; the markers of a region must have the same name");
         }
         String region = dedent(text.substring(Math.min(start, marker.start()), marker.start()));
         if (region.isBlank()) {
@@ -99,11 +111,13 @@ public final class DocSnippets {
       }
     }
     if (open != null) {
-      throw new IllegalArgumentException(source + ": region '" + open
-          + "' is never closed; add // README-END " + open);
+      throw new IllegalArgumentException(
+          source + ": region '" + open + "' is never closed; add // README-END " + open);
     }
     if (regions.isEmpty()) {
-      throw new IllegalArgumentException(source + " has no // README-BEGIN name ... "
+      throw new IllegalArgumentException(
+          source
+              + " has no // README-BEGIN name ... "
           + "// README-END name region: nothing to check a document against");
     }
     return new DocSnippets(source, regions);
@@ -122,8 +136,8 @@ public final class DocSnippets {
   public String region(String name) {
     String region = regions.get(name);
     if (region == null) {
-      throw new IllegalArgumentException(source + " has no region '" + name + "'; it has "
-          + regions.keySet());
+      throw new IllegalArgumentException(
+          source + " has no region '" + name + "'; it has " + regions.keySet());
     }
     return region;
   }
@@ -132,8 +146,8 @@ public final class DocSnippets {
    * Asserts that {@code document} contains each of the regions {@code names} (all of them if none
    * is named) exactly as the source has them, after dedenting.
    *
-   * @throws AssertionError naming the first region the document does not show, and the first of
-   *     its lines that the document lacks
+   * @throws AssertionError naming the first region the document does not show, and the first of its
+   *     lines that the document lacks
    */
   public void assertShownIn(Path document, String... names) {
     String text = read(document).replace("\r\n", "\n");
@@ -141,9 +155,16 @@ public final class DocSnippets {
     for (String name : wanted) {
       String region = region(name);
       if (!shows(text, region)) {
-        throw new AssertionError(document + " does not show region '" + name + "' of " + source
-            + " as it is tested (" + firstMissingLine(region, text) + "); copy it again:\n"
-            + region);
+        throw new AssertionError(
+            document
+                + " does not show region '"
+                + name
+                + "' of "
+                + source
+                + " as it is tested ("
+                + firstMissingLine(region, text)
+                + "); copy it again:\n"
+                + region);
       }
     }
   }
@@ -161,33 +182,44 @@ public final class DocSnippets {
   }
 
   /**
-   * Asserts that every {@code ```java} block of {@code document} is code of one of
-   * {@code sources}, as {@link #assertEveryJavaBlockIsIn(Path)} does for one source: for a page
-   * whose examples come from several tests (of several modules, each of which compiles and runs
-   * its own).
+   * Asserts that every {@code ```java} block of {@code document} is code of one of {@code sources},
+   * as {@link #assertEveryJavaBlockIsIn(Path)} does for one source: for a page whose examples come
+   * from several tests (of several modules, each of which compiles and runs its own).
    *
    * @throws AssertionError naming the first block that is in none of the sources
    * @throws IllegalArgumentException if the document has no Java block, or no source is given
    */
   public static void assertEveryJavaBlockIsIn(Path document, List<DocSnippets> sources) {
     if (sources.isEmpty()) {
-      throw new IllegalArgumentException("no source to check " + document + " against; pass the "
-          + "DocSnippets of every test whose code the page shows");
+      throw new IllegalArgumentException(
+          "no source to check "
+              + document
+              + " against; pass the "
+              + "DocSnippets of every test whose code the page shows");
     }
     String text = read(document);
     List<List<String>> sourceLines = sources.stream().map(s -> stripped(read(s.source))).toList();
-    var blocks = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL).matcher(text).results()
-        .map(m -> m.group(1)).toList();
+    var blocks =
+        Pattern.compile("```java\n(.*?)```", Pattern.DOTALL)
+            .matcher(text)
+            .results()
+            .map(m -> m.group(1))
+            .toList();
     if (blocks.isEmpty()) {
       throw new IllegalArgumentException(document + " has no ```java block to check");
     }
     for (String block : blocks) {
       List<String> lines = stripped(block);
       if (sourceLines.stream().allMatch(in -> Collections.indexOfSubList(in, lines) < 0)) {
-        throw new AssertionError("this block of " + document + " is not code of "
-            + (sources.size() == 1 ? sources.getFirst().source
-                : "any of " + sources.stream().map(s -> s.source.toString()).toList())
-            + " (copy it from a README-BEGIN region there):\n" + block);
+        throw new AssertionError(
+            "this block of "
+                + document
+                + " is not code of "
+                + (sources.size() == 1
+                    ? sources.getFirst().source
+                    : "any of " + sources.stream().map(s -> s.source.toString()).toList())
+                + " (copy it from a README-BEGIN region there):\n"
+                + block);
       }
     }
   }
@@ -203,8 +235,11 @@ public final class DocSnippets {
   private static boolean shows(String text, String region) {
     for (int indent = 0; indent <= 16; indent++) {
       String prefix = " ".repeat(indent);
-      String shifted = region.lines().map(line -> line.isEmpty() ? "" : prefix + line)
-          .collect(Collectors.joining("\n"));
+      String shifted =
+          region
+              .lines()
+              .map(line -> line.isEmpty() ? "" : prefix + line)
+              .collect(Collectors.joining("\n"));
       int at = text.indexOf(shifted);
       while (at >= 0) {
         boolean lineStart = at == 0 || text.charAt(at - 1) == '\n';
@@ -231,9 +266,16 @@ public final class DocSnippets {
 
   private static String dedent(String region) {
     String trimmed = region.endsWith("\n") ? region.substring(0, region.length() - 1) : region;
-    int indent = trimmed.lines().filter(line -> !line.isBlank())
-        .mapToInt(line -> line.length() - line.stripLeading().length()).min().orElse(0);
-    return trimmed.lines().map(line -> line.isBlank() ? "" : line.substring(indent))
+    int indent =
+        trimmed
+            .lines()
+            .filter(line -> !line.isBlank())
+            .mapToInt(line -> line.length() - line.stripLeading().length())
+            .min()
+            .orElse(0);
+    return trimmed
+        .lines()
+        .map(line -> line.isBlank() ? "" : line.substring(indent))
         .collect(Collectors.joining("\n"));
   }
 
@@ -241,8 +283,11 @@ public final class DocSnippets {
     try {
       return Files.readString(file).replace("\r\n", "\n");
     } catch (IOException e) {
-      throw new UncheckedIOException("Could not read " + file.toAbsolutePath()
-          + " (paths are relative to the module the tests run in)", e);
+      throw new UncheckedIOException(
+          "Could not read "
+              + file.toAbsolutePath()
+              + " (paths are relative to the module the tests run in)",
+          e);
     }
   }
 }

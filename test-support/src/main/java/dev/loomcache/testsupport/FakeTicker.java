@@ -8,9 +8,9 @@ import java.util.function.LongSupplier;
  * A clock that moves only when a test says so; starts at one second (not 0, so that "never read"
  * and "read at the start" differ).
  *
- * <p>It is a {@link LongSupplier} rather than a {@code dev.loomcache.Ticker}: this module depends on
- * no Loomcache module, so that core's own tests can use it without a dependency cycle. Pass it to
- * a builder as {@code ticker::read} (a {@code Ticker} is a functional interface with the same
+ * <p>It is a {@link LongSupplier} rather than a {@code dev.loomcache.Ticker}: this module depends
+ * on no Loomcache module, so that core's own tests can use it without a dependency cycle. Pass it
+ * to a builder as {@code ticker::read} (a {@code Ticker} is a functional interface with the same
  * shape).
  */
 public final class FakeTicker implements LongSupplier {

@@ -10,15 +10,15 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Test support: free loopback ports for the servers the tests start, found by binding them (port
- * 0: the OS picks one nobody holds).
+ * Test support: free loopback ports for the servers the tests start, found by binding them (port 0:
+ * the OS picks one nobody holds).
  *
  * <p>Two guarantees a plain "bind port 0, close, return the port" helper lacks. Ports asked for
  * together (a cluster node's port and its bus port) are held bound at the same time, so they
  * differ. And no port is handed out twice in this JVM, even after its server stopped, so a node's
  * bus port (given explicitly, never the implicit port+10000) cannot be another test's server port.
- * Another process may still take a port between our close and the server's bind:
- * {@link RedisServer} starts again on new ports when that happens.
+ * Another process may still take a port between our close and the server's bind: {@link
+ * RedisServer} starts again on new ports when that happens.
  */
 public final class LoopbackPorts {
   private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();

@@ -11,18 +11,18 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * After every test, asserts that the engine left nothing behind: no flight in a flight table, no
  * parked waiter, no key lane held, no open batch window, window timer or running batch, no
- * refresh-ahead thread still running (core's
- * {@code dev.loomcache.internal.Diagnostics} tracks the parts made during each test).
+ * refresh-ahead thread still running (core's {@code dev.loomcache.internal.Diagnostics} tracks the
+ * parts made during each test).
  *
- * <p>Registered through JUnit's extension auto-detection: a module whose tests want it sets
- * {@code junit.jupiter.extensions.autodetection.enabled=true} in its
- * {@code junit-platform.properties} (core, redis and persistence-chronicle do). It reaches core by
- * reflection because this module depends on no Loomcache module (core's own tests use it); in a
- * module without core on the class path it does nothing.
+ * <p>Registered through JUnit's extension auto-detection: a module whose tests want it sets {@code
+ * junit.jupiter.extensions.autodetection.enabled=true} in its {@code junit-platform.properties}
+ * (core, redis and persistence-chronicle do). It reaches core by reflection because this module
+ * depends on no Loomcache module (core's own tests use it); in a module without core on the class
+ * path it does nothing.
  *
  * <p>Work a test started may still be finishing when it returns (a timer thread that was just
- * interrupted, a waiter on its way out), so it waits up to {@link #GRACE} for the engine to be
- * idle before it fails the test.
+ * interrupted, a waiter on its way out), so it waits up to {@link #GRACE} for the engine to be idle
+ * before it fails the test.
  */
 public final class NothingLeftBehind implements AfterEachCallback {
   static final Duration GRACE = Duration.ofSeconds(10);
@@ -64,9 +64,12 @@ public final class NothingLeftBehind implements AfterEachCallback {
     // own (the next test instance, with its field initializers, is made after this).
     call(hooks, "reset");
     if (!left.isEmpty()) {
-      throw new AssertionError(context.getDisplayName() + " left engine state behind (still there "
-          + GRACE.toSeconds() + " s after the test returned):\n  "
-          + String.join("\n  ", left.stream().map(String::valueOf).toList()));
+      throw new AssertionError(
+          context.getDisplayName()
+              + " left engine state behind (still there "
+              + GRACE.toSeconds()
+              + " s after the test returned):\n  "
+              + String.join("\n  ", left.stream().map(String::valueOf).toList()));
     }
   }
 
@@ -76,8 +79,14 @@ public final class NothingLeftBehind implements AfterEachCallback {
       Object result = method.invoke(null);
       return result == null ? List.of() : result;
     } catch (NoSuchMethodException | IllegalAccessException e) {
-      throw new IllegalStateException(DIAGNOSTICS + "." + name + "() is missing or not public: keep "
-          + "it in step with " + NothingLeftBehind.class.getName(), e);
+      throw new IllegalStateException(
+          DIAGNOSTICS
+              + "."
+              + name
+              + "() is missing or not public: keep "
+              + "it in step with "
+              + NothingLeftBehind.class.getName(),
+          e);
     } catch (InvocationTargetException e) {
       Throwable cause = e.getCause();
       if (cause instanceof RuntimeException unchecked) {

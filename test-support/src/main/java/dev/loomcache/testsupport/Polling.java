@@ -14,6 +14,7 @@ public final class Polling {
    * once and a slow one (an HTTP request per check) does not load a busy machine.
    */
   private static final long FIRST_PAUSE_NANOS = Duration.ofMillis(1).toNanos();
+
   private static final long LONGEST_PAUSE_NANOS = Duration.ofMillis(32).toNanos();
 
   private Polling() {}
@@ -26,9 +27,9 @@ public final class Polling {
   }
 
   /**
-   * Waits until {@code condition} holds, failing with an {@link AssertionError} naming
-   * {@code what} after {@code timeout}. A condition that throws fails the wait at once (an
-   * unchecked exception as it is, a checked one wrapped in an {@code AssertionError}).
+   * Waits until {@code condition} holds, failing with an {@link AssertionError} naming {@code what}
+   * after {@code timeout}. A condition that throws fails the wait at once (an unchecked exception
+   * as it is, a checked one wrapped in an {@code AssertionError}).
    */
   public static void awaitUntil(Duration timeout, String what, Condition condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -44,9 +45,12 @@ public final class Polling {
 
   /** Waits until {@code thread} is parked (WAITING or TIMED_WAITING), for ten seconds at most. */
   public static void awaitParked(Thread thread) {
-    awaitUntil(Duration.ofSeconds(10), thread + " parks",
-        () -> thread.getState() == Thread.State.WAITING
-            || thread.getState() == Thread.State.TIMED_WAITING);
+    awaitUntil(
+        Duration.ofSeconds(10),
+        thread + " parks",
+        () ->
+            thread.getState() == Thread.State.WAITING
+                || thread.getState() == Thread.State.TIMED_WAITING);
   }
 
   /** Parks the calling thread for about {@code duration}, between two checks of a condition. */

@@ -34,7 +34,9 @@ public final class RedisCluster implements AutoCloseable {
         throw new IllegalStateException("redis-cli --cluster create failed:\n" + output);
       }
       for (RedisServer node : nodes) {
-        Polling.awaitUntil(Duration.ofSeconds(20), "node " + node.port() + " reports cluster_state:ok",
+        Polling.awaitUntil(
+            Duration.ofSeconds(20),
+            "node " + node.port() + " reports cluster_state:ok",
             () -> clusterInfo(node).contains("cluster_state:ok"));
       }
     } catch (IOException e) {

@@ -20,18 +20,22 @@ import redis.clients.jedis.Jedis;
 /**
  * A real {@code redis-server} process on a free loopback port ({@link LoopbackPorts}), started from
  * PATH with persistence off; killed (SIGKILL), paused (SIGSTOP), resumed and restarted by its PID,
- * never by name. Every server started is also registered with a JVM shutdown hook,
- * so none outlives the test JVM even if a test forgets (or the JVM is ended by a timeout).
+ * never by name. Every server started is also registered with a JVM shutdown hook, so none outlives
+ * the test JVM even if a test forgets (or the JVM is ended by a timeout).
  */
 public final class RedisServer implements AutoCloseable {
   private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      for (Process process : RUNNING) {
-        process.destroyForcibly();
-      }
-    }, "redis-server-reaper"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  for (Process process : RUNNING) {
+                    process.destroyForcibly();
+                  }
+                },
+                "redis-server-reaper"));
   }
 
   private final Path dir;
@@ -61,18 +65,24 @@ public final class RedisServer implements AutoCloseable {
   }
 
   private static List<String> clusterArgs(List<Integer> ports) {
-    return List.of("--cluster-enabled", "yes", "--cluster-port", Integer.toString(ports.get(1)),
-        "--cluster-config-file", "nodes-" + ports.getFirst() + ".conf",
-        "--cluster-node-timeout", "2000");
+    return List.of(
+        "--cluster-enabled",
+        "yes",
+        "--cluster-port",
+        Integer.toString(ports.get(1)),
+        "--cluster-config-file",
+        "nodes-" + ports.getFirst() + ".conf",
+        "--cluster-node-timeout",
+        "2000");
   }
 
   /**
-   * Starts a server on the first of the ports {@code ports} gives (the others are for
-   * {@code extraArgs}); if another process took one of them after it was found free, starts again
-   * on new ones.
+   * Starts a server on the first of the ports {@code ports} gives (the others are for {@code
+   * extraArgs}); if another process took one of them after it was found free, starts again on new
+   * ones.
    */
-  static RedisServer start(Supplier<List<Integer>> ports,
-      Function<List<Integer>, List<String>> extraArgs) {
+  static RedisServer start(
+      Supplier<List<Integer>> ports, Function<List<Integer>, List<String>> extraArgs) {
     for (int attempt = 1; ; attempt++) {
       List<Integer> chosen = ports.get();
       Path dir;
@@ -86,8 +96,13 @@ public final class RedisServer implements AutoCloseable {
       } catch (PortTakenException e) {
         deleteDirectory(dir);
         if (attempt == START_ATTEMPTS) {
-          throw new IllegalStateException("redis-server found its ports " + chosen + " taken "
-              + START_ATTEMPTS + " times in a row", e);
+          throw new IllegalStateException(
+              "redis-server found its ports "
+                  + chosen
+                  + " taken "
+                  + START_ATTEMPTS
+                  + " times in a row",
+              e);
         }
       }
     }
@@ -117,15 +132,28 @@ public final class RedisServer implements AutoCloseable {
   }
 
   private Process launch() {
-    var command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
-        "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+    var command =
+        new ArrayList<>(
+            List.of(
+                "redis-server",
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                dir.toString()));
     command.addAll(extraArgs);
     Process started;
     try {
-      started = new ProcessBuilder(command)
-          .redirectErrorStream(true)
-          .redirectOutput(dir.resolve("redis-" + port + ".log").toFile())
-          .start();
+      started =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("redis-" + port + ".log").toFile())
+              .start();
     } catch (IOException e) {
       throw new UncheckedIOException("Could not start redis-server (is it on PATH?)", e);
     }
@@ -151,7 +179,8 @@ public final class RedisServer implements AutoCloseable {
         }
       } catch (RuntimeException notYet) {
         if (System.nanoTime() - deadline > 0) {
-          throw new IllegalStateException("redis-server on port " + port + " never answered", notYet);
+          throw new IllegalStateException(
+              "redis-server on port " + port + " never answered", notYet);
         }
       }
       Polling.pause(Duration.ofMillis(10));
@@ -172,7 +201,10 @@ public final class RedisServer implements AutoCloseable {
 
   /** For the tests' own short-lived connections: short timeouts, RESP2 without negotiation. */
   public static DefaultJedisClientConfig quickConfig() {
-    return DefaultJedisClientConfig.builder().timeoutMillis(500).autoNegotiateProtocol(false).build();
+    return DefaultJedisClientConfig.builder()
+        .timeoutMillis(500)
+        .autoNegotiateProtocol(false)
+        .build();
   }
 
   /** The server's log so far, for failure messages. */

@@ -13,13 +13,16 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /** Drives the extension against the stand-in Diagnostics of this module's test sources. */
 class NothingLeftBehindTest {
   private static ExtensionContext context(String displayName) {
-    return (ExtensionContext) Proxy.newProxyInstance(ExtensionContext.class.getClassLoader(),
-        new Class<?>[] {ExtensionContext.class}, (proxy, method, args) -> {
-          if (method.getName().equals("getDisplayName")) {
-            return displayName;
-          }
-          throw new UnsupportedOperationException(method.getName());
-        });
+    return (ExtensionContext)
+        Proxy.newProxyInstance(
+            ExtensionContext.class.getClassLoader(),
+            new Class<?>[] {ExtensionContext.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("getDisplayName")) {
+                return displayName;
+              }
+              throw new UnsupportedOperationException(method.getName());
+            });
   }
 
   @AfterEach
@@ -44,10 +47,12 @@ class NothingLeftBehindTest {
   @Test
   void afterEach_leftoverThatClearsWithinTheGrace_passes() throws InterruptedException {
     Diagnostics.LEFT.add("FlightTable: 1 flight(s) left");
-    Thread finisher = Thread.ofVirtual().start(() -> {
-      Polling.pause(Duration.ofMillis(50));
-      Diagnostics.LEFT.clear();
-    });
+    Thread finisher =
+        Thread.ofVirtual()
+            .start(() -> {
+              Polling.pause(Duration.ofMillis(50));
+              Diagnostics.LEFT.clear();
+            });
     new NothingLeftBehind().afterEach(context("finishing()"));
     finisher.join();
   }

@@ -34,9 +34,10 @@ class RedisServerPortsTest {
   @Test
   void start_portTakenByAnotherProcess_startsAgainOnAnotherPort() throws IOException {
     try (var taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        var server = RedisServer.start(
-            firstThenFresh(List.of(taken.getLocalPort()), () -> List.of(LoopbackPorts.take())),
-            ports -> List.of())) {
+        var server =
+            RedisServer.start(
+                firstThenFresh(List.of(taken.getLocalPort()), () -> List.of(LoopbackPorts.take())),
+                ports -> List.of())) {
       assertThat(server.port()).isNotEqualTo(taken.getLocalPort());
       assertAnswers(server);
     }
@@ -46,11 +47,17 @@ class RedisServerPortsTest {
   void start_clusterBusPortTaken_startsAgainOnOtherPorts() throws IOException {
     try (var taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       int port = LoopbackPorts.take();
-      try (var server = RedisServer.start(
-          firstThenFresh(List.of(port, taken.getLocalPort()), () -> LoopbackPorts.take(2)),
-          ports -> List.of("--cluster-enabled", "yes", "--cluster-port",
-              Integer.toString(ports.get(1)), "--cluster-config-file",
-              "nodes-" + ports.getFirst() + ".conf"))) {
+      try (var server =
+          RedisServer.start(
+              firstThenFresh(List.of(port, taken.getLocalPort()), () -> LoopbackPorts.take(2)),
+              ports ->
+                  List.of(
+                      "--cluster-enabled",
+                      "yes",
+                      "--cluster-port",
+                      Integer.toString(ports.get(1)),
+                      "--cluster-config-file",
+                      "nodes-" + ports.getFirst() + ".conf"))) {
         assertThat(server.port()).isNotEqualTo(port);
         assertAnswers(server);
       }
@@ -67,8 +74,13 @@ class RedisServerPortsTest {
         nodes.push(node);
         assertThat(ports.add(node.port())).isTrue();
         try (var jedis = new Jedis(node.hostAndPort(), RedisServer.quickConfig())) {
-          String myself = jedis.clusterNodes().lines().filter(line -> line.contains("myself"))
-              .findFirst().orElseThrow();
+          String myself =
+              jedis
+                  .clusterNodes()
+                  .lines()
+                  .filter(line -> line.contains("myself"))
+                  .findFirst()
+                  .orElseThrow();
           // "<id> 127.0.0.1:<port>@<bus port> myself,master - 0 0 0 connected"
           int busPort = Integer.parseInt(myself.split(" ")[1].split("@")[1].split(",")[0]);
           assertThat(busPort).isNotEqualTo(node.port()).isNotEqualTo(node.port() + 10_000);
@@ -80,8 +92,8 @@ class RedisServerPortsTest {
     }
   }
 
-  private static Supplier<List<Integer>> firstThenFresh(List<Integer> first,
-      Supplier<List<Integer>> fresh) {
+  private static Supplier<List<Integer>> firstThenFresh(
+      List<Integer> first, Supplier<List<Integer>> fresh) {
     var given = new boolean[1];
     return () -> {
       if (given[0]) {

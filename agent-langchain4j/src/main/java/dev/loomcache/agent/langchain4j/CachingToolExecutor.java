@@ -18,9 +18,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Design note: an agent tool is built once per name (names are keys of the agent cache), but
  * LangChain4j hands each call its own request and invocation context, and a dynamic provider may
  * hand a new delegate each time. So the agent tool's function is {@link #runPending}: it runs the
- * call this executor left in a thread-local just before entering the agent tool. The agent tool runs
- * its function on the calling thread; a concurrent identical call waits for the first caller's run
- * and never runs its own function, so the thread-local is always the caller's own.
+ * call this executor left in a thread-local just before entering the agent tool. The agent tool
+ * runs its function on the calling thread; a concurrent identical call waits for the first caller's
+ * run and never runs its own function, so the thread-local is always the caller's own.
  */
 final class CachingToolExecutor implements ToolExecutor {
   private static final ThreadLocal<@Nullable Pending> PENDING = new ThreadLocal<>();
@@ -46,17 +46,17 @@ final class CachingToolExecutor implements ToolExecutor {
   public @Nullable ToolExecutionResult executeWithContext(
       ToolExecutionRequest request, InvocationContext context) {
     Tool<String, ToolExecutionResult> tool = owner.agentTool(toolName);
-    String arguments = request.arguments() == null || request.arguments().isBlank()
-        ? "{}"
-        : request.arguments();
+    String arguments =
+        request.arguments() == null || request.arguments().isBlank() ? "{}" : request.arguments();
     Pending previous = PENDING.get();
     PENDING.set(new Pending(delegate, request, context));
     ToolOutcome<ToolExecutionResult> outcome;
     try {
       String sessionId = AgentSession.current().isPresent() ? null : owner.sessionId(context);
-      outcome = sessionId == null
-          ? tool.callOutcome(arguments)
-          : callIn(owner.sessionFor(sessionId), tool, arguments);
+      outcome =
+          sessionId == null
+              ? tool.callOutcome(arguments)
+              : callIn(owner.sessionFor(sessionId), tool, arguments);
     } catch (ErrorResult error) {
       return error.result;
     } finally {
@@ -77,7 +77,8 @@ final class CachingToolExecutor implements ToolExecutor {
       throw new IllegalStateException(
           "A LangChain4j agent tool was called outside LangChain4jAgentTools' executor");
     }
-    ToolExecutionResult result = pending.delegate.executeWithContext(pending.request, pending.context);
+    ToolExecutionResult result =
+        pending.delegate.executeWithContext(pending.request, pending.context);
     if (result != null && result.isError()) {
       throw new ErrorResult(result); // never cached; counted as a failure by the loop detector
     }
@@ -110,13 +111,15 @@ final class CachingToolExecutor implements ToolExecutor {
     return value.toBuilder().attributes(attributes).build();
   }
 
-  private ToolExecutionResult shortCircuit(@Nullable LoopKind loop, @Nullable ToolExecutionResult last) {
+  private ToolExecutionResult shortCircuit(
+      @Nullable LoopKind loop, @Nullable ToolExecutionResult last) {
     String kind = loop == null ? "LOOP" : loop.name();
-    String notice = "Loop detected (" + kind + "): '" + toolName
-        + "' was not run again with these arguments. ";
-    String text = last == null
-        ? notice + "There is no earlier result of this call; try something else."
-        : notice + "Its last result was: " + last.resultText();
+    String notice =
+        "Loop detected (" + kind + "): '" + toolName + "' was not run again with these arguments. ";
+    String text =
+        last == null
+            ? notice + "There is no earlier result of this call; try something else."
+            : notice + "Its last result was: " + last.resultText();
     var attributes = new HashMap<String, Object>();
     attributes.put(LangChain4jAgentTools.LOOP_ATTRIBUTE, kind);
     return ToolExecutionResult.builder()
@@ -127,7 +130,8 @@ final class CachingToolExecutor implements ToolExecutor {
   }
 
   /** One call on its way through the agent tool. */
-  private record Pending(ToolExecutor delegate, ToolExecutionRequest request, InvocationContext context) {}
+  private record Pending(
+      ToolExecutor delegate, ToolExecutionRequest request, InvocationContext context) {}
 
   /** Carries an error result out of the agent tool, which caches only successes. */
   private static final class ErrorResult extends RuntimeException {

@@ -31,7 +31,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Puts an {@link AgentCache} between LangChain4j and its tools: read tools are cached by resource,
- * write tools invalidate, and each conversation runs in an {@link AgentSession} with loop detection.
+ * write tools invalidate, and each conversation runs in an {@link AgentSession} with loop
+ * detection.
  *
  * <pre>{@code
  * LangChain4jAgentTools tools = LangChain4jAgentTools.newBuilder(agents)
@@ -45,28 +46,28 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * }</pre>
  *
- * <p>Tools are matched by name. A tool configured with {@link Builder#readTool} is a read tool of the
- * agent cache keyed by the canonical form of the JSON arguments the model sent; one configured with
- * {@link Builder#writeTool} is a write tool; any other tool is <em>tracked</em>: never cached, never
- * invalidating, but counted and checked by the loop detector. A tool whose result depends on the
- * memory id or on invocation parameters injected by LangChain4j (not on its JSON arguments) must be
- * read with {@link Scope#SESSION}, or its entries would be shared across conversations.
+ * <p>Tools are matched by name. A tool configured with {@link Builder#readTool} is a read tool of
+ * the agent cache keyed by the canonical form of the JSON arguments the model sent; one configured
+ * with {@link Builder#writeTool} is a write tool; any other tool is <em>tracked</em>: never cached,
+ * never invalidating, but counted and checked by the loop detector. A tool whose result depends on
+ * the memory id or on invocation parameters injected by LangChain4j (not on its JSON arguments)
+ * must be read with {@link Scope#SESSION}, or its entries would be shared across conversations.
  *
  * <p>The session of a call is, in this order: the {@link AgentSession} bound to the calling thread
  * (for applications that run {@code session.run(() -> assistant.chat(...))}), else the session this
  * object keeps for the call's chat memory id (or for the invocation parameter named by {@link
  * Builder#sessionFromParameter}), opened with the builder's loop policy on first use and closed by
- * {@link #closeSession} or {@link #close}. AI services without {@code @MemoryId} give every call the
- * memory id {@code "default"}, hence one shared session.
+ * {@link #closeSession} or {@link #close}. AI services without {@code @MemoryId} give every call
+ * the memory id {@code "default"}, hence one shared session.
  *
  * <p>Loop reactions, as the policy's {@code onLoop} says: {@code RAISE} throws {@link
  * AgentLoopDetectedException} from the executor, which LangChain4j's default error handler turns
  * into an error result the model reads; install {@link #rethrowLoops} as the AI service's {@code
  * toolExecutionErrorHandler} to end the conversation with the exception instead. {@code WARN} runs
  * the tool and marks its result with the attribute {@link #LOOP_ATTRIBUTE}. {@code SHORT_CIRCUIT}
- * does not run the tool: the model reads a result that names the loop and repeats the last result of
- * the same call. Tool results with {@code isError()} are returned as they are and never cached; they
- * count as failures for retry-storm detection.
+ * does not run the tool: the model reads a result that names the loop and repeats the last result
+ * of the same call. Tool results with {@code isError()} are returned as they are and never cached;
+ * they count as failures for retry-storm detection.
  *
  * <p>Thread-safe. Tools run on the thread LangChain4j calls them on.
  */
@@ -78,8 +79,8 @@ public final class LangChain4jAgentTools implements AutoCloseable {
   private final LoopPolicy loopPolicy;
   private final @Nullable String sessionParameter;
   private final Map<String, dev.loomcache.agent.Tool<String, ToolExecutionResult>> configured;
-  private final ConcurrentHashMap<String, dev.loomcache.agent.Tool<String, ToolExecutionResult>> tracked =
-      new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, dev.loomcache.agent.Tool<String, ToolExecutionResult>>
+      tracked = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, AgentSession> sessions = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -133,7 +134,8 @@ public final class LangChain4jAgentTools implements AutoCloseable {
     requireNonNull(delegate, "delegate must not be null");
     return new ToolProvider() {
       @Override
-      public ToolProviderResult provideTools(dev.langchain4j.service.tool.ToolProviderRequest request) {
+      public ToolProviderResult provideTools(
+          dev.langchain4j.service.tool.ToolProviderRequest request) {
         ToolProviderResult provided = delegate.provideTools(request);
         var tools = new ArrayList<AiServiceTool>();
         for (AiServiceTool tool : provided.aiServiceTools()) { // each keeps its return behavior
@@ -150,8 +152,8 @@ public final class LangChain4jAgentTools implements AutoCloseable {
   }
 
   /**
-   * Returns a provider of the {@link Tool @Tool} methods of {@code objectsWithTools}, each run through
-   * the agent cache; LangChain4j's own executor binds their arguments, as for {@code
+   * Returns a provider of the {@link Tool @Tool} methods of {@code objectsWithTools}, each run
+   * through the agent cache; LangChain4j's own executor binds their arguments, as for {@code
    * AiServices.tools(Object...)}.
    *
    * @throws IllegalArgumentException if an object has no {@code @Tool} method, or two tools share a
@@ -173,13 +175,14 @@ public final class LangChain4jAgentTools implements AutoCloseable {
           throw new IllegalArgumentException("Two tools are named '" + spec.name() + "'");
         }
         names.add(spec.name());
-        ToolExecutor executor = DefaultToolExecutor.builder()
-            .object(object)
-            .originalMethod(method)
-            .methodToInvoke(method)
-            .wrapToolArgumentsExceptions(true)
-            .propagateToolExecutionExceptions(true)
-            .build();
+        ToolExecutor executor =
+            DefaultToolExecutor.builder()
+                .object(object)
+                .originalMethod(method)
+                .methodToInvoke(method)
+                .wrapToolArgumentsExceptions(true)
+                .propagateToolExecutionExceptions(true)
+                .build();
         result.add(spec, wrap(spec.name(), executor));
         found++;
       }
@@ -251,7 +254,10 @@ public final class LangChain4jAgentTools implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "LangChain4jAgentTools{tools=" + configured.keySet() + ", openSessions=" + sessions.size()
+    return "LangChain4jAgentTools{tools="
+        + configured.keySet()
+        + ", openSessions="
+        + sessions.size()
         + '}';
   }
 
@@ -288,8 +294,11 @@ public final class LangChain4jAgentTools implements AutoCloseable {
       throw new IllegalStateException("LangChain4jAgentTools is closed");
     }
     // openSession only checks and registers the id: CPU-only, safe inside compute.
-    AgentSession opened = sessions.compute(
-        id, (key, old) -> old != null && !old.isClosed() ? old : agents.openSession(key, loopPolicy));
+    AgentSession opened =
+        sessions.compute(
+            id,
+            (key, old) ->
+                old != null && !old.isClosed() ? old : agents.openSession(key, loopPolicy));
     if (closed) { // close() may have swept the sessions before this one was added
       closeSession(id);
       throw new IllegalStateException("LangChain4jAgentTools is closed");
@@ -310,19 +319,21 @@ public final class LangChain4jAgentTools implements AutoCloseable {
     }
 
     /**
-     * Makes the tool named {@code toolName} a read tool; {@code policy} sets its resources, scope and
-     * TTL on the agent module's builder (and must not call {@code build()}).
+     * Makes the tool named {@code toolName} a read tool; {@code policy} sets its resources, scope
+     * and TTL on the agent module's builder (and must not call {@code build()}).
      *
      * @throws IllegalArgumentException if {@code toolName} is blank or already configured
      */
     public Builder readTool(
         String toolName, Consumer<? super ReadToolBuilder<String, ToolExecutionResult>> policy) {
       requireNonNull(policy, "policy must not be null");
-      return add(toolName, (cache, name) -> {
-        var read = cache.readTool(name, CachingToolExecutor::runPending);
-        policy.accept(read);
-        return read.build();
-      });
+      return add(
+          toolName,
+          (cache, name) -> {
+            var read = cache.readTool(name, CachingToolExecutor::runPending);
+            policy.accept(read);
+            return read.build();
+          });
     }
 
     /** Makes the tool named {@code toolName} a read tool with no resources, shared by everyone. */
@@ -339,14 +350,19 @@ public final class LangChain4jAgentTools implements AutoCloseable {
     public Builder writeTool(
         String toolName, Consumer<? super WriteToolBuilder<String, ToolExecutionResult>> policy) {
       requireNonNull(policy, "policy must not be null");
-      return add(toolName, (cache, name) -> {
-        var write = cache.writeTool(name, CachingToolExecutor::runPending);
-        policy.accept(write);
-        return write.build();
-      });
+      return add(
+          toolName,
+          (cache, name) -> {
+            var write = cache.writeTool(name, CachingToolExecutor::runPending);
+            policy.accept(write);
+            return write.build();
+          });
     }
 
-    /** Sets the loop policy of the sessions this object opens; default {@link LoopPolicy#defaults()}. */
+    /**
+     * Sets the loop policy of the sessions this object opens; default {@link
+     * LoopPolicy#defaults()}.
+     */
     public Builder loopPolicy(LoopPolicy loopPolicy) {
       requireNonNull(loopPolicy, "loopPolicy must not be null");
       if (this.loopPolicy != null) {
@@ -357,9 +373,9 @@ public final class LangChain4jAgentTools implements AutoCloseable {
     }
 
     /**
-     * Takes the session id from the invocation parameter {@code name} (passed to an AI service method
-     * as {@code InvocationParameters}) instead of the chat memory id; calls without it have no
-     * session.
+     * Takes the session id from the invocation parameter {@code name} (passed to an AI service
+     * method as {@code InvocationParameters}) instead of the chat memory id; calls without it have
+     * no session.
      *
      * @throws IllegalArgumentException if {@code name} is blank
      */
@@ -369,7 +385,8 @@ public final class LangChain4jAgentTools implements AutoCloseable {
         throw new IllegalArgumentException("name must not be blank");
       }
       if (sessionSourceSet) {
-        throw new IllegalStateException("the session source was already set to " + describeSource());
+        throw new IllegalStateException(
+            "the session source was already set to " + describeSource());
       }
       sessionSourceSet = true;
       this.sessionParameter = name;
@@ -379,7 +396,8 @@ public final class LangChain4jAgentTools implements AutoCloseable {
     /** Takes the session id from the chat memory id; the default. */
     public Builder sessionFromMemoryId() {
       if (sessionSourceSet) {
-        throw new IllegalStateException("the session source was already set to " + describeSource());
+        throw new IllegalStateException(
+            "the session source was already set to " + describeSource());
       }
       sessionSourceSet = true;
       return this;
@@ -396,7 +414,9 @@ public final class LangChain4jAgentTools implements AutoCloseable {
     }
 
     private String describeSource() {
-      return sessionParameter == null ? "the memory id" : "the parameter '" + sessionParameter + "'";
+      return sessionParameter == null
+          ? "the memory id"
+          : "the parameter '" + sessionParameter + "'";
     }
 
     private Builder add(String toolName, ToolPolicy policy) {

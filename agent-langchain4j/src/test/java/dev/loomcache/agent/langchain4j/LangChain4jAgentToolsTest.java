@@ -73,9 +73,9 @@ class LangChain4jAgentToolsTest {
   @Test
   void readTool_identicalCallsWithinAConversation_secondIsServedFromTheCache() {
     try (var tools = shopTools().build()) {
-      var model = ScriptedChatModel.of(
-          call("getCart", "{\"userId\": \"u1\"}"),
-          call("getCart", "{ \"userId\" : \"u1\" }"));
+      var model =
+          ScriptedChatModel.of(
+              call("getCart", "{\"userId\": \"u1\"}"), call("getCart", "{ \"userId\" : \"u1\" }"));
 
       String answer = assistant(model, tools.toolProvider(shop)).chat("c1", "what is in my cart?");
 
@@ -89,10 +89,11 @@ class LangChain4jAgentToolsTest {
   @Test
   void writeTool_invalidatesItsResource_nextReadSeesTheWrite() {
     try (var tools = shopTools().build()) {
-      var model = ScriptedChatModel.of(
-          call("getCart", "{\"userId\":\"u1\"}"),
-          call("addToCart", "{\"userId\":\"u1\",\"sku\":\"sku-9\"}"),
-          call("getCart", "{\"userId\":\"u1\"}"));
+      var model =
+          ScriptedChatModel.of(
+              call("getCart", "{\"userId\":\"u1\"}"),
+              call("addToCart", "{\"userId\":\"u1\",\"sku\":\"sku-9\"}"),
+              call("getCart", "{\"userId\":\"u1\"}"));
 
       assistant(model, tools.toolProvider(shop)).chat("c1", "add sku-9");
 
@@ -106,19 +107,23 @@ class LangChain4jAgentToolsTest {
 
   @Test
   void sessionScopedRead_entriesAreTheConversationsAndDieWithItsSession() {
-    try (var tools = LangChain4jAgentTools.newBuilder(agents)
-        .readTool("getCart", read -> read.resource("cart").scope(Scope.SESSION))
-        .build()) {
+    try (var tools =
+        LangChain4jAgentTools.newBuilder(agents)
+            .readTool("getCart", read -> read.resource("cart").scope(Scope.SESSION))
+            .build()) {
       ToolProvider provider = tools.toolProvider(shop);
-      assistant(ScriptedChatModel.repeating(2, "getCart", "{\"userId\":\"u1\"}"), provider).chat("a", "hi");
+      assistant(ScriptedChatModel.repeating(2, "getCart", "{\"userId\":\"u1\"}"), provider)
+          .chat("a", "hi");
       assertThat(shop.cartReads).as("the second call of conversation a was a hit").hasValue(1);
 
-      assistant(ScriptedChatModel.repeating(1, "getCart", "{\"userId\":\"u1\"}"), provider).chat("b", "hi");
+      assistant(ScriptedChatModel.repeating(1, "getCart", "{\"userId\":\"u1\"}"), provider)
+          .chat("b", "hi");
       assertThat(shop.cartReads).as("conversation b does not see a's entry").hasValue(2);
 
       assertThat(tools.closeSession("a")).isTrue();
       assertThat(tools.session("a")).isEmpty();
-      assistant(ScriptedChatModel.repeating(1, "getCart", "{\"userId\":\"u1\"}"), provider).chat("a", "again");
+      assistant(ScriptedChatModel.repeating(1, "getCart", "{\"userId\":\"u1\"}"), provider)
+          .chat("a", "again");
       assertThat(shop.cartReads).as("a's entry died with its session").hasValue(3);
       assertThat(tools.session("a").orElseThrow().stats().misses()).isEqualTo(1);
     }
@@ -133,32 +138,38 @@ class LangChain4jAgentToolsTest {
 
       List<ToolExecutionResultMessage> results = model.toolResults();
       assertThat(results).hasSize(4);
-      assertThat(results.subList(0, 3)).allSatisfy(r -> assertThat(r.isError()).isNotEqualTo(Boolean.TRUE));
+      assertThat(results.subList(0, 3))
+          .allSatisfy(r -> assertThat(r.isError()).isNotEqualTo(Boolean.TRUE));
       assertThat(results.get(3).isError()).isTrue();
       assertThat(results.get(3).text())
-          .startsWith("Agent loop (REPEAT) in session 'c1': getCart({\"userId\":\"u1\"}) called 4 times");
+          .startsWith(
+              "Agent loop (REPEAT) in session 'c1': getCart({\"userId\":\"u1\"}) called 4 times");
       assertThat(shop.cartReads).hasValue(1);
-      assertThat(tools.session("c1").orElseThrow().stats().loopDetections(LoopKind.REPEAT)).isEqualTo(1);
+      assertThat(tools.session("c1").orElseThrow().stats().loopDetections(LoopKind.REPEAT))
+          .isEqualTo(1);
     }
   }
 
   @Test
   void repeatLoop_raiseWithRethrowLoops_endsTheConversationWithTheException() {
     try (var tools = shopTools().loopPolicy(LoopPolicy.defaults().maxToolRepeats(3)).build()) {
-      Assistant assistant = AiServices.builder(Assistant.class)
-          .chatModel(ScriptedChatModel.repeating(10, "getCart", "{\"userId\":\"u1\"}"))
-          .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(100))
-          .toolProvider(tools.toolProvider(shop))
-          .toolExecutionErrorHandler(LangChain4jAgentTools.rethrowLoops())
-          .build();
+      Assistant assistant =
+          AiServices.builder(Assistant.class)
+              .chatModel(ScriptedChatModel.repeating(10, "getCart", "{\"userId\":\"u1\"}"))
+              .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(100))
+              .toolProvider(tools.toolProvider(shop))
+              .toolExecutionErrorHandler(LangChain4jAgentTools.rethrowLoops())
+              .build();
 
       assertThatThrownBy(() -> assistant.chat("c1", "loop"))
-          .isInstanceOfSatisfying(AgentLoopDetectedException.class, loop -> {
-            assertThat(loop.kind()).isEqualTo(LoopKind.REPEAT);
-            assertThat(loop.sessionId()).isEqualTo("c1");
-            assertThat(loop.toolName()).isEqualTo("getCart");
-            assertThat(loop.observedCount()).isEqualTo(4);
-          });
+          .isInstanceOfSatisfying(
+              AgentLoopDetectedException.class,
+              loop -> {
+                assertThat(loop.kind()).isEqualTo(LoopKind.REPEAT);
+                assertThat(loop.sessionId()).isEqualTo("c1");
+                assertThat(loop.toolName()).isEqualTo("getCart");
+                assertThat(loop.observedCount()).isEqualTo(4);
+              });
       assertThat(shop.cartReads).hasValue(1);
     }
   }
@@ -167,12 +178,13 @@ class LangChain4jAgentToolsTest {
   void rethrowLoops_otherErrors_goToTheFallbackHandler() {
     try (var tools = shopTools().build()) {
       var model = ScriptedChatModel.repeating(1, "checkStock", "{\"sku\":\"sku-1\"}");
-      Assistant assistant = AiServices.builder(Assistant.class)
-          .chatModel(model)
-          .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(100))
-          .toolProvider(tools.toolProvider(shop))
-          .toolExecutionErrorHandler(LangChain4jAgentTools.rethrowLoops())
-          .build();
+      Assistant assistant =
+          AiServices.builder(Assistant.class)
+              .chatModel(model)
+              .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(100))
+              .toolProvider(tools.toolProvider(shop))
+              .toolExecutionErrorHandler(LangChain4jAgentTools.rethrowLoops())
+              .build();
 
       assertThat(assistant.chat("c1", "stock?")).isEqualTo("done");
       assertThat(model.toolResultTexts()).containsExactly("warehouse unavailable");
@@ -181,9 +193,10 @@ class LangChain4jAgentToolsTest {
 
   @Test
   void repeatLoop_warn_theToolRunsAndItsResultIsMarked() {
-    try (var tools = shopTools()
-        .loopPolicy(LoopPolicy.defaults().maxToolRepeats(3).onLoop(OnLoop.WARN))
-        .build()) {
+    try (var tools =
+        shopTools()
+            .loopPolicy(LoopPolicy.defaults().maxToolRepeats(3).onLoop(OnLoop.WARN))
+            .build()) {
       var model = ScriptedChatModel.repeating(4, "getCart", "{\"userId\":\"u1\"}");
 
       assistant(model, tools.toolProvider(shop)).chat("c1", "loop");
@@ -191,8 +204,10 @@ class LangChain4jAgentToolsTest {
       assertThat(model.toolResultTexts()).containsOnly("u1: []").hasSize(4);
       assertThat(executed).hasSize(4);
       assertThat(executed.subList(0, 3))
-          .allSatisfy(r -> assertThat(r.attributes()).doesNotContainKey(LangChain4jAgentTools.LOOP_ATTRIBUTE));
-      assertThat(executed.get(3).attributes()).containsEntry(LangChain4jAgentTools.LOOP_ATTRIBUTE, "REPEAT");
+          .allSatisfy(r ->
+              assertThat(r.attributes()).doesNotContainKey(LangChain4jAgentTools.LOOP_ATTRIBUTE));
+      assertThat(executed.get(3).attributes())
+          .containsEntry(LangChain4jAgentTools.LOOP_ATTRIBUTE, "REPEAT");
       var stats = tools.session("c1").orElseThrow().stats();
       assertThat(stats.loopDetections(LoopKind.REPEAT)).isEqualTo(1);
       assertThat(stats.hits()).isEqualTo(3);
@@ -202,18 +217,20 @@ class LangChain4jAgentToolsTest {
 
   @Test
   void repeatLoop_shortCircuit_theModelReadsTheLoopAndTheLastResult() {
-    try (var tools = shopTools()
-        .loopPolicy(LoopPolicy.defaults().maxToolRepeats(3).onLoop(OnLoop.SHORT_CIRCUIT))
-        .build()) {
+    try (var tools =
+        shopTools()
+            .loopPolicy(LoopPolicy.defaults().maxToolRepeats(3).onLoop(OnLoop.SHORT_CIRCUIT))
+            .build()) {
       var model = ScriptedChatModel.repeating(5, "getCart", "{\"userId\":\"u1\"}");
 
       assistant(model, tools.toolProvider(shop)).chat("c1", "loop");
 
       List<ToolExecutionResultMessage> results = model.toolResults();
       assertThat(results).hasSize(5);
-      assertThat(results.get(3).text()).isEqualTo(
-          "Loop detected (REPEAT): 'getCart' was not run again with these arguments. Its last result"
-              + " was: u1: []");
+      assertThat(results.get(3).text())
+          .isEqualTo(
+              "Loop detected (REPEAT): 'getCart' was not run again with these arguments. Its last result"
+                  + " was: u1: []");
       assertThat(results.get(3).isError()).isNotEqualTo(Boolean.TRUE);
       assertThat(results.get(4).text()).isEqualTo(results.get(3).text());
       var stats = tools.session("c1").orElseThrow().stats();
@@ -227,27 +244,35 @@ class LangChain4jAgentToolsTest {
   void twoConcurrentConversations_doNotShareSessionEntries() throws Exception {
     var bothInside = new CyclicBarrier(2);
     var readsByUser = new AtomicInteger();
-    ToolExecutor whoAmI = (request, memoryId) -> {
-      try {
-        bothInside.await(10, TimeUnit.SECONDS); // both conversations are inside the tool at once
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-      readsByUser.incrementAndGet();
-      return "profile of " + memoryId;
-    };
-    var spec = ToolSpecification.builder().name("getProfile").description("the caller's profile").build();
-    try (var tools = LangChain4jAgentTools.newBuilder(agents)
-        .readTool("getProfile", read -> read.resource("profile").scope(Scope.SESSION))
-        .build()) {
-      ToolProvider provider = request -> ToolProviderResult.builder()
-          .addAll(tools.wrap(java.util.Map.of(spec, whoAmI)))
-          .build();
+    ToolExecutor whoAmI =
+        (request, memoryId) -> {
+          try {
+            bothInside.await(
+                10, TimeUnit.SECONDS); // both conversations are inside the tool at once
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+          readsByUser.incrementAndGet();
+          return "profile of " + memoryId;
+        };
+    var spec =
+        ToolSpecification.builder().name("getProfile").description("the caller's profile").build();
+    try (var tools =
+        LangChain4jAgentTools.newBuilder(agents)
+            .readTool("getProfile", read -> read.resource("profile").scope(Scope.SESSION))
+            .build()) {
+      ToolProvider provider =
+          request ->
+              ToolProviderResult.builder()
+                  .addAll(tools.wrap(java.util.Map.of(spec, whoAmI)))
+                  .build();
       var modelA = ScriptedChatModel.repeating(2, "getProfile", "{}");
       var modelB = ScriptedChatModel.repeating(2, "getProfile", "{}");
       try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
-        Future<String> a = threads.submit(() -> assistant(modelA, provider).chat("alice", "who am I?"));
-        Future<String> b = threads.submit(() -> assistant(modelB, provider).chat("bob", "who am I?"));
+        Future<String> a =
+            threads.submit(() -> assistant(modelA, provider).chat("alice", "who am I?"));
+        Future<String> b =
+            threads.submit(() -> assistant(modelB, provider).chat("bob", "who am I?"));
         assertThat(a.get(30, TimeUnit.SECONDS)).isEqualTo("done");
         assertThat(b.get(30, TimeUnit.SECONDS)).isEqualTo("done");
       }
@@ -264,16 +289,18 @@ class LangChain4jAgentToolsTest {
 
   @Test
   void sessionFromParameter_callsOfOneParameterValueShareASession() {
-    try (var tools = LangChain4jAgentTools.newBuilder(agents)
-        .readTool("getCart", read -> read.resource("cart").scope(Scope.SESSION))
-        .sessionFromParameter("sessionId")
-        .build()) {
+    try (var tools =
+        LangChain4jAgentTools.newBuilder(agents)
+            .readTool("getCart", read -> read.resource("cart").scope(Scope.SESSION))
+            .sessionFromParameter("sessionId")
+            .build()) {
       ToolProvider provider = tools.toolProvider(shop);
       for (String session : List.of("s1", "s1", "s2")) {
-        ParameterAssistant assistant = AiServices.builder(ParameterAssistant.class)
-            .chatModel(ScriptedChatModel.repeating(1, "getCart", "{\"userId\":\"u1\"}"))
-            .toolProvider(provider)
-            .build();
+        ParameterAssistant assistant =
+            AiServices.builder(ParameterAssistant.class)
+                .chatModel(ScriptedChatModel.repeating(1, "getCart", "{\"userId\":\"u1\"}"))
+                .toolProvider(provider)
+                .build();
         assistant.chat("hi", InvocationParameters.from("sessionId", session));
       }
       assertThat(shop.cartReads).hasValue(2);
@@ -285,12 +312,14 @@ class LangChain4jAgentToolsTest {
   @Test
   void boundSession_takesPrecedenceOverTheMemoryId() {
     try (var tools = shopTools().build();
-        AgentSession session = agents.openSession("request-42", LoopPolicy.defaults().maxToolRepeats(1))) {
+        AgentSession session =
+            agents.openSession("request-42", LoopPolicy.defaults().maxToolRepeats(1))) {
       var model = ScriptedChatModel.repeating(2, "getCart", "{\"userId\":\"u1\"}");
 
       session.run(() -> assistant(model, tools.toolProvider(shop)).chat("c1", "hi"));
 
-      assertThat(model.toolResultTexts().get(1)).startsWith("Agent loop (REPEAT) in session 'request-42'");
+      assertThat(model.toolResultTexts().get(1))
+          .startsWith("Agent loop (REPEAT) in session 'request-42'");
       assertThat(session.stats().calls()).isEqualTo(2);
       assertThat(tools.session("c1")).isEmpty();
     }
@@ -300,9 +329,14 @@ class LangChain4jAgentToolsTest {
   void wrapToolProvider_wrapsTheExecutorsOfEveryRequest() {
     var runs = new AtomicInteger();
     var spec = ToolSpecification.builder().name("lookup").build();
-    ToolProvider upstream = request -> ToolProviderResult.builder()
-        .add(spec, (req, memoryId) -> "looked up " + req.arguments() + " #" + runs.incrementAndGet())
-        .build();
+    ToolProvider upstream =
+        request ->
+            ToolProviderResult.builder()
+                .add(
+                    spec,
+                    (req, memoryId) ->
+                        "looked up " + req.arguments() + " #" + runs.incrementAndGet())
+                .build();
     try (var tools = LangChain4jAgentTools.newBuilder(agents).readTool("lookup").build()) {
       ToolProvider cached = tools.wrap(upstream);
       var first = ScriptedChatModel.of(call("lookup", "{\"q\":1}"), call("lookup", "{\"q\":1.0}"));
@@ -319,40 +353,54 @@ class LangChain4jAgentToolsTest {
   @Test
   void errorResult_isReturnedButNeverCached_andCountsAsAFailure() {
     var runs = new AtomicInteger();
-    ToolExecutor failing = new ToolExecutor() {
-      @Override
-      public String execute(dev.langchain4j.agent.tool.ToolExecutionRequest request, Object memoryId) {
-        throw new UnsupportedOperationException("executeWithContext is used");
-      }
+    ToolExecutor failing =
+        new ToolExecutor() {
+          @Override
+          public String execute(
+              dev.langchain4j.agent.tool.ToolExecutionRequest request, Object memoryId) {
+            throw new UnsupportedOperationException("executeWithContext is used");
+          }
 
-      @Override
-      public ToolExecutionResult executeWithContext(
-          dev.langchain4j.agent.tool.ToolExecutionRequest request,
-          dev.langchain4j.invocation.InvocationContext context) {
-        return ToolExecutionResult.builder().isError(true).resultText("down #" + runs.incrementAndGet()).build();
-      }
-    };
+          @Override
+          public ToolExecutionResult executeWithContext(
+              dev.langchain4j.agent.tool.ToolExecutionRequest request,
+              dev.langchain4j.invocation.InvocationContext context) {
+            return ToolExecutionResult.builder()
+                .isError(true)
+                .resultText("down #" + runs.incrementAndGet())
+                .build();
+          }
+        };
     var spec = ToolSpecification.builder().name("status").build();
-    try (var tools = LangChain4jAgentTools.newBuilder(agents)
-        .readTool("status")
-        .loopPolicy(LoopPolicy.defaults().maxFailures(2))
-        .build()) {
+    try (var tools =
+        LangChain4jAgentTools.newBuilder(agents)
+            .readTool("status")
+            .loopPolicy(LoopPolicy.defaults().maxFailures(2))
+            .build()) {
       var model = ScriptedChatModel.repeating(3, "status", "{}");
-      ToolProvider provider = request -> ToolProviderResult.builder().addAll(tools.wrap(java.util.Map.of(spec, failing))).build();
+      ToolProvider provider =
+          request ->
+              ToolProviderResult.builder()
+                  .addAll(tools.wrap(java.util.Map.of(spec, failing)))
+                  .build();
 
       assistant(model, provider).chat("c1", "status?");
 
-      assertThat(model.toolResultTexts()).containsExactly(
-          "down #1", "down #2", "Agent loop (RETRY_STORM) in session 'c1': status({}) called again after 2 failures");
+      assertThat(model.toolResultTexts())
+          .containsExactly(
+              "down #1",
+              "down #2",
+              "Agent loop (RETRY_STORM) in session 'c1': status({}) called again after 2 failures");
       assertThat(runs).hasValue(2);
     }
   }
 
   @Test
   void unlistedTool_isNeverCachedButIsCheckedForLoops() {
-    try (var tools = LangChain4jAgentTools.newBuilder(agents)
-        .loopPolicy(LoopPolicy.defaults().maxToolRepeats(2))
-        .build()) {
+    try (var tools =
+        LangChain4jAgentTools.newBuilder(agents)
+            .loopPolicy(LoopPolicy.defaults().maxToolRepeats(2))
+            .build()) {
       var model = ScriptedChatModel.repeating(3, "searchProducts", "{\"query\":\"shoes\"}");
 
       assistant(model, tools.toolProvider(shop)).chat("c1", "search");
@@ -365,12 +413,19 @@ class LangChain4jAgentToolsTest {
   @Test
   void legacyExecute_usesTheMemoryIdAsTheSession() {
     try (var tools = shopTools().build()) {
-      ToolExecutor cached = tools.wrap("getCart", (request, memoryId) -> {
-        shop.cartReads.incrementAndGet();
-        return "cart of " + memoryId;
-      });
-      var request = dev.langchain4j.agent.tool.ToolExecutionRequest.builder()
-          .id("1").name("getCart").arguments("{\"userId\":\"u1\"}").build();
+      ToolExecutor cached =
+          tools.wrap(
+              "getCart",
+              (request, memoryId) -> {
+                shop.cartReads.incrementAndGet();
+                return "cart of " + memoryId;
+              });
+      var request =
+          dev.langchain4j.agent.tool.ToolExecutionRequest.builder()
+              .id("1")
+              .name("getCart")
+              .arguments("{\"userId\":\"u1\"}")
+              .build();
 
       assertThat(cached.execute(request, "m1")).isEqualTo("cart of m1");
       assertThat(cached.execute(request, "m1")).isEqualTo("cart of m1");
@@ -382,7 +437,9 @@ class LangChain4jAgentToolsTest {
   @Test
   void close_closesTheSessionsItOpened_notTheAgentCache() {
     var tools = shopTools().build();
-    assistant(ScriptedChatModel.repeating(1, "getCart", "{\"userId\":\"u1\"}"), tools.toolProvider(shop))
+    assistant(
+            ScriptedChatModel.repeating(1, "getCart", "{\"userId\":\"u1\"}"),
+            tools.toolProvider(shop))
         .chat("c1", "hi");
     AgentSession session = tools.session("c1").orElseThrow();
 
@@ -393,8 +450,12 @@ class LangChain4jAgentToolsTest {
     assertThat(agents.stats().calls()).isEqualTo(1);
     assertThat(agents.openSession("c1").id()).isEqualTo("c1"); // the id is free again
     ToolExecutor cached = tools.wrap("getCart", (request, memoryId) -> "never runs");
-    var request = dev.langchain4j.agent.tool.ToolExecutionRequest.builder()
-        .id("1").name("getCart").arguments("{}").build();
+    var request =
+        dev.langchain4j.agent.tool.ToolExecutionRequest.builder()
+            .id("1")
+            .name("getCart")
+            .arguments("{}")
+            .build();
     assertThatThrownBy(() -> cached.execute(request, "c2"))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("LangChain4jAgentTools is closed");

@@ -17,9 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A real LangChain4j {@link ChatModel} that plays a fixed script: each turn of the model is the next
- * step, a tool-call request; when the script is done it answers "done". It keeps every tool result
- * LangChain4j sent back, so tests can check what the model read.
+ * A real LangChain4j {@link ChatModel} that plays a fixed script: each turn of the model is the
+ * next step, a tool-call request; when the script is done it answers "done". It keeps every tool
+ * result LangChain4j sent back, so tests can check what the model read.
  */
 final class ScriptedChatModel implements ChatModel {
   private static final AtomicInteger IDS = new AtomicInteger();
@@ -38,11 +38,12 @@ final class ScriptedChatModel implements ChatModel {
 
   /** A turn in which the model asks for one tool call. */
   static AiMessage call(String tool, String jsonArguments) {
-    return AiMessage.from(ToolExecutionRequest.builder()
-        .id("call-" + IDS.incrementAndGet())
-        .name(tool)
-        .arguments(jsonArguments)
-        .build());
+    return AiMessage.from(
+        ToolExecutionRequest.builder()
+            .id("call-" + IDS.incrementAndGet())
+            .name(tool)
+            .arguments(jsonArguments)
+            .build());
   }
 
   /** A script that asks for the same call {@code times} times. */

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The five seed scenarios of the agent module (shopping, support sessions, search loop, oscillation,
- * retry storm), each played by a scripted model through a real {@code AiServices} agent.
+ * The five seed scenarios of the agent module (shopping, support sessions, search loop,
+ * oscillation, retry storm), each played by a scripted model through a real {@code AiServices}
+ * agent.
  */
 class SeedScenariosTest {
   /** A conversation per memory id. */
@@ -75,13 +76,14 @@ class SeedScenariosTest {
   @Test
   void shopping_searchesAreSharedAndTheCartIsNeverStale() {
     try (var tools = shopTools(LoopPolicy.defaults())) {
-      var model = ScriptedChatModel.of(
-          call("searchProducts", "{\"query\": \"running shoes\"}"),
-          call("searchProducts", "{\"query\":\"running shoes\"}"),
-          call("getCart", "{\"userId\":\"u1\"}"),
-          call("getCart", "{\"userId\":\"u1\"}"),
-          call("addToCart", "{\"userId\":\"u1\",\"sku\":\"sku-1\"}"),
-          call("getCart", "{\"userId\":\"u1\"}"));
+      var model =
+          ScriptedChatModel.of(
+              call("searchProducts", "{\"query\": \"running shoes\"}"),
+              call("searchProducts", "{\"query\":\"running shoes\"}"),
+              call("getCart", "{\"userId\":\"u1\"}"),
+              call("getCart", "{\"userId\":\"u1\"}"),
+              call("addToCart", "{\"userId\":\"u1\",\"sku\":\"sku-1\"}"),
+              call("getCart", "{\"userId\":\"u1\"}"));
 
       agent(model, tools.toolProvider(shop)).chat("shopper", "buy running shoes");
 
@@ -98,19 +100,25 @@ class SeedScenariosTest {
   @Test
   void supportSessions_ticketsStayWithTheirCustomer_theFaqIsShared() {
     var desk = new HelpDesk();
-    try (var tools = LangChain4jAgentTools.newBuilder(agents)
-        .readTool("myTickets", read -> read.resource("tickets").scope(Scope.SESSION))
-        .readTool("faq", read -> read.resource("faq"))
-        .build()) {
+    try (var tools =
+        LangChain4jAgentTools.newBuilder(agents)
+            .readTool("myTickets", read -> read.resource("tickets").scope(Scope.SESSION))
+            .readTool("faq", read -> read.resource("faq"))
+            .build()) {
       ToolProvider provider = tools.toolProvider(desk);
-      var ann = ScriptedChatModel.of(call("myTickets", "{}"), call("faq", "{\"topic\":\"refunds\"}"),
-          call("myTickets", "{}"));
-      var ben = ScriptedChatModel.of(call("myTickets", "{}"), call("faq", "{\"topic\":\"refunds\"}"));
+      var ann =
+          ScriptedChatModel.of(
+              call("myTickets", "{}"),
+              call("faq", "{\"topic\":\"refunds\"}"),
+              call("myTickets", "{}"));
+      var ben =
+          ScriptedChatModel.of(call("myTickets", "{}"), call("faq", "{\"topic\":\"refunds\"}"));
 
       agent(ann, provider).chat("ann", "my tickets?");
       agent(ben, provider).chat("ben", "my tickets?");
 
-      assertThat(ann.toolResultTexts()).containsExactly("tickets #1", "faq about refunds", "tickets #1");
+      assertThat(ann.toolResultTexts())
+          .containsExactly("tickets #1", "faq about refunds", "tickets #1");
       assertThat(ben.toolResultTexts()).containsExactly("tickets #2", "faq about refunds");
       assertThat(desk.faqReads).hasValue(1);
 
@@ -129,9 +137,12 @@ class SeedScenariosTest {
 
       agent(model, tools.toolProvider(shop)).chat("searcher", "find shoes");
 
-      assertThat(model.toolResultTexts().subList(3, 6)).allSatisfy(text -> assertThat(text)
-          .isEqualTo("Loop detected (REPEAT): 'searchProducts' was not run again with these arguments."
-              + " Its last result was: results for shoes: sku-1, sku-2"));
+      assertThat(model.toolResultTexts().subList(3, 6))
+          .allSatisfy(text ->
+              assertThat(text)
+                  .isEqualTo(
+                      "Loop detected (REPEAT): 'searchProducts' was not run again with these arguments."
+                          + " Its last result was: results for shoes: sku-1, sku-2"));
       assertThat(shop.searches).hasValue(1);
       assertThat(tools.session("searcher").orElseThrow().stats().shortCircuits()).isEqualTo(3);
     }
@@ -140,19 +151,22 @@ class SeedScenariosTest {
   @Test
   void oscillation_aToBToAToB_isACycleTheModelIsToldAbout() {
     try (var tools = shopTools(LoopPolicy.defaults())) {
-      var model = ScriptedChatModel.of(
-          call("getCart", "{\"userId\":\"u1\"}"),
-          call("searchProducts", "{\"query\":\"socks\"}"),
-          call("getCart", "{\"userId\":\"u1\"}"),
-          call("searchProducts", "{\"query\":\"socks\"}"));
+      var model =
+          ScriptedChatModel.of(
+              call("getCart", "{\"userId\":\"u1\"}"),
+              call("searchProducts", "{\"query\":\"socks\"}"),
+              call("getCart", "{\"userId\":\"u1\"}"),
+              call("searchProducts", "{\"query\":\"socks\"}"));
 
       agent(model, tools.toolProvider(shop)).chat("wobbly", "socks?");
 
       assertThat(model.toolResults().getLast().isError()).isTrue();
-      assertThat(model.toolResultTexts().getLast()).isEqualTo(
-          "Agent loop (CYCLE) in session 'wobbly': the cycle [getCart({\"userId\":\"u1\"}),"
-              + " searchProducts({\"query\":\"socks\"})] repeated 2 times in a row");
-      assertThat(tools.session("wobbly").orElseThrow().stats().loopDetections(LoopKind.CYCLE)).isEqualTo(1);
+      assertThat(model.toolResultTexts().getLast())
+          .isEqualTo(
+              "Agent loop (CYCLE) in session 'wobbly': the cycle [getCart({\"userId\":\"u1\"}),"
+                  + " searchProducts({\"query\":\"socks\"})] repeated 2 times in a row");
+      assertThat(tools.session("wobbly").orElseThrow().stats().loopDetections(LoopKind.CYCLE))
+          .isEqualTo(1);
     }
   }
 
@@ -163,10 +177,13 @@ class SeedScenariosTest {
 
       agent(model, tools.toolProvider(shop)).chat("stormy", "in stock?");
 
-      assertThat(model.toolResultTexts()).containsExactly(
-          "warehouse unavailable", "warehouse unavailable", "warehouse unavailable",
-          "Agent loop (RETRY_STORM) in session 'stormy': checkStock({\"sku\":\"sku-1\"}) called again"
-              + " after 3 failures");
+      assertThat(model.toolResultTexts())
+          .containsExactly(
+              "warehouse unavailable",
+              "warehouse unavailable",
+              "warehouse unavailable",
+              "Agent loop (RETRY_STORM) in session 'stormy': checkStock({\"sku\":\"sku-1\"}) called again"
+                  + " after 3 failures");
       assertThat(shop.stockChecks).hasValue(3);
     }
   }

@@ -24,8 +24,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Design note: the agent tool is built once per name, but each call brings its own exchange and
  * request. The agent tool's function is {@link #runPending}, which runs the call this handler left
  * in a thread-local just before entering the agent tool: the agent tool runs its function on the
- * calling thread, and a concurrent identical call waits for the first caller's run instead of running
- * its own, so the thread-local is always the running caller's.
+ * calling thread, and a concurrent identical call waits for the first caller's run instead of
+ * running its own, so the thread-local is always the running caller's.
  */
 final class CachingCallHandler
     implements BiFunction<McpSyncServerExchange, CallToolRequest, CallToolResult> {
@@ -83,7 +83,8 @@ final class CachingCallHandler
   static @Nullable CallToolResult runPending(Map<String, Object> arguments) {
     Pending pending = PENDING.get();
     if (pending == null) {
-      throw new IllegalStateException("An MCP agent tool was called outside McpAgentTools' handler");
+      throw new IllegalStateException(
+          "An MCP agent tool was called outside McpAgentTools' handler");
     }
     CallToolResult result = pending.delegate.apply(pending.exchange, pending.request);
     if (result != null && Boolean.TRUE.equals(result.isError())) {
@@ -93,7 +94,9 @@ final class CachingCallHandler
   }
 
   private static ToolOutcome<CallToolResult> callIn(
-      AgentSession session, Tool<Map<String, Object>, CallToolResult> tool, Map<String, Object> arguments) {
+      AgentSession session,
+      Tool<Map<String, Object>, CallToolResult> tool,
+      Map<String, Object> arguments) {
     try {
       return session.call(() -> tool.callOutcome(arguments));
     } catch (RuntimeException e) {
@@ -125,11 +128,14 @@ final class CachingCallHandler
 
   private CallToolResult shortCircuit(@Nullable LoopKind loop, @Nullable CallToolResult last) {
     String kind = loop == null ? "LOOP" : loop.name();
-    String notice = "Loop detected (" + kind + "): '" + toolName
-        + "' was not run again with these arguments. ";
+    String notice =
+        "Loop detected (" + kind + "): '" + toolName + "' was not run again with these arguments. ";
     var content = new ArrayList<Content>();
     if (last == null) {
-      content.add(TextContent.builder(notice + "There is no earlier result of this call; try something else.").build());
+      content.add(
+          TextContent.builder(
+                  notice + "There is no earlier result of this call; try something else.")
+              .build());
     } else {
       content.add(TextContent.builder(notice + "Its last result follows.").build());
       content.addAll(last.content());

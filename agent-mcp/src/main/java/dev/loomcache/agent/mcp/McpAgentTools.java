@@ -41,19 +41,19 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Tools are matched by name; a tool that is neither a configured read nor write tool is
- * <em>tracked</em>: never cached, never invalidating, but counted and checked for loops. The cache key
- * is the tool name and the canonical form of the call's arguments. A read tool whose result depends
- * on who calls it (not only on its arguments) must use {@code Scope.SESSION}.
+ * <em>tracked</em>: never cached, never invalidating, but counted and checked for loops. The cache
+ * key is the tool name and the canonical form of the call's arguments. A read tool whose result
+ * depends on who calls it (not only on its arguments) must use {@code Scope.SESSION}.
  *
- * <p>The session of a call is the {@link AgentSession} bound to the calling thread, if any, else the
- * one this object keeps for {@code exchange.sessionId()}, opened with the builder's loop policy on
- * first use and closed by {@link #closeSession} or {@link #close}.
+ * <p>The session of a call is the {@link AgentSession} bound to the calling thread, if any, else
+ * the one this object keeps for {@code exchange.sessionId()}, opened with the builder's loop policy
+ * on first use and closed by {@link #closeSession} or {@link #close}.
  *
  * <p>Loops are answered as MCP tool errors the model can read: {@code RAISE} returns a result with
- * {@code isError} true and the detector's message; {@code WARN} runs the tool and adds the loop kind to
- * the result's {@code _meta} under {@link #LOOP_META}; {@code SHORT_CIRCUIT} does not run the tool
- * and returns a notice followed by the content of the last result of the same call. A tool stopped
- * by {@code RAISE} or {@code SHORT_CIRCUIT} is <em>blocked</em> in its session: {@link
+ * {@code isError} true and the detector's message; {@code WARN} runs the tool and adds the loop
+ * kind to the result's {@code _meta} under {@link #LOOP_META}; {@code SHORT_CIRCUIT} does not run
+ * the tool and returns a notice followed by the content of the last result of the same call. A tool
+ * stopped by {@code RAISE} or {@code SHORT_CIRCUIT} is <em>blocked</em> in its session: {@link
  * #blockedTools} lists it, {@link #toolFilter} hides it from {@code tools/list}, and the builder's
  * {@link Builder#onToolBlocked} callback may tell the client to list its tools again. Results with
  * {@code isError} true are returned as they are, never cached, and count as failures.
@@ -112,11 +112,11 @@ public final class McpAgentTools implements AutoCloseable {
   }
 
   /**
-   * Returns a tool filter for {@code McpServer.sync(...).addToolFilter} that hides the tools blocked
-   * in the caller's session. The SDK hands filters the transport context, not the session:
-   * {@code sessionIdOf} finds the session id in it (for HTTP transports, put it there with a context
-   * extractor); when it returns null, a tool is hidden if it is blocked in any session, which is
-   * right for stdio servers (one session per process).
+   * Returns a tool filter for {@code McpServer.sync(...).addToolFilter} that hides the tools
+   * blocked in the caller's session. The SDK hands filters the transport context, not the session:
+   * {@code sessionIdOf} finds the session id in it (for HTTP transports, put it there with a
+   * context extractor); when it returns null, a tool is hidden if it is blocked in any session,
+   * which is right for stdio servers (one session per process).
    */
   public McpSyncListFilter<io.modelcontextprotocol.spec.McpSchema.Tool> toolFilter(
       Function<McpTransportContext, @Nullable String> sessionIdOf) {
@@ -203,8 +203,11 @@ public final class McpAgentTools implements AutoCloseable {
       throw new IllegalStateException("McpAgentTools is closed");
     }
     // openSession only checks and registers the id: CPU-only, safe inside compute.
-    AgentSession opened = sessions.compute(
-        id, (key, old) -> old != null && !old.isClosed() ? old : agents.openSession(key, loopPolicy));
+    AgentSession opened =
+        sessions.compute(
+            id,
+            (key, old) ->
+                old != null && !old.isClosed() ? old : agents.openSession(key, loopPolicy));
     if (closed) { // close() may have swept the sessions before this one was added
       closeSession(id);
       throw new IllegalStateException("McpAgentTools is closed");
@@ -213,7 +216,8 @@ public final class McpAgentTools implements AutoCloseable {
   }
 
   void block(String sessionId, String toolName) {
-    boolean added = blocked.computeIfAbsent(sessionId, id -> ConcurrentHashMap.newKeySet()).add(toolName);
+    boolean added =
+        blocked.computeIfAbsent(sessionId, id -> ConcurrentHashMap.newKeySet()).add(toolName);
     if (added && onToolBlocked != null) {
       onToolBlocked.accept(sessionId, toolName);
     }
@@ -231,19 +235,22 @@ public final class McpAgentTools implements AutoCloseable {
     }
 
     /**
-     * Makes the tool named {@code toolName} a read tool; {@code policy} sets its resources, scope and
-     * TTL on the agent module's builder (and must not call {@code build()}).
+     * Makes the tool named {@code toolName} a read tool; {@code policy} sets its resources, scope
+     * and TTL on the agent module's builder (and must not call {@code build()}).
      *
      * @throws IllegalArgumentException if {@code toolName} is blank or already configured
      */
     public Builder readTool(
-        String toolName, Consumer<? super ReadToolBuilder<Map<String, Object>, CallToolResult>> policy) {
+        String toolName,
+        Consumer<? super ReadToolBuilder<Map<String, Object>, CallToolResult>> policy) {
       requireNonNull(policy, "policy must not be null");
-      return add(toolName, (cache, name) -> {
-        var read = cache.readTool(name, CachingCallHandler::runPending);
-        policy.accept(read);
-        return read.build();
-      });
+      return add(
+          toolName,
+          (cache, name) -> {
+            var read = cache.readTool(name, CachingCallHandler::runPending);
+            policy.accept(read);
+            return read.build();
+          });
     }
 
     /** Makes the tool named {@code toolName} a read tool with no resources, shared by everyone. */
@@ -258,16 +265,22 @@ public final class McpAgentTools implements AutoCloseable {
      * @throws IllegalArgumentException if {@code toolName} is blank or already configured
      */
     public Builder writeTool(
-        String toolName, Consumer<? super WriteToolBuilder<Map<String, Object>, CallToolResult>> policy) {
+        String toolName,
+        Consumer<? super WriteToolBuilder<Map<String, Object>, CallToolResult>> policy) {
       requireNonNull(policy, "policy must not be null");
-      return add(toolName, (cache, name) -> {
-        var write = cache.writeTool(name, CachingCallHandler::runPending);
-        policy.accept(write);
-        return write.build();
-      });
+      return add(
+          toolName,
+          (cache, name) -> {
+            var write = cache.writeTool(name, CachingCallHandler::runPending);
+            policy.accept(write);
+            return write.build();
+          });
     }
 
-    /** Sets the loop policy of the sessions this object opens; default {@link LoopPolicy#defaults()}. */
+    /**
+     * Sets the loop policy of the sessions this object opens; default {@link
+     * LoopPolicy#defaults()}.
+     */
     public Builder loopPolicy(LoopPolicy loopPolicy) {
       requireNonNull(loopPolicy, "loopPolicy must not be null");
       if (this.loopPolicy != null) {
@@ -278,9 +291,9 @@ public final class McpAgentTools implements AutoCloseable {
     }
 
     /**
-     * Sets what to do when a tool becomes blocked in a session (for instance, {@code (session, tool)
-     * -> server.notifyToolsListChanged()}); called with the session id and the tool name on the
-     * thread of the call that blocked it, once per tool and session.
+     * Sets what to do when a tool becomes blocked in a session (for instance, {@code (session,
+     * tool) -> server.notifyToolsListChanged()}); called with the session id and the tool name on
+     * the thread of the call that blocked it, once per tool and session.
      */
     public Builder onToolBlocked(BiConsumer<String, String> onToolBlocked) {
       requireNonNull(onToolBlocked, "onToolBlocked must not be null");

@@ -32,20 +32,25 @@ final class InProcessMcpServer {
   private final String url;
   private final List<McpSyncClient> clients = new ArrayList<>();
 
-  InProcessMcpServer(List<SyncToolSpecification> tools, McpSyncListFilter<McpSchema.Tool> filter) throws Exception {
-    var transport = HttpServletStreamableServerTransportProvider.builder()
-        .mcpEndpoint("/mcp")
-        .contextExtractor(request -> {
-          String session = request.getHeader("Mcp-Session-Id");
-          return session == null ? McpTransportContext.EMPTY : McpTransportContext.create(Map.of(SESSION_KEY, session));
-        })
-        .build();
-    this.server = McpServer.sync(transport)
-        .serverInfo("in-process-shop", "1.0")
-        .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
-        .tools(tools)
-        .addToolFilter(filter)
-        .build();
+  InProcessMcpServer(List<SyncToolSpecification> tools, McpSyncListFilter<McpSchema.Tool> filter)
+      throws Exception {
+    var transport =
+        HttpServletStreamableServerTransportProvider.builder()
+            .mcpEndpoint("/mcp")
+            .contextExtractor(request -> {
+              String session = request.getHeader("Mcp-Session-Id");
+              return session == null
+                  ? McpTransportContext.EMPTY
+                  : McpTransportContext.create(Map.of(SESSION_KEY, session));
+            })
+            .build();
+    this.server =
+        McpServer.sync(transport)
+            .serverInfo("in-process-shop", "1.0")
+            .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+            .tools(tools)
+            .addToolFilter(filter)
+            .build();
     this.jetty = new Server();
     var connector = new ServerConnector(jetty);
     connector.setHost("127.0.0.1");
@@ -62,9 +67,10 @@ final class InProcessMcpServer {
 
   /** Connects and initializes a new client: a new MCP session. */
   McpSyncClient newClient() {
-    McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder(url).endpoint("/mcp").build())
-        .requestTimeout(Duration.ofSeconds(30))
-        .build();
+    McpSyncClient client =
+        McpClient.sync(HttpClientStreamableHttpTransport.builder(url).endpoint("/mcp").build())
+            .requestTimeout(Duration.ofSeconds(30))
+            .build();
     client.initialize();
     clients.add(client);
     return client;

@@ -49,30 +49,44 @@ class McpAgentToolsTest {
 
   private List<SyncToolSpecification> shopSpecifications() {
     return List.of(
-        new SyncToolSpecification(tool("get_cart"), (exchange, request) -> {
-          cartReads.incrementAndGet();
-          String user = (String) request.arguments().get("userId");
-          return text(user + ": " + carts.getOrDefault(user, List.of()));
-        }),
-        new SyncToolSpecification(tool("add_to_cart"), (exchange, request) -> {
-          carts.computeIfAbsent((String) request.arguments().get("userId"), u -> new ArrayList<>())
-              .add((String) request.arguments().get("sku"));
-          return text("added");
-        }),
-        new SyncToolSpecification(tool("check_stock"), (exchange, request) -> {
-          stockChecks.incrementAndGet();
-          return CallToolResult.builder().isError(true).addTextContent("warehouse unavailable").build();
-        }),
-        new SyncToolSpecification(tool("my_profile"), (exchange, request) -> {
-          profileCallers.add(exchange.sessionId());
-          return text("profile of " + exchange.sessionId());
-        }));
+        new SyncToolSpecification(
+            tool("get_cart"),
+            (exchange, request) -> {
+              cartReads.incrementAndGet();
+              String user = (String) request.arguments().get("userId");
+              return text(user + ": " + carts.getOrDefault(user, List.of()));
+            }),
+        new SyncToolSpecification(
+            tool("add_to_cart"),
+            (exchange, request) -> {
+              carts
+                  .computeIfAbsent(
+                      (String) request.arguments().get("userId"), u -> new ArrayList<>())
+                  .add((String) request.arguments().get("sku"));
+              return text("added");
+            }),
+        new SyncToolSpecification(
+            tool("check_stock"),
+            (exchange, request) -> {
+              stockChecks.incrementAndGet();
+              return CallToolResult.builder()
+                  .isError(true)
+                  .addTextContent("warehouse unavailable")
+                  .build();
+            }),
+        new SyncToolSpecification(
+            tool("my_profile"),
+            (exchange, request) -> {
+              profileCallers.add(exchange.sessionId());
+              return text("profile of " + exchange.sessionId());
+            }));
   }
 
   private McpSyncClient start(McpAgentTools tools) throws Exception {
-    server = new InProcessMcpServer(
-        tools.wrap(shopSpecifications()),
-        tools.toolFilter(context -> (String) context.get(InProcessMcpServer.SESSION_KEY)));
+    server =
+        new InProcessMcpServer(
+            tools.wrap(shopSpecifications()),
+            tools.toolFilter(context -> (String) context.get(InProcessMcpServer.SESSION_KEY)));
     return server.newClient();
   }
 
@@ -85,10 +99,14 @@ class McpAgentToolsTest {
   }
 
   private static String textOf(CallToolResult result) {
-    return result.content().stream().map(c -> ((TextContent) c).text()).reduce((a, b) -> a + " | " + b).orElse("");
+    return result.content().stream()
+        .map(c -> ((TextContent) c).text())
+        .reduce((a, b) -> a + " | " + b)
+        .orElse("");
   }
 
-  private static CallToolResult call(McpSyncClient client, String tool, Map<String, Object> arguments) {
+  private static CallToolResult call(
+      McpSyncClient client, String tool, Map<String, Object> arguments) {
     return client.callTool(CallToolRequest.builder(tool).arguments(arguments).build());
   }
 
@@ -151,20 +169,23 @@ class McpAgentToolsTest {
   @Test
   void repeatLoop_raise_isAToolErrorAndHidesTheToolInThatSessionOnly() throws Exception {
     var blockedEvents = new ArrayList<String>();
-    try (var tools = shopTools()
-        .loopPolicy(LoopPolicy.defaults().maxToolRepeats(3))
-        .onToolBlocked((session, tool) -> blockedEvents.add(tool))
-        .build()) {
+    try (var tools =
+        shopTools()
+            .loopPolicy(LoopPolicy.defaults().maxToolRepeats(3))
+            .onToolBlocked((session, tool) -> blockedEvents.add(tool))
+            .build()) {
       McpSyncClient looping = start(tools);
       McpSyncClient other = server.newClient();
       for (int i = 0; i < 3; i++) {
-        assertThat(call(looping, "get_cart", Map.of("userId", "u1")).isError()).isNotEqualTo(Boolean.TRUE);
+        assertThat(call(looping, "get_cart", Map.of("userId", "u1")).isError())
+            .isNotEqualTo(Boolean.TRUE);
       }
 
       CallToolResult stopped = call(looping, "get_cart", Map.of("userId", "u1"));
 
       assertThat(stopped.isError()).isTrue();
-      assertThat(textOf(stopped)).startsWith("Agent loop (REPEAT) in session '")
+      assertThat(textOf(stopped))
+          .startsWith("Agent loop (REPEAT) in session '")
           .endsWith("': get_cart({\"userId\":\"u1\"}) called 4 times");
       assertThat(stopped.meta()).containsEntry(McpAgentTools.LOOP_META, "REPEAT");
       assertThat(cartReads).hasValue(1);
@@ -176,7 +197,10 @@ class McpAgentToolsTest {
 
   @Test
   void repeatLoop_warn_runsAndMarksTheResult() throws Exception {
-    try (var tools = shopTools().loopPolicy(LoopPolicy.defaults().maxToolRepeats(1).onLoop(OnLoop.WARN)).build()) {
+    try (var tools =
+        shopTools()
+            .loopPolicy(LoopPolicy.defaults().maxToolRepeats(1).onLoop(OnLoop.WARN))
+            .build()) {
       McpSyncClient client = start(tools);
 
       CallToolResult first = call(client, "get_cart", Map.of("userId", "u1"));
@@ -191,17 +215,19 @@ class McpAgentToolsTest {
 
   @Test
   void repeatLoop_shortCircuit_returnsANoticeAndTheLastResult() throws Exception {
-    try (var tools = shopTools()
-        .loopPolicy(LoopPolicy.defaults().maxToolRepeats(1).onLoop(OnLoop.SHORT_CIRCUIT))
-        .build()) {
+    try (var tools =
+        shopTools()
+            .loopPolicy(LoopPolicy.defaults().maxToolRepeats(1).onLoop(OnLoop.SHORT_CIRCUIT))
+            .build()) {
       McpSyncClient client = start(tools);
 
       call(client, "get_cart", Map.of("userId", "u1"));
       CallToolResult second = call(client, "get_cart", Map.of("userId", "u1"));
 
-      assertThat(textOf(second)).isEqualTo(
-          "Loop detected (REPEAT): 'get_cart' was not run again with these arguments. Its last result"
-              + " follows. | u1: []");
+      assertThat(textOf(second))
+          .isEqualTo(
+              "Loop detected (REPEAT): 'get_cart' was not run again with these arguments. Its last result"
+                  + " follows. | u1: []");
       assertThat(second.isError()).isFalse();
       assertThat(cartReads).hasValue(1);
       String session = tools.sessionIds().iterator().next();
@@ -221,17 +247,24 @@ class McpAgentToolsTest {
       }
 
       assertThat(results).allSatisfy(r -> assertThat(r.isError()).isTrue());
-      assertThat(results.subList(0, 3)).allSatisfy(r -> assertThat(textOf(r)).isEqualTo("warehouse unavailable"));
-      assertThat(textOf(results.get(3))).contains("(RETRY_STORM)").endsWith("called again after 3 failures");
+      assertThat(results.subList(0, 3))
+          .allSatisfy(r -> assertThat(textOf(r)).isEqualTo("warehouse unavailable"));
+      assertThat(textOf(results.get(3)))
+          .contains("(RETRY_STORM)")
+          .endsWith("called again after 3 failures");
       assertThat(stockChecks).hasValue(3);
       String session = tools.sessionIds().iterator().next();
-      assertThat(tools.session(session).orElseThrow().stats().loopDetections(LoopKind.RETRY_STORM)).isEqualTo(1);
+      assertThat(tools.session(session).orElseThrow().stats().loopDetections(LoopKind.RETRY_STORM))
+          .isEqualTo(1);
     }
   }
 
   @Test
   void unlistedTool_isForwardedEveryTimeButCheckedForLoops() throws Exception {
-    try (var tools = McpAgentTools.newBuilder(agents).loopPolicy(LoopPolicy.defaults().maxToolRepeats(2)).build()) {
+    try (var tools =
+        McpAgentTools.newBuilder(agents)
+            .loopPolicy(LoopPolicy.defaults().maxToolRepeats(2))
+            .build()) {
       McpSyncClient client = start(tools);
 
       call(client, "get_cart", Map.of("userId", "u1"));

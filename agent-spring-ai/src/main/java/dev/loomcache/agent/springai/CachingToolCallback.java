@@ -61,9 +61,13 @@ final class CachingToolCallback implements ToolCallback {
     ToolOutcome<String> outcome;
     try {
       String sessionId = AgentSession.current().isPresent() ? null : owner.sessionId(toolContext);
-      outcome = sessionId == null ? tool.callOutcome(arguments) : callIn(owner.sessionFor(sessionId), tool, arguments);
+      outcome =
+          sessionId == null
+              ? tool.callOutcome(arguments)
+              : callIn(owner.sessionFor(sessionId), tool, arguments);
     } catch (AgentLoopDetectedException loop) {
-      // Spring AI's way of telling the model a tool failed; its processor decides to rethrow or not.
+      // Spring AI's way of telling the model a tool failed; its processor decides to rethrow or
+      // not.
       throw new ToolExecutionException(getToolDefinition(), loop);
     } finally {
       PENDING.set(previous);
@@ -72,8 +76,12 @@ final class CachingToolCallback implements ToolCallback {
       return outcome.value();
     }
     LoopKind loop = outcome.detectedLoop();
-    String notice = "Loop detected (" + (loop == null ? "LOOP" : loop.name()) + "): '" + toolName
-        + "' was not run again with these arguments. ";
+    String notice =
+        "Loop detected ("
+            + (loop == null ? "LOOP" : loop.name())
+            + "): '"
+            + toolName
+            + "' was not run again with these arguments. ";
     String last = outcome.value();
     return last == null
         ? notice + "There is no earlier result of this call; try something else."
@@ -89,14 +97,16 @@ final class CachingToolCallback implements ToolCallback {
   static @Nullable String runPending(String arguments) {
     Pending pending = PENDING.get();
     if (pending == null) {
-      throw new IllegalStateException("A Spring AI agent tool was called outside SpringAiAgentTools' callback");
+      throw new IllegalStateException(
+          "A Spring AI agent tool was called outside SpringAiAgentTools' callback");
     }
     return pending.context == null
         ? pending.delegate.call(pending.input)
         : pending.delegate.call(pending.input, pending.context);
   }
 
-  private static ToolOutcome<String> callIn(AgentSession session, Tool<String, String> tool, String arguments) {
+  private static ToolOutcome<String> callIn(
+      AgentSession session, Tool<String, String> tool, String arguments) {
     try {
       return session.call(() -> tool.callOutcome(arguments));
     } catch (RuntimeException e) {

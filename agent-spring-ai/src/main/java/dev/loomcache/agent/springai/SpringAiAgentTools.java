@@ -42,12 +42,12 @@ import org.springframework.ai.tool.method.MethodToolCallbackProvider;
  * }</pre>
  *
  * <p>Tools are matched by name; a tool that is neither a configured read nor write tool is
- * <em>tracked</em>: never cached, never invalidating, but counted and checked for loops. The cache key
- * is the tool name and the canonical form of the JSON input the model sent. A read tool whose result
- * depends on the tool context (not only on its input) must use {@code Scope.SESSION}.
+ * <em>tracked</em>: never cached, never invalidating, but counted and checked for loops. The cache
+ * key is the tool name and the canonical form of the JSON input the model sent. A read tool whose
+ * result depends on the tool context (not only on its input) must use {@code Scope.SESSION}.
  *
- * <p>The session of a call is the {@link AgentSession} bound to the calling thread, if any, else the
- * one this object keeps for the tool-context value under the session key (default {@value
+ * <p>The session of a call is the {@link AgentSession} bound to the calling thread, if any, else
+ * the one this object keeps for the tool-context value under the session key (default {@value
  * #DEFAULT_SESSION_KEY}), opened with the builder's loop policy on first use and closed by {@link
  * #closeSession} or {@link #close}. Calls without that key have no session.
  *
@@ -55,9 +55,9 @@ import org.springframework.ai.tool.method.MethodToolCallbackProvider;
  * org.springframework.ai.tool.execution.ToolExecutionException} whose cause is the {@link
  * AgentLoopDetectedException}; Spring AI's default exception processor returns its message to the
  * model, and {@link #rethrowLoops()} makes it end the call instead. {@code WARN} runs the tool (the
- * agent module logs a warning). {@code SHORT_CIRCUIT} does not run the tool: the model reads a notice
- * and the last result of the same call. Exceptions of the tool pass through unchanged and count as
- * failures.
+ * agent module logs a warning). {@code SHORT_CIRCUIT} does not run the tool: the model reads a
+ * notice and the last result of the same call. Exceptions of the tool pass through unchanged and
+ * count as failures.
  *
  * <p>Thread-safe; tools run on the thread Spring AI calls them on.
  */
@@ -109,7 +109,9 @@ public final class SpringAiAgentTools implements AutoCloseable {
     return List.copyOf(wrapped);
   }
 
-  /** Returns a provider whose callbacks are those of {@code delegate}, wrapped, asked for each time. */
+  /**
+   * Returns a provider whose callbacks are those of {@code delegate}, wrapped, asked for each time.
+   */
   public ToolCallbackProvider wrap(ToolCallbackProvider delegate) {
     requireNonNull(delegate, "delegate must not be null");
     return () -> wrapAll(delegate.getToolCallbacks()).toArray(ToolCallback[]::new);
@@ -123,7 +125,8 @@ public final class SpringAiAgentTools implements AutoCloseable {
    */
   public List<ToolCallback> toolCallbacks(Object... toolObjects) {
     requireNonNull(toolObjects, "toolObjects must not be null");
-    return wrapAll(MethodToolCallbackProvider.builder().toolObjects(toolObjects).build().getToolCallbacks());
+    return wrapAll(
+        MethodToolCallbackProvider.builder().toolObjects(toolObjects).build().getToolCallbacks());
   }
 
   /**
@@ -170,8 +173,13 @@ public final class SpringAiAgentTools implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "SpringAiAgentTools{tools=" + configured.keySet() + ", sessionKey=" + sessionKey
-        + ", openSessions=" + sessions.size() + '}';
+    return "SpringAiAgentTools{tools="
+        + configured.keySet()
+        + ", sessionKey="
+        + sessionKey
+        + ", openSessions="
+        + sessions.size()
+        + '}';
   }
 
   Tool<String, String> agentTool(String toolName) {
@@ -201,8 +209,11 @@ public final class SpringAiAgentTools implements AutoCloseable {
       throw new IllegalStateException("SpringAiAgentTools is closed");
     }
     // openSession only checks and registers the id: CPU-only, safe inside compute.
-    AgentSession opened = sessions.compute(
-        id, (key, old) -> old != null && !old.isClosed() ? old : agents.openSession(key, loopPolicy));
+    AgentSession opened =
+        sessions.compute(
+            id,
+            (key, old) ->
+                old != null && !old.isClosed() ? old : agents.openSession(key, loopPolicy));
     if (closed) { // close() may have swept the sessions before this one was added
       closeSession(id);
       throw new IllegalStateException("SpringAiAgentTools is closed");
@@ -222,18 +233,21 @@ public final class SpringAiAgentTools implements AutoCloseable {
     }
 
     /**
-     * Makes the tool named {@code toolName} a read tool; {@code policy} sets its resources, scope and
-     * TTL on the agent module's builder (and must not call {@code build()}).
+     * Makes the tool named {@code toolName} a read tool; {@code policy} sets its resources, scope
+     * and TTL on the agent module's builder (and must not call {@code build()}).
      *
      * @throws IllegalArgumentException if {@code toolName} is blank or already configured
      */
-    public Builder readTool(String toolName, Consumer<? super ReadToolBuilder<String, String>> policy) {
+    public Builder readTool(
+        String toolName, Consumer<? super ReadToolBuilder<String, String>> policy) {
       requireNonNull(policy, "policy must not be null");
-      return add(toolName, (cache, name) -> {
-        var read = cache.readTool(name, CachingToolCallback::runPending);
-        policy.accept(read);
-        return read.build();
-      });
+      return add(
+          toolName,
+          (cache, name) -> {
+            var read = cache.readTool(name, CachingToolCallback::runPending);
+            policy.accept(read);
+            return read.build();
+          });
     }
 
     /** Makes the tool named {@code toolName} a read tool with no resources, shared by everyone. */
@@ -247,16 +261,22 @@ public final class SpringAiAgentTools implements AutoCloseable {
      *
      * @throws IllegalArgumentException if {@code toolName} is blank or already configured
      */
-    public Builder writeTool(String toolName, Consumer<? super WriteToolBuilder<String, String>> policy) {
+    public Builder writeTool(
+        String toolName, Consumer<? super WriteToolBuilder<String, String>> policy) {
       requireNonNull(policy, "policy must not be null");
-      return add(toolName, (cache, name) -> {
-        var write = cache.writeTool(name, CachingToolCallback::runPending);
-        policy.accept(write);
-        return write.build();
-      });
+      return add(
+          toolName,
+          (cache, name) -> {
+            var write = cache.writeTool(name, CachingToolCallback::runPending);
+            policy.accept(write);
+            return write.build();
+          });
     }
 
-    /** Sets the loop policy of the sessions this object opens; default {@link LoopPolicy#defaults()}. */
+    /**
+     * Sets the loop policy of the sessions this object opens; default {@link
+     * LoopPolicy#defaults()}.
+     */
     public Builder loopPolicy(LoopPolicy loopPolicy) {
       requireNonNull(loopPolicy, "loopPolicy must not be null");
       if (this.loopPolicy != null) {
@@ -267,7 +287,8 @@ public final class SpringAiAgentTools implements AutoCloseable {
     }
 
     /**
-     * Sets the tool-context key whose value is the session id; default {@value #DEFAULT_SESSION_KEY}.
+     * Sets the tool-context key whose value is the session id; default {@value
+     * #DEFAULT_SESSION_KEY}.
      *
      * @throws IllegalArgumentException if {@code key} is blank
      */

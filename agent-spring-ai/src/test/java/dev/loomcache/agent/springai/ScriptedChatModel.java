@@ -20,8 +20,8 @@ import org.springframework.ai.model.tool.ToolCallingChatOptions;
 
 /**
  * A real Spring AI {@link ChatModel} that plays a fixed script of tool calls, one per turn, then
- * answers "done"; it keeps the tool responses Spring AI sent back, so tests can check what the model
- * read.
+ * answers "done"; it keeps the tool responses Spring AI sent back, so tests can check what the
+ * model read.
  */
 final class ScriptedChatModel implements ChatModel {
   private static final AtomicInteger IDS = new AtomicInteger();
@@ -35,7 +35,8 @@ final class ScriptedChatModel implements ChatModel {
   }
 
   static AssistantMessage.ToolCall call(String tool, String jsonArguments) {
-    return new AssistantMessage.ToolCall("call-" + IDS.incrementAndGet(), "function", tool, jsonArguments);
+    return new AssistantMessage.ToolCall(
+        "call-" + IDS.incrementAndGet(), "function", tool, jsonArguments);
   }
 
   static ScriptedChatModel of(AssistantMessage.ToolCall... calls) {
@@ -62,9 +63,10 @@ final class ScriptedChatModel implements ChatModel {
         }
       }
       AssistantMessage.ToolCall next = script.poll();
-      AssistantMessage reply = next == null
-          ? new AssistantMessage("done")
-          : AssistantMessage.builder().content("").toolCalls(List.of(next)).build();
+      AssistantMessage reply =
+          next == null
+              ? new AssistantMessage("done")
+              : AssistantMessage.builder().content("").toolCalls(List.of(next)).build();
       return new ChatResponse(List.of(new Generation(reply)));
     } finally {
       lock.unlock();

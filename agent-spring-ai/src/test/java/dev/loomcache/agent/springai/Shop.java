@@ -22,7 +22,9 @@ public final class Shop {
   }
 
   @Tool(description = "Adds a SKU to a user's cart")
-  public String addToCart(@ToolParam(description = "the user's id") String userId, @ToolParam(description = "the SKU") String sku) {
+  public String addToCart(
+      @ToolParam(description = "the user's id") String userId,
+      @ToolParam(description = "the SKU") String sku) {
     carts.computeIfAbsent(userId, u -> new ArrayList<>()).add(sku);
     return "added " + sku;
   }

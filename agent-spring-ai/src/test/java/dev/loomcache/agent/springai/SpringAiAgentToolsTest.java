@@ -45,8 +45,10 @@ class SpringAiAgentToolsTest {
         .readTool("checkStock", read -> read.resource("stock"));
   }
 
-  private static String chat(ScriptedChatModel model, List<ToolCallback> callbacks, String session) {
-    return ChatClient.create(model).prompt()
+  private static String chat(
+      ScriptedChatModel model, List<ToolCallback> callbacks, String session) {
+    return ChatClient.create(model)
+        .prompt()
         .user("help")
         .tools(callbacks)
         .toolContext(Map.of(SpringAiAgentTools.DEFAULT_SESSION_KEY, session))
@@ -57,7 +59,9 @@ class SpringAiAgentToolsTest {
   @Test
   void readTool_identicalCalls_secondIsServedFromTheCache() {
     try (var tools = shopTools().build()) {
-      var model = ScriptedChatModel.of(call("getCart", "{\"userId\": \"u1\"}"), call("getCart", "{\"userId\":\"u1\"}"));
+      var model =
+          ScriptedChatModel.of(
+              call("getCart", "{\"userId\": \"u1\"}"), call("getCart", "{\"userId\":\"u1\"}"));
 
       assertThat(chat(model, tools.toolCallbacks(shop), "c1")).isEqualTo("done");
 
@@ -70,14 +74,16 @@ class SpringAiAgentToolsTest {
   @Test
   void writeTool_invalidatesItsResource_nextReadSeesTheWrite() {
     try (var tools = shopTools().build()) {
-      var model = ScriptedChatModel.of(
-          call("getCart", "{\"userId\":\"u1\"}"),
-          call("addToCart", "{\"userId\":\"u1\",\"sku\":\"sku-9\"}"),
-          call("getCart", "{\"userId\":\"u1\"}"));
+      var model =
+          ScriptedChatModel.of(
+              call("getCart", "{\"userId\":\"u1\"}"),
+              call("addToCart", "{\"userId\":\"u1\",\"sku\":\"sku-9\"}"),
+              call("getCart", "{\"userId\":\"u1\"}"));
 
       chat(model, tools.toolCallbacks(shop), "c1");
 
-      assertThat(model.toolResponses()).containsExactly("\"u1: []\"", "\"added sku-9\"", "\"u1: [sku-9]\"");
+      assertThat(model.toolResponses())
+          .containsExactly("\"u1: []\"", "\"added sku-9\"", "\"u1: [sku-9]\"");
       assertThat(shop.cartReads).hasValue(2);
       assertThat(tools.session("c1").orElseThrow().stats().invalidations()).isEqualTo(1);
     }
@@ -85,20 +91,31 @@ class SpringAiAgentToolsTest {
 
   @Test
   void sessionScopedRead_sessionsDoNotShare_andEntriesDieWithTheSession() {
-    try (var tools = SpringAiAgentTools.newBuilder(agents)
-        .readTool("getCart", read -> read.resource("cart").scope(Scope.SESSION))
-        .sessionKey("conversation")
-        .build()) {
+    try (var tools =
+        SpringAiAgentTools.newBuilder(agents)
+            .readTool("getCart", read -> read.resource("cart").scope(Scope.SESSION))
+            .sessionKey("conversation")
+            .build()) {
       List<ToolCallback> callbacks = tools.toolCallbacks(shop);
       for (String session : List.of("a", "a", "b")) {
-        ChatClient.create(ScriptedChatModel.repeating(1, "getCart", "{\"userId\":\"u1\"}")).prompt()
-            .user("hi").tools(callbacks).toolContext(Map.of("conversation", session)).call().content();
+        ChatClient.create(ScriptedChatModel.repeating(1, "getCart", "{\"userId\":\"u1\"}"))
+            .prompt()
+            .user("hi")
+            .tools(callbacks)
+            .toolContext(Map.of("conversation", session))
+            .call()
+            .content();
       }
       assertThat(shop.cartReads).hasValue(2);
 
       assertThat(tools.closeSession("a")).isTrue();
-      ChatClient.create(ScriptedChatModel.repeating(1, "getCart", "{\"userId\":\"u1\"}")).prompt()
-          .user("hi").tools(callbacks).toolContext(Map.of("conversation", "a")).call().content();
+      ChatClient.create(ScriptedChatModel.repeating(1, "getCart", "{\"userId\":\"u1\"}"))
+          .prompt()
+          .user("hi")
+          .tools(callbacks)
+          .toolContext(Map.of("conversation", "a"))
+          .call()
+          .content();
       assertThat(shop.cartReads).hasValue(3);
     }
   }
@@ -112,7 +129,8 @@ class SpringAiAgentToolsTest {
 
       assertThat(model.toolResponses()).hasSize(4);
       assertThat(model.toolResponses().get(3))
-          .isEqualTo("Agent loop (REPEAT) in session 'c1': getCart({\"userId\":\"u1\"}) called 4 times");
+          .isEqualTo(
+              "Agent loop (REPEAT) in session 'c1': getCart({\"userId\":\"u1\"}) called 4 times");
       assertThat(shop.cartReads).hasValue(1);
     }
   }
@@ -120,48 +138,67 @@ class SpringAiAgentToolsTest {
   @Test
   void repeatLoop_raiseWithRethrowLoops_endsTheCallWithTheException() {
     try (var tools = shopTools().loopPolicy(LoopPolicy.defaults().maxToolRepeats(3)).build()) {
-      var manager = ToolCallingManager.builder()
-          .toolExecutionExceptionProcessor(SpringAiAgentTools.rethrowLoops())
-          .build();
-      ChatClient client = ChatClient.builder(
-              ScriptedChatModel.repeating(10, "getCart", "{\"userId\":\"u1\"}"), ObservationRegistry.NOOP, null, null,
-              ToolCallingAdvisor.builder().toolCallingManager(manager))
-          .build();
+      var manager =
+          ToolCallingManager.builder()
+              .toolExecutionExceptionProcessor(SpringAiAgentTools.rethrowLoops())
+              .build();
+      ChatClient client =
+          ChatClient.builder(
+                  ScriptedChatModel.repeating(10, "getCart", "{\"userId\":\"u1\"}"),
+                  ObservationRegistry.NOOP,
+                  null,
+                  null,
+                  ToolCallingAdvisor.builder().toolCallingManager(manager))
+              .build();
 
-      assertThatThrownBy(() -> client.prompt().user("loop").tools(tools.toolCallbacks(shop))
-              .toolContext(Map.of(SpringAiAgentTools.DEFAULT_SESSION_KEY, "c1")).call().content())
-          .isInstanceOfSatisfying(AgentLoopDetectedException.class, loop -> {
-            assertThat(loop.kind()).isEqualTo(LoopKind.REPEAT);
-            assertThat(loop.sessionId()).isEqualTo("c1");
-          });
+      assertThatThrownBy(() ->
+              client
+                  .prompt()
+                  .user("loop")
+                  .tools(tools.toolCallbacks(shop))
+                  .toolContext(Map.of(SpringAiAgentTools.DEFAULT_SESSION_KEY, "c1"))
+                  .call()
+                  .content())
+          .isInstanceOfSatisfying(
+              AgentLoopDetectedException.class,
+              loop -> {
+                assertThat(loop.kind()).isEqualTo(LoopKind.REPEAT);
+                assertThat(loop.sessionId()).isEqualTo("c1");
+              });
       assertThat(shop.cartReads).hasValue(1);
     }
   }
 
   @Test
   void repeatLoop_warn_theToolRunsAndTheDetectionIsCounted() {
-    try (var tools = shopTools().loopPolicy(LoopPolicy.defaults().maxToolRepeats(2).onLoop(OnLoop.WARN)).build()) {
+    try (var tools =
+        shopTools()
+            .loopPolicy(LoopPolicy.defaults().maxToolRepeats(2).onLoop(OnLoop.WARN))
+            .build()) {
       var model = ScriptedChatModel.repeating(3, "getCart", "{\"userId\":\"u1\"}");
 
       chat(model, tools.toolCallbacks(shop), "c1");
 
       assertThat(model.toolResponses()).containsOnly("\"u1: []\"").hasSize(3);
-      assertThat(tools.session("c1").orElseThrow().stats().loopDetections(LoopKind.REPEAT)).isEqualTo(1);
+      assertThat(tools.session("c1").orElseThrow().stats().loopDetections(LoopKind.REPEAT))
+          .isEqualTo(1);
     }
   }
 
   @Test
   void repeatLoop_shortCircuit_theModelReadsTheNoticeAndTheLastResult() {
-    try (var tools = shopTools()
-        .loopPolicy(LoopPolicy.defaults().maxToolRepeats(2).onLoop(OnLoop.SHORT_CIRCUIT))
-        .build()) {
+    try (var tools =
+        shopTools()
+            .loopPolicy(LoopPolicy.defaults().maxToolRepeats(2).onLoop(OnLoop.SHORT_CIRCUIT))
+            .build()) {
       var model = ScriptedChatModel.repeating(3, "searchProducts", "{\"query\":\"shoes\"}");
 
       chat(model, tools.toolCallbacks(shop), "c1");
 
-      assertThat(model.toolResponses().get(2)).isEqualTo(
-          "Loop detected (REPEAT): 'searchProducts' was not run again with these arguments. Its last"
-              + " result was: \"results for shoes\"");
+      assertThat(model.toolResponses().get(2))
+          .isEqualTo(
+              "Loop detected (REPEAT): 'searchProducts' was not run again with these arguments. Its last"
+                  + " result was: \"results for shoes\"");
       assertThat(shop.searches).hasValue(1);
     }
   }
@@ -174,9 +211,11 @@ class SpringAiAgentToolsTest {
       chat(model, tools.toolCallbacks(shop), "c1");
 
       assertThat(model.toolResponses()).hasSize(4);
-      assertThat(model.toolResponses().subList(0, 3)).allSatisfy(r -> assertThat(r).contains("warehouse unavailable"));
-      assertThat(model.toolResponses().get(3)).isEqualTo(
-          "Agent loop (RETRY_STORM) in session 'c1': checkStock({\"sku\":\"sku-1\"}) called again after 3 failures");
+      assertThat(model.toolResponses().subList(0, 3))
+          .allSatisfy(r -> assertThat(r).contains("warehouse unavailable"));
+      assertThat(model.toolResponses().get(3))
+          .isEqualTo(
+              "Agent loop (RETRY_STORM) in session 'c1': checkStock({\"sku\":\"sku-1\"}) called again after 3 failures");
       assertThat(shop.stockChecks).hasValue(3);
     }
   }
@@ -184,9 +223,12 @@ class SpringAiAgentToolsTest {
   @Test
   void aCycle_isReportedToTheModel() {
     try (var tools = shopTools().build()) {
-      var model = ScriptedChatModel.of(
-          call("getCart", "{\"userId\":\"u1\"}"), call("searchProducts", "{\"query\":\"socks\"}"),
-          call("getCart", "{\"userId\":\"u1\"}"), call("searchProducts", "{\"query\":\"socks\"}"));
+      var model =
+          ScriptedChatModel.of(
+              call("getCart", "{\"userId\":\"u1\"}"),
+                  call("searchProducts", "{\"query\":\"socks\"}"),
+              call("getCart", "{\"userId\":\"u1\"}"),
+                  call("searchProducts", "{\"query\":\"socks\"}"));
 
       chat(model, tools.toolCallbacks(shop), "c1");
 
@@ -198,29 +240,39 @@ class SpringAiAgentToolsTest {
   void twoConcurrentConversations_doNotShareSessionEntries() throws Exception {
     var bothInside = new CyclicBarrier(2);
     var runs = new AtomicInteger();
-    ToolCallback whoAmI = new ToolCallback() {
-      @Override
-      public ToolDefinition getToolDefinition() {
-        return ToolDefinition.builder().name("whoAmI").description("the caller").inputSchema("{\"type\":\"object\"}").build();
-      }
+    ToolCallback whoAmI =
+        new ToolCallback() {
+          @Override
+          public ToolDefinition getToolDefinition() {
+            return ToolDefinition.builder()
+                .name("whoAmI")
+                .description("the caller")
+                .inputSchema("{\"type\":\"object\"}")
+                .build();
+          }
 
-      @Override
-      public String call(String toolInput) {
-        throw new UnsupportedOperationException("called with a context");
-      }
+          @Override
+          public String call(String toolInput) {
+            throw new UnsupportedOperationException("called with a context");
+          }
 
-      @Override
-      public String call(String toolInput, ToolContext toolContext) {
-        try {
-          bothInside.await(10, TimeUnit.SECONDS); // both conversations are inside the tool at once
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-        runs.incrementAndGet();
-        return "you are " + toolContext.getContext().get(SpringAiAgentTools.DEFAULT_SESSION_KEY);
-      }
-    };
-    try (var tools = SpringAiAgentTools.newBuilder(agents).readTool("whoAmI", read -> read.scope(Scope.SESSION)).build()) {
+          @Override
+          public String call(String toolInput, ToolContext toolContext) {
+            try {
+              bothInside.await(
+                  10, TimeUnit.SECONDS); // both conversations are inside the tool at once
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+            runs.incrementAndGet();
+            return "you are "
+                + toolContext.getContext().get(SpringAiAgentTools.DEFAULT_SESSION_KEY);
+          }
+        };
+    try (var tools =
+        SpringAiAgentTools.newBuilder(agents)
+            .readTool("whoAmI", read -> read.scope(Scope.SESSION))
+            .build()) {
       List<ToolCallback> callbacks = tools.wrapAll(whoAmI);
       var modelA = ScriptedChatModel.repeating(2, "whoAmI", "{}");
       var modelB = ScriptedChatModel.repeating(2, "whoAmI", "{}");
@@ -241,7 +293,12 @@ class SpringAiAgentToolsTest {
     try (var tools = shopTools().build()) {
       var model = ScriptedChatModel.repeating(2, "getCart", "{\"userId\":\"u1\"}");
 
-      ChatClient.create(model).prompt().user("hi").tools(tools.toolCallbacks(shop)).call().content();
+      ChatClient.create(model)
+          .prompt()
+          .user("hi")
+          .tools(tools.toolCallbacks(shop))
+          .call()
+          .content();
 
       assertThat(shop.cartReads).hasValue(1);
       assertThat(agents.stats().hits()).isEqualTo(1);
@@ -252,8 +309,11 @@ class SpringAiAgentToolsTest {
   @Test
   void wrapProvider_keepsTheDefinitionAndMetadata() {
     try (var tools = shopTools().build()) {
-      ToolCallback[] plain = org.springframework.ai.tool.method.MethodToolCallbackProvider.builder()
-          .toolObjects(shop).build().getToolCallbacks();
+      ToolCallback[] plain =
+          org.springframework.ai.tool.method.MethodToolCallbackProvider.builder()
+              .toolObjects(shop)
+              .build()
+              .getToolCallbacks();
       ToolCallback[] wrapped = tools.wrap(() -> plain).getToolCallbacks();
 
       assertThat(wrapped).hasSameSizeAs(plain);

@@ -14,7 +14,10 @@ import java.util.Map;
 public final class AgentMetrics {
   private AgentMetrics() {}
 
-  /** Registers the meters of {@code counters} and the gauge of {@code openSessions} with {@code registry}. */
+  /**
+   * Registers the meters of {@code counters} and the gauge of {@code openSessions} with {@code
+   * registry}.
+   */
   public static void bind(
       MeterRegistry registry, String cacheName, AgentCounters counters, Map<?, ?> openSessions) {
     FunctionCounter.builder("agent.tool.calls", counters, AgentCounters::callCount)

@@ -120,7 +120,9 @@ public final class CanonicalArguments {
       JsonText.quote(value.toString(), out);
     } else {
       throw new BadArgument(
-          "unsupported type " + type.getName() + "; use records, maps, lists, sets, arrays, strings,"
+          "unsupported type "
+              + type.getName()
+              + "; use records, maps, lists, sets, arrays, strings,"
               + " numbers, booleans, enums, UUID, URI or java.time values");
     }
   }
@@ -159,9 +161,11 @@ public final class CanonicalArguments {
       case Byte n -> n.toString();
       case UUID uuid -> uuid.toString();
       case null -> throw new BadArgument("a map key is null");
-      default -> throw new BadArgument(
-          "unsupported map key type " + key.getClass().getName()
-              + "; use strings, enums or integers");
+      default ->
+          throw new BadArgument(
+              "unsupported map key type "
+                  + key.getClass().getName()
+                  + "; use strings, enums or integers");
     };
   }
 
@@ -197,7 +201,8 @@ public final class CanonicalArguments {
     out.append(']');
   }
 
-  private static void writeElement(@Nullable Object element, int index, StringBuilder out, int depth) {
+  private static void writeElement(
+      @Nullable Object element, int index, StringBuilder out, int depth) {
     try {
       write(element, out, depth + 1);
     } catch (BadArgument e) {
@@ -205,7 +210,8 @@ public final class CanonicalArguments {
     }
   }
 
-  private static void writeMember(@Nullable Object value, String name, StringBuilder out, int depth) {
+  private static void writeMember(
+      @Nullable Object value, String name, StringBuilder out, int depth) {
     try {
       write(value, out, depth + 1);
     } catch (BadArgument e) {
@@ -236,7 +242,10 @@ public final class CanonicalArguments {
                   .asType(MethodType.methodType(Object.class, Object.class));
         } catch (ReflectiveOperationException | RuntimeException e) {
           problem =
-              "cannot read the components of record " + type.getName() + " (" + e.getMessage()
+              "cannot read the components of record "
+                  + type.getName()
+                  + " ("
+                  + e.getMessage()
                   + "); make it public, or open its package to module dev.loomcache.agent";
           break;
         }

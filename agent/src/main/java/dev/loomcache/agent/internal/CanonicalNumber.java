@@ -3,16 +3,16 @@ package dev.loomcache.agent.internal;
 import java.math.BigDecimal;
 
 /**
- * Writes a number in its one canonical form, so that {@code 1}, {@code 1.0}, {@code 1e0} and
- * {@code 10E-1} are the same key.
+ * Writes a number in its one canonical form, so that {@code 1}, {@code 1.0}, {@code 1e0} and {@code
+ * 10E-1} are the same key.
  *
  * <p>Design note. The number is reduced to its shortest decimal digits {@code d} (no trailing
  * zeros) and exponent {@code n} (value = 0.d × 10^n), then printed the way ECMAScript prints
  * numbers, which is also what RFC 8785 uses: integers up to 21 digits in full ({@code 100}),
  * fractions with a decimal point ({@code 0.5}, {@code 0.000001}), anything else in exponent form
- * ({@code 1e+21}, {@code 1.5e-7}). Doubles and floats go through their shortest round-tripping decimal
- * ({@link Double#toString}), so {@code 0.1} stays {@code 0.1}. Negative zero is {@code 0}. Unlike
- * ECMAScript, precision is never lost: a 30-digit integer keeps its 30 digits.
+ * ({@code 1e+21}, {@code 1.5e-7}). Doubles and floats go through their shortest round-tripping
+ * decimal ({@link Double#toString}), so {@code 0.1} stays {@code 0.1}. Negative zero is {@code 0}.
+ * Unlike ECMAScript, precision is never lost: a 30-digit integer keeps its 30 digits.
  */
 final class CanonicalNumber {
   private CanonicalNumber() {}

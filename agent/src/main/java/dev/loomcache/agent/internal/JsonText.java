@@ -10,10 +10,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Design note. LLM frameworks hand tools their arguments as JSON text, whose whitespace, member
  * order and number spelling vary from call to call. The parser rewrites the text straight into the
- * canonical form of {@link CanonicalArguments} (an object's members are gathered and sorted, nothing
- * else is buffered). Text that is not strictly valid JSON, holds a duplicate member name, or nests
- * deeper than {@link CanonicalArguments#MAX_DEPTH} is not canonicalised at all: the caller then
- * treats it as a plain string, which can never collide with a canonical object or array.
+ * canonical form of {@link CanonicalArguments} (an object's members are gathered and sorted,
+ * nothing else is buffered). Text that is not strictly valid JSON, holds a duplicate member name,
+ * or nests deeper than {@link CanonicalArguments#MAX_DEPTH} is not canonicalised at all: the caller
+ * then treats it as a plain string, which can never collide with a canonical object or array.
  */
 final class JsonText {
   private final String text;
@@ -29,7 +29,8 @@ final class JsonText {
   static @Nullable String canonicalize(String text) {
     var parser = new JsonText(text);
     parser.skipWhitespace();
-    if (parser.pos == text.length() || (text.charAt(parser.pos) != '{' && text.charAt(parser.pos) != '[')) {
+    if (parser.pos == text.length()
+        || (text.charAt(parser.pos) != '{' && text.charAt(parser.pos) != '[')) {
       return null;
     }
     try {
@@ -57,7 +58,9 @@ final class JsonText {
         case '\t' -> out.append("\\t");
         default -> {
           if (c < 0x20) {
-            out.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xF, 16));
+            out.append("\\u00")
+                .append(Character.forDigit(c >> 4, 16))
+                .append(Character.forDigit(c & 0xF, 16));
           } else {
             out.append(c);
           }
@@ -89,7 +92,7 @@ final class JsonText {
     if (peek() == '}') {
       pos++;
     } else {
-      for (;;) {
+      for (; ; ) {
         skipWhitespace();
         if (peek() != '"') {
           throw NotJson.INSTANCE;
@@ -153,7 +156,7 @@ final class JsonText {
   private String string() {
     pos++; // opening quote
     var value = new StringBuilder();
-    for (;;) {
+    for (; ; ) {
       char c = next();
       if (c == '"') {
         return value.toString();

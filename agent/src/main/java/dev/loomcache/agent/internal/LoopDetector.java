@@ -19,12 +19,13 @@ import org.jspecify.annotations.Nullable;
  * for cycles, independent of {@code cycleRepetitions}:
  *
  * <ul>
- *   <li>Each distinct call has one {@link CallRecord}: its repeat count, failure count and (only when
- *       the reaction is {@link OnLoop#SHORT_CIRCUIT}) its last result. Records are canonical, so the
- *       history compares them by reference.
+ *   <li>Each distinct call has one {@link CallRecord}: its repeat count, failure count and (only
+ *       when the reaction is {@link OnLoop#SHORT_CIRCUIT}) its last result. Records are canonical,
+ *       so the history compares them by reference.
  *   <li>Repeat counts of read tools reset when a write of this session invalidates one of their
- *       resources. Rather than visit the records, each write advances a per-resource epoch; a record
- *       remembers the sum of its resources' epochs and restarts its count when the sum moved.
+ *       resources. Rather than visit the records, each write advances a per-resource epoch; a
+ *       record remembers the sum of its resources' epochs and restarts its count when the sum
+ *       moved.
  *   <li>Cycles: for each period {@code p} the detector keeps {@code runs[p]}, the number of
  *       consecutive latest calls equal to the call {@code p} before them. The latest {@code p × r}
  *       calls are {@code r} repetitions of one block exactly when {@code runs[p] ≥ p × (r − 1)}, so
@@ -32,10 +33,10 @@ import org.jspecify.annotations.Nullable;
  *       are all the same is a repeat, not a cycle.
  * </ul>
  *
- * All state is guarded by {@code lock}, held only for this CPU-only bookkeeping, never while a
- * tool runs. Calls made concurrently in one session (subtasks) are appended in the order they take
- * the lock. A {@code ReentrantLock} rather than a monitor: on Java 21 to 23 a virtual thread
- * blocked on a contended monitor pins its carrier thread.
+ * All state is guarded by {@code lock}, held only for this CPU-only bookkeeping, never while a tool
+ * runs. Calls made concurrently in one session (subtasks) are appended in the order they take the
+ * lock. A {@code ReentrantLock} rather than a monitor: on Java 21 to 23 a virtual thread blocked on
+ * a contended monitor pins its carrier thread.
  */
 public final class LoopDetector {
   private final long maxToolRepeats;
@@ -73,8 +74,8 @@ public final class LoopDetector {
   /**
    * Appends {@code call} to the history and returns the loop it completes, or {@code null}.
    *
-   * @param readResources the resources of the call's tool if it is a read tool (whose repeat count a
-   *     write of one of them resets), else empty
+   * @param readResources the resources of the call's tool if it is a read tool (whose repeat count
+   *     a write of one of them resets), else empty
    */
   public @Nullable Detection onCall(ToolCall call, String[] readResources) {
     lock.lock();
@@ -109,7 +110,7 @@ public final class LoopDetector {
         return new Detection(LoopKind.DEPTH, List.of(call), callCount);
       }
       return null;
-  
+
     } finally {
       lock.unlock();
     }
@@ -122,13 +123,15 @@ public final class LoopDetector {
       for (String resource : resources) {
         writeEpochs.computeIfAbsent(resource, r -> new long[1])[0]++;
       }
-  
+
     } finally {
       lock.unlock();
     }
   }
 
-  /** Records that {@code call} returned {@code result}; a no-op unless the reaction short-circuits. */
+  /**
+   * Records that {@code call} returned {@code result}; a no-op unless the reaction short-circuits.
+   */
   public void onSuccess(ToolCall call, @Nullable Object result) {
     if (keepResults) {
       keepResult(call, result);
@@ -142,7 +145,7 @@ public final class LoopDetector {
       if (record != null) {
         record.lastResult = result;
       }
-  
+
     } finally {
       lock.unlock();
     }
@@ -156,7 +159,7 @@ public final class LoopDetector {
       if (record != null) {
         record.failures++;
       }
-  
+
     } finally {
       lock.unlock();
     }
@@ -168,7 +171,7 @@ public final class LoopDetector {
     try {
       CallRecord record = records.get(call);
       return record == null ? null : record.lastResult;
-  
+
     } finally {
       lock.unlock();
     }

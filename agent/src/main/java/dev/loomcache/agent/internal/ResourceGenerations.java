@@ -8,13 +8,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Design note. A read tool's cache key carries the <em>stamp</em> of its resources: the sum of
  * their generations, read when the call begins and before its load starts. A write advances its
- * resources' generations before it runs and again after. Each generation only grows, so a read
- * that begins after a write completed sees every term at least as large as any read whose load
- * began before the write finished, and the written resource's term strictly larger: its stamp is
- * larger, and an entry stored by such an earlier read (pre-write data) can never be found again.
- * That makes "invalidate before and after the write" airtight with no index of keys and no lock;
- * the core cache's single flight and size bound do the rest (dead entries leave like any cold
- * entry).
+ * resources' generations before it runs and again after. Each generation only grows, so a read that
+ * begins after a write completed sees every term at least as large as any read whose load began
+ * before the write finished, and the written resource's term strictly larger: its stamp is larger,
+ * and an entry stored by such an earlier read (pre-write data) can never be found again. That makes
+ * "invalidate before and after the write" airtight with no index of keys and no lock; the core
+ * cache's single flight and size bound do the rest (dead entries leave like any cold entry).
  */
 public final class ResourceGenerations {
   private final ConcurrentHashMap<String, AtomicLong> generations = new ConcurrentHashMap<>();

@@ -147,7 +147,8 @@ class AgentReadmeExampleTest {
   @Test
   void readme_showsExactlyTheseExamples() {
     var snippets = DocSnippets.ofTest(AgentReadmeExampleTest.class);
-    assertThat(snippets.names()).containsExactly("shopping-agent", "tool-options", "framework-threads");
+    assertThat(snippets.names())
+        .containsExactly("shopping-agent", "tool-options", "framework-threads");
     snippets.assertShownIn(Path.of("README.md"));
   }
 }

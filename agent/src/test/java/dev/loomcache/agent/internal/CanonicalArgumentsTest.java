@@ -34,7 +34,9 @@ class CanonicalArgumentsTest {
 
   private record Hidden(String secret) {}
 
-  enum Color { RED }
+  enum Color {
+    RED
+  }
 
   @Test
   void of_record_isAnObjectOfItsComponentsSortedByName() {
@@ -51,7 +53,9 @@ class CanonicalArgumentsTest {
     map.put("limit", 10.0);
 
     assertThat(CanonicalArguments.of(map)).isEqualTo(fromRecord);
-    assertThat(CanonicalArguments.of(" {\n \"tags\": [\"b\", \"a\"], \"query\": \"shoes\", \"limit\": 1e1 }"))
+    assertThat(
+            CanonicalArguments.of(
+                " {\n \"tags\": [\"b\", \"a\"], \"query\": \"shoes\", \"limit\": 1e1 }"))
         .isEqualTo(fromRecord);
   }
 
@@ -86,7 +90,8 @@ class CanonicalArgumentsTest {
 
   @Test
   void of_listsKeepTheirOrder() {
-    assertThat(CanonicalArguments.of(List.of(2, 1))).isNotEqualTo(CanonicalArguments.of(List.of(1, 2)));
+    assertThat(CanonicalArguments.of(List.of(2, 1)))
+        .isNotEqualTo(CanonicalArguments.of(List.of(1, 2)));
   }
 
   @Test
@@ -170,18 +175,21 @@ class CanonicalArgumentsTest {
 
   @Test
   void of_jsonWithDuplicateNames_isAPlainString() {
-    assertThat(CanonicalArguments.of("{\"a\":1,\"a\":2}")).isEqualTo("\"{\\\"a\\\":1,\\\"a\\\":2}\"");
+    assertThat(CanonicalArguments.of("{\"a\":1,\"a\":2}"))
+        .isEqualTo("\"{\\\"a\\\":1,\\\"a\\\":2}\"");
   }
 
   @Test
   void of_jsonNestedTooDeep_isAPlainString() {
-    String deep = "[".repeat(CanonicalArguments.MAX_DEPTH + 2) + "]".repeat(CanonicalArguments.MAX_DEPTH + 2);
+    String deep =
+        "[".repeat(CanonicalArguments.MAX_DEPTH + 2) + "]".repeat(CanonicalArguments.MAX_DEPTH + 2);
     assertThat(CanonicalArguments.of(deep)).startsWith("\"[[");
   }
 
   @Test
   void of_jsonStringsWithEscapes_areDecodedAndEscapedCanonically() {
-    assertThat(CanonicalArguments.of("[\"\\u0041\\/\\n\\u00e9\\ud83d\\ude00\"]")).isEqualTo("[\"A/\\n\u00e9\ud83d\ude00\"]");
+    assertThat(CanonicalArguments.of("[\"\\u0041\\/\\n\\u00e9\\ud83d\\ude00\"]"))
+        .isEqualTo("[\"A/\\n\u00e9\ud83d\ude00\"]");
     assertThat(CanonicalArguments.of("[\"\\u001f\"]")).isEqualTo("[\"\\u001f\"]");
   }
 
@@ -199,10 +207,18 @@ class CanonicalArgumentsTest {
   @Test
   void of_valueTypes_areStrings() {
     var uuid = UUID.fromString("123e4567-e89b-12d3-a456-426614174000");
-    assertThat(CanonicalArguments.of(List.of(uuid, URI.create("https://x.test/a"), LocalDate.of(2026, 1, 2),
-            Duration.ofSeconds(90), Color.RED, 'c')))
-        .isEqualTo("[\"123e4567-e89b-12d3-a456-426614174000\",\"https://x.test/a\",\"2026-01-02\","
-            + "\"PT1M30S\",\"RED\",\"c\"]");
+    assertThat(
+            CanonicalArguments.of(
+                List.of(
+                    uuid,
+                    URI.create("https://x.test/a"),
+                    LocalDate.of(2026, 1, 2),
+                    Duration.ofSeconds(90),
+                    Color.RED,
+                    'c')))
+        .isEqualTo(
+            "[\"123e4567-e89b-12d3-a456-426614174000\",\"https://x.test/a\",\"2026-01-02\","
+                + "\"PT1M30S\",\"RED\",\"c\"]");
   }
 
   @Test

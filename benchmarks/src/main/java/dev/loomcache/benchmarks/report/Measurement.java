@@ -17,8 +17,13 @@ import java.util.TreeMap;
  * @param figures the measured numbers, by name, e.g. {@code "threads1.opsPerSecond"}
  * @param notes measured facts that are not numbers, by name
  */
-public record Measurement(String benchmark, String id, String subject, String configuration,
-    Map<String, Double> figures, Map<String, String> notes) {
+public record Measurement(
+    String benchmark,
+    String id,
+    String subject,
+    String configuration,
+    Map<String, Double> figures,
+    Map<String, String> notes) {
 
   public Measurement {
     requireNonNull(benchmark, "benchmark must not be null");

@@ -14,13 +14,13 @@ import java.util.Map;
 
 /**
  * Writes one run's results: {@code <stem>.json} (everything measured, the targets' verdicts),
- * {@code
- * <stem>.md} (the tables) and {@code <stem>-<chart>.svg} (the charts), all as ratios to a baseline
- * (Caffeine, or java-dataloader for batching) next to the absolute figures.
+ * {@code <stem>.md} (the tables) and {@code <stem>-<chart>.svg} (the charts), all as ratios to a
+ * baseline (Caffeine, or java-dataloader for batching) next to the absolute figures.
  */
 public final class Report {
   /** Benchmark ids, as the suite records them. */
   public static final String HIT_PATH = "hitPath";
+
   public static final String STAMPEDE = "stampede";
   public static final String COLLATERAL = "collateral";
   public static final String PINNING = "pinning";
@@ -30,25 +30,33 @@ public final class Report {
   public static final String SPRING_HIT_PATH = "springHitPath";
   public static final String SPRING_STAMPEDE = "springStampede";
   public static final String HOT_KEY_EXPIRY = "hotKeyExpiry";
+
   /** Hot-key expiry: the subject whose figures the targets judge. */
   public static final String HOT_KEY_REFRESH_AHEAD = "LOOMCACHE_REFRESH_AHEAD";
+
   /** Issue 16: in-process rate-limit decisions (JMH). */
   public static final String RATE_LIMIT = "rateLimit";
+
   /** Issue 16: Redis rate-limit decisions and locks next to a raw EVALSHA (harness). */
   public static final String REDIS_LIMITS = "redisLimits";
+
   /** The floor of the Redis limits: a raw Jedis EVALSHA of a one-line script. */
   public static final String REDIS_LIMITS_BASELINE = "rawEvalsha";
 
   /** The baseline subject of each benchmark's ratios. */
   public static final String HIT_BASELINE = "caffeine_get";
+
   public static final String RIVAL_BASELINE = "CAFFEINE_SYNC";
   public static final String BATCH_BASELINE = "dataloader_loadMany_dispatch";
   public static final String BATCH_CAFFEINE = "caffeine_getAll";
   public static final String MEMORY_BASELINE = "CAFFEINE";
+
   /** Spring: {@code CaffeineCacheManager} is the baseline of both Spring benchmarks. */
   public static final String SPRING_BASELINE = "CAFFEINE";
+
   /** The Spring hit path's subjects: {@code <manager>_<method>}. */
   public static final String SPRING_LOOMCACHE_HIT = "loomcache_cacheableHit";
+
   public static final String SPRING_CAFFEINE_HIT = "caffeine_cacheableHit";
   public static final String SPRING_LOOMCACHE_SYNC_HIT = "loomcache_cacheableSyncHit";
   public static final String SPRING_CAFFEINE_SYNC_HIT = "caffeine_cacheableSyncHit";
@@ -106,8 +114,8 @@ public final class Report {
     if (magnitude < 0.01) { // two significant digits, still without an exponent
       return new BigDecimal(value).round(new MathContext(2)).stripTrailingZeros().toPlainString();
     }
-    String pattern = magnitude >= 100 ? "%,.0f" : magnitude >= 10 ? "%.1f" : magnitude >= 1
-        ? "%.2f" : "%.3f";
+    String pattern =
+        magnitude >= 100 ? "%,.0f" : magnitude >= 10 ? "%.1f" : magnitude >= 1 ? "%.2f" : "%.3f";
     return String.format(Locale.ROOT, pattern, value);
   }
 

@@ -20,7 +20,8 @@ public final class Results {
 
   /** Records a fact about the run, e.g. {@code "jdk"}. */
   public Results meta(String key, String value) {
-    meta.put(requireNonNull(key, "key must not be null"),
+    meta.put(
+        requireNonNull(key, "key must not be null"),
         requireNonNull(value, "value must not be null"));
     return this;
   }
@@ -33,8 +34,8 @@ public final class Results {
 
   /** Records that {@code benchmark} (or one of its subjects) failed to run, and why. */
   public Results failed(String what, String why) {
-    failures.put(requireNonNull(what, "what must not be null"),
-        requireNonNull(why, "why must not be null"));
+    failures.put(
+        requireNonNull(what, "what must not be null"), requireNonNull(why, "why must not be null"));
     return this;
   }
 

@@ -146,28 +146,43 @@ public final class SvgBarChart {
     if (reference != null && reference > 0) {
       min = Math.min(min, reference);
     }
-    Scale scale = logScale && min != Double.MAX_VALUE
-        ? new Scale(true, Math.floor(Math.log10(min)),
-            Math.ceil(Math.log10(Math.max(max, min * 10))))
-        : new Scale(false, 0, max <= 0 ? 1 : max * 1.05);
+    Scale scale =
+        logScale && min != Double.MAX_VALUE
+            ? new Scale(
+                true, Math.floor(Math.log10(min)), Math.ceil(Math.log10(Math.max(max, min * 10))))
+            : new Scale(false, 0, max <= 0 ? 1 : max * 1.05);
     int longestLabel = categories.stream().mapToInt(String::length).max().orElse(0);
     int plotLeft = 20 + (int) Math.ceil(CHAR_WIDTH * longestLabel);
     int plotWidth = PLOT_WIDTH;
-    int width = Math.max(plotLeft + plotWidth + VALUE_WIDTH,
-        20 + (int) Math.ceil(CHAR_WIDTH * Math.max(title.length() * 1.3, subtitle.length())));
+    int width =
+        Math.max(
+            plotLeft + plotWidth + VALUE_WIDTH,
+            20 + (int) Math.ceil(CHAR_WIDTH * Math.max(title.length() * 1.3, subtitle.length())));
     int groupHeight = series.size() * (BAR_HEIGHT + BAR_GAP) - BAR_GAP;
     int plotHeight = categories.size() * (groupHeight + GROUP_GAP);
     int legendY = TOP + plotHeight + 30;
     int height = legendY + 30;
 
     var svg = new StringBuilder();
-    svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(width)
-        .append("\" height=\"").append(height).append("\" viewBox=\"0 0 ").append(width).append(' ')
-        .append(height).append("\" font-family=\"sans-serif\" font-size=\"12\">\n");
+    svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+        .append(width)
+        .append("\" height=\"")
+        .append(height)
+        .append("\" viewBox=\"0 0 ")
+        .append(width)
+        .append(' ')
+        .append(height)
+        .append("\" font-family=\"sans-serif\" font-size=\"12\">\n");
     svg.append("  <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
     text(svg, 10, 24, "start", "16", "bold", title);
-    text(svg, 10, 44, "start", "12", "normal", subtitle
-        + (scale.log() ? " (logarithmic scale)" : ""));
+    text(
+        svg,
+        10,
+        44,
+        "start",
+        "12",
+        "normal",
+        subtitle + (scale.log() ? " (logarithmic scale)" : ""));
     int y = TOP;
     for (int c = 0; c < categories.size(); c++) {
       text(svg, plotLeft - 8, y + groupHeight / 2 + 4, "end", "12", "normal", categories.get(c));
@@ -180,35 +195,76 @@ public final class SvgBarChart {
           continue;
         }
         double length = scale.position(value) * plotWidth;
-        svg.append("  <rect x=\"").append(plotLeft).append("\" y=\"").append(barY)
-            .append("\" width=\"").append(String.format(Locale.ROOT, "%.1f", Math.max(length, 1)))
+        svg.append("  <rect x=\"")
+            .append(plotLeft)
+            .append("\" y=\"")
+            .append(barY)
+            .append("\" width=\"")
+            .append(String.format(Locale.ROOT, "%.1f", Math.max(length, 1)))
             .append("\" height=\"")
-            .append(BAR_HEIGHT).append("\" fill=\"").append(COLOURS[s]).append("\"><title>")
-            .append(escape(categories.get(c) + ", " + series.get(s) + ": "
-                + label(value, notes.get(c)[s])))
+            .append(BAR_HEIGHT)
+            .append("\" fill=\"")
+            .append(COLOURS[s])
+            .append("\"><title>")
+            .append(
+                escape(
+                    categories.get(c)
+                        + ", "
+                        + series.get(s)
+                        + ": "
+                        + label(value, notes.get(c)[s])))
             .append("</title></rect>\n");
-        text(svg, plotLeft + (int) Math.max(length, 1) + 4, barY + BAR_HEIGHT - 4, "start", "11",
-            "normal", label(value, notes.get(c)[s]));
+        text(
+            svg,
+            plotLeft + (int) Math.max(length, 1) + 4,
+            barY + BAR_HEIGHT - 4,
+            "start",
+            "11",
+            "normal",
+            label(value, notes.get(c)[s]));
       }
       y += groupHeight + GROUP_GAP;
     }
-    svg.append("  <line x1=\"").append(plotLeft).append("\" y1=\"").append(TOP - 6)
-        .append("\" x2=\"").append(plotLeft).append("\" y2=\"").append(TOP + plotHeight)
+    svg.append("  <line x1=\"")
+        .append(plotLeft)
+        .append("\" y1=\"")
+        .append(TOP - 6)
+        .append("\" x2=\"")
+        .append(plotLeft)
+        .append("\" y2=\"")
+        .append(TOP + plotHeight)
         .append("\" stroke=\"#444\"/>\n");
     if (reference != null) {
       int x = plotLeft + (int) Math.round(scale.position(reference) * plotWidth);
-      svg.append("  <line x1=\"").append(x).append("\" y1=\"").append(TOP - 6).append("\" x2=\"")
-          .append(x).append("\" y2=\"").append(TOP + plotHeight)
+      svg.append("  <line x1=\"")
+          .append(x)
+          .append("\" y1=\"")
+          .append(TOP - 6)
+          .append("\" x2=\"")
+          .append(x)
+          .append("\" y2=\"")
+          .append(TOP + plotHeight)
           .append("\" stroke=\"#c00\" stroke-dasharray=\"4 3\"/>\n");
       // the label goes left of the line when it would run off the right edge (about 6 px a letter)
       boolean fitsRight = x + 3 + CHAR_WIDTH * referenceLabel.length() <= width;
-      text(svg, fitsRight ? x + 3 : x - 3, TOP - 10, fitsRight ? "start" : "end", "11", "normal",
+      text(
+          svg,
+          fitsRight ? x + 3 : x - 3,
+          TOP - 10,
+          fitsRight ? "start" : "end",
+          "11",
+          "normal",
           referenceLabel);
     }
     int legendX = 10;
     for (int s = 0; s < series.size(); s++) {
-      svg.append("  <rect x=\"").append(legendX).append("\" y=\"").append(legendY - 10)
-          .append("\" width=\"12\" height=\"12\" fill=\"").append(COLOURS[s]).append("\"/>\n");
+      svg.append("  <rect x=\"")
+          .append(legendX)
+          .append("\" y=\"")
+          .append(legendY - 10)
+          .append("\" width=\"12\" height=\"12\" fill=\"")
+          .append(COLOURS[s])
+          .append("\"/>\n");
       text(svg, legendX + 16, legendY, "start", "12", "normal", series.get(s));
       legendX += 24 + 8 * series.get(s).length();
     }
@@ -220,11 +276,21 @@ public final class SvgBarChart {
     return Report.fmt(value) + valueSuffix + (note == null ? "" : " (" + note + ")");
   }
 
-  private static void text(StringBuilder svg, int x, int y, String anchor, String size,
-      String weight, String content) {
-    svg.append("  <text x=\"").append(x).append("\" y=\"").append(y).append("\" text-anchor=\"")
-        .append(anchor).append("\" font-size=\"").append(size).append("\" font-weight=\"")
-        .append(weight).append("\">").append(escape(content)).append("</text>\n");
+  private static void text(
+      StringBuilder svg, int x, int y, String anchor, String size, String weight, String content) {
+    svg.append("  <text x=\"")
+        .append(x)
+        .append("\" y=\"")
+        .append(y)
+        .append("\" text-anchor=\"")
+        .append(anchor)
+        .append("\" font-size=\"")
+        .append(size)
+        .append("\" font-weight=\"")
+        .append(weight)
+        .append("\">")
+        .append(escape(content))
+        .append("</text>\n");
   }
 
   /** Escapes text for XML content and attributes. */

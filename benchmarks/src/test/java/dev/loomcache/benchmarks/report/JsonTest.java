@@ -21,20 +21,22 @@ class JsonTest {
     map.put("list", List.of(1, "two"));
     map.put("empty", Map.of());
     map.put("missing", null);
-    assertThat(Json.write(map)).isEqualTo("""
-        {
-          "name": "Loomcache",
-          "ratio": 0.5,
-          "count": 3,
-          "ok": true,
-          "list": [
-            1,
-            "two"
-          ],
-          "empty": {},
-          "missing": null
-        }
-        """);
+    assertThat(Json.write(map))
+        .isEqualTo(
+            """
+            {
+              "name": "Loomcache",
+              "ratio": 0.5,
+              "count": 3,
+              "ok": true,
+              "list": [
+                1,
+                "two"
+              ],
+              "empty": {},
+              "missing": null
+            }
+            """);
   }
 
   @Test

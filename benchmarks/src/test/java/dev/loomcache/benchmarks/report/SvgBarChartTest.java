@@ -18,13 +18,14 @@ class SvgBarChartTest {
 
   @Test
   void toSvg_twoSeries_drawsOneBarPerValueScaledLinearly() throws Exception {
-    String svg = SvgBarChart.titled("Throughput <vs> Caffeine & co")
-        .subtitle("higher is better")
-        .series("1 thread", "2 threads")
-        .category("Loomcache get", 0.5, 1.0)
-        .category("Caffeine get", 1.0, null)
-        .reference(1.0, "Caffeine")
-        .toSvg();
+    String svg =
+        SvgBarChart.titled("Throughput <vs> Caffeine & co")
+            .subtitle("higher is better")
+            .series("1 thread", "2 threads")
+            .category("Loomcache get", 0.5, 1.0)
+            .category("Caffeine get", 1.0, null)
+            .reference(1.0, "Caffeine")
+            .toSvg();
     Document doc = parse(svg);
     List<Element> bars = barsOf(doc);
     assertThat(bars).hasSize(3); // the null value draws no bar
@@ -37,24 +38,32 @@ class SvgBarChartTest {
 
   @Test
   void toSvg_logScale_spacesDecadesEvenly() throws Exception {
-    String svg = SvgBarChart.titled("p99").series("p99")
-        .category("a", 0.001).category("b", 0.01).category("c", 0.1).category("d", 1.0)
-        .logScale().toSvg();
+    String svg =
+        SvgBarChart.titled("p99")
+            .series("p99")
+            .category("a", 0.001)
+            .category("b", 0.01)
+            .category("c", 0.1)
+            .category("d", 1.0)
+            .logScale()
+            .toSvg();
     List<Element> bars = barsOf(parse(svg));
-    double[] widths = bars.stream().mapToDouble(b -> Double.parseDouble(b.getAttribute("width")))
-        .toArray();
-    assertThat(widths[2] - widths[1])
-        .isCloseTo(widths[3] - widths[2], within(1.0));
+    double[] widths =
+        bars.stream().mapToDouble(b -> Double.parseDouble(b.getAttribute("width"))).toArray();
+    assertThat(widths[2] - widths[1]).isCloseTo(widths[3] - widths[2], within(1.0));
     assertThat(svg).contains("logarithmic");
   }
 
   @Test
   void notes_afterCategory_followTheValueAndLongLabelsWidenTheChart() throws Exception {
     String label = "a category label long enough to need more than the usual room";
-    String svg = SvgBarChart.titled("t").series("x")
-        .category(label, 0.00026).notes("83.5 µs")
-        .category("short", 1.0)
-        .toSvg();
+    String svg =
+        SvgBarChart.titled("t")
+            .series("x")
+            .category(label, 0.00026)
+            .notes("83.5 µs")
+            .category("short", 1.0)
+            .toSvg();
     Document doc = parse(svg);
     assertThat(doc.getDocumentElement().getTextContent()).contains("0.00026× (83.5 µs)", "1.00×");
     double width = Double.parseDouble(doc.getDocumentElement().getAttribute("width"));
@@ -79,7 +88,8 @@ class SvgBarChartTest {
   }
 
   private static Document parse(String svg) throws Exception {
-    return DocumentBuilderFactory.newInstance().newDocumentBuilder()
+    return DocumentBuilderFactory.newInstance()
+        .newDocumentBuilder()
         .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
   }
 

@@ -5,13 +5,14 @@ import org.jspecify.annotations.Nullable;
 /**
  * The Java 21 {@link ScopedContext}: an {@link InheritableThreadLocal} holding a chain of frames.
  *
- * <p>Design note. A thread started inside a call copies the caller's current frame (that is what
- * an inheritable thread-local does at thread creation), so {@code StructuredTaskScope} forks and
+ * <p>Design note. A thread started inside a call copies the caller's current frame (that is what an
+ * inheritable thread-local does at thread creation), so {@code StructuredTaskScope} forks and
  * threads of a virtual-thread-per-task executor created inside the call see the binding, as with
  * {@code ScopedValue}. Unlike a scoped value, a copy can outlive the call (a pooled thread created
  * lazily inside it, a thread nobody joins): each frame therefore carries an {@code open} flag,
- * cleared when its call returns, and a closed frame reads as the binding outside it. The copy itself
- * (and the value it references) stays with such a thread until the thread ends or binds again.
+ * cleared when its call returns, and a closed frame reads as the binding outside it. The copy
+ * itself (and the value it references) stays with such a thread until the thread ends or binds
+ * again.
  */
 final class InheritableContext<T> extends ScopedContext<T> {
 

@@ -8,10 +8,10 @@ import org.jspecify.annotations.Nullable;
  * jars run on Java 21.
  *
  * <p>Two implementations share this contract. On Java 25 and later, {@code ScopedValueContext}
- * (compiled with release 25 into {@code META-INF/versions/25} of the multi-release jar) is a
- * {@code ScopedValue}: the binding follows {@code StructuredTaskScope} forks and nothing else. On
- * Java 21 to 24, {@link InheritableContext} is an inheritable thread-local: the binding follows
- * every thread <em>started</em> inside the call (forks, {@code Thread.start}, a new
+ * (compiled with release 25 into {@code META-INF/versions/25} of the multi-release jar) is a {@code
+ * ScopedValue}: the binding follows {@code StructuredTaskScope} forks and nothing else. On Java 21
+ * to 24, {@link InheritableContext} is an inheritable thread-local: the binding follows every
+ * thread <em>started</em> inside the call (forks, {@code Thread.start}, a new
  * virtual-thread-per-task executor's threads) for as long as the call runs; a thread that outlives
  * the call stops seeing it when the call returns. {@link ScopedContexts} picks one once per JVM.
  *
@@ -34,8 +34,8 @@ public abstract class ScopedContext<T> {
   public abstract @Nullable T orNull();
 
   /**
-   * Runs {@code op} with {@code value} bound, and returns its result; the previous binding (if
-   * any) is back when this returns or throws. Blocks for as long as {@code op} runs.
+   * Runs {@code op} with {@code value} bound, and returns its result; the previous binding (if any)
+   * is back when this returns or throws. Blocks for as long as {@code op} runs.
    *
    * @throws X whatever {@code op} throws, unchanged
    */
@@ -44,10 +44,12 @@ public abstract class ScopedContext<T> {
   /** Runs {@code task} with {@code value} bound, as {@link #call}. */
   @SuppressWarnings("NullAway") // the block's result is a null nobody reads
   public final void run(T value, Runnable task) {
-    call(value, () -> {
-      task.run();
-      return null;
-    });
+    call(
+        value,
+        () -> {
+          task.run();
+          return null;
+        });
   }
 
   /** A call that may throw {@code X}; what {@link #call} runs. */

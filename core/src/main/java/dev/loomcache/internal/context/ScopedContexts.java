@@ -49,7 +49,8 @@ public final class ScopedContexts {
    */
   public static Optional<ScopedContext.Factory> scopedValue() {
     try {
-      Class<?> type = Class.forName(SCOPED_VALUE_FACTORY, true, ScopedContexts.class.getClassLoader());
+      Class<?> type =
+          Class.forName(SCOPED_VALUE_FACTORY, true, ScopedContexts.class.getClassLoader());
       return Optional.of((ScopedContext.Factory) type.getDeclaredConstructor().newInstance());
     } catch (ReflectiveOperationException | LinkageError e) {
       logger.debug("No ScopedValue context on this runtime: {}", e.toString());
@@ -62,13 +63,31 @@ public final class ScopedContexts {
     ScopedContext.Factory factory;
     switch (wanted) {
       case INHERITABLE -> factory = inheritable();
-      case SCOPED_VALUE -> factory = scopedValue().orElseThrow(() -> new IllegalStateException(
-          PROPERTY + "=" + SCOPED_VALUE + " needs Java 25 or later and the multi-release "
-              + "loomcache-core jar (its META-INF/versions/25), but this runtime is Java "
-              + Runtime.version().feature() + ": remove the property to use " + INHERITABLE));
+      case SCOPED_VALUE ->
+          factory =
+              scopedValue()
+                  .orElseThrow(() ->
+                      new IllegalStateException(
+                          PROPERTY
+                              + "="
+                              + SCOPED_VALUE
+                              + " needs Java 25 or later and the multi-release "
+                              + "loomcache-core jar (its META-INF/versions/25), but this runtime is Java "
+                              + Runtime.version().feature()
+                              + ": remove the property to use "
+                              + INHERITABLE));
       case "" -> factory = scopedValue().orElseGet(ScopedContexts::inheritable);
-      default -> throw new IllegalStateException("Unknown " + PROPERTY + " '" + wanted
-          + "': use " + SCOPED_VALUE + " or " + INHERITABLE + ", or leave it unset");
+      default ->
+          throw new IllegalStateException(
+              "Unknown "
+                  + PROPERTY
+                  + " '"
+                  + wanted
+                  + "': use "
+                  + SCOPED_VALUE
+                  + " or "
+                  + INHERITABLE
+                  + ", or leave it unset");
     }
     logger.debug("Scoped contexts: {}", factory.name());
     return factory;

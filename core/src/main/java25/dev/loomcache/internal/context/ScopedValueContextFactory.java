@@ -4,8 +4,8 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Makes the Java 25 {@link ScopedContext}s: each a {@link ScopedValue}, so a binding follows
- * {@code StructuredTaskScope} forks and nothing else. Compiled with release 25 into {@code
+ * Makes the Java 25 {@link ScopedContext}s: each a {@link ScopedValue}, so a binding follows {@code
+ * StructuredTaskScope} forks and nothing else. Compiled with release 25 into {@code
  * META-INF/versions/25}; {@link ScopedContexts} loads it by name.
  */
 final class ScopedValueContextFactory implements ScopedContext.Factory {

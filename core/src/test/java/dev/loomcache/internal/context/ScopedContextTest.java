@@ -18,9 +18,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The scoped-context contract, run against both implementations: the Java 25 one (a {@code
- * ScopedValue}, from {@code META-INF/versions/25}) and the Java 21 one (an inheritable thread-local).
- * Surefire runs this class without and with preview enabled; with preview, fan-out forks are
- * {@code StructuredTaskScope} subtasks, which both implementations must follow.
+ * ScopedValue}, from {@code META-INF/versions/25}) and the Java 21 one (an inheritable
+ * thread-local). Surefire runs this class without and with preview enabled; with preview, fan-out
+ * forks are {@code StructuredTaskScope} subtasks, which both implementations must follow.
  */
 class ScopedContextTest {
   static final boolean PREVIEW = Boolean.getBoolean("loomcache.test.preview");
@@ -58,12 +58,15 @@ class ScopedContextTest {
     assertThat(context.isBound()).isFalse();
     assertThat(context.orNull()).isNull();
 
-    String inside = context.call("a", () -> {
-      assertThat(context.isBound()).isTrue();
-      String nested = context.call("b", context::orNull);
-      assertThat(nested).isEqualTo("b");
-      return context.orNull();
-    });
+    String inside =
+        context.call(
+            "a",
+            () -> {
+              assertThat(context.isBound()).isTrue();
+              String nested = context.call("b", context::orNull);
+              assertThat(nested).isEqualTo("b");
+              return context.orNull();
+            });
 
     assertThat(inside).isEqualTo("a");
     assertThat(context.isBound()).isFalse();
@@ -75,12 +78,19 @@ class ScopedContextTest {
     ScopedContext<String> context = factory.create();
     var seenAfter = new AtomicReference<@Nullable String>();
 
-    context.run("outer", () -> {
-      assertThatThrownBy(() -> context.call("inner", () -> {
-        throw new IllegalStateException("boom");
-      })).isInstanceOf(IllegalStateException.class).hasMessage("boom");
-      seenAfter.set(context.orNull());
-    });
+    context.run(
+        "outer",
+        () -> {
+          assertThatThrownBy(() ->
+                  context.call(
+                      "inner",
+                      () -> {
+                        throw new IllegalStateException("boom");
+                      }))
+              .isInstanceOf(IllegalStateException.class)
+              .hasMessage("boom");
+          seenAfter.set(context.orNull());
+        });
 
     assertThat(seenAfter.get()).isEqualTo("outer");
     assertThat(context.isBound()).isFalse();
@@ -91,9 +101,13 @@ class ScopedContextTest {
   void call_passesCheckedExceptionsThroughUnchanged(ScopedContext.Factory factory) {
     ScopedContext<String> context = factory.create();
     var checked = new Exception("checked");
-    assertThatThrownBy(() -> context.call("a", () -> {
-      throw checked;
-    })).isSameAs(checked);
+    assertThatThrownBy(() ->
+            context.call(
+                "a",
+                () -> {
+                  throw checked;
+                }))
+        .isSameAs(checked);
   }
 
   @ParameterizedTest
@@ -110,15 +124,19 @@ class ScopedContextTest {
     ScopedContext<String> context = factory.create();
     var outsiderMayLook = new CountDownLatch(1);
     var seen = new AtomicReference<@Nullable String>("not looked");
-    Thread outsider = Thread.ofVirtual().start(() -> {
-      await(outsiderMayLook);
-      seen.set(context.orNull());
-    });
+    Thread outsider =
+        Thread.ofVirtual()
+            .start(() -> {
+              await(outsiderMayLook);
+              seen.set(context.orNull());
+            });
 
-    context.run("mine", () -> {
-      outsiderMayLook.countDown();
-      join(outsider);
-    });
+    context.run(
+        "mine",
+        () -> {
+          outsiderMayLook.countDown();
+          join(outsider);
+        });
 
     assertThat(seen.get()).isNull();
   }
@@ -153,15 +171,19 @@ class ScopedContextTest {
     var lookedDuring = new CountDownLatch(1);
     var child = new AtomicReference<Thread>();
 
-    context.run("request-2", () -> {
-      child.set(Thread.ofVirtual().start(() -> {
-        duringCall.set(context.orNull());
-        lookedDuring.countDown();
-        await(callReturned);
-        afterCall.set(context.orNull());
-      }));
-      await(lookedDuring); // the child looks while the call still runs
-    });
+    context.run(
+        "request-2",
+        () -> {
+          child.set(
+              Thread.ofVirtual()
+                  .start(() -> {
+                    duringCall.set(context.orNull());
+                    lookedDuring.countDown();
+                    await(callReturned);
+                    afterCall.set(context.orNull());
+                  }));
+          await(lookedDuring); // the child looks while the call still runs
+        });
     callReturned.countDown();
     join(child.get());
 
@@ -175,15 +197,22 @@ class ScopedContextTest {
     var afterInner = new AtomicReference<@Nullable String>();
     var innerReturned = new CountDownLatch(1);
 
-    context.run("outer", () -> {
-      var child = new AtomicReference<Thread>();
-      context.run("inner", () -> child.set(Thread.ofVirtual().start(() -> {
-        await(innerReturned);
-        afterInner.set(context.orNull());
-      })));
-      innerReturned.countDown();
-      join(child.get());
-    });
+    context.run(
+        "outer",
+        () -> {
+          var child = new AtomicReference<Thread>();
+          context.run(
+              "inner",
+              () ->
+                  child.set(
+                      Thread.ofVirtual()
+                          .start(() -> {
+                            await(innerReturned);
+                            afterInner.set(context.orNull());
+                          })));
+          innerReturned.countDown();
+          join(child.get());
+        });
 
     assertThat(afterInner.get()).isEqualTo("outer");
   }
@@ -193,7 +222,8 @@ class ScopedContextTest {
     // The documented difference: on Java 25 only StructuredTaskScope forks inherit a binding.
     ScopedContext<String> context = ScopedContexts.scopedValue().orElseThrow().create();
     var seen = new AtomicReference<@Nullable String>("not looked");
-    context.run("request-3", () -> join(Thread.ofVirtual().start(() -> seen.set(context.orNull()))));
+    context.run(
+        "request-3", () -> join(Thread.ofVirtual().start(() -> seen.set(context.orNull()))));
     assertThat(seen.get()).isNull();
   }
 

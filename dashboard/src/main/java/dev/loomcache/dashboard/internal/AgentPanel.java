@@ -26,10 +26,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The agent panel: an {@link AgentCache} with three tools over a {@link DemoShop}
- * ({@code search_products} and {@code get_cart} read, {@code add_to_cart} writes), a shopping
- * scenario that shows cached reads and an invalidating write, and looping agents that show the loop
- * detector and each of its reactions. Every action runs in a fresh session; one action runs at a time.
+ * The agent panel: an {@link AgentCache} with three tools over a {@link DemoShop} ({@code
+ * search_products} and {@code get_cart} read, {@code add_to_cart} writes), a shopping scenario that
+ * shows cached reads and an invalidating write, and looping agents that show the loop detector and
+ * each of its reactions. Every action runs in a fresh session; one action runs at a time.
  */
 public final class AgentPanel implements Panel {
   private static final int MAX_EVENTS = 80;
@@ -50,8 +50,12 @@ public final class AgentPanel implements Panel {
     this.shop = shop;
     this.agents = AgentCache.newBuilder().meterRegistry(registry).build();
     this.search = agents.readTool("search_products", shop::search).resource("catalog").build();
-    this.getCart = agents.readTool("get_cart", (CartQuery q) -> shop.cart(q.userId()))
-        .resource("cart").ttl(Duration.ofSeconds(120)).build();
+    this.getCart =
+        agents
+            .readTool("get_cart", (CartQuery q) -> shop.cart(q.userId()))
+            .resource("cart")
+            .ttl(Duration.ofSeconds(120))
+            .build();
     this.addToCart = agents.writeTool("add_to_cart", shop::add).invalidates("cart").build();
   }
 
@@ -74,9 +78,11 @@ public final class AgentPanel implements Panel {
   public Map<String, Object> status() {
     var json = new LinkedHashMap<String, Object>();
     json.put("available", true);
-    json.put("summary", "An agent's tools over a slow shop: search_products and get_cart are "
-        + "cached read tools, add_to_cart is a write tool that invalidates \"cart\". Each run opens "
-        + "a new session; the looping agents re-read one cart with maxToolRepeats 3.");
+    json.put(
+        "summary",
+        "An agent's tools over a slow shop: search_products and get_cart are "
+            + "cached read tools, add_to_cart is a write tool that invalidates \"cart\". Each run opens "
+            + "a new session; the looping agents re-read one cart with maxToolRepeats 3.");
     var list = new ArrayList<Map<String, Object>>();
     ACTIONS.forEach((id, label) -> list.add(Map.of("id", id, "label", label)));
     json.put("actions", list);
@@ -97,22 +103,29 @@ public final class AgentPanel implements Panel {
   @Override
   public Map<String, Object> perform(String action, FormValues form) {
     if (!ACTIONS.containsKey(action)) {
-      throw new ApiException(404, "The agent panel has no action '" + action + "'; its actions are "
-          + String.join(", ", ACTIONS.keySet()) + ".");
+      throw new ApiException(
+          404,
+          "The agent panel has no action '"
+              + action
+              + "'; its actions are "
+              + String.join(", ", ACTIONS.keySet())
+              + ".");
     }
     form.allowOnly(Set.of("calls"));
     int calls = form.wholeInt("calls", 1, 100, 8);
     if (!running.tryLock()) {
-      throw new ApiException(409, "Another agent run is in progress; try again when it has finished.");
+      throw new ApiException(
+          409, "Another agent run is in progress; try again when it has finished.");
     }
     try {
       long run = runs.incrementAndGet();
       var log = new ArrayList<Map<String, Object>>();
-      AgentStats sessionStats = switch (action) {
-        case "shopping" -> shopping(run, log);
-        case "cycle-raise" -> cycling(run, calls, log);
-        default -> looping(run, calls, reaction(action), log);
-      };
+      AgentStats sessionStats =
+          switch (action) {
+            case "shopping" -> shopping(run, log);
+            case "cycle-raise" -> cycling(run, calls, log);
+            default -> looping(run, calls, reaction(action), log);
+          };
       eventsLock.lock();
       try {
         events.addAll(log);
@@ -163,40 +176,63 @@ public final class AgentPanel implements Panel {
   private AgentStats looping(long run, int calls, OnLoop onLoop, List<Map<String, Object>> log) {
     String user = "user-" + run;
     LoopPolicy policy = LoopPolicy.defaults().maxToolRepeats(3).onLoop(onLoop);
-    return inSession("looper-" + run, policy, log, () -> {
-      for (int i = 0; i < calls; i++) {
-        step(log, getCart, new CartQuery(user));
-      }
-    });
+    return inSession(
+        "looper-" + run,
+        policy,
+        log,
+        () -> {
+          for (int i = 0; i < calls; i++) {
+            step(log, getCart, new CartQuery(user));
+          }
+        });
   }
 
   /** Alternates two reads, A→B→A→B, until the cycle detector raises. */
   private AgentStats cycling(long run, int calls, List<Map<String, Object>> log) {
     String user = "user-" + run;
     LoopPolicy policy = LoopPolicy.defaults().onLoop(OnLoop.RAISE);
-    return inSession("cycler-" + run, policy, log, () -> {
-      for (int i = 0; i < calls; i++) {
-        if (i % 2 == 0) {
-          step(log, getCart, new CartQuery(user));
-        } else {
-          step(log, search, "{\"query\":\"socks\"}");
-        }
-      }
-    });
+    return inSession(
+        "cycler-" + run,
+        policy,
+        log,
+        () -> {
+          for (int i = 0; i < calls; i++) {
+            if (i % 2 == 0) {
+              step(log, getCart, new CartQuery(user));
+            } else {
+              step(log, search, "{\"query\":\"socks\"}");
+            }
+          }
+        });
   }
 
-  private AgentStats inSession(String id, LoopPolicy policy, List<Map<String, Object>> log,
-      Runnable agent) {
+  private AgentStats inSession(
+      String id, LoopPolicy policy, List<Map<String, Object>> log, Runnable agent) {
     try (AgentSession session = agents.openSession(id, policy)) {
-      note(log, "session", "Session " + id + " opened: maxToolRepeats " + policy.maxToolRepeats()
-          + ", onLoop " + policy.onLoop());
+      note(
+          log,
+          "session",
+          "Session "
+              + id
+              + " opened: maxToolRepeats "
+              + policy.maxToolRepeats()
+              + ", onLoop "
+              + policy.onLoop());
       try {
         session.run(agent);
         note(log, "done", "The agent finished its calls");
       } catch (AgentLoopDetectedException e) {
-        note(log, "raised", "Raised AgentLoopDetectedException: " + e.kind() + " at "
-            + e.toolName() + " (observed " + e.observedCount() + " times); the tool did not run "
-            + "and the agent stopped");
+        note(
+            log,
+            "raised",
+            "Raised AgentLoopDetectedException: "
+                + e.kind()
+                + " at "
+                + e.toolName()
+                + " (observed "
+                + e.observedCount()
+                + " times); the tool did not run "
+                + "and the agent stopped");
       }
       return session.stats();
     }
@@ -208,19 +244,29 @@ public final class AgentPanel implements Panel {
     ToolOutcome<R> outcome = tool.callOutcome(arguments);
     double millis = Percentiles.millis(System.nanoTime() - start);
     LoopKind loop = outcome.detectedLoop();
-    String kind = switch (outcome.source()) {
-      case EXECUTED -> "executed";
-      case CACHED -> "cached";
-      case SHORT_CIRCUITED -> "short-circuited";
-    };
-    String text = call + " → " + switch (outcome.source()) {
-      case EXECUTED -> "ran the tool (" + millis + " ms)";
-      case CACHED -> "served from the cache (" + millis + " ms)";
-      case SHORT_CIRCUITED -> "not run: the last result of this call was returned";
-    } + ": " + outcome.value();
+    String kind =
+        switch (outcome.source()) {
+          case EXECUTED -> "executed";
+          case CACHED -> "cached";
+          case SHORT_CIRCUITED -> "short-circuited";
+        };
+    String text =
+        call
+            + " → "
+            + switch (outcome.source()) {
+              case EXECUTED -> "ran the tool (" + millis + " ms)";
+              case CACHED -> "served from the cache (" + millis + " ms)";
+              case SHORT_CIRCUITED -> "not run: the last result of this call was returned";
+            }
+            + ": "
+            + outcome.value();
     if (loop != null) {
-      text = "loop " + loop + " detected; " + (outcome.shortCircuited() ? "" : "warned and ran; ")
-          + text;
+      text =
+          "loop "
+              + loop
+              + " detected; "
+              + (outcome.shortCircuited() ? "" : "warned and ran; ")
+              + text;
       kind = outcome.shortCircuited() ? kind : "warned";
     }
     note(log, kind, text);

@@ -22,16 +22,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Everything under {@code /api}: JSON in (form fields), JSON out. Every refusal is a JSON
- * {@code {"error": ...}} with a 4xx status the page shows as it is; an unexpected failure is a 500
- * whose details go to the server log, never to the page.
+ * Everything under {@code /api}: JSON in (form fields), JSON out. Every refusal is a JSON {@code
+ * {"error": ...}} with a 4xx status the page shows as it is; an unexpected failure is a 500 whose
+ * details go to the server log, never to the page.
  *
  * <p>Requests run on Jetty's virtual threads, so a scenario simply parks its request's thread until
  * its thousands of virtual threads finish, and the event stream is a plain blocking loop.
  */
 public final class ApiServlet extends HttpServlet {
-  @Serial
-  private static final long serialVersionUID = 1L;
+  @Serial private static final long serialVersionUID = 1L;
 
   private static final Logger log = LoggerFactory.getLogger(ApiServlet.class);
   private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
@@ -43,8 +42,8 @@ public final class ApiServlet extends HttpServlet {
   private final transient Map<String, Panel> panels;
 
   /** Serves the API over these parts of the dashboard. */
-  public ApiServlet(DemoCaches caches, ScenarioRunner runner, SampleHistory history,
-      List<Panel> panels) {
+  public ApiServlet(
+      DemoCaches caches, ScenarioRunner runner, SampleHistory history, List<Panel> panels) {
     this.caches = caches;
     this.runner = runner;
     this.history = history;
@@ -67,8 +66,12 @@ public final class ApiServlet extends HttpServlet {
     } catch (RuntimeException e) {
       log.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
       if (!response.isCommitted()) {
-        Responses.error(response, 500, "Internal error (" + e.getClass().getSimpleName()
-            + "); the details are in the server log.");
+        Responses.error(
+            response,
+            500,
+            "Internal error ("
+                + e.getClass().getSimpleName()
+                + "); the details are in the server log.");
       }
     }
   }
@@ -87,9 +90,8 @@ public final class ApiServlet extends HttpServlet {
       }
       case "config" -> {
         only(method, request, path, 1, "GET", "POST");
-        DemoConfig config = method.equals("POST")
-            ? runner.reconfigure(form(request))
-            : caches.current().config();
+        DemoConfig config =
+            method.equals("POST") ? runner.reconfigure(form(request)) : caches.current().config();
         Responses.json(response, 200, config.toJson());
       }
       case "scenarios" -> {
@@ -102,8 +104,12 @@ public final class ApiServlet extends HttpServlet {
           Responses.json(response, 200, list);
         } else {
           only(method, request, path, 2, "POST");
-          Scenario scenario = Scenario.byId(path.get(1)).orElseThrow(() -> new ApiException(404,
-              "There is no scenario '" + path.get(1) + "'; see GET /api/scenarios."));
+          Scenario scenario =
+              Scenario.byId(path.get(1))
+                  .orElseThrow(() ->
+                      new ApiException(
+                          404,
+                          "There is no scenario '" + path.get(1) + "'; see GET /api/scenarios."));
           Responses.json(response, 200, runner.run(scenario, form(request)));
         }
       }
@@ -117,8 +123,8 @@ public final class ApiServlet extends HttpServlet {
       }
       case "samples" -> {
         only(method, request, path, 1, "GET");
-        long since = form(request).allowOnly(Set.of("since"))
-            .wholeNumber("since", 0, Long.MAX_VALUE, 0);
+        long since =
+            form(request).allowOnly(Set.of("since")).wholeNumber("since", 0, Long.MAX_VALUE, 0);
         Responses.json(response, 200, Map.of("samples", history.since(since)));
       }
       case "events" -> {
@@ -131,8 +137,13 @@ public final class ApiServlet extends HttpServlet {
         }
         Panel panel = panels.get(path.get(1));
         if (panel == null) {
-          throw new ApiException(404, "There is no panel '" + path.get(1) + "'; the panels are "
-              + String.join(", ", panels.keySet()) + ".");
+          throw new ApiException(
+              404,
+              "There is no panel '"
+                  + path.get(1)
+                  + "'; the panels are "
+                  + String.join(", ", panels.keySet())
+                  + ".");
         }
         if (path.size() == 2) {
           only(method, request, path, 2, "GET");
@@ -142,8 +153,12 @@ public final class ApiServlet extends HttpServlet {
           Responses.json(response, 200, panel.perform(path.get(2), form(request)));
         }
       }
-      default -> throw new ApiException(404, "There is no API endpoint " + request.getRequestURI()
-          + "; the page at / lists what the dashboard offers.");
+      default ->
+          throw new ApiException(
+              404,
+              "There is no API endpoint "
+                  + request.getRequestURI()
+                  + "; the page at / lists what the dashboard offers.");
     }
   }
 
@@ -152,14 +167,14 @@ public final class ApiServlet extends HttpServlet {
    * then each new sample as it is taken, and a comment every 15 s of silence so proxies keep the
    * stream open. Ends when the client goes away or the dashboard stops.
    */
-  private void stream(HttpServletRequest request, HttpServletResponse response)
-      throws IOException {
+  private void stream(HttpServletRequest request, HttpServletResponse response) throws IOException {
     String lastEventId = request.getHeader("Last-Event-ID");
     FormValues form = form(request).allowOnly(Set.of("since"));
-    long seq = lastEventId == null
-        ? form.wholeNumber("since", 0, Long.MAX_VALUE, 0)
-        : FormValues.of(Map.of("Last-Event-ID", new String[] {lastEventId}))
-            .wholeNumber("Last-Event-ID", 0, Long.MAX_VALUE, 0);
+    long seq =
+        lastEventId == null
+            ? form.wholeNumber("since", 0, Long.MAX_VALUE, 0)
+            : FormValues.of(Map.of("Last-Event-ID", new String[] {lastEventId}))
+                .wholeNumber("Last-Event-ID", 0, Long.MAX_VALUE, 0);
     response.setStatus(200);
     response.setContentType("text/event-stream;charset=utf-8");
     response.setHeader("Cache-Control", "no-store");
@@ -172,8 +187,11 @@ public final class ApiServlet extends HttpServlet {
         var text = new StringBuilder();
         for (Map<String, Object> sample : samples) {
           seq = (long) requireNonNull(sample.get("seq")); // every sample has one
-          text.append("id: ").append(seq).append("\nevent: sample\ndata: ")
-              .append(Responses.toJson(sample)).append("\n\n");
+          text.append("id: ")
+              .append(seq)
+              .append("\nevent: sample\ndata: ")
+              .append(Responses.toJson(sample))
+              .append("\n\n");
         }
         if (samples.isEmpty()) {
           text.append(": keep-alive\n\n");
@@ -212,22 +230,23 @@ public final class ApiServlet extends HttpServlet {
     if (origin != null) {
       String host = request.getHeader("Host");
       try {
-        foreignOrigin = host == null || !host.equalsIgnoreCase(URI.create(origin).getRawAuthority());
+        foreignOrigin =
+            host == null || !host.equalsIgnoreCase(URI.create(origin).getRawAuthority());
       } catch (IllegalArgumentException e) {
         foreignOrigin = true;
       }
     }
     if (crossSite || foreignOrigin) {
-      throw new ApiException(403, "Requests from another site are refused; use the dashboard's own "
-          + "page.");
+      throw new ApiException(
+          403, "Requests from another site are refused; use the dashboard's own " + "page.");
     }
   }
 
   /**
-   * The request's fields: the URL's query, plus for a POST its body, a form
-   * ({@code application/x-www-form-urlencoded}, what the page sends) or a JSON object
-   * ({@code application/json}). Any other body is refused rather than ignored, so that fields sent
-   * in a way the dashboard cannot read never silently fall back to the defaults.
+   * The request's fields: the URL's query, plus for a POST its body, a form ({@code
+   * application/x-www-form-urlencoded}, what the page sends) or a JSON object ({@code
+   * application/json}). Any other body is refused rather than ignored, so that fields sent in a way
+   * the dashboard cannot read never silently fall back to the defaults.
    */
   private static FormValues form(HttpServletRequest request) throws IOException {
     String type = mediaType(request.getContentType());
@@ -235,17 +254,21 @@ public final class ApiServlet extends HttpServlet {
       Map<String, String[]> query = queryFields(request);
       return FormValues.ofJson(body(request), query);
     }
-    if (request.getMethod().equals("POST") && !type.equals("application/x-www-form-urlencoded")
+    if (request.getMethod().equals("POST")
+        && !type.equals("application/x-www-form-urlencoded")
         && hasBody(request)) {
-      throw new ApiException(415, (type.isEmpty() ? "The body has no Content-Type"
-          : "The body's Content-Type is " + type) + "; send the fields as "
-          + "application/x-www-form-urlencoded (requests=1000) or application/json "
-          + "({\"requests\": 1000}).");
+      throw new ApiException(
+          415,
+          (type.isEmpty() ? "The body has no Content-Type" : "The body's Content-Type is " + type)
+              + "; send the fields as "
+              + "application/x-www-form-urlencoded (requests=1000) or application/json "
+              + "({\"requests\": 1000}).");
     }
     try {
       return FormValues.of(request.getParameterMap());
     } catch (RuntimeException e) {
-      // Jetty reports a malformed body or query (bad %-escape, wrong charset) when it is first read.
+      // Jetty reports a malformed body or query (bad %-escape, wrong charset) when it is first
+      // read.
       throw ApiException.badRequest("The form could not be read (" + e.getMessage() + ").");
     }
   }
@@ -264,7 +287,8 @@ public final class ApiServlet extends HttpServlet {
       return "";
     }
     int semicolon = contentType.indexOf(';');
-    return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip()
+    return (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+        .strip()
         .toLowerCase(Locale.ROOT);
   }
 
@@ -275,14 +299,17 @@ public final class ApiServlet extends HttpServlet {
   private static String body(HttpServletRequest request) throws IOException {
     byte[] bytes = request.getInputStream().readNBytes(MAX_JSON_BYTES + 1);
     if (bytes.length > MAX_JSON_BYTES) {
-      throw new ApiException(413, "The JSON body is larger than " + MAX_JSON_BYTES
-          + " bytes; the dashboard's fields fit in far less.");
+      throw new ApiException(
+          413,
+          "The JSON body is larger than "
+              + MAX_JSON_BYTES
+              + " bytes; the dashboard's fields fit in far less.");
     }
     return new String(bytes, StandardCharsets.UTF_8);
   }
 
-  private static void only(String method, HttpServletRequest request, List<String> path,
-      int length, String... allowed) {
+  private static void only(
+      String method, HttpServletRequest request, List<String> path, int length, String... allowed) {
     if (path.size() != length) {
       throw new ApiException(404, "There is no API endpoint " + request.getRequestURI() + ".");
     }
@@ -291,8 +318,14 @@ public final class ApiServlet extends HttpServlet {
         return;
       }
     }
-    throw new ApiException(405, request.getRequestURI() + " accepts " + String.join(" or ", allowed)
-        + ", not " + method + ".");
+    throw new ApiException(
+        405,
+        request.getRequestURI()
+            + " accepts "
+            + String.join(" or ", allowed)
+            + ", not "
+            + method
+            + ".");
   }
 
   private static List<String> segments(String pathInfo) {

@@ -14,10 +14,16 @@ import org.jspecify.annotations.Nullable;
  * @param redisPort the Redis server's port; meaningless without a host
  * @param help whether to print the usage and stop
  */
-public record CommandLine(String host, int port, String dataDirectory, @Nullable String redisHost,
-    int redisPort, boolean help) {
+public record CommandLine(
+    String host,
+    int port,
+    String dataDirectory,
+    @Nullable String redisHost,
+    int redisPort,
+    boolean help) {
   /** The usage text printed by {@code --help} and after a bad option. */
-  public static final String USAGE = """
+  public static final String USAGE =
+      """
       Usage: bin/dashboard [--host ADDRESS] [--port PORT] [--data DIR] [--redis HOST:PORT]
         --host ADDRESS     the address to listen on (default 127.0.0.1, this machine only;
                            0.0.0.0 listens on every interface)
@@ -26,7 +32,8 @@ public record CommandLine(String host, int port, String dataDirectory, @Nullable
                            (default: data, in the working directory)
         --redis HOST:PORT  adds a Redis tier after the Chronicle file (default: the environment
                            variable LOOMCACHE_REDIS; neither means no Redis)
-        --help             print this text""";
+        --help             print this text\
+      """;
 
   /** The default port. */
   public static final int DEFAULT_PORT = 8080;
@@ -47,9 +54,9 @@ public record CommandLine(String host, int port, String dataDirectory, @Nullable
   }
 
   /**
-   * Parses {@code args}, taking the Redis address from {@code environment}'s
-   * {@value #REDIS_VARIABLE} when {@code --redis} is absent; each option may be written
-   * {@code --name value} or {@code --name=value}.
+   * Parses {@code args}, taking the Redis address from {@code environment}'s {@value
+   * #REDIS_VARIABLE} when {@code --redis} is absent; each option may be written {@code --name
+   * value} or {@code --name=value}.
    *
    * @throws IllegalArgumentException naming the bad option (or variable), for an unknown option, a
    *     missing value or a value out of range
@@ -104,8 +111,8 @@ public record CommandLine(String host, int port, String dataDirectory, @Nullable
     }
     int colon = redis.lastIndexOf(':');
     if (colon <= 0 || colon == redis.length() - 1) {
-      throw new IllegalArgumentException(redisSource + " must be HOST:PORT, such as "
-          + "127.0.0.1:6379, but was '" + redis + "'");
+      throw new IllegalArgumentException(
+          redisSource + " must be HOST:PORT, such as " + "127.0.0.1:6379, but was '" + redis + "'");
     }
     String redisHost = redis.substring(0, colon);
     if (redisHost.startsWith("[") && redisHost.endsWith("]")) {
@@ -123,8 +130,8 @@ public record CommandLine(String host, int port, String dataDirectory, @Nullable
     try {
       port = Integer.parseInt(text.strip());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(what + " must be a number from 0 to 65535, but was '"
-          + text + "'");
+      throw new IllegalArgumentException(
+          what + " must be a number from 0 to 65535, but was '" + text + "'");
     }
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException(what + " must be from 0 to 65535, but was " + port);

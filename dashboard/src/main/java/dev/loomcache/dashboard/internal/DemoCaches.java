@@ -17,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The demo cache ({@value #CACHE_NAME}: product keys to descriptions, read through a
- * {@link SlowBackend}) and its batcher, rebuilt from scratch when the configuration changes.
+ * The demo cache ({@value #CACHE_NAME}: product keys to descriptions, read through a {@link
+ * SlowBackend}) and its batcher, rebuilt from scratch when the configuration changes.
  *
  * <p>Rebuilding closes the old cache, drops its meters (a meter registered again under the same
  * name would keep reading the old cache's counters) and builds a new one. Statistics are read under
@@ -32,8 +32,12 @@ public final class DemoCaches implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DemoCaches.class);
 
   /** One built cache with the configuration it was built from. */
-  public record Demo(Cache<String, String> cache, Batcher<String, String> batcher,
-      DemoConfig config, long generation, @Nullable String tierError) {}
+  public record Demo(
+      Cache<String, String> cache,
+      Batcher<String, String> batcher,
+      DemoConfig config,
+      long generation,
+      @Nullable String tierError) {}
 
   /** Statistics of the current cache, read consistently. */
   public record Snapshot(Demo demo, CacheStats stats, long size) {}
@@ -46,8 +50,8 @@ public final class DemoCaches implements AutoCloseable {
   private boolean closed;
 
   /** Builds the first cache with {@code config}. May block while the tiers open. */
-  public DemoCaches(MeterRegistry registry, SlowBackend backend, TierSetup tierSetup,
-      DemoConfig config) {
+  public DemoCaches(
+      MeterRegistry registry, SlowBackend backend, TierSetup tierSetup, DemoConfig config) {
     this.registry = registry;
     this.backend = backend;
     this.tierSetup = tierSetup;
@@ -137,15 +141,18 @@ public final class DemoCaches implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("Lower tiers could not be opened; the demo cache runs on L1 alone", e);
       tiers = List.of();
-      tierError = "The lower tiers could not be opened (" + e.getMessage()
-          + "); the demo cache runs on L1 alone.";
+      tierError =
+          "The lower tiers could not be opened ("
+              + e.getMessage()
+              + "); the demo cache runs on L1 alone.";
     }
-    var builder = Loomcache.newBuilder()
-        .name(CACHE_NAME)
-        .maximumSize(config.maximumSize())
-        .batchWindow(Duration.ofMillis(config.batchWindowMillis()))
-        .maxBatchSize(config.maxBatchSize())
-        .meterRegistry(registry);
+    var builder =
+        Loomcache.newBuilder()
+            .name(CACHE_NAME)
+            .maximumSize(config.maximumSize())
+            .batchWindow(Duration.ofMillis(config.batchWindowMillis()))
+            .maxBatchSize(config.maxBatchSize())
+            .meterRegistry(registry);
     Duration ttl = config.ttlOrNull();
     if (ttl != null) {
       builder.defaultTtl(ttl);

@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param batchWindowMillis how long a batcher's window stays open
  * @param maxBatchSize the most keys in one batch loader call
  */
-public record DemoConfig(long maximumSize, long ttlSeconds, long batchWindowMillis, int maxBatchSize) {
+public record DemoConfig(
+    long maximumSize, long ttlSeconds, long batchWindowMillis, int maxBatchSize) {
   static final long MAX_SIZE = 1_000_000;
   static final long MAX_TTL_SECONDS = 7 * 24 * 3600;
   static final long MAX_WINDOW_MILLIS = 1_000;

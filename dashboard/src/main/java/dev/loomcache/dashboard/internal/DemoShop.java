@@ -41,7 +41,10 @@ public final class DemoShop {
   public DemoShop(Duration minDelay, Duration maxDelay) {
     if (minDelay.isNegative() || maxDelay.compareTo(minDelay) < 0) {
       throw new IllegalArgumentException(
-          "delays must satisfy 0 <= minDelay <= maxDelay, but were " + minDelay + " and " + maxDelay);
+          "delays must satisfy 0 <= minDelay <= maxDelay, but were "
+              + minDelay
+              + " and "
+              + maxDelay);
     }
     this.minNanos = minDelay.toNanos();
     this.maxNanos = maxDelay.toNanos();
@@ -66,11 +69,13 @@ public final class DemoShop {
   public Receipt add(AddItem item) throws InterruptedException {
     cartWrites.incrementAndGet();
     park();
-    carts.compute(item.userId(), (user, skus) -> {
-      var updated = skus == null ? new ArrayList<String>() : new ArrayList<>(skus);
-      updated.add(item.sku());
-      return List.copyOf(updated);
-    });
+    carts.compute(
+        item.userId(),
+        (user, skus) -> {
+          var updated = skus == null ? new ArrayList<String>() : new ArrayList<>(skus);
+          updated.add(item.sku());
+          return List.copyOf(updated);
+        });
     return new Receipt(item.userId(), item.sku());
   }
 
@@ -102,8 +107,10 @@ public final class DemoShop {
   }
 
   private void park() throws InterruptedException {
-    long nanos = minNanos == maxNanos ? minNanos
-        : ThreadLocalRandom.current().nextLong(minNanos, maxNanos + 1);
+    long nanos =
+        minNanos == maxNanos
+            ? minNanos
+            : ThreadLocalRandom.current().nextLong(minNanos, maxNanos + 1);
     if (nanos > 0) {
       Thread.sleep(Duration.ofNanos(nanos));
     }

@@ -10,8 +10,8 @@ import org.eclipse.jetty.util.ajax.JSON;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The fields of one submitted form, read with checks that produce messages a user can act on:
- * each names the field, the accepted range and the value that was given.
+ * The fields of one submitted form, read with checks that produce messages a user can act on: each
+ * names the field, the accepted range and the value that was given.
  */
 public final class FormValues {
   private final Map<String, String[]> fields;
@@ -38,12 +38,17 @@ public final class FormValues {
     try {
       parsed = new JSON().fromJSON(json);
     } catch (RuntimeException e) {
-      throw ApiException.badRequest("The body is not valid JSON (" + e.getMessage()
-          + "); send an object of fields, such as {\"requests\": 1000}.");
+      throw ApiException.badRequest(
+          "The body is not valid JSON ("
+              + e.getMessage()
+              + "); send an object of fields, such as {\"requests\": 1000}.");
     }
     if (!(parsed instanceof Map<?, ?> object)) {
-      throw ApiException.badRequest("The JSON body must be an object of fields, such as "
-          + "{\"requests\": 1000}, but was " + kind(parsed) + ".");
+      throw ApiException.badRequest(
+          "The JSON body must be an object of fields, such as "
+              + "{\"requests\": 1000}, but was "
+              + kind(parsed)
+              + ".");
     }
     var fields = new LinkedHashMap<String, String[]>(query);
     for (Map.Entry<?, ?> entry : object.entrySet()) {
@@ -75,8 +80,8 @@ public final class FormValues {
       }
       return number.toString();
     }
-    throw ApiException.badRequest(name + " must be a number or a string, but was " + kind(value)
-        + ".");
+    throw ApiException.badRequest(
+        name + " must be a number or a string, but was " + kind(value) + ".");
   }
 
   private static String kind(@Nullable Object value) {
@@ -115,8 +120,11 @@ public final class FormValues {
     }
     if (!unknown.isEmpty()) {
       throw ApiException.badRequest(
-          (unknown.size() == 1 ? "Unknown field " : "Unknown fields ") + String.join(", ", unknown)
-              + "; accepted: " + String.join(", ", new TreeSet<>(allowed)) + ".");
+          (unknown.size() == 1 ? "Unknown field " : "Unknown fields ")
+              + String.join(", ", unknown)
+              + "; accepted: "
+              + String.join(", ", new TreeSet<>(allowed))
+              + ".");
     }
     return this;
   }
@@ -127,8 +135,8 @@ public final class FormValues {
   }
 
   /**
-   * Returns {@code name} as a whole number in {@code [min, max]}, or {@code fallback} when the field
-   * is absent or blank.
+   * Returns {@code name} as a whole number in {@code [min, max]}, or {@code fallback} when the
+   * field is absent or blank.
    *
    * @throws ApiException (400) if the value is not a whole number or is out of range
    */
@@ -142,8 +150,14 @@ public final class FormValues {
       value = Long.parseLong(text.replace("_", "").replace(",", ""));
     } catch (NumberFormatException e) {
       throw ApiException.badRequest(
-          name + " must be a whole number from " + min + " to " + max + ", but was '"
-              + abbreviate(text) + "'.");
+          name
+              + " must be a whole number from "
+              + min
+              + " to "
+              + max
+              + ", but was '"
+              + abbreviate(text)
+              + "'.");
     }
     if (value < min || value > max) {
       throw ApiException.badRequest(

@@ -21,11 +21,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * The freshness panel: what happens at expiry, each option on and off side by side, on caches of
  * its own (not the demo cache). <em>Hot keys</em>: 64 virtual threads hammer 100 keys, TTL 1 s,
- * over a database that parks 20 ms per call, for a few seconds, once with {@code refreshAfter}
- * 700 ms and once without; it reports loader calls and caller latency. <em>Database down</em>:
- * 100 keys loaded, the database starts failing, the cache's clock is moved past the TTL, and
- * 64 threads ask for the keys, once with {@code staleIfError} 60 s and once without; it reports
- * the errors callers saw and the stale values served. One action runs at a time.
+ * over a database that parks 20 ms per call, for a few seconds, once with {@code refreshAfter} 700
+ * ms and once without; it reports loader calls and caller latency. <em>Database down</em>: 100 keys
+ * loaded, the database starts failing, the cache's clock is moved past the TTL, and 64 threads ask
+ * for the keys, once with {@code staleIfError} 60 s and once without; it reports the errors callers
+ * saw and the stale values served. One action runs at a time.
  */
 public final class FreshnessPanel implements Panel {
   static final int THREADS = 64;
@@ -33,12 +33,15 @@ public final class FreshnessPanel implements Panel {
   static final Duration TTL = Duration.ofSeconds(1);
   static final Duration REFRESH_AFTER = Duration.ofMillis(700);
   static final Duration GRACE = Duration.ofSeconds(60);
+
   /** A caller that took this long waited for the database (a hit takes microseconds). */
   static final Duration WAITED = Duration.ofMillis(10);
+
   private static final int MAX_EVENTS = 40;
-  private static final Map<String, String> ACTIONS = Map.of(
-      "hot-keys", "Hot keys past their TTL: refresh-ahead on vs off",
-      "database-down", "Database down: stale-if-error on vs off");
+  private static final Map<String, String> ACTIONS =
+      Map.of(
+          "hot-keys", "Hot keys past their TTL: refresh-ahead on vs off",
+          "database-down", "Database down: stale-if-error on vs off");
   private static final List<String> ACTION_ORDER = List.of("hot-keys", "database-down");
 
   private final Duration databaseCall;
@@ -64,11 +67,18 @@ public final class FreshnessPanel implements Panel {
   public Map<String, Object> status() {
     var json = new LinkedHashMap<String, Object>();
     json.put("available", true);
-    json.put("summary", "What happens at expiry. Hot keys: " + THREADS + " threads hammer "
-        + KEYS + " keys (TTL 1 s, a " + databaseCall.toMillis() + " ms database) for a few seconds,"
-        + " with refresh-ahead (refreshAfter 700 ms) and without. Database down: the keys are past"
-        + " their TTL and every database call fails, with staleIfError 60 s and without. Each run"
-        + " builds its own caches; the demo cache is not touched.");
+    json.put(
+        "summary",
+        "What happens at expiry. Hot keys: "
+            + THREADS
+            + " threads hammer "
+            + KEYS
+            + " keys (TTL 1 s, a "
+            + databaseCall.toMillis()
+            + " ms database) for a few seconds,"
+            + " with refresh-ahead (refreshAfter 700 ms) and without. Database down: the keys are past"
+            + " their TTL and every database call fails, with staleIfError 60 s and without. Each run"
+            + " builds its own caches; the demo cache is not touched.");
     var list = new ArrayList<Map<String, Object>>();
     for (String id : ACTION_ORDER) {
       list.add(Map.of("id", id, "label", Objects.requireNonNull(ACTIONS.get(id))));
@@ -81,14 +91,29 @@ public final class FreshnessPanel implements Panel {
     try {
       var tables = new ArrayList<Map<String, Object>>();
       if (lastHotKeys != null) {
-        tables.add(table("hot-keys", "Hot keys past their TTL (last run)", lastHotKeys,
-            List.of("requests", "loaderCalls", "refreshes", "waitedForDatabase", "p50Millis",
-                "p99Millis", "maxMillis", "errors")));
+        tables.add(
+            table(
+                "hot-keys",
+                "Hot keys past their TTL (last run)",
+                lastHotKeys,
+                List.of(
+                    "requests",
+                    "loaderCalls",
+                    "refreshes",
+                    "waitedForDatabase",
+                    "p50Millis",
+                    "p99Millis",
+                    "maxMillis",
+                    "errors")));
       }
       if (lastDatabaseDown != null) {
-        tables.add(table("database-down", "Database down (last run)", lastDatabaseDown,
-            List.of("requests", "errors", "staleServed", "loaderCalls", "p50Millis",
-                "p99Millis")));
+        tables.add(
+            table(
+                "database-down",
+                "Database down (last run)",
+                lastDatabaseDown,
+                List.of(
+                    "requests", "errors", "staleServed", "loaderCalls", "p50Millis", "p99Millis")));
       }
       json.put("tables", tables);
       json.put("events", List.copyOf(events));
@@ -98,33 +123,38 @@ public final class FreshnessPanel implements Panel {
     return json;
   }
 
-  private static final Map<String, String> LABELS = Map.ofEntries(
-      Map.entry("requests", "requests"),
-      Map.entry("loaderCalls", "loader calls"),
-      Map.entry("refreshes", "background refreshes"),
-      Map.entry("waitedForDatabase", "callers that waited for the database (≥ 10 ms)"),
-      Map.entry("p50Millis", "caller latency p50, ms"),
-      Map.entry("p99Millis", "caller latency p99, ms"),
-      Map.entry("maxMillis", "caller latency max, ms"),
-      Map.entry("errors", "errors seen by callers"),
-      Map.entry("staleServed", "stale values served"));
+  private static final Map<String, String> LABELS =
+      Map.ofEntries(
+          Map.entry("requests", "requests"),
+          Map.entry("loaderCalls", "loader calls"),
+          Map.entry("refreshes", "background refreshes"),
+          Map.entry("waitedForDatabase", "callers that waited for the database (≥ 10 ms)"),
+          Map.entry("p50Millis", "caller latency p50, ms"),
+          Map.entry("p99Millis", "caller latency p99, ms"),
+          Map.entry("maxMillis", "caller latency max, ms"),
+          Map.entry("errors", "errors seen by callers"),
+          Map.entry("staleServed", "stale values served"));
 
   /** A side-by-side table: one row per measure, a column for each side. */
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> table(String id, String title, Map<String, Object> result,
-      List<String> measures) {
+  private static Map<String, Object> table(
+      String id, String title, Map<String, Object> result, List<String> measures) {
     var on = (Map<String, Object>) Objects.requireNonNull(result.get("on"));
     var off = (Map<String, Object>) Objects.requireNonNull(result.get("off"));
     var rows = new ArrayList<List<Object>>();
     for (String measure : measures) {
-      rows.add(List.of(Objects.requireNonNull(LABELS.get(measure)),
-          Objects.requireNonNull(on.get(measure)), Objects.requireNonNull(off.get(measure))));
+      rows.add(
+          List.of(
+              Objects.requireNonNull(LABELS.get(measure)),
+              Objects.requireNonNull(on.get(measure)),
+              Objects.requireNonNull(off.get(measure))));
     }
     var json = new LinkedHashMap<String, Object>();
     json.put("id", id);
     json.put("title", title);
-    json.put("columns", List.of("", String.valueOf(result.get("onLabel")),
-        String.valueOf(result.get("offLabel"))));
+    json.put(
+        "columns",
+        List.of("", String.valueOf(result.get("onLabel")), String.valueOf(result.get("offLabel"))));
     json.put("rows", rows);
     return json;
   }
@@ -132,8 +162,13 @@ public final class FreshnessPanel implements Panel {
   @Override
   public Map<String, Object> perform(String action, FormValues form) {
     if (!ACTIONS.containsKey(action)) {
-      throw new ApiException(404, "The freshness panel has no action '" + action
-          + "'; its actions are " + String.join(", ", ACTION_ORDER) + ".");
+      throw new ApiException(
+          404,
+          "The freshness panel has no action '"
+              + action
+              + "'; its actions are "
+              + String.join(", ", ACTION_ORDER)
+              + ".");
     }
     if (closed) {
       throw new IllegalStateException("The freshness panel is closed");
@@ -153,8 +188,8 @@ public final class FreshnessPanel implements Panel {
 
   private Map<String, Object> exclusively(Callable<Map<String, Object>> run) {
     if (!running.tryLock()) {
-      throw new ApiException(409, "Another freshness run is in progress; try again when it has "
-          + "finished.");
+      throw new ApiException(
+          409, "Another freshness run is in progress; try again when it has " + "finished.");
     }
     try {
       runs.incrementAndGet();
@@ -186,11 +221,23 @@ public final class FreshnessPanel implements Panel {
     stateLock.lock();
     try {
       lastHotKeys = json;
-      note("hot-keys", "Hot keys for " + duration.toSeconds() + " s: with refresh-ahead "
-          + on.get("loaderCalls") + " loader calls, " + on.get("waitedForDatabase")
-          + " callers waited, p99 " + on.get("p99Millis") + " ms; without "
-          + off.get("loaderCalls") + " loader calls, " + off.get("waitedForDatabase")
-          + " callers waited, p99 " + off.get("p99Millis") + " ms");
+      note(
+          "hot-keys",
+          "Hot keys for "
+              + duration.toSeconds()
+              + " s: with refresh-ahead "
+              + on.get("loaderCalls")
+              + " loader calls, "
+              + on.get("waitedForDatabase")
+              + " callers waited, p99 "
+              + on.get("p99Millis")
+              + " ms; without "
+              + off.get("loaderCalls")
+              + " loader calls, "
+              + off.get("waitedForDatabase")
+              + " callers waited, p99 "
+              + off.get("p99Millis")
+              + " ms");
     } finally {
       stateLock.unlock();
     }
@@ -200,9 +247,11 @@ public final class FreshnessPanel implements Panel {
   private Map<String, Object> hotKeysSide(boolean refreshAhead, Duration duration)
       throws InterruptedException {
     var database = new Database(databaseCall);
-    Loomcache<Object, Object> builder = Loomcache.newBuilder()
-        .name("freshness-hot-keys-" + (refreshAhead ? "on" : "off"))
-        .maximumSize(10 * KEYS).defaultTtl(TTL);
+    Loomcache<Object, Object> builder =
+        Loomcache.newBuilder()
+            .name("freshness-hot-keys-" + (refreshAhead ? "on" : "off"))
+            .maximumSize(10 * KEYS)
+            .defaultTtl(TTL);
     if (refreshAhead) {
       builder.refreshAfter(REFRESH_AFTER);
     }
@@ -219,30 +268,34 @@ public final class FreshnessPanel implements Panel {
       List<Thread> threads = new ArrayList<>(THREADS);
       for (int t = 0; t < THREADS; t++) {
         int thread = t;
-        threads.add(Thread.ofVirtual().name("freshness-hot-" + t).start(() -> {
-          // Each thread walks the keys in its own order; it paces itself by 1 ms between calls
-          // so that 64 of them load two cores without starving the reload threads.
-          for (long i = thread; System.nanoTime() - end < 0 && !closed; i += 7) {
-            String key = "hot-" + (i % KEYS);
-            long start = System.nanoTime();
-            try {
-              cache.get(key, () -> database.load(key));
-            } catch (RuntimeException e) {
-              errors.increment();
-            }
-            long took = System.nanoTime() - start;
-            latencies.record(took);
-            requests.increment();
-            if (took >= waitedNanos) {
-              waited.increment();
-            }
-            try {
-              Thread.sleep(1);
-            } catch (InterruptedException e) {
-              return;
-            }
-          }
-        }));
+        threads.add(
+            Thread.ofVirtual()
+                .name("freshness-hot-" + t)
+                .start(() -> {
+                  // Each thread walks the keys in its own order; it paces itself by 1 ms between
+                  // calls
+                  // so that 64 of them load two cores without starving the reload threads.
+                  for (long i = thread; System.nanoTime() - end < 0 && !closed; i += 7) {
+                    String key = "hot-" + (i % KEYS);
+                    long start = System.nanoTime();
+                    try {
+                      cache.get(key, () -> database.load(key));
+                    } catch (RuntimeException e) {
+                      errors.increment();
+                    }
+                    long took = System.nanoTime() - start;
+                    latencies.record(took);
+                    requests.increment();
+                    if (took >= waitedNanos) {
+                      waited.increment();
+                    }
+                    try {
+                      Thread.sleep(1);
+                    } catch (InterruptedException e) {
+                      return;
+                    }
+                  }
+                }));
       }
       for (Thread thread : threads) {
         thread.join();
@@ -278,9 +331,17 @@ public final class FreshnessPanel implements Panel {
     stateLock.lock();
     try {
       lastDatabaseDown = json;
-      note("database-down", "Database down, " + requests + " requests: with stale-if-error "
-          + on.get("errors") + " errors and " + on.get("staleServed") + " stale values; without "
-          + off.get("errors") + " errors");
+      note(
+          "database-down",
+          "Database down, "
+              + requests
+              + " requests: with stale-if-error "
+              + on.get("errors")
+              + " errors and "
+              + on.get("staleServed")
+              + " stale values; without "
+              + off.get("errors")
+              + " errors");
     } finally {
       stateLock.unlock();
     }
@@ -291,10 +352,12 @@ public final class FreshnessPanel implements Panel {
       throws InterruptedException {
     var database = new Database(databaseCall);
     var clockOffset = new AtomicLong();
-    Loomcache<Object, Object> builder = Loomcache.newBuilder()
-        .name("freshness-database-down-" + (staleIfError ? "on" : "off"))
-        .ticker(() -> System.nanoTime() + clockOffset.get())
-        .maximumSize(10 * KEYS).defaultTtl(TTL);
+    Loomcache<Object, Object> builder =
+        Loomcache.newBuilder()
+            .name("freshness-database-down-" + (staleIfError ? "on" : "off"))
+            .ticker(() -> System.nanoTime() + clockOffset.get())
+            .maximumSize(10 * KEYS)
+            .defaultTtl(TTL);
     if (staleIfError) {
       builder.staleIfError(GRACE);
     }
@@ -310,19 +373,23 @@ public final class FreshnessPanel implements Panel {
       var next = new AtomicLong();
       List<Thread> threads = new ArrayList<>(THREADS);
       for (int t = 0; t < THREADS; t++) {
-        threads.add(Thread.ofVirtual().name("freshness-down-" + t).start(() -> {
-          for (long i = next.getAndIncrement(); i < requests && !closed;
-              i = next.getAndIncrement()) {
-            String key = "key-" + (i % KEYS);
-            long start = System.nanoTime();
-            try {
-              cache.get(key, () -> database.load(key));
-            } catch (RuntimeException e) {
-              errors.increment();
-            }
-            latencies.record(System.nanoTime() - start);
-          }
-        }));
+        threads.add(
+            Thread.ofVirtual()
+                .name("freshness-down-" + t)
+                .start(() -> {
+                  for (long i = next.getAndIncrement();
+                      i < requests && !closed;
+                      i = next.getAndIncrement()) {
+                    String key = "key-" + (i % KEYS);
+                    long start = System.nanoTime();
+                    try {
+                      cache.get(key, () -> database.load(key));
+                    } catch (RuntimeException e) {
+                      errors.increment();
+                    }
+                    latencies.record(System.nanoTime() - start);
+                  }
+                }));
       }
       for (Thread thread : threads) {
         thread.join();
@@ -350,8 +417,11 @@ public final class FreshnessPanel implements Panel {
     }
     var failed = cache.warmup(loaders).failed();
     if (!failed.isEmpty()) {
-      throw new IllegalStateException("The freshness panel's warmup failed for " + failed.size()
-          + " keys: " + failed.values().iterator().next());
+      throw new IllegalStateException(
+          "The freshness panel's warmup failed for "
+              + failed.size()
+              + " keys: "
+              + failed.values().iterator().next());
     }
   }
 

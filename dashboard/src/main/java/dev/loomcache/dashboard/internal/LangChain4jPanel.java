@@ -37,14 +37,14 @@ import org.jspecify.annotations.Nullable;
 /**
  * The LangChain4j panel: a real LangChain4j {@code AiServices} agent whose tools ({@code @Tool}
  * methods over a {@link DemoShop}) go through {@link LangChain4jAgentTools}, driven by a {@link
- * ScriptedChatModel} in place of an LLM (the tools are {@link LangChain4jShopTools}). Each run is one conversation: the model asks for tool
- * calls, LangChain4j executes them through the agent cache, and the panel records, per call,
- * whether it ran the tool, was served from the cache, invalidated, or tripped the loop detector,
- * and totals that per tool.
+ * ScriptedChatModel} in place of an LLM (the tools are {@link LangChain4jShopTools}). Each run is
+ * one conversation: the model asks for tool calls, LangChain4j executes them through the agent
+ * cache, and the panel records, per call, whether it ran the tool, was served from the cache,
+ * invalidated, or tripped the loop detector, and totals that per tool.
  *
- * <p>How a call is classified: one run at a time over an {@link AgentCache} of the panel's own,
- * and LangChain4j runs a conversation's tools one after the other on the calling thread, so the
- * change of the agent cache's statistics across one call is that call's outcome.
+ * <p>How a call is classified: one run at a time over an {@link AgentCache} of the panel's own, and
+ * LangChain4j runs a conversation's tools one after the other on the calling thread, so the change
+ * of the agent cache's statistics across one call is that call's outcome.
  */
 public final class LangChain4jPanel implements Panel {
   private static final int MAX_EVENTS = 80;
@@ -67,23 +67,27 @@ public final class LangChain4jPanel implements Panel {
   private final List<Map<String, Object>> events = new ArrayList<>();
   private volatile boolean closed;
 
-  /** Builds the agent cache, the LangChain4j tools over {@code shop}, with meters in {@code registry}. */
+  /**
+   * Builds the agent cache, the LangChain4j tools over {@code shop}, with meters in {@code
+   * registry}.
+   */
   public LangChain4jPanel(MeterRegistry registry, DemoShop shop) {
     this.shop = shop;
     this.agents = AgentCache.newBuilder().name("langchain4j").meterRegistry(registry).build();
-    this.tools = LangChain4jAgentTools.newBuilder(agents)
-        .readTool("searchProducts", read -> read.resource("catalog"))
-        .readTool("getCart", read -> read.resource("cart").ttl(Duration.ofSeconds(120)))
-        .writeTool("addToCart", write -> write.invalidates("cart"))
-        .loopPolicy(LoopPolicy.defaults().maxToolRepeats(3))
-        .build();
+    this.tools =
+        LangChain4jAgentTools.newBuilder(agents)
+            .readTool("searchProducts", read -> read.resource("catalog"))
+            .readTool("getCart", read -> read.resource("cart").ttl(Duration.ofSeconds(120)))
+            .writeTool("addToCart", write -> write.invalidates("cart"))
+            .loopPolicy(LoopPolicy.defaults().maxToolRepeats(3))
+            .build();
     this.cachedTools = tools.toolProvider(new LangChain4jShopTools(shop));
-    counts.put("searchProducts", new ToolCounts("read tool, resource \"catalog\"",
-        shop::searchCount));
-    counts.put("getCart", new ToolCounts("read tool, resource \"cart\", TTL 120 s",
-        shop::cartReadCount));
-    counts.put("addToCart", new ToolCounts("write tool, invalidates \"cart\"",
-        shop::cartWriteCount));
+    counts.put(
+        "searchProducts", new ToolCounts("read tool, resource \"catalog\"", shop::searchCount));
+    counts.put(
+        "getCart", new ToolCounts("read tool, resource \"cart\", TTL 120 s", shop::cartReadCount));
+    counts.put(
+        "addToCart", new ToolCounts("write tool, invalidates \"cart\"", shop::cartWriteCount));
   }
 
   private static Map<String, String> actions() {
@@ -104,11 +108,13 @@ public final class LangChain4jPanel implements Panel {
   public Map<String, Object> status() {
     var json = new LinkedHashMap<String, Object>();
     json.put("available", true);
-    json.put("summary", "A real LangChain4j AiServices agent, driven by a scripted chat model"
-        + " instead of an LLM: its @Tool methods (searchProducts, getCart, addToCart) run through"
-        + " LangChain4jAgentTools. Each run is one conversation; its session comes from the chat"
-        + " memory id (maxToolRepeats 3, raise), or, for warn and short-circuit, is bound around"
-        + " the chat.");
+    json.put(
+        "summary",
+        "A real LangChain4j AiServices agent, driven by a scripted chat model"
+            + " instead of an LLM: its @Tool methods (searchProducts, getCart, addToCart) run through"
+            + " LangChain4jAgentTools. Each run is one conversation; its session comes from the chat"
+            + " memory id (maxToolRepeats 3, raise), or, for warn and short-circuit, is bound around"
+            + " the chat.");
     var list = new ArrayList<Map<String, Object>>();
     ACTIONS.forEach((id, label) -> list.add(Map.of("id", id, "label", label)));
     json.put("actions", list);
@@ -128,14 +134,19 @@ public final class LangChain4jPanel implements Panel {
   @Override
   public Map<String, Object> perform(String action, FormValues form) {
     if (!ACTIONS.containsKey(action)) {
-      throw new ApiException(404, "The langchain4j panel has no action '" + action
-          + "'; its actions are " + String.join(", ", ACTIONS.keySet()) + ".");
+      throw new ApiException(
+          404,
+          "The langchain4j panel has no action '"
+              + action
+              + "'; its actions are "
+              + String.join(", ", ACTIONS.keySet())
+              + ".");
     }
     form.allowOnly(Set.of("calls"));
     int calls = form.wholeInt("calls", 1, 50, 6);
     if (!running.tryLock()) {
-      throw new ApiException(409,
-          "Another LangChain4j run is in progress; try again when it has finished.");
+      throw new ApiException(
+          409, "Another LangChain4j run is in progress; try again when it has finished.");
     }
     try {
       if (closed) {
@@ -143,12 +154,13 @@ public final class LangChain4jPanel implements Panel {
       }
       long run = runs.incrementAndGet();
       var log = new ArrayList<Map<String, Object>>();
-      Conversation conversation = switch (action) {
-        case "shopping" -> shopping(run, log);
-        case "loop-raise" -> looping(run, calls, null, log);
-        case "loop-warn" -> looping(run, calls, OnLoop.WARN, log);
-        default -> looping(run, calls, OnLoop.SHORT_CIRCUIT, log);
-      };
+      Conversation conversation =
+          switch (action) {
+            case "shopping" -> shopping(run, log);
+            case "loop-raise" -> looping(run, calls, null, log);
+            case "loop-warn" -> looping(run, calls, OnLoop.WARN, log);
+            default -> looping(run, calls, OnLoop.SHORT_CIRCUIT, log);
+          };
       eventsLock.lock();
       try {
         events.addAll(log);
@@ -179,16 +191,24 @@ public final class LangChain4jPanel implements Panel {
   private Conversation shopping(long run, List<Map<String, Object>> log) {
     String user = "user-" + run;
     String cart = "{\"userId\":\"" + user + "\"}";
-    var model = new ScriptedChatModel(List.of(
-        new Step("searchProducts", "{\"query\": \"running shoes\"}"),
-        new Step("searchProducts", "{\"query\":\"running shoes\"}"),
-        new Step("getCart", cart),
-        new Step("getCart", "{ \"userId\" : \"" + user + "\" }"),
-        new Step("addToCart", "{\"userId\":\"" + user + "\",\"sku\":\"sku-1\"}"),
-        new Step("getCart", cart)), "Added sku-1 to your cart.");
+    var model =
+        new ScriptedChatModel(
+            List.of(
+                new Step("searchProducts", "{\"query\": \"running shoes\"}"),
+                new Step("searchProducts", "{\"query\":\"running shoes\"}"),
+                new Step("getCart", cart),
+                new Step("getCart", "{ \"userId\" : \"" + user + "\" }"),
+                new Step("addToCart", "{\"userId\":\"" + user + "\",\"sku\":\"sku-1\"}"),
+                new Step("getCart", cart)),
+            "Added sku-1 to your cart.");
     String id = "lc4j-shopper-" + run;
-    note(log, "session", "Conversation " + id + ": LangChain4jAgentTools opens its session from"
-        + " the memory id (maxToolRepeats 3, raise)");
+    note(
+        log,
+        "session",
+        "Conversation "
+            + id
+            + ": LangChain4jAgentTools opens its session from"
+            + " the memory id (maxToolRepeats 3, raise)");
     return inMemorySession(id, model, "find running shoes and add sku-1 to my cart", log);
   }
 
@@ -197,8 +217,8 @@ public final class LangChain4jPanel implements Panel {
    * LangChain4jAgentTools keeps for the memory id (raise: the model reads the error); otherwise the
    * panel binds a session with that reaction around the chat.
    */
-  private Conversation looping(long run, int calls, @Nullable OnLoop onLoop,
-      List<Map<String, Object>> log) {
+  private Conversation looping(
+      long run, int calls, @Nullable OnLoop onLoop, List<Map<String, Object>> log) {
     String user = "user-" + run;
     var steps = new ArrayList<Step>();
     for (int i = 0; i < calls; i++) {
@@ -208,15 +228,28 @@ public final class LangChain4jPanel implements Panel {
     String message = "what is in my cart? (asked " + calls + " times)";
     if (onLoop == null) {
       String id = "lc4j-looper-" + run;
-      note(log, "session", "Conversation " + id + ": LangChain4jAgentTools opens its session from"
-          + " the memory id (maxToolRepeats 3, raise)");
+      note(
+          log,
+          "session",
+          "Conversation "
+              + id
+              + ": LangChain4jAgentTools opens its session from"
+              + " the memory id (maxToolRepeats 3, raise)");
       return inMemorySession(id, model, message, log);
     }
     String id = "lc4j-looper-" + run + "-" + onLoop.name().toLowerCase(Locale.ROOT);
     LoopPolicy policy = LoopPolicy.defaults().maxToolRepeats(3).onLoop(onLoop);
     try (AgentSession session = agents.openSession(id, policy)) {
-      note(log, "session", "Conversation " + id + ": the panel binds session " + id
-          + " around the chat (maxToolRepeats 3, " + onLoop + ")");
+      note(
+          log,
+          "session",
+          "Conversation "
+              + id
+              + ": the panel binds session "
+              + id
+              + " around the chat (maxToolRepeats 3, "
+              + onLoop
+              + ")");
       String answer;
       try {
         answer = session.call(() -> assistant(model, log).chat(id, message));
@@ -230,8 +263,8 @@ public final class LangChain4jPanel implements Panel {
     }
   }
 
-  private Conversation inMemorySession(String id, ScriptedChatModel model, String message,
-      List<Map<String, Object>> log) {
+  private Conversation inMemorySession(
+      String id, ScriptedChatModel model, String message, List<Map<String, Object>> log) {
     try {
       String answer = assistant(model, log).chat(id, message);
       note(log, "answer", "The model answered: " + answer);
@@ -243,17 +276,18 @@ public final class LangChain4jPanel implements Panel {
   }
 
   /**
-   * A new AI service for one conversation: its chat memory lives as long as the run. Tool errors
-   * (a raised loop among them) go back to the model as text, as LangChain4j's default does,
-   * without its warning log.
+   * A new AI service for one conversation: its chat memory lives as long as the run. Tool errors (a
+   * raised loop among them) go back to the model as text, as LangChain4j's default does, without
+   * its warning log.
    */
   private ShopAssistant assistant(ScriptedChatModel model, List<Map<String, Object>> log) {
     return AiServices.builder(ShopAssistant.class)
         .chatModel(model)
         .chatMemoryProvider(memoryId -> MessageWindowChatMemory.withMaxMessages(200))
         .toolProvider(observed(log))
-        .toolExecutionErrorHandler((error, context) -> ToolErrorHandlerResult.text(
-            error.getMessage() == null ? error.getClass().getName() : error.getMessage()))
+        .toolExecutionErrorHandler((error, context) ->
+            ToolErrorHandlerResult.text(
+                error.getMessage() == null ? error.getClass().getName() : error.getMessage()))
         .build();
   }
 
@@ -262,9 +296,10 @@ public final class LangChain4jPanel implements Panel {
     return (ToolProviderRequest request) -> {
       var wrapped = new ArrayList<AiServiceTool>();
       for (AiServiceTool tool : cachedTools.provideTools(request).aiServiceTools()) {
-        wrapped.add(tool.toBuilder()
-            .toolExecutor(new ObservingExecutor(tool.name(), tool.toolExecutor(), log))
-            .build());
+        wrapped.add(
+            tool.toBuilder()
+                .toolExecutor(new ObservingExecutor(tool.name(), tool.toolExecutor(), log))
+                .build());
       }
       return ToolProviderResult.builder().addAll(wrapped).build();
     };
@@ -284,8 +319,8 @@ public final class LangChain4jPanel implements Panel {
 
     @Override
     public @Nullable String execute(ToolExecutionRequest request, @Nullable Object memoryId) {
-      ToolExecutionResult result = executeWithContext(
-          request, InvocationContext.builder().chatMemoryId(memoryId).build());
+      ToolExecutionResult result =
+          executeWithContext(request, InvocationContext.builder().chatMemoryId(memoryId).build());
       return result == null ? null : result.resultText();
     }
 
@@ -301,9 +336,15 @@ public final class LangChain4jPanel implements Panel {
         result = cached.executeWithContext(request, context);
       } catch (AgentLoopDetectedException e) {
         count.record(before, agents.stats(), true);
-        note(log, "raised", call + " → loop " + e.kind() + " detected: raised"
-            + " AgentLoopDetectedException, the tool did not run; the model reads: "
-            + e.getMessage());
+        note(
+            log,
+            "raised",
+            call
+                + " → loop "
+                + e.kind()
+                + " detected: raised"
+                + " AgentLoopDetectedException, the tool did not run; the model reads: "
+                + e.getMessage());
         throw e;
       } catch (RuntimeException e) {
         count.record(before, agents.stats(), false);
@@ -321,16 +362,20 @@ public final class LangChain4jPanel implements Panel {
         what = "loop detected, not run; the model reads: " + text;
       } else if (after.loopDetections() > before.loopDetections()) {
         kind = "warned";
-        what = "loop detected, warned and "
-            + (after.hits() > before.hits() ? "served from the cache" : "ran the tool")
-            + " (" + millis + " ms): " + text;
+        what =
+            "loop detected, warned and "
+                + (after.hits() > before.hits() ? "served from the cache" : "ran the tool")
+                + " ("
+                + millis
+                + " ms): "
+                + text;
       } else if (after.hits() > before.hits()) {
         kind = "cached";
         what = "served from the cache (" + millis + " ms): " + text;
       } else if (after.invalidations() > before.invalidations()) {
         kind = "invalidated";
-        what = "ran the tool (" + millis + " ms) and invalidated \"cart\" before and after: "
-            + text;
+        what =
+            "ran the tool (" + millis + " ms) and invalidated \"cart\" before and after: " + text;
       } else {
         kind = "executed";
         what = "ran the tool (" + millis + " ms): " + text;

@@ -58,17 +58,18 @@ public final class LowerTiers implements TierSetup {
       this.redisAddress = null;
       this.client = null;
     } else {
-      this.redisAddress = (redisHost.contains(":") ? "[" + redisHost + "]" : redisHost)
-          + ":" + redisPort;
+      this.redisAddress =
+          (redisHost.contains(":") ? "[" + redisHost + "]" : redisHost) + ":" + redisPort;
       var pool = new ConnectionPoolConfig();
       // Scenarios run thousands of concurrent misses; the tier hands off what the pool cannot take.
       pool.setMaxTotal(128);
       pool.setMinIdle(WARM_CONNECTIONS);
-      this.client = RedisClient.builder()
-          .hostAndPort(redisHost, redisPort)
-          .clientConfig(DefaultJedisClientConfig.builder().timeoutMillis(500).build())
-          .poolConfig(pool)
-          .build();
+      this.client =
+          RedisClient.builder()
+              .hostAndPort(redisHost, redisPort)
+              .clientConfig(DefaultJedisClientConfig.builder().timeoutMillis(500).build())
+              .poolConfig(pool)
+              .build();
     }
   }
 
@@ -92,12 +93,13 @@ public final class LowerTiers implements TierSetup {
       tiers.add(store);
     }
     if (client != null) {
-      RedisTier tier = RedisTier.newBuilder(client)
-          .keyPrefix(REDIS_PREFIX)
-          // A burst of misses opens many connections at once on a busy machine: 100 ms (the
-          // default) opened the breaker under a 200-request scenario on 2 cores.
-          .commandTimeout(Duration.ofMillis(500))
-          .build();
+      RedisTier tier =
+          RedisTier.newBuilder(client)
+              .keyPrefix(REDIS_PREFIX)
+              // A burst of misses opens many connections at once on a busy machine: 100 ms (the
+              // default) opened the breaker under a 200-request scenario on 2 cores.
+              .commandTimeout(Duration.ofMillis(500))
+              .build();
       redis = tier;
       tiers.add(tier);
     }
@@ -123,15 +125,17 @@ public final class LowerTiers implements TierSetup {
   private @Nullable ChronicleStore openChronicle() {
     try {
       Files.createDirectories(file.getParent());
-      ChronicleStore store = ChronicleStore.newBuilder(file)
-          .maxEntries(100_000)
-          .averageKeySize(24)
-          .averageValueSize(64)
-          .build();
+      ChronicleStore store =
+          ChronicleStore.newBuilder(file)
+              .maxEntries(100_000)
+              .averageKeySize(24)
+              .averageValueSize(64)
+              .build();
       chronicleError = null;
       return store;
     } catch (IOException | RuntimeException e) {
-      log.warn("The Chronicle file {} could not be opened; the demo cache runs without it", file, e);
+      log.warn(
+          "The Chronicle file {} could not be opened; the demo cache runs without it", file, e);
       chronicleError = e.getMessage() == null ? e.toString() : e.getMessage();
       return null;
     }
@@ -193,11 +197,15 @@ public final class LowerTiers implements TierSetup {
 
   @Override
   public String summary() {
-    String redisPart = redisAddress == null
-        ? "No Redis: start with --redis host:port (or set LOOMCACHE_REDIS) to add it."
-        : "then Redis at " + redisAddress + " (keys under " + REDIS_PREFIX + ").";
-    return "L1, then the Chronicle file " + file + " (kept across restarts)"
-        + (redisAddress == null ? ". " : ", ") + redisPart;
+    String redisPart =
+        redisAddress == null
+            ? "No Redis: start with --redis host:port (or set LOOMCACHE_REDIS) to add it."
+            : "then Redis at " + redisAddress + " (keys under " + REDIS_PREFIX + ").";
+    return "L1, then the Chronicle file "
+        + file
+        + " (kept across restarts)"
+        + (redisAddress == null ? ". " : ", ")
+        + redisPart;
   }
 
   /** Closes the Redis client; the tiers themselves are closed with their cache. */

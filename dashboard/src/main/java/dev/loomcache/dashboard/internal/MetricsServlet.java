@@ -10,8 +10,7 @@ import java.nio.charset.StandardCharsets;
 
 /** {@code GET /metrics}: every meter in the Prometheus text format (version 0.0.4). */
 public final class MetricsServlet extends HttpServlet {
-  @Serial
-  private static final long serialVersionUID = 1L;
+  @Serial private static final long serialVersionUID = 1L;
 
   /** The content type Prometheus expects for its text format. */
   static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";

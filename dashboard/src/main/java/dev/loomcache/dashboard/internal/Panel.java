@@ -4,8 +4,8 @@ import java.util.Map;
 
 /**
  * A part of the page backed by a module that may be absent from the build (the agent panel, the
- * tiers panel): {@code GET /api/panels/{id}} shows its status and
- * {@code POST /api/panels/{id}/{action}} runs one of its actions.
+ * tiers panel): {@code GET /api/panels/{id}} shows its status and {@code POST
+ * /api/panels/{id}/{action}} runs one of its actions.
  */
 public interface Panel extends AutoCloseable {
 
@@ -13,8 +13,8 @@ public interface Panel extends AutoCloseable {
   String id();
 
   /**
-   * The panel's current state as JSON-ready fields; always holds {@code "available"} (a boolean) and,
-   * when it is false, {@code "message"} saying what the panel needs. Never blocks for long.
+   * The panel's current state as JSON-ready fields; always holds {@code "available"} (a boolean)
+   * and, when it is false, {@code "message"} saying what the panel needs. Never blocks for long.
    */
   Map<String, Object> status();
 
@@ -30,5 +30,4 @@ public interface Panel extends AutoCloseable {
   /** Stops whatever the panel runs in the background; idempotent. */
   @Override
   void close();
-
 }

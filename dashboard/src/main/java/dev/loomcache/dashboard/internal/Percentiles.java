@@ -14,8 +14,8 @@ import java.util.Map;
  * @param p99Millis the 99th percentile
  * @param maxMillis the slowest
  */
-public record Percentiles(long count, double p50Millis, double p95Millis, double p99Millis,
-    double maxMillis) {
+public record Percentiles(
+    long count, double p50Millis, double p95Millis, double p99Millis, double maxMillis) {
 
   /** No requests measured. */
   public static final Percentiles NONE = new Percentiles(0, 0, 0, 0, 0);

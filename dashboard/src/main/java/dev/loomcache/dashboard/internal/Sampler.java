@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Takes a sample of the demo cache at a fixed interval for the live charts: what happened during
  * the interval (requests, hit rate, loads, coalesced waiters, latency percentiles) rather than
- * totals, so a chart shows activity as it happens. Runs on one virtual thread that
- * {@link #close()} stops.
+ * totals, so a chart shows activity as it happens. Runs on one virtual thread that {@link #close()}
+ * stops.
  */
 public final class Sampler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Sampler.class);
@@ -28,13 +28,14 @@ public final class Sampler implements AutoCloseable {
   private long previousGeneration;
 
   /** Starts sampling every {@code interval}. */
-  public Sampler(DemoCaches caches, LatencyHistogram live, SampleHistory history,
-      Duration interval) {
+  public Sampler(
+      DemoCaches caches, LatencyHistogram live, SampleHistory history, Duration interval) {
     this.caches = caches;
     this.live = live;
     this.history = history;
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(
-        Thread.ofVirtual().name("dashboard-sampler").factory());
+    this.scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofVirtual().name("dashboard-sampler").factory());
     long nanos = interval.toNanos();
     scheduler.scheduleAtFixedRate(this::sampleSafely, nanos, nanos, TimeUnit.NANOSECONDS);
   }
@@ -69,7 +70,8 @@ public final class Sampler implements AutoCloseable {
     sample.put("requests", hits + misses);
     sample.put("hits", hits);
     sample.put("misses", misses);
-    sample.put("hitRate", hits + misses == 0 ? null : StatsJson.round((double) hits / (hits + misses)));
+    sample.put(
+        "hitRate", hits + misses == 0 ? null : StatsJson.round((double) hits / (hits + misses)));
     sample.put("totalHitRate", StatsJson.round(now.hitRate()));
     sample.put("loads", now.loadCount() - (before == null ? 0 : before.loadCount()));
     sample.put("coalesced", now.coalescedCount() - (before == null ? 0 : before.coalescedCount()));

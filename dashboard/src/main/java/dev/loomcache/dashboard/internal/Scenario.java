@@ -7,29 +7,48 @@ import java.util.Set;
 
 /** The load patterns the page can run, each on the server, on virtual threads. */
 public enum Scenario {
-  ONE_KEY("one-key", "N concurrent gets of one key",
+  ONE_KEY(
+      "one-key",
+      "N concurrent gets of one key",
       "Invalidates one key, then N virtual threads ask for it at the same moment: one of them "
-          + "loads, the others wait for that load (herd protection).", 1_000),
-  UNIQUE_KEYS("unique-keys", "N unique keys",
+          + "loads, the others wait for that load (herd protection).",
+      1_000),
+  UNIQUE_KEYS(
+      "unique-keys",
+      "N unique keys",
       "N virtual threads each ask for a key nobody asked for before: N loads, run at once rather "
           + "than one after another; the result shows the elapsed time beside the time the loads "
-          + "took in all.", 1_000),
-  MIX("mix", "A mix",
-      "N requests over K keys, skewed towards a few hot keys, sent in " + Scenario.MIX_WAVES
+          + "took in all.",
+      1_000),
+  MIX(
+      "mix",
+      "A mix",
+      "N requests over K keys, skewed towards a few hot keys, sent in "
+          + Scenario.MIX_WAVES
           + " waves one after another: the first wave loads the keys it asks for while other "
-          + "callers wait for those loads; later waves mostly hit.", 2_000),
-  BATCHED_BURST("batched-burst", "A batched burst",
+          + "callers wait for those loads; later waves mostly hit.",
+      2_000),
+  BATCHED_BURST(
+      "batched-burst",
+      "A batched burst",
       "N virtual threads ask a Batcher for new keys at once: their misses are coalesced into a "
-          + "few batch loader calls of at most the configured batch size.", 1_000),
-  WARMUP("warmup", "A warmup",
+          + "few batch loader calls of at most the configured batch size.",
+      1_000),
+  WARMUP(
+      "warmup",
+      "A warmup",
       "Cache.warmup loads N catalogue keys, a bounded number at a time; run it twice and the "
-          + "second run skips every key already present.", 200);
+          + "second run skips every key already present.",
+      200);
 
   /** The most requests a scenario may make: the 10,000 virtual threads of the design brief. */
   public static final int MAX_REQUESTS = 10_000;
+
   /** The most distinct keys the mix may spread its requests over. */
   public static final int MAX_KEYS = 10_000;
+
   static final int DEFAULT_MIX_KEYS = 100;
+
   /**
    * The mix sends its requests in this many waves, each released when the one before has finished,
    * so that later waves find what earlier ones loaded: released all at once, every request would

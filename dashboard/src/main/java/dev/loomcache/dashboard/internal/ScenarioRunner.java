@@ -28,8 +28,8 @@ import org.jspecify.annotations.Nullable;
  * every request has finished.
  *
  * <p>One scenario or rebuild runs at a time (a second one is refused with 409 rather than queued),
- * so the backend's call counters attribute every load to the run that caused it. The form is checked
- * before anything runs, so bad input is a 400 even while another run is busy.
+ * so the backend's call counters attribute every load to the run that caused it. The form is
+ * checked before anything runs, so bad input is a 400 even while another run is busy.
  */
 public final class ScenarioRunner {
   private final DemoCaches caches;
@@ -43,11 +43,14 @@ public final class ScenarioRunner {
     this.caches = caches;
     this.live = live;
     for (Scenario scenario : Scenario.values()) {
-      timers.put(scenario, Timer.builder("dashboard.scenario.requests")
-          .tag("scenario", scenario.id())
-          .description("Requests made by the dashboard's scenarios, each on its own virtual thread")
-          .publishPercentiles(0.5, 0.95, 0.99)
-          .register(registry));
+      timers.put(
+          scenario,
+          Timer.builder("dashboard.scenario.requests")
+              .tag("scenario", scenario.id())
+              .description(
+                  "Requests made by the dashboard's scenarios, each on its own virtual thread")
+              .publishPercentiles(0.5, 0.95, 0.99)
+              .register(registry));
     }
   }
 
@@ -90,8 +93,8 @@ public final class ScenarioRunner {
   }
 
   private static ApiException busy() {
-    return new ApiException(409,
-        "Another scenario or a rebuild is running; try again when it has finished.");
+    return new ApiException(
+        409, "Another scenario or a rebuild is running; try again when it has finished.");
   }
 
   private Map<String, Object> execute(Scenario scenario, int requests, int keys, long run) {
@@ -107,21 +110,43 @@ public final class ScenarioRunner {
     switch (scenario) {
       case ONE_KEY -> {
         demo.cache().invalidate("hot");
-        outcome = fire(scenario, requests, 1,
-            i -> () -> demo.cache().get("hot", () -> backend.load("hot")));
+        outcome =
+            fire(
+                scenario,
+                requests,
+                1,
+                i -> () -> demo.cache().get("hot", () -> backend.load("hot")));
       }
-      case UNIQUE_KEYS -> outcome = fire(scenario, requests, 1, i -> {
-        String key = "unique-" + run + "-" + i;
-        return () -> demo.cache().get(key, () -> backend.load(key));
-      });
-      case MIX -> outcome = fire(scenario, requests, Scenario.MIX_WAVES, i -> {
-        String key = mixKey(i, keys);
-        return () -> demo.cache().get(key, () -> backend.load(key));
-      });
-      case BATCHED_BURST -> outcome = fire(scenario, requests, 1, i -> {
-        String key = "burst-" + run + "-" + i;
-        return () -> demo.batcher().get(key);
-      });
+      case UNIQUE_KEYS ->
+          outcome =
+              fire(
+                  scenario,
+                  requests,
+                  1,
+                  i -> {
+                    String key = "unique-" + run + "-" + i;
+                    return () -> demo.cache().get(key, () -> backend.load(key));
+                  });
+      case MIX ->
+          outcome =
+              fire(
+                  scenario,
+                  requests,
+                  Scenario.MIX_WAVES,
+                  i -> {
+                    String key = mixKey(i, keys);
+                    return () -> demo.cache().get(key, () -> backend.load(key));
+                  });
+      case BATCHED_BURST ->
+          outcome =
+              fire(
+                  scenario,
+                  requests,
+                  1,
+                  i -> {
+                    String key = "burst-" + run + "-" + i;
+                    return () -> demo.batcher().get(key);
+                  });
       case WARMUP -> {
         var loaders = new LinkedHashMap<String, Callable<String>>();
         for (int i = 0; i < requests; i++) {
@@ -132,8 +157,14 @@ public final class ScenarioRunner {
         warmup = demo.cache().warmup(loaders);
         long elapsed = System.nanoTime() - start;
         // Nobody received values (warmup stores them), so there are no distinct values to count.
-        outcome = new Outcome(elapsed, 1, Percentiles.NONE, null, warmup.failed().size(),
-            warmup.failed().isEmpty() ? null : warmup.failed().values().iterator().next());
+        outcome =
+            new Outcome(
+                elapsed,
+                1,
+                Percentiles.NONE,
+                null,
+                warmup.failed().size(),
+                warmup.failed().isEmpty() ? null : warmup.failed().values().iterator().next());
       }
       default -> throw new IllegalStateException("unknown scenario " + scenario);
     }
@@ -141,8 +172,8 @@ public final class ScenarioRunner {
     long loaderCalls = backend.callCount() - callsBefore;
     long batchCalls = backend.batchCallCount() - batchesBefore;
     long batchedKeys = backend.batchedKeyCount() - batchedBefore;
-    Map<String, Object> delta = StatsJson.delta(before.stats(), before.size(), after.stats(),
-        after.size());
+    Map<String, Object> delta =
+        StatsJson.delta(before.stats(), before.size(), after.stats(), after.size());
     var result = new LinkedHashMap<String, Object>();
     result.put("run", run);
     result.put("scenario", scenario.id());
@@ -181,8 +212,9 @@ public final class ScenarioRunner {
     result.put("before", StatsJson.of(before.stats(), before.size()));
     result.put("after", StatsJson.of(after.stats(), after.size()));
     result.put("delta", delta);
-    result.put("summary", summary(scenario, requests, loaderCalls, batchCalls, batchedKeys,
-        outcome, delta, warmup));
+    result.put(
+        "summary",
+        summary(scenario, requests, loaderCalls, batchCalls, batchedKeys, outcome, delta, warmup));
     return result;
   }
 
@@ -192,8 +224,8 @@ public final class ScenarioRunner {
   /**
    * The key of the mix's request {@code i}: a low-discrepancy sequence rather than random numbers,
    * so that a run is reproducible and every wave covers the key space alike; squaring skews it
-   * towards low indexes (a few hot keys, a long tail): about one request in ten asks for key 0
-   * of 100.
+   * towards low indexes (a few hot keys, a long tail): about one request in ten asks for key 0 of
+   * 100.
    */
   static String mixKey(int i, int keys) {
     double u = ((i + 1) * GOLDEN_FRACTION) % 1.0;
@@ -204,8 +236,8 @@ public final class ScenarioRunner {
    * The headline: every call the backend got (single-key and batch) for the requests. The label
    * says which kind they were, so a batched run does not read "0 loader calls".
    */
-  static Map<String, Object> headline(Scenario scenario, int requests, long loaderCalls,
-      long batchCalls) {
+  static Map<String, Object> headline(
+      Scenario scenario, int requests, long loaderCalls, long batchCalls) {
     long calls = loaderCalls + batchCalls;
     String label;
     if (batchCalls == 0) {
@@ -215,8 +247,10 @@ public final class ScenarioRunner {
     } else {
       label = "loader calls (" + batchCalls + " of them batch calls)";
     }
-    String unit = requests == 1 ? scenario.unit().substring(0, scenario.unit().length() - 1)
-        : scenario.unit();
+    String unit =
+        requests == 1
+            ? scenario.unit().substring(0, scenario.unit().length() - 1)
+            : scenario.unit();
     var json = new LinkedHashMap<String, Object>();
     json.put("calls", calls);
     json.put("label", label);
@@ -226,14 +260,25 @@ public final class ScenarioRunner {
     return json;
   }
 
-  private static String summary(Scenario scenario, int requests, long loaderCalls, long batchCalls,
-      long batchedKeys, Outcome outcome, Map<String, Object> delta,
+  private static String summary(
+      Scenario scenario,
+      int requests,
+      long loaderCalls,
+      long batchCalls,
+      long batchedKeys,
+      Outcome outcome,
+      Map<String, Object> delta,
       @Nullable WarmupResult<String> warmup) {
     var text = new StringBuilder();
     if (warmup != null) {
-      text.append(count(requests, "key")).append(": ").append(warmup.loaded().size())
-          .append(" loaded, ").append(warmup.skipped().size()).append(" skipped (already present), ")
-          .append(warmup.failed().size()).append(" failed; ")
+      text.append(count(requests, "key"))
+          .append(": ")
+          .append(warmup.loaded().size())
+          .append(" loaded, ")
+          .append(warmup.skipped().size())
+          .append(" skipped (already present), ")
+          .append(warmup.failed().size())
+          .append(" failed; ")
           .append(count(loaderCalls, "loader call"));
     } else {
       text.append(count(requests, "request"));
@@ -242,11 +287,16 @@ public final class ScenarioRunner {
       }
       text.append(", ").append(count(loaderCalls, "loader call"));
       if (batchCalls > 0) {
-        text.append(", ").append(count(batchCalls, "batch loader call")).append(" for ")
+        text.append(", ")
+            .append(count(batchCalls, "batch loader call"))
+            .append(" for ")
             .append(count(batchedKeys, "key"));
       }
-      text.append("; ").append(count((long) requireNonNull(delta.get("hits")), "hit")).append(" in L1, ")
-          .append(delta.get("coalesced")).append(" waited for another caller's load");
+      text.append("; ")
+          .append(count((long) requireNonNull(delta.get("hits")), "hit"))
+          .append(" in L1, ")
+          .append(delta.get("coalesced"))
+          .append(" waited for another caller's load");
       long tierHits = (long) requireNonNull(delta.get("tierHits"));
       if (tierHits > 0) {
         text.append(", ").append(tierHits).append(" answered by a lower tier");
@@ -266,17 +316,22 @@ public final class ScenarioRunner {
   }
 
   /** What the requests of one run saw. */
-  private record Outcome(long elapsedNanos, int waves, Percentiles latency,
-      @Nullable Integer distinctValues, long failures, @Nullable Throwable firstFailure) {}
+  private record Outcome(
+      long elapsedNanos,
+      int waves,
+      Percentiles latency,
+      @Nullable Integer distinctValues,
+      long failures,
+      @Nullable Throwable firstFailure) {}
 
   /**
    * Starts {@code n} requests on virtual threads in {@code waves} waves of (nearly) equal size; the
    * requests of a wave are released together, and a wave starts when the one before has finished.
-   * Each request's latency goes to the run's own percentiles, the live histogram and the meter.
-   * The elapsed time is the sum of the waves' times, from release to the last request's end.
+   * Each request's latency goes to the run's own percentiles, the live histogram and the meter. The
+   * elapsed time is the sum of the waves' times, from release to the last request's end.
    */
-  private Outcome fire(Scenario scenario, int n, int waves,
-      IntFunction<Callable<@Nullable String>> requests) {
+  private Outcome fire(
+      Scenario scenario, int n, int waves, IntFunction<Callable<@Nullable String>> requests) {
     var run = new Requests(n, requireNonNull(timers.get(scenario))); // one timer per scenario
     int wavesRun = Math.min(waves, n);
     long elapsed = 0;
@@ -292,13 +347,18 @@ public final class ScenarioRunner {
         distinct.add(value);
       }
     }
-    return new Outcome(elapsed, wavesRun, Percentiles.ofNanos(run.latencies), distinct.size(),
-        run.failures.get(), run.firstFailure.get());
+    return new Outcome(
+        elapsed,
+        wavesRun,
+        Percentiles.ofNanos(run.latencies),
+        distinct.size(),
+        run.failures.get(),
+        run.firstFailure.get());
   }
 
   /** Runs requests {@code from} (inclusive) to {@code to}; returns the nanoseconds they took. */
-  private static long fireWave(Requests run, int from, int to,
-      IntFunction<Callable<@Nullable String>> requests) {
+  private static long fireWave(
+      Requests run, int from, int to, IntFunction<Callable<@Nullable String>> requests) {
     var start = new CountDownLatch(1);
     long began = System.nanoTime();
     try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {

@@ -48,13 +48,15 @@ final class ScriptedChatModel implements ChatModel {
         }
       }
       Step next = script.poll();
-      AiMessage turn = next == null
-          ? AiMessage.from(answer)
-          : AiMessage.from(ToolExecutionRequest.builder()
-              .id("call-" + IDS.incrementAndGet())
-              .name(next.tool())
-              .arguments(next.arguments())
-              .build());
+      AiMessage turn =
+          next == null
+              ? AiMessage.from(answer)
+              : AiMessage.from(
+                  ToolExecutionRequest.builder()
+                      .id("call-" + IDS.incrementAndGet())
+                      .name(next.tool())
+                      .arguments(next.arguments())
+                      .build());
       return ChatResponse.builder().aiMessage(turn).build();
     } finally {
       lock.unlock();

@@ -29,7 +29,10 @@ public class SlowBackend {
   public SlowBackend(Duration minDelay, Duration maxDelay) {
     if (minDelay.isNegative() || maxDelay.compareTo(minDelay) < 0) {
       throw new IllegalArgumentException(
-          "delays must satisfy 0 <= minDelay <= maxDelay, but were " + minDelay + " and " + maxDelay);
+          "delays must satisfy 0 <= minDelay <= maxDelay, but were "
+              + minDelay
+              + " and "
+              + maxDelay);
     }
     this.minDelay = minDelay;
     this.maxDelay = maxDelay;

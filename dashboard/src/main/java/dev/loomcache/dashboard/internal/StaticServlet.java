@@ -15,14 +15,14 @@ import java.util.Map;
  * can reach any other resource.
  */
 public final class StaticServlet extends HttpServlet {
-  @Serial
-  private static final long serialVersionUID = 1L;
+  @Serial private static final long serialVersionUID = 1L;
 
   private static final String BASE = "/dev/loomcache/dashboard/static/";
-  private static final Map<String, String> TYPES = Map.of(
-      "index.html", "text/html;charset=utf-8",
-      "app.js", "text/javascript;charset=utf-8",
-      "app.css", "text/css;charset=utf-8");
+  private static final Map<String, String> TYPES =
+      Map.of(
+          "index.html", "text/html;charset=utf-8",
+          "app.js", "text/javascript;charset=utf-8",
+          "app.css", "text/css;charset=utf-8");
 
   private final transient Map<String, byte[]> files;
 
@@ -45,8 +45,8 @@ public final class StaticServlet extends HttpServlet {
   @Override
   protected void doGet(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
-    String path = request.getServletPath() + (request.getPathInfo() == null ? ""
-        : request.getPathInfo());
+    String path =
+        request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
     String name = path.equals("/") ? "index.html" : path.substring(1);
     byte[] body = files.get(name);
     if (body == null) {

@@ -26,8 +26,9 @@ final class StatsJson {
     json.put("largestBatch", stats.largestBatchSize());
     json.put("evictions", stats.evictionCount());
     json.put("puts", stats.putCount());
-    json.put("averageLoadMillis", stats.loadCount() == 0
-        ? 0.0 : round(stats.totalLoadTimeNanos() / 1e6 / stats.loadCount()));
+    json.put(
+        "averageLoadMillis",
+        stats.loadCount() == 0 ? 0.0 : round(stats.totalLoadTimeNanos() / 1e6 / stats.loadCount()));
     json.put("size", size);
     json.put("tiers", tiers(stats.tierStats()));
     return json;
@@ -35,13 +36,13 @@ final class StatsJson {
 
   /**
    * What changed between two snapshots of the same cache, with the L1 sizes they were taken with.
-   * Each field is {@code after - before} of the field of the same name in {@link #of}, so the page's
-   * "change" column is always the difference of the two columns beside it, the hit rate included
-   * (the difference of the two rounded rates shown; see {@link #runHitRate} for the rate of the
-   * reads in between). {@code tierHits} sums the lower tiers' hits.
+   * Each field is {@code after - before} of the field of the same name in {@link #of}, so the
+   * page's "change" column is always the difference of the two columns beside it, the hit rate
+   * included (the difference of the two rounded rates shown; see {@link #runHitRate} for the rate
+   * of the reads in between). {@code tierHits} sums the lower tiers' hits.
    */
-  static Map<String, Object> delta(CacheStats before, long sizeBefore, CacheStats after,
-      long sizeAfter) {
+  static Map<String, Object> delta(
+      CacheStats before, long sizeBefore, CacheStats after, long sizeAfter) {
     var json = new LinkedHashMap<String, Object>();
     long hits = after.hitCount() - before.hitCount();
     long misses = after.missCount() - before.missCount();

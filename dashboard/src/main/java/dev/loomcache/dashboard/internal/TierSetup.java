@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The lower tiers under the demo cache (a Chronicle file, Redis), kept behind this interface so that
- * the dashboard runs with core alone and shows each tier once its module is on the classpath.
+ * The lower tiers under the demo cache (a Chronicle file, Redis), kept behind this interface so
+ * that the dashboard runs with core alone and shows each tier once its module is on the classpath.
  *
  * <p>The demo cache is rebuilt whenever its configuration changes, and a cache closes its tiers
  * when it closes, so tiers are opened afresh for every cache.

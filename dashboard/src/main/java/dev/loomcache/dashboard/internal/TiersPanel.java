@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * The tiers panel: L1 and each lower tier of the demo cache, with the per-tier hits, misses, errors
- * and writes that {@code CacheStats} counts merged with what the {@link TierSetup} knows (entries in
- * the Chronicle file, Redis up, down or behind its breaker).
+ * and writes that {@code CacheStats} counts merged with what the {@link TierSetup} knows (entries
+ * in the Chronicle file, Redis up, down or behind its breaker).
  */
 public final class TiersPanel implements Panel {
   private final DemoCaches caches;

@@ -22,7 +22,8 @@ class AgentPanelTest {
   @Test
   void shopping_sixToolCalls_reachTheShopFourTimes() {
     panel.perform("shopping", FormValues.empty());
-    // Two searches with the same canonical arguments are one; two cart reads before the write are one.
+    // Two searches with the same canonical arguments are one; two cart reads before the write are
+    // one.
     assertThat(shop.searchCount()).isEqualTo(1);
     assertThat(shop.cartReadCount()).isEqualTo(2);
     assertThat(shop.cartWriteCount()).isEqualTo(1);

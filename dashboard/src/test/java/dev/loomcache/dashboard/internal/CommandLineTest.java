@@ -50,21 +50,24 @@ class CommandLineTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "--port         | --port needs a value",
-      "--port=http    | --port must be a number from 0 to 65535, but was 'http'",
-      "--port=70000   | --port must be from 0 to 65535, but was 70000",
-      "--host=        | --host must not be blank",
-      "--data=        | --data must not be blank",
-      "--redis        | --redis needs a value",
-      "--redis=6379   | --redis must be HOST:PORT, such as 127.0.0.1:6379, but was '6379'",
-      "--redis=h:     | --redis must be HOST:PORT, such as 127.0.0.1:6379, but was 'h:'",
-      "--redis=h:x    | --redis port must be a number from 0 to 65535, but was 'x'",
-      "--redis=h:0    | --redis port must be from 1 to 65535, but was 0",
-      "--verbose      | unknown option '--verbose'",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--port         | --port needs a value",
+        "--port=http    | --port must be a number from 0 to 65535, but was 'http'",
+        "--port=70000   | --port must be from 0 to 65535, but was 70000",
+        "--host=        | --host must not be blank",
+        "--data=        | --data must not be blank",
+        "--redis        | --redis needs a value",
+        "--redis=6379   | --redis must be HOST:PORT, such as 127.0.0.1:6379, but was '6379'",
+        "--redis=h:     | --redis must be HOST:PORT, such as 127.0.0.1:6379, but was 'h:'",
+        "--redis=h:x    | --redis port must be a number from 0 to 65535, but was 'x'",
+        "--redis=h:0    | --redis port must be from 1 to 65535, but was 0",
+        "--verbose      | unknown option '--verbose'",
+      })
   void parse_badOption_namesIt(String arg, String message) {
     assertThatThrownBy(() -> CommandLine.parse(arg))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage(message);
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(message);
   }
 }

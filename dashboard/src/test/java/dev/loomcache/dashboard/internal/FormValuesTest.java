@@ -42,20 +42,23 @@ class FormValuesTest {
   @Test
   void wholeNumber_outOfRange_isA400() {
     assertThatThrownBy(() -> form("n", "11").wholeNumber("n", 1, 10, 5))
-        .isInstanceOf(ApiException.class).hasMessage("n must be from 1 to 10, but was 11.");
+        .isInstanceOf(ApiException.class)
+        .hasMessage("n must be from 1 to 10, but was 11.");
   }
 
   @Test
   void wholeNumber_givenTwice_isA400() {
     assertThatThrownBy(() -> form("n", "1", "2").wholeNumber("n", 1, 10, 5))
-        .isInstanceOf(ApiException.class).hasMessage("n was given 2 times; give it once.");
+        .isInstanceOf(ApiException.class)
+        .hasMessage("n was given 2 times; give it once.");
   }
 
   @Test
   void allowOnly_unknownFields_areNamedWithTheAcceptedOnes() {
     var form = FormValues.of(Map.of("b", new String[] {"1"}, "a", new String[] {"2"}));
     assertThatThrownBy(() -> form.allowOnly(Set.of("y", "x")))
-        .isInstanceOf(ApiException.class).hasMessage("Unknown fields a, b; accepted: x, y.");
+        .isInstanceOf(ApiException.class)
+        .hasMessage("Unknown fields a, b; accepted: x, y.");
     assertThat(form.allowOnly(Set.of("a", "b", "c")).has("a")).isTrue();
   }
 

@@ -48,8 +48,8 @@ class FreshnessPanelTest {
 
     List<?> tables = (List<?>) panel.status().get("tables");
     assertThat(tables).hasSize(1);
-    assertThat(tables.getFirst().toString()).contains("refreshAfter 700 ms", "TTL only",
-        "caller latency p99, ms", "loader calls");
+    assertThat(tables.getFirst().toString())
+        .contains("refreshAfter 700 ms", "TTL only", "caller latency p99, ms", "loader calls");
   }
 
   @Test
@@ -68,21 +68,24 @@ class FreshnessPanelTest {
 
     Map<String, Object> status = panel.status();
     assertThat(status.get("stats")).isEqualTo(Map.of("runs", 1L));
-    assertThat(status.get("tables").toString()).contains("staleIfError 60 s",
-        "errors seen by callers", "stale values served");
+    assertThat(status.get("tables").toString())
+        .contains("staleIfError 60 s", "errors seen by callers", "stale values served");
     assertThat((List<?>) status.get("events")).hasSize(1);
   }
 
   @Test
   void badActionOrField_isRefused() {
     assertThatThrownBy(() -> panel.perform("dance", FormValues.empty()))
-        .isInstanceOf(ApiException.class).hasMessageContaining("hot-keys, database-down");
-    assertThatThrownBy(() -> panel.perform("hot-keys",
-        FormValues.of(Map.of("seconds", new String[] {"99"}))))
-        .isInstanceOf(ApiException.class).hasMessageContaining("seconds");
-    assertThatThrownBy(() -> panel.perform("database-down",
-        FormValues.of(Map.of("keys", new String[] {"5"}))))
-        .isInstanceOf(ApiException.class).hasMessageContaining("keys");
+        .isInstanceOf(ApiException.class)
+        .hasMessageContaining("hot-keys, database-down");
+    assertThatThrownBy(
+            () -> panel.perform("hot-keys", FormValues.of(Map.of("seconds", new String[] {"99"}))))
+        .isInstanceOf(ApiException.class)
+        .hasMessageContaining("seconds");
+    assertThatThrownBy(
+            () -> panel.perform("database-down", FormValues.of(Map.of("keys", new String[] {"5"}))))
+        .isInstanceOf(ApiException.class)
+        .hasMessageContaining("keys");
     assertThat(panel.status().get("stats")).isEqualTo(Map.of("runs", 0L));
   }
 

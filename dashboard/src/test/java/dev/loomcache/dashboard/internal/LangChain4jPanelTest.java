@@ -31,21 +31,43 @@ class LangChain4jPanelTest {
     assertThat(shop.searchCount()).isEqualTo(1);
     assertThat(shop.cartReadCount()).isEqualTo(2);
     assertThat(shop.cartWriteCount()).isEqualTo(1);
-    assertThat(kinds(result)).containsExactly("session", "executed", "cached", "executed",
-        "cached", "invalidated", "executed", "answer");
-    assertThat(strings(result.get("modelRead"))).hasSize(6)
-        .last().asString().isEqualTo("user-1: [sku-1]");
+    assertThat(kinds(result))
+        .containsExactly(
+            "session",
+            "executed",
+            "cached",
+            "executed",
+            "cached",
+            "invalidated",
+            "executed",
+            "answer");
+    assertThat(strings(result.get("modelRead")))
+        .hasSize(6)
+        .last()
+        .asString()
+        .isEqualTo("user-1: [sku-1]");
     assertThat(result.get("answer")).isEqualTo("Added sku-1 to your cart.");
-    assertThat(map(result.get("session"))).containsEntry("calls", 6L).containsEntry("hits", 2L)
-        .containsEntry("misses", 3L).containsEntry("invalidations", 1L);
+    assertThat(map(result.get("session")))
+        .containsEntry("calls", 6L)
+        .containsEntry("hits", 2L)
+        .containsEntry("misses", 3L)
+        .containsEntry("invalidations", 1L);
 
     Map<String, Map<String, Object>> tools = tools();
-    assertThat(tools.get("searchProducts")).containsEntry("calls", 2L).containsEntry("hits", 1L)
-        .containsEntry("misses", 1L).containsEntry("shopCalls", 1L);
-    assertThat(tools.get("getCart")).containsEntry("calls", 3L).containsEntry("hits", 1L)
-        .containsEntry("misses", 2L).containsEntry("shopCalls", 2L);
-    assertThat(tools.get("addToCart")).containsEntry("calls", 1L)
-        .containsEntry("invalidations", 1L).containsEntry("hits", 0L)
+    assertThat(tools.get("searchProducts"))
+        .containsEntry("calls", 2L)
+        .containsEntry("hits", 1L)
+        .containsEntry("misses", 1L)
+        .containsEntry("shopCalls", 1L);
+    assertThat(tools.get("getCart"))
+        .containsEntry("calls", 3L)
+        .containsEntry("hits", 1L)
+        .containsEntry("misses", 2L)
+        .containsEntry("shopCalls", 2L);
+    assertThat(tools.get("addToCart"))
+        .containsEntry("calls", 1L)
+        .containsEntry("invalidations", 1L)
+        .containsEntry("hits", 0L)
         .containsEntry("shopCalls", 1L);
   }
 
@@ -64,14 +86,18 @@ class LangChain4jPanelTest {
     Map<String, Object> result =
         panel.perform("loop-raise", FormValues.of(Map.of("calls", new String[] {"6"})));
 
-    assertThat(kinds(result)).containsExactly("session", "executed", "cached", "cached", "raised",
-        "raised", "raised", "answer");
+    assertThat(kinds(result))
+        .containsExactly(
+            "session", "executed", "cached", "cached", "raised", "raised", "raised", "answer");
     List<String> read = strings(result.get("modelRead"));
     assertThat(read.subList(0, 3)).containsOnly("user-1: []");
     assertThat(read.get(3)).startsWith("Agent loop (REPEAT)").contains("lc4j-looper-1");
     assertThat(shop.cartReadCount()).isEqualTo(1);
-    assertThat(tools().get("getCart")).containsEntry("calls", 6L).containsEntry("hits", 2L)
-        .containsEntry("loopDetections", 3L).containsEntry("raised", 3L)
+    assertThat(tools().get("getCart"))
+        .containsEntry("calls", 6L)
+        .containsEntry("hits", 2L)
+        .containsEntry("loopDetections", 3L)
+        .containsEntry("raised", 3L)
         .containsEntry("shortCircuits", 0L);
   }
 
@@ -79,25 +105,38 @@ class LangChain4jPanelTest {
   void loopShortCircuit_repeatsAreNotRunAndTheModelReadsTheLastResult() {
     Map<String, Object> result = panel.perform("loop-short-circuit", FormValues.empty());
 
-    assertThat(kinds(result)).containsExactly("session", "executed", "cached", "cached",
-        "short-circuited", "short-circuited", "short-circuited", "answer");
+    assertThat(kinds(result))
+        .containsExactly(
+            "session",
+            "executed",
+            "cached",
+            "cached",
+            "short-circuited",
+            "short-circuited",
+            "short-circuited",
+            "answer");
     assertThat(strings(result.get("modelRead")).get(3))
         .startsWith("Loop detected (REPEAT): 'getCart' was not run again")
         .endsWith("Its last result was: user-1: []");
     assertThat(map(result.get("session"))).containsEntry("shortCircuits", 3L);
-    assertThat(tools().get("getCart")).containsEntry("shortCircuits", 3L)
-        .containsEntry("loopDetections", 3L).containsEntry("raised", 0L);
+    assertThat(tools().get("getCart"))
+        .containsEntry("shortCircuits", 3L)
+        .containsEntry("loopDetections", 3L)
+        .containsEntry("raised", 0L);
   }
 
   @Test
   void loopWarn_repeatsStillHitAndAreMarked() {
     Map<String, Object> result = panel.perform("loop-warn", FormValues.empty());
 
-    assertThat(kinds(result)).containsExactly("session", "executed", "cached", "cached", "warned",
-        "warned", "warned", "answer");
+    assertThat(kinds(result))
+        .containsExactly(
+            "session", "executed", "cached", "cached", "warned", "warned", "warned", "answer");
     assertThat(strings(result.get("modelRead"))).containsOnly("user-1: []");
     assertThat(shop.cartReadCount()).isEqualTo(1);
-    assertThat(tools().get("getCart")).containsEntry("hits", 5L).containsEntry("loopDetections", 3L);
+    assertThat(tools().get("getCart"))
+        .containsEntry("hits", 5L)
+        .containsEntry("loopDetections", 3L);
   }
 
   @Test
@@ -106,18 +145,21 @@ class LangChain4jPanelTest {
     // A second conversation starts with a fresh session: its first reads are not repeats.
     Map<String, Object> second = panel.perform("loop-raise", FormValues.empty());
     assertThat(kinds(second).subList(1, 4)).containsExactly("executed", "cached", "cached");
-    assertThat(registry.find("agent.sessions.open").gauge()).isNotNull()
+    assertThat(registry.find("agent.sessions.open").gauge())
+        .isNotNull()
         .satisfies(g -> assertThat(g.value()).isZero());
   }
 
   @Test
   void perform_badInput_isAClearApiError() {
     assertThatThrownBy(() -> panel.perform("dance", FormValues.empty()))
-        .isInstanceOf(ApiException.class).hasMessageContaining("no action 'dance'")
+        .isInstanceOf(ApiException.class)
+        .hasMessageContaining("no action 'dance'")
         .hasMessageContaining("shopping, loop-raise, loop-warn, loop-short-circuit");
-    assertThatThrownBy(() ->
-        panel.perform("loop-warn", FormValues.of(Map.of("calls", new String[] {"500"}))))
-        .isInstanceOf(ApiException.class).hasMessageContaining("calls");
+    assertThatThrownBy(
+            () -> panel.perform("loop-warn", FormValues.of(Map.of("calls", new String[] {"500"}))))
+        .isInstanceOf(ApiException.class)
+        .hasMessageContaining("calls");
     assertThat(shop.cartReadCount()).isZero();
   }
 
@@ -137,10 +179,12 @@ class LangChain4jPanelTest {
     Map<String, Object> status = panel.status();
     assertThat(status.get("available")).isEqualTo(true);
     assertThat((List<?>) status.get("events")).hasSize(80);
-    assertThat(((List<?>) status.get("actions"))).extracting(a -> map(a).get("id"))
+    assertThat(((List<?>) status.get("actions")))
+        .extracting(a -> map(a).get("id"))
         .containsExactly("shopping", "loop-raise", "loop-warn", "loop-short-circuit");
     assertThat(tools().keySet()).containsExactly("searchProducts", "getCart", "addToCart");
-    assertThat(map(status.get("stats"))).containsEntry("calls", 120L)
+    assertThat(map(status.get("stats")))
+        .containsEntry("calls", 120L)
         .containsEntry("loopDetections", 84L);
   }
 

@@ -25,9 +25,12 @@ class LatencyHistogramTest {
     Percentiles approximate = histogram.drain();
     Percentiles truth = Percentiles.ofNanos(exact);
     assertThat(approximate.count()).isEqualTo(10_000);
-    assertThat(approximate.p50Millis()).isCloseTo(truth.p50Millis(), within(truth.p50Millis() * 0.07));
-    assertThat(approximate.p95Millis()).isCloseTo(truth.p95Millis(), within(truth.p95Millis() * 0.07));
-    assertThat(approximate.p99Millis()).isCloseTo(truth.p99Millis(), within(truth.p99Millis() * 0.07));
+    assertThat(approximate.p50Millis())
+        .isCloseTo(truth.p50Millis(), within(truth.p50Millis() * 0.07));
+    assertThat(approximate.p95Millis())
+        .isCloseTo(truth.p95Millis(), within(truth.p95Millis() * 0.07));
+    assertThat(approximate.p99Millis())
+        .isCloseTo(truth.p99Millis(), within(truth.p99Millis() * 0.07));
     assertThat(approximate.maxMillis()).isEqualTo(100.0);
   }
 

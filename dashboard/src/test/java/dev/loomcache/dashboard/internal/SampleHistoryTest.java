@@ -24,8 +24,10 @@ class SampleHistoryTest {
   @Test
   void awaitSince_parkedReader_wakesOnTheNextSample() throws Exception {
     var history = new SampleHistory(10);
-    var reader = CompletableFuture.supplyAsync(() -> await(history, Duration.ofSeconds(30)),
-        runnable -> Thread.ofVirtual().start(runnable));
+    var reader =
+        CompletableFuture.supplyAsync(
+            () -> await(history, Duration.ofSeconds(30)),
+            runnable -> Thread.ofVirtual().start(runnable));
     history.add(Map.of("loads", 3));
     assertThat(reader.get(10, TimeUnit.SECONDS)).extracting(s -> s.get("loads")).containsExactly(3);
   }
@@ -33,8 +35,10 @@ class SampleHistoryTest {
   @Test
   void awaitSince_closedHistory_returnsAtOnceEmpty() throws Exception {
     var history = new SampleHistory(10);
-    var reader = CompletableFuture.supplyAsync(() -> await(history, Duration.ofMinutes(5)),
-        runnable -> Thread.ofVirtual().start(runnable));
+    var reader =
+        CompletableFuture.supplyAsync(
+            () -> await(history, Duration.ofMinutes(5)),
+            runnable -> Thread.ofVirtual().start(runnable));
     history.close();
     assertThat(reader.get(10, TimeUnit.SECONDS)).isEmpty();
     assertThat(history.isClosed()).isTrue();

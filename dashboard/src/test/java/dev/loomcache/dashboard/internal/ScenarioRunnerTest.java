@@ -20,8 +20,9 @@ class ScenarioRunnerTest {
   private DemoCaches caches;
 
   private ScenarioRunner runner(SlowBackend backend) {
-    caches = new DemoCaches(new SimpleMeterRegistry(), backend, TierSetup.none("none"),
-        DemoConfig.defaults());
+    caches =
+        new DemoCaches(
+            new SimpleMeterRegistry(), backend, TierSetup.none("none"), DemoConfig.defaults());
     return new ScenarioRunner(caches, new LatencyHistogram(), new SimpleMeterRegistry());
   }
 
@@ -44,8 +45,11 @@ class ScenarioRunnerTest {
   void oneKey_tenThousandVirtualThreadsAgainstASlowBackend_makeOneLoaderCall() {
     Map<String, Object> result =
         runner(SlowBackend.database()).run(Scenario.ONE_KEY, form("requests", "10000"));
-    assertThat(result).containsEntry("requests", 10_000).containsEntry("loaderCalls", 1L)
-        .containsEntry("distinctValues", 1).containsEntry("failures", 0L);
+    assertThat(result)
+        .containsEntry("requests", 10_000)
+        .containsEntry("loaderCalls", 1L)
+        .containsEntry("distinctValues", 1)
+        .containsEntry("failures", 0L);
     assertThat(caches.snapshot().stats().coalescedCount() + caches.snapshot().stats().hitCount())
         .isEqualTo(9_999);
   }
@@ -62,9 +66,10 @@ class ScenarioRunnerTest {
   void run_whileAnotherRunHoldsTheBackend_is409AndBadInputStill400() throws Exception {
     var held = new HeldBackend();
     ScenarioRunner runner = runner(held);
-    var first = CompletableFuture.supplyAsync(
-        () -> runner.run(Scenario.ONE_KEY, form("requests", "20")),
-        runnable -> Thread.ofVirtual().start(runnable));
+    var first =
+        CompletableFuture.supplyAsync(
+            () -> runner.run(Scenario.ONE_KEY, form("requests", "20")),
+            runnable -> Thread.ofVirtual().start(runnable));
     assertThat(held.entered.await(10, TimeUnit.SECONDS)).isTrue();
 
     assertThatThrownBy(() -> runner.run(Scenario.UNIQUE_KEYS, form("requests", "5")))
@@ -105,28 +110,60 @@ class ScenarioRunnerTest {
 
   @Test
   void batchedBurst_headline_countsTheBatchLoaderCallsNotZero() {
-    Map<String, Object> result = runner(new SlowBackend(Duration.ZERO, Duration.ZERO))
-        .run(Scenario.BATCHED_BURST, form("requests", "1000"));
+    Map<String, Object> result =
+        runner(new SlowBackend(Duration.ZERO, Duration.ZERO))
+            .run(Scenario.BATCHED_BURST, form("requests", "1000"));
     long batchCalls = (long) result.get("batchCalls");
     assertThat(result).containsEntry("loaderCalls", 0L);
     assertThat(batchCalls).isGreaterThanOrEqualTo(10);
-    assertThat(result.get("headline")).isEqualTo(Map.of("calls", batchCalls,
-        "label", "batch loader calls", "of", 1000, "unit", "requests",
-        "text", String.format(Locale.ROOT, "%,d batch loader calls for 1,000 requests",
-            batchCalls)));
-    assertThat((String) result.get("summary")).startsWith("1000 requests, 0 loader calls, "
-        + batchCalls + " batch loader calls for 1000 keys;");
+    assertThat(result.get("headline"))
+        .isEqualTo(
+            Map.of(
+                "calls",
+                batchCalls,
+                "label",
+                "batch loader calls",
+                "of",
+                1000,
+                "unit",
+                "requests",
+                "text",
+                String.format(
+                    Locale.ROOT, "%,d batch loader calls for 1,000 requests", batchCalls)));
+    assertThat((String) result.get("summary"))
+        .startsWith(
+            "1000 requests, 0 loader calls, " + batchCalls + " batch loader calls for 1000 keys;");
   }
 
   @Test
   void headline_oneKeyAndWarmup_sayLoaderCallsAndWhatTheyWereFor() {
     ScenarioRunner runner = runner(new SlowBackend(Duration.ZERO, Duration.ZERO));
     assertThat(runner.run(Scenario.ONE_KEY, form("requests", "50")).get("headline"))
-        .isEqualTo(Map.of("calls", 1L, "label", "loader call", "of", 50, "unit", "requests",
-            "text", "1 loader call for 50 requests"));
+        .isEqualTo(
+            Map.of(
+                "calls",
+                1L,
+                "label",
+                "loader call",
+                "of",
+                50,
+                "unit",
+                "requests",
+                "text",
+                "1 loader call for 50 requests"));
     assertThat(runner.run(Scenario.WARMUP, form("requests", "1")).get("headline"))
-        .isEqualTo(Map.of("calls", 1L, "label", "loader call", "of", 1, "unit", "key",
-            "text", "1 loader call for 1 key"));
+        .isEqualTo(
+            Map.of(
+                "calls",
+                1L,
+                "label",
+                "loader call",
+                "of",
+                1,
+                "unit",
+                "key",
+                "text",
+                "1 loader call for 1 key"));
   }
 
   @Test
@@ -142,16 +179,16 @@ class ScenarioRunnerTest {
         .isCloseTo(after - before, within(1e-9))
         .isLessThan(1.0);
     assertThat(stats(second, "delta").get("size"))
-        .isEqualTo((long) stats(second, "after").get("size")
-            - (long) stats(second, "before").get("size"));
+        .isEqualTo(
+            (long) stats(second, "after").get("size") - (long) stats(second, "before").get("size"));
   }
 
   @Test
   void mix_firstRunOnAnEmptyCache_hasHitsLoadsAndWaitsAsItsTextSays() {
     // Loads long enough that the first wave's requests for a hot key arrive while it loads.
     var backend = new SlowBackend(Duration.ofMillis(200), Duration.ofMillis(200));
-    Map<String, Object> result = runner(backend).run(Scenario.MIX,
-        form("requests", "2000", "keys", "100"));
+    Map<String, Object> result =
+        runner(backend).run(Scenario.MIX, form("requests", "2000", "keys", "100"));
     Map<String, Object> delta = stats(result, "delta");
     assertThat(result).containsEntry("waves", Scenario.MIX_WAVES).containsEntry("failures", 0L);
     assertThat((long) delta.get("hits")).as("hits").isGreaterThanOrEqualTo(1000);
@@ -159,22 +196,28 @@ class ScenarioRunnerTest {
     assertThat((long) delta.get("coalesced")).as("waits for another caller's load").isPositive();
     assertThat((long) delta.get("hits") + (long) delta.get("misses")).isEqualTo(2000);
     assertThat(Scenario.MIX.toJson().get("description").toString())
-        .contains("first wave loads").contains("later waves mostly hit");
+        .contains("first wave loads")
+        .contains("later waves mostly hit");
   }
 
   @Test
   void mixKey_hundredKeys_aboutOneRequestInTenAsksForTheHottest() {
-    long hottest = IntStream.range(0, 1000)
-        .filter(i -> ScenarioRunner.mixKey(i, 100).equals("mix-0")).count();
+    long hottest =
+        IntStream.range(0, 1000).filter(i -> ScenarioRunner.mixKey(i, 100).equals("mix-0")).count();
     assertThat(hottest).isBetween(90L, 110L);
-    assertThat(IntStream.range(0, 1000).mapToObj(i -> ScenarioRunner.mixKey(i, 100)).distinct()
-        .count()).isEqualTo(100);
+    assertThat(
+            IntStream.range(0, 1000)
+                .mapToObj(i -> ScenarioRunner.mixKey(i, 100))
+                .distinct()
+                .count())
+        .isEqualTo(100);
   }
 
   @Test
   void warmup_result_hasNoDistinctValuesReceivedAndCountsKeys() {
-    Map<String, Object> result = runner(new SlowBackend(Duration.ZERO, Duration.ZERO))
-        .run(Scenario.WARMUP, form("requests", "10"));
+    Map<String, Object> result =
+        runner(new SlowBackend(Duration.ZERO, Duration.ZERO))
+            .run(Scenario.WARMUP, form("requests", "10"));
     assertThat(result).doesNotContainKey("distinctValues").containsEntry("unit", "keys");
     assertThat((String) result.get("summary"))
         .startsWith("10 keys: 10 loaded, 0 skipped (already present), 0 failed; 10 loader calls;");
@@ -183,8 +226,7 @@ class ScenarioRunnerTest {
   @Test
   void uniqueKeys_result_showsTheLoadsSummedTimeBesideTheElapsedTime() {
     var backend = new SlowBackend(Duration.ofMillis(20), Duration.ofMillis(20));
-    Map<String, Object> result = runner(backend).run(Scenario.UNIQUE_KEYS,
-        form("requests", "100"));
+    Map<String, Object> result = runner(backend).run(Scenario.UNIQUE_KEYS, form("requests", "100"));
     double loaderMillis = (double) result.get("loaderMillis");
     assertThat(loaderMillis).as("100 loads of 20 ms").isGreaterThanOrEqualTo(2_000);
     assertThat((double) result.get("elapsedMillis")).as("run at once").isLessThan(loaderMillis);

@@ -39,7 +39,8 @@ public final class CacheEntry<K, V> implements Cache.Entry<K, V> {
   @Override
   public boolean equals(Object other) {
     return other instanceof Cache.Entry<?, ?> entry
-        && key.equals(entry.getKey()) && value.equals(entry.getValue());
+        && key.equals(entry.getKey())
+        && value.equals(entry.getValue());
   }
 
   @Override

@@ -2,7 +2,9 @@ package dev.loomcache.jcache.internal;
 
 import org.jspecify.annotations.Nullable;
 
-/** Closes the user objects a cache created from factories (loaders, writers, listeners, policies). */
+/**
+ * Closes the user objects a cache created from factories (loaders, writers, listeners, policies).
+ */
 final class Closing {
   private static final System.Logger LOG = System.getLogger(Closing.class.getName());
 

@@ -24,9 +24,21 @@ import javax.cache.CacheException;
  * big numbers, UUIDs) are shared instead: a copy of them could not be told apart.
  */
 abstract class Copier {
-  private static final Set<Class<?>> IMMUTABLE = Set.of(String.class, Boolean.class,
-      Character.class, Byte.class, Short.class, Integer.class, Long.class, Float.class,
-      Double.class, BigInteger.class, BigDecimal.class, UUID.class, Class.class);
+  private static final Set<Class<?>> IMMUTABLE =
+      Set.of(
+          String.class,
+          Boolean.class,
+          Character.class,
+          Byte.class,
+          Short.class,
+          Integer.class,
+          Long.class,
+          Float.class,
+          Double.class,
+          BigInteger.class,
+          BigDecimal.class,
+          UUID.class,
+          Class.class);
 
   /** Returns the copier of a store-by-reference cache: every object is shared. */
   static Copier byReference() {
@@ -49,7 +61,8 @@ abstract class Copier {
   }
 
   /**
-   * Returns an independent copy of {@code object}, or {@code object} itself when sharing it is safe.
+   * Returns an independent copy of {@code object}, or {@code object} itself when sharing it is
+   * safe.
    *
    * @throws IllegalArgumentException if {@code object} cannot be copied (it is not serializable)
    * @throws CacheException if the copy cannot be read back
@@ -58,7 +71,9 @@ abstract class Copier {
 
   private static boolean isImmutable(Object object) {
     Class<?> type = object.getClass();
-    return IMMUTABLE.contains(type) || type.isEnum() || object instanceof Enum<?>
+    return IMMUTABLE.contains(type)
+        || type.isEnum()
+        || object instanceof Enum<?>
         || (object instanceof TemporalAccessor && type.getName().startsWith("java.time."));
   }
 
@@ -70,12 +85,14 @@ abstract class Copier {
     } catch (NotSerializableException e) {
       throw new IllegalArgumentException(
           "A store-by-value cache copies its keys and values by serialization, but "
-              + object.getClass().getName() + " is not serializable", e);
+              + object.getClass().getName()
+              + " is not serializable",
+          e);
     } catch (IOException e) {
       throw new CacheException("Failed to copy a " + object.getClass().getName(), e);
     }
-    try (var in = new LoaderObjectInputStream(
-        new ByteArrayInputStream(bytes.toByteArray()), classLoader)) {
+    try (var in =
+        new LoaderObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()), classLoader)) {
       return (T) in.readObject();
     } catch (IOException | ClassNotFoundException e) {
       throw new CacheException("Failed to copy a " + object.getClass().getName(), e);

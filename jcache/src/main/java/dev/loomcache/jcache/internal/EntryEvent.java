@@ -22,7 +22,12 @@ final class EntryEvent<K, V> extends CacheEntryEvent<K, V> {
   private final @Nullable V value;
   private final @Nullable V oldValue;
 
-  EntryEvent(Cache<K, V> source, EventType type, Copier copier, K key, @Nullable V value,
+  EntryEvent(
+      Cache<K, V> source,
+      EventType type,
+      Copier copier,
+      K key,
+      @Nullable V value,
       @Nullable V oldValue) {
     super(source, type);
     this.copier = copier;
@@ -61,7 +66,12 @@ final class EntryEvent<K, V> extends CacheEntryEvent<K, V> {
 
   @Override
   public String toString() {
-    return getEventType() + "[" + key + "=" + value + (oldValue == null ? "" : ", old " + oldValue)
+    return getEventType()
+        + "["
+        + key
+        + "="
+        + value
+        + (oldValue == null ? "" : ", old " + oldValue)
         + "]";
   }
 }

@@ -20,10 +20,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Design note. Every change of a key happens with that key's lock held (see {@link KeyLocks}):
  * look at the live entry (noticing an expiry: remove it, publish {@code EXPIRED}, count an
- * eviction), call the writer (its failure leaves the cache unchanged), store or remove in Loomcache,
- * publish the event (synchronous listeners run here). Lock-free reads ({@link #peek}) see either the
- * old or the new entry, never a half-made one: an entry is an immutable value plus a volatile
- * deadline.
+ * eviction), call the writer (its failure leaves the cache unchanged), store or remove in
+ * Loomcache, publish the event (synchronous listeners run here). Lock-free reads ({@link #peek})
+ * see either the old or the new entry, never a half-made one: an entry is an immutable value plus a
+ * volatile deadline.
  *
  * <p>Loomcache stores each entry with a TTL a little longer than its JCache deadline: the deadline
  * is checked here on every access (so expiry is exact, and seen as an {@code EXPIRED} event), and
@@ -48,19 +48,25 @@ final class EntryTable<K, V> {
   private final Statistics statistics;
   private final @Nullable CacheWriter<K, V> writer;
 
-  EntryTable(Cache<K, V> source, Expiry expiry, Copier copier, EventDispatcher<K, V> dispatcher,
-      Statistics statistics, @Nullable CacheWriter<K, V> writer) {
+  EntryTable(
+      Cache<K, V> source,
+      Expiry expiry,
+      Copier copier,
+      EventDispatcher<K, V> dispatcher,
+      Statistics statistics,
+      @Nullable CacheWriter<K, V> writer) {
     this.source = source;
     this.expiry = expiry;
     this.copier = copier;
     this.dispatcher = dispatcher;
     this.statistics = statistics;
     this.writer = writer;
-    this.store = Loomcache.newBuilder()
-        .name("jcache:" + source.getName())
-        .maximumSize(Long.MAX_VALUE)
-        .ticker(ticker)
-        .build();
+    this.store =
+        Loomcache.newBuilder()
+            .name("jcache:" + source.getName())
+            .maximumSize(Long.MAX_VALUE)
+            .ticker(ticker)
+            .build();
   }
 
   /** A stored entry: the value (a copy, for store-by-value) and its deadline. */
@@ -115,8 +121,8 @@ final class EntryTable<K, V> {
   }
 
   /**
-   * Returns the live entry of {@code key}; an entry found expired is removed, published as
-   * {@code EXPIRED} and counted as an eviction. Call with the key's lock held.
+   * Returns the live entry of {@code key}; an entry found expired is removed, published as {@code
+   * EXPIRED} and counted as an eviction. Call with the key's lock held.
    */
   @Nullable Stored<V> live(K key, long now, Failures failures) {
     Stored<V> stored = store.getIfPresent(key);
@@ -136,8 +142,8 @@ final class EntryTable<K, V> {
   /**
    * Stores {@code value} (already copied) for {@code key}, over {@code old} (the live entry, or
    * null), with the deadline the expiry policy gives for a creation or an update, and publishes
-   * {@code CREATED} or {@code UPDATED}. A creation the policy expires at once stores nothing.
-   * Call with the key's lock held; the writer, if any, has been called.
+   * {@code CREATED} or {@code UPDATED}. A creation the policy expires at once stores nothing. Call
+   * with the key's lock held; the writer, if any, has been called.
    *
    * @return whether a value was stored
    */
@@ -187,13 +193,15 @@ final class EntryTable<K, V> {
     if (deadline == Expiry.UNCHANGED) {
       return;
     }
-    locked(key, () -> {
-      if (store.getIfPresent(key) == read) {
-        read.deadline = deadline;
-        store.put(key, read, loomcacheTtl(deadline, now));
-      }
-      return null;
-    });
+    locked(
+        key,
+        () -> {
+          if (store.getIfPresent(key) == read) {
+            read.deadline = deadline;
+            store.put(key, read, loomcacheTtl(deadline, now));
+          }
+          return null;
+        });
   }
 
   /** Calls the writer, if any, for a write of {@code key}; a failure is a CacheWriterException. */
@@ -234,10 +242,12 @@ final class EntryTable<K, V> {
   /** Removes every entry without the writer or events (JCache's {@code clear}); key by key. */
   void clear() {
     for (K key : keySnapshot()) {
-      locked(key, () -> {
-        forget(key);
-        return null;
-      });
+      locked(
+          key,
+          () -> {
+            forget(key);
+            return null;
+          });
     }
   }
 
@@ -263,8 +273,8 @@ final class EntryTable<K, V> {
     keys.remove(key);
   }
 
-  private void publish(EventType type, K key, @Nullable V value, @Nullable V oldValue,
-      Failures failures) {
+  private void publish(
+      EventType type, K key, @Nullable V value, @Nullable V oldValue, Failures failures) {
     if (dispatcher.hasListenerFor(type)) {
       dispatcher.publish(new EntryEvent<>(source, type, copier, key, value, oldValue), failures);
     }

@@ -22,8 +22,8 @@ import org.jspecify.annotations.Nullable;
  * change. A synchronous listener (and its filter) runs there and then, on the calling thread: the
  * operation does not return before it has seen the change, and the events of one key reach it in
  * order because the key's changes are serialized. Its failure is collected and thrown to the caller
- * as a {@link CacheEntryListenerException} once the operation is done. An asynchronous listener gets
- * the event through its own {@link SerialQueue} on the cache's virtual threads, in publication
+ * as a {@link CacheEntryListenerException} once the operation is done. An asynchronous listener
+ * gets the event through its own {@link SerialQueue} on the cache's virtual threads, in publication
  * order, filter included; its failures are logged.
  */
 final class EventDispatcher<K, V> {
@@ -143,8 +143,9 @@ final class EventDispatcher<K, V> {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static <K, V> Iterable<javax.cache.event.CacheEntryEvent<? extends K, ? extends V>>
-        upcast(List<EntryEvent<K, V>> events) {
+    private static <K, V>
+        Iterable<javax.cache.event.CacheEntryEvent<? extends K, ? extends V>> upcast(
+            List<EntryEvent<K, V>> events) {
       return (Iterable) events;
     }
 
@@ -152,6 +153,5 @@ final class EventDispatcher<K, V> {
       Closing.closeQuietly(listener, "a cache entry listener");
       Closing.closeQuietly(filter, "a cache entry event filter");
     }
-
   }
 }

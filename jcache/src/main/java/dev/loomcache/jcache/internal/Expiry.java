@@ -12,9 +12,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Times are nanoseconds since the cache was created, plus one (so every time is positive). A
  * deadline is {@link #NEVER} for an eternal entry and {@link #NOW} for an entry that is expired at
- * once (a zero duration). {@link #UNCHANGED} is what an update or an access returns when
- * the policy gives {@code null}: keep the deadline the entry has. A policy that throws is logged
- * and treated as returning {@code null}, as the specification asks for.
+ * once (a zero duration). {@link #UNCHANGED} is what an update or an access returns when the policy
+ * gives {@code null}: keep the deadline the entry has. A policy that throws is logged and treated
+ * as returning {@code null}, as the specification asks for.
  */
 final class Expiry {
   static final long NEVER = Long.MAX_VALUE;
@@ -58,7 +58,8 @@ final class Expiry {
     try {
       duration = policyCall.get();
     } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "The expiry policy failed; keeping the entry's expiry", e);
+      LOG.log(
+          System.Logger.Level.WARNING, "The expiry policy failed; keeping the entry's expiry", e);
       return UNCHANGED;
     }
     if (duration == null) {

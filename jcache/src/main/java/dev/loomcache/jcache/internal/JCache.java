@@ -42,9 +42,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Each operation follows the specification's wording; the per-key protocol (locks, expiry,
  * writer, events) lives in {@link EntryTable}. Single-key operations are atomic per key: the
  * writer, the entry processor and synchronous listeners run with the key's lock held, never inside
- * a {@code ConcurrentHashMap.compute}. Bulk operations ({@code getAll}, {@code putAll},
- * {@code removeAll}, {@code invokeAll}, {@code loadAll}) call the bulk loader or writer once, with no
- * lock held, then apply each key under its own lock: atomic per key, never across keys.
+ * a {@code ConcurrentHashMap.compute}. Bulk operations ({@code getAll}, {@code putAll}, {@code
+ * removeAll}, {@code invokeAll}, {@code loadAll}) call the bulk loader or writer once, with no lock
+ * held, then apply each key under its own lock: atomic per key, never across keys.
  *
  * <p>Statistics are counted as the TCK checks them; times are measured only while statistics are
  * enabled.
@@ -76,15 +76,18 @@ public final class JCache<K, V> implements Cache<K, V> {
     this.loader = loaderFactory == null ? null : loaderFactory.create();
     Factory<CacheWriter<? super K, ? super V>> writerFactory =
         configuration.getCacheWriterFactory();
-    this.writer = configuration.isWriteThrough() && writerFactory != null
-        ? narrow(writerFactory.create())
-        : null;
+    this.writer =
+        configuration.isWriteThrough() && writerFactory != null
+            ? narrow(writerFactory.create())
+            : null;
     Factory<ExpiryPolicy> expiryFactory = configuration.getExpiryPolicyFactory();
-    Copier copier = configuration.isStoreByValue()
-        ? Copier.byValue(manager.getClassLoader())
-        : Copier.byReference();
-    this.table = new EntryTable<>(this, new Expiry(expiryFactory.create()), copier, dispatcher,
-        statistics, writer);
+    Copier copier =
+        configuration.isStoreByValue()
+            ? Copier.byValue(manager.getClassLoader())
+            : Copier.byReference();
+    this.table =
+        new EntryTable<>(
+            this, new Expiry(expiryFactory.create()), copier, dispatcher, statistics, writer);
     for (CacheEntryListenerConfiguration<K, V> listener :
         configuration.getCacheEntryListenerConfigurations()) {
       dispatcher.register(listener);
@@ -133,19 +136,23 @@ public final class JCache<K, V> implements Cache<K, V> {
       return null;
     }
     Failures failures = new Failures();
-    V value = table.locked(key, () -> {
-      long at = table.now();
-      Stored<V> current = table.live(key, at, failures);
-      if (current != null) { // loaded by another caller meanwhile
-        table.touch(key, current, at);
-        return current.value;
-      }
-      V loaded = load(key);
-      if (loaded != null) {
-        table.store(table.copier().copy(key), table.copier().copy(loaded), null, at, failures);
-      }
-      return loaded;
-    });
+    V value =
+        table.locked(
+            key,
+            () -> {
+              long at = table.now();
+              Stored<V> current = table.live(key, at, failures);
+              if (current != null) { // loaded by another caller meanwhile
+                table.touch(key, current, at);
+                return current.value;
+              }
+              V loaded = load(key);
+              if (loaded != null) {
+                table.store(
+                    table.copier().copy(key), table.copier().copy(loaded), null, at, failures);
+              }
+              return loaded;
+            });
     failures.throwIfAny();
     return value == null ? null : table.copier().copy(value);
   }
@@ -218,15 +225,19 @@ public final class JCache<K, V> implements Cache<K, V> {
       if (value == null) {
         continue;
       }
-      V kept = table.locked(key, () -> {
-        long now = table.now();
-        Stored<V> current = table.live(key, now, failures);
-        if (current != null) {
-          return current.value;
-        }
-        table.store(table.copier().copy(key), table.copier().copy(value), null, now, failures);
-        return value;
-      });
+      V kept =
+          table.locked(
+              key,
+              () -> {
+                long now = table.now();
+                Stored<V> current = table.live(key, now, failures);
+                if (current != null) {
+                  return current.value;
+                }
+                table.store(
+                    table.copier().copy(key), table.copier().copy(value), null, now, failures);
+                return value;
+              });
       result.put(table.copier().copy(key), table.copier().copy(kept));
     }
     failures.throwIfAny();
@@ -246,7 +257,9 @@ public final class JCache<K, V> implements Cache<K, V> {
   }
 
   @Override
-  public void loadAll(Set<? extends K> keys, boolean replaceExistingValues,
+  public void loadAll(
+      Set<? extends K> keys,
+      boolean replaceExistingValues,
       @Nullable CompletionListener completionListener) {
     requireOpen();
     requireNoNulls(keys);
@@ -296,14 +309,17 @@ public final class JCache<K, V> implements Cache<K, V> {
       if (key == null || value == null) {
         continue;
       }
-      table.locked(key, () -> {
-        long at = table.now();
-        Stored<V> current = table.live(key, at, failures);
-        if (current == null || replaceExistingValues) {
-          table.store(table.copier().copy(key), table.copier().copy(value), current, at, failures);
-        }
-        return null;
-      });
+      table.locked(
+          key,
+          () -> {
+            long at = table.now();
+            Stored<V> current = table.live(key, at, failures);
+            if (current == null || replaceExistingValues) {
+              table.store(
+                  table.copier().copy(key), table.copier().copy(value), current, at, failures);
+            }
+            return null;
+          });
     }
     failures.throwIfAny();
   }
@@ -330,15 +346,15 @@ public final class JCache<K, V> implements Cache<K, V> {
   private static final Object NOT_STORED = new Object();
 
   /**
-   * Writes through and stores; returns the old value, null if there was none, or
-   * {@link #NOT_STORED}. Locked.
+   * Writes through and stores; returns the old value, null if there was none, or {@link
+   * #NOT_STORED}. Locked.
    */
   private @Nullable Object putLocked(K key, V value, Failures failures) {
     long now = table.now();
     Stored<V> old = table.live(key, now, failures);
     table.writeThrough(key, value);
-    boolean stored = table.store(
-        table.copier().copy(key), table.copier().copy(value), old, now, failures);
+    boolean stored =
+        table.store(table.copier().copy(key), table.copier().copy(value), old, now, failures);
     if (!stored) {
       return NOT_STORED;
     }
@@ -354,11 +370,14 @@ public final class JCache<K, V> implements Cache<K, V> {
     long start = startTimer();
     Failures failures = new Failures();
     @Nullable Object[] old = new @Nullable Object[1];
-    boolean stored = table.locked(key, () -> {
-      Stored<V> before = table.live(key, table.now(), failures);
-      old[0] = before == null ? null : before.value;
-      return putLocked(key, value, failures) != NOT_STORED;
-    });
+    boolean stored =
+        table.locked(
+            key,
+            () -> {
+              Stored<V> before = table.live(key, table.now(), failures);
+              old[0] = before == null ? null : before.value;
+              return putLocked(key, value, failures) != NOT_STORED;
+            });
     statistics.recordHits(old[0] == null ? 0 : 1);
     statistics.recordMisses(old[0] == null ? 1 : 0);
     if (stored) {
@@ -393,12 +412,15 @@ public final class JCache<K, V> implements Cache<K, V> {
       if (failed.contains(key)) {
         continue;
       }
-      boolean done = table.locked(key, () -> {
-        long now = table.now();
-        Stored<V> old = table.live(key, now, failures);
-        return table.store(
-            table.copier().copy(key), table.copier().copy(value), old, now, failures);
-      });
+      boolean done =
+          table.locked(
+              key,
+              () -> {
+                long now = table.now();
+                Stored<V> old = table.live(key, now, failures);
+                return table.store(
+                    table.copier().copy(key), table.copier().copy(value), old, now, failures);
+              });
       stored += done ? 1 : 0;
     }
     statistics.recordPuts(stored);
@@ -441,15 +463,19 @@ public final class JCache<K, V> implements Cache<K, V> {
     long start = startTimer();
     Failures failures = new Failures();
     boolean[] present = new boolean[1];
-    boolean stored = table.locked(key, () -> {
-      long now = table.now();
-      if (table.live(key, now, failures) != null) {
-        present[0] = true;
-        return false;
-      }
-      table.writeThrough(key, value);
-      return table.store(table.copier().copy(key), table.copier().copy(value), null, now, failures);
-    });
+    boolean stored =
+        table.locked(
+            key,
+            () -> {
+              long now = table.now();
+              if (table.live(key, now, failures) != null) {
+                present[0] = true;
+                return false;
+              }
+              table.writeThrough(key, value);
+              return table.store(
+                  table.copier().copy(key), table.copier().copy(value), null, now, failures);
+            });
     statistics.recordHits(present[0] ? 1 : 0);
     statistics.recordMisses(present[0] ? 0 : 1);
     if (stored) {
@@ -468,15 +494,18 @@ public final class JCache<K, V> implements Cache<K, V> {
     requireNonNull(key, "key must not be null");
     long start = startTimer();
     Failures failures = new Failures();
-    boolean removed = table.locked(key, () -> {
-      Stored<V> old = table.live(key, table.now(), failures);
-      table.deleteThrough(key);
-      if (old == null) {
-        return false;
-      }
-      table.remove(key, old, failures);
-      return true;
-    });
+    boolean removed =
+        table.locked(
+            key,
+            () -> {
+              Stored<V> old = table.live(key, table.now(), failures);
+              table.deleteThrough(key);
+              if (old == null) {
+                return false;
+              }
+              table.remove(key, old, failures);
+              return true;
+            });
     if (removed) {
       statistics.recordRemovals(1);
       if (start != 0) {
@@ -495,21 +524,24 @@ public final class JCache<K, V> implements Cache<K, V> {
     long start = startTimer();
     Failures failures = new Failures();
     boolean[] found = new boolean[1];
-    boolean removed = table.locked(key, () -> {
-      long now = table.now();
-      Stored<V> old = table.live(key, now, failures);
-      if (old == null) {
-        return false;
-      }
-      found[0] = true;
-      if (!old.value.equals(oldValue)) {
-        table.touch(key, old, now);
-        return false;
-      }
-      table.deleteThrough(key);
-      table.remove(key, old, failures);
-      return true;
-    });
+    boolean removed =
+        table.locked(
+            key,
+            () -> {
+              long now = table.now();
+              Stored<V> old = table.live(key, now, failures);
+              if (old == null) {
+                return false;
+              }
+              found[0] = true;
+              if (!old.value.equals(oldValue)) {
+                table.touch(key, old, now);
+                return false;
+              }
+              table.deleteThrough(key);
+              table.remove(key, old, failures);
+              return true;
+            });
     statistics.recordHits(found[0] ? 1 : 0);
     statistics.recordMisses(found[0] ? 0 : 1);
     if (start != 0) {
@@ -532,15 +564,18 @@ public final class JCache<K, V> implements Cache<K, V> {
     requireNonNull(key, "key must not be null");
     long start = startTimer();
     Failures failures = new Failures();
-    V old = table.locked(key, () -> {
-      Stored<V> current = table.live(key, table.now(), failures);
-      table.deleteThrough(key);
-      if (current == null) {
-        return null;
-      }
-      table.remove(key, current, failures);
-      return current.value;
-    });
+    V old =
+        table.locked(
+            key,
+            () -> {
+              Stored<V> current = table.live(key, table.now(), failures);
+              table.deleteThrough(key);
+              if (current == null) {
+                return null;
+              }
+              table.remove(key, current, failures);
+              return current.value;
+            });
     statistics.recordHits(old == null ? 0 : 1);
     statistics.recordMisses(old == null ? 1 : 0);
     statistics.recordRemovals(old == null ? 0 : 1);
@@ -564,21 +599,24 @@ public final class JCache<K, V> implements Cache<K, V> {
     long start = startTimer();
     Failures failures = new Failures();
     boolean[] found = new boolean[1];
-    boolean replaced = table.locked(key, () -> {
-      long now = table.now();
-      Stored<V> old = table.live(key, now, failures);
-      if (old == null) {
-        return false;
-      }
-      found[0] = true;
-      if (!old.value.equals(oldValue)) {
-        table.touch(key, old, now);
-        return false;
-      }
-      table.writeThrough(key, newValue);
-      return table.store(table.copier().copy(key), table.copier().copy(newValue), old, now,
-          failures);
-    });
+    boolean replaced =
+        table.locked(
+            key,
+            () -> {
+              long now = table.now();
+              Stored<V> old = table.live(key, now, failures);
+              if (old == null) {
+                return false;
+              }
+              found[0] = true;
+              if (!old.value.equals(oldValue)) {
+                table.touch(key, old, now);
+                return false;
+              }
+              table.writeThrough(key, newValue);
+              return table.store(
+                  table.copier().copy(key), table.copier().copy(newValue), old, now, failures);
+            });
     recordReplace(found[0], replaced, start);
     failures.throwIfAny();
     return replaced;
@@ -602,16 +640,20 @@ public final class JCache<K, V> implements Cache<K, V> {
     requireNonNull(value, "value must not be null");
     long start = startTimer();
     Failures failures = new Failures();
-    V old = table.locked(key, () -> {
-      long now = table.now();
-      Stored<V> current = table.live(key, now, failures);
-      if (current == null) {
-        return null;
-      }
-      table.writeThrough(key, value);
-      table.store(table.copier().copy(key), table.copier().copy(value), current, now, failures);
-      return current.value;
-    });
+    V old =
+        table.locked(
+            key,
+            () -> {
+              long now = table.now();
+              Stored<V> current = table.live(key, now, failures);
+              if (current == null) {
+                return null;
+              }
+              table.writeThrough(key, value);
+              table.store(
+                  table.copier().copy(key), table.copier().copy(value), current, now, failures);
+              return current.value;
+            });
     recordReplace(old != null, old != null, start);
     failures.throwIfAny();
     return old;
@@ -652,14 +694,17 @@ public final class JCache<K, V> implements Cache<K, V> {
       if (failed.contains(key)) {
         continue;
       }
-      boolean done = table.locked(key, () -> {
-        Stored<V> old = table.live(key, table.now(), failures);
-        if (old == null) {
-          return false;
-        }
-        table.remove(key, old, failures);
-        return true;
-      });
+      boolean done =
+          table.locked(
+              key,
+              () -> {
+                Stored<V> old = table.live(key, table.now(), failures);
+                if (old == null) {
+                  return false;
+                }
+                table.remove(key, old, failures);
+                return true;
+              });
       removed += done ? 1 : 0;
     }
     statistics.recordRemovals(removed);
@@ -693,8 +738,8 @@ public final class JCache<K, V> implements Cache<K, V> {
   // ---- entry processors
 
   @Override
-  public <T> @Nullable T invoke(K key, EntryProcessor<K, V, T> entryProcessor,
-      Object... arguments) {
+  public <T> @Nullable T invoke(
+      K key, EntryProcessor<K, V, T> entryProcessor, Object... arguments) {
     requireOpen();
     requireNonNull(key, "key must not be null");
     requireNonNull(entryProcessor, "entryProcessor must not be null");
@@ -704,15 +749,16 @@ public final class JCache<K, V> implements Cache<K, V> {
     return result;
   }
 
-  private <T> @Nullable T processLocked(K key, EntryProcessor<K, V, T> processor,
-      Object[] arguments, Failures failures) {
+  private <T> @Nullable T processLocked(
+      K key, EntryProcessor<K, V, T> processor, Object[] arguments, Failures failures) {
     long now = table.now();
     Stored<V> old = table.live(key, now, failures);
     statistics.recordHits(old == null ? 0 : 1);
     statistics.recordMisses(old == null ? 1 : 0);
     CacheLoader<K, V> readThrough = configuration.isReadThrough() ? loader : null;
-    var entry = new ProcessorEntry<K, V>(
-        key, old == null ? null : table.copier().copy(old.value), readThrough);
+    var entry =
+        new ProcessorEntry<K, V>(
+            key, old == null ? null : table.copier().copy(old.value), readThrough);
     try {
       T result = processor.process(entry, arguments);
       apply(key, old, entry, now, failures);
@@ -725,18 +771,22 @@ public final class JCache<K, V> implements Cache<K, V> {
   }
 
   /** Applies what an entry processor did; locked. */
-  private void apply(K key, @Nullable Stored<V> old, ProcessorEntry<K, V> entry, long now,
-      Failures failures) {
+  private void apply(
+      K key, @Nullable Stored<V> old, ProcessorEntry<K, V> entry, long now, Failures failures) {
     switch (entry.action()) {
-      case NONE -> { }
+      case NONE -> {}
       case READ -> table.touch(key, requireNonNull(old), now);
-      case LOADED -> table.store(table.copier().copy(key),
-          table.copier().copy(requireNonNull(entry.getValue())), null, now, failures);
+      case LOADED ->
+          table.store(
+              table.copier().copy(key),
+              table.copier().copy(requireNonNull(entry.getValue())),
+              null,
+              now,
+              failures);
       case CREATED, UPDATED -> {
         V value = requireNonNull(entry.getValue());
         table.writeThrough(key, value);
-        if (table.store(table.copier().copy(key), table.copier().copy(value), old, now,
-            failures)) {
+        if (table.store(table.copier().copy(key), table.copier().copy(value), old, now, failures)) {
           statistics.recordPuts(1);
         }
       }
@@ -751,8 +801,8 @@ public final class JCache<K, V> implements Cache<K, V> {
   }
 
   @Override
-  public <T> Map<K, EntryProcessorResult<T>> invokeAll(Set<? extends K> keys,
-      EntryProcessor<K, V, T> entryProcessor, Object... arguments) {
+  public <T> Map<K, EntryProcessorResult<T>> invokeAll(
+      Set<? extends K> keys, EntryProcessor<K, V, T> entryProcessor, Object... arguments) {
     requireOpen();
     requireNoNulls(keys);
     requireNonNull(entryProcessor, "entryProcessor must not be null");
@@ -764,12 +814,15 @@ public final class JCache<K, V> implements Cache<K, V> {
           results.put(key, () -> result);
         }
       } catch (RuntimeException e) {
-        EntryProcessorException failure = e instanceof EntryProcessorException processorFailure
-            ? processorFailure
-            : new EntryProcessorException(e);
-        results.put(key, () -> {
-          throw failure;
-        });
+        EntryProcessorException failure =
+            e instanceof EntryProcessorException processorFailure
+                ? processorFailure
+                : new EntryProcessorException(e);
+        results.put(
+            key,
+            () -> {
+              throw failure;
+            });
       }
     }
     return results;
@@ -798,8 +851,8 @@ public final class JCache<K, V> implements Cache<K, V> {
     } finally {
       lifecycle.unlock();
     }
-    throw new IllegalArgumentException("The configuration of a Loomcache JCache is not a "
-        + type.getName());
+    throw new IllegalArgumentException(
+        "The configuration of a Loomcache JCache is not a " + type.getName());
   }
 
   @Override
@@ -870,7 +923,9 @@ public final class JCache<K, V> implements Cache<K, V> {
     executor.shutdown();
     try {
       if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
-        LOG.log(System.Logger.Level.WARNING, "Cache " + name + " closed with loads or events still running");
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "Cache " + name + " closed with loads or events still running");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -942,13 +997,14 @@ public final class JCache<K, V> implements Cache<K, V> {
     }
   }
 
-  private static final CompletionListener NO_LISTENER = new CompletionListener() {
-    @Override
-    public void onCompletion() {}
+  private static final CompletionListener NO_LISTENER =
+      new CompletionListener() {
+        @Override
+        public void onCompletion() {}
 
-    @Override
-    public void onException(Exception e) {}
-  };
+        @Override
+        public void onException(Exception e) {}
+      };
 
   /** Iterates over a snapshot of the keys, skipping entries gone or expired since. */
   private final class EntryIterator implements Iterator<Cache.Entry<K, V>> {

@@ -38,8 +38,12 @@ public final class JCacheManager implements CacheManager {
   /**
    * @param onClose run once when this manager closes (the provider forgets it)
    */
-  public JCacheManager(CachingProvider provider, URI uri, ClassLoader classLoader,
-      Properties properties, Runnable onClose) {
+  public JCacheManager(
+      CachingProvider provider,
+      URI uri,
+      ClassLoader classLoader,
+      Properties properties,
+      Runnable onClose) {
     this.provider = requireNonNull(provider);
     this.uri = requireNonNull(uri);
     this.classLoader = requireNonNull(classLoader);
@@ -68,8 +72,8 @@ public final class JCacheManager implements CacheManager {
   }
 
   @Override
-  public <K, V, C extends Configuration<K, V>> Cache<K, V> createCache(String cacheName,
-      C configuration) {
+  public <K, V, C extends Configuration<K, V>> Cache<K, V> createCache(
+      String cacheName, C configuration) {
     requireNonNull(cacheName, "cacheName must not be null");
     requireNonNull(configuration, "configuration must not be null");
     lock.lock();
@@ -104,8 +108,8 @@ public final class JCacheManager implements CacheManager {
   }
 
   @Override
-  public <K, V> @Nullable Cache<K, V> getCache(String cacheName, Class<K> keyType,
-      Class<V> valueType) {
+  public <K, V> @Nullable Cache<K, V> getCache(
+      String cacheName, Class<K> keyType, Class<V> valueType) {
     requireNonNull(cacheName, "cacheName must not be null");
     requireNonNull(keyType, "keyType must not be null");
     requireNonNull(valueType, "valueType must not be null");
@@ -116,12 +120,22 @@ public final class JCacheManager implements CacheManager {
     }
     CompleteConfiguration<?, ?> configuration = cache.configuration();
     if (configuration.getKeyType() != keyType) {
-      throw new ClassCastException("The cache " + cacheName + " has keys of "
-          + configuration.getKeyType().getName() + ", not " + keyType.getName());
+      throw new ClassCastException(
+          "The cache "
+              + cacheName
+              + " has keys of "
+              + configuration.getKeyType().getName()
+              + ", not "
+              + keyType.getName());
     }
     if (configuration.getValueType() != valueType) {
-      throw new ClassCastException("The cache " + cacheName + " has values of "
-          + configuration.getValueType().getName() + ", not " + valueType.getName());
+      throw new ClassCastException(
+          "The cache "
+              + cacheName
+              + " has values of "
+              + configuration.getValueType().getName()
+              + ", not "
+              + valueType.getName());
     }
     @SuppressWarnings("unchecked")
     Cache<K, V> typed = (Cache<K, V>) cache;
@@ -213,8 +227,8 @@ public final class JCacheManager implements CacheManager {
     if (type.isInstance(this)) {
       return type.cast(this);
     }
-    throw new IllegalArgumentException("Cannot unwrap a Loomcache CacheManager to "
-        + type.getName());
+    throw new IllegalArgumentException(
+        "Cannot unwrap a Loomcache CacheManager to " + type.getName());
   }
 
   private void requireOpen() {

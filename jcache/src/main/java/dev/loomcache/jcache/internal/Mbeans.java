@@ -10,8 +10,8 @@ import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
 
 /**
- * Registers a cache's MXBeans with the platform MBean server under the names JSR-107 gives:
- * {@code javax.cache:type=CacheConfiguration|CacheStatistics,CacheManager=<uri>,Cache=<name>}.
+ * Registers a cache's MXBeans with the platform MBean server under the names JSR-107 gives: {@code
+ * javax.cache:type=CacheConfiguration|CacheStatistics,CacheManager=<uri>,Cache=<name>}.
  */
 final class Mbeans {
   /** The two MXBeans of a cache. */
@@ -61,8 +61,13 @@ final class Mbeans {
   private static ObjectName objectName(JCache<?, ?> cache, Type type) {
     String manager = safe(cache.getCacheManager().getURI().toString());
     try {
-      return new ObjectName("javax.cache:type=" + type.objectType + ",CacheManager=" + manager
-          + ",Cache=" + safe(cache.getName()));
+      return new ObjectName(
+          "javax.cache:type="
+              + type.objectType
+              + ",CacheManager="
+              + manager
+              + ",Cache="
+              + safe(cache.getName()));
     } catch (MalformedObjectNameException e) {
       throw new CacheException("Cannot name the MXBean of cache " + cache.getName(), e);
     }

@@ -9,9 +9,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Runs tasks one at a time, in the order they were added, on an executor's threads: an asynchronous
  * listener sees its events in the order the cache published them.
  *
- * <p>At most one drain runs at a time. A drain that finds the queue empty gives up its turn and then
- * looks again, so a task added meanwhile is never stranded; it never resubmits itself, so a drain
- * that is running when the executor shuts down still finishes the queue.
+ * <p>At most one drain runs at a time. A drain that finds the queue empty gives up its turn and
+ * then looks again, so a task added meanwhile is never stranded; it never resubmits itself, so a
+ * drain that is running when the executor shuts down still finishes the queue.
  */
 final class SerialQueue {
   private static final System.Logger LOG = System.getLogger(SerialQueue.class.getName());

@@ -5,8 +5,8 @@ import java.util.concurrent.atomic.LongAdder;
 import javax.cache.management.CacheStatisticsMXBean;
 
 /**
- * A cache's JCache statistics, also its {@code CacheStatistics} MXBean. Counting is a few
- * {@link LongAdder} increments and costs nothing while statistics are disabled. Averages are in
+ * A cache's JCache statistics, also its {@code CacheStatistics} MXBean. Counting is a few {@link
+ * LongAdder} increments and costs nothing while statistics are disabled. Averages are in
  * microseconds, as the MXBean's contract says.
  *
  * <p>Counting follows the TCK: an expiry the cache notices counts as an eviction (JCache has no
@@ -82,8 +82,10 @@ final class Statistics implements CacheStatisticsMXBean {
 
   @Override
   public void clear() {
-    for (LongAdder adder : new LongAdder[] {
-        hits, misses, puts, removals, evictions, getNanos, putNanos, removeNanos}) {
+    for (LongAdder adder :
+        new LongAdder[] {
+          hits, misses, puts, removals, evictions, getNanos, putNanos, removeNanos
+        }) {
       adder.reset();
     }
   }

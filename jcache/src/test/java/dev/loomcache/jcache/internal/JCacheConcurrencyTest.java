@@ -41,6 +41,7 @@ import org.junit.jupiter.api.Test;
 class JCacheConcurrencyTest {
   /** User code of the tests, shared with the factories (which must be serializable). */
   static final Map<String, CountDownLatch> GATES = new ConcurrentHashMap<>();
+
   static final AtomicInteger LOADS = new AtomicInteger();
   static final List<Integer> SEEN = new CopyOnWriteArrayList<>();
 
@@ -49,8 +50,9 @@ class JCacheConcurrencyTest {
   @BeforeEach
   void setUp() {
     CachingProvider provider = Caching.getCachingProvider();
-    manager = provider.getCacheManager(
-        URI.create("loomcache:concurrency-test"), provider.getDefaultClassLoader());
+    manager =
+        provider.getCacheManager(
+            URI.create("loomcache:concurrency-test"), provider.getDefaultClassLoader());
     GATES.clear();
     LOADS.set(0);
     SEEN.clear();
@@ -113,8 +115,10 @@ class JCacheConcurrencyTest {
   }
 
   /** An asynchronous listener that records the values it sees, in order. */
-  public static final class RecordingListener implements CacheEntryCreatedListener<String, Integer>,
-      CacheEntryUpdatedListener<String, Integer>, Serializable {
+  public static final class RecordingListener
+      implements CacheEntryCreatedListener<String, Integer>,
+          CacheEntryUpdatedListener<String, Integer>,
+          Serializable {
     private static final long serialVersionUID = 1L;
 
     @Override
@@ -151,10 +155,12 @@ class JCacheConcurrencyTest {
   }
 
   private Cache<String, String> writeThroughCache() {
-    return manager.createCache("write-through", new MutableConfiguration<String, String>()
-        .setTypes(String.class, String.class)
-        .setWriteThrough(true)
-        .setCacheWriterFactory(FactoryBuilder.factoryOf(GatedWriter.class)));
+    return manager.createCache(
+        "write-through",
+        new MutableConfiguration<String, String>()
+            .setTypes(String.class, String.class)
+            .setWriteThrough(true)
+            .setCacheWriterFactory(FactoryBuilder.factoryOf(GatedWriter.class)));
   }
 
   @Test
@@ -198,11 +204,13 @@ class JCacheConcurrencyTest {
 
   @Test
   void get_readThroughStampede_loadsOnce() throws Exception {
-    Cache<String, String> cache = manager.createCache("read-through",
-        new MutableConfiguration<String, String>()
-            .setTypes(String.class, String.class)
-            .setReadThrough(true)
-            .setCacheLoaderFactory(FactoryBuilder.factoryOf(GatedLoader.class)));
+    Cache<String, String> cache =
+        manager.createCache(
+            "read-through",
+            new MutableConfiguration<String, String>()
+                .setTypes(String.class, String.class)
+                .setReadThrough(true)
+                .setCacheLoaderFactory(FactoryBuilder.factoryOf(GatedLoader.class)));
     GATES.put("entered:load", new CountDownLatch(1));
     GATES.put("load", new CountDownLatch(1));
     List<Future<String>> results = new ArrayList<>();
@@ -222,15 +230,20 @@ class JCacheConcurrencyTest {
 
   @Test
   void invoke_processorReadsItsOwnKeyThroughTheCache_doesNotDeadlock() {
-    Cache<String, String> cache = manager.createCache("reentrant",
-        new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+    Cache<String, String> cache =
+        manager.createCache(
+            "reentrant",
+            new MutableConfiguration<String, String>().setTypes(String.class, String.class));
     cache.put("k", "v");
 
-    String seen = cache.invoke("k", (entry, arguments) -> {
-      String inside = cache.get("k"); // same key, same thread: the key's lock is re-entrant
-      entry.setValue(inside + "!");
-      return inside;
-    });
+    String seen =
+        cache.invoke(
+            "k",
+            (entry, arguments) -> {
+              String inside = cache.get("k"); // same key, same thread: the key's lock is re-entrant
+              entry.setValue(inside + "!");
+              return inside;
+            });
 
     assertThat(seen).isEqualTo("v");
     assertThat(cache.get("k")).isEqualTo("v!");
@@ -238,10 +251,13 @@ class JCacheConcurrencyTest {
 
   @Test
   void put_asyncListener_seesOneKeysEventsInOrder() throws Exception {
-    Cache<String, Integer> cache = manager.createCache("ordered",
-        new MutableConfiguration<String, Integer>().setTypes(String.class, Integer.class));
-    cache.registerCacheEntryListener(new MutableCacheEntryListenerConfiguration<>(
-        FactoryBuilder.factoryOf(RecordingListener.class), null, false, false));
+    Cache<String, Integer> cache =
+        manager.createCache(
+            "ordered",
+            new MutableConfiguration<String, Integer>().setTypes(String.class, Integer.class));
+    cache.registerCacheEntryListener(
+        new MutableCacheEntryListenerConfiguration<>(
+            FactoryBuilder.factoryOf(RecordingListener.class), null, false, false));
 
     for (int i = 0; i < 1_000; i++) {
       cache.put("k", i);
@@ -256,10 +272,13 @@ class JCacheConcurrencyTest {
 
   @Test
   void put_syncListenerThrows_changeStaysAndCallerGetsListenerException() {
-    Cache<String, String> cache = manager.createCache("failing-listener",
-        new MutableConfiguration<String, String>().setTypes(String.class, String.class));
-    cache.registerCacheEntryListener(new MutableCacheEntryListenerConfiguration<>(
-        FactoryBuilder.factoryOf(FailingListener.class), null, false, true));
+    Cache<String, String> cache =
+        manager.createCache(
+            "failing-listener",
+            new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+    cache.registerCacheEntryListener(
+        new MutableCacheEntryListenerConfiguration<>(
+            FactoryBuilder.factoryOf(FailingListener.class), null, false, true));
 
     assertThatThrownBy(() -> cache.put("k", "v"))
         .isInstanceOf(CacheEntryListenerException.class)
@@ -270,8 +289,8 @@ class JCacheConcurrencyTest {
 
   @Test
   void put_storeByValue_cacheKeepsItsOwnCopy() {
-    Cache<String, ArrayList<String>> cache = manager.createCache("by-value",
-        new MutableConfiguration<String, ArrayList<String>>());
+    Cache<String, ArrayList<String>> cache =
+        manager.createCache("by-value", new MutableConfiguration<String, ArrayList<String>>());
     var list = new ArrayList<>(List.of("a"));
     cache.put("k", list);
     list.add("changed by the caller");

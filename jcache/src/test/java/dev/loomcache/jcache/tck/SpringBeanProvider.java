@@ -22,8 +22,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The JSR-107 TCK's annotation tests, run with Spring's own JCache annotation support
  * ({@code @EnableCaching} with {@code javax.cache} on the class path interprets
- * {@code @CacheResult}, {@code @CacheRemove} and {@code @CacheRemoveAll}) over Loomcache's provider.
- * The TCK finds this class through the service loader.
+ * {@code @CacheResult}, {@code @CacheRemove} and {@code @CacheRemoveAll}) over Loomcache's
+ * provider. The TCK finds this class through the service loader.
  */
 public final class SpringBeanProvider implements BeanProvider {
   private final AnnotationConfigApplicationContext context;
@@ -67,7 +67,8 @@ public final class SpringBeanProvider implements BeanProvider {
   /**
    * A Spring cache manager over a JCache manager of Loomcache's provider, creating a cache on first
    * use as JSR-107's annotations expect. It asks the provider for the manager on every call: the
-   * TCK's other tests close all managers between test classes, and the provider hands out a fresh one.
+   * TCK's other tests close all managers between test classes, and the provider hands out a fresh
+   * one.
    */
   static final class LoomcacheJCacheManager implements CacheManager {
     private final URI uri;

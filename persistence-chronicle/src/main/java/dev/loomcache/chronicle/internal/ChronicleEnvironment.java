@@ -17,11 +17,12 @@ public final class ChronicleEnvironment {
       List.of("chronicle.analytics.disable", "chronicle.announcer.disable");
 
   /** The flags Chronicle Map needs on Java 25, in the order the message names them. */
-  public static final List<String> REQUIRED_FLAGS = List.of(
-      "--add-opens=java.base/java.lang=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-      "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-      "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED");
+  public static final List<String> REQUIRED_FLAGS =
+      List.of(
+          "--add-opens=java.base/java.lang=ALL-UNNAMED",
+          "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+          "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+          "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED");
 
   private ChronicleEnvironment() {}
 
@@ -38,8 +39,8 @@ public final class ChronicleEnvironment {
 
   /**
    * Returns the required flags this JVM runs without, judged by what is actually opened and
-   * exported to the class path (so flags given in {@code JDK_JAVA_OPTIONS}, argument files or a
-   * jar manifest count), plus a note if the runtime lacks the {@code jdk.compiler} module.
+   * exported to the class path (so flags given in {@code JDK_JAVA_OPTIONS}, argument files or a jar
+   * manifest count), plus a note if the runtime lacks the {@code jdk.compiler} module.
    */
   public static List<String> missingFlags() {
     Module unnamed = ChronicleEnvironment.class.getClassLoader().getUnnamedModule();
@@ -56,8 +57,8 @@ public final class ChronicleEnvironment {
     }
     Optional<Module> compiler = ModuleLayer.boot().findModule("jdk.compiler");
     if (compiler.isEmpty()) {
-      missing.add(REQUIRED_FLAGS.get(3)
-          + " (and a full JDK: this runtime has no jdk.compiler module)");
+      missing.add(
+          REQUIRED_FLAGS.get(3) + " (and a full JDK: this runtime has no jdk.compiler module)");
     } else if (!compiler.get().isExported("com.sun.tools.javac.file", unnamed)) {
       missing.add(REQUIRED_FLAGS.get(3));
     }
@@ -72,10 +73,15 @@ public final class ChronicleEnvironment {
   public static void checkFlags() {
     List<String> missing = missingFlags();
     if (!missing.isEmpty()) {
-      throw new IllegalStateException("ChronicleStore needs these JVM flags on Java 25, missing "
-          + missing.size() + " of " + REQUIRED_FLAGS.size() + ": " + String.join(" ", missing)
-          + ". Add them to the java command line (or to JDK_JAVA_OPTIONS); all four are: "
-          + String.join(" ", REQUIRED_FLAGS));
+      throw new IllegalStateException(
+          "ChronicleStore needs these JVM flags on Java 25, missing "
+              + missing.size()
+              + " of "
+              + REQUIRED_FLAGS.size()
+              + ": "
+              + String.join(" ", missing)
+              + ". Add them to the java command line (or to JDK_JAVA_OPTIONS); all four are: "
+              + String.join(" ", REQUIRED_FLAGS));
     }
   }
 }

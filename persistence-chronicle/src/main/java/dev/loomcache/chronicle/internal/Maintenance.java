@@ -21,8 +21,8 @@ public final class Maintenance {
   private final BooleanSupplier stop;
 
   /** Works on {@code map}, with {@code nowMillis} for expiry; passes end once {@code stop}. */
-  public Maintenance(ChronicleMap<String, byte[]> map, LongSupplier nowMillis,
-      BooleanSupplier stop) {
+  public Maintenance(
+      ChronicleMap<String, byte[]> map, LongSupplier nowMillis, BooleanSupplier stop) {
     this.map = map;
     this.nowMillis = nowMillis;
     this.stop = stop;

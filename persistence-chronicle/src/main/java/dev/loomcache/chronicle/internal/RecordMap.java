@@ -18,14 +18,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A full map (Chronicle refuses a put once a segment has used all its overflow tiers) is made
  * room in, in this order: retry (another writer may have made room), purge every expired record,
- * evict the oldest tenth of the records by write stamp (up to three times). A write that still
- * does not fit, or that is larger than the map's entry size limit, is skipped and counted, and the
- * key's previous record is removed: the file must never hold an older value than the cache
- * returned, since a restart would serve it as current.
+ * evict the oldest tenth of the records by write stamp (up to three times). A write that still does
+ * not fit, or that is larger than the map's entry size limit, is skipped and counted, and the key's
+ * previous record is removed: the file must never hold an older value than the cache returned,
+ * since a restart would serve it as current.
  *
- * <p>Making room runs under one lock, so that writers meeting a full map together wait for one
- * pass instead of each evicting a tenth; it guards no user code. Everything else is lock-free
- * here (Chronicle locks the key's segment for the moment of each operation).
+ * <p>Making room runs under one lock, so that writers meeting a full map together wait for one pass
+ * instead of each evicting a tenth; it guards no user code. Everything else is lock-free here
+ * (Chronicle locks the key's segment for the moment of each operation).
  */
 public final class RecordMap {
   private static final Logger logger = LoggerFactory.getLogger("dev.loomcache.chronicle");
@@ -44,8 +44,7 @@ public final class RecordMap {
   private final LongAdder purged = new LongAdder();
 
   /** Works on {@code map}, with {@code clock} for expiry; whole-map passes end on {@code stop}. */
-  public RecordMap(ChronicleMap<String, byte[]> map, InstantSource clock,
-      BooleanSupplier stop) {
+  public RecordMap(ChronicleMap<String, byte[]> map, InstantSource clock, BooleanSupplier stop) {
     this.map = map;
     this.clock = clock;
     this.maintenance = new Maintenance(map, clock::millis, stop);
@@ -78,8 +77,11 @@ public final class RecordMap {
       if (!isTooLarge(e)) {
         throw e;
       }
-      skip(key, record.length + " bytes is more than the file's entry size limit;"
-          + " raise averageValueSize");
+      skip(
+          key,
+          record.length
+              + " bytes is more than the file's entry size limit;"
+              + " raise averageValueSize");
     }
   }
 
@@ -94,11 +96,12 @@ public final class RecordMap {
   }
 
   /**
-   * Removes every live record whose key satisfies {@code matchesKey} or whose tags satisfy
-   * {@code matchesTags}: one pass over the map, reading each live record once. A record rewritten
-   * since it was read is left alone (the removal compares the bytes). Returns how many it removed.
+   * Removes every live record whose key satisfies {@code matchesKey} or whose tags satisfy {@code
+   * matchesTags}: one pass over the map, reading each live record once. A record rewritten since it
+   * was read is left alone (the removal compares the bytes). Returns how many it removed.
    */
-  public long removeIf(java.util.function.Predicate<String> matchesKey,
+  public long removeIf(
+      java.util.function.Predicate<String> matchesKey,
       java.util.function.Predicate<java.util.Set<String>> matchesTags) {
     var removed = new java.util.concurrent.atomic.AtomicLong();
     maintenance.forEachLiveKey(key -> {
@@ -109,8 +112,10 @@ public final class RecordMap {
         return;
       }
       byte[] record = map.get(key);
-      if (record != null && record.length >= Records.HEADER
-          && matchesTags.test(Records.tags(record)) && map.remove(key, record)) {
+      if (record != null
+          && record.length >= Records.HEADER
+          && matchesTags.test(Records.tags(record))
+          && map.remove(key, record)) {
         removed.incrementAndGet();
       }
     });
@@ -193,8 +198,11 @@ public final class RecordMap {
     long now = System.currentTimeMillis();
     long last = lastSkipWarning.get();
     if (now - last >= SKIP_WARNING_INTERVAL_MILLIS && lastSkipWarning.compareAndSet(last, now)) {
-      logger.warn("Skipped writing key '{}' to the Chronicle store ({}); {} writes skipped so far",
-          key, reason, skippedWrites.sum());
+      logger.warn(
+          "Skipped writing key '{}' to the Chronicle store ({}); {} writes skipped so far",
+          key,
+          reason,
+          skippedWrites.sum());
     }
   }
 

@@ -1,12 +1,12 @@
 package dev.loomcache.chronicle.internal;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import dev.loomcache.spi.CorruptValueException;
 import dev.loomcache.spi.StoredFreshness;
 import dev.loomcache.spi.StoredValue;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,14 +28,14 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A value with {@linkplain StoredValue#freshness() freshness deadlines} (format 2) sets the
  * stamp's next bit as well ({@link #FRESH}, always with the tagged bit) and puts a freshness block
- * first in the tag list, counted with the tags: {@code [length: 4][version: 1][flags: 1]
- * [expiry: 8][refresh at: 8][stale until: 8][load nanos: 8][hit budget: 8][beta: 8]} (flags bit 0:
- * a remembered absence). The header's expiry is then the record's retention
- * ({@link StoredValue#retainUntilEpochMillis()}, later than its expiry when it has a stale window),
- * so the purge and the full-map eviction read every format alike. Records of the earlier formats
- * (plain, tagged) read as values without freshness. A build that knows only those formats reads a
- * format-2 record as a tagged one: the right payload, the freshness block as one meaningless tag,
- * and its retention as its expiry (a value in its stale window reads as live there).
+ * first in the tag list, counted with the tags: {@code [length: 4][version: 1][flags: 1] [expiry:
+ * 8][refresh at: 8][stale until: 8][load nanos: 8][hit budget: 8][beta: 8]} (flags bit 0: a
+ * remembered absence). The header's expiry is then the record's retention ({@link
+ * StoredValue#retainUntilEpochMillis()}, later than its expiry when it has a stale window), so the
+ * purge and the full-map eviction read every format alike. Records of the earlier formats (plain,
+ * tagged) read as values without freshness. A build that knows only those formats reads a format-2
+ * record as a tagged one: the right payload, the freshness block as one meaningless tag, and its
+ * retention as its expiry (a value in its stale window reads as live there).
  */
 public final class Records {
   /** Bytes in front of the payload. */
@@ -46,8 +46,10 @@ public final class Records {
   private static final VarHandle INTS =
       MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long TAGGED = Long.MIN_VALUE;
+
   /** The stamp bit of a record with a freshness block (stamps stay far below 2^62). */
   static final long FRESH = 1L << 62;
+
   private static final long FLAGS = TAGGED | FRESH;
   private static final byte FRESHNESS_VERSION = 1;
   private static final int FRESHNESS_BYTES = 2 + 6 * 8;
@@ -127,19 +129,24 @@ public final class Records {
     }
     int at = block[0];
     if (record[at] != FRESHNESS_VERSION) {
-      throw new CorruptValueException("A stored record has a freshness block of version "
-          + record[at] + ", which this version of loomcache-persistence-chronicle cannot read"
-          + " (it reads version " + FRESHNESS_VERSION + "): open the file with the version that"
-          + " wrote it, or delete the file to start empty");
+      throw new CorruptValueException(
+          "A stored record has a freshness block of version "
+              + record[at]
+              + ", which this version of loomcache-persistence-chronicle cannot read"
+              + " (it reads version "
+              + FRESHNESS_VERSION
+              + "): open the file with the version that"
+              + " wrote it, or delete the file to start empty");
     }
     long expiresAt = (long) LONGS.get(record, at + 2);
-    StoredFreshness freshness = StoredFreshness.of(
-        (long) LONGS.get(record, at + 10),
-        (long) LONGS.get(record, at + 18),
-        Math.max(0, (long) LONGS.get(record, at + 26)),
-        Math.max(0, Double.longBitsToDouble((long) LONGS.get(record, at + 42))),
-        Math.max(-1, (long) LONGS.get(record, at + 34)),
-        (record[at + 1] & 1) != 0);
+    StoredFreshness freshness =
+        StoredFreshness.of(
+            (long) LONGS.get(record, at + 10),
+            (long) LONGS.get(record, at + 18),
+            Math.max(0, (long) LONGS.get(record, at + 26)),
+            Math.max(0, Double.longBitsToDouble((long) LONGS.get(record, at + 42))),
+            Math.max(-1, (long) LONGS.get(record, at + 34)),
+            (record[at + 1] & 1) != 0);
     return StoredValue.of(payload, expiresAt, tags).withFreshness(freshness);
   }
 
@@ -190,8 +197,11 @@ public final class Records {
   }
 
   private static CorruptValueException corruptTags(int length) {
-    return new CorruptValueException("A stored record of " + length + " bytes is marked as tagged,"
-        + " but its tags run past its end");
+    return new CorruptValueException(
+        "A stored record of "
+            + length
+            + " bytes is marked as tagged,"
+            + " but its tags run past its end");
   }
 
   /** The header's expiry (the retention, for a record with a stale window) of a complete record. */

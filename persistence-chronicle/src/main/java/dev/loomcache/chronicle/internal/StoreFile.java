@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * killed, or the state is missing) is first opened normally and closed again, which checks the
  * header and the length without touching the segment locks a dead writer may hold, and then opened
  * with Chronicle's recovery, which resets those locks and drops torn entries (each one logged and
- * counted). Without recovery such a file can hang or throw {@code InterProcessDeadLockException}.
- * A file that fails the checks is corrupt: an exception, or set aside with {@code MOVE_ASIDE}.
+ * counted). Without recovery such a file can hang or throw {@code InterProcessDeadLockException}. A
+ * file that fails the checks is corrupt: an exception, or set aside with {@code MOVE_ASIDE}.
  */
 public final class StoreFile implements AutoCloseable {
   static {
@@ -59,8 +59,13 @@ public final class StoreFile implements AutoCloseable {
   private final boolean recovered;
   private final long corruptions;
 
-  private StoreFile(Path file, ChronicleMap<String, byte[]> map, FileChannel state, FileLock lock,
-      boolean recovered, long corruptions) {
+  private StoreFile(
+      Path file,
+      ChronicleMap<String, byte[]> map,
+      FileChannel state,
+      FileLock lock,
+      boolean recovered,
+      long corruptions) {
     this.file = file;
     this.map = map;
     this.state = state;
@@ -84,8 +89,12 @@ public final class StoreFile implements AutoCloseable {
       if (parent != null) {
         Files.createDirectories(parent);
       }
-      state = FileChannel.open(statePath, StandardOpenOption.CREATE, StandardOpenOption.READ,
-          StandardOpenOption.WRITE);
+      state =
+          FileChannel.open(
+              statePath,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.READ,
+              StandardOpenOption.WRITE);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot open " + statePath + " beside the store file", e);
     }
@@ -93,8 +102,11 @@ public final class StoreFile implements AutoCloseable {
     try {
       lock = tryLock(state);
       if (lock == null) {
-        throw new IllegalStateException("The store file " + file + " is in use by another"
-            + " ChronicleStore, in this process or another; close that one first");
+        throw new IllegalStateException(
+            "The store file "
+                + file
+                + " is in use by another"
+                + " ChronicleStore, in this process or another; close that one first");
       }
       var corruptions = new AtomicLong();
       byte previous = readState(state);
@@ -111,21 +123,32 @@ public final class StoreFile implements AutoCloseable {
           } else {
             checkTypes(file, builder.createPersistedTo(file.toFile())).close();
             logger.warn("The store file {} was not closed cleanly; recovering it", file);
-            map = checkTypes(file, builder.recoverPersistedTo(file.toFile(), true,
-                c -> corrupted(file, c, corruptions.incrementAndGet())));
+            map =
+                checkTypes(
+                    file,
+                    builder.recoverPersistedTo(
+                        file.toFile(),
+                        true,
+                        c -> corrupted(file, c, corruptions.incrementAndGet())));
             recovered = true;
-            logger.warn("Recovered the store file {}: {} entries, {} repaired corruptions", file,
-                map.longSize(), corruptions.get());
+            logger.warn(
+                "Recovered the store file {}: {} entries, {} repaired corruptions",
+                file,
+                map.longSize(),
+                corruptions.get());
           }
         } catch (IOException | ChronicleHashRecoveryFailedException | NotOurs e) {
           if (!moveAside) {
             throw new CorruptStoreFileException(file, String.valueOf(e.getMessage()), e);
           }
-          Path aside = file.resolveSibling(
-              file.getFileName() + ".corrupt-" + System.currentTimeMillis());
+          Path aside =
+              file.resolveSibling(file.getFileName() + ".corrupt-" + System.currentTimeMillis());
           Files.move(file, aside);
-          logger.warn("The store file {} is corrupt ({}); moved it to {} and started empty", file,
-              e.getMessage(), aside);
+          logger.warn(
+              "The store file {} is corrupt ({}); moved it to {} and started empty",
+              file,
+              e.getMessage(),
+              aside);
           map = create(file, builder, state, false);
         }
       }
@@ -170,8 +193,8 @@ public final class StoreFile implements AutoCloseable {
   }
 
   /**
-   * Closes the map, forces it to the device, then marks the file clean and releases it. If any
-   * step fails the file stays marked dirty, so the next open recovers it.
+   * Closes the map, forces it to the device, then marks the file clean and releases it. If any step
+   * fails the file stays marked dirty, so the next open recovers it.
    */
   @Override
   public void close() {
@@ -199,8 +222,11 @@ public final class StoreFile implements AutoCloseable {
         .skipCloseOnExitHook(true);
   }
 
-  private static ChronicleMap<String, byte[]> create(Path file,
-      ChronicleMapBuilder<String, byte[]> builder, FileChannel state, boolean interrupted)
+  private static ChronicleMap<String, byte[]> create(
+      Path file,
+      ChronicleMapBuilder<String, byte[]> builder,
+      FileChannel state,
+      boolean interrupted)
       throws IOException {
     if (interrupted && Files.deleteIfExists(file)) {
       logger.info("Creating the store file {} was interrupted last time; creating it again", file);
@@ -224,8 +250,9 @@ public final class StoreFile implements AutoCloseable {
             "the file has " + head.position() + " bytes, fewer than a Chronicle Map header");
       }
       if (head.getInt(HEADER_READY_WORD_OFFSET) <= 0) {
-        throw new IOException("the header is not marked complete: not a Chronicle Map file, or"
-            + " its creation or recovery was cut short");
+        throw new IOException(
+            "the header is not marked complete: not a Chronicle Map file, or"
+                + " its creation or recovery was cut short");
       }
     }
   }
@@ -235,22 +262,31 @@ public final class StoreFile implements AutoCloseable {
    * from the builder). A foreign map of strings to byte arrays cannot be told apart: its values
    * read as corrupt records (counted tier errors) or fail the cache's value codec.
    */
-  private static ChronicleMap<String, byte[]> checkTypes(Path file,
-      ChronicleMap<String, byte[]> map) throws NotOurs {
+  private static ChronicleMap<String, byte[]> checkTypes(
+      Path file, ChronicleMap<String, byte[]> map) throws NotOurs {
     Class<?> keys = map.keyClass();
     Class<?> values = map.valueClass();
     if (keys != String.class || values != byte[].class) {
       map.close();
-      throw new NotOurs("it holds a Chronicle Map of " + keys.getName() + " to " + values.getName()
-          + ", not a Loomcache store (String to byte[])");
+      throw new NotOurs(
+          "it holds a Chronicle Map of "
+              + keys.getName()
+              + " to "
+              + values.getName()
+              + ", not a Loomcache store (String to byte[])");
     }
     return map;
   }
 
   private static void corrupted(Path file, ChronicleHashCorruption corruption, long count) {
     if (count <= MAX_LOGGED_CORRUPTIONS) {
-      logger.warn("Recovering {}: repaired corruption #{} in segment {}: {}", file, count,
-          corruption.segmentIndex(), corruption.message(), corruption.exception());
+      logger.warn(
+          "Recovering {}: repaired corruption #{} in segment {}: {}",
+          file,
+          count,
+          corruption.segmentIndex(),
+          corruption.message(),
+          corruption.exception());
     } else if (count == MAX_LOGGED_CORRUPTIONS + 1) {
       logger.warn("Recovering {}: more corruptions; counting them without logging each", file);
     }

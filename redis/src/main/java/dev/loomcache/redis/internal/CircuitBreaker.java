@@ -51,7 +51,8 @@ public final class CircuitBreaker {
   }
 
   void recordFailure() {
-    if (consecutiveFailures.incrementAndGet() >= failureThreshold && open.compareAndSet(false, true)) {
+    if (consecutiveFailures.incrementAndGet() >= failureThreshold
+        && open.compareAndSet(false, true)) {
       openCount.increment();
       onOpen.run();
     }

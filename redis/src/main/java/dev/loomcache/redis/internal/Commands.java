@@ -32,10 +32,11 @@ import redis.clients.jedis.util.Pool;
  *
  * <p>Design note: Jedis bounds a command only by the socket timeout of the client, which belongs to
  * the user (and may be shared with code that wants long timeouts). Two ways to hold the deadline:
+ *
  * <ul>
  *   <li><b>Direct</b> (the hot path: single-key commands while Redis is healthy): borrow a pooled
- *       connection of the client, set its socket timeout to the command timeout, run the command
- *       on the caller's thread, restore the timeout. As fast as a plain Jedis call. Used only when a
+ *       connection of the client, set its socket timeout to the command timeout, run the command on
+ *       the caller's thread, restore the timeout. As fast as a plain Jedis call. Used only when a
  *       connection is known to exist (an idle one in a standalone pool, or the slot's node in a
  *       cluster) and no command failed since the last success, because opening a connection runs
  *       its handshake under the client's own timeouts.
@@ -45,17 +46,18 @@ import redis.clients.jedis.util.Pool;
  *       interruptible), so a stalled Redis does not keep pool connections either. Costs two thread
  *       wake-ups per command.
  * </ul>
+ *
  * Cluster redirections (MOVED, ASK) on the direct path are retried by hand-off, where the client
  * follows them and refreshes its slot map.
  *
  * <p>Pool waits: a pool whose max wait is not positive (commons-pool's default, "wait forever") is
  * given the command timeout as its max wait. With an infinite max wait, a borrower that finds the
- * pool full while another borrower is still opening a connection busy-spins in
- * {@code GenericObjectPool.create} (it never parks, and ignores interrupts). On virtual threads a
- * few such spinners hold every carrier, so the thread opening the connection, and every caller
- * waiting for its command timeout, never runs again: a hang of the whole JVM's virtual threads,
- * seen after a SIGKILL of Redis under load. With a bounded max wait the borrower parks instead, and
- * the cancellation of a command past its deadline (an interrupt) ends its wait.
+ * pool full while another borrower is still opening a connection busy-spins in {@code
+ * GenericObjectPool.create} (it never parks, and ignores interrupts). On virtual threads a few such
+ * spinners hold every carrier, so the thread opening the connection, and every caller waiting for
+ * its command timeout, never runs again: a hang of the whole JVM's virtual threads, seen after a
+ * SIGKILL of Redis under load. With a bounded max wait the borrower parks instead, and the
+ * cancellation of a command past its deadline (an interrupt) ends its wait.
  */
 public final class Commands implements AutoCloseable {
   private final UnifiedJedis client;
@@ -65,10 +67,12 @@ public final class Commands implements AutoCloseable {
   private final CircuitBreaker breaker;
   private final TierCounters counters;
   private final ExecutorService workers =
-      Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("loomcache-redis-command-", 0).factory());
+      Executors.newThreadPerTaskExecutor(
+          Thread.ofVirtual().name("loomcache-redis-command-", 0).factory());
 
   /** Runs commands on {@code client}, each bounded by {@code timeout}, through {@code breaker}. */
-  public Commands(UnifiedJedis client, Duration timeout, CircuitBreaker breaker, TierCounters counters) {
+  public Commands(
+      UnifiedJedis client, Duration timeout, CircuitBreaker breaker, TierCounters counters) {
     this.client = client;
     this.timeout = timeout;
     this.timeoutNanos = timeout.toNanos();
@@ -79,16 +83,16 @@ public final class Commands implements AutoCloseable {
   }
 
   /**
-   * Runs a command on {@code key} unless the breaker is open; parks the calling thread at most about
-   * the command timeout.
+   * Runs a command on {@code key} unless the breaker is open; parks the calling thread at most
+   * about the command timeout.
    *
    * @param direct the command, for the direct path
    * @param viaClient the same command through the client, for the hand-off path
    * @throws RedisTierException if the breaker is open, or the command failed, timed out or was
    *     interrupted (then the interrupt status is set)
    */
-  public <T> T call(String operation, byte[] key, CommandObject<T> direct,
-      Function<UnifiedJedis, T> viaClient) {
+  public <T> T call(
+      String operation, byte[] key, CommandObject<T> direct, Function<UnifiedJedis, T> viaClient) {
     checkBreaker(operation);
     Connection connection = breaker.hasFailures() ? null : directConnection(key);
     if (connection == null) {
@@ -129,7 +133,7 @@ public final class Commands implements AutoCloseable {
       switch (client) {
         case RedisClient standalone -> standalone.getPool().clear();
         case RedisClusterClient cluster -> cluster.getClusterNodes().values().forEach(Pool::clear);
-        default -> { }
+        default -> {}
       }
     } catch (RuntimeException e) {
       LoggerFactory.getLogger("dev.loomcache.redis").debug("Could not drop idle connections", e);
@@ -146,21 +150,25 @@ public final class Commands implements AutoCloseable {
     try {
       switch (client) {
         case RedisClient standalone -> boundWait(standalone.getPool(), "standalone");
-        case RedisClusterClient cluster -> cluster.getClusterNodes().forEach((node, pool) -> boundWait(pool, node));
-        default -> { }
+        case RedisClusterClient cluster ->
+            cluster.getClusterNodes().forEach((node, pool) -> boundWait(pool, node));
+        default -> {}
       }
     } catch (RuntimeException e) {
-      LoggerFactory.getLogger("dev.loomcache.redis").debug("Could not bound the pool's max wait", e);
+      LoggerFactory.getLogger("dev.loomcache.redis")
+          .debug("Could not bound the pool's max wait", e);
     }
   }
 
   private void boundWait(Pool<?> pool, String node) {
     if (!pool.getMaxWaitDuration().isPositive()) {
       pool.setMaxWait(timeout);
-      LoggerFactory.getLogger("dev.loomcache.redis").info(
-          "The Redis client's connection pool ({}) waited forever for a connection; its max wait is"
-              + " now the tier's command timeout, {} (set the pool's maxWait to choose another)",
-          node, timeout);
+      LoggerFactory.getLogger("dev.loomcache.redis")
+          .info(
+              "The Redis client's connection pool ({}) waited forever for a connection; its max wait is"
+                  + " now the tier's command timeout, {} (set the pool's maxWait to choose another)",
+              node,
+              timeout);
     }
   }
 
@@ -176,7 +184,8 @@ public final class Commands implements AutoCloseable {
       return switch (client) {
         case RedisClient standalone ->
             standalone.getPool().getNumIdle() > 0 ? standalone.getPool().getResource() : null;
-        case RedisClusterClient cluster -> cluster.getConnectionFromSlot(JedisClusterCRC16.getSlot(key));
+        case RedisClusterClient cluster ->
+            cluster.getConnectionFromSlot(JedisClusterCRC16.getSlot(key));
         default -> null;
       };
     } catch (RuntimeException e) {
@@ -184,7 +193,10 @@ public final class Commands implements AutoCloseable {
     }
   }
 
-  private <T> T runDirect(String operation, Connection connection, CommandObject<T> command,
+  private <T> T runDirect(
+      String operation,
+      Connection connection,
+      CommandObject<T> command,
       Function<UnifiedJedis, T> viaClient) {
     try {
       int previous = connection.getSoTimeout();
@@ -220,7 +232,8 @@ public final class Commands implements AutoCloseable {
     try {
       connection.close();
     } catch (RuntimeException e) {
-      LoggerFactory.getLogger("dev.loomcache.redis").debug("Could not return a connection to its pool", e);
+      LoggerFactory.getLogger("dev.loomcache.redis")
+          .debug("Could not return a connection to its pool", e);
     }
   }
 
@@ -273,7 +286,8 @@ public final class Commands implements AutoCloseable {
         && cause.getCause() instanceof SocketTimeoutException) {
       return timedOut(operation);
     } else if (Thread.currentThread().isInterrupted()) {
-      return new RedisTierException("Interrupted during Redis " + operation, cause); // not Redis's fault
+      return new RedisTierException(
+          "Interrupted during Redis " + operation, cause); // not Redis's fault
     } else {
       counters.commandFailures.increment();
       breaker.recordFailure();
@@ -286,9 +300,12 @@ public final class Commands implements AutoCloseable {
   public void close() {
     workers.shutdownNow();
     try {
-      if (!workers.awaitTermination(timeoutNanos + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS)) {
+      if (!workers.awaitTermination(
+          timeoutNanos + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS)) {
         LoggerFactory.getLogger("dev.loomcache.redis")
-            .warn("Redis commands did not stop within {} of being interrupted", timeout.plusSeconds(1));
+            .warn(
+                "Redis commands did not stop within {} of being interrupted",
+                timeout.plusSeconds(1));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -30,8 +30,8 @@ import redis.clients.jedis.UnifiedJedis;
  * <p>A connection can also die silently (a network partition), which would leave L1 stale without
  * anyone noticing. So a heartbeat thread publishes a heartbeat message on the channel every
  * interval; if one was published and nothing at all arrived on the subscription for two intervals
- * after it, the subscriber is interrupted, which closes its socket and makes it reconnect. (A PING on
- * the subscription would be simpler, but Jedis cannot read its reply on a RESP3 connection.)
+ * after it, the subscriber is interrupted, which closes its socket and makes it reconnect. (A PING
+ * on the subscription would be simpler, but Jedis cannot read its reply on a RESP3 connection.)
  *
  * <p>Losses that leave our connection up (a cluster bus that dropped messages, a sender whose
  * messages stopped reaching us, a sender that restarted) are found by {@link SenderSequences}: each
@@ -79,10 +79,18 @@ public final class InvalidationSubscriber implements AutoCloseable {
    * @param acknowledge publishes an acknowledgement of another instance's request; may throw
    * @param sharded whether to subscribe with SSUBSCRIBE (the client is a cluster client)
    */
-  public InvalidationSubscriber(UnifiedJedis client, Messages messages, TierListener listener,
-      Consumer<String> remoteChange, Runnable publishHeartbeat, Duration heartbeat,
-      Acknowledgements acknowledgements, Consumer<String> acknowledge, boolean sharded,
-      TierCounters counters, RateLimitedLog log) {
+  public InvalidationSubscriber(
+      UnifiedJedis client,
+      Messages messages,
+      TierListener listener,
+      Consumer<String> remoteChange,
+      Runnable publishHeartbeat,
+      Duration heartbeat,
+      Acknowledgements acknowledgements,
+      Consumer<String> acknowledge,
+      boolean sharded,
+      TierCounters counters,
+      RateLimitedLog log) {
     this.client = client;
     this.acknowledgements = acknowledgements;
     this.acknowledge = acknowledge;
@@ -95,8 +103,10 @@ public final class InvalidationSubscriber implements AutoCloseable {
     this.heartbeatNanos = heartbeat.toNanos();
     this.counters = counters;
     this.log = log;
-    this.subscriber = Thread.ofVirtual().name("loomcache-redis-subscriber").start(this::subscribeLoop);
-    this.heartbeat = Thread.ofVirtual().name("loomcache-redis-heartbeat").start(this::heartbeatLoop);
+    this.subscriber =
+        Thread.ofVirtual().name("loomcache-redis-subscriber").start(this::subscribeLoop);
+    this.heartbeat =
+        Thread.ofVirtual().name("loomcache-redis-heartbeat").start(this::heartbeatLoop);
   }
 
   /**
@@ -139,8 +149,12 @@ public final class InvalidationSubscriber implements AutoCloseable {
       } catch (RuntimeException e) {
         firstAttempt.countDown(); // no use making build() wait for a Redis that refused us
         if (!closed) {
-          log.warn("subscriber", "Lost the invalidation subscription on '"
-              + messages.channelName() + "'; reconnecting", e);
+          log.warn(
+              "subscriber",
+              "Lost the invalidation subscription on '"
+                  + messages.channelName()
+                  + "'; reconnecting",
+              e);
         }
       }
       subscribed = false;
@@ -165,12 +179,17 @@ public final class InvalidationSubscriber implements AutoCloseable {
         return; // close()
       }
       long now = System.nanoTime();
-      boolean silent = subscribed
-          ? !answered && now - heartbeatSent > 2 * heartbeatNanos
-          : now - attemptStarted > 3 * heartbeatNanos;
+      boolean silent =
+          subscribed
+              ? !answered && now - heartbeatSent > 2 * heartbeatNanos
+              : now - attemptStarted > 3 * heartbeatNanos;
       if (silent) {
-        log.warn("heartbeat", "The invalidation subscription on '" + messages.channelName()
-            + "' shows no sign of life; reconnecting", new IllegalStateException("silent"));
+        log.warn(
+            "heartbeat",
+            "The invalidation subscription on '"
+                + messages.channelName()
+                + "' shows no sign of life; reconnecting",
+            new IllegalStateException("silent"));
         attemptStarted = now;
         answered = true;
         subscriber.interrupt();
@@ -192,11 +211,16 @@ public final class InvalidationSubscriber implements AutoCloseable {
       }
       int silentSenders = sequences.sweepSilent();
       if (silentSenders > 0 && subscribed) {
-        log.warn("silent-sender", silentSenders + " instance(s) publishing on '" + messages.channelName()
-            + "' went silent without a goodbye; dropping L1, since their changes may be lost",
+        log.warn(
+            "silent-sender",
+            silentSenders
+                + " instance(s) publishing on '"
+                + messages.channelName()
+                + "' went silent without a goodbye; dropping L1, since their changes may be lost",
             new IllegalStateException("silent sender"));
         dropAll();
-        counters.silentSenderClears.add(silentSenders); // after the clear: a reader of it sees it done
+        counters.silentSenderClears.add(
+            silentSenders); // after the clear: a reader of it sees it done
       }
     }
   }
@@ -209,9 +233,7 @@ public final class InvalidationSubscriber implements AutoCloseable {
     }
   }
 
-  /**
-   * Unsubscribes and stops both threads; parks the calling thread until they have stopped.
-   */
+  /** Unsubscribes and stops both threads; parks the calling thread until they have stopped. */
   @Override
   public void close() {
     closed = true;
@@ -248,17 +270,18 @@ public final class InvalidationSubscriber implements AutoCloseable {
   /** A tag's or a glob's entries changed in another instance: drop the local copies. */
   private final class Handler extends JedisPubSub {
     volatile boolean confirmed;
-    final JedisShardedPubSub sharded = new JedisShardedPubSub() {
-      @Override
-      public void onSSubscribe(String channel, int subscribedChannels) {
-        confirmed();
-      }
+    final JedisShardedPubSub sharded =
+        new JedisShardedPubSub() {
+          @Override
+          public void onSSubscribe(String channel, int subscribedChannels) {
+            confirmed();
+          }
 
-      @Override
-      public void onSMessage(String channel, String message) {
-        received(message);
-      }
-    };
+          @Override
+          public void onSMessage(String channel, String message) {
+            received(message);
+          }
+        };
 
     @Override
     public void onSubscribe(String channel, int subscribedChannels) {
@@ -325,8 +348,12 @@ public final class InvalidationSubscriber implements AutoCloseable {
           }
           case 'h' -> {
             if (sequenced) {
-              judge(sequences.heartbeat(message.sender(), message.epoch(), message.seq(),
-                  parseInterval(message.payload())));
+              judge(
+                  sequences.heartbeat(
+                      message.sender(),
+                      message.epoch(),
+                      message.seq(),
+                      parseInterval(message.payload())));
             }
           }
           case 'x' -> {
@@ -335,7 +362,7 @@ public final class InvalidationSubscriber implements AutoCloseable {
             }
           }
           case 'a' -> acknowledgements.received(message.payload(), message.sender());
-          default -> { }
+          default -> {}
         }
       } catch (RuntimeException e) {
         log.warn("listener", "The cache failed to handle an invalidation", e);
@@ -346,8 +373,14 @@ public final class InvalidationSubscriber implements AutoCloseable {
       if (verdict == SenderSequences.Verdict.NONE) {
         return;
       }
-      log.warn("lost-invalidation", "Invalidations on '" + messages.channelName()
-          + "' were lost (" + verdict + "); dropping L1", new IllegalStateException(verdict.name()));
+      log.warn(
+          "lost-invalidation",
+          "Invalidations on '"
+              + messages.channelName()
+              + "' were lost ("
+              + verdict
+              + "); dropping L1",
+          new IllegalStateException(verdict.name()));
       listener.invalidatedAll();
       // Counted after the clear, so that whoever sees the count finds L1 already cleared.
       (verdict == SenderSequences.Verdict.GAP ? counters.gapClears : counters.restartClears)

@@ -16,12 +16,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The lease is a Redis key set with {@code SET NX PX lease}, holding a token unique to this
  * attempt; the value is read once more after the lease is taken, since another instance may have
- * stored it and left in between. The holder's next write or delete of the key releases it with an owner-checked
- * compare-and-delete (a Lua script), so a lease that expired and was taken over by another instance
- * is never deleted by the old holder. If the holder stores nothing (its load failed or returned
- * null, or it died) the lease simply expires and one waiter takes it over. Waiters poll the value
- * with a backoff (1 ms doubling to 50 ms) and are woken early by the holder's invalidation message;
- * they wait about the lease time at most, then load themselves.
+ * stored it and left in between. The holder's next write or delete of the key releases it with an
+ * owner-checked compare-and-delete (a Lua script), so a lease that expired and was taken over by
+ * another instance is never deleted by the old holder. If the holder stores nothing (its load
+ * failed or returned null, or it died) the lease simply expires and one waiter takes it over.
+ * Waiters poll the value with a backoff (1 ms doubling to 50 ms) and are woken early by the
+ * holder's invalidation message; they wait about the lease time at most, then load themselves.
  */
 public final class Leases {
   private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -41,7 +41,11 @@ public final class Leases {
   private record Held(String token, long expiresAtNanos) {}
 
   /** Leases of {@code leaseTime}, with tokens made unique by {@code instanceId}. */
-  public Leases(RedisOps ops, Duration leaseTime, String instanceId, TierCounters counters,
+  public Leases(
+      RedisOps ops,
+      Duration leaseTime,
+      String instanceId,
+      TierCounters counters,
       RateLimitedLog log) {
     this.ops = ops;
     this.leaseMillis = leaseTime.toMillis();
@@ -52,9 +56,9 @@ public final class Leases {
   }
 
   /**
-   * After a Redis miss of {@code key}: takes its lease and returns null (the caller loads), or waits
-   * for the holder's value and returns it. Returns null without a lease if the wait lasts longer
-   * than the lease time. May park the calling thread up to about the lease time.
+   * After a Redis miss of {@code key}: takes its lease and returns null (the caller loads), or
+   * waits for the holder's value and returns it. Returns null without a lease if the wait lasts
+   * longer than the lease time. May park the calling thread up to about the lease time.
    *
    * @param reread reads the key's current value from Redis
    * @throws RedisTierException if Redis fails, or the thread is interrupted while waiting (the

@@ -30,8 +30,8 @@ public final class LuaScript {
    *
    * @throws redis.clients.jedis.exceptions.JedisException if Redis fails or cannot be reached
    */
-  public Object run(UnifiedJedis client, CommandPermits permits, List<String> keys,
-      List<String> args) {
+  public Object run(
+      UnifiedJedis client, CommandPermits permits, List<String> keys, List<String> args) {
     return permits.call(() -> {
       try {
         return client.evalsha(sha, keys, args);
@@ -48,7 +48,8 @@ public final class LuaScript {
 
   private static String sha1Hex(String source) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(source.getBytes(UTF_8)));
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("SHA-1").digest(source.getBytes(UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-1 is not available in this JVM", e);
     }

@@ -11,12 +11,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Format: a header {@code <instanceId> <epoch> <seq>}, a newline, then one kind letter and its
  * payload: {@code k<key>} (one key changed), {@code t<tag>} (every entry of a tag), {@code g<glob>}
- * (every key matching a glob), {@code *<requestId>} (everything changed; a non-empty
- * request id asks receivers to acknowledge), {@code h<intervalMillis>} (a heartbeat, changing
- * nothing), {@code x} (the sender is closing), {@code a<requestId>} (an acknowledgement of a
- * {@code *}). Changes ({@code k}, {@code t}, {@code g}, {@code *}) carry the next number of the sender's sequence;
- * heartbeats and {@code x} carry the sender's <em>watermark</em> instead: every change numbered up to
- * it has been published (or given up on), so a receiver that has not seen one of them lost it.
+ * (every key matching a glob), {@code *<requestId>} (everything changed; a non-empty request id
+ * asks receivers to acknowledge), {@code h<intervalMillis>} (a heartbeat, changing nothing), {@code
+ * x} (the sender is closing), {@code a<requestId>} (an acknowledgement of a {@code *}). Changes
+ * ({@code k}, {@code t}, {@code g}, {@code *}) carry the next number of the sender's sequence;
+ * heartbeats and {@code x} carry the sender's <em>watermark</em> instead: every change numbered up
+ * to it has been published (or given up on), so a receiver that has not seen one of them lost it.
  * Acknowledgements carry 0 and are not sequenced. The instance id lets an instance ignore its own
  * messages; the epoch (the sender's start time) tells a restarted sender that kept its id. Messages
  * of earlier versions ({@code <instanceId>\n<kind><payload>}) still parse, without a sequence.
@@ -34,7 +34,8 @@ public final class Messages {
 
   // Sequence numbers in flight: a short CPU-only section under one lock guards both fields (taking
   // a number and marking it in flight must be one step, or a watermark read between the two would
-  // claim an unsent change). A ReentrantLock, not synchronized: no published main code has a monitor.
+  // claim an unsent change). A ReentrantLock, not synchronized: no published main code has a
+  // monitor.
   private final ReentrantLock sequence = new ReentrantLock();
   private long lastTaken; // guarded by sequence
   private final TreeSet<Long> inFlight = new TreeSet<>(); // guarded by sequence
@@ -144,9 +145,14 @@ public final class Messages {
     }
     int first = text.indexOf(' ');
     if (first < 0 || first > newline) { // an instance of an earlier version: no sequence numbers
-      return newline == 0 ? null
-          : new Message(text.substring(0, newline), UNSEQUENCED, UNSEQUENCED,
-              text.charAt(newline + 1), text.substring(newline + 2));
+      return newline == 0
+          ? null
+          : new Message(
+              text.substring(0, newline),
+              UNSEQUENCED,
+              UNSEQUENCED,
+              text.charAt(newline + 1),
+              text.substring(newline + 2));
     }
     int second = text.indexOf(' ', first + 1);
     if (first == 0 || second < 0 || second > newline) {
@@ -155,7 +161,11 @@ public final class Messages {
     try {
       long epoch = Long.parseLong(text, first + 1, second, 10);
       long seq = Long.parseLong(text, second + 1, newline, 10);
-      return new Message(text.substring(0, first), epoch, seq, text.charAt(newline + 1),
+      return new Message(
+          text.substring(0, first),
+          epoch,
+          seq,
+          text.charAt(newline + 1),
           text.substring(newline + 2));
     } catch (NumberFormatException e) {
       return null;

@@ -31,8 +31,11 @@ public final class RateLimitedLog {
     long now = System.currentTimeMillis();
     long last = budget.last.get();
     if (now - last >= intervalMillis && budget.last.compareAndSet(last, now)) {
-      logger.warn("{} ({} similar since the last warning): {}", message,
-          budget.suppressed.sumThenReset(), failure.toString());
+      logger.warn(
+          "{} ({} similar since the last warning): {}",
+          message,
+          budget.suppressed.sumThenReset(),
+          failure.toString());
       logger.debug("Details of the last warning", failure);
     } else {
       budget.suppressed.increment();

@@ -32,7 +32,8 @@ public final class Recovery implements AutoCloseable {
   private final RateLimitedLog log;
   private final Set<String> staleKeys = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean namespaceStale = new AtomicBoolean();
-  private volatile int repairing; // a repair command is running (written by the recovery thread only)
+  private volatile int
+      repairing; // a repair command is running (written by the recovery thread only)
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
   private boolean signalled; // guarded by lock
@@ -40,8 +41,13 @@ public final class Recovery implements AutoCloseable {
   private final Thread thread;
 
   /** Starts the recovery thread, and has {@code breaker} wake it when it opens. */
-  public Recovery(RedisOps ops, CircuitBreaker breaker, Duration probeInterval, int capacity,
-      TierCounters counters, RateLimitedLog log) {
+  public Recovery(
+      RedisOps ops,
+      CircuitBreaker breaker,
+      Duration probeInterval,
+      int capacity,
+      TierCounters counters,
+      RateLimitedLog log) {
     this.ops = ops;
     this.breaker = breaker;
     this.probeInterval = probeInterval;
@@ -49,7 +55,8 @@ public final class Recovery implements AutoCloseable {
     this.counters = counters;
     this.log = log;
     breaker.onOpen(() -> {
-      logger.warn("Redis is not answering: circuit opened, calls skip Redis until a probe succeeds");
+      logger.warn(
+          "Redis is not answering: circuit opened, calls skip Redis until a probe succeeds");
       signal();
     });
     this.thread = Thread.ofVirtual().name("loomcache-redis-recovery").start(this::run);

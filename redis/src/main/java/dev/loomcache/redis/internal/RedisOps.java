@@ -24,37 +24,47 @@ import redis.clients.jedis.params.SetParams;
  * write and its invalidation message go together, how the namespace is cleared.
  *
  * <p>A write and the message telling other instances about it are one Lua script, so Redis applies
- * both or neither, and a reader woken by the message finds the new value. The scripts touch only the
- * key they declare, so they run unchanged on Redis Cluster ({@code PUBLISH} reaches every node).
- * With sharded pub/sub on a Redis 7+ Cluster the channel lives in one slot (its hash tag), which is
- * not the key's, so there the write and the {@code SPUBLISH} are two commands, in that order.
+ * both or neither, and a reader woken by the message finds the new value. The scripts touch only
+ * the key they declare, so they run unchanged on Redis Cluster ({@code PUBLISH} reaches every
+ * node). With sharded pub/sub on a Redis 7+ Cluster the channel lives in one slot (its hash tag),
+ * which is not the key's, so there the write and the {@code SPUBLISH} are two commands, in that
+ * order.
  *
  * <p>Every change message takes a sequence number before it is sent and releases it when its
- * command has ended ({@link Messages}), so heartbeats can tell receivers what they should have seen.
+ * command has ended ({@link Messages}), so heartbeats can tell receivers what they should have
+ * seen.
  */
 public final class RedisOps {
   private static final int SCAN_BATCH = 1_000;
   private static final byte[] NO_EXPIRY = {'0'};
 
-  private static final Script WRITE_AND_PUBLISH = new Script("""
-      if ARGV[2] == '0' then
-        redis.call('SET', KEYS[1], ARGV[1])
-      else
-        redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-      end
-      redis.call('PUBLISH', ARGV[3], ARGV[4])
-      return 1""");
-  private static final Script DELETE_AND_PUBLISH = new Script("""
-      redis.call('UNLINK', KEYS[1])
-      redis.call('PUBLISH', ARGV[1], ARGV[2])
-      return 1""");
+  private static final Script WRITE_AND_PUBLISH =
+      new Script(
+          """
+          if ARGV[2] == '0' then
+            redis.call('SET', KEYS[1], ARGV[1])
+          else
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+          end
+          redis.call('PUBLISH', ARGV[3], ARGV[4])
+          return 1\
+          """);
+  private static final Script DELETE_AND_PUBLISH =
+      new Script(
+          """
+          redis.call('UNLINK', KEYS[1])
+          redis.call('PUBLISH', ARGV[1], ARGV[2])
+          return 1\
+          """);
+
   /**
    * Adds ARGV[1] (a cache key) to the tag set KEYS[i] with score ARGV[3] (its absolute expiry,
    * {@code +inf} for none), first dropping members whose expiry passed before ARGV[2] (now), and
    * makes the set expire with its last member. So a set never outlives its entries and never holds
    * members that expired more than one write ago.
    */
-  private static final String ADD_TO_TAG_SETS = """
+  private static final String ADD_TO_TAG_SETS =
+      """
       for i = FIRST_TAG_KEY, #KEYS do
         local tk = KEYS[i]
         redis.call('ZREMRANGEBYSCORE', tk, '-inf', '(' .. ARGV[2])
@@ -67,35 +77,50 @@ public final class RedisOps {
         end
       end
       """;
-  private static final Script ADD_TO_TAGS = new Script(
-      ADD_TO_TAG_SETS.replace("FIRST_TAG_KEY", "1") + "return 1");
+
+  private static final Script ADD_TO_TAGS =
+      new Script(ADD_TO_TAG_SETS.replace("FIRST_TAG_KEY", "1") + "return 1");
+
   /** The tagged write: the value, its tag sets and the message in one script (standalone only). */
-  private static final Script WRITE_TAGGED_AND_PUBLISH = new Script("""
-      if ARGV[5] == '0' then
-        redis.call('SET', KEYS[1], ARGV[4])
-      else
-        redis.call('SET', KEYS[1], ARGV[4], 'PX', ARGV[5])
-      end
-      """ + ADD_TO_TAG_SETS.replace("FIRST_TAG_KEY", "2") + """
-      if ARGV[6] ~= '' then
-        redis.call('PUBLISH', ARGV[6], ARGV[7])
-      end
-      return 1""");
+  private static final Script WRITE_TAGGED_AND_PUBLISH =
+      new Script(
+          """
+          if ARGV[5] == '0' then
+            redis.call('SET', KEYS[1], ARGV[4])
+          else
+            redis.call('SET', KEYS[1], ARGV[4], 'PX', ARGV[5])
+          end
+          """
+              + ADD_TO_TAG_SETS.replace("FIRST_TAG_KEY", "2")
+              + """
+              if ARGV[6] ~= '' then
+                redis.call('PUBLISH', ARGV[6], ARGV[7])
+              end
+              return 1\
+              """);
+
   /**
    * Pops up to ARGV[2] members of the tag set KEYS[1] and unlinks their values (ARGV[1] is the key
    * prefix); returns how many it popped. The value keys are not declared: standalone only.
    */
-  private static final Script POP_TAG_AND_UNLINK = new Script("""
-      local popped = redis.call('ZPOPMIN', KEYS[1], ARGV[2])
-      for i = 1, #popped, 2 do
-        redis.call('UNLINK', ARGV[1] .. popped[i])
-      end
-      return #popped / 2""");
-  private static final Script RELEASE_LEASE = new Script("""
-      if redis.call('GET', KEYS[1]) == ARGV[1] then
-        return redis.call('DEL', KEYS[1])
-      end
-      return 0""");
+  private static final Script POP_TAG_AND_UNLINK =
+      new Script(
+          """
+          local popped = redis.call('ZPOPMIN', KEYS[1], ARGV[2])
+          for i = 1, #popped, 2 do
+            redis.call('UNLINK', ARGV[1] .. popped[i])
+          end
+          return #popped / 2\
+          """);
+
+  private static final Script RELEASE_LEASE =
+      new Script(
+          """
+          if redis.call('GET', KEYS[1]) == ARGV[1] then
+            return redis.call('DEL', KEYS[1])
+          end
+          return 0\
+          """);
 
   private final Commands commands;
   // The replies of GET, SET, UNLINK and EVALSHA read the same in RESP2 and RESP3.
@@ -112,8 +137,8 @@ public final class RedisOps {
    *
    * @param messages how to publish invalidations, or null if other instances are not told
    */
-  public RedisOps(Commands commands, String keyPrefix, @Nullable Messages messages,
-      TierCounters counters) {
+  public RedisOps(
+      Commands commands, String keyPrefix, @Nullable Messages messages, TierCounters counters) {
     this.commands = commands;
     this.keyPrefix = keyPrefix;
     this.leasePrefix = keyPrefix + "__lease:";
@@ -163,7 +188,10 @@ public final class RedisOps {
       SetParams params = pxMillis == 0 ? SetParams.setParams() : SetParams.setParams().px(pxMillis);
       long seq = messages == null ? 0 : messages.take();
       try {
-        commands.call("SET", redisKey, objects.set(redisKey, value, params),
+        commands.call(
+            "SET",
+            redisKey,
+            objects.set(redisKey, value, params),
             c -> c.set(redisKey, value, params));
         if (messages != null) {
           publish(messages.keyChanged(key, seq));
@@ -178,7 +206,10 @@ public final class RedisOps {
     byte[] px = pxMillis == 0 ? NO_EXPIRY : Long.toString(pxMillis).getBytes(UTF_8);
     long seq = messages.take();
     try {
-      runScript("SET", WRITE_AND_PUBLISH, redisKey,
+      runScript(
+          "SET",
+          WRITE_AND_PUBLISH,
+          redisKey,
           List.of(value, px, messages.channel(), messages.keyChanged(key, seq)));
     } finally {
       messages.release(seq);
@@ -187,11 +218,11 @@ public final class RedisOps {
   }
 
   /**
-   * Sets {@code key} carrying {@code tags}, with absolute expiry {@code expiresAtMillis}
-   * ({@link dev.loomcache.spi.StoredValue#NEVER_EXPIRES} for none), adds it to each tag's set and
-   * tells other instances. Standalone: one script, so Redis applies all of it or none. Cluster (the
-   * tag sets live in other slots): the tag sets first, one script per tag, then the value; a failure
-   * in between leaves a tag member without its value, which costs nothing.
+   * Sets {@code key} carrying {@code tags}, with absolute expiry {@code expiresAtMillis} ({@link
+   * dev.loomcache.spi.StoredValue#NEVER_EXPIRES} for none), adds it to each tag's set and tells
+   * other instances. Standalone: one script, so Redis applies all of it or none. Cluster (the tag
+   * sets live in other slots): the tag sets first, one script per tag, then the value; a failure in
+   * between leaves a tag member without its value, which costs nothing.
    */
   public void set(String key, byte[] value, long pxMillis, long expiresAtMillis, Set<String> tags) {
     if (tags.isEmpty()) {
@@ -200,8 +231,11 @@ public final class RedisOps {
     }
     byte[] member = key.getBytes(UTF_8);
     byte[] now = Long.toString(System.currentTimeMillis()).getBytes(UTF_8);
-    byte[] score = (expiresAtMillis == dev.loomcache.spi.StoredValue.NEVER_EXPIRES
-        ? "+inf" : Long.toString(expiresAtMillis)).getBytes(UTF_8);
+    byte[] score =
+        (expiresAtMillis == dev.loomcache.spi.StoredValue.NEVER_EXPIRES
+                ? "+inf"
+                : Long.toString(expiresAtMillis))
+            .getBytes(UTF_8);
     if (commands.isCluster()) {
       for (String tag : tags) {
         runScript("ZADD", ADD_TO_TAGS, List.of(tagKey(tag)), List.of(member, now, score));
@@ -219,7 +253,10 @@ public final class RedisOps {
     long seq = messages == null ? 0 : messages.take();
     try {
       byte[] message = messages == null ? new byte[0] : messages.keyChanged(key, seq);
-      runScript("SET", WRITE_TAGGED_AND_PUBLISH, keys,
+      runScript(
+          "SET",
+          WRITE_TAGGED_AND_PUBLISH,
+          keys,
           List.of(member, now, score, value, px, channel, message));
     } finally {
       if (messages != null) {
@@ -255,13 +292,14 @@ public final class RedisOps {
         List<redis.clients.jedis.resps.Tuple> members =
             commands.call("ZPOPMIN", c -> c.zpopmin(tagKeyText, SCAN_BATCH));
         if (!members.isEmpty()) {
-          String[] keys = members.stream().map(t -> keyPrefix + t.getElement())
-              .toArray(String[]::new);
+          String[] keys =
+              members.stream().map(t -> keyPrefix + t.getElement()).toArray(String[]::new);
           commands.call("UNLINK", c -> c.unlink(keys));
         }
         popped = members.size();
       } else {
-        Object reply = runScript("ZPOPMIN", POP_TAG_AND_UNLINK, List.of(tagKey), List.of(prefix, batch));
+        Object reply =
+            runScript("ZPOPMIN", POP_TAG_AND_UNLINK, List.of(tagKey), List.of(prefix, batch));
         popped = reply instanceof Long count ? count : 0;
       }
       removed += popped;
@@ -281,10 +319,11 @@ public final class RedisOps {
   }
 
   /**
-   * Removes every value whose key (after the prefix) matches {@code glob}: {@code SCAN MATCH} within
-   * the prefix, {@value #SCAN_BATCH} keys per call, {@code UNLINK} per batch, every node of a
-   * cluster; never {@code KEYS}. The tier's own keys (tag sets, leases) are left alone. Then tells
-   * other instances. Not atomic: keys written while it runs may survive. Returns the number removed.
+   * Removes every value whose key (after the prefix) matches {@code glob}: {@code SCAN MATCH}
+   * within the prefix, {@value #SCAN_BATCH} keys per call, {@code UNLINK} per batch, every node of
+   * a cluster; never {@code KEYS}. The tier's own keys (tag sets, leases) are left alone. Then
+   * tells other instances. Not atomic: keys written while it runs may survive. Returns the number
+   * removed.
    */
   public long invalidateMatching(String glob) {
     String pattern = globEscape(keyPrefix) + redisGlob(glob);
@@ -292,9 +331,10 @@ public final class RedisOps {
     long removed = 0;
     while (!scan.isIterationCompleted()) {
       Collection<String> keys = commands.call("SCAN", c -> scan.nextBatchList());
-      String[] batch = keys.stream()
-          .filter(k -> !k.startsWith(tagPrefix) && !k.startsWith(leasePrefix))
-          .toArray(String[]::new);
+      String[] batch =
+          keys.stream()
+              .filter(k -> !k.startsWith(tagPrefix) && !k.startsWith(leasePrefix))
+              .toArray(String[]::new);
       if (batch.length > 0) {
         commands.call("UNLINK", c -> c.unlink(batch));
         removed += batch.length;
@@ -311,7 +351,10 @@ public final class RedisOps {
     return removed;
   }
 
-  /** A glob of {@code *} and {@code ?} as a Redis pattern: Redis's other specials stand for themselves. */
+  /**
+   * A glob of {@code *} and {@code ?} as a Redis pattern: Redis's other specials stand for
+   * themselves.
+   */
   static String redisGlob(String glob) {
     var escaped = new StringBuilder(glob.length() + 8);
     for (int i = 0; i < glob.length(); i++) {
@@ -343,7 +386,10 @@ public final class RedisOps {
     }
     long seq = messages.take();
     try {
-      runScript("UNLINK", DELETE_AND_PUBLISH, redisKey,
+      runScript(
+          "UNLINK",
+          DELETE_AND_PUBLISH,
+          redisKey,
           List.of(messages.channel(), messages.keyChanged(key, seq)));
     } finally {
       messages.release(seq);
@@ -415,7 +461,10 @@ public final class RedisOps {
   private long publishUncounted(byte[] message) {
     byte[] channel = Objects.requireNonNull(messages).channel();
     if (sharded) {
-      return commands.call("SPUBLISH", channel, objects.spublish(channel, message),
+      return commands.call(
+          "SPUBLISH",
+          channel,
+          objects.spublish(channel, message),
           c -> ((RedisClusterClient) c).spublish(channel, message));
     }
     return commands.call("PUBLISH", c -> c.publish(channel, message));
@@ -426,8 +475,12 @@ public final class RedisOps {
     byte[] redisKey = leaseKey(key);
     byte[] value = token.getBytes(UTF_8);
     SetParams params = SetParams.setParams().nx().px(leaseMillis);
-    String reply = commands.call("SET NX", redisKey, objects.set(redisKey, value, params),
-        c -> c.set(redisKey, value, params));
+    String reply =
+        commands.call(
+            "SET NX",
+            redisKey,
+            objects.set(redisKey, value, params),
+            c -> c.set(redisKey, value, params));
     return "OK".equals(reply);
   }
 
@@ -463,13 +516,19 @@ public final class RedisOps {
   private Object runScript(String operation, Script script, List<byte[]> keys, List<byte[]> args) {
     byte[] key = keys.getFirst();
     try {
-      return commands.call(operation, key, objects.evalsha(script.sha(), keys, args),
+      return commands.call(
+          operation,
+          key,
+          objects.evalsha(script.sha(), keys, args),
           c -> c.evalsha(script.sha(), keys, args));
     } catch (RedisTierException e) {
       if (!(e.getCause() instanceof JedisNoScriptException)) {
         throw e;
       }
-      return commands.call(operation, key, objects.eval(script.source(), keys, args),
+      return commands.call(
+          operation,
+          key,
+          objects.eval(script.source(), keys, args),
           c -> c.eval(script.source(), keys, args));
     }
   }

@@ -32,9 +32,9 @@ import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * A parsed Redis URI: {@code redis://[user:password@]host:port[/db]?option=value&...},
- * {@code rediss://} for TLS, {@code redis-cluster://h1:p1,h2:p2?...} (and
- * {@code rediss-cluster://}) for Redis Cluster.
+ * A parsed Redis URI: {@code redis://[user:password@]host:port[/db]?option=value&...}, {@code
+ * rediss://} for TLS, {@code redis-cluster://h1:p1,h2:p2?...} (and {@code rediss-cluster://}) for
+ * Redis Cluster.
  *
  * <p>Design note: the query options are a table, one entry per key (its reader and the builder
  * setter it feeds), so a new tier option is one line. The password is kept for the client and
@@ -43,31 +43,37 @@ import redis.clients.jedis.UnifiedJedis;
  */
 public final class RedisUri {
   private static final int DEFAULT_PORT = 6379;
+
   /** The lease of {@code singleFlight=true}; a duration there sets another. */
   public static final Duration DEFAULT_LEASE = Duration.ofSeconds(5);
+
   private static final Pattern SHORT_DURATION = Pattern.compile("([0-9]+)(ms|s|m|h|d)");
   private static final String DURATION_FORMS =
       "a duration (500ms, 30s, 5m, 2h, 1d or ISO-8601 such as PT0.5S)";
 
-  private static final Map<String, Option<?>> OPTIONS = new Table()
-      .option("keyPrefix", Reader.TEXT, RedisTierBuilder::keyPrefix)
-      .option("name", Reader.TEXT, RedisTierBuilder::name)
-      .option("commandTimeout", Reader.DURATION, RedisTierBuilder::commandTimeout)
-      .option("writeMode", Reader.WRITE_MODE, RedisTierBuilder::writeMode)
-      .option("writeBehindQueueCapacity", Reader.INT, RedisTierBuilder::writeBehindQueueCapacity)
-      .option("writeBehindThreads", Reader.INT, RedisTierBuilder::writeBehindThreads)
-      .option("invalidation", Reader.BOOLEAN, RedisTierBuilder::crossInstanceInvalidation)
-      .option("invalidationChannel", Reader.TEXT, RedisTierBuilder::invalidationChannel)
-      .option("singleFlight", Reader.LEASE,
-          (builder, lease) -> lease.ifPresent(builder::distributedSingleFlight))
-      .option("failureThreshold", Reader.INT, RedisTierBuilder::failureThreshold)
-      .option("probeInterval", Reader.DURATION, RedisTierBuilder::probeInterval)
-      .option("repairCapacity", Reader.INT, RedisTierBuilder::repairCapacity)
-      .option("heartbeatInterval", Reader.DURATION, RedisTierBuilder::heartbeatInterval)
-      .option("maxLocalStaleness", Reader.DURATION, RedisTierBuilder::maxLocalStaleness)
-      // Options of the client, not of the tier: read when the client is opened.
-      .option("poolSize", Reader.INT, (builder, size) -> {})
-      .options();
+  private static final Map<String, Option<?>> OPTIONS =
+      new Table()
+          .option("keyPrefix", Reader.TEXT, RedisTierBuilder::keyPrefix)
+          .option("name", Reader.TEXT, RedisTierBuilder::name)
+          .option("commandTimeout", Reader.DURATION, RedisTierBuilder::commandTimeout)
+          .option("writeMode", Reader.WRITE_MODE, RedisTierBuilder::writeMode)
+          .option(
+              "writeBehindQueueCapacity", Reader.INT, RedisTierBuilder::writeBehindQueueCapacity)
+          .option("writeBehindThreads", Reader.INT, RedisTierBuilder::writeBehindThreads)
+          .option("invalidation", Reader.BOOLEAN, RedisTierBuilder::crossInstanceInvalidation)
+          .option("invalidationChannel", Reader.TEXT, RedisTierBuilder::invalidationChannel)
+          .option(
+              "singleFlight",
+              Reader.LEASE,
+              (builder, lease) -> lease.ifPresent(builder::distributedSingleFlight))
+          .option("failureThreshold", Reader.INT, RedisTierBuilder::failureThreshold)
+          .option("probeInterval", Reader.DURATION, RedisTierBuilder::probeInterval)
+          .option("repairCapacity", Reader.INT, RedisTierBuilder::repairCapacity)
+          .option("heartbeatInterval", Reader.DURATION, RedisTierBuilder::heartbeatInterval)
+          .option("maxLocalStaleness", Reader.DURATION, RedisTierBuilder::maxLocalStaleness)
+          // Options of the client, not of the tier: read when the client is opened.
+          .option("poolSize", Reader.INT, (builder, size) -> {})
+          .options();
 
   private final boolean tls;
   private final boolean cluster;
@@ -78,8 +84,14 @@ public final class RedisUri {
   private final Map<String, String> query;
   private final String redacted;
 
-  private RedisUri(String scheme, List<HostAndPort> nodes, @Nullable String user,
-      @Nullable String password, int database, Map<String, String> query, String redacted) {
+  private RedisUri(
+      String scheme,
+      List<HostAndPort> nodes,
+      @Nullable String user,
+      @Nullable String password,
+      int database,
+      Map<String, String> query,
+      String redacted) {
     this.tls = scheme.startsWith("rediss");
     this.cluster = scheme.endsWith("-cluster");
     this.nodes = List.copyOf(nodes);
@@ -112,8 +124,10 @@ public final class RedisUri {
     }
     String scheme = uri.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
     if (!List.of("redis", "rediss", "redis-cluster", "rediss-cluster").contains(scheme)) {
-      throw new IllegalArgumentException("unknown Redis URI scheme '" + scheme
-          + "': use redis://, rediss:// (TLS), redis-cluster:// or rediss-cluster://");
+      throw new IllegalArgumentException(
+          "unknown Redis URI scheme '"
+              + scheme
+              + "': use redis://, rediss:// (TLS), redis-cluster:// or rediss-cluster://");
     }
     String rest = uri.substring(schemeEnd + 3);
     // The last @ ends the user info, wherever it is: a password with an unescaped / or ? in it
@@ -127,8 +141,8 @@ public final class RedisUri {
     int pathStart = hostsAndPath.indexOf('/');
     String hosts = pathStart < 0 ? hostsAndPath : hostsAndPath.substring(0, pathStart);
     String path = pathStart < 0 ? "" : hostsAndPath.substring(pathStart + 1);
-    String redacted = scheme + "://" + (userInfo == null ? "" : redactUserInfo(userInfo) + "@")
-        + afterUserInfo;
+    String redacted =
+        scheme + "://" + (userInfo == null ? "" : redactUserInfo(userInfo) + "@") + afterUserInfo;
 
     String user = null;
     String password = null;
@@ -144,13 +158,21 @@ public final class RedisUri {
     boolean cluster = scheme.endsWith("-cluster");
     List<HostAndPort> nodes = nodes(hosts, redacted);
     if (!cluster && nodes.size() > 1) {
-      throw new IllegalArgumentException("Redis URI " + redacted + " names " + nodes.size()
-          + " hosts: only redis-cluster:// takes several");
+      throw new IllegalArgumentException(
+          "Redis URI "
+              + redacted
+              + " names "
+              + nodes.size()
+              + " hosts: only redis-cluster:// takes several");
     }
     int database = database(path, redacted);
     if (cluster && database != 0) {
-      throw new IllegalArgumentException("Redis URI " + redacted
-          + " selects database " + database + ": Redis Cluster has database 0 only");
+      throw new IllegalArgumentException(
+          "Redis URI "
+              + redacted
+              + " selects database "
+              + database
+              + ": Redis Cluster has database 0 only");
     }
     Map<String, String> query = query(rawQuery, redacted);
     var parsed = new RedisUri(scheme, nodes, user, password, database, query, redacted);
@@ -204,11 +226,12 @@ public final class RedisUri {
   }
 
   /**
-   * Opens a client for this URI: a {@link RedisClient} or, for a cluster, a
-   * {@link RedisClusterClient}. A standalone client connects lazily; a cluster client connects to
-   * discover the slots, so it parks the calling thread for that and throws if no node answers.
+   * Opens a client for this URI: a {@link RedisClient} or, for a cluster, a {@link
+   * RedisClusterClient}. A standalone client connects lazily; a cluster client connects to discover
+   * the slots, so it parks the calling thread for that and throws if no node answers.
    */
-  @SuppressWarnings("deprecation") // ssl(true): TLS with the JVM's default trust store, no SslOptions
+  @SuppressWarnings(
+      "deprecation") // ssl(true): TLS with the JVM's default trust store, no SslOptions
   public UnifiedJedis openClient() {
     var config = DefaultJedisClientConfig.builder().database(database);
     if (tls) {
@@ -251,8 +274,12 @@ public final class RedisUri {
     query.forEach((key, text) -> requireNonNull(OPTIONS.get(key)).read(text, redacted));
     String poolSize = query.get("poolSize");
     if (poolSize != null && Integer.parseInt(poolSize) < 1) {
-      throw new IllegalArgumentException("bad value for key 'poolSize' in Redis URI " + redacted
-          + ": '" + poolSize + "': poolSize must be at least 1");
+      throw new IllegalArgumentException(
+          "bad value for key 'poolSize' in Redis URI "
+              + redacted
+              + ": '"
+              + poolSize
+              + "': poolSize must be at least 1");
     }
   }
 
@@ -278,14 +305,18 @@ public final class RedisUri {
     if (node.startsWith("[")) { // [IPv6]:port
       int close = node.indexOf(']');
       if (close < 0) {
-        throw new IllegalArgumentException("Redis URI " + redacted + ": '" + node
-            + "' opens an IPv6 address with [ but does not close it");
+        throw new IllegalArgumentException(
+            "Redis URI "
+                + redacted
+                + ": '"
+                + node
+                + "' opens an IPv6 address with [ but does not close it");
       }
       host = node.substring(1, close);
       String after = node.substring(close + 1);
       if (!after.isEmpty() && !after.startsWith(":")) {
-        throw new IllegalArgumentException("Redis URI " + redacted + ": '" + node
-            + "' is not [address]:port");
+        throw new IllegalArgumentException(
+            "Redis URI " + redacted + ": '" + node + "' is not [address]:port");
       }
       port = after.isEmpty() ? null : after.substring(1);
     } else {
@@ -307,8 +338,14 @@ public final class RedisUri {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalArgumentException("Redis URI " + redacted + ": port '" + port + "' of '"
-        + node + "' is not a number from 1 to 65535");
+    throw new IllegalArgumentException(
+        "Redis URI "
+            + redacted
+            + ": port '"
+            + port
+            + "' of '"
+            + node
+            + "' is not a number from 1 to 65535");
   }
 
   private static int database(String path, String redacted) {
@@ -323,8 +360,12 @@ public final class RedisUri {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalArgumentException("Redis URI " + redacted + ": the path '/" + path
-        + "' is not a database number (0 or more)");
+    throw new IllegalArgumentException(
+        "Redis URI "
+            + redacted
+            + ": the path '/"
+            + path
+            + "' is not a database number (0 or more)");
   }
 
   private static Map<String, String> query(String rawQuery, String redacted) {
@@ -335,27 +376,49 @@ public final class RedisUri {
     for (String entry : rawQuery.split("&", -1)) {
       int equals = entry.indexOf('=');
       if (entry.isEmpty() || equals <= 0) {
-        throw new IllegalArgumentException("Redis URI " + redacted + ": query entry '" + entry
-            + "' is not key=value; valid keys: " + String.join(", ", OPTIONS.keySet()));
+        throw new IllegalArgumentException(
+            "Redis URI "
+                + redacted
+                + ": query entry '"
+                + entry
+                + "' is not key=value; valid keys: "
+                + String.join(", ", OPTIONS.keySet()));
       }
       String key = decode(entry.substring(0, equals), "a query key", redacted);
       String value = decode(entry.substring(equals + 1), "the value of " + key, redacted);
       if (!OPTIONS.containsKey(key)) {
-        throw new IllegalArgumentException("unknown key '" + key + "' in Redis URI " + redacted
-            + "; valid keys: " + String.join(", ", OPTIONS.keySet()));
+        throw new IllegalArgumentException(
+            "unknown key '"
+                + key
+                + "' in Redis URI "
+                + redacted
+                + "; valid keys: "
+                + String.join(", ", OPTIONS.keySet()));
       }
       String first = query.putIfAbsent(key, value);
       if (first != null) {
-        throw new IllegalArgumentException("key '" + key + "' appears twice in Redis URI "
-            + redacted + " (first " + key + "=" + first + ", then " + key + "=" + value + ")");
+        throw new IllegalArgumentException(
+            "key '"
+                + key
+                + "' appears twice in Redis URI "
+                + redacted
+                + " (first "
+                + key
+                + "="
+                + first
+                + ", then "
+                + key
+                + "="
+                + value
+                + ")");
       }
     }
     return query;
   }
 
   /**
-   * Percent-decodes {@code text} as UTF-8 ({@code +} stays a plus). {@code what} names the part
-   * for messages; null means the password, whose text a message must not show.
+   * Percent-decodes {@code text} as UTF-8 ({@code +} stays a plus). {@code what} names the part for
+   * messages; null means the password, whose text a message must not show.
    */
   private static String decode(String text, @Nullable String what, String redacted) {
     if (text.indexOf('%') < 0) {
@@ -377,7 +440,8 @@ public final class RedisUri {
       i += 2;
     }
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(bytes.toByteArray()))
@@ -387,11 +451,14 @@ public final class RedisUri {
     }
   }
 
-  private static IllegalArgumentException badEscape(String text, @Nullable String what,
-      String redacted) {
-    return new IllegalArgumentException("Redis URI " + redacted + ": "
-        + (what == null ? "the password" : what + " '" + text + "'")
-        + " has a bad percent-escape (write %XX with two hex digits, UTF-8)");
+  private static IllegalArgumentException badEscape(
+      String text, @Nullable String what, String redacted) {
+    return new IllegalArgumentException(
+        "Redis URI "
+            + redacted
+            + ": "
+            + (what == null ? "the password" : what + " '" + text + "'")
+            + " has a bad percent-escape (write %XX with two hex digits, UTF-8)");
   }
 
   private static Duration duration(String text) {
@@ -415,30 +482,41 @@ public final class RedisUri {
 
   /** How a query value's text becomes a value; {@code form} describes it for messages. */
   private record Reader<T>(String form, Function<String, T> read) {
-    static final Reader<String> TEXT = new Reader<>("non-blank text", text -> {
-      if (text.isBlank()) {
-        throw new IllegalArgumentException("blank");
-      }
-      return text;
-    });
+    static final Reader<String> TEXT =
+        new Reader<>(
+            "non-blank text",
+            text -> {
+              if (text.isBlank()) {
+                throw new IllegalArgumentException("blank");
+              }
+              return text;
+            });
     static final Reader<Integer> INT = new Reader<>("a whole number", Integer::parseInt);
-    static final Reader<Boolean> BOOLEAN = new Reader<>("true or false", text -> switch (
-        text.toLowerCase(Locale.ROOT)) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw new IllegalArgumentException("not true or false");
-    });
+    static final Reader<Boolean> BOOLEAN =
+        new Reader<>(
+            "true or false",
+            text ->
+                switch (text.toLowerCase(Locale.ROOT)) {
+                  case "true" -> true;
+                  case "false" -> false;
+                  default -> throw new IllegalArgumentException("not true or false");
+                });
     static final Reader<Duration> DURATION = new Reader<>(DURATION_FORMS, RedisUri::duration);
-    static final Reader<WriteMode> WRITE_MODE = new Reader<>("WRITE_THROUGH or WRITE_BEHIND",
-        text -> WriteMode.valueOf(text.toUpperCase(Locale.ROOT).replace('-', '_')));
+    static final Reader<WriteMode> WRITE_MODE =
+        new Reader<>(
+            "WRITE_THROUGH or WRITE_BEHIND",
+            text -> WriteMode.valueOf(text.toUpperCase(Locale.ROOT).replace('-', '_')));
+
     /** true (the default lease), false (off), or the lease as a duration. */
-    static final Reader<Optional<Duration>> LEASE = new Reader<>(
-        "true, false or a lease time (" + DURATION_FORMS + ")", text -> switch (
-            text.toLowerCase(Locale.ROOT)) {
-          case "true" -> Optional.of(DEFAULT_LEASE);
-          case "false" -> Optional.empty();
-          default -> Optional.of(duration(text));
-        });
+    static final Reader<Optional<Duration>> LEASE =
+        new Reader<>(
+            "true, false or a lease time (" + DURATION_FORMS + ")",
+            text ->
+                switch (text.toLowerCase(Locale.ROOT)) {
+                  case "true" -> Optional.of(DEFAULT_LEASE);
+                  case "false" -> Optional.empty();
+                  default -> Optional.of(duration(text));
+                });
   }
 
   private record Option<T>(String key, Reader<T> reader, BiConsumer<RedisTierBuilder, T> setter) {
@@ -446,8 +524,16 @@ public final class RedisUri {
       try {
         return reader.read().apply(text);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("bad value for key '" + key + "' in Redis URI "
-            + redacted + ": '" + text + "' is not " + reader.form(), e);
+        throw new IllegalArgumentException(
+            "bad value for key '"
+                + key
+                + "' in Redis URI "
+                + redacted
+                + ": '"
+                + text
+                + "' is not "
+                + reader.form(),
+            e);
       }
     }
 
@@ -456,8 +542,16 @@ public final class RedisUri {
       try {
         setter.accept(builder, value);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("bad value for key '" + key + "' in Redis URI "
-            + redacted + ": '" + text + "': " + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            "bad value for key '"
+                + key
+                + "' in Redis URI "
+                + redacted
+                + ": '"
+                + text
+                + "': "
+                + e.getMessage(),
+            e);
       }
     }
   }

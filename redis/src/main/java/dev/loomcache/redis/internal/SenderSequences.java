@@ -18,8 +18,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * too; any that did not were lost. Other evidence of loss: a sender seen again with a new epoch (it
  * restarted: what it sent before may be lost), a sender first seen with numbers already used more
  * than a warm-up after our subscription (it was talking and we did not hear it), a sender whose
- * heartbeats stopped (three of its intervals and a second of silence, without a goodbye), and too many numbers
- * waiting for their predecessors. Each is counted once per occurrence by the caller.
+ * heartbeats stopped (three of its intervals and a second of silence, without a goodbye), and too
+ * many numbers waiting for their predecessors. Each is counted once per occurrence by the caller.
  *
  * <p>Thread-safe: the subscriber thread reports messages, the heartbeat thread sweeps for silence;
  * a short lock with no I/O guards the table.
@@ -29,14 +29,20 @@ public final class SenderSequences {
   static final int MAX_PENDING = 10_000;
 
   /** Why L1 must be dropped, or {@link #NONE}. */
-  public enum Verdict { NONE, GAP, RESTART }
+  public enum Verdict {
+    NONE,
+    GAP,
+    RESTART
+  }
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<String, Sender> senders = new HashMap<>(); // guarded by lock
   private final long warmupNanos;
   private long subscribedAt; // guarded by lock
 
-  /** @param warmupNanos how long after a subscription every sender has heard from us once */
+  /**
+   * @param warmupNanos how long after a subscription every sender has heard from us once
+   */
   public SenderSequences(long warmupNanos) {
     this.warmupNanos = warmupNanos;
     this.subscribedAt = System.nanoTime();

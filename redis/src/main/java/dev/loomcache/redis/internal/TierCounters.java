@@ -20,14 +20,19 @@ public final class TierCounters {
   public final LongAdder leaseWaitsServed = new LongAdder();
   public final LongAdder repairedKeys = new LongAdder();
   public final LongAdder repairedClears = new LongAdder();
+
   /** L1 clears because a sender's sequence showed a gap (its watermark passed unseen numbers). */
   public final LongAdder gapClears = new LongAdder();
+
   /** L1 clears because a sender came back with a new epoch. */
   public final LongAdder restartClears = new LongAdder();
+
   /** L1 clears because a sender's heartbeats stopped without a goodbye. */
   public final LongAdder silentSenderClears = new LongAdder();
+
   /** L1 clears because this instance's own subscription was lost and confirmed again. */
   public final LongAdder resubscribeClears = new LongAdder();
+
   /** Acknowledgements of other instances' {@code invalidateAll} requests this instance sent. */
   public final LongAdder acknowledgementsSent = new LongAdder();
 }

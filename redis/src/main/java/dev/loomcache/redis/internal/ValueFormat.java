@@ -11,17 +11,19 @@ import java.nio.ByteBuffer;
  * that is left, from one GET. Redis expires the key itself (PX); the copy here is what L1 uses.
  *
  * <p>Format 2, for a value with {@linkplain StoredValue#freshness() freshness deadlines}, puts them
- * between the expiry and the codec's bytes: {@code [2][expiry: 8][flags: 1][refresh at: 8]
- * [stale until: 8][load nanos: 8][hit budget: 8][beta: 8][payload]} (flags bit 0: a remembered
- * absence, whose payload is empty). Values without deadlines keep format 1, byte for byte, so a
- * cache without freshness options writes what earlier versions wrote. Earlier versions refuse
- * format 2 (a counted tier error and a load, never a misread value) during a rolling upgrade.
+ * between the expiry and the codec's bytes: {@code [2][expiry: 8][flags: 1][refresh at: 8] [stale
+ * until: 8][load nanos: 8][hit budget: 8][beta: 8][payload]} (flags bit 0: a remembered absence,
+ * whose payload is empty). Values without deadlines keep format 1, byte for byte, so a cache
+ * without freshness options writes what earlier versions wrote. Earlier versions refuse format 2 (a
+ * counted tier error and a load, never a misread value) during a rolling upgrade.
  */
 public final class ValueFormat {
   /** The first format: expiry and payload. */
   static final byte VALUE = 1;
+
   /** The format with freshness deadlines. */
   static final byte FRESH_VALUE = 2;
+
   private static final int HEADER = 1 + Long.BYTES;
   private static final int FRESH_HEADER = HEADER + 1 + 5 * Long.BYTES + Double.BYTES;
 
@@ -82,13 +84,16 @@ public final class ValueFormat {
       try {
         freshness = StoredFreshness.of(refreshAt, staleUntil, loadNanos, beta, hitBudget, absent);
       } catch (IllegalArgumentException e) {
-        throw new CorruptValueException("Not a Loomcache value (format 2 with bad freshness: "
-            + e.getMessage() + ")");
+        throw new CorruptValueException(
+            "Not a Loomcache value (format 2 with bad freshness: " + e.getMessage() + ")");
       }
       return StoredValue.of(payload, expiresAt).withFreshness(freshness);
     }
     throw new CorruptValueException(
-        "Not a Loomcache value (" + bytes.length + " bytes, format byte "
-            + (bytes.length == 0 ? "none" : bytes[0]) + ")");
+        "Not a Loomcache value ("
+            + bytes.length
+            + " bytes, format byte "
+            + (bytes.length == 0 ? "none" : bytes[0])
+            + ")");
   }
 }

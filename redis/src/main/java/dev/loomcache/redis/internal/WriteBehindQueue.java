@@ -12,13 +12,13 @@ import org.jspecify.annotations.Nullable;
 /**
  * Write-behind: writes and deletes queued per key and applied by the tier's own virtual threads.
  *
- * <p>Design note: keys are spread over lanes by hash, and each lane has one flusher, so the writes of
- * one key are applied one at a time, in order. A lane keeps at most one pending operation per key: a
- * later write or delete of a key replaces its pending one in place (coalescing), so a {@code put}
- * then an {@code invalidate} can never reach Redis reversed, and a burst on one key costs one Redis
- * write. An operation stays in the lane while it is applied, so that reads see it (read-your-writes)
- * and a replacement queued meanwhile is applied after it. The lane lock guards only map operations;
- * Redis is called outside it.
+ * <p>Design note: keys are spread over lanes by hash, and each lane has one flusher, so the writes
+ * of one key are applied one at a time, in order. A lane keeps at most one pending operation per
+ * key: a later write or delete of a key replaces its pending one in place (coalescing), so a {@code
+ * put} then an {@code invalidate} can never reach Redis reversed, and a burst on one key costs one
+ * Redis write. An operation stays in the lane while it is applied, so that reads see it
+ * (read-your-writes) and a replacement queued meanwhile is applied after it. The lane lock guards
+ * only map operations; Redis is called outside it.
  */
 public final class WriteBehindQueue implements AutoCloseable {
   /** Applies one operation to Redis: a write, or a delete when {@code value} is null. */
@@ -54,8 +54,13 @@ public final class WriteBehindQueue implements AutoCloseable {
    * Starts {@code threads} flushers, each owning a lane of {@code capacity / threads} keys, which
    * apply operations with {@code sink}.
    */
-  public WriteBehindQueue(int capacity, int threads, Sink sink, Recovery recovery,
-      TierCounters counters, RateLimitedLog log) {
+  public WriteBehindQueue(
+      int capacity,
+      int threads,
+      Sink sink,
+      Recovery recovery,
+      TierCounters counters,
+      RateLimitedLog log) {
     this.laneCapacity = Math.max(1, capacity / threads);
     this.sink = sink;
     this.recovery = recovery;
@@ -72,9 +77,9 @@ public final class WriteBehindQueue implements AutoCloseable {
   }
 
   /**
-   * Queues a write (or, with a null value, a delete) of {@code key}. Never blocks on Redis. When the
-   * lane is full and the key has nothing pending, the operation is dropped, counted, and the key is
-   * handed to recovery (Redis may now hold an outdated value for it).
+   * Queues a write (or, with a null value, a delete) of {@code key}. Never blocks on Redis. When
+   * the lane is full and the key has nothing pending, the operation is dropped, counted, and the
+   * key is handed to recovery (Redis may now hold an outdated value for it).
    */
   public void enqueue(String key, @Nullable StoredValue value) {
     Lane lane = laneOf(key);
@@ -85,7 +90,8 @@ public final class WriteBehindQueue implements AutoCloseable {
         throw new RedisTierException("The Redis tier is closing; not queued: " + key, null);
       }
       if (lane.pending.containsKey(key)) {
-        lane.pending.put(key, new Op(value)); // keeps its place: the key is written once, last value
+        lane.pending.put(
+            key, new Op(value)); // keeps its place: the key is written once, last value
       } else if (lane.pending.size() >= laneCapacity) {
         dropped = true;
       } else {
@@ -244,8 +250,14 @@ public final class WriteBehindQueue implements AutoCloseable {
           sink.apply(key, op.value());
         } catch (RuntimeException e) {
           counters.writeBehindFailures.increment();
-          log.warn("write-behind", "A queued " + (op.value() == null ? "delete" : "write")
-              + " of key '" + key + "' did not reach Redis", e);
+          log.warn(
+              "write-behind",
+              "A queued "
+                  + (op.value() == null ? "delete" : "write")
+                  + " of key '"
+                  + key
+                  + "' did not reach Redis",
+              e);
         }
         lock.lock();
         try {

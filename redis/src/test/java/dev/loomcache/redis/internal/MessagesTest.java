@@ -16,8 +16,8 @@ class MessagesTest {
   @Test
   void keyChanged_roundTrips_withSenderEpochAndNumber() {
     var parsed = parse(messages.keyChanged("user:1 with spaces\nand a newline", 7));
-    assertThat(parsed).isEqualTo(
-        new Messages.Message("me", 42, 7, 'k', "user:1 with spaces\nand a newline"));
+    assertThat(parsed)
+        .isEqualTo(new Messages.Message("me", 42, 7, 'k', "user:1 with spaces\nand a newline"));
     assertThat(messages.isOwn(parsed)).isTrue();
     assertThat(new Messages("chan", "me", 43).isOwn(parsed)).isFalse(); // a later incarnation
   }
@@ -44,8 +44,10 @@ class MessagesTest {
 
   @Test
   void parse_readsMessagesOfEarlierVersions_withoutASequence() {
-    assertThat(Messages.parse("old-id\nkuser:1")).isEqualTo(new Messages.Message("old-id",
-        Messages.UNSEQUENCED, Messages.UNSEQUENCED, 'k', "user:1"));
+    assertThat(Messages.parse("old-id\nkuser:1"))
+        .isEqualTo(
+            new Messages.Message(
+                "old-id", Messages.UNSEQUENCED, Messages.UNSEQUENCED, 'k', "user:1"));
     assertThat(Messages.parse("old-id\n*").kind()).isEqualTo('*');
   }
 
@@ -61,6 +63,7 @@ class MessagesTest {
   @Test
   void instanceId_withASpace_isRejected() {
     assertThatThrownBy(() -> new Messages("chan", "a b", 1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("without spaces");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("without spaces");
   }
 }

@@ -23,16 +23,16 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Auto-configures a {@link LoomcacheCacheManager} when caching is enabled
- * ({@code @EnableCaching}) and the application defines no {@link CacheManager} (nor a
- * {@code cacheResolver}); runs before Boot's own cache auto-configuration, which then backs off.
- * {@code loomcache.enabled=false} turns it off.
+ * Auto-configures a {@link LoomcacheCacheManager} when caching is enabled ({@code @EnableCaching})
+ * and the application defines no {@link CacheManager} (nor a {@code cacheResolver}); runs before
+ * Boot's own cache auto-configuration, which then backs off. {@code loomcache.enabled=false} turns
+ * it off.
  *
- * <p>The manager takes its specs and names from {@code loomcache.cache.*}, its tiers from a
- * {@link TierFactory} bean or else from {@code loomcache.chronicle.file} and
- * {@code loomcache.redis.uri}, its codecs from {@link KeyCodec} and {@link ValueCodec} beans (or
- * Java serialization filtered by {@code loomcache.serialization.filter}), and then every
- * {@link CacheManagerCustomizer} that applies to it.
+ * <p>The manager takes its specs and names from {@code loomcache.cache.*}, its tiers from a {@link
+ * TierFactory} bean or else from {@code loomcache.chronicle.file} and {@code loomcache.redis.uri},
+ * its codecs from {@link KeyCodec} and {@link ValueCodec} beans (or Java serialization filtered by
+ * {@code loomcache.serialization.filter}), and then every {@link CacheManagerCustomizer} that
+ * applies to it.
  */
 @AutoConfiguration(before = CacheAutoConfiguration.class)
 @ConditionalOnClass({CacheManager.class, LoomcacheCacheManager.class})
@@ -43,7 +43,8 @@ import org.springframework.context.annotation.Configuration;
 public final class LoomcacheAutoConfiguration {
 
   @Bean
-  LoomcacheCacheManager cacheManager(LoomcacheProperties properties,
+  LoomcacheCacheManager cacheManager(
+      LoomcacheProperties properties,
       ObjectProvider<CacheManagerCustomizer<?>> customizers,
       ObjectProvider<TierFactory> tierFactory,
       ObjectProvider<KeyCodec<?>> keyCodec,
@@ -75,10 +76,11 @@ public final class LoomcacheAutoConfiguration {
   private static ValueCodec<?> javaSerialization(LoomcacheProperties properties) {
     String filter = properties.getSerialization().getFilter();
     if (filter == null || filter.isBlank()) {
-      throw new IllegalStateException("Loomcache caches have tiers (loomcache.redis.uri or"
-          + " loomcache.chronicle.file) but no value codec: define a ValueCodec bean, or set"
-          + " loomcache.serialization.filter to the ObjectInputFilter pattern of your cached"
-          + " types (for example com.example.dto.*;java.base/*;!*)");
+      throw new IllegalStateException(
+          "Loomcache caches have tiers (loomcache.redis.uri or"
+              + " loomcache.chronicle.file) but no value codec: define a ValueCodec bean, or set"
+              + " loomcache.serialization.filter to the ObjectInputFilter pattern of your cached"
+              + " types (for example com.example.dto.*;java.base/*;!*)");
     }
     return ValueCodec.javaSerialization(ObjectInputFilter.Config.createFilter(filter));
   }

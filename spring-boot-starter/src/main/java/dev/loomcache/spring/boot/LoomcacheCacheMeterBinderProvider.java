@@ -12,10 +12,10 @@ import org.springframework.boot.cache.metrics.CacheMeterBinderProvider;
 
 /**
  * Binds a {@link LoomcacheCache}'s statistics to Micrometer under the standard cache meter names
- * ({@code cache.gets{result=hit|miss}}, {@code cache.puts}, {@code cache.evictions},
- * {@code cache.size}, tags {@code cache} and {@code cache.manager}), plus {@code cache.loads} and
- * {@code cache.loads.coalesced}. Boot's cache metrics registrar uses it for the caches that exist
- * at startup.
+ * ({@code cache.gets{result=hit|miss}}, {@code cache.puts}, {@code cache.evictions}, {@code
+ * cache.size}, tags {@code cache} and {@code cache.manager}), plus {@code cache.loads} and {@code
+ * cache.loads.coalesced}. Boot's cache metrics registrar uses it for the caches that exist at
+ * startup.
  */
 public final class LoomcacheCacheMeterBinderProvider
     implements CacheMeterBinderProvider<LoomcacheCache> {
@@ -65,11 +65,15 @@ public final class LoomcacheCacheMeterBinderProvider
     @Override
     protected void bindImplementationSpecificMetrics(MeterRegistry registry) {
       FunctionCounter.builder("cache.loads", cache, c -> c.stats().loadSuccessCount())
-          .tags(getTagsWithCacheName()).tag("result", "success")
-          .description("Loader calls that returned").register(registry);
+          .tags(getTagsWithCacheName())
+          .tag("result", "success")
+          .description("Loader calls that returned")
+          .register(registry);
       FunctionCounter.builder("cache.loads", cache, c -> c.stats().loadFailureCount())
-          .tags(getTagsWithCacheName()).tag("result", "failure")
-          .description("Loader calls that threw").register(registry);
+          .tags(getTagsWithCacheName())
+          .tag("result", "failure")
+          .description("Loader calls that threw")
+          .register(registry);
       FunctionCounter.builder("cache.loads.coalesced", cache, c -> c.stats().coalescedCount())
           .tags(getTagsWithCacheName())
           .description("Callers served by another caller's load instead of loading themselves")

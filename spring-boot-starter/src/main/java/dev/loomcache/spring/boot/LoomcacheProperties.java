@@ -47,17 +47,15 @@ public class LoomcacheProperties {
   public static class CacheSettings {
     /**
      * The Loomcache spec of every cache without one of its own, such as
-     * "maximumSize=10000,defaultTtl=10m" (keys: maximumSize, defaultTtl, batchWindow,
-     * maxBatchSize, maxConcurrentBatches; durations 500ms, 30s, 5m, 2h, 1d or ISO-8601).
+     * "maximumSize=10000,defaultTtl=10m" (keys: maximumSize, defaultTtl, batchWindow, maxBatchSize,
+     * maxConcurrentBatches; durations 500ms, 30s, 5m, 2h, 1d or ISO-8601).
      */
     private @Nullable String spec;
 
     /** A Loomcache spec per cache name; these caches are created at startup. */
     private Map<String, String> specs = new LinkedHashMap<>();
 
-    /**
-     * The cache names, created at startup; when set, no other cache is created on demand.
-     */
+    /** The cache names, created at startup; when set, no other cache is created on demand. */
     private List<String> names = new ArrayList<>();
 
     /** Whether caches store null results (as Spring's NullValue). */
@@ -101,8 +99,8 @@ public class LoomcacheProperties {
     /**
      * The Redis URI: redis://[user:password@]host:port[/db], rediss:// for TLS or
      * redis-cluster://h1:p1,h2:p2, with the tier's options as query parameters (commandTimeout,
-     * writeMode, singleFlight, invalidation, poolSize...). Its keyPrefix (default "loomcache:")
-     * is the start of every cache's prefix: each cache keeps its keys under keyPrefix + name + ":".
+     * writeMode, singleFlight, invalidation, poolSize...). Its keyPrefix (default "loomcache:") is
+     * the start of every cache's prefix: each cache keeps its keys under keyPrefix + name + ":".
      */
     private @Nullable String uri;
 
@@ -118,8 +116,8 @@ public class LoomcacheProperties {
   /** A Chronicle file tier under every cache (needs loomcache-persistence-chronicle). */
   public static class Chronicle {
     /**
-     * The Chronicle file name pattern: each cache gets its own file beside it, named with the
-     * cache name before the extension (data/cache.dat gives data/cache-books.dat).
+     * The Chronicle file name pattern: each cache gets its own file beside it, named with the cache
+     * name before the extension (data/cache.dat gives data/cache-books.dat).
      */
     private @Nullable Path file;
 

@@ -86,16 +86,17 @@ final class PropertyTiers implements TierFactory {
   static Path fileFor(Path pattern, String cacheName) {
     String fileName = pattern.getFileName().toString();
     int dot = fileName.lastIndexOf('.');
-    String named = dot <= 0
-        ? fileName + "-" + cacheName
-        : fileName.substring(0, dot) + "-" + cacheName + fileName.substring(dot);
+    String named =
+        dot <= 0
+            ? fileName + "-" + cacheName
+            : fileName.substring(0, dot) + "-" + cacheName + fileName.substring(dot);
     return pattern.resolveSibling(named);
   }
 
   /**
    * Splits the {@code keyPrefix} query parameter off {@code uri}: returns the URI without it and
-   * the decoded prefix (or null when there is none). Leaves the rest of the URI for
-   * {@code RedisTier.fromUri} to check, and never reads the user info.
+   * the decoded prefix (or null when there is none). Leaves the rest of the URI for {@code
+   * RedisTier.fromUri} to check, and never reads the user info.
    */
   static @Nullable String[] splitKeyPrefix(String uri) {
     int at = uri.lastIndexOf('@');
@@ -107,8 +108,9 @@ final class PropertyTiers implements TierFactory {
     String prefix = null;
     for (String entry : uri.substring(queryStart + 1).split("&", -1)) {
       if (entry.startsWith("keyPrefix=")) {
-        prefix = java.net.URLDecoder.decode(
-            entry.substring("keyPrefix=".length()).replace("+", "%2B"), StandardCharsets.UTF_8);
+        prefix =
+            java.net.URLDecoder.decode(
+                entry.substring("keyPrefix=".length()).replace("+", "%2B"), StandardCharsets.UTF_8);
       } else {
         kept.add(entry);
       }

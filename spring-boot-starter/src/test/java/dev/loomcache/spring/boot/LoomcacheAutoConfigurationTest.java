@@ -27,9 +27,11 @@ import org.springframework.core.annotation.Order;
 
 /** The auto-configuration in real application contexts, with Boot's own cache configuration. */
 class LoomcacheAutoConfigurationTest {
-  private final ApplicationContextRunner runner = new ApplicationContextRunner()
-      .withConfiguration(AutoConfigurations.of(
-          LoomcacheAutoConfiguration.class, CacheAutoConfiguration.class));
+  private final ApplicationContextRunner runner =
+      new ApplicationContextRunner()
+          .withConfiguration(
+              AutoConfigurations.of(
+                  LoomcacheAutoConfiguration.class, CacheAutoConfiguration.class));
 
   private static boolean stores(org.springframework.cache.Cache cache) {
     cache.put("probe", "value");
@@ -38,12 +40,14 @@ class LoomcacheAutoConfigurationTest {
 
   @Test
   void cachingEnabled_noCacheManager_configuresLoomcache() {
-    runner.withUserConfiguration(Caching.class).run(context -> {
-      assertThat(context).hasSingleBean(CacheManager.class);
-      assertThat(context.getBean(CacheManager.class)).isInstanceOf(LoomcacheCacheManager.class);
-      assertThat(context.getBean(CacheManager.class).getCache("any"))
-          .isInstanceOf(LoomcacheCache.class);
-    });
+    runner
+        .withUserConfiguration(Caching.class)
+        .run(context -> {
+          assertThat(context).hasSingleBean(CacheManager.class);
+          assertThat(context.getBean(CacheManager.class)).isInstanceOf(LoomcacheCacheManager.class);
+          assertThat(context.getBean(CacheManager.class).getCache("any"))
+              .isInstanceOf(LoomcacheCache.class);
+        });
   }
 
   @Test
@@ -53,16 +57,20 @@ class LoomcacheAutoConfigurationTest {
 
   @Test
   void userCacheManager_backsOff() {
-    runner.withUserConfiguration(Caching.class, UserCacheManager.class).run(context -> {
-      assertThat(context).hasSingleBean(CacheManager.class);
-      assertThat(context.getBean(CacheManager.class)).isInstanceOf(ConcurrentMapCacheManager.class);
-      assertThat(context).doesNotHaveBean(LoomcacheCacheManager.class);
-    });
+    runner
+        .withUserConfiguration(Caching.class, UserCacheManager.class)
+        .run(context -> {
+          assertThat(context).hasSingleBean(CacheManager.class);
+          assertThat(context.getBean(CacheManager.class))
+              .isInstanceOf(ConcurrentMapCacheManager.class);
+          assertThat(context).doesNotHaveBean(LoomcacheCacheManager.class);
+        });
   }
 
   @Test
   void disabledByProperty_leavesItToBoot() {
-    runner.withUserConfiguration(Caching.class)
+    runner
+        .withUserConfiguration(Caching.class)
         .withPropertyValues("loomcache.enabled=false")
         .run(context -> {
           assertThat(context).hasSingleBean(CacheManager.class);
@@ -72,7 +80,8 @@ class LoomcacheAutoConfigurationTest {
 
   @Test
   void properties_createTheNamedCachesWithTheirSpecs() {
-    runner.withUserConfiguration(Caching.class)
+    runner
+        .withUserConfiguration(Caching.class)
         .withPropertyValues(
             "loomcache.cache.spec=maximumSize=0",
             "loomcache.cache.specs.books=maximumSize=100,defaultTtl=1h",
@@ -88,35 +97,45 @@ class LoomcacheAutoConfigurationTest {
 
   @Test
   void allowNullValuesFalse_isApplied() {
-    runner.withUserConfiguration(Caching.class)
+    runner
+        .withUserConfiguration(Caching.class)
         .withPropertyValues("loomcache.cache.allow-null-values=false")
-        .run(context -> assertThat(context.getBean(LoomcacheCacheManager.class)
-            .isAllowNullValues()).isFalse());
+        .run(context ->
+            assertThat(context.getBean(LoomcacheCacheManager.class).isAllowNullValues()).isFalse());
   }
 
   @Test
   void badSpec_failsStartupNamingTheKey() {
-    runner.withUserConfiguration(Caching.class)
+    runner
+        .withUserConfiguration(Caching.class)
         .withPropertyValues("loomcache.cache.spec=maximumSize=10,ttl=5m")
-        .run(context -> assertThat(context).hasFailed().getFailure()
-            .rootCause().hasMessageStartingWith("unknown key 'ttl' in cache spec; valid keys:"));
+        .run(context ->
+            assertThat(context)
+                .hasFailed()
+                .getFailure()
+                .rootCause()
+                .hasMessageStartingWith("unknown key 'ttl' in cache spec; valid keys:"));
   }
 
   @Test
   void customizers_ofLoomcache_areApplied_othersAreNot() {
-    runner.withUserConfiguration(Caching.class, Customizers.class).run(context -> {
-      var manager = context.getBean(LoomcacheCacheManager.class);
-      assertThat(manager.getCacheNames()).containsExactly("first", "second");
-      assertThat(context.getBean(Customizers.class).concurrentMapCustomized).isFalse();
-    });
+    runner
+        .withUserConfiguration(Caching.class, Customizers.class)
+        .run(context -> {
+          var manager = context.getBean(LoomcacheCacheManager.class);
+          assertThat(manager.getCacheNames()).containsExactly("first", "second");
+          assertThat(context.getBean(Customizers.class).concurrentMapCustomized).isFalse();
+        });
   }
 
   @Test
   void redisUri_givesEachCacheATierUnderItsOwnPrefix() {
     try (var redis = RedisServer.start()) {
-      runner.withUserConfiguration(Caching.class)
+      runner
+          .withUserConfiguration(Caching.class)
           .withPropertyValues(
-              "loomcache.redis.uri=redis://127.0.0.1:" + redis.port()
+              "loomcache.redis.uri=redis://127.0.0.1:"
+                  + redis.port()
                   + "?keyPrefix=app:&commandTimeout=500ms",
               "loomcache.serialization.filter=java.base/*;!*",
               "loomcache.cache.names=books,authors")
@@ -127,8 +146,9 @@ class LoomcacheAutoConfigurationTest {
             manager.getCache("books").put(2L, null);
 
             try (var jedis = redis.connect()) {
-              assertThat(jedis.keys("*")).containsExactlyInAnyOrder(
-                  "app:books:l:1", "app:authors:s:herbert", "app:books:l:2");
+              assertThat(jedis.keys("*"))
+                  .containsExactlyInAnyOrder(
+                      "app:books:l:1", "app:authors:s:herbert", "app:books:l:2");
             }
             manager.getCache("books").evict(1L);
             try (var jedis = redis.connect()) {
@@ -141,53 +161,79 @@ class LoomcacheAutoConfigurationTest {
   @Test
   void redisUri_sharedByTwoApps_nullsAndValuesCrossInstances() {
     try (var redis = RedisServer.start()) {
-      var properties = new String[] {
-          "loomcache.redis.uri=redis://127.0.0.1:" + redis.port() + "?commandTimeout=500ms",
-          "loomcache.serialization.filter=java.base/*;!*",
-          "loomcache.cache.names=books"};
-      runner.withUserConfiguration(Caching.class).withPropertyValues(properties).run(first ->
-          runner.withUserConfiguration(Caching.class).withPropertyValues(properties).run(second -> {
-            var a = first.getBean(LoomcacheCacheManager.class).getCache("books");
-            var b = second.getBean(LoomcacheCacheManager.class).getCache("books");
-            a.put("dune", "Dune");
-            a.put("none", null);
+      var properties =
+          new String[] {
+            "loomcache.redis.uri=redis://127.0.0.1:" + redis.port() + "?commandTimeout=500ms",
+            "loomcache.serialization.filter=java.base/*;!*",
+            "loomcache.cache.names=books"
+          };
+      runner
+          .withUserConfiguration(Caching.class)
+          .withPropertyValues(properties)
+          .run(first ->
+              runner
+                  .withUserConfiguration(Caching.class)
+                  .withPropertyValues(properties)
+                  .run(second -> {
+                    var a = first.getBean(LoomcacheCacheManager.class).getCache("books");
+                    var b = second.getBean(LoomcacheCacheManager.class).getCache("books");
+                    a.put("dune", "Dune");
+                    a.put("none", null);
 
-            assertThat(b.get("dune").get()).isEqualTo("Dune");
-            assertThat(b.get("none")).as("a cached null, not a miss").isNotNull();
-            assertThat(b.get("none").get()).isNull();
-          }));
+                    assertThat(b.get("dune").get()).isEqualTo("Dune");
+                    assertThat(b.get("none")).as("a cached null, not a miss").isNotNull();
+                    assertThat(b.get("none").get()).isNull();
+                  }));
     }
   }
 
   @Test
   void redisUri_withoutAValueCodec_failsStartupSayingWhatToDo() {
-    runner.withUserConfiguration(Caching.class)
+    runner
+        .withUserConfiguration(Caching.class)
         .withPropertyValues("loomcache.redis.uri=redis://127.0.0.1:1")
-        .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
-            .hasMessageContaining("define a ValueCodec bean, or set loomcache.serialization.filter"));
+        .run(context ->
+            assertThat(context)
+                .hasFailed()
+                .getFailure()
+                .rootCause()
+                .hasMessageContaining(
+                    "define a ValueCodec bean, or set loomcache.serialization.filter"));
   }
 
   @Test
   void redisUri_bad_failsStartupWithoutShowingThePassword() {
-    runner.withUserConfiguration(Caching.class)
-        .withPropertyValues("loomcache.redis.uri=redis://app:hunter2@127.0.0.1:1?timeout=5s",
+    runner
+        .withUserConfiguration(Caching.class)
+        .withPropertyValues(
+            "loomcache.redis.uri=redis://app:hunter2@127.0.0.1:1?timeout=5s",
             "loomcache.serialization.filter=java.base/*;!*")
-        .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
-            .hasMessageStartingWith("unknown key 'timeout' in Redis URI redis://app:****@127.0.0.1:1")
-            .message().doesNotContain("hunter2"));
+        .run(context ->
+            assertThat(context)
+                .hasFailed()
+                .getFailure()
+                .rootCause()
+                .hasMessageStartingWith(
+                    "unknown key 'timeout' in Redis URI redis://app:****@127.0.0.1:1")
+                .message()
+                .doesNotContain("hunter2"));
   }
 
   @Test
   void valueCodecBean_isUsedForTiers() {
     try (var redis = RedisServer.start()) {
-      runner.withUserConfiguration(Caching.class, StringCodec.class)
-          .withPropertyValues("loomcache.redis.uri=redis://127.0.0.1:" + redis.port()
-              + "?keyPrefix=s:&commandTimeout=500ms")
+      runner
+          .withUserConfiguration(Caching.class, StringCodec.class)
+          .withPropertyValues(
+              "loomcache.redis.uri=redis://127.0.0.1:"
+                  + redis.port()
+                  + "?keyPrefix=s:&commandTimeout=500ms")
           .run(context -> {
             context.getBean(LoomcacheCacheManager.class).getCache("books").put("k", "plain");
             try (var jedis = redis.connect()) {
               byte[] stored = jedis.get("s:books:s:k".getBytes());
-              assertThat(new String(stored, 1, stored.length - 1)).as("after the null tag")
+              assertThat(new String(stored, 1, stored.length - 1))
+                  .as("after the null tag")
                   .endsWith("plain");
             }
           });
@@ -196,7 +242,8 @@ class LoomcacheAutoConfigurationTest {
 
   @Test
   void tierFactoryBean_winsOverProperties() {
-    runner.withUserConfiguration(Caching.class, OwnTiers.class, StringCodec.class)
+    runner
+        .withUserConfiguration(Caching.class, OwnTiers.class, StringCodec.class)
         .withPropertyValues("loomcache.redis.uri=redis://127.0.0.1:1", "loomcache.cache.names=b")
         .run(context -> {
           assertThat(context).hasNotFailed();
@@ -206,19 +253,31 @@ class LoomcacheAutoConfigurationTest {
 
   @Test
   void chronicleFile_givesEachCacheItsOwnFile_thatSurvivesARestart(@TempDir Path dir) {
-    var properties = new String[] {
-        "loomcache.chronicle.file=" + dir.resolve("cache.dat"),
-        "loomcache.chronicle.max-entries=1000",
-        "loomcache.serialization.filter=java.base/*;!*",
-        "loomcache.cache.names=books,authors"};
-    runner.withUserConfiguration(Caching.class).withPropertyValues(properties).run(context ->
-        context.getBean(LoomcacheCacheManager.class).getCache("books").put("k", (Serializable) "v"));
+    var properties =
+        new String[] {
+          "loomcache.chronicle.file=" + dir.resolve("cache.dat"),
+          "loomcache.chronicle.max-entries=1000",
+          "loomcache.serialization.filter=java.base/*;!*",
+          "loomcache.cache.names=books,authors"
+        };
+    runner
+        .withUserConfiguration(Caching.class)
+        .withPropertyValues(properties)
+        .run(context ->
+            context
+                .getBean(LoomcacheCacheManager.class)
+                .getCache("books")
+                .put("k", (Serializable) "v"));
 
     assertThat(Files.exists(dir.resolve("cache-books.dat"))).isTrue();
     assertThat(Files.exists(dir.resolve("cache-authors.dat"))).isTrue();
-    runner.withUserConfiguration(Caching.class).withPropertyValues(properties).run(context ->
-        assertThat(context.getBean(LoomcacheCacheManager.class).getCache("books").get("k").get())
-            .isEqualTo("v"));
+    runner
+        .withUserConfiguration(Caching.class)
+        .withPropertyValues(properties)
+        .run(context ->
+            assertThat(
+                    context.getBean(LoomcacheCacheManager.class).getCache("books").get("k").get())
+                .isEqualTo("v"));
   }
 
   @Test
@@ -278,8 +337,8 @@ class LoomcacheAutoConfigurationTest {
     @Bean
     @Order(1)
     CacheManagerCustomizer<LoomcacheCacheManager> first() {
-      return manager -> manager.registerCustomCache("first",
-          Loomcache.newBuilder().maximumSize(10).build());
+      return manager ->
+          manager.registerCustomCache("first", Loomcache.newBuilder().maximumSize(10).build());
     }
 
     @Bean

@@ -30,8 +30,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * The example of this module's README and of docs/agent-frameworks.md's LangChain4j section, compiled and
- * run with the public API only; the last test keeps the copies identical to the marked region.
+ * The example of this module's README and of docs/agent-frameworks.md's LangChain4j section,
+ * compiled and run with the public API only; the last test keeps the copies identical to the marked
+ * region.
  */
 class LangChain4jReadmeExampleTest {
   /** A chat model that asks for the tool calls it was given, one per turn, then answers "done". */
@@ -45,12 +46,18 @@ class LangChain4jReadmeExampleTest {
     @Override
     public ChatResponse doChat(ChatRequest request) {
       ToolExecutionRequest next = calls.poll();
-      return ChatResponse.builder().aiMessage(next == null ? AiMessage.from("done") : AiMessage.from(next)).build();
+      return ChatResponse.builder()
+          .aiMessage(next == null ? AiMessage.from("done") : AiMessage.from(next))
+          .build();
     }
   }
 
   static ToolExecutionRequest toolCall(String name, String arguments) {
-    return ToolExecutionRequest.builder().id(name + arguments.hashCode()).name(name).arguments(arguments).build();
+    return ToolExecutionRequest.builder()
+        .id(name + arguments.hashCode())
+        .name(name)
+        .arguments(arguments)
+        .build();
   }
 
   // README-BEGIN langchain4j

@@ -60,6 +60,7 @@ import reactor.core.publisher.Mono;
 public final class McpCacheProxy implements AutoCloseable {
   /** The URI of the statistics resource, JSON. */
   public static final String STATS_URI = "loomcache://stats";
+
   static final String NAME = "loomcache-mcp-cache-proxy";
   static final String VERSION = "0.1.0";
   private static final Logger logger = LoggerFactory.getLogger(McpCacheProxy.class);
@@ -75,23 +76,32 @@ public final class McpCacheProxy implements AutoCloseable {
   private final McpSyncServer server;
   private final List<String> toolNames;
 
-  private McpCacheProxy(ProxyConfig config, List<String> command, InputStream in, OutputStream out) {
+  private McpCacheProxy(
+      ProxyConfig config, List<String> command, InputStream in, OutputStream out) {
     McpJsonMapper json = McpJsonDefaults.getMapper();
-    this.agents = AgentCache.newBuilder().name("mcp-proxy").maximumSize(config.maximumSize()).build();
+    this.agents =
+        AgentCache.newBuilder().name("mcp-proxy").maximumSize(config.maximumSize()).build();
 
     // The upstream: a child process the SDK's stdio transport starts. Its handle is found by
     // comparing our children before and after the start, so that its exit (or a failed start) ends
     // the initialization and every pending call at once instead of after the timeout.
-    var transport = new WatchedStdioTransport(
-        ServerParameters.builder(command.getFirst()).args(command.subList(1, command.size())).build(), json);
-    this.upstream = McpClient.async(transport)
-        .requestTimeout(config.upstreamTimeout())
-        .initializationTimeout(config.upstreamTimeout())
-        .clientInfo(McpSchema.Implementation.builder(NAME, VERSION).build())
-        .build();
-    this.upstreamExit = transport.started.thenCompose(child -> child == null
-        ? new CompletableFuture<ProcessHandle>() // not found: the timeout will have to do
-        : child.onExit());
+    var transport =
+        new WatchedStdioTransport(
+            ServerParameters.builder(command.getFirst())
+                .args(command.subList(1, command.size()))
+                .build(),
+            json);
+    this.upstream =
+        McpClient.async(transport)
+            .requestTimeout(config.upstreamTimeout())
+            .initializationTimeout(config.upstreamTimeout())
+            .clientInfo(McpSchema.Implementation.builder(NAME, VERSION).build())
+            .build();
+    this.upstreamExit =
+        transport.started.thenCompose(child ->
+            child == null
+                ? new CompletableFuture<ProcessHandle>() // not found: the timeout will have to do
+                : child.onExit());
     var upstreamTools = new ArrayList<McpSchema.Tool>();
     try {
       Mono.firstWithSignal(upstream.initialize(), exited(McpSchema.InitializeResult.class)).block();
@@ -133,29 +143,41 @@ public final class McpCacheProxy implements AutoCloseable {
     for (McpSchema.Tool tool : upstreamTools) {
       specifications.add(new SyncToolSpecification(tool, (exchange, request) -> forward(request)));
     }
-    var stats = new SyncResourceSpecification(
-        McpSchema.Resource.builder(STATS_URI, "loomcache-stats")
-            .description("Calls, hits, misses, invalidations and loops of the caching proxy, per session")
-            .mimeType("application/json")
-            .build(),
-        (exchange, request) -> McpSchema.ReadResourceResult.builder(List.of(
-                McpSchema.TextResourceContents.builder(STATS_URI, statsJson()).mimeType("application/json").build()))
-            .build());
+    var stats =
+        new SyncResourceSpecification(
+            McpSchema.Resource.builder(STATS_URI, "loomcache-stats")
+                .description(
+                    "Calls, hits, misses, invalidations and loops of the caching proxy, per session")
+                .mimeType("application/json")
+                .build(),
+            (exchange, request) ->
+                McpSchema.ReadResourceResult.builder(
+                        List.of(
+                            McpSchema.TextResourceContents.builder(STATS_URI, statsJson())
+                                .mimeType("application/json")
+                                .build()))
+                    .build());
 
-    var serverTransport = new StdioServerTransportProvider(json, new EofSignallingInputStream(in, clientGone), out);
-    var spec = McpServer.sync(serverTransport)
-        .serverInfo(NAME, VERSION)
-        .capabilities(McpSchema.ServerCapabilities.builder().tools(true).resources(false, false).build())
-        .tools(tools.wrap(specifications))
-        .resources(stats);
+    var serverTransport =
+        new StdioServerTransportProvider(json, new EofSignallingInputStream(in, clientGone), out);
+    var spec =
+        McpServer.sync(serverTransport)
+            .serverInfo(NAME, VERSION)
+            .capabilities(
+                McpSchema.ServerCapabilities.builder().tools(true).resources(false, false).build())
+            .tools(tools.wrap(specifications))
+            .resources(stats);
     if (config.hideBlockedTools()) {
       spec.addToolFilter(tools.toolFilter(context -> null)); // stdio: one client session
     }
     this.server = spec.build();
     serverRef.set(server);
     String shown = String.join(" ", command);
-    logger.info("Proxying the {} tools of '{}' ({})", toolNames.size(),
-        shown.length() <= 160 ? shown : shown.substring(0, 160) + "…", config);
+    logger.info(
+        "Proxying the {} tools of '{}' ({})",
+        toolNames.size(),
+        shown.length() <= 160 ? shown : shown.substring(0, 160) + "…",
+        config);
   }
 
   /**
@@ -163,7 +185,8 @@ public final class McpCacheProxy implements AutoCloseable {
    * {@code in}/{@code out}. Blocks until the upstream answered its initialization and tool list.
    *
    * @throws IllegalArgumentException if {@code upstreamCommand} is empty
-   * @throws RuntimeException if the upstream cannot be started or does not answer within the timeout
+   * @throws RuntimeException if the upstream cannot be started or does not answer within the
+   *     timeout
    */
   public static McpCacheProxy start(
       ProxyConfig config, List<String> upstreamCommand, InputStream in, OutputStream out) {
@@ -179,8 +202,10 @@ public final class McpCacheProxy implements AutoCloseable {
 
   private void warnIfMissing(String configured) {
     if (!toolNames.contains(configured)) {
-      logger.warn("The configuration names the tool '{}', which the upstream does not offer (it offers {})",
-          configured, toolNames);
+      logger.warn(
+          "The configuration names the tool '{}', which the upstream does not offer (it offers {})",
+          configured,
+          toolNames);
     }
   }
 
@@ -254,7 +279,8 @@ public final class McpCacheProxy implements AutoCloseable {
       }
     }
     if (configFile == null || command.isEmpty()) {
-      err.println("usage: mcp-cache-proxy --config proxy.properties -- <command that starts an MCP server> [args...]");
+      err.println(
+          "usage: mcp-cache-proxy --config proxy.properties -- <command that starts an MCP server> [args...]");
       System.exit(2);
       return;
     }
@@ -270,7 +296,8 @@ public final class McpCacheProxy implements AutoCloseable {
     try {
       proxy = start(config, command, System.in, System.out);
     } catch (RuntimeException e) {
-      err.println("mcp-cache-proxy: the upstream '" + String.join(" ", command) + "' did not start: " + e);
+      err.println(
+          "mcp-cache-proxy: the upstream '" + String.join(" ", command) + "' did not start: " + e);
       System.exit(1);
       return;
     }
@@ -283,7 +310,8 @@ public final class McpCacheProxy implements AutoCloseable {
   private CallToolResult forward(CallToolRequest request) {
     upstreamCalls.incrementAndGet();
     try {
-      CallToolResult result = Mono.firstWithSignal(upstream.callTool(request), exited(CallToolResult.class)).block();
+      CallToolResult result =
+          Mono.firstWithSignal(upstream.callTool(request), exited(CallToolResult.class)).block();
       if (result == null) {
         return upstreamError(request, "no result");
       }
@@ -323,8 +351,10 @@ public final class McpCacheProxy implements AutoCloseable {
 
   String statsJson() {
     var json = new StringBuilder(256);
-    json.append("{\"upstreamCalls\":").append(upstreamCalls.get())
-        .append(",\"upstreamAlive\":").append(upstreamProcess == null || upstreamProcess.isAlive())
+    json.append("{\"upstreamCalls\":")
+        .append(upstreamCalls.get())
+        .append(",\"upstreamAlive\":")
+        .append(upstreamProcess == null || upstreamProcess.isAlive())
         .append(",\"total\":");
     StatsJson.append(json, agents.stats());
     json.append(",\"sessions\":[");
@@ -384,12 +414,16 @@ public final class McpCacheProxy implements AutoCloseable {
     }
 
     private static @Nullable ProcessHandle newChild(Set<Long> before) {
-      List<ProcessHandle> children = ProcessHandle.current().children()
-          .filter(child -> !before.contains(child.pid()))
-          .toList();
+      List<ProcessHandle> children =
+          ProcessHandle.current()
+              .children()
+              .filter(child -> !before.contains(child.pid()))
+              .toList();
       if (children.size() != 1) {
-        logger.warn("Found {} new child processes for the upstream; its exit will be noticed by the"
-            + " upstream timeout only", children.size());
+        logger.warn(
+            "Found {} new child processes for the upstream; its exit will be noticed by the"
+                + " upstream timeout only",
+            children.size());
         return null;
       }
       return children.getFirst();

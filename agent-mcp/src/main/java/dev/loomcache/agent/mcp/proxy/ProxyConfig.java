@@ -47,11 +47,21 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ProxyConfig {
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
-  private static final List<String> LOOP_KEYS = List.of(
-      "maxToolRepeats", "maxCyclePeriod", "cycleRepetitions", "maxFailures", "maxExecutionDepth",
-      "onLoop", "enabled", "hideBlockedTools");
-  private static final String VALID_KEYS = "read.<tool>, write.<tool>, scope.<tool>, ttl.<tool>, "
-      + "loop.{" + String.join(",", LOOP_KEYS) + "}, cache.maximumSize, upstream.timeout";
+  private static final List<String> LOOP_KEYS =
+      List.of(
+          "maxToolRepeats",
+          "maxCyclePeriod",
+          "cycleRepetitions",
+          "maxFailures",
+          "maxExecutionDepth",
+          "onLoop",
+          "enabled",
+          "hideBlockedTools");
+  private static final String VALID_KEYS =
+      "read.<tool>, write.<tool>, scope.<tool>, ttl.<tool>, "
+          + "loop.{"
+          + String.join(",", LOOP_KEYS)
+          + "}, cache.maximumSize, upstream.timeout";
 
   private final Map<String, ToolRule> tools;
   private final LoopPolicy loopPolicy;
@@ -60,7 +70,10 @@ public final class ProxyConfig {
   private final Duration upstreamTimeout;
 
   private ProxyConfig(
-      Map<String, ToolRule> tools, LoopPolicy loopPolicy, boolean hideBlockedTools, long maximumSize,
+      Map<String, ToolRule> tools,
+      LoopPolicy loopPolicy,
+      boolean hideBlockedTools,
+      long maximumSize,
       Duration upstreamTimeout) {
     this.tools = tools;
     this.loopPolicy = loopPolicy;
@@ -92,7 +105,9 @@ public final class ProxyConfig {
   public static ProxyConfig parse(Properties properties) {
     requireNonNull(properties, "properties must not be null");
     var sorted = new TreeMap<String, String>();
-    properties.stringPropertyNames().forEach(key -> sorted.put(key.strip(), properties.getProperty(key).strip()));
+    properties
+        .stringPropertyNames()
+        .forEach(key -> sorted.put(key.strip(), properties.getProperty(key).strip()));
 
     var tools = new TreeMap<String, ToolRule>();
     var scopes = new TreeMap<String, Scope>();
@@ -192,12 +207,20 @@ public final class ProxyConfig {
 
   /** The names of the configured read tools, sorted. */
   public List<String> readTools() {
-    return tools.entrySet().stream().filter(e -> !e.getValue().write).map(Map.Entry::getKey).sorted().toList();
+    return tools.entrySet().stream()
+        .filter(e -> !e.getValue().write)
+        .map(Map.Entry::getKey)
+        .sorted()
+        .toList();
   }
 
   /** The names of the configured write tools, sorted. */
   public List<String> writeTools() {
-    return tools.entrySet().stream().filter(e -> e.getValue().write).map(Map.Entry::getKey).sorted().toList();
+    return tools.entrySet().stream()
+        .filter(e -> e.getValue().write)
+        .map(Map.Entry::getKey)
+        .sorted()
+        .toList();
   }
 
   /** Adds the configured tools and the loop policy to {@code builder}. */
@@ -205,26 +228,30 @@ public final class ProxyConfig {
     for (var entry : new TreeMap<>(tools).entrySet()) {
       ToolRule rule = entry.getValue();
       if (rule.write) {
-        builder.writeTool(entry.getKey(), write -> {
-          if (rule.resources.length > 0) {
-            write.invalidates(rule.resources);
-          }
-          if (rule.scope != null) {
-            write.scope(rule.scope);
-          }
-        });
+        builder.writeTool(
+            entry.getKey(),
+            write -> {
+              if (rule.resources.length > 0) {
+                write.invalidates(rule.resources);
+              }
+              if (rule.scope != null) {
+                write.scope(rule.scope);
+              }
+            });
       } else {
-        builder.readTool(entry.getKey(), read -> {
-          if (rule.resources.length > 0) {
-            read.resource(rule.resources);
-          }
-          if (rule.scope != null) {
-            read.scope(rule.scope);
-          }
-          if (rule.ttl != null) {
-            read.ttl(rule.ttl);
-          }
-        });
+        builder.readTool(
+            entry.getKey(),
+            read -> {
+              if (rule.resources.length > 0) {
+                read.resource(rule.resources);
+              }
+              if (rule.scope != null) {
+                read.scope(rule.scope);
+              }
+              if (rule.ttl != null) {
+                read.ttl(rule.ttl);
+              }
+            });
       }
     }
     return builder.loopPolicy(loopPolicy);
@@ -232,9 +259,17 @@ public final class ProxyConfig {
 
   @Override
   public String toString() {
-    return "ProxyConfig{tools=" + new TreeMap<>(tools) + ", loopPolicy=" + loopPolicy
-        + ", hideBlockedTools=" + hideBlockedTools + ", maximumSize=" + maximumSize
-        + ", upstreamTimeout=" + upstreamTimeout + '}';
+    return "ProxyConfig{tools="
+        + new TreeMap<>(tools)
+        + ", loopPolicy="
+        + loopPolicy
+        + ", hideBlockedTools="
+        + hideBlockedTools
+        + ", maximumSize="
+        + maximumSize
+        + ", upstreamTimeout="
+        + upstreamTimeout
+        + '}';
   }
 
   private static ToolRule rule(Map<String, ToolRule> tools, String key, String tool) {
@@ -281,7 +316,8 @@ public final class ProxyConfig {
     try {
       return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw invalid(key, "is not one of " + Arrays.toString(type.getEnumConstants()) + ": '" + value + "'");
+      throw invalid(
+          key, "is not one of " + Arrays.toString(type.getEnumConstants()) + ": '" + value + "'");
     }
   }
 
@@ -291,13 +327,14 @@ public final class ProxyConfig {
       Duration duration;
       if (m.matches()) {
         long amount = Long.parseLong(m.group(1));
-        duration = switch (m.group(2)) {
-          case "ms" -> Duration.ofMillis(amount);
-          case "s" -> Duration.ofSeconds(amount);
-          case "m" -> Duration.ofMinutes(amount);
-          case "h" -> Duration.ofHours(amount);
-          default -> Duration.ofDays(amount);
-        };
+        duration =
+            switch (m.group(2)) {
+              case "ms" -> Duration.ofMillis(amount);
+              case "s" -> Duration.ofSeconds(amount);
+              case "m" -> Duration.ofMinutes(amount);
+              case "h" -> Duration.ofHours(amount);
+              default -> Duration.ofDays(amount);
+            };
       } else {
         duration = Duration.parse(value);
       }
@@ -319,7 +356,8 @@ public final class ProxyConfig {
   }
 
   /** One tool's policy. */
-  private record ToolRule(boolean write, String[] resources, @Nullable Scope scope, @Nullable Duration ttl) {
+  private record ToolRule(
+      boolean write, String[] resources, @Nullable Scope scope, @Nullable Duration ttl) {
     ToolRule(boolean write, String[] resources) {
       this(write, resources, null, null);
     }
@@ -347,8 +385,11 @@ public final class ProxyConfig {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof ToolRule other && write == other.write && Arrays.equals(resources, other.resources)
-          && scope == other.scope && java.util.Objects.equals(ttl, other.ttl);
+      return o instanceof ToolRule other
+          && write == other.write
+          && Arrays.equals(resources, other.resources)
+          && scope == other.scope
+          && java.util.Objects.equals(ttl, other.ttl);
     }
 
     @Override

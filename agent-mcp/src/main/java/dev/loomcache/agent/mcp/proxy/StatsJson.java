@@ -8,12 +8,18 @@ final class StatsJson {
   private StatsJson() {}
 
   static void append(StringBuilder json, AgentStats stats) {
-    json.append("{\"calls\":").append(stats.calls())
-        .append(",\"hits\":").append(stats.hits())
-        .append(",\"misses\":").append(stats.misses())
-        .append(",\"hitRate\":").append(stats.hitRate())
-        .append(",\"invalidations\":").append(stats.invalidations())
-        .append(",\"shortCircuits\":").append(stats.shortCircuits())
+    json.append("{\"calls\":")
+        .append(stats.calls())
+        .append(",\"hits\":")
+        .append(stats.hits())
+        .append(",\"misses\":")
+        .append(stats.misses())
+        .append(",\"hitRate\":")
+        .append(stats.hitRate())
+        .append(",\"invalidations\":")
+        .append(stats.invalidations())
+        .append(",\"shortCircuits\":")
+        .append(stats.shortCircuits())
         .append(",\"loopDetections\":{");
     LoopKind[] kinds = LoopKind.values();
     for (int i = 0; i < kinds.length; i++) {

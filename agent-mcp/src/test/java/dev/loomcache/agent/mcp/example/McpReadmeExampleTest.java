@@ -30,9 +30,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The example of this module's README and of docs/agent-frameworks.md's MCP section, compiled and run with
- * the public API only, on the SDK's streamable HTTP transport (served by Jetty on loopback); the last
- * test keeps the copies identical to the marked region.
+ * The example of this module's README and of docs/agent-frameworks.md's MCP section, compiled and
+ * run with the public API only, on the SDK's streamable HTTP transport (served by Jetty on
+ * loopback); the last test keeps the copies identical to the marked region.
  */
 class McpReadmeExampleTest {
   private final Server jetty = new Server();
@@ -40,12 +40,15 @@ class McpReadmeExampleTest {
 
   /** The SDK's servlet transport, with the MCP session id copied into the transport context. */
   private HttpServletStreamableServerTransportProvider transport() throws Exception {
-    var transport = HttpServletStreamableServerTransportProvider.builder()
-        .mcpEndpoint("/mcp")
-        .contextExtractor(request -> request.getHeader("Mcp-Session-Id") == null
-            ? McpTransportContext.EMPTY
-            : McpTransportContext.create(Map.of("mcp-session-id", request.getHeader("Mcp-Session-Id"))))
-        .build();
+    var transport =
+        HttpServletStreamableServerTransportProvider.builder()
+            .mcpEndpoint("/mcp")
+            .contextExtractor(request ->
+                request.getHeader("Mcp-Session-Id") == null
+                    ? McpTransportContext.EMPTY
+                    : McpTransportContext.create(
+                        Map.of("mcp-session-id", request.getHeader("Mcp-Session-Id"))))
+            .build();
     var connector = new ServerConnector(jetty);
     connector.setHost("127.0.0.1");
     jetty.addConnector(connector);
@@ -61,8 +64,12 @@ class McpReadmeExampleTest {
   /** The SDK's own client, connected to the server: one MCP session. */
   private McpSyncClient connect() {
     int port = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
-    McpSyncClient client = McpClient.sync(
-        HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + port).endpoint("/mcp").build()).build();
+    McpSyncClient client =
+        McpClient.sync(
+                HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + port)
+                    .endpoint("/mcp")
+                    .build())
+            .build();
     client.initialize();
     opened.add(client);
     return client;

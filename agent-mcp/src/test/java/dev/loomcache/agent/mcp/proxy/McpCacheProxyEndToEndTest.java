@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The proxy end to end: a real upstream MCP server started as a child process by the proxy, itself a
- * child process of this test, and the SDK's client talking to the proxy over stdio.
+ * The proxy end to end: a real upstream MCP server started as a child process by the proxy, itself
+ * a child process of this test, and the SDK's client talking to the proxy over stdio.
  */
 class McpCacheProxyEndToEndTest {
   private static final Pattern UPSTREAM_PID = Pattern.compile("pid=(\\d+)");
@@ -43,7 +43,9 @@ class McpCacheProxyEndToEndTest {
   @BeforeEach
   void startProxy() throws Exception {
     Path config = dir.resolve("proxy.properties");
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         read.get_cart = cart
         write.add_to_cart = cart
         read.search_products = catalog
@@ -53,15 +55,28 @@ class McpCacheProxyEndToEndTest {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String classpath = System.getProperty("java.class.path");
     Set<Long> before = children();
-    var proxy = ServerParameters.builder(java)
-        .args(List.of("-XX:TieredStopAtLevel=1", "-cp", classpath, McpCacheProxy.class.getName(),
-            "--config", config.toString(),
-            "--", java, "-XX:TieredStopAtLevel=1", "-cp", classpath, UpstreamShopServer.class.getName()))
-        .build();
-    client = McpClient.sync(new StdioClientTransport(proxy, McpJsonDefaults.getMapper()))
-        .requestTimeout(Duration.ofSeconds(120))
-        .initializationTimeout(Duration.ofSeconds(120))
-        .build();
+    var proxy =
+        ServerParameters.builder(java)
+            .args(
+                List.of(
+                    "-XX:TieredStopAtLevel=1",
+                    "-cp",
+                    classpath,
+                    McpCacheProxy.class.getName(),
+                    "--config",
+                    config.toString(),
+                    "--",
+                    java,
+                    "-XX:TieredStopAtLevel=1",
+                    "-cp",
+                    classpath,
+                    UpstreamShopServer.class.getName()))
+            .build();
+    client =
+        McpClient.sync(new StdioClientTransport(proxy, McpJsonDefaults.getMapper()))
+            .requestTimeout(Duration.ofSeconds(120))
+            .initializationTimeout(Duration.ofSeconds(120))
+            .build();
     client.initialize();
     ProcessHandle.current().children().filter(c -> !before.contains(c.pid())).forEach(started::add);
   }
@@ -90,7 +105,10 @@ class McpCacheProxyEndToEndTest {
   }
 
   private static String text(CallToolResult result) {
-    return result.content().stream().map(c -> ((TextContent) c).text()).reduce((a, b) -> a + " | " + b).orElse("");
+    return result.content().stream()
+        .map(c -> ((TextContent) c).text())
+        .reduce((a, b) -> a + " | " + b)
+        .orElse("");
   }
 
   /** What reached the upstream, asked of the upstream itself (a tracked tool: always forwarded). */
@@ -118,7 +136,8 @@ class McpCacheProxyEndToEndTest {
     assertThat(text(call("get_cart", Map.of("userId", "u1")))).isEqualTo("u1: []");
     assertThat(upstreamStats()).endsWith("{get_cart=1}");
 
-    assertThat(text(call("add_to_cart", Map.of("userId", "u1", "sku", "sku-7")))).isEqualTo("added sku-7");
+    assertThat(text(call("add_to_cart", Map.of("userId", "u1", "sku", "sku-7"))))
+        .isEqualTo("added sku-7");
     assertThat(text(call("get_cart", Map.of("userId", "u1")))).isEqualTo("u1: [sku-7]");
     assertThat(upstreamStats()).endsWith("{add_to_cart=1, get_cart=2}");
   }
@@ -131,9 +150,11 @@ class McpCacheProxyEndToEndTest {
     CallToolResult fourth = call("search_products", Map.of("query", "socks"));
 
     assertThat(fourth.isError()).isTrue();
-    assertThat(text(fourth)).startsWith("Agent loop (CYCLE) in session '")
+    assertThat(text(fourth))
+        .startsWith("Agent loop (CYCLE) in session '")
         .endsWith("repeated 2 times in a row");
-    assertThat(client.listTools().tools().stream().map(McpSchema.Tool::name)).doesNotContain("search_products");
+    assertThat(client.listTools().tools().stream().map(McpSchema.Tool::name))
+        .doesNotContain("search_products");
     assertThat(upstreamStats()).endsWith("{get_cart=1, search_products=1}");
   }
 
@@ -142,11 +163,16 @@ class McpCacheProxyEndToEndTest {
     call("get_cart", Map.of("userId", "u1"));
     call("get_cart", Map.of("userId", "u1"));
 
-    var contents = client.readResource(McpSchema.ReadResourceRequest.builder(McpCacheProxy.STATS_URI).build()).contents();
+    var contents =
+        client
+            .readResource(McpSchema.ReadResourceRequest.builder(McpCacheProxy.STATS_URI).build())
+            .contents();
 
     assertThat(contents).hasSize(1);
     String json = ((McpSchema.TextResourceContents) contents.getFirst()).text();
-    assertThat(json).startsWith("{\"upstreamCalls\":1,\"upstreamAlive\":true,\"total\":{\"calls\":2,\"hits\":1,\"misses\":1,");
+    assertThat(json)
+        .startsWith(
+            "{\"upstreamCalls\":1,\"upstreamAlive\":true,\"total\":{\"calls\":2,\"hits\":1,\"misses\":1,");
     assertThat(json).contains("\"sessions\":[{\"id\":\"");
   }
 
@@ -161,8 +187,9 @@ class McpCacheProxyEndToEndTest {
     CallToolResult hit = call("get_cart", Map.of("userId", "u1"));
 
     assertThat(miss.isError()).isTrue();
-    assertThat(text(miss)).isEqualTo(
-        "The upstream MCP server could not run 'get_cart': the upstream server has exited");
+    assertThat(text(miss))
+        .isEqualTo(
+            "The upstream MCP server could not run 'get_cart': the upstream server has exited");
     assertThat(hit.isError()).isNotEqualTo(Boolean.TRUE);
     assertThat(text(hit)).isEqualTo("u1: []");
   }

@@ -15,8 +15,12 @@ class McpCacheProxyStartTest {
     long childrenBefore = ProcessHandle.current().children().count();
     ProxyConfig config = ProxyConfig.parse(new Properties());
 
-    assertThatThrownBy(() -> McpCacheProxy.start(
-            config, List.of("/nonexistent/mcp-server"), InputStream.nullInputStream(), new ByteArrayOutputStream()))
+    assertThatThrownBy(() ->
+            McpCacheProxy.start(
+                config,
+                List.of("/nonexistent/mcp-server"),
+                InputStream.nullInputStream(),
+                new ByteArrayOutputStream()))
         .isInstanceOf(RuntimeException.class);
     assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive).count())
         .isLessThanOrEqualTo(childrenBefore);
@@ -24,8 +28,12 @@ class McpCacheProxyStartTest {
 
   @Test
   void start_anEmptyCommand_isRejected() {
-    assertThatThrownBy(() -> McpCacheProxy.start(
-            ProxyConfig.parse(new Properties()), List.of(), InputStream.nullInputStream(), new ByteArrayOutputStream()))
+    assertThatThrownBy(() ->
+            McpCacheProxy.start(
+                ProxyConfig.parse(new Properties()),
+                List.of(),
+                InputStream.nullInputStream(),
+                new ByteArrayOutputStream()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("upstreamCommand must not be empty");
   }

@@ -35,26 +35,35 @@ class ProxyConfigTest {
 
   @Test
   void parse_everyKey_isApplied() {
-    ProxyConfig config = parse("""
-        read.get_cart = cart, prices
-        read.ping =
-        write.add_to_cart = cart
-        scope.get_cart = session
-        ttl.get_cart = 2m
-        loop.maxToolRepeats = 7
-        loop.maxCyclePeriod = 3
-        loop.cycleRepetitions = 3
-        loop.maxFailures = 2
-        loop.maxExecutionDepth = 99
-        loop.onLoop = short_circuit
-        loop.hideBlockedTools = false
-        cache.maximumSize = 500
-        upstream.timeout = PT1M
-        """);
+    ProxyConfig config =
+        parse(
+            """
+            read.get_cart = cart, prices
+            read.ping =
+            write.add_to_cart = cart
+            scope.get_cart = session
+            ttl.get_cart = 2m
+            loop.maxToolRepeats = 7
+            loop.maxCyclePeriod = 3
+            loop.cycleRepetitions = 3
+            loop.maxFailures = 2
+            loop.maxExecutionDepth = 99
+            loop.onLoop = short_circuit
+            loop.hideBlockedTools = false
+            cache.maximumSize = 500
+            upstream.timeout = PT1M
+            """);
     assertThat(config.readTools()).containsExactly("get_cart", "ping");
     assertThat(config.writeTools()).containsExactly("add_to_cart");
-    assertThat(config.loopPolicy()).isEqualTo(LoopPolicy.defaults().maxToolRepeats(7).maxCyclePeriod(3)
-        .cycleRepetitions(3).maxFailures(2).maxExecutionDepth(99).onLoop(OnLoop.SHORT_CIRCUIT));
+    assertThat(config.loopPolicy())
+        .isEqualTo(
+            LoopPolicy.defaults()
+                .maxToolRepeats(7)
+                .maxCyclePeriod(3)
+                .cycleRepetitions(3)
+                .maxFailures(2)
+                .maxExecutionDepth(99)
+                .onLoop(OnLoop.SHORT_CIRCUIT));
     assertThat(config.hideBlockedTools()).isFalse();
     assertThat(config.maximumSize()).isEqualTo(500);
     assertThat(config.upstreamTimeout()).isEqualTo(Duration.ofMinutes(1));
@@ -96,10 +105,14 @@ class ProxyConfigTest {
 
   @Test
   void parse_badValues_nameTheKey() {
-    assertThatThrownBy(() -> parse("loop.onLoop = EXPLODE")).hasMessageStartingWith("'loop.onLoop' is not one of");
-    assertThatThrownBy(() -> parse("loop.maxFailures = many")).hasMessage("'loop.maxFailures' is not an integer: 'many'");
-    assertThatThrownBy(() -> parse("upstream.timeout = soon")).hasMessageStartingWith("'upstream.timeout' is not a duration");
-    assertThatThrownBy(() -> parse("read.x = a,,b")).hasMessageStartingWith("'read.x' has an empty resource name");
+    assertThatThrownBy(() -> parse("loop.onLoop = EXPLODE"))
+        .hasMessageStartingWith("'loop.onLoop' is not one of");
+    assertThatThrownBy(() -> parse("loop.maxFailures = many"))
+        .hasMessage("'loop.maxFailures' is not an integer: 'many'");
+    assertThatThrownBy(() -> parse("upstream.timeout = soon"))
+        .hasMessageStartingWith("'upstream.timeout' is not a duration");
+    assertThatThrownBy(() -> parse("read.x = a,,b"))
+        .hasMessageStartingWith("'read.x' has an empty resource name");
   }
 
   @Test

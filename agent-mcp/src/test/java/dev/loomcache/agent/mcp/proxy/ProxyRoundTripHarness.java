@@ -17,9 +17,9 @@ import java.util.Map;
 
 /**
  * Round trips of one tool call over stdio, measured with the SDK's client: straight to the upstream
- * server ({@link UpstreamShopServer}, a child process), through the proxy served from its cache, and
- * through the proxy forwarded to the upstream (a tool the proxy does not cache). Loop detection is
- * off so that the same calls can repeat. Prints the median and 90th percentile of each, in µs.
+ * server ({@link UpstreamShopServer}, a child process), through the proxy served from its cache,
+ * and through the proxy forwarded to the upstream (a tool the proxy does not cache). Loop detection
+ * is off so that the same calls can repeat. Prints the median and 90th percentile of each, in µs.
  *
  * <pre>
  * ./mvnw -B -ntp -q -pl agent-mcp -am test-compile dependency:build-classpath \
@@ -40,13 +40,23 @@ public final class ProxyRoundTripHarness {
     List<String> upstream = List.of(java, "-cp", classpath, UpstreamShopServer.class.getName());
     Path config = Files.createTempFile("proxy", ".properties");
     Files.writeString(config, "read.get_cart = cart\nloop.enabled = false\n");
-    var proxy = new ArrayList<>(List.of(java, "-cp", classpath, McpCacheProxy.class.getName(),
-        "--config", config.toString(), "--"));
+    var proxy =
+        new ArrayList<>(
+            List.of(
+                java,
+                "-cp",
+                classpath,
+                McpCacheProxy.class.getName(),
+                "--config",
+                config.toString(),
+                "--"));
     proxy.addAll(upstream);
 
     var get = CallToolRequest.builder("get_cart").arguments(Map.of("userId", "u1")).build();
-    var search = CallToolRequest.builder("search_products").arguments(Map.of("query", "socks")).build();
-    try (McpSyncClient direct = connect(upstream); McpSyncClient viaProxy = connect(proxy)) {
+    var search =
+        CallToolRequest.builder("search_products").arguments(Map.of("query", "socks")).build();
+    try (McpSyncClient direct = connect(upstream);
+        McpSyncClient viaProxy = connect(proxy)) {
       report("direct to the upstream (get_cart)", direct, get);
       report("through the proxy, cached (get_cart)", viaProxy, get);
       report("through the proxy, forwarded (search_products)", viaProxy, search);
@@ -56,9 +66,15 @@ public final class ProxyRoundTripHarness {
   }
 
   private static McpSyncClient connect(List<String> command) {
-    var parameters = ServerParameters.builder(command.getFirst()).args(command.subList(1, command.size())).build();
-    McpSyncClient client = McpClient.sync(new StdioClientTransport(parameters, McpJsonDefaults.getMapper()))
-        .requestTimeout(Duration.ofSeconds(60)).initializationTimeout(Duration.ofSeconds(60)).build();
+    var parameters =
+        ServerParameters.builder(command.getFirst())
+            .args(command.subList(1, command.size()))
+            .build();
+    McpSyncClient client =
+        McpClient.sync(new StdioClientTransport(parameters, McpJsonDefaults.getMapper()))
+            .requestTimeout(Duration.ofSeconds(60))
+            .initializationTimeout(Duration.ofSeconds(60))
+            .build();
     client.initialize();
     return client;
   }
@@ -74,6 +90,11 @@ public final class ProxyRoundTripHarness {
       micros[i] = (System.nanoTime() - start) / 1_000;
     }
     Arrays.sort(micros);
-    System.out.printf(Locale.ROOT, "%-48s median %5d µs   p90 %5d µs%n", what, micros[CALLS / 2], micros[CALLS * 9 / 10]);
+    System.out.printf(
+        Locale.ROOT,
+        "%-48s median %5d µs   p90 %5d µs%n",
+        what,
+        micros[CALLS / 2],
+        micros[CALLS * 9 / 10]);
   }
 }

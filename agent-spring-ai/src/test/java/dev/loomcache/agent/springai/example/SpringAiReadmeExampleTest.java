@@ -32,8 +32,8 @@ import org.springframework.ai.tool.annotation.Tool;
 import org.springframework.ai.tool.annotation.ToolParam;
 
 /**
- * The example of this module's README and of docs/agent-frameworks.md's Spring AI section, compiled and run
- * with the public API only; the last test keeps the copies identical to the marked region.
+ * The example of this module's README and of docs/agent-frameworks.md's Spring AI section, compiled
+ * and run with the public API only; the last test keeps the copies identical to the marked region.
  */
 class SpringAiReadmeExampleTest {
   /** A chat model that asks for the tool calls it was given, one per turn, then answers "done". */
@@ -47,9 +47,10 @@ class SpringAiReadmeExampleTest {
     @Override
     public ChatResponse call(Prompt prompt) {
       AssistantMessage.ToolCall next = calls.poll();
-      AssistantMessage reply = next == null
-          ? new AssistantMessage("done")
-          : AssistantMessage.builder().content("").toolCalls(List.of(next)).build();
+      AssistantMessage reply =
+          next == null
+              ? new AssistantMessage("done")
+              : AssistantMessage.builder().content("").toolCalls(List.of(next)).build();
       return new ChatResponse(List.of(new Generation(reply)));
     }
 

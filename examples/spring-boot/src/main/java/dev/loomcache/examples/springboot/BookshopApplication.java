@@ -5,8 +5,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.cache.annotation.EnableCaching;
 
 /**
- * A Spring Boot web app on virtual threads whose slow repository is cached by Loomcache through
- * the starter: {@code @Cacheable(sync = true)} turns a stampede of requests for one book into one
+ * A Spring Boot web app on virtual threads whose slow repository is cached by Loomcache through the
+ * starter: {@code @Cacheable(sync = true)} turns a stampede of requests for one book into one
  * repository call, and a Redis tier (from {@code loomcache.redis.uri}) shares the books between
  * instances and restarts.
  */

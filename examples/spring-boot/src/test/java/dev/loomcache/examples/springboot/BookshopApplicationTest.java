@@ -20,22 +20,25 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The example as a user runs it: Tomcat on a free loopback port, a real redis-server. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {"server.tomcat.accept-count=1000", "bookshop.latency=300ms"})
 class BookshopApplicationTest {
   private static final RedisServer redis = RedisServer.start();
   private static final HttpClient http = HttpClient.newHttpClient();
 
-  @LocalServerPort
-  int port;
+  @LocalServerPort int port;
 
-  @Autowired
-  BookRepository repository;
+  @Autowired BookRepository repository;
 
   @DynamicPropertySource
   static void redisUri(DynamicPropertyRegistry properties) {
-    properties.add("loomcache.redis.uri", () -> "redis://127.0.0.1:" + redis.port()
-        + "?keyPrefix=bookshop:&commandTimeout=500ms&poolSize=32");
+    properties.add(
+        "loomcache.redis.uri",
+        () ->
+            "redis://127.0.0.1:"
+                + redis.port()
+                + "?keyPrefix=bookshop:&commandTimeout=500ms&poolSize=32");
   }
 
   @AfterAll
@@ -45,8 +48,11 @@ class BookshopApplicationTest {
   }
 
   private CompletableFuture<HttpResponse<String>> get(String path) {
-    return http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+    return http.sendAsync(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(60))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

@@ -18,8 +18,8 @@ import org.springframework.stereotype.Service;
 @Service
 public class BookService {
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
-  private final Map<String, String> titles = new ConcurrentHashMap<>(Map.of(
-      "1", "Dune", "2", "Solaris", "3", "Ubik"));
+  private final Map<String, String> titles =
+      new ConcurrentHashMap<>(Map.of("1", "Dune", "2", "Solaris", "3", "Ubik"));
   private volatile CountDownLatch gate = new CountDownLatch(0);
   private final Map<String, CompletableFuture<String>> pendingFutures = new ConcurrentHashMap<>();
 
@@ -35,7 +35,9 @@ public class BookService {
     this.gate = gate;
   }
 
-  /** Makes {@link #titleLater} answer {@code isbn} with {@code future} (the method may run later). */
+  /**
+   * Makes {@link #titleLater} answer {@code isbn} with {@code future} (the method may run later).
+   */
   public void answerLater(String isbn, CompletableFuture<String> future) {
     pendingFutures.put(isbn, future);
   }
@@ -74,7 +76,9 @@ public class BookService {
     return future == null ? CompletableFuture.completedFuture(titles.get(isbn)) : future;
   }
 
-  @Cacheable(cacheNames = "conditional", condition = "#isbn.startsWith('c')",
+  @Cacheable(
+      cacheNames = "conditional",
+      condition = "#isbn.startsWith('c')",
       unless = "#result == null || #result.startsWith('draft')")
   public @Nullable String conditional(String isbn) {
     count("conditional");

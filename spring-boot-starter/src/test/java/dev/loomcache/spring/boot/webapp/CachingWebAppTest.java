@@ -26,27 +26,26 @@ import org.springframework.cache.CacheManager;
  * A real Boot web app (Tomcat on a free loopback port, virtual threads) whose caching goes through
  * the starter: every call is a real HTTP request or a call on the real proxied bean.
  */
-@SpringBootTest(classes = BookApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+    classes = BookApplication.class,
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
-        "server.address=127.0.0.1",
-        "server.tomcat.accept-count=2000",
-        "spring.threads.virtual.enabled=true",
-        "loomcache.cache.spec=maximumSize=1000,defaultTtl=10m",
-        "loomcache.cache.specs.books=maximumSize=100",
-        "management.endpoints.web.exposure.include=caches,metrics",
+      "server.address=127.0.0.1",
+      "server.tomcat.accept-count=2000",
+      "spring.threads.virtual.enabled=true",
+      "loomcache.cache.spec=maximumSize=1000,defaultTtl=10m",
+      "loomcache.cache.specs.books=maximumSize=100",
+      "management.endpoints.web.exposure.include=caches,metrics",
     })
 class CachingWebAppTest {
-  private static final HttpClient http = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(10)).build();
+  private static final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-  @LocalServerPort
-  int port;
+  @LocalServerPort int port;
 
-  @Autowired
-  BookService books;
+  @Autowired BookService books;
 
-  @Autowired
-  CacheManager cacheManager;
+  @Autowired CacheManager cacheManager;
 
   @AfterAll
   static void closeClient() {
@@ -59,8 +58,8 @@ class CachingWebAppTest {
   }
 
   private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-    return http.send(request.timeout(Duration.ofSeconds(30)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpRequest.Builder request(String path) {
@@ -86,12 +85,16 @@ class CachingWebAppTest {
     var responses = new ArrayList<CompletableFuture<HttpResponse<String>>>();
     try {
       for (int i = 0; i < requests; i++) {
-        responses.add(http.sendAsync(request("/books/1").timeout(Duration.ofSeconds(60)).build(),
-            HttpResponse.BodyHandlers.ofString()));
+        responses.add(
+            http.sendAsync(
+                request("/books/1").timeout(Duration.ofSeconds(60)).build(),
+                HttpResponse.BodyHandlers.ofString()));
       }
       // Every request has missed L1 (one runs the method, the rest wait for it) before it returns.
-      Polling.awaitUntil(Duration.ofSeconds(60), "all requests reach the cache", () ->
-          loomcache("books").getNativeCache().stats().missCount() - missesBefore == requests);
+      Polling.awaitUntil(
+          Duration.ofSeconds(60),
+          "all requests reach the cache",
+          () -> loomcache("books").getNativeCache().stats().missCount() - missesBefore == requests);
     } finally {
       gate.countDown();
       books.holdSlowCallsUntil(new CountDownLatch(0));
@@ -129,8 +132,9 @@ class CachingWebAppTest {
     assertThat(send(request("/books/2")).body()).as("evicted").isEqualTo("Solaris (2nd ed.)");
 
     int before = books.calls("title");
-    assertThat(send(request("/books/2").PUT(HttpRequest.BodyPublishers.ofString("Solaris!")))
-        .body()).isEqualTo("Solaris!");
+    assertThat(
+            send(request("/books/2").PUT(HttpRequest.BodyPublishers.ofString("Solaris!"))).body())
+        .isEqualTo("Solaris!");
     assertThat(send(request("/books/2")).body()).as("put replaced it").isEqualTo("Solaris!");
     assertThat(books.calls("title")).isEqualTo(before);
   }
@@ -163,8 +167,12 @@ class CachingWebAppTest {
     CompletableFuture<String> result = books.titleLater("9");
     pending.completeExceptionally(new IllegalStateException("backend down"));
 
-    assertThat(result).failsWithin(Duration.ofSeconds(30)).withThrowableThat()
-        .havingRootCause().isInstanceOf(IllegalStateException.class).withMessage("backend down");
+    assertThat(result)
+        .failsWithin(Duration.ofSeconds(30))
+        .withThrowableThat()
+        .havingRootCause()
+        .isInstanceOf(IllegalStateException.class)
+        .withMessage("backend down");
     assertThat(loomcache("futures").get("9")).isNull();
   }
 
@@ -198,14 +206,17 @@ class CachingWebAppTest {
     HttpResponse<String> caches = send(request("/actuator/caches"));
     assertThat(caches.statusCode()).isEqualTo(200);
     // The endpoint shows each cache's native cache: Loomcache's own.
-    assertThat(caches.body()).contains("\"cacheManager\":{\"caches\":{")
+    assertThat(caches.body())
+        .contains("\"cacheManager\":{\"caches\":{")
         .contains("\"books\":{\"target\":\"dev.loomcache.");
 
-    HttpResponse<String> hits = send(request("/actuator/metrics/cache.gets?tag=cache:books&tag=result:hit"));
+    HttpResponse<String> hits =
+        send(request("/actuator/metrics/cache.gets?tag=cache:books&tag=result:hit"));
     assertThat(hits.statusCode()).isEqualTo(200);
     assertThat(hits.body()).contains("\"name\":\"cache.gets\"").contains("cache.manager");
     assertThat(measurement(hits.body())).isPositive();
-    HttpResponse<String> coalesced = send(request("/actuator/metrics/cache.loads.coalesced?tag=cache:books"));
+    HttpResponse<String> coalesced =
+        send(request("/actuator/metrics/cache.loads.coalesced?tag=cache:books"));
     assertThat(coalesced.statusCode()).isEqualTo(200);
   }
 
@@ -214,5 +225,4 @@ class CachingWebAppTest {
     int end = body.indexOf('}', value);
     return Double.parseDouble(body.substring(value + "\"value\":".length(), end).strip());
   }
-
 }
