@@ -6,8 +6,6 @@ import dev.loomcache.redis.RedisLocks;
 import dev.loomcache.redis.RedisRateLimiter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -46,37 +44,10 @@ public class RedisLimitsBenchmark {
 
   @Setup
   public void setUp() throws Exception {
-    int port;
-    try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = socket.getLocalPort();
-    }
-    server =
-        new ProcessBuilder(
-                "redis-server",
-                "--port",
-                Integer.toString(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no")
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .redirectErrorStream(true)
-            .start();
+    int port = LoopbackRedis.freePort();
+    server = LoopbackRedis.start(port);
     client = RedisClient.create("127.0.0.1", port);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (true) {
-      try {
-        client.ping();
-        break;
-      } catch (RuntimeException notYet) {
-        if (System.nanoTime() - deadline > 0) {
-          throw new IllegalStateException("redis-server did not start", notYet);
-        }
-        Thread.sleep(10);
-      }
-    }
+    LoopbackRedis.awaitPing(client);
     floorSha = client.scriptLoad("return 1");
     limiter =
         RedisRateLimiter.newBuilder(client)

@@ -6,8 +6,6 @@ import dev.loomcache.limit.RateLimiter;
 import dev.loomcache.redis.RedisLock;
 import dev.loomcache.redis.RedisLocks;
 import dev.loomcache.redis.RedisRateLimiter;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -110,24 +108,8 @@ public final class RedisLimitsHarness {
     }
     int rounds = Integer.parseInt(args[0]);
     int calls = Integer.parseInt(args[1]);
-    int port;
-    try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = socket.getLocalPort();
-    }
-    Process server =
-        new ProcessBuilder(
-                "redis-server",
-                "--port",
-                Integer.toString(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no")
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .redirectErrorStream(true)
-            .start();
+    int port = LoopbackRedis.freePort();
+    Process server = LoopbackRedis.start(port);
     try {
       run(port, rounds, calls);
     } finally {
@@ -156,7 +138,7 @@ public final class RedisLimitsHarness {
                 .keyPrefix("sliding:")
                 .build();
         RedisLocks locks = RedisLocks.newBuilder(client).build()) {
-      awaitPing(client);
+      LoopbackRedis.awaitPing(client);
       String floorSha = client.scriptLoad("return 1");
       Map<String, Runnable> subjects = new LinkedHashMap<>();
       subjects.put(FLOOR, () -> client.evalsha(floorSha, List.of("k"), List.of()));
@@ -228,20 +210,5 @@ public final class RedisLimitsHarness {
       }
     }
     return micros;
-  }
-
-  private static void awaitPing(RedisClient client) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (true) {
-      try {
-        client.ping();
-        return;
-      } catch (RuntimeException notYet) {
-        if (System.nanoTime() - deadline > 0) {
-          throw new IllegalStateException("redis-server did not start", notYet);
-        }
-        Thread.sleep(10);
-      }
-    }
   }
 }
