@@ -218,15 +218,38 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     }
   }
 
+  /**
+   * The hit path: a few field reads, Caffeine's own read and the hit counter, and nothing else, so
+   * that the JIT can inline all of it into the caller (see {@link L1Store#reads()}); anything else
+   * (a closed cache, a bypass scope, a wrapper, a miss) goes to {@link #slowGet}.
+   */
   @Override
+  @SuppressWarnings("unchecked")
   public @Nullable V get(K key, Callable<? extends V> loader) {
+    if (key != null && loader != null && !closed && !wrapped && !Bypass.anyActive()) {
+      Object stored = l1.reads().getIfPresent(key);
+      if (stored != null && !l1.mayHoldWrappers()) {
+        stats.recordHit();
+        return (V) stored;
+      }
+      return slowGet(key, loader, stored, true);
+    }
+    return slowGet(key, loader, null, false);
+  }
+
+  /**
+   * {@link #get(Object, Callable)} off its hit path; {@code stored} is what L1 held if {@code read}
+   * (the hit path read it), else L1 is read here.
+   */
+  private @Nullable V slowGet(
+      K key, Callable<? extends V> loader, @Nullable Object stored, boolean read) {
     requireNonNull(key, "key must not be null");
     requireNonNull(loader, "loader must not be null");
     checkOpen();
     if (Bypass.anyActive()) {
       return scopedGet(key, loader, defaultTtl);
     }
-    V value = l1.getIfPresent(key);
+    V value = l1.live(key, read ? stored : l1.reads().getIfPresent(key));
     if (value != null) {
       if (wrapped && value instanceof FreshEntry entry) {
         return freshGet(key, entry, loader, defaultTtl);
@@ -237,8 +260,28 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     return miss(key, loader, defaultTtl);
   }
 
+  /**
+   * The hit path kept small, as {@link #get(Object, Callable)}'s; the rest is in the next method.
+   */
   @Override
   public @Nullable V get(K key, Callable<? extends V> loader, Duration ttl) {
+    if (key != null
+        && loader != null
+        && ttl != null
+        && !ttl.isNegative()
+        && !closed
+        && !wrapped
+        && !Bypass.anyActive()) {
+      V value = l1.live(key, l1.reads().getIfPresent(key));
+      if (value != null) {
+        stats.recordHit();
+        return value;
+      }
+    }
+    return slowGet(key, loader, ttl);
+  }
+
+  private @Nullable V slowGet(K key, Callable<? extends V> loader, Duration ttl) {
     requireNonNull(key, "key must not be null");
     requireNonNull(loader, "loader must not be null");
     if (ttl == null || ttl.isNegative()) {
@@ -445,8 +488,23 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     return miss(key, loader, stored);
   }
 
+  /**
+   * The hit path kept small, as {@link #get(Object, Callable)}'s; the rest is in the next method.
+   */
   @Override
+  @SuppressWarnings("unchecked")
   public @Nullable V getIfPresent(K key) {
+    if (key != null && !closed && !wrapped && !Bypass.anyActive()) {
+      Object stored = l1.reads().getIfPresent(key);
+      if (stored != null && !l1.mayHoldWrappers()) {
+        stats.recordHit();
+        return (V) stored;
+      }
+    }
+    return slowGetIfPresent(key);
+  }
+
+  private @Nullable V slowGetIfPresent(K key) {
     requireNonNull(key, "key must not be null");
     checkOpen();
     if (Bypass.anyActive() && Bypass.skipsLookups(Bypass.modeFor(name))) {

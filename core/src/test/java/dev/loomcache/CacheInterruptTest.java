@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -114,7 +115,9 @@ class CacheInterruptTest {
             () -> {
               ownerStarted.countDown();
               while (!Thread.currentThread().isInterrupted()) {
-                Thread.onSpinWait();
+                // parks, keeping the interrupt status: a spin would hold a carrier, and on a
+                // one-CPU machine (one carrier) the waiter it waits for would never run
+                LockSupport.parkNanos(1_000_000);
               }
               throw gaveUp;
             });
@@ -163,7 +166,9 @@ class CacheInterruptTest {
             () -> {
               ownerStarted.countDown();
               while (!Thread.currentThread().isInterrupted()) {
-                Thread.onSpinWait();
+                // parks, keeping the interrupt status: a spin would hold a carrier, and on a
+                // one-CPU machine (one carrier) the waiter it waits for would never run
+                LockSupport.parkNanos(1_000_000);
               }
               return "finished anyway";
             });

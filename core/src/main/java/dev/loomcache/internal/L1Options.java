@@ -45,7 +45,7 @@ public record L1Options<K, V>(
 
   /** Sets the bound (and weigher) and the eviction listener on {@code builder}. */
   @SuppressWarnings("unchecked")
-  void configure(Caffeine<Object, Object> builder) {
+  void configure(Caffeine<Object, Object> builder, StatsCounter stats) {
     Weigher<? super K, ? super V> userWeigher = weigher;
     if (userWeigher == null) {
       builder.maximumSize(maximumSize);
@@ -67,25 +67,27 @@ public record L1Options<K, V>(
             return weight;
           });
     }
+    // Evictions are counted by a listener, not through Caffeine's statistics: with recordStats
+    // every L1 read also runs Caffeine's guarded hit counter, which made the compiled read too big
+    // for the JIT to inline into the hit path (see L1Store.reads()).
     RemovalDispatcher<K, V> sink = removals;
-    if (sink != null) {
-      builder.evictionListener(
-          (@Nullable Object key,
-              @Nullable Object stored,
-              com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
-            Object value = stored == null ? null : L1Store.unwrap(stored);
-            // null only for collected entries (never here) and remembered absences (not user
-            // values)
-            if (key != null && value != null) {
-              sink.removed(
-                  (K) key,
-                  (V) value,
-                  cause == com.github.benmanes.caffeine.cache.RemovalCause.EXPIRED
-                      ? RemovalCause.EXPIRED
-                      : RemovalCause.SIZE);
-            }
-          });
-    }
+    builder.evictionListener(
+        (@Nullable Object key,
+            @Nullable Object stored,
+            com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
+          stats.recordEviction();
+          Object value = stored == null ? null : L1Store.unwrap(stored);
+          // null only for collected entries (never here) and remembered absences (not user
+          // values)
+          if (sink != null && key != null && value != null) {
+            sink.removed(
+                (K) key,
+                (V) value,
+                cause == com.github.benmanes.caffeine.cache.RemovalCause.EXPIRED
+                    ? RemovalCause.EXPIRED
+                    : RemovalCause.SIZE);
+          }
+        });
     if (accessNanos > 0) {
       builder.expireAfterAccess(Duration.ofNanos(accessNanos));
     }

@@ -4,8 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Policy;
-import com.github.benmanes.caffeine.cache.RemovalCause;
-import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import dev.loomcache.Ticker;
 import java.util.Iterator;
 import java.util.Map;
@@ -39,6 +37,10 @@ import org.jspecify.annotations.Nullable;
  * Caffeine's own maintenance (eviction, expiry) runs on the given executor (its common-pool
  * default: running it on the caller doubled the cost of a hit). Every write goes through {@link
  * WritePath}, which orders it against the loads of the same key; this class never calls user code.
+ *
+ * <p>The hit path ({@code LocalCache.get}) calls {@link #reads()} and {@link #live} itself rather
+ * than {@link #getIfPresent}, and L1 has no Caffeine statistics (evictions are counted by an
+ * eviction listener): both keep the compiled hit small enough for the JIT to inline whole.
  */
 public final class L1Store<K, V> {
   /**
@@ -126,12 +128,8 @@ public final class L1Store<K, V> {
     this.removals = options.removals();
     this.stats = stats;
     boolean perEntry = variableExpiry && !options.expiresAfterAccess();
-    // Evictions are counted through Caffeine's statistics hook, which ignores hits and misses: an
-    // eviction listener made every hit slower in the benchmarks (one is installed only for a
-    // user's removal listener).
-    Caffeine<Object, Object> builder =
-        Caffeine.newBuilder().recordStats(() -> new EvictionCounter(stats));
-    options.configure(builder);
+    Caffeine<Object, Object> builder = Caffeine.newBuilder();
+    options.configure(builder, stats);
     if (executor != null) {
       builder.executor(executor);
     }
@@ -154,13 +152,38 @@ public final class L1Store<K, V> {
   /**
    * Returns the live value for {@code key}, or null; lock-free, reads at most one volatile clock.
    */
-  @SuppressWarnings("unchecked")
   public @Nullable V getIfPresent(K key) {
-    Object value = maps.cache.getIfPresent(key);
-    if (timedStored && value instanceof Timed timed) {
+    return live(key, reads().getIfPresent(key));
+  }
+
+  /**
+   * The Caffeine instance that reads go to now. For the hit path, which reads it itself and passes
+   * what it found to {@link #live}: a caller that goes through {@link #getIfPresent} instead adds a
+   * method that the JIT compiles on its own (Caffeine's read inlined into it, too big to inline in
+   * turn), and a hit measured a third slower for that one extra call.
+   */
+  public Cache<K, Object> reads() {
+    return maps.cache;
+  }
+
+  /**
+   * Whether a value read through {@link #reads()} may be a deadline wrapper (one was stored): if
+   * not, what it returns is the value itself and {@link #live} has nothing to check.
+   */
+  public boolean mayHoldWrappers() {
+    return timedStored;
+  }
+
+  /**
+   * The live value in {@code stored}, what {@link #reads()} held for {@code key}: the value itself,
+   * or null if absent or past a deadline wrapper's deadline (removing it).
+   */
+  @SuppressWarnings("unchecked")
+  public @Nullable V live(K key, @Nullable Object stored) {
+    if (timedStored && stored instanceof Timed timed) {
       return liveOrRemove(key, timed);
     }
-    return (V) value;
+    return (V) stored;
   }
 
   @SuppressWarnings("unchecked")
@@ -331,32 +354,6 @@ public final class L1Store<K, V> {
   /** Runs pending maintenance (evictions, expiry) now. */
   public void cleanUp() {
     maps.cache.cleanUp();
-  }
-
-  /** Caffeine's statistics sink, counting only evictions (size and expiry) into ours. */
-  private record EvictionCounter(StatsCounter stats)
-      implements com.github.benmanes.caffeine.cache.stats.StatsCounter {
-    @Override
-    public void recordHits(int count) {}
-
-    @Override
-    public void recordMisses(int count) {}
-
-    @Override
-    public void recordLoadSuccess(long loadTime) {}
-
-    @Override
-    public void recordLoadFailure(long loadTime) {}
-
-    @Override
-    public void recordEviction(int weight, RemovalCause cause) {
-      stats.recordEviction();
-    }
-
-    @Override
-    public CacheStats snapshot() {
-      return CacheStats.empty();
-    }
   }
 
   /** A value stored with a finite per-call TTL in the plain layout; compared by identity. */
