@@ -885,6 +885,11 @@ final class LocalCache<K, V> implements Cache<K, V>, BatchDispatcher.ReadPath<K,
     return flights.parkedCount(key);
   }
 
+  /** For tests: the number of loads in progress. */
+  int inFlightCount() {
+    return flights.inFlightCount();
+  }
+
   /** The number of keys and of tags in the tag index; for tests. */
   int[] tagIndexSize() {
     return new int[] {writes.tagging().indexedKeyCount(), writes.tagging().indexedTagCount()};

@@ -336,7 +336,7 @@ public final class BulkLoads<K, V> {
       try {
         for (int i = from; i < to; i++) {
           Flight flight = claimed.flight(i);
-          flight.owner = current;
+          takeOver(flight, current);
           // A refresh reloads from the batch loader: the tiers hold the value being refreshed.
           if (flight.refresh || flights.readTiers(claimed.key(i), flight, ttl) == null) {
             batch.add(claimed.key(i), flight);
@@ -353,7 +353,7 @@ public final class BulkLoads<K, V> {
       to = batch.size;
     } else {
       for (int i = from; i < to; i++) {
-        claimed.flight(i).owner = current;
+        takeOver(claimed.flight(i), current);
       }
     }
     Map<K, V> loaded = Map.of();
@@ -374,7 +374,8 @@ public final class BulkLoads<K, V> {
     } finally {
       elapsed = flights.ticker().read() - start;
       flights.stats().recordBatch(to - from, elapsed, failure != null);
-      WritePath<K, V> writes = flights.writes();
+      WritePath<K, V>.BatchFinish finish = flights.writes().batchFinish();
+      boolean tiered = !flights.tiers().isEmpty();
       for (int i = from; i < to; i++) {
         K key = batch.key(i);
         Outcome outcome = failed != null ? failed : new Loaded(loaded.get(key));
@@ -390,11 +391,13 @@ public final class BulkLoads<K, V> {
           }
         }
         try {
-          writes.finish(key, batch.flight(i), outcome, storeTtl, false, elapsed);
+          finish.finish(key, batch.flight(i), outcome, storeTtl, elapsed);
         } catch (Throwable t) {
           logger.warn("Could not store the batch-loaded value of key '{}'", key, t);
         } finally {
-          flights.tiers().loadFinished(key);
+          if (tiered) {
+            flights.tiers().loadFinished(key);
+          }
         }
       }
     }
@@ -414,7 +417,7 @@ public final class BulkLoads<K, V> {
       for (; i < count; i++) {
         @SuppressWarnings("unchecked")
         K key = (K) keys[i];
-        Flight flight = flights.claimFlight(key);
+        Flight flight = flights.claimMissing(key);
         claimed[i] = flight;
         owned[i] = Loads.owns(flight);
         if (owned[i]) {
@@ -443,6 +446,16 @@ public final class BulkLoads<K, V> {
       }
     }
     return mine;
+  }
+
+  /**
+   * Makes {@code current} the owner of {@code flight}, writing the volatile field only if it is not
+   * already (a {@code getAll} claimed its keys on the thread that loads them).
+   */
+  private static void takeOver(Flight flight, Thread current) {
+    if (flight.owner != current) {
+      flight.owner = current;
+    }
   }
 
   static <K> void abandonAll(Loads<K, ?> flights, KeyFlights<K> pending, int from, int to) {

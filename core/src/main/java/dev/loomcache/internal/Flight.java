@@ -64,12 +64,14 @@ public final class Flight {
   /** The owner's own failure when it abandoned the flight after an interrupt; owner-only. */
   @Nullable Throwable ownersFailure;
 
+  private static final VarHandle OWNER;
   private static final VarHandle OUTCOME;
   private static final VarHandle LOCK;
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
+      OWNER = lookup.findVarHandle(Flight.class, "owner", Thread.class);
       OUTCOME = lookup.findVarHandle(Flight.class, "outcome", Outcome.class);
       LOCK = lookup.findVarHandle(Flight.class, "lock", ReentrantLock.class);
     } catch (ReflectiveOperationException e) {
@@ -83,7 +85,9 @@ public final class Flight {
   private volatile int parkedCount; // written only under the lock
 
   Flight(@Nullable Thread owner, long epoch) {
-    this.owner = owner;
+    // A plain write, not a volatile one (a fence per key of a batch): a flight reaches other
+    // threads only through the flight table or a lock, which publish it safely.
+    OWNER.set(this, owner);
     this.epoch = epoch;
   }
 

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
@@ -102,6 +103,16 @@ public final class FlightTable<K> implements Diagnostics.Inspectable {
       }
       // Someone else replaced or removed it first: look again.
     }
+  }
+
+  /**
+   * {@link #claimFlight} for a key that has just missed L1 and is most likely not being loaded (a
+   * key of a batch): tries to insert the caller's flight first, which saves the lookup; falls back
+   * to {@link #claimFlight} when a flight is there already.
+   */
+  Flight claimMissing(K key) {
+    Flight mine = new Flight(Thread.currentThread(), epoch.get());
+    return flights.putIfAbsent(key, mine) == null ? mine : claimFlight(key);
   }
 
   /** Whether {@code flight} may still store its value and be joined. */
@@ -279,6 +290,54 @@ public final class FlightTable<K> implements Diagnostics.Inspectable {
           return null;
         });
     return installed[0];
+  }
+
+  /**
+   * A reusable {@link #removeAnd(Object, Flight, Consumer)} for a value without tags, for one
+   * thread finishing flight after flight (a batch): the removal is its own remapping function, so a
+   * key costs no lambda or holder object. Not thread-safe: one instance per batch.
+   */
+  abstract static class Removal<K> implements BiFunction<K, @Nullable Flight, @Nullable Flight> {
+    private final FlightTable<K> table;
+    private @Nullable Flight flight;
+    private boolean installed;
+
+    Removal(FlightTable<K> table) {
+      this.table = table;
+    }
+
+    /** Stores the value of the flight being removed; under the key's bin lock, in-memory only. */
+    abstract void install(K key);
+
+    /**
+     * Removes {@code flight} from the table under the key's bin lock, first running {@link
+     * #install} if the flight is still current; as {@link FlightTable#removeAnd(Object, Flight,
+     * Consumer)}.
+     *
+     * @return whether {@link #install} ran
+     */
+    final boolean remove(K key, Flight flight) {
+      this.flight = flight;
+      installed = false;
+      try {
+        table.flights.compute(key, this);
+      } finally {
+        this.flight = null;
+      }
+      return installed;
+    }
+
+    @Override
+    public final @Nullable Flight apply(K key, @Nullable Flight present) {
+      if (present != flight || present == null) {
+        return present;
+      }
+      if (table.isCurrent(present)) {
+        install(key);
+        installed = true;
+      }
+      return null;
+    }
   }
 
   /** Removes {@code flight} if it is still in the table; for clean-up after a failed store. */

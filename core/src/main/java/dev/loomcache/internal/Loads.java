@@ -113,7 +113,22 @@ public final class Loads<K, V> {
    * flight exactly when {@link #owns} says so right after this call.
    */
   Flight claimFlight(K key) {
-    Flight flight = flights.claimFlight(key);
+    return completedFromL1(key, flights.claimFlight(key));
+  }
+
+  /**
+   * {@link #claimFlight} for a key of a batch that has just missed L1 ({@link
+   * FlightTable#claimMissing}: one table operation when nobody else is loading it).
+   */
+  Flight claimMissing(K key) {
+    return completedFromL1(key, flights.claimMissing(key));
+  }
+
+  /**
+   * Completes {@code flight}, just claimed, with the value L1 holds for {@code key} if the caller
+   * owns it and L1 holds one (see {@link #claim}); returns the flight.
+   */
+  private Flight completedFromL1(K key, Flight flight) {
     if (owns(flight)) {
       Object present = l1.getIfPresent(key);
       if (present instanceof FreshEntry entry) {

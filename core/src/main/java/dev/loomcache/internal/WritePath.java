@@ -44,6 +44,12 @@ public final class WritePath<K, V> {
   private final Tagging<K, V> tagging;
   private final KeyLanes<K> lanes = new KeyLanes<>();
 
+  /**
+   * Whether the cache has neither tiers nor a tagger, decided when it is built: a loaded value is
+   * then stored in L1 alone, with no tag index entry ({@link BatchFinish} skips both).
+   */
+  private final boolean plain;
+
   public WritePath(
       FlightTable<K> flights, L1Store<K, V> l1, StatsCounter stats, Tiers<K, V> tiers) {
     this(flights, l1, stats, tiers, Tagging.none());
@@ -60,6 +66,7 @@ public final class WritePath<K, V> {
     this.stats = stats;
     this.tiers = tiers;
     this.tagging = tagging;
+    this.plain = tiers.isEmpty() && !tagging.isEnabled();
   }
 
   /**
@@ -327,6 +334,56 @@ public final class WritePath<K, V> {
       throw t;
     } finally {
       flight.complete(outcome);
+    }
+  }
+
+  /** A finisher for the flights of one batch; see {@link BatchFinish}. */
+  BatchFinish batchFinish() {
+    return new BatchFinish();
+  }
+
+  /**
+   * Finishes the flights of one batch, one after another on one thread: {@link #finish} for each
+   * key, except that a loaded value a {@linkplain #plain plain} cache stores in L1 alone (no
+   * freshness entry) is installed through one reused {@link FlightTable.Removal}, with no lambda or
+   * holder object per key. Not thread-safe: one instance per batch.
+   */
+  final class BatchFinish extends FlightTable.Removal<K> {
+    private @Nullable Object stored;
+    private Ttl storeTtl = Ttl.NOT_STORED;
+
+    private BatchFinish() {
+      super(flights);
+    }
+
+    /** As {@link WritePath#finish(Object, Flight, Outcome, Ttl, boolean, long)}, not from tiers. */
+    void finish(K key, Flight flight, Outcome outcome, Ttl ttl, long loadNanos) {
+      if (!plain
+          || ttl.freshness() != null
+          || !ttl.stores()
+          || !(outcome instanceof Loaded(Object value))
+          || value == null) {
+        WritePath.this.finish(key, flight, outcome, ttl, false, loadNanos);
+        return;
+      }
+      try {
+        stored = value;
+        storeTtl = ttl;
+        remove(key, flight);
+      } catch (Throwable t) {
+        flights.remove(key, flight);
+        throw t;
+      } finally {
+        stored = null;
+        flight.complete(outcome);
+      }
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "NullAway"}) // stored is set while remove() runs
+    void install(K key) {
+      l1.put(key, (V) stored, storeTtl);
+      stats.recordPut(); // before the flight completes, as every install
     }
   }
 
