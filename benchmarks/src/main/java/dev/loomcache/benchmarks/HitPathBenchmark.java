@@ -172,6 +172,7 @@ public class HitPathBenchmark {
   /**
    * Builds only the cache the running benchmark reads (JMH forks a JVM per benchmark method): a
    * second Caffeine layout in the same JVM pollutes the JIT's profile of the first and slows both.
+   * Then settles the heap ({@link Heap#settle()}), for every subject alike.
    */
   @Setup(Level.Trial)
   public void setUp(BenchmarkParams params) {
@@ -282,6 +283,7 @@ public class HitPathBenchmark {
       }
       default -> throw new IllegalStateException("No cache for benchmark " + method);
     }
+    Heap.settle();
   }
 
   private static void fill(Integer[] keys, java.util.function.BiConsumer<Integer, Integer> put) {

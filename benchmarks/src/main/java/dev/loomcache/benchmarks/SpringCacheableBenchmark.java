@@ -85,7 +85,10 @@ public class SpringCacheableBenchmark {
   private Catalog catalog;
   private final Integer[] ids = new Integer[MASK + 1];
 
-  /** Starts the context and makes every key present in both caches. */
+  /**
+   * Starts the context, makes every key present in both caches and settles the heap, as {@link
+   * HitPathBenchmark} does.
+   */
   @Setup(Level.Trial)
   public void start() {
     context = SpringCaching.start(Manager.valueOf(manager), Duration.ZERO);
@@ -98,6 +101,7 @@ public class SpringCacheableBenchmark {
     for (int i = 0; i < ids.length; i++) {
       ids[i] = random.nextInt(KEYS);
     }
+    Heap.settle();
   }
 
   /** Checks that the measurement was of hits only, then closes the context. */

@@ -45,7 +45,10 @@ public class WeigherHitPathBenchmark {
     int index = ThreadLocalRandom.current().nextInt(SAMPLES);
   }
 
-  /** Builds only the cache the running benchmark reads, as {@link HitPathBenchmark} does. */
+  /**
+   * Builds only the cache the running benchmark reads and settles the heap, as {@link
+   * HitPathBenchmark} does.
+   */
   @Setup(Level.Trial)
   public void setUp(BenchmarkParams params) {
     String benchmark = params.getBenchmark();
@@ -84,6 +87,7 @@ public class WeigherHitPathBenchmark {
       }
       default -> throw new IllegalStateException("No cache for benchmark " + method);
     }
+    Heap.settle();
   }
 
   @TearDown(Level.Trial)
