@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * later hit may try again. The hit budget is counted down atomically; the hit that takes the last
  * one removes the entry.
  */
-public final class FreshEntry {
+public final class FreshEntry extends FreshEntryHead {
   /** Entries whose XFetch probability is below e^-30 skip the random draw. */
   static final double XFETCH_CUTOFF = 30.0;
 
@@ -33,9 +33,6 @@ public final class FreshEntry {
       throw new ExceptionInInitializerError(e);
     }
   }
-
-  /** The value; {@code null} for a remembered absence ({@code negativeTtl}). */
-  final @Nullable Object value;
 
   /** From this clock reading on, a hit starts a reload; {@code Long.MAX_VALUE}: never. */
   final long refreshAt;
@@ -57,13 +54,6 @@ public final class FreshEntry {
   /** The load's measured duration (Δ), in nanoseconds. */
   final long loadNanos;
 
-  /**
-   * The first of {@link #refreshAt}, {@link #xfetchFrom} and {@link #expireAt}, or {@code
-   * Long.MAX_VALUE} if none is set: before it, with no hit budget, a hit is only a read.
-   */
-  private final long firstDeadline;
-
-  private final boolean budgeted;
   private volatile boolean refreshing;
   private volatile long hitsLeft; // -1: no hit budget
 
@@ -75,19 +65,41 @@ public final class FreshEntry {
       double xfetchScale,
       long loadNanos,
       long hitBudget) {
-    this.value = value;
+    this(
+        value,
+        refreshAt,
+        expireAt,
+        staleIfError,
+        xfetchScale,
+        xfetchFrom(xfetchScale, expireAt),
+        loadNanos,
+        hitBudget);
+  }
+
+  private FreshEntry(
+      @Nullable Object value,
+      long refreshAt,
+      long expireAt,
+      boolean staleIfError,
+      double xfetchScale,
+      long xfetchFrom,
+      long loadNanos,
+      long hitBudget) {
+    super(value, earliest(earliest(refreshAt, xfetchFrom), expireAt), hitBudget >= 0);
     this.refreshAt = refreshAt;
     this.expireAt = expireAt;
     this.staleIfError = staleIfError;
     this.xfetchScale = xfetchScale;
     this.loadNanos = loadNanos;
-    this.xfetchFrom =
-        xfetchScale > 0 && expireAt != Long.MAX_VALUE
-            ? expireAt - (long) Math.min((double) Long.MAX_VALUE / 4, xfetchScale * XFETCH_CUTOFF)
-            : Long.MAX_VALUE;
+    this.xfetchFrom = xfetchFrom;
     this.hitsLeft = hitBudget;
-    this.budgeted = hitBudget >= 0;
-    this.firstDeadline = earliest(earliest(refreshAt, xfetchFrom), expireAt);
+  }
+
+  /** The clock reading from which XFetch may draw; {@code Long.MAX_VALUE} when it is off. */
+  private static long xfetchFrom(double xfetchScale, long expireAt) {
+    return xfetchScale > 0 && expireAt != Long.MAX_VALUE
+        ? expireAt - (long) Math.min((double) Long.MAX_VALUE / 4, xfetchScale * XFETCH_CUTOFF)
+        : Long.MAX_VALUE;
   }
 
   /** The earlier of two clock readings, {@code Long.MAX_VALUE} standing for "never". */
