@@ -130,8 +130,8 @@ public class HitPathBenchmark {
             "caffeine_directMaintenance_get",
             "Caffeine get, feature-matched, maintenance on the caller",
             "as feature-matched, plus executor(Runnable::run): Caffeine's maintenance (read-buffer"
-                + " drains, expiry, eviction) runs on the calling thread, as Loomcache's L1 does"
-                + " so that the library starts no thread; get(k, fn)"
+                + " drains, expiry, eviction) runs on the calling thread; what Loomcache's L1 would"
+                + " pay without the common pool (it uses Caffeine's default executor); get(k, fn)"
           },
           new String[] {
             "guava_get",
