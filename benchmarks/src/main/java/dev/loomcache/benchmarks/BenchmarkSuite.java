@@ -88,7 +88,8 @@ public final class BenchmarkSuite {
         // every subject is measured from early to late in the run and a drift in the machine's load
         // moves all of them alike (the ratios are what the report reads). Five short forks, not
         // three longer ones: on this memory-bound hit path the spread is between forks (one fork in
-        // six can run 2x faster than its siblings; iterations within a fork agree to a few percent),
+        // six can run 2x faster than its siblings; iterations within a fork agree to a few
+        // percent),
         // so the median of three was decided by which fork drew the outlier.
         case "full" ->
             new Settings(
