@@ -3,6 +3,7 @@ package dev.loomcache.internal;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An exact counter whose common increment is a plain load and store: no atomic instruction.
@@ -34,8 +35,12 @@ import java.util.concurrent.atomic.LongAdder;
  *       increment is running, and never below a count that completed before it began.
  * </ul>
  *
- * A cell holds its owner, so a terminated thread's {@code Thread} object stays reachable until its
- * cell is claimed again: at most {@link #cells} of them per counter.
+ * A cell holds its owner, so a terminated thread's {@code Thread} object (and its task) stays
+ * reachable until the next {@link #sum()} or until its cell is claimed again: at most {@link
+ * #cells} of them per counter. A cell is about 270 bytes (padded to keep cells off each other's
+ * cache lines), allocated when a thread first claims it. Threads beyond the cells (a platform pool
+ * larger than the cells, for example) count in the shared adder: a compare-and-swap per hit, as a
+ * plain {@code LongAdder} would, plus two reads.
  */
 final class OwnedCounter {
   private static final VarHandle CELLS = MethodHandles.arrayElementVarHandle(Cell[].class);
@@ -54,11 +59,14 @@ final class OwnedCounter {
     if (cell != null && cell.owner == current) {
       cell.add(1);
     } else {
-      incrementSlowly(current, index, cell);
+      incrementSlowly(current, index);
     }
   }
 
-  private void incrementSlowly(Thread current, int index, Cell cell) {
+  private void incrementSlowly(Thread current, int index) {
+    // Read again with acquire: the fast path's plain read may have seen a cell published by another
+    // thread without seeing its fields.
+    Cell cell = (Cell) CELLS.getAcquire(cells, index);
     if (cell == null) {
       var claimed = new Cell(current);
       if (CELLS.compareAndSet(cells, index, null, claimed)) {
@@ -74,13 +82,20 @@ final class OwnedCounter {
     }
   }
 
-  /** The count: every cell plus the shared adder. */
+  /**
+   * The count: every cell plus the shared adder. Also lets go of terminated owners, so that a dead
+   * thread (and all its task captured) is not kept reachable by its cell.
+   *
+   * <p>A count never moves between cells or into the adder: the adder is read first, so a count
+   * moved into it during a sum would be missed, and the sum would go backwards.
+   */
   long sum() {
     long sum = shared.sum();
     for (int i = 0; i < CELL_COUNT; i++) {
       Cell cell = (Cell) CELLS.getVolatile(cells, i);
       if (cell != null) {
         sum += cell.count();
+        cell.releaseIfDead();
       }
     }
     return sum;
@@ -91,7 +106,7 @@ final class OwnedCounter {
     return shared.sum();
   }
 
-  /** How many cells a counter has: four per processor, a power of two, at most 64. */
+  /** How many cells a counter has: four per processor rounded down to a power of two, 8 to 64. */
   static int cells() {
     return CELL_COUNT;
   }
@@ -99,6 +114,9 @@ final class OwnedCounter {
   /** Keeps a cell's hot fields off the cache lines of the cells allocated beside it. */
   @SuppressWarnings("unused")
   private static class LeftPadding {
+    // fills the 4 bytes after a 12-byte header, where HotSpot would otherwise put Fields.owner (it
+    // fills gaps in superclasses), a cache line away from the count
+    int p00;
     long p01, p02, p03, p04, p05, p06, p07, p08;
     long p09, p10, p11, p12, p13, p14, p15;
   }
@@ -118,13 +136,16 @@ final class OwnedCounter {
       }
     }
 
-    /** Written by compare-and-swap only; a plain read by the owner itself is always current. */
-    Thread owner;
+    /**
+     * Written by compare-and-swap only: null while free. A plain read by the owner itself is always
+     * current.
+     */
+    @Nullable Thread owner;
 
     /** Written by the owner only (opaque), read by {@link OwnedCounter#sum()} (opaque). */
     long count;
 
-    Fields(Thread owner) {
+    Fields(@Nullable Thread owner) {
       this.owner = owner;
     }
   }
@@ -153,7 +174,20 @@ final class OwnedCounter {
      */
     boolean claim(Thread current) {
       Thread owner = (Thread) OWNER.getVolatile(this);
-      return owner == current || (!owner.isAlive() && OWNER.compareAndSet(this, owner, current));
+      return owner == current
+          || ((owner == null || !owner.isAlive()) && OWNER.compareAndSet(this, owner, current));
+    }
+
+    /**
+     * Frees the cell if its owner has terminated. The count stays; the next claimer reads it after
+     * termination, this thread's {@code isAlive()}, this compare-and-swap and its own read of the
+     * null owner, each ordered before the next.
+     */
+    void releaseIfDead() {
+      Thread owner = (Thread) OWNER.getVolatile(this);
+      if (owner != null && !owner.isAlive()) {
+        OWNER.compareAndSet(this, owner, null);
+      }
     }
   }
 }

@@ -2,11 +2,14 @@ package dev.loomcache.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /** The hit counter: exact under any number of threads, and cells pass from dead threads on. */
@@ -69,7 +72,7 @@ class OwnedCounterTest {
   void aTerminatedOwnersCell_isClaimedByTheNextThread_andKeepsItsCount() throws Exception {
     Thread first = Thread.ofPlatform().start(() -> add(7));
     first.join();
-    Thread next = threadWithTheSameCellAs(first, () -> add(5));
+    Thread next = threadWithTheSameCellAs(first, Thread.ofPlatform(), () -> add(5));
 
     next.start();
     next.join();
@@ -91,13 +94,16 @@ class OwnedCounterTest {
               add(3);
             });
     owned.await();
-    Thread other = threadWithTheSameCellAs(owner, () -> add(4));
+    Thread other = threadWithTheSameCellAs(owner, Thread.ofPlatform(), () -> add(4));
 
-    other.start();
-    other.join();
-    assertThat(counter.sharedCount()).isEqualTo(4);
-    release.countDown();
-    owner.join();
+    try {
+      other.start();
+      other.join();
+      assertThat(counter.sharedCount()).isEqualTo(4);
+    } finally {
+      release.countDown();
+      owner.join();
+    }
 
     assertThat(counter.sum()).isEqualTo(10);
   }
@@ -130,17 +136,127 @@ class OwnedCounterTest {
     assertThat(counter.sum()).isEqualTo(2_000L * 500);
   }
 
+  @Test
+  void aTerminatedVirtualOwnersCell_isClaimedByAVirtualThread_andKeepsItsCount() throws Exception {
+    Thread first = Thread.ofVirtual().start(() -> add(7));
+    first.join();
+    Thread next = threadWithTheSameCellAs(first, Thread.ofVirtual(), () -> add(5));
+
+    next.start();
+    next.join();
+
+    assertThat(counter.sum()).isEqualTo(12);
+    assertThat(counter.sharedCount()).isZero();
+  }
+
+  @Test
+  void threadsRacingForAFreeCell_oneTakesIt_theOthersCountInTheAdder_noneLost() throws Exception {
+    for (int round = 0; round < 200; round++) {
+      var fresh = new OwnedCounter();
+      race(fresh, null, 3);
+      assertThat(fresh.sum()).as("round %d", round).isEqualTo(3);
+      assertThat(fresh.sharedCount()).as("round %d", round).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void threadsRacingForADeadOwnersCell_oneTakesIt_noneLost() throws Exception {
+    for (int round = 0; round < 200; round++) {
+      var fresh = new OwnedCounter();
+      Thread first = Thread.ofPlatform().start(fresh::increment);
+      first.join();
+      race(fresh, first, 3);
+      assertThat(fresh.sum()).as("round %d", round).isEqualTo(4);
+      assertThat(fresh.sharedCount()).as("round %d", round).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aTerminatedOwner_isLetGoByTheNextSum_andWhatItsTaskHeldCanBeCollected() throws Exception {
+    WeakReference<byte[]> payload = ownerThatCaptured(new byte[1 << 20]);
+
+    counter.sum();
+    for (int i = 0; i < 10 && payload.get() != null; i++) {
+      System.gc();
+      Thread.sleep(20);
+    }
+
+    assertThat(payload.get()).as("what the terminated owner's task captured").isNull();
+    assertThat(counter.sum()).isEqualTo(1);
+  }
+
+  private WeakReference<byte[]> ownerThatCaptured(byte[] payload) throws InterruptedException {
+    Thread owner =
+        Thread.ofVirtual()
+            .start(() -> {
+              counter.increment();
+              if (payload.length == 0) {
+                throw new AssertionError("unreachable");
+              }
+            });
+    owner.join();
+    return new WeakReference<>(payload);
+  }
+
+  /**
+   * Starts {@code racers} threads with the same cell (that of {@code sameAs}, or of the first
+   * racer), lets them increment once each at the same moment and, while all are still alive, checks
+   * that one counted in the cell and the others in the adder.
+   */
+  private static void race(OwnedCounter counter, @Nullable Thread sameAs, int racers)
+      throws Exception {
+    var ready = new AtomicInteger(racers);
+    var hold = new CountDownLatch(1);
+    var incremented = new CountDownLatch(racers);
+    Runnable task =
+        () -> {
+          ready.decrementAndGet();
+          while (ready.get() > 0) {
+            Thread.onSpinWait();
+          }
+          counter.increment();
+          incremented.countDown();
+          await(hold);
+        };
+    var threads = new ArrayList<Thread>();
+    Thread reference = sameAs;
+    for (int i = 0; i < racers; i++) {
+      Thread racer =
+          reference == null
+              ? Thread.ofPlatform().unstarted(task)
+              : threadWithTheSameCellAs(reference, Thread.ofPlatform(), task);
+      reference = reference == null ? racer : reference;
+      threads.add(racer);
+    }
+    long sum;
+    long shared;
+    try {
+      threads.forEach(Thread::start);
+      incremented.await();
+      sum = counter.sum();
+      shared = counter.sharedCount();
+    } finally {
+      hold.countDown();
+      for (Thread thread : threads) {
+        thread.join();
+      }
+    }
+    assertThat(sum).isEqualTo(sameAs == null ? racers : racers + 1L);
+    assertThat(shared).isEqualTo(racers - 1L);
+  }
+
   private void add(int times) {
     for (int i = 0; i < times; i++) {
       counter.increment();
     }
   }
 
-  /** An unstarted platform thread whose id picks the same cell as {@code thread}'s. */
-  private static Thread threadWithTheSameCellAs(Thread thread, Runnable task) {
+  /** An unstarted thread whose id picks the same cell as {@code thread}'s. */
+  private static Thread threadWithTheSameCellAs(
+      Thread thread, Thread.Builder builder, Runnable task) {
     int mask = OwnedCounter.cells() - 1;
     while (true) {
-      Thread candidate = Thread.ofPlatform().unstarted(task);
+      Thread candidate = builder.unstarted(task);
       if ((candidate.threadId() & mask) == (thread.threadId() & mask)) {
         return candidate;
       }
