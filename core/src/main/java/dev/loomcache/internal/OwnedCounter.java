@@ -57,7 +57,7 @@ final class OwnedCounter {
     int index = (int) current.threadId() & (CELL_COUNT - 1);
     Cell cell = cells[index];
     if (cell != null && cell.owner == current) {
-      cell.add(1);
+      cell.increment();
     } else {
       incrementSlowly(current, index);
     }
@@ -70,13 +70,13 @@ final class OwnedCounter {
     if (cell == null) {
       var claimed = new Cell(current);
       if (CELLS.compareAndSet(cells, index, null, claimed)) {
-        claimed.add(1);
+        claimed.increment();
         return;
       }
       cell = (Cell) CELLS.getVolatile(cells, index);
     }
     if (cell.claim(current)) {
-      cell.add(1);
+      cell.increment();
     } else {
       shared.increment();
     }
@@ -160,8 +160,8 @@ final class OwnedCounter {
     }
 
     /** Called by the owner only. */
-    void add(long delta) {
-      COUNT.setOpaque(this, count + delta);
+    void increment() {
+      COUNT.setOpaque(this, count + 1);
     }
 
     long count() {
